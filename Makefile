@@ -1,0 +1,50 @@
+# The two commands a newcomer needs: `make demo` and `make test`. Both install what is missing
+# (Debian packages, scripts/install-deps.sh) and build first.
+BUILD       ?= build
+SAN_BUILD   ?= build-sanitize
+FUZZ_BUILD  ?= build-fuzz
+BENCH_BUILD ?= build-bench
+FUZZ_SECONDS ?= 60
+CMAKE_FLAGS ?=
+
+.PHONY: all deps build test demo bench sanitize fuzz format clean
+
+all: build
+
+deps:
+	@scripts/install-deps.sh
+
+build: deps
+	cmake -S . -B $(BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Release $(CMAKE_FLAGS)
+	cmake --build $(BUILD)
+
+test: build
+	ctest --test-dir $(BUILD) --output-on-failure -j 2
+
+demo: build
+	@scripts/demo.sh $(BUILD)/broadsheet
+
+bench: deps
+	cmake -S . -B $(BENCH_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Release -DBROADSHEET_BENCH=ON -DBROADSHEET_TESTS=OFF
+	cmake --build $(BENCH_BUILD)
+	$(BENCH_BUILD)/bench/broadsheet_bench --benchmark_min_time=1
+
+# Tests under AddressSanitizer and UndefinedBehaviorSanitizer, in a build directory of their own.
+sanitize: deps
+	cmake -S . -B $(SAN_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DBROADSHEET_SANITIZE=ON
+	cmake --build $(SAN_BUILD)
+	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	  ctest --test-dir $(SAN_BUILD) --output-on-failure -j 2
+
+# Each libFuzzer target for FUZZ_SECONDS, starting from the fixture pages.
+fuzz: deps
+	CC=clang CXX=clang++ cmake -S . -B $(FUZZ_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+	  -DBROADSHEET_FUZZ=ON -DBROADSHEET_TESTS=OFF
+	cmake --build $(FUZZ_BUILD)
+	scripts/run-fuzzers.sh $(FUZZ_BUILD) $(FUZZ_SECONDS)
+
+format:
+	clang-format -i $$(git ls-files '*.cpp' '*.h')
+
+clean:
+	rm -rf $(BUILD) $(SAN_BUILD) $(FUZZ_BUILD) $(BENCH_BUILD)

@@ -1,0 +1,137 @@
+#include "pipeline/article_json.h"
+
+#include <cstdint>
+#include <cstdio>
+
+#include "pipeline/version.h"
+
+namespace broadsheet::pipeline {
+
+std::string_view to_string(item_kind kind) noexcept {
+  switch (kind) {
+    case item_kind::article: return "article";
+    case item_kind::photo: return "photo";
+    case item_kind::notice: return "notice";
+    case item_kind::fragment: return "fragment";
+  }
+  return "article";
+}
+
+std::string make_article_id(std::string_view page_id, int ordinal) {
+  // FNV-1a 64 over the page_id bytes, then the fmix64 finaliser of MurmurHash3 to spread the
+  // bits. Fixed forever: changing it changes every article id.
+  std::uint64_t h = 0xcbf29ce484222325ULL;
+  for (unsigned char c : page_id) {
+    h ^= c;
+    h *= 0x100000001b3ULL;
+  }
+  h ^= h >> 33;
+  h *= 0xff51afd7ed558ccdULL;
+  h ^= h >> 33;
+  h *= 0xc4ceb9fe1a85ec53ULL;
+  h ^= h >> 33;
+  char buf[40];
+  std::snprintf(buf, sizeof buf, "%016llx-%03d", static_cast<unsigned long long>(h), ordinal);
+  return buf;
+}
+
+void append_json_string(std::string& out, std::string_view s) {
+  static constexpr char hex[] = "0123456789abcdef";
+  out.push_back('"');
+  std::size_t run = 0;  // start of the current run of bytes that need no escaping
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    if (c >= 0x20 && c != '"' && c != '\\') [[likely]] continue;
+    out.append(s.data() + run, i - run);
+    run = i + 1;
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      case '\t': out += "\\t"; break;
+      case '\r': out += "\\r"; break;
+      default:
+        out += "\\u00";
+        out.push_back(hex[c >> 4]);
+        out.push_back(hex[c & 15]);
+    }
+  }
+  out.append(s.data() + run, s.size() - run);
+  out.push_back('"');
+}
+
+namespace {
+
+void key(std::string& out, std::string_view k) {
+  if (out.back() != '{') out.push_back(',');
+  append_json_string(out, k);
+  out.push_back(':');
+}
+
+void optional_string(std::string& out, std::string_view k, const std::optional<std::string>& v) {
+  key(out, k);
+  if (v) append_json_string(out, *v);
+  else out += "null";
+}
+
+void string_array(std::string& out, std::string_view k, const std::vector<std::string>& v) {
+  key(out, k);
+  out.push_back('[');
+  for (std::size_t i = 0; i < v.size(); ++i) {
+    if (i > 0) out.push_back(',');
+    append_json_string(out, v[i]);
+  }
+  out.push_back(']');
+}
+
+}  // namespace
+
+void append_article_json(std::string& out, const article& a) {
+  out.push_back('{');
+  key(out, "article_id");
+  append_json_string(out, a.article_id);
+  key(out, "revision");
+  out += std::to_string(a.revision);
+  key(out, "page_id");
+  append_json_string(out, a.page_id);
+  key(out, "ordinal");
+  out += std::to_string(a.ordinal);
+  key(out, "kind");
+  append_json_string(out, to_string(a.kind));
+  optional_string(out, "title", a.title);
+  optional_string(out, "subtitle", a.subtitle);
+  optional_string(out, "kicker", a.kicker);
+  optional_string(out, "section", a.section);
+  optional_string(out, "dateline", a.dateline);
+  key(out, "byline");
+  out.push_back('{');
+  string_array(out, "reporters", a.names.reporters);
+  string_array(out, "correspondents", a.names.correspondents);
+  string_array(out, "photographers", a.names.photographers);
+  string_array(out, "authors", a.names.authors);
+  out.push_back('}');
+  string_array(out, "paragraphs", a.paragraphs);
+  key(out, "body");
+  append_json_string(out, a.body);
+  string_array(out, "captions", a.captions);
+  key(out, "char_count");
+  out += std::to_string(a.char_count);
+  optional_string(out, "continued_from", a.continued_from);
+  optional_string(out, "source", a.source);
+  optional_string(out, "edition_date", a.edition_date);
+  optional_string(out, "page", a.page);
+  optional_string(out, "duplicate_of", a.duplicate_of);
+  key(out, "similarity");
+  if (a.similarity) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.4f", *a.similarity);
+    out += buf;
+  } else {
+    out += "null";
+  }
+  key(out, "pipeline_version");
+  append_json_string(out, pipeline_version);
+  out.push_back('}');
+}
+
+}  // namespace broadsheet::pipeline

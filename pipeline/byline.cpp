@@ -1,0 +1,284 @@
+#include "pipeline/byline.h"
+
+#include <algorithm>
+#include <array>
+
+#include "pipeline/char_class.h"
+#include "pipeline/internal/utf8.h"
+
+namespace broadsheet::pipeline {
+
+using internal::append_utf8;
+using internal::next_code_point;
+
+namespace {
+
+enum class role { reporter, correspondent, photographer, author };
+
+struct role_keyword {
+  std::string_view text;
+  role r;
+};
+
+// Longest first, so that "见习记者" wins over "记者".
+constexpr std::array<role_keyword, 17> role_keywords{{
+    {"本报特约记者", role::reporter},  {"本报通讯员", role::correspondent}, {"特约通讯员", role::correspondent},
+    {"本报记者", role::reporter},      {"特约记者", role::reporter},        {"见习记者", role::reporter},
+    {"实习记者", role::reporter},      {"首席记者", role::reporter},        {"摄影记者", role::photographer},
+    {"全媒体记者", role::reporter},    {"融媒记者", role::reporter},        {"通讯员", role::correspondent},
+    {"实习生", role::reporter},        {"评论员", role::author},            {"记者", role::reporter},
+    {"作者", role::author},            {"摄影", role::photographer},
+}};
+
+std::vector<std::string>& list_for(byline& b, role r) {
+  switch (r) {
+    case role::reporter: return b.reporters;
+    case role::correspondent: return b.correspondents;
+    case role::photographer: return b.photographers;
+    case role::author: return b.authors;
+  }
+  return b.reporters;
+}
+
+bool is_separator(char32_t c) { return c == ' ' || c == 0x3001 || c == 0xFF0C || c == ',' || c == 0x3000; }
+
+// Parses "记者甲 通讯员乙 丙" into b. Every token must be a role keyword or a name of 2 to 4 Han
+// characters (up to 8 with a middle dot, as in transliterated names). Returns false otherwise.
+// require_keyword: the text must start with a role keyword.
+bool parse_names(std::string_view text, role default_role, bool require_keyword, byline& b) {
+  role current = default_role;
+  std::string name;
+  std::size_t name_chars = 0;
+  bool dotted = false;
+  bool any_keyword = false, any_name = false;
+  auto flush = [&]() -> bool {
+    if (name_chars == 0) return true;
+    const std::size_t max = dotted ? 8 : 4;
+    if (name_chars < 2 || name_chars > max) return false;
+    list_for(b, current).push_back(name);
+    any_name = true;
+    name.clear();
+    name_chars = 0;
+    dotted = false;
+    return true;
+  };
+  std::size_t i = 0;
+  while (i < text.size()) {
+    const std::string_view rest = text.substr(i);
+    const auto kw = std::find_if(role_keywords.begin(), role_keywords.end(),
+                                 [&](const role_keyword& k) { return rest.substr(0, k.text.size()) == k.text; });
+    if (kw != role_keywords.end() && name_chars == 0) {
+      current = kw->r;
+      any_keyword = true;
+      i += kw->text.size();
+      continue;
+    }
+    if (kw != role_keywords.end() && name_chars >= 2) {
+      if (!flush()) return false;
+      continue;
+    }
+    if (require_keyword && !any_keyword) return false;
+    const char32_t c = next_code_point(text, i);
+    if (is_separator(c)) {
+      if (!flush()) return false;
+      continue;
+    }
+    if (c == 0x00B7 && name_chars > 0) { dotted = true; append_utf8(name, c); ++name_chars; continue; }
+    if (!is_han(c)) return false;
+    append_utf8(name, c);
+    ++name_chars;
+  }
+  return flush() && any_name;
+}
+
+bool starts_with(std::string_view s, std::string_view p) { return s.substr(0, p.size()) == p; }
+
+std::size_t skip_spaces(std::string_view s, std::size_t i) {
+  while (i < s.size() && s[i] == ' ') ++i;
+  return i;
+}
+
+// If s[i] opens a bracket, returns the offset of its matching close bracket, else npos.
+std::size_t bracket_end(std::string_view s, std::size_t i, std::size_t max_inner) {
+  std::string_view close;
+  if (s.substr(i, 3) == "（") close = "）";
+  else if (s.substr(i, 1) == "(") close = ")";
+  else return std::string_view::npos;
+  const std::size_t open_len = close.size();
+  std::size_t j = s.find(close, i + open_len);
+  if (j == std::string_view::npos || j - i > max_inner) return std::string_view::npos;
+  return j;
+}
+
+std::string_view bracket_inner(std::string_view s, std::size_t open, std::size_t close) {
+  const std::size_t open_len = s[open] == '(' ? 1 : 3;
+  return s.substr(open + open_len, close - open - open_len);
+}
+
+std::size_t bracket_close_len(std::string_view s, std::size_t close) { return s[close] == ')' ? 1 : 3; }
+
+}  // namespace
+
+void byline::merge(const byline& other) {
+  auto add = [](std::vector<std::string>& to, const std::vector<std::string>& from) {
+    for (const auto& n : from) {
+      if (std::find(to.begin(), to.end(), n) == to.end()) to.push_back(n);
+    }
+  };
+  add(reporters, other.reporters);
+  add(correspondents, other.correspondents);
+  add(photographers, other.photographers);
+  add(authors, other.authors);
+}
+
+std::optional<dateline_match> match_dateline(std::string_view p) {
+  std::size_t prefix_end = 0;
+  if (starts_with(p, "本报讯")) {
+    prefix_end = 9;
+  } else if (starts_with(p, "本报")) {
+    // 本报<place>讯 / 本报<place>电, place of at most 6 Han characters
+    std::size_t i = 6;
+    for (int n = 0; n < 7 && i < p.size(); ++n) {
+      std::size_t j = i;
+      const char32_t c = next_code_point(p, j);
+      if (c == U'讯' || c == U'电') { prefix_end = j; break; }
+      if (!is_han(c)) break;
+      i = j;
+    }
+  } else if (starts_with(p, "新华社") || starts_with(p, "中新社")) {
+    const std::size_t dian = p.find("电");
+    if (dian != std::string_view::npos && dian <= 60) prefix_end = dian + 3;
+  }
+  if (prefix_end == 0) return std::nullopt;
+
+  dateline_match m;
+  m.dateline = std::string(p.substr(0, prefix_end));
+  std::size_t i = skip_spaces(p, prefix_end);
+  const std::size_t close = bracket_end(p, i, 120);
+  if (close != std::string_view::npos) {
+    byline names;
+    if (parse_names(bracket_inner(p, i, close), role::reporter, false, names)) {
+      m.names = std::move(names);
+      i = close + bracket_close_len(p, close);
+    }
+  }
+  m.body_offset = skip_spaces(p, i);
+  return m;
+}
+
+std::optional<byline> match_byline_line(std::string_view line) {
+  if (line.size() > 90 || line.empty()) return std::nullopt;
+  for (std::string_view mark : {"□", "◎", "○"}) {
+    if (starts_with(line, mark)) {
+      byline b;
+      if (parse_names(line.substr(mark.size()), role::author, false, b)) return b;
+      return std::nullopt;
+    }
+  }
+  byline b;
+  if (parse_names(line, role::reporter, true, b)) return b;
+  return std::nullopt;
+}
+
+std::optional<credit_match> match_photo_credit(std::string_view text) {
+  std::string_view body = text;
+  while (!body.empty() && body.back() == ' ') body.remove_suffix(1);
+  if (body.size() < 3 || body.substr(body.size() - 3) != "摄") return std::nullopt;
+  body.remove_suffix(3);
+  while (!body.empty() && body.back() == ' ') body.remove_suffix(1);
+  if (body.empty()) return std::nullopt;
+
+  // Token boundaries: the start, after a space, after sentence-ending punctuation. The credit
+  // is the longest suffix starting at a boundary that parses as names.
+  std::optional<credit_match> best;
+  std::size_t i = 0;
+  std::vector<std::size_t> boundaries{0};
+  while (i < body.size()) {
+    const char32_t c = next_code_point(body, i);
+    if (c == ' ' || (char_class(c) & cc::terminal)) boundaries.push_back(i);
+  }
+  for (auto it = boundaries.rbegin(); it != boundaries.rend(); ++it) {
+    const std::size_t b = skip_spaces(body, *it);
+    byline names;
+    if (b >= body.size() || !parse_names(body.substr(b), role::photographer, false, names)) {
+      if (best) break;
+      continue;
+    }
+    if (names.photographers.empty()) {
+      // "本报记者 甲 摄": the keyword names the job, the credit is still a photo credit
+      names.photographers = names.reporters;
+      names.photographers.insert(names.photographers.end(), names.correspondents.begin(), names.correspondents.end());
+    }
+    best = credit_match{names.photographers, b};
+  }
+  if (best && best->caption_end > 0) {
+    std::size_t end = best->caption_end;
+    while (end > 0 && text[end - 1] == ' ') --end;
+    best->caption_end = end;
+  }
+  return best;
+}
+
+std::vector<std::string> parse_page_photo_credit(std::string_view line) {
+  if (!(starts_with(line, "（本版") || starts_with(line, "(本版"))) return {};
+  const std::size_t you = line.find("由");
+  const std::size_t she = line.rfind("摄");
+  if (you == std::string_view::npos || she == std::string_view::npos || she < you) return {};
+  if (line.find("图") == std::string_view::npos && line.find("照片") == std::string_view::npos) return {};
+  byline names;
+  if (!parse_names(line.substr(you + 3, she - you - 3), role::photographer, false, names)) return {};
+  std::vector<std::string> out = names.photographers;
+  out.insert(out.end(), names.reporters.begin(), names.reporters.end());
+  return out;
+}
+
+std::optional<continuation_match> match_continuation(std::string_view p) {
+  const std::size_t close = bracket_end(p, 0, 60);
+  if (close == std::string_view::npos) return std::nullopt;
+  std::string_view inner = bracket_inner(p, 0, close);
+  for (std::string_view kw : {"上接", "接上", "上转", "续"}) {
+    if (starts_with(inner, kw)) {
+      inner.remove_prefix(kw.size());
+      while (!inner.empty() && inner.front() == ' ') inner.remove_prefix(1);
+      return continuation_match{std::string(inner), skip_spaces(p, close + bracket_close_len(p, close))};
+    }
+  }
+  return std::nullopt;
+}
+
+std::size_t find_jump_marker(std::string_view p) {
+  std::string_view t = p;
+  while (!t.empty() && t.back() == ' ') t.remove_suffix(1);
+  if (t.empty() || !(t.back() == ')' || (t.size() >= 3 && t.substr(t.size() - 3) == "）"))) {
+    return std::string_view::npos;
+  }
+  const std::size_t wide = t.rfind("（"), narrow = t.rfind('(');
+  std::size_t open = wide;
+  if (narrow != std::string_view::npos && (open == std::string_view::npos || narrow > open)) open = narrow;
+  if (open == std::string_view::npos) return std::string_view::npos;
+  const std::size_t close = bracket_end(t, open, 60);
+  if (close == std::string_view::npos) return std::string_view::npos;
+  const std::string_view inner = bracket_inner(t, open, close);
+  if (starts_with(inner, "下转") || starts_with(inner, "转下") || starts_with(inner, "转第")) {
+    std::size_t end = open;
+    while (end > 0 && p[end - 1] == ' ') --end;
+    return end;
+  }
+  return std::string_view::npos;
+}
+
+std::optional<std::string> match_author_note(std::string_view line) {
+  const std::size_t close = bracket_end(line, 0, 300);
+  if (close == std::string_view::npos || skip_spaces(line, close + bracket_close_len(line, close)) != line.size()) {
+    return std::nullopt;
+  }
+  std::string_view inner = bracket_inner(line, 0, close);
+  if (!starts_with(inner, "作者")) return std::nullopt;
+  inner.remove_prefix(6);
+  for (std::string_view v : {"为", "系", "是", "："}) {
+    if (starts_with(inner, v)) { inner.remove_prefix(v.size()); break; }
+  }
+  return std::string(inner);
+}
+
+}  // namespace broadsheet::pipeline

@@ -1,0 +1,65 @@
+#pragma once
+// Recognisers for the small, formulaic lines of a Chinese newspaper page that carry metadata
+// rather than text: datelines with their bylines, byline lines, photo credits, continuation
+// markers and author notes. Each takes a normalised line or paragraph (page_cleaner output,
+// layout spaces still in place) and returns what it found, or nothing.
+//
+// Names are parsed by role keywords (记者, 通讯员, 见习记者, 摄影, …) rather than by spaces, so
+// "记者郭树勋通讯员赵小平" (a byline whose layout spaces were lost in a hard wrap) still parses.
+
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace broadsheet::pipeline {
+
+struct byline {
+  std::vector<std::string> reporters;
+  std::vector<std::string> correspondents;
+  std::vector<std::string> photographers;
+  std::vector<std::string> authors;
+
+  [[nodiscard]] bool empty() const noexcept {
+    return reporters.empty() && correspondents.empty() && photographers.empty() && authors.empty();
+  }
+  void merge(const byline& other);  // appends names not present yet
+};
+
+// "本报讯（记者甲 通讯员乙）昨日，…": dateline "本报讯", the names, and where the body starts.
+struct dateline_match {
+  std::string dateline;
+  byline names;
+  std::size_t body_offset = 0;  // byte offset of the body text after the dateline and byline
+};
+[[nodiscard]] std::optional<dateline_match> match_dateline(std::string_view paragraph);
+
+// A line that is only a byline: "本报记者 甲 乙", "本报通讯员 丙", "记者 甲", "□丁" (author).
+[[nodiscard]] std::optional<byline> match_byline_line(std::string_view line);
+
+// A photo credit "本报记者 甲 摄" / "甲 摄", either the whole line (caption_end == 0) or at the
+// end of a caption ("…现场。 本报记者 甲 摄": caption_end is where the caption text ends).
+struct credit_match {
+  std::vector<std::string> photographers;
+  std::size_t caption_end = 0;
+};
+[[nodiscard]] std::optional<credit_match> match_photo_credit(std::string_view text);
+
+// "（本版图片除署名外均由本报记者甲摄）": the page's default photographers, else empty.
+[[nodiscard]] std::vector<std::string> parse_page_photo_credit(std::string_view line);
+
+// "（上接A01版①）…" at the start of a paragraph: "A01版①" and the offset after the marker.
+struct continuation_match {
+  std::string from;
+  std::size_t body_offset = 0;
+};
+[[nodiscard]] std::optional<continuation_match> match_continuation(std::string_view paragraph);
+
+// "…（下转A03版）" at the end of a paragraph: the length of the text without it, else npos.
+[[nodiscard]] std::size_t find_jump_marker(std::string_view paragraph);
+
+// "（作者为孟州市委书记）": the note inside the brackets ("孟州市委书记"), else nothing.
+[[nodiscard]] std::optional<std::string> match_author_note(std::string_view line);
+
+}  // namespace broadsheet::pipeline

@@ -1,0 +1,65 @@
+#pragma once
+// page_cleaner: the first stage after parsing. Validates the text, normalises it to NFC, folds
+// full-width letters and digits, drops control characters, collapses white space, strips
+// markdown heading markers (keeping their level) and removes page furniture (banners, page
+// dates, editor and hotline lines, end marks). The result is a list of non-blank lines, each with
+// the number of blank lines before it: the layout evidence that reflow needs.
+//
+// Layout spaces inside a line are kept here (bylines and title separators need them); the
+// tidy_* functions remove them once a paragraph's role is known.
+//
+// Not thread-safe (it reuses buffers): one page_cleaner per thread.
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "pipeline/result.h"
+
+namespace broadsheet::pipeline {
+
+struct clean_limits {
+  std::size_t max_line_bytes = 64u << 10;  // longer lines: errc::line_too_long
+};
+
+struct page_line {
+  std::string text;       // normalised, trimmed, single spaces, tabs kept (table cells)
+  int blanks_before = 0;  // blank or furniture lines between this line and the previous one
+  int md_level = 0;       // 1..6 when the line was a markdown heading ("## 标题"), else 0
+};
+
+struct cleaned_page {
+  std::vector<page_line> lines;
+  std::vector<std::string> default_photographers;  // from "（本版图片除署名外均由本报记者X摄）"
+  std::size_t furniture_lines = 0;
+};
+
+class page_cleaner {
+ public:
+  explicit page_cleaner(clean_limits limits = {}) : limits_(limits) {}
+
+  // Errors: invalid_utf8, nul_byte, line_too_long, empty_text.
+  [[nodiscard]] result<cleaned_page> clean(std::string_view text);
+
+ private:
+  clean_limits limits_;
+  std::string nfc_;  // reused NFC output when the input is not already NFC
+};
+
+// Kinds of page furniture a line can be; none for content.
+enum class furniture { none, banner, page_date, editor_line, end_mark, page_photo_credit };
+[[nodiscard]] furniture classify_furniture(std::string_view line) noexcept;
+
+// Text of a sentence paragraph: half-width punctuation in Chinese context becomes Chinese
+// punctuation ("," → "，", "(" → "（"), and every layout space touching CJK text or between CJK
+// and digits is removed ("群 众 ， 这 是" → "群众，这是", "7 月20日" → "7月20日"). Spaces between
+// Latin words, and between Latin and CJK, stay.
+[[nodiscard]] std::string tidy_sentence(std::string_view text);
+
+// Text of a heading or list line: the same punctuation rule, but a space between two multi-
+// character CJK segments is a separator and stays ("争先进位 创新驱动"); letter-spacing and
+// spaces beside punctuation and digits go.
+[[nodiscard]] std::string tidy_heading(std::string_view text);
+
+}  // namespace broadsheet::pipeline

@@ -1,0 +1,42 @@
+#include "pipeline/page_processor.h"
+
+#include "pipeline/reflow.h"
+#include "pipeline/segmenter.h"
+
+namespace broadsheet::pipeline {
+
+page_processor::page_processor(processor_options options)
+    : options_(options), parser_(options.parse), cleaner_(options.clean) {}
+
+result<std::vector<article>> page_processor::process_json(std::string_view record) {
+  auto page = parser_.parse(record);
+  if (!page) return tl::unexpected(std::move(page.error()));
+  return process(*page);
+}
+
+result<std::vector<article>> page_processor::process(const page_record& page) {
+  if (page.text.size() > options_.parse.max_record_bytes) [[unlikely]] {
+    return fail(errc::record_too_large, "text has " + std::to_string(page.text.size()) + " bytes, limit " +
+                                            std::to_string(options_.parse.max_record_bytes));
+  }
+  auto cleaned = cleaner_.clean(page.text);
+  if (!cleaned) return tl::unexpected(std::move(cleaned.error()));
+  const std::vector<paragraph> paragraphs = reflow(cleaned->lines);
+  segmented_page segmented = segment(paragraphs, cleaned->default_photographers);
+  if (segmented.items.empty()) {
+    return fail(errc::no_content, "nothing but page furniture (" + std::to_string(cleaned->furniture_lines) +
+                                      " lines) after cleaning");
+  }
+  int ordinal = 0;
+  for (article& a : segmented.items) {
+    a.ordinal = ++ordinal;
+    a.article_id = make_article_id(page.page_id, a.ordinal);
+    a.page_id = page.page_id;
+    a.source = page.source;
+    a.edition_date = page.edition_date;
+    a.page = page.page;
+  }
+  return std::move(segmented.items);
+}
+
+}  // namespace broadsheet::pipeline

@@ -1,0 +1,42 @@
+#pragma once
+// page_processor: the whole per-page pipeline, parse → clean → reflow → segment, and the
+// article ids and page metadata on each item. Holds one page_parser and one page_cleaner, so it
+// reuses their buffers: one page_processor per thread, not thread-safe.
+
+#include <string_view>
+#include <vector>
+
+#include "pipeline/article.h"
+#include "pipeline/page_cleaner.h"
+#include "pipeline/page_parser.h"
+#include "pipeline/page_record.h"
+#include "pipeline/result.h"
+
+namespace broadsheet::pipeline {
+
+struct processor_options {
+  parse_limits parse;
+  clean_limits clean;
+};
+
+class page_processor {
+ public:
+  explicit page_processor(processor_options options = {});
+
+  // A JSON page record. Errors: those of page_parser::parse and of process.
+  [[nodiscard]] result<std::vector<article>> process_json(std::string_view record);
+
+  // A parsed page. Errors: record_too_large (text over the record limit), invalid_utf8, nul_byte,
+  // line_too_long, empty_text, no_content (only furniture).
+  [[nodiscard]] result<std::vector<article>> process(const page_record& page);
+
+  // Parsing alone, for callers that need the page_id of a record the pipeline then rejects.
+  [[nodiscard]] result<page_record> parse(std::string_view record) { return parser_.parse(record); }
+
+ private:
+  processor_options options_;
+  page_parser parser_;
+  page_cleaner cleaner_;
+};
+
+}  // namespace broadsheet::pipeline

@@ -1,0 +1,253 @@
+#include "pipeline/reflow.h"
+
+#include <algorithm>
+
+#include "pipeline/byline.h"
+#include "pipeline/char_class.h"
+#include "pipeline/internal/utf8.h"
+
+namespace broadsheet::pipeline {
+
+using internal::next_code_point;
+using internal::previous_code_point;
+
+namespace {
+
+bool starts_with(std::string_view s, std::string_view p) noexcept { return s.substr(0, p.size()) == p; }
+
+constexpr std::string_view caption_arrows[] = {"➡", "⬅", "→", "←", "↑", "↓", "▲", "▼", "◀", "▶"};
+
+bool starts_with_arrow(std::string_view s) noexcept {
+  return std::any_of(std::begin(caption_arrows), std::end(caption_arrows),
+                     [&](std::string_view a) { return starts_with(s, a); });
+}
+
+// "一、" "（一）" "(一)" "1." "第一，": an enumerated line always starts a paragraph.
+bool starts_enumerated(std::string_view s) noexcept {
+  std::size_t i = 0;
+  if (starts_with(s, "（") || starts_with(s, "(")) i = s[0] == '(' ? 1 : 3;
+  std::size_t numerals = 0, digits = 0;
+  while (i < s.size()) {
+    std::size_t j = i;
+    const char32_t c = next_code_point(s, j);
+    if (c >= '0' && c <= '9') ++digits;
+    else if (std::u32string_view(U"一二三四五六七八九十").find(c) != std::u32string_view::npos) ++numerals;
+    else break;
+    i = j;
+  }
+  if ((numerals == 0 && digits == 0) || (numerals > 0 && digits > 0) || digits > 2 || i >= s.size()) return false;
+  std::size_t j = i;
+  const char32_t c = next_code_point(s, j);
+  if (c == '.' || c == 0xFF0E) return digits > 0 && j < s.size() && !(s[j] >= '0' && s[j] <= '9');  // "1." not "1.5"
+  return c == 0x3001 || c == 0xFF09 || c == ')';
+}
+
+struct line_facts {
+  bool alone = false;  // stands as a paragraph of its own (byline, credit, subtitle, table row…)
+  bool starts = false; // always starts a new paragraph
+  bool ends = false;   // ends a sentence
+  bool mid_clause = false;
+  int columns = 0;     // display width without spaces: CJK 2, other 1
+};
+
+bool is_formulaic_alone(std::string_view t) {
+  if (t.find('\t') != std::string_view::npos) return true;
+  if (starts_with(t, "——")) return true;
+  if (match_byline_line(t)) return true;
+  if (auto credit = match_photo_credit(t); credit && credit->caption_end == 0) return true;
+  if (match_author_note(t)) return true;
+  if (auto cont = match_continuation(t); cont && cont->body_offset == t.size()) return true;
+  return false;
+}
+
+line_facts facts_of(const page_line& line) {
+  line_facts f;
+  const std::string_view t = line.text;
+  f.alone = line.md_level > 0 || is_formulaic_alone(t);
+  f.starts = f.alone || match_dateline(t).has_value() || match_continuation(t).has_value() || starts_with_arrow(t) ||
+             starts_enumerated(t);
+  f.ends = ends_sentence(t);
+  f.mid_clause = ends_mid_clause(t);
+  for (std::size_t i = 0; i < t.size();) {
+    const char32_t c = next_code_point(t, i);
+    if (c == ' ') continue;
+    f.columns += (char_class(c) & (cc::han | cc::cjk_punct)) ? 2 : 1;
+  }
+  return f;
+}
+
+void append_joined(std::string& to, std::string_view next) {
+  if (!to.empty() && !next.empty()) {
+    const char32_t a = previous_code_point(to, to.size());
+    std::size_t i = 0;
+    const char32_t b = next_code_point(next, i);
+    const auto latin = [](char32_t c) { return (char_class(c) & cc::latin) && c < 0x250; };
+    if (latin(a) && latin(b)) to.push_back(' ');
+  }
+  to.append(next);
+}
+
+// The typical width of a wrapped line: the 75th percentile over blocks of three or more lines.
+// 0 when the page has no such blocks (it does not hard-wrap).
+int typical_columns(const std::vector<page_line>& lines, const std::vector<line_facts>& facts) {
+  std::vector<int> widths;
+  std::size_t block_start = 0;
+  for (std::size_t i = 0; i <= lines.size(); ++i) {
+    if (i == lines.size() || (i > 0 && lines[i].blanks_before > 0)) {
+      if (i - block_start >= 3) {
+        for (std::size_t j = block_start; j < i; ++j) {
+          if (!facts[j].alone) widths.push_back(facts[j].columns);
+        }
+      }
+      block_start = i;
+    }
+  }
+  if (widths.size() < 6) return 0;
+  std::sort(widths.begin(), widths.end());
+  return widths[widths.size() * 3 / 4];
+}
+
+struct draft {
+  paragraph p;
+  line_facts first, last;
+};
+
+// A heading that must not be glued to the unfinished paragraph before it: short, no clause
+// punctuation, not ending a sentence, and followed by what follows a headline (a dateline, a
+// byline, a subtitle, a credit, an image gap) or by nothing.
+bool is_strong_heading(const std::vector<draft>& ps, std::size_t i) {
+  const paragraph& p = ps[i].p;
+  if (ps[i].last.ends || is_sentence_like(p.text) || visible_chars(p.text) > 50) return false;
+  if (i + 1 == ps.size()) return true;
+  const paragraph& next = ps[i + 1].p;
+  if (next.blanks_before >= 2 || next.md_level > 0) return true;
+  if (match_dateline(next.text) || starts_with(next.text, "——") || match_byline_line(next.text)) return true;
+  return match_photo_credit(next.text).has_value();
+}
+
+}  // namespace
+
+bool ends_sentence(std::string_view t) noexcept {
+  std::size_t end = t.size();
+  while (end > 0) {
+    const char32_t c = previous_code_point(t, end);
+    std::size_t len = c < 0x80 ? 1 : c < 0x800 ? 2 : c < 0x10000 ? 3 : 4;
+    if (c == ' ' || c == 0x201D || c == 0x2019 || c == 0xFF09 || c == ')' || c == 0x300B || c == 0x300D ||
+        c == '"') {
+      end -= len;
+      continue;
+    }
+    return (char_class(c) & cc::terminal) != 0 || c == 0xFF1B || c == ';';
+  }
+  return false;
+}
+
+bool ends_mid_clause(std::string_view t) noexcept {
+  if (t.empty()) return false;
+  const char32_t c = previous_code_point(t, t.size());
+  switch (c) {
+    case 0xFF0C: case 0x3001: case 0xFF1A: case 0x201C: case 0x300A: case 0xFF08: case 0x2018:
+    case ',': case ':': case '(': case 0x00B7:
+      return true;
+    default: return false;
+  }
+}
+
+bool is_sentence_like(std::string_view t) noexcept {
+  for (std::size_t i = 0; i < t.size();) {
+    const char32_t c = next_code_point(t, i);
+    switch (c) {
+      case 0xFF0C: case 0x3001: case 0xFF1B: case 0xFF1A: case 0x3002: case 0xFF01: case 0xFF1F:
+      case ',': case ';':
+        return true;
+      case ':': {
+        // "8:30" is a time, not a clause
+        const bool digit_before = i >= 2 && t[i - 2] >= '0' && t[i - 2] <= '9';
+        const bool digit_after = i < t.size() && t[i] >= '0' && t[i] <= '9';
+        if (!(digit_before && digit_after)) return true;
+        break;
+      }
+      default: break;
+    }
+  }
+  return false;
+}
+
+std::size_t visible_chars(std::string_view t) noexcept {
+  std::size_t n = 0;
+  for (std::size_t i = 0; i < t.size();) n += next_code_point(t, i) != ' ';
+  return n;
+}
+
+std::vector<paragraph> reflow(const std::vector<page_line>& lines) {
+  std::vector<line_facts> facts;
+  facts.reserve(lines.size());
+  for (const auto& l : lines) facts.push_back(facts_of(l));
+  const int typical = typical_columns(lines, facts);
+
+  // Pass 1: lines → paragraphs inside each block of consecutive non-blank lines.
+  std::vector<draft> drafts;
+  for (std::size_t i = 0; i < lines.size(); ++i) {
+    const page_line& line = lines[i];
+    const line_facts& f = facts[i];
+    bool join = false;
+    if (line.blanks_before == 0 && !drafts.empty()) {
+      const draft& d = drafts.back();
+      const bool hard_wrap = typical > 0 && !d.last.ends ? true
+                             : typical > 0             ? d.last.columns + 3 >= typical
+                                                       : d.last.mid_clause;
+      join = !f.starts && !d.last.alone && d.p.md_level == 0 && hard_wrap;
+      if (!join && f.alone && !d.last.ends && visible_chars(d.p.text) <= 12) {
+        // a byline or credit wrapped over two lines: "本报记者 宋" + "崇飞 摄"
+        std::string both = d.p.text;
+        append_joined(both, line.text);
+        join = is_formulaic_alone(both);
+      }
+    }
+    if (join) {
+      draft& d = drafts.back();
+      append_joined(d.p.text, line.text);
+      d.p.line_count += 1;
+      d.last = f;
+      if (is_formulaic_alone(d.p.text)) d.last.alone = true;
+    } else {
+      drafts.push_back(draft{paragraph{line.text, line.blanks_before, line.md_level, 1, false}, f, f});
+    }
+  }
+
+  // Pass 2: join paragraphs across one blank line where a column break cut a sentence.
+  std::vector<paragraph> out;
+  out.reserve(drafts.size());
+  draft* open = nullptr;
+  std::vector<draft> merged;
+  merged.reserve(drafts.size());
+  for (std::size_t i = 0; i < drafts.size(); ++i) {
+    draft& n = drafts[i];
+    bool join = false;
+    if (!merged.empty() && n.p.blanks_before == 1 && !n.first.starts && n.p.md_level == 0) {
+      open = &merged.back();
+      const paragraph& c = open->p;
+      // A column of short lines, each cut by a blank line: the paragraph before was such a run.
+      const bool wrapped_region = merged.size() >= 2 && merged[merged.size() - 2].p.across_blank &&
+                                  merged[merged.size() - 2].p.line_count >= 3;
+      const bool unfinished = !open->last.ends && !open->last.alone && c.md_level == 0;
+      const bool body_like =
+          open->last.mid_clause ||
+          ((c.line_count > 1 || c.across_blank || wrapped_region || typical > 0 || visible_chars(c.text) > 30) &&
+           is_sentence_like(c.text));
+      join = unfinished && body_like && !is_strong_heading(drafts, i);
+    }
+    if (join) {
+      append_joined(open->p.text, n.p.text);
+      open->p.line_count += n.p.line_count;
+      open->p.across_blank = true;
+      open->last = n.last;
+    } else {
+      merged.push_back(std::move(n));
+    }
+  }
+  for (auto& d : merged) out.push_back(std::move(d.p));
+  return out;
+}
+
+}  // namespace broadsheet::pipeline

@@ -1,0 +1,36 @@
+#pragma once
+// reflow: cleaned lines → paragraphs. Joins hard-wrapped lines (a column 12-14 characters wide)
+// and paragraphs cut by a column break (a blank line in the middle of a sentence), without
+// gluing separate paragraphs, headings, bylines or captions together.
+//
+// Evidence used, per line: does it end a sentence (。！？…), does it end mid-clause (，、：“《),
+// is it sentence-like (has clause punctuation) or heading-like, how wide is it compared with the
+// page's typical wrapped line, and is it one of the formulaic lines (dateline, byline, credit,
+// subtitle, continuation marker, table row, markdown heading) that always stand alone or start
+// a paragraph.
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "pipeline/page_cleaner.h"
+
+namespace broadsheet::pipeline {
+
+struct paragraph {
+  std::string text;        // joined lines, layout spaces still in place
+  int blanks_before = 0;   // blank lines before its first line
+  int md_level = 0;        // markdown heading level of its line, 0 for text
+  int line_count = 1;      // source lines joined into it
+  bool across_blank = false;  // joined over at least one column break
+};
+
+[[nodiscard]] std::vector<paragraph> reflow(const std::vector<page_line>& lines);
+
+// Shared text predicates (also used by the segmenter).
+[[nodiscard]] bool ends_sentence(std::string_view text) noexcept;   // 。！？… possibly before ”）
+[[nodiscard]] bool ends_mid_clause(std::string_view text) noexcept; // ，、：；“《（ and ASCII , : ; (
+[[nodiscard]] bool is_sentence_like(std::string_view text) noexcept;  // has ，、；：。！？ or ASCII , ; :
+[[nodiscard]] std::size_t visible_chars(std::string_view text) noexcept;  // code points, spaces excluded
+
+}  // namespace broadsheet::pipeline

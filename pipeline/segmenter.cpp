@@ -1,0 +1,528 @@
+#include "pipeline/segmenter.h"
+
+#include <algorithm>
+#include <optional>
+#include <unordered_set>
+
+#include "pipeline/byline.h"
+#include "pipeline/char_class.h"
+#include "pipeline/internal/utf8.h"
+#include "pipeline/page_cleaner.h"
+
+namespace broadsheet::pipeline {
+
+using internal::next_code_point;
+
+namespace {
+
+enum class role {
+  body, heading, subtitle, section, byline_line, credit, caption, dateline_body, continuation, author_note, table_row
+};
+
+bool contains(std::string_view s, std::string_view p) noexcept { return s.find(p) != std::string_view::npos; }
+bool starts_with(std::string_view s, std::string_view p) noexcept { return s.substr(0, p.size()) == p; }
+
+struct classified {
+  const paragraph* p = nullptr;
+  role r = role::body;
+  std::optional<dateline_match> dateline;
+  std::optional<byline> names;
+  std::optional<credit_match> credit;
+  std::optional<continuation_match> continuation;
+  std::optional<std::string> note;
+};
+
+bool starts_with_arrow(std::string_view s) noexcept {
+  for (std::string_view a : {"➡", "⬅", "→", "←", "↑", "↓", "▲", "▼", "◀", "▶"}) {
+    if (starts_with(s, a)) return true;
+  }
+  return false;
+}
+
+bool has_full_stop(std::string_view t) noexcept {
+  return contains(t, "。") || contains(t, "！") || contains(t, "？");
+}
+
+bool heading_shaped(const paragraph& p) {
+  if (p.md_level > 0) return true;
+  return !ends_sentence(p.text) && !has_full_stop(p.text) && !ends_mid_clause(p.text) && visible_chars(p.text) <= 50;
+}
+
+std::vector<classified> classify(const std::vector<paragraph>& ps) {
+  std::vector<classified> out(ps.size());
+  for (std::size_t i = 0; i < ps.size(); ++i) {
+    classified& c = out[i];
+    c.p = &ps[i];
+    const std::string_view t = ps[i].text;
+    if (ps[i].md_level > 0) { c.r = is_section_label(t) ? role::section : role::heading; continue; }
+    if (t.find('\t') != std::string_view::npos) { c.r = role::table_row; continue; }
+    if (auto credit = match_photo_credit(t)) {
+      c.credit = std::move(credit);
+      c.r = c.credit->caption_end == 0 ? role::credit : role::caption;
+      continue;
+    }
+    if ((c.continuation = match_continuation(t))) { c.r = role::continuation; continue; }
+    if ((c.dateline = match_dateline(t))) { c.r = role::dateline_body; continue; }
+    if ((c.names = match_byline_line(t))) { c.r = role::byline_line; continue; }
+    if ((c.note = match_author_note(t))) { c.r = role::author_note; continue; }
+    if (starts_with(t, "——") && visible_chars(t) <= 100) { c.r = role::subtitle; continue; }
+    if (starts_with_arrow(t)) { c.r = role::caption; continue; }
+    if (is_section_label(t)) { c.r = role::section; continue; }
+    c.r = heading_shaped(ps[i]) ? role::heading : role::body;
+  }
+  // Captions by context: the paragraph before a credit line, or a short sentence standing in an
+  // image gap (two or more blank lines on both sides, or at the end of the page).
+  for (std::size_t i = 0; i < out.size(); ++i) {
+    classified& c = out[i];
+    if (c.r != role::body) continue;
+    const bool before_credit = i + 1 < out.size() && out[i + 1].r == role::credit;
+    const bool in_gap = c.p->blanks_before >= 2 && ends_sentence(c.p->text) && visible_chars(c.p->text) <= 200 &&
+                        (i + 1 == out.size() || out[i + 1].p->blanks_before >= 2 || out[i + 1].r == role::caption);
+    if (before_credit || in_gap) c.r = role::caption;
+  }
+  return out;
+}
+
+// --- layout detection -------------------------------------------------------------------------
+
+using bigram_set = std::unordered_set<std::uint64_t>;
+
+void add_bigrams(std::string_view t, bigram_set& set) {
+  char32_t prev = 0;
+  for (std::size_t i = 0; i < t.size();) {
+    const char32_t c = next_code_point(t, i);
+    if (!is_han(c)) { prev = 0; continue; }
+    if (prev != 0) set.insert((static_cast<std::uint64_t>(prev) << 32) | c);
+    prev = c;
+  }
+}
+
+double shared_fraction(const bigram_set& heading, const bigram_set& text) {
+  if (heading.empty()) return 0;
+  std::size_t n = 0;
+  for (auto b : heading) n += text.count(b);
+  return static_cast<double>(n) / static_cast<double>(heading.size());
+}
+
+bool is_heading_role(role r) { return r == role::heading || r == role::subtitle; }
+bool is_text_role(role r) { return r == role::body || r == role::dateline_body; }
+
+page_layout detect_layout(const std::vector<classified>& cs) {
+  const auto first = std::find_if(cs.begin(), cs.end(), [](const classified& c) {
+    return c.r != role::caption && c.r != role::credit && c.r != role::section;
+  });
+  if (first == cs.end() || (first->r != role::dateline_body && first->r != role::byline_line)) {
+    return page_layout::titles_before;
+  }
+  // For every heading group with text on both sides: how much of it appears before vs after.
+  double before = 0, after = 0;
+  std::size_t i = 0;
+  while (i < cs.size()) {
+    if (!is_heading_role(cs[i].r)) { ++i; continue; }
+    std::size_t j = i;
+    bigram_set heading;
+    while (j < cs.size() && (is_heading_role(cs[j].r) || cs[j].r == role::section)) add_bigrams(cs[j++].p->text, heading);
+    bigram_set prev, next;
+    for (std::size_t k = i; k-- > 0 && !is_heading_role(cs[k].r);) {
+      if (is_text_role(cs[k].r)) add_bigrams(cs[k].p->text, prev);
+    }
+    for (std::size_t k = j; k < cs.size() && !is_heading_role(cs[k].r); ++k) {
+      if (is_text_role(cs[k].r)) add_bigrams(cs[k].p->text, next);
+    }
+    if (!prev.empty() && !next.empty()) {
+      before += shared_fraction(heading, prev);
+      after += shared_fraction(heading, next);
+    }
+    i = j;
+  }
+  return before > after * 1.25 + 0.1 ? page_layout::titles_after : page_layout::titles_before;
+}
+
+// --- building items ---------------------------------------------------------------------------
+
+bool is_label_like(std::string_view t) {
+  return visible_chars(t) <= 16 && !is_sentence_like(t);
+}
+
+struct item_draft {
+  article a;
+  std::vector<std::string> raw_paragraphs;  // untidied, with their tidy mode
+  std::vector<bool> heading_paragraph;
+  bool has_table = false;
+  bool closed = false;  // takes no more body text (photos)
+};
+
+class builder {
+ public:
+  builder(const std::vector<classified>& cs, const std::vector<std::string>& default_photographers)
+      : cs_(cs), default_photographers_(default_photographers) {}
+
+  std::vector<article> build(page_layout layout) {
+    for (std::size_t i = 0; i < cs_.size(); ++i) {
+      if (layout == page_layout::titles_before) step_titles_before(i);
+      else step_titles_after(i);
+    }
+    if (layout == page_layout::titles_after && current_ >= 0 && !pending_.empty()) assign_group(current_);
+    flush_pending_as_text();
+    return finish();
+  }
+
+ private:
+  // Titles before the body.
+  void step_titles_before(std::size_t i) {
+    const classified& c = cs_[i];
+    switch (c.r) {
+      case role::section: section_ = tidy_heading(c.p->text); pending_.push_back(i); break;
+      case role::heading: case role::subtitle: case role::byline_line: pending_.push_back(i); break;
+      case role::dateline_body: start_article(item_kind::article); add_dateline(c); break;
+      case role::body: {
+        const bool has_byline = std::any_of(pending_.begin(), pending_.end(),
+                                            [&](std::size_t k) { return cs_[k].r == role::byline_line; });
+        const bool has_subtitle = std::any_of(pending_.begin(), pending_.end(),
+                                              [&](std::size_t k) { return cs_[k].r == role::subtitle; });
+        const bool has_top_heading = std::any_of(pending_.begin(), pending_.end(), [&](std::size_t k) {
+          return cs_[k].p->md_level == 1 || cs_[k].p->md_level == 2;
+        });
+        const bool has_heading = std::any_of(pending_.begin(), pending_.end(),
+                                             [&](std::size_t k) { return cs_[k].r == role::heading; });
+        if (has_byline || has_subtitle || has_top_heading || (has_heading && !text_open())) {
+          start_article(item_kind::article);
+        } else if (!text_open() || starts_elsewhere(i)) {
+          flush_pending_as_text();
+          start_fragment(std::nullopt);
+        } else {
+          flush_pending_as_text();
+        }
+        add_text(c.p->text, false);
+        break;
+      }
+      case role::caption: add_caption(i, /*title_from_pending=*/true); break;
+      case role::credit: add_credit(*c.credit); break;
+      case role::continuation: add_continuation(c); break;
+      case role::author_note: add_author_note(*c.note); break;
+      case role::table_row: add_table_row(c); break;
+    }
+  }
+
+  // Titles after the body: a dateline or byline opens a story, the headings after it name it.
+  void step_titles_after(std::size_t i) {
+    const classified& c = cs_[i];
+    switch (c.r) {
+      case role::section: section_ = tidy_heading(c.p->text); break;
+      case role::heading: case role::subtitle: pending_.push_back(i); break;
+      case role::dateline_body: case role::byline_line: {
+        if (current_ >= 0 && !pending_.empty()) assign_group(current_);
+        flush_pending_as_text();
+        open_item(item_kind::article);
+        if (c.r == role::dateline_body) add_dateline(c);
+        else items_[current_].a.names.merge(*c.names);
+        break;
+      }
+      case role::body:
+        flush_pending_as_text();
+        if (!text_open() || starts_elsewhere(i)) start_fragment(std::nullopt);
+        add_text(c.p->text, false);
+        break;
+      case role::caption:
+        if (current_ >= 0 && !pending_.empty()) assign_group(current_);
+        flush_pending_as_text();
+        add_caption(i, /*title_from_pending=*/false);
+        current_ = last_photo_;
+        break;
+      case role::credit: add_credit(*c.credit); break;
+      case role::continuation: add_continuation(c); break;
+      case role::author_note: add_author_note(*c.note); break;
+      case role::table_row: add_table_row(c); break;
+    }
+  }
+
+  bool text_open() const { return current_ >= 0 && !items_[current_].closed; }
+
+  // A paragraph that cannot begin a story in this article: it starts with punctuation or with a
+  // conjunction ("以及…") right after a finished paragraph: the rest of a story from elsewhere.
+  bool starts_elsewhere(std::size_t i) const {
+    if (i == 0 || !ends_sentence(cs_[i - 1].p->text)) return false;
+    const std::string_view t = cs_[i].p->text;
+    std::size_t k = 0;
+    const char32_t c = next_code_point(t, k);
+    const bool punct = c == 0xFF0C || c == 0x3001 || c == 0x3002 || c == 0xFF1B || c == ',' || c == ';';
+    return punct || starts_with(t, "以及") || starts_with(t, "并且") || starts_with(t, "而且");
+  }
+
+  int open_item(item_kind kind) {
+    item_draft d;
+    d.a.kind = kind;
+    if (section_) d.a.section = section_;
+    items_.push_back(std::move(d));
+    current_ = static_cast<int>(items_.size()) - 1;
+    return current_;
+  }
+
+  void start_article(item_kind kind) {
+    const std::size_t title_at = group_title_index();
+    // Headings before the group's own kicker and title belong to what came before.
+    std::vector<std::size_t> leftover;
+    const std::size_t group_start = group_start_index(title_at);
+    leftover.assign(pending_.begin(), pending_.begin() + static_cast<std::ptrdiff_t>(group_start));
+    pending_.erase(pending_.begin(), pending_.begin() + static_cast<std::ptrdiff_t>(group_start));
+    emit_as_text(leftover);
+    open_item(kind);
+    assign_group(current_);
+  }
+
+  void start_fragment(std::optional<std::string> from) {
+    open_item(item_kind::fragment);
+    items_[current_].a.continued_from = std::move(from);
+  }
+
+  // Index in pending_ of the title: the last heading before the first subtitle, else the last
+  // heading; npos when there is none.
+  std::size_t group_title_index() const {
+    std::size_t first_sub = pending_.size();
+    for (std::size_t k = 0; k < pending_.size(); ++k) {
+      if (cs_[pending_[k]].r == role::subtitle) { first_sub = k; break; }
+    }
+    std::size_t title = std::string_view::npos;
+    for (std::size_t k = 0; k < first_sub; ++k) {
+      if (cs_[pending_[k]].r == role::heading) title = k;
+    }
+    if (title == std::string_view::npos) {
+      for (std::size_t k = 0; k < pending_.size(); ++k) {
+        if (cs_[pending_[k]].r == role::heading) title = k;
+      }
+    }
+    return title;
+  }
+
+  // Where the heading group of the title at title_at starts: the title itself, or the label-like
+  // heading right before it (a kicker), or a section label right before either.
+  std::size_t group_start_index(std::size_t title_at) const {
+    if (title_at == std::string_view::npos) return 0;
+    std::size_t start = title_at;
+    if (start > 0 && cs_[pending_[start - 1]].r == role::heading && is_label_like(cs_[pending_[start - 1]].p->text) &&
+        cs_[pending_[start - 1]].p->md_level == cs_[pending_[title_at]].p->md_level) {
+      --start;
+    }
+    while (start > 0 && (cs_[pending_[start - 1]].r == role::section || cs_[pending_[start - 1]].r == role::byline_line)) {
+      --start;
+    }
+    return start;
+  }
+
+  // Gives the pending heading group to item `to`: title, subtitle, kicker, bylines, section.
+  void assign_group(int to) {
+    article& a = items_[to].a;
+    const std::size_t title_at = group_title_index();
+    std::vector<std::string> kickers;
+    for (std::size_t k = 0; k < pending_.size(); ++k) {
+      const classified& c = cs_[pending_[k]];
+      switch (c.r) {
+        case role::heading:
+          if (k == title_at && !a.title) a.title = tidy_heading(c.p->text);
+          else kickers.push_back(tidy_heading(c.p->text));
+          break;
+        case role::subtitle: {
+          std::string_view t = c.p->text;
+          while (starts_with(t, "——") || starts_with(t, "—")) t.remove_prefix(starts_with(t, "——") ? 6 : 3);
+          std::string sub = tidy_heading(t);
+          if (!a.subtitle) a.subtitle = std::move(sub);
+          else *a.subtitle += " " + sub;
+          break;
+        }
+        case role::byline_line: a.names.merge(*c.names); break;
+        case role::section: a.section = tidy_heading(c.p->text); break;
+        default: break;
+      }
+    }
+    if (!kickers.empty()) {
+      std::string k;
+      for (const auto& s : kickers) k += (k.empty() ? "" : " ") + s;
+      a.kicker = std::move(k);
+    }
+    pending_.clear();
+  }
+
+  void emit_as_text(const std::vector<std::size_t>& idx) {
+    for (std::size_t k : idx) {
+      const classified& c = cs_[k];
+      if (c.r == role::section) continue;
+      if (c.r == role::byline_line) {
+        if (current_ >= 0) items_[current_].a.names.merge(*c.names);
+        continue;
+      }
+      if (!text_open()) {
+        // A headline whose story is not on this page (or not found): an item of its own.
+        open_item(item_kind::article);
+        items_[current_].a.title = tidy_heading(c.p->text);
+        continue;
+      }
+      add_text(c.p->text, true);
+    }
+  }
+
+  void flush_pending_as_text() {
+    std::vector<std::size_t> idx;
+    idx.swap(pending_);
+    emit_as_text(idx);
+  }
+
+  void add_text(std::string_view text, bool heading) {
+    if (const std::size_t cut = find_jump_marker(text); cut != std::string_view::npos) text = text.substr(0, cut);
+    if (text.empty()) return;
+    items_[current_].raw_paragraphs.emplace_back(text);
+    items_[current_].heading_paragraph.push_back(heading || !is_sentence_like(text));
+  }
+
+  void add_dateline(const classified& c) {
+    article& a = items_[current_].a;
+    a.dateline = c.dateline->dateline;
+    a.names.merge(c.dateline->names);
+    add_text(std::string_view(c.p->text).substr(c.dateline->body_offset), false);
+  }
+
+  void add_caption(std::size_t i, bool title_from_pending) {
+    const classified& c = cs_[i];
+    std::optional<std::string> title;
+    if (title_from_pending && !pending_.empty() && cs_[pending_.back()].r == role::heading &&
+        c.p->blanks_before >= 2) {
+      title = tidy_heading(cs_[pending_.back()].p->text);
+      pending_.pop_back();
+    }
+    flush_pending_as_text();
+    std::string_view caption = c.p->text;
+    std::vector<std::string> photographers;
+    if (c.credit) {
+      caption = caption.substr(0, c.credit->caption_end);
+      photographers = c.credit->photographers;
+    }
+    for (std::string_view arrow : {"➡", "⬅", "→", "←", "↑", "↓", "▲", "▼", "◀", "▶"}) {
+      if (starts_with(caption, arrow)) { caption.remove_prefix(arrow.size()); break; }
+    }
+    while (!caption.empty() && caption.front() == ' ') caption.remove_prefix(1);
+    const int keep_current = current_;
+    item_draft d;
+    d.a.kind = item_kind::photo;
+    d.a.title = std::move(title);
+    if (section_) d.a.section = section_;
+    d.a.names.photographers = std::move(photographers);
+    d.closed = true;
+    items_.push_back(std::move(d));
+    last_photo_ = static_cast<int>(items_.size()) - 1;
+    current_ = keep_current;
+    items_[last_photo_].raw_paragraphs.emplace_back(caption);
+    items_[last_photo_].heading_paragraph.push_back(false);
+  }
+
+  void add_credit(const credit_match& credit) {
+    if (last_photo_ >= 0 && items_[last_photo_].a.names.photographers.empty()) {
+      items_[last_photo_].a.names.photographers = credit.photographers;
+    } else if (current_ >= 0) {
+      byline b;
+      b.photographers = credit.photographers;
+      items_[current_].a.names.merge(b);
+    }
+  }
+
+  void add_continuation(const classified& c) {
+    const bool titled = std::any_of(pending_.begin(), pending_.end(),
+                                    [&](std::size_t k) { return cs_[k].r == role::heading; });
+    if (titled) start_article(item_kind::article);
+    else { flush_pending_as_text(); start_fragment(std::nullopt); }
+    items_[current_].a.continued_from = c.continuation->from;
+    add_text(std::string_view(c.p->text).substr(c.continuation->body_offset), false);
+  }
+
+  void add_author_note(const std::string& note) {
+    flush_pending_as_text();
+    if (current_ < 0) return;
+    article& a = items_[current_].a;
+    if (a.names.authors.empty() && !note.empty()) a.names.authors.push_back(note);
+  }
+
+  void add_table_row(const classified& c) {
+    if (!text_open() || !pending_.empty()) {
+      const bool titled = std::any_of(pending_.begin(), pending_.end(),
+                                      [&](std::size_t k) { return cs_[k].r == role::heading; });
+      if (titled && !text_open()) start_article(item_kind::notice);
+      else flush_pending_as_text();
+      if (!text_open()) open_item(item_kind::notice);
+    }
+    items_[current_].has_table = true;
+    items_[current_].raw_paragraphs.emplace_back(c.p->text);
+    items_[current_].heading_paragraph.push_back(true);
+  }
+
+  static bool is_notice_title(std::string_view t) {
+    for (std::string_view k : {"公示", "公告", "通告", "通知", "启事", "名单", "光荣榜", "声明", "讣告", "招聘", "遗失"}) {
+      if (contains(t, k)) return true;
+    }
+    return false;
+  }
+
+  std::vector<article> finish() {
+    std::vector<article> out;
+    out.reserve(items_.size());
+    for (auto& d : items_) {
+      article& a = d.a;
+      std::unordered_set<std::string> seen;
+      std::size_t list_like = 0;
+      for (std::size_t k = 0; k < d.raw_paragraphs.size(); ++k) {
+        const std::string& raw = d.raw_paragraphs[k];
+        std::string text = raw.find('\t') != std::string::npos ? raw
+                           : d.heading_paragraph[k]            ? tidy_heading(raw)
+                                                               : tidy_sentence(raw);
+        if (text.empty()) continue;
+        if (visible_chars(text) >= 8 && !seen.insert(text).second) continue;  // a paragraph printed twice
+        list_like += d.heading_paragraph[k];
+        a.paragraphs.push_back(std::move(text));
+      }
+      if (a.kind == item_kind::photo) {
+        a.captions = a.paragraphs;
+        if (a.names.photographers.empty()) a.names.photographers = default_photographers_;
+      }
+      if (a.kind == item_kind::article &&
+          (d.has_table || (a.title && is_notice_title(*a.title)) ||
+           (a.paragraphs.size() >= 3 && list_like * 2 > a.paragraphs.size()))) {
+        a.kind = item_kind::notice;
+      }
+      if (!a.title && a.paragraphs.empty()) continue;
+      for (const auto& p : a.paragraphs) {
+        if (!a.body.empty()) a.body.push_back('\n');
+        a.body += p;
+      }
+      a.char_count = internal::count_code_points(a.body);
+      out.push_back(std::move(a));
+    }
+    return out;
+  }
+
+  const std::vector<classified>& cs_;
+  const std::vector<std::string>& default_photographers_;
+  std::vector<item_draft> items_;
+  std::vector<std::size_t> pending_;  // indices into cs_ of headings, subtitles, bylines, sections
+  std::optional<std::string> section_;
+  int current_ = -1;     // the item that takes body text, -1 for none
+  int last_photo_ = -1;  // the last photo item, for a credit line that follows it
+};
+
+}  // namespace
+
+bool is_section_label(std::string_view t) noexcept {
+  if (visible_chars(t) > 6 || is_sentence_like(t)) return false;
+  for (std::string_view s : {"政务要闻", "要闻", "时政要闻", "本地新闻", "综合新闻", "社会新闻", "国内新闻", "国际新闻",
+                             "经济新闻", "县区新闻", "民生新闻", "文体新闻", "专版", "专刊", "副刊", "理论", "评论", "时评"}) {
+    if (t == s) return true;
+  }
+  return false;
+}
+
+segmented_page segment(const std::vector<paragraph>& paragraphs, const std::vector<std::string>& default_photographers) {
+  const std::vector<classified> cs = classify(paragraphs);
+  segmented_page page;
+  page.layout = detect_layout(cs);
+  builder b(cs, default_photographers);
+  page.items = b.build(page.layout);
+  return page;
+}
+
+}  // namespace broadsheet::pipeline

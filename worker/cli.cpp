@@ -1,0 +1,110 @@
+#include "worker/cli.h"
+
+#include <charconv>
+#include <cstdio>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "pipeline/version.h"
+#include "worker/process_command.h"
+
+namespace broadsheet::worker {
+
+namespace {
+
+constexpr int exit_usage = 2;
+
+constexpr const char* top_usage =
+    "usage: broadsheet <command> [options]\n"
+    "\n"
+    "commands:\n"
+    "  process [FILE...]   clean and segment pages without Kafka: JSONL page records or .txt\n"
+    "                      pages (page_id = file name), or stdin; article JSONL on stdout\n"
+    "\n"
+    "options:\n"
+    "  --help, -h          this text (also: broadsheet <command> --help)\n"
+    "  --version           the pipeline version\n";
+
+constexpr const char* process_usage =
+    "usage: broadsheet process [options] [FILE...]\n"
+    "\n"
+    "Reads page records and writes one JSON article record per line to stdout. Input files\n"
+    "ending in .txt are one page each (page_id = the file name); other files are JSON Lines of\n"
+    "page records; no FILE or '-' reads stdin (JSONL if it starts with '{', else one text page).\n"
+    "A rejected record prints one JSON line to stderr: {\"page_id\":…,\"error\":\"<code>\",…}.\n"
+    "The exit status is non-zero only for usage errors (bad options, unreadable files).\n"
+    "\n"
+    "options:\n"
+    "  --pretty                  readable text for people instead of JSONL\n"
+    "  --max-record-bytes N      reject larger records or pages (default 8388608)\n"
+    "  --max-line-bytes N        reject pages with a longer line (default 65536)\n"
+    "  --max-json-depth N        reject deeper JSON records (default 32)\n"
+    "  --help, -h                this text\n";
+
+std::optional<std::size_t> parse_size(std::string_view s) {
+  std::size_t v = 0;
+  const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (ec != std::errc() || end != s.data() + s.size() || v == 0) return std::nullopt;
+  return v;
+}
+
+int usage_error(const char* message, std::string_view arg, const char* usage) {
+  std::fprintf(stderr, "broadsheet: %s%.*s\n\n%s", message, static_cast<int>(arg.size()), arg.data(), usage);
+  return exit_usage;
+}
+
+int process_main(int argc, char** argv) {
+  process_options options;
+  for (int i = 0; i < argc; ++i) {
+    const std::string_view arg = argv[i];
+    auto size_option = [&](std::size_t& target) -> bool {
+      if (i + 1 >= argc) return false;
+      const auto v = parse_size(argv[++i]);
+      if (!v) return false;
+      target = *v;
+      return true;
+    };
+    if (arg == "--help" || arg == "-h") {
+      std::fputs(process_usage, stdout);
+      return 0;
+    } else if (arg == "--pretty") {
+      options.pretty = true;
+    } else if (arg == "--max-record-bytes") {
+      if (!size_option(options.pipeline.parse.max_record_bytes)) return usage_error("--max-record-bytes needs a positive number", "", process_usage);
+    } else if (arg == "--max-line-bytes") {
+      if (!size_option(options.pipeline.clean.max_line_bytes)) return usage_error("--max-line-bytes needs a positive number", "", process_usage);
+    } else if (arg == "--max-json-depth") {
+      if (!size_option(options.pipeline.parse.max_depth)) return usage_error("--max-json-depth needs a positive number", "", process_usage);
+    } else if (arg.size() > 1 && arg[0] == '-' ) {
+      return usage_error("unknown option ", arg, process_usage);
+    } else {
+      options.inputs.emplace_back(arg);
+    }
+  }
+  const process_stats stats = run_process(options, stdout, stderr);
+  return stats.input_missing ? exit_usage : 0;
+}
+
+}  // namespace
+
+int run_cli(int argc, char** argv) {
+  if (argc < 2) {
+    std::fputs(top_usage, stderr);
+    return exit_usage;
+  }
+  const std::string_view command = argv[1];
+  if (command == "--help" || command == "-h" || command == "help") {
+    std::fputs(top_usage, stdout);
+    return 0;
+  }
+  if (command == "--version" || command == "version") {
+    std::printf("broadsheet %.*s\n", static_cast<int>(pipeline::pipeline_version.size()),
+                pipeline::pipeline_version.data());
+    return 0;
+  }
+  if (command == "process") return process_main(argc - 2, argv + 2);
+  return usage_error("unknown command ", command, top_usage);
+}
+
+}  // namespace broadsheet::worker

@@ -1,0 +1,142 @@
+#include "worker/process_command.h"
+
+#include <fstream>
+#include <iostream>
+#include <iterator>
+#include <sstream>
+
+#include "pipeline/article_json.h"
+#include "worker/text_render.h"
+
+namespace broadsheet::worker {
+
+namespace {
+
+using pipeline::append_json_string;
+
+struct sink {
+  std::FILE* out;
+  std::FILE* err;
+  bool pretty;
+  std::string buffer;
+
+  void write_articles(const std::vector<pipeline::article>& articles) {
+    buffer.clear();
+    for (const auto& a : articles) {
+      if (pretty) {
+        append_readable(buffer, a);
+      } else {
+        pipeline::append_article_json(buffer, a);
+        buffer.push_back('\n');
+      }
+    }
+    std::fwrite(buffer.data(), 1, buffer.size(), out);
+  }
+
+  void write_error(std::string_view page_id, const pipeline::error& e, std::string_view input) {
+    std::string line = "{\"page_id\":";
+    if (page_id.empty()) line += "null";
+    else append_json_string(line, page_id);
+    line += ",\"error\":";
+    append_json_string(line, pipeline::to_string(e.code));
+    line += ",\"message\":";
+    append_json_string(line, e.message);
+    line += ",\"input\":";
+    append_json_string(line, input);
+    line += "}\n";
+    std::fwrite(line.data(), 1, line.size(), err);
+  }
+};
+
+std::string base_name(const std::string& path) {
+  const auto slash = path.find_last_of('/');
+  return slash == std::string::npos ? path : path.substr(slash + 1);
+}
+
+bool ends_with(std::string_view s, std::string_view suffix) {
+  return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
+}
+
+void process_text_page(pipeline::page_processor& processor, sink& s, process_stats& stats, std::string page_id,
+                       std::string text, const std::string& input) {
+  ++stats.pages;
+  pipeline::page_record page;
+  page.page_id = std::move(page_id);
+  page.text = std::move(text);
+  auto result = processor.process(page);
+  if (!result) {
+    ++stats.rejected;
+    s.write_error(page.page_id, result.error(), input);
+    return;
+  }
+  stats.items += result->size();
+  s.write_articles(*result);
+}
+
+void process_jsonl(pipeline::page_processor& processor, sink& s, process_stats& stats, std::istream& in,
+                   const std::string& name, std::string first_line = {}, bool have_first = false) {
+  std::string line;
+  std::size_t number = 0;
+  while (have_first || std::getline(in, line)) {
+    if (have_first) { line = std::move(first_line); have_first = false; }
+    ++number;
+    if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
+    ++stats.pages;
+    const std::string where = name + ":" + std::to_string(number);
+    auto page = processor.parse(line);
+    if (!page) {
+      ++stats.rejected;
+      s.write_error({}, page.error(), where);
+      continue;
+    }
+    auto result = processor.process(*page);
+    if (!result) {
+      ++stats.rejected;
+      s.write_error(page->page_id, result.error(), where);
+      continue;
+    }
+    stats.items += result->size();
+    s.write_articles(*result);
+  }
+}
+
+}  // namespace
+
+process_stats run_process(const process_options& options, std::FILE* out, std::FILE* err) {
+  pipeline::page_processor processor(options.pipeline);
+  sink s{out, err, options.pretty, {}};
+  process_stats stats;
+  std::vector<std::string> inputs = options.inputs;
+  if (inputs.empty()) inputs.emplace_back("-");
+  for (const auto& input : inputs) {
+    if (input == "-") {
+      std::string first;
+      if (!std::getline(std::cin, first)) continue;
+      const auto start = first.find_first_not_of(" \t\r\xEF\xBB\xBF");
+      if (start != std::string::npos && first[start] == '{') {
+        process_jsonl(processor, s, stats, std::cin, "stdin", std::move(first), true);
+      } else {
+        std::string rest((std::istreambuf_iterator<char>(std::cin)), std::istreambuf_iterator<char>());
+        process_text_page(processor, s, stats, "stdin", first + "\n" + rest, "stdin");
+      }
+      continue;
+    }
+    std::ifstream file(input, std::ios::binary);
+    if (!file) {
+      std::fprintf(err, "broadsheet process: cannot read %s\n", input.c_str());
+      stats.input_missing = true;
+      continue;
+    }
+    if (ends_with(input, ".txt")) {
+      std::ostringstream content;
+      content << file.rdbuf();
+      process_text_page(processor, s, stats, base_name(input), std::move(content).str(), input);
+    } else {
+      process_jsonl(processor, s, stats, file, input);
+    }
+  }
+  std::fflush(out);
+  return stats;
+}
+
+}  // namespace broadsheet::worker
