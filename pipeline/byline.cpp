@@ -141,7 +141,7 @@ std::optional<dateline_match> match_dateline(std::string_view p) {
     for (int n = 0; n < 7 && i < p.size(); ++n) {
       std::size_t j = i;
       const char32_t c = next_code_point(p, j);
-      if (c == U'讯' || c == U'电') { prefix_end = j; break; }
+      if ((c == U'讯' || c == U'电') && p.substr(j, 3) != "员") { prefix_end = j; break; }  // not 本报通讯员
       if (!is_han(c)) break;
       i = j;
     }

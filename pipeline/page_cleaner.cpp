@@ -223,12 +223,7 @@ void convert_punctuation(std::u32string& s) {
   }
 }
 
-// Length of the run of non-space characters that ends at i (exclusive) / starts at i.
-std::size_t token_before(const std::u32string& s, std::size_t i) {
-  std::size_t n = 0;
-  while (i > 0 && s[i - 1] != ' ' && s[i - 1] != '\t') { --i; ++n; }
-  return n;
-}
+// Length of the run of non-space characters that starts at i.
 std::size_t token_after(const std::u32string& s, std::size_t i) {
   std::size_t n = 0;
   while (i < s.size() && s[i] != ' ' && s[i] != '\t') { ++i; ++n; }
@@ -243,6 +238,7 @@ std::string tidy(std::string_view text, bool heading) {
 
   std::string out;
   out.reserve(text.size());
+  std::size_t since_space = 0;  // characters written since the last space kept (a token's length)
   for (std::size_t i = 0; i < s.size(); ++i) {
     const char32_t c = s[i];
     if (c == ' ' && i > 0 && i + 1 < s.size()) {
@@ -252,10 +248,11 @@ std::string tidy(std::string_view text, bool heading) {
       const bool cjk_number = ((lc & cc::han) && numeric(r)) || (numeric(l) && (rc & cc::han));
       bool drop = punct_side || cjk_number;
       if (!drop && (lc & cc::han) && (rc & cc::han)) {
-        drop = !heading || token_before(s, i) == 1 || token_after(s, i + 1) == 1;
+        drop = !heading || since_space == 1 || token_after(s, i + 1) == 1;
       }
       if (drop) continue;
     }
+    since_space = (c == ' ' || c == '\t') ? 0 : since_space + 1;
     append_utf8(out, c);
   }
   return out;

@@ -18,6 +18,28 @@ std::size_t count_code_points(std::string_view s) noexcept {
   return n;
 }
 
+// Nesting depth of a JSON text that simdjson has already tokenised without error: counts
+// brackets outside strings. Used on values the ondemand parser skips without walking them.
+std::size_t json_depth(std::string_view json) noexcept {
+  std::size_t depth = 0, max = 0;
+  bool in_string = false;
+  for (std::size_t i = 0; i < json.size(); ++i) {
+    const char c = json[i];
+    if (in_string) {
+      if (c == '\\') ++i;
+      else if (c == '"') in_string = false;
+      continue;
+    }
+    switch (c) {
+      case '"': in_string = true; break;
+      case '[': case '{': max = std::max(max, ++depth); break;
+      case ']': case '}': --depth; break;
+      default: break;
+    }
+  }
+  return max;
+}
+
 error from_simdjson(simdjson::error_code code, std::string_view where) {
   using simdjson::error_code;
   std::string msg = std::string(where) + ": " + simdjson::error_message(code);
@@ -80,8 +102,17 @@ result<page_record> page_parser::parse(std::string_view json) {
   }
   simdjson::ondemand::object obj;
   if (auto ec = doc.get_object().get(obj)) [[unlikely]] {
-    if (ec == simdjson::INCORRECT_TYPE) return fail(errc::not_an_object, "the record is not a JSON object");
-    return tl::unexpected(from_simdjson(ec, "record"));
+    if (ec != simdjson::INCORRECT_TYPE) return tl::unexpected(from_simdjson(ec, "record"));
+    // Cold path: tell a well-formed non-object from malformed text with a full DOM parse.
+    simdjson::dom::parser dom;
+    if (dom.allocate(json.size(), limits_.max_depth) != simdjson::SUCCESS) {
+      return fail(errc::record_too_large, "cannot allocate a parser for the record");
+    }
+    simdjson::dom::element root;
+    if (auto dom_ec = dom.parse(buf.data(), json.size(), false).get(root)) {
+      return tl::unexpected(from_simdjson(dom_ec, "record"));
+    }
+    return fail(errc::not_an_object, "the record is not a JSON object");
   }
 
   page_record page;
@@ -114,6 +145,9 @@ result<page_record> page_parser::parse(std::string_view json) {
         simdjson::ondemand::object nested;
         if (auto ec = value.get_object().get(nested)) return tl::unexpected(from_simdjson(ec, key));
         if (auto ec = nested.raw_json().get(raw)) return tl::unexpected(from_simdjson(ec, key));
+      }
+      if (json_depth(raw) + 1 > limits_.max_depth) [[unlikely]] {
+        return fail(errc::json_too_deep, std::string(key) + " nests deeper than " + std::to_string(limits_.max_depth));
       }
       continue;
     }

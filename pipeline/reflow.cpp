@@ -197,7 +197,7 @@ std::vector<paragraph> reflow(const std::vector<page_line>& lines) {
                              : typical > 0             ? d.last.columns + 3 >= typical
                                                        : d.last.mid_clause;
       join = !f.starts && !d.last.alone && d.p.md_level == 0 && hard_wrap;
-      if (!join && f.alone && !d.last.ends && visible_chars(d.p.text) <= 12) {
+      if (!join && f.alone && !d.last.alone && !d.last.ends && visible_chars(d.p.text) <= 12) {
         // a byline or credit wrapped over two lines: "本报记者 宋" + "崇飞 摄"
         std::string both = d.p.text;
         append_joined(both, line.text);

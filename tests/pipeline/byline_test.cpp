@@ -1,0 +1,97 @@
+#include "pipeline/byline.h"
+
+#include <gtest/gtest.h>
+
+namespace broadsheet::pipeline {
+namespace {
+
+using names = std::vector<std::string>;
+
+TEST(byline, reads_a_dateline_with_reporters_and_correspondents) {
+  const std::string p = "本报讯（记者林晓雨 通讯员周明远）3月17日，会议召开。";
+  auto m = match_dateline(p);
+  ASSERT_TRUE(m);
+  EXPECT_EQ(m->dateline, "本报讯");
+  EXPECT_EQ(m->names.reporters, names{"林晓雨"});
+  EXPECT_EQ(m->names.correspondents, names{"周明远"});
+  EXPECT_EQ(p.substr(m->body_offset), "3月17日，会议召开。");
+}
+
+TEST(byline, reads_names_glued_by_a_lost_layout_space) {
+  auto m = match_dateline("本报讯（记者郭明通讯员赵小青 见习记者孙一）今年以来");
+  ASSERT_TRUE(m);
+  EXPECT_EQ(m->names.reporters, (names{"郭明", "孙一"}));
+  EXPECT_EQ(m->names.correspondents, names{"赵小青"});
+}
+
+TEST(byline, reads_half_width_brackets_and_place_datelines) {
+  auto m = match_dateline("本报临河讯 (通讯员常青) 近日");
+  ASSERT_TRUE(m);
+  EXPECT_EQ(m->dateline, "本报临河讯");
+  EXPECT_EQ(m->names.correspondents, names{"常青"});
+}
+
+TEST(byline, does_not_take_ordinary_sentences_for_datelines) {
+  EXPECT_FALSE(match_dateline("本报记者昨日获悉，"));
+  EXPECT_FALSE(match_dateline("报讯员说"));
+}
+
+TEST(byline, reads_byline_lines) {
+  EXPECT_EQ(match_byline_line("本报记者 林晓雨 许安然")->reporters, (names{"林晓雨", "许安然"}));
+  EXPECT_EQ(match_byline_line("本报通讯员 周明远")->correspondents, names{"周明远"});
+  EXPECT_EQ(match_byline_line("□王立新")->authors, names{"王立新"});
+  EXPECT_FALSE(match_byline_line("记者从会上获悉，今年以来"));
+  EXPECT_FALSE(match_byline_line("本报记者 许安然 摄"));
+}
+
+TEST(byline, reads_photo_credits_alone_and_after_a_caption) {
+  auto alone = match_photo_credit("本报记者 许安然 摄");
+  ASSERT_TRUE(alone);
+  EXPECT_EQ(alone->photographers, names{"许安然"});
+  EXPECT_EQ(alone->caption_end, 0u);
+
+  const std::string caption = "3月16日，游客在花田游玩。 本报记者 许安然 摄";
+  auto inline_credit = match_photo_credit(caption);
+  ASSERT_TRUE(inline_credit);
+  EXPECT_EQ(caption.substr(0, inline_credit->caption_end), "3月16日，游客在花田游玩。");
+
+  EXPECT_EQ(match_photo_credit("春光。 诗远 摄")->photographers, names{"诗远"});
+  EXPECT_FALSE(match_photo_credit("游客们纷纷拿出手机拍摄"));
+}
+
+TEST(byline, reads_the_page_default_photo_credit) {
+  EXPECT_EQ(parse_page_photo_credit("（本版图片除署名外均由本报记者许安然摄）"), names{"许安然"});
+  EXPECT_TRUE(parse_page_photo_credit("本版编辑说明").empty());
+}
+
+TEST(byline, reads_continuation_and_jump_markers) {
+  const std::string p = "(上接A01版①)助力发展。";
+  auto m = match_continuation(p);
+  ASSERT_TRUE(m);
+  EXPECT_EQ(m->from, "A01版①");
+  EXPECT_EQ(p.substr(m->body_offset), "助力发展。");
+  EXPECT_EQ(match_continuation("（上接第一版）")->from, "第一版");
+  EXPECT_FALSE(match_continuation("（记者林晓雨）"));
+
+  const std::string jump = "项目建设全面提速。（下转A03版）";
+  EXPECT_EQ(jump.substr(0, find_jump_marker(jump)), "项目建设全面提速。");
+  EXPECT_EQ(find_jump_marker("全面提速（记者林晓雨）"), std::string_view::npos);
+}
+
+TEST(byline, reads_author_notes) {
+  EXPECT_EQ(match_author_note("（作者为临河县委书记）"), "临河县委书记");
+  EXPECT_FALSE(match_author_note("（作者为临河县委书记）后文"));
+  EXPECT_FALSE(match_author_note("（记者林晓雨）"));
+}
+
+TEST(byline, merges_without_duplicates) {
+  byline a;
+  a.reporters = {"甲乙"};
+  byline b;
+  b.reporters = {"甲乙", "丙丁"};
+  a.merge(b);
+  EXPECT_EQ(a.reporters, (names{"甲乙", "丙丁"}));
+}
+
+}  // namespace
+}  // namespace broadsheet::pipeline

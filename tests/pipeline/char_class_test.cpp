@@ -1,0 +1,33 @@
+#include "pipeline/char_class.h"
+
+#include <gtest/gtest.h>
+
+namespace broadsheet::pipeline {
+namespace {
+
+TEST(char_class, classifies_cjk_latin_digits_and_punctuation) {
+  EXPECT_TRUE(is_han(U'中'));
+  EXPECT_TRUE(is_han(U'〇'));
+  EXPECT_TRUE(is_han(0x20000));  // CJK extension B
+  EXPECT_FALSE(is_han(U'a'));
+  EXPECT_TRUE(char_class(U'，') & cc::cjk_punct);
+  EXPECT_TRUE(char_class(U'“') & cc::cjk_punct);
+  EXPECT_TRUE(char_class(U'。') & cc::terminal);
+  EXPECT_TRUE(char_class(U'a') & cc::latin);
+  EXPECT_TRUE(char_class(U'7') & cc::digit);
+  EXPECT_TRUE(char_class(0x3000) & cc::space);
+  EXPECT_TRUE(char_class(0x200B) & cc::control);
+  EXPECT_EQ(char_class(U'\t'), 0);
+}
+
+TEST(char_class, folds_full_width_letters_digits_and_symbols) {
+  EXPECT_EQ(fold_width(U'Ａ'), U'A');
+  EXPECT_EQ(fold_width(U'５'), U'5');
+  EXPECT_EQ(fold_width(U'％'), U'%');
+  EXPECT_EQ(fold_width(U'，'), U'，');  // Chinese punctuation stays
+  EXPECT_EQ(fold_width(U'（'), U'（');
+  EXPECT_EQ(fold_width(0x3000), U' ');
+}
+
+}  // namespace
+}  // namespace broadsheet::pipeline

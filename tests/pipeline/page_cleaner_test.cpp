@@ -1,0 +1,104 @@
+#include "pipeline/page_cleaner.h"
+
+#include <gtest/gtest.h>
+
+namespace broadsheet::pipeline {
+namespace {
+
+std::vector<std::string> texts(const cleaned_page& p) {
+  std::vector<std::string> out;
+  for (const auto& l : p.lines) out.push_back(l.text);
+  return out;
+}
+
+TEST(page_cleaner, folds_full_width_letters_and_digits_but_keeps_chinese_punctuation) {
+  page_cleaner c;
+  auto r = c.clean("ＧＤＰ增长５．２％，好！");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(texts(*r), std::vector<std::string>{"GDP增长5.2%，好！"});
+}
+
+TEST(page_cleaner, normalises_to_nfc) {
+  page_cleaner c;
+  auto r = c.clean("Cafe\xCC\x81");  // e + combining acute
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->lines[0].text, "Caf\xC3\xA9");
+}
+
+TEST(page_cleaner, collapses_white_space_and_counts_blank_lines) {
+  page_cleaner c;
+  auto r = c.clean("  第一行\u3000\u3000文字 \n\n\n第二行\r\n第三行\t甲\t乙 ");
+  ASSERT_TRUE(r);
+  ASSERT_EQ(r->lines.size(), 3u);
+  EXPECT_EQ(r->lines[0].text, "第一行 文字");
+  EXPECT_EQ(r->lines[1].blanks_before, 2);
+  EXPECT_EQ(r->lines[2].text, "第三行\t甲\t乙");
+}
+
+TEST(page_cleaner, strips_markdown_heading_markers_and_keeps_the_level) {
+  page_cleaner c;
+  auto r = c.clean("## 标题\n#话题标签\n");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->lines[0].text, "标题");
+  EXPECT_EQ(r->lines[0].md_level, 2);
+  EXPECT_EQ(r->lines[1].md_level, 0);
+}
+
+TEST(page_cleaner, removes_page_furniture) {
+  page_cleaner c;
+  auto r = c.clean(
+      "—— 热烈庆祝青川日报创刊70周年 ——\n"
+      "2025年3月18日 星期二\n"
+      "■ 新闻热线:6612345 | ■ 编辑:林一 | 校对:王二\n"
+      "正文。\n"
+      "● ● ●\n"
+      "（本版图片除署名外均由本报记者许安然摄）\n");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(texts(*r), std::vector<std::string>{"正文。"});
+  EXPECT_EQ(r->furniture_lines, 5u);
+  EXPECT_EQ(r->default_photographers, std::vector<std::string>{"许安然"});
+}
+
+TEST(page_cleaner, does_not_take_sentences_for_furniture) {
+  EXPECT_EQ(classify_furniture("——看临河县如何推动产业转型"), furniture::none);
+  EXPECT_EQ(classify_furniture("2025年3月18日，临河县召开会议。"), furniture::none);
+  EXPECT_EQ(classify_furniture("编辑部全体人员参加了培训。"), furniture::none);
+}
+
+TEST(page_cleaner, rejects_bad_text_with_reason_codes) {
+  page_cleaner c(clean_limits{.max_line_bytes = 100});
+  EXPECT_EQ(c.clean("\xc3\x28").error().code, errc::invalid_utf8);
+  EXPECT_EQ(c.clean(std::string("a\0b", 3)).error().code, errc::nul_byte);
+  EXPECT_EQ(c.clean(" \n\t\n").error().code, errc::empty_text);
+  EXPECT_EQ(c.clean(std::string(101, 'x')).error().code, errc::line_too_long);
+}
+
+TEST(tidy_sentence, removes_layout_spaces_between_cjk_and_between_cjk_and_digits) {
+  EXPECT_EQ(tidy_sentence("群 众 ， 这 是 示 范 区"), "群众，这是示范区");
+  EXPECT_EQ(tidy_sentence("本报讯 7 月20日，共 52 个项目"), "本报讯7月20日，共52个项目");
+  EXPECT_EQ(tidy_sentence("占比 90% 以上"), "占比90%以上");
+}
+
+TEST(tidy_sentence, keeps_spaces_that_belong_to_latin_text) {
+  EXPECT_EQ(tidy_sentence("推动 AI 技术 and 数据 in practice"), "推动 AI 技术 and 数据 in practice");
+}
+
+TEST(tidy_sentence, uses_chinese_punctuation_in_chinese_context) {
+  EXPECT_EQ(tidy_sentence("本报讯(记者林晓雨)昨日,会议召开:一是;二是?好!"),
+            "本报讯（记者林晓雨）昨日，会议召开：一是；二是？好！");
+}
+
+TEST(tidy_sentence, leaves_numbers_and_latin_punctuation_alone) {
+  EXPECT_EQ(tidy_sentence("面积1,200平方米，8:30开放，增长3.5%"), "面积1,200平方米，8:30开放，增长3.5%");
+  EXPECT_EQ(tidy_sentence("Hello, world (test): ok."), "Hello, world (test): ok.");
+}
+
+TEST(tidy_heading, keeps_separators_between_title_segments) {
+  EXPECT_EQ(tidy_heading("奋进新征程 建功新时代"), "奋进新征程 建功新时代");
+  EXPECT_EQ(tidy_heading("学 思 想 强党性"), "学思想 强党性");
+  EXPECT_EQ(tidy_heading("我市一学校登上 “学习强国”平台"), "我市一学校登上“学习强国”平台");
+  EXPECT_EQ(tidy_heading("解放区:细化标准"), "解放区：细化标准");
+}
+
+}  // namespace
+}  // namespace broadsheet::pipeline

@@ -1,0 +1,39 @@
+#pragma once
+// Helpers shared by the page-level tests: read a file, run the pipeline on a .txt page.
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "pipeline/page_processor.h"
+
+namespace broadsheet::pipeline::testing {
+
+inline std::string read_file(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream s;
+  s << in.rdbuf();
+  return std::move(s).str();
+}
+
+inline std::vector<std::filesystem::path> files_with_extension(const std::filesystem::path& dir, std::string_view ext) {
+  std::vector<std::filesystem::path> out;
+  if (!std::filesystem::is_directory(dir)) return out;
+  for (const auto& e : std::filesystem::directory_iterator(dir)) {
+    if (e.path().extension() == ext) out.push_back(e.path());
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+inline result<std::vector<article>> process_text_file(const std::filesystem::path& path) {
+  page_processor processor;
+  page_record page;
+  page.page_id = path.filename().string();
+  page.text = read_file(path);
+  return processor.process(page);
+}
+
+}  // namespace broadsheet::pipeline::testing

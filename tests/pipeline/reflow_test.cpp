@@ -1,0 +1,99 @@
+#include "pipeline/reflow.h"
+
+#include <gtest/gtest.h>
+
+namespace broadsheet::pipeline {
+namespace {
+
+std::vector<std::string> reflowed(std::string_view text) {
+  page_cleaner cleaner;
+  auto cleaned = cleaner.clean(text);
+  EXPECT_TRUE(cleaned);
+  std::vector<std::string> out;
+  for (auto& p : reflow(cleaned->lines)) out.push_back(p.text);
+  return out;
+}
+
+TEST(reflow, joins_hard_wrapped_lines_and_breaks_after_a_short_final_line) {
+  const auto ps = reflowed(
+      "本报讯（记者林晓雨） 3 月\n"
+      "17日上午，临河县召开春耕生产\n"
+      "推进会，部署全县春耕备耕工作\n"
+      "和农资储备，县委副书记陈立国\n"
+      "出席会议并讲话。\n"
+      "会议要求各乡镇抓紧抓实农资储\n"
+      "备、农机检修和技术培训，确保\n"
+      "不误农时，为丰收打好基础。\n");
+  ASSERT_EQ(ps.size(), 2u);
+  EXPECT_EQ(ps[0], "本报讯（记者林晓雨） 3 月17日上午，临河县召开春耕生产推进会，部署全县春耕备耕工作和农资储备，县委副书记陈立国出席会议并讲话。");
+  EXPECT_EQ(ps[1].substr(0, 6), "会议");
+}
+
+TEST(reflow, joins_a_paragraph_cut_by_a_column_break) {
+  const auto ps = reflowed(
+      "会议指出，各级各部门要采取步行调查、登高望远等一线工作方法，全面排查发现问\n\n"
+      "题，对照标准立即整改。\n");
+  ASSERT_EQ(ps.size(), 1u);
+  EXPECT_NE(ps[0].find("发现问题，对照"), std::string::npos);
+}
+
+TEST(reflow, joins_runs_of_short_fragments_each_cut_by_a_blank_line) {
+  const auto ps = reflowed(
+      "本次活动由市委宣传部、\n\n"
+      "市网信办联合主办，将开展\n\n"
+      "网络安全进社\n\n"
+      "区、进校园等活\n\n"
+      "动。\n");
+  ASSERT_EQ(ps.size(), 1u);
+  EXPECT_EQ(ps[0], "本次活动由市委宣传部、市网信办联合主办，将开展网络安全进社区、进校园等活动。");
+}
+
+TEST(reflow, does_not_glue_a_headline_to_an_unfinished_paragraph) {
+  const auto ps = reflowed(
+      "南部，围绕文化塑魂，以总投资超百亿元的项目为代表，致力于把西塘\n\n"
+      "临河县召开春耕生产推进会\n\n"
+      "本报讯（记者林晓雨）昨日，会议召开。\n");
+  ASSERT_EQ(ps.size(), 3u);
+  EXPECT_EQ(ps[1], "临河县召开春耕生产推进会");
+}
+
+TEST(reflow, keeps_headings_and_bylines_apart) {
+  const auto ps = reflowed(
+      "一、提高站位，深刻领会科学内涵\n\n"
+      "2025年是开局之年，必须全力以赴推动高质量发展。\n\n"
+      "本报记者 林晓雨\n"
+      "本报通讯员 周明远 许安然\n");
+  ASSERT_EQ(ps.size(), 4u);
+  EXPECT_EQ(ps[2], "本报记者 林晓雨");
+}
+
+TEST(reflow, starts_a_new_paragraph_at_a_dateline_inside_a_block) {
+  const auto ps = reflowed(
+      "全力以赴推进项目建设，确保国庆\n"
+      "节前如期开园，交上满意的答卷\n"
+      "和一份沉甸甸的成绩单，答好卷。\n"
+      " 本报讯（记者付明） 7月\n"
+      "24日下午，来自十多家媒体的记者\n"
+      "到示范区集中采访，报道亮点工作\n");
+  ASSERT_EQ(ps.size(), 2u);
+  EXPECT_EQ(ps[1].substr(0, 9), "本报讯");
+}
+
+TEST(reflow, joins_a_credit_wrapped_over_two_lines) {
+  const auto ps = reflowed("员工正在生产线上作业。\n\n本报记者 宋\n崇飞 摄\n");
+  ASSERT_EQ(ps.size(), 2u);
+  EXPECT_EQ(ps[1], "本报记者 宋崇飞 摄");
+}
+
+TEST(reflow, predicates) {
+  EXPECT_TRUE(ends_sentence("好。"));
+  EXPECT_TRUE(ends_sentence("他说：“好。”"));
+  EXPECT_FALSE(ends_sentence("发现问"));
+  EXPECT_TRUE(ends_mid_clause("市委宣传部、"));
+  EXPECT_TRUE(is_sentence_like("甲，乙"));
+  EXPECT_FALSE(is_sentence_like("8:30 开放"));
+  EXPECT_EQ(visible_chars("甲 乙a"), 3u);
+}
+
+}  // namespace
+}  // namespace broadsheet::pipeline

@@ -1,0 +1,142 @@
+#include "pipeline/segmenter.h"
+
+#include <gtest/gtest.h>
+
+namespace broadsheet::pipeline {
+namespace {
+
+segmented_page segmented(std::string_view text) {
+  page_cleaner cleaner;
+  auto cleaned = cleaner.clean(text);
+  EXPECT_TRUE(cleaned);
+  return segment(reflow(cleaned->lines), cleaned->default_photographers);
+}
+
+TEST(segmenter, reads_a_heading_group_before_the_body) {
+  const auto page = segmented(
+      "奋进新征程 建功新时代\n\n"
+      "——看临河县如何推动产业转型\n\n"
+      "民生观察\n\n"
+      "本报记者 林晓雨\n"
+      "本报通讯员 周明远 许安然\n\n"
+      "今年以来，临河县坚持创新驱动，产业转型成效明显。\n\n"
+      "全县新增高新技术企业十二家，数量居全市第一。\n");
+  ASSERT_EQ(page.items.size(), 1u);
+  const article& a = page.items[0];
+  EXPECT_EQ(a.kind, item_kind::article);
+  EXPECT_EQ(a.title, "奋进新征程 建功新时代");
+  EXPECT_EQ(a.subtitle, "看临河县如何推动产业转型");
+  EXPECT_EQ(a.kicker, "民生观察");
+  EXPECT_EQ(a.names.reporters, std::vector<std::string>{"林晓雨"});
+  EXPECT_EQ(a.names.correspondents, (std::vector<std::string>{"周明远", "许安然"}));
+  EXPECT_EQ(a.paragraphs.size(), 2u);
+}
+
+TEST(segmenter, splits_articles_at_headlines_followed_by_datelines_and_keeps_subheadings) {
+  const auto page = segmented(
+      "政务要闻\n\n"
+      "临河县召开春耕生产推进会\n\n"
+      "本报讯（记者林晓雨）昨日，临河县召开春耕生产推进会。\n\n"
+      "春耕备耕有序推进\n\n"
+      "会议要求，各乡镇要抓紧抓实农资储备。\n\n"
+      "北岭区新建三座城市书房\n\n"
+      "本报讯（记者林晓雨）记者昨日获悉，三座城市书房已投入使用。\n");
+  ASSERT_EQ(page.items.size(), 2u);
+  EXPECT_EQ(page.items[0].section, "政务要闻");
+  EXPECT_EQ(page.items[0].dateline, "本报讯");
+  EXPECT_EQ(page.items[0].paragraphs,
+            (std::vector<std::string>{"昨日，临河县召开春耕生产推进会。", "春耕备耕有序推进",
+                                      "会议要求，各乡镇要抓紧抓实农资储备。"}));
+  EXPECT_EQ(page.items[1].title, "北岭区新建三座城市书房");
+  EXPECT_EQ(page.items[1].names.reporters, std::vector<std::string>{"林晓雨"});
+  EXPECT_EQ(page.items[1].section, "政务要闻");
+}
+
+TEST(segmenter, reads_titles_printed_after_the_body) {
+  const auto page = segmented(
+      "本报讯（记者林晓雨）昨日，临河县召开春耕生产推进会，部署全县春耕备耕工作。\n\n"
+      "会议要求，各乡镇要抓紧抓实春耕农资储备和农机检修。\n\n"
+      "临河县部署春耕生产\n\n"
+      "本报讯（记者许安然）记者昨日获悉，北岭区三座城市书房已投入使用，市民可免费借阅。\n\n"
+      "城市书房每天开放十三个小时，藏书三万五千册。\n\n"
+      "书香北岭\n\n"
+      "北岭区三座城市书房投用\n");
+  EXPECT_EQ(page.layout, page_layout::titles_after);
+  ASSERT_EQ(page.items.size(), 2u);
+  EXPECT_EQ(page.items[0].title, "临河县部署春耕生产");
+  EXPECT_EQ(page.items[1].title, "北岭区三座城市书房投用");
+  EXPECT_EQ(page.items[1].kicker, "书香北岭");
+}
+
+TEST(segmenter, makes_photo_items_from_captions_and_credits) {
+  const auto page = segmented(
+      "西塘镇花海迎客\n\n\n\n"
+      "3月16日，游客在西塘镇油菜花田间游玩。\n\n"
+      "本报记者 许安然 摄\n\n\n\n"
+      "北岭区城市书房一角。\n\n\n\n"
+      "临河县春耕现场。 周明远 摄\n"
+      "（本版图片除署名外均由本报记者林晓雨摄）\n");
+  ASSERT_EQ(page.items.size(), 3u);
+  EXPECT_EQ(page.items[0].kind, item_kind::photo);
+  EXPECT_EQ(page.items[0].title, "西塘镇花海迎客");
+  EXPECT_EQ(page.items[0].names.photographers, std::vector<std::string>{"许安然"});
+  EXPECT_EQ(page.items[0].captions, std::vector<std::string>{"3月16日，游客在西塘镇油菜花田间游玩。"});
+  EXPECT_EQ(page.items[1].names.photographers, std::vector<std::string>{"林晓雨"});
+  EXPECT_EQ(page.items[2].captions, std::vector<std::string>{"临河县春耕现场。"});
+  EXPECT_EQ(page.items[2].names.photographers, std::vector<std::string>{"周明远"});
+}
+
+TEST(segmenter, makes_fragments_of_continued_text) {
+  const auto page = segmented(
+      "项目建设全面提速，一季度完成投资十二亿元。\n\n"
+      "（上接A01版①）\n\n"
+      "### 逻辑点二 再造\n\n"
+      "该市全面再造发展优势，产业优势再造是重中之重。\n");
+  ASSERT_EQ(page.items.size(), 2u);
+  EXPECT_EQ(page.items[0].kind, item_kind::fragment);
+  EXPECT_EQ(page.items[1].kind, item_kind::fragment);
+  EXPECT_EQ(page.items[1].continued_from, "A01版①");
+  EXPECT_EQ(page.items[1].paragraphs.front(), "逻辑点二 再造");
+}
+
+TEST(segmenter, keeps_tables_as_rows_in_a_notice) {
+  const auto page = segmented(
+      "## 青川市2025年度文艺精品扶持项目公示\n\n"
+      "经专家评审，确定以下项目为扶持项目，现予公示。\n\n"
+      "项目类别\t项目名称\t申报单位\n"
+      "戏剧类\t《春潮》\t临河县文化馆\n"
+      "\t《西塘谣》\t北岭区文联\n");
+  ASSERT_EQ(page.items.size(), 1u);
+  EXPECT_EQ(page.items[0].kind, item_kind::notice);
+  ASSERT_EQ(page.items[0].paragraphs.size(), 4u);
+  EXPECT_EQ(page.items[0].paragraphs[3], "\t《西塘谣》\t北岭区文联");
+}
+
+TEST(segmenter, drops_a_paragraph_printed_twice_in_one_article) {
+  const auto page = segmented(
+      "临河县召开春耕生产推进会\n\n"
+      "本报讯（记者林晓雨）昨日，会议召开，部署春耕工作。\n\n"
+      "会议要求，各乡镇要抓紧抓实农资储备。\n\n"
+      "会议要求，各乡镇要抓紧抓实农资储备。\n");
+  ASSERT_EQ(page.items.size(), 1u);
+  EXPECT_EQ(page.items[0].paragraphs.size(), 2u);
+}
+
+TEST(segmenter, takes_author_lines_and_notes) {
+  const auto page = segmented(
+      "在践行新发展理念中当标杆\n\n"
+      "□王立新\n\n"
+      "县域稳则大局稳，县域活则全盘活。\n\n"
+      "（作者为临河县委书记）\n");
+  ASSERT_EQ(page.items.size(), 1u);
+  EXPECT_EQ(page.items[0].names.authors, std::vector<std::string>{"王立新"});
+  EXPECT_EQ(page.items[0].paragraphs.size(), 1u);
+}
+
+TEST(segmenter, recognises_section_labels) {
+  EXPECT_TRUE(is_section_label("政务要闻"));
+  EXPECT_FALSE(is_section_label("光荣榜"));
+}
+
+}  // namespace
+}  // namespace broadsheet::pipeline

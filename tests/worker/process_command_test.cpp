@@ -1,0 +1,88 @@
+#include "worker/process_command.h"
+
+#include <gtest/gtest.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+
+#include "worker/cli.h"
+
+namespace broadsheet::worker {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::string slurp(std::FILE* f) {
+  std::rewind(f);
+  std::string s;
+  char buf[4096];
+  while (std::size_t n = std::fread(buf, 1, sizeof buf, f)) s.append(buf, n);
+  return s;
+}
+
+struct temp_dir {
+  fs::path path = fs::temp_directory_path() / ("broadsheet-test-" + std::to_string(::getpid()));
+  temp_dir() { fs::create_directories(path); }
+  ~temp_dir() { fs::remove_all(path); }
+  fs::path write(const std::string& name, const std::string& content) const {
+    std::ofstream(path / name, std::ios::binary) << content;
+    return path / name;
+  }
+};
+
+TEST(process_command, writes_articles_for_good_records_and_one_error_line_per_bad_record) {
+  temp_dir dir;
+  const auto jsonl = dir.write("pages.jsonl",
+                               R"({"page_id":"a","text":"临河县召开推进会\n\n本报讯（记者林晓雨）昨日，会议召开。"})"
+                               "\n\nnot json\n"
+                               R"({"page_id":"b","text":""})"
+                               "\n");
+  const auto txt = dir.write("page-c.txt", "北岭区书房投用\n\n本报讯（记者许安然）三座书房投用。\n");
+  process_options options;
+  options.inputs = {jsonl.string(), txt.string()};
+  std::FILE* out = std::tmpfile();
+  std::FILE* err = std::tmpfile();
+  const process_stats stats = run_process(options, out, err);
+  EXPECT_EQ(stats.pages, 4u);
+  EXPECT_EQ(stats.rejected, 2u);
+  EXPECT_EQ(stats.items, 2u);
+  EXPECT_FALSE(stats.input_missing);
+
+  const std::string articles = slurp(out);
+  EXPECT_NE(articles.find(R"("page_id":"a")"), std::string::npos);
+  EXPECT_NE(articles.find(R"("page_id":"page-c.txt")"), std::string::npos);
+  EXPECT_EQ(std::count(articles.begin(), articles.end(), '\n'), 2);
+
+  const std::string errors = slurp(err);
+  EXPECT_NE(errors.find(R"({"page_id":null,"error":"invalid_json")"), std::string::npos) << errors;
+  EXPECT_NE(errors.find(R"({"page_id":"b","error":"empty_text")"), std::string::npos) << errors;
+  EXPECT_NE(errors.find("pages.jsonl:3"), std::string::npos) << errors;
+  std::fclose(out);
+  std::fclose(err);
+}
+
+TEST(process_command, reports_an_unreadable_file_as_a_usage_problem) {
+  process_options options;
+  options.inputs = {"/nonexistent/broadsheet/pages.jsonl"};
+  std::FILE* out = std::tmpfile();
+  std::FILE* err = std::tmpfile();
+  EXPECT_TRUE(run_process(options, out, err).input_missing);
+  std::fclose(out);
+  std::fclose(err);
+}
+
+TEST(cli, exits_with_2_for_usage_errors_and_0_for_help) {
+  char prog[] = "broadsheet", process[] = "process", bogus[] = "--bogus", help[] = "--help", nothing[] = "frobnicate";
+  char* bad_option[] = {prog, process, bogus, nullptr};
+  EXPECT_EQ(run_cli(3, bad_option), 2);
+  char* unknown[] = {prog, nothing, nullptr};
+  EXPECT_EQ(run_cli(2, unknown), 2);
+  char* no_command[] = {prog, nullptr};
+  EXPECT_EQ(run_cli(1, no_command), 2);
+  char* ask_help[] = {prog, help, nullptr};
+  EXPECT_EQ(run_cli(2, ask_help), 0);
+}
+
+}  // namespace
+}  // namespace broadsheet::worker
