@@ -167,7 +167,13 @@ std::optional<dateline_match> match_dateline(std::string_view p) {
 }
 
 std::optional<byline> match_byline_line(std::string_view line) {
-  if (line.size() > 90 || line.empty()) return std::nullopt;
+  if (line.size() > 90 || line.size() < 4) return std::nullopt;
+  // Cheap gate: a byline line starts with a role keyword or an author mark.
+  std::size_t i = 0;
+  const char32_t first = next_code_point(line, i);
+  if (std::u32string_view(U"本特见实首摄全融通评记作□◎○").find(first) == std::u32string_view::npos) {
+    return std::nullopt;
+  }
   for (std::string_view mark : {"□", "◎", "○"}) {
     if (starts_with(line, mark)) {
       byline b;

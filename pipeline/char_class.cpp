@@ -3,13 +3,26 @@
 #include <array>
 
 #include <unicode/uchar.h>
+#include <unicode/unorm2.h>
 #include <unicode/uscript.h>
 
 namespace broadsheet::pipeline {
 
 namespace {
 
+std::uint8_t classify_base(char32_t c);
+
+std::uint8_t nfc_bit(char32_t c) {
+  const auto uc = static_cast<UChar32>(c);
+  const bool inert = u_getIntPropertyValue(uc, UCHAR_NFC_QUICK_CHECK) == UNORM_YES && u_getCombiningClass(uc) == 0;
+  return inert ? 0 : cc::nfc_maybe;
+}
+
 std::uint8_t classify_with_icu(char32_t c) {
+  return static_cast<std::uint8_t>(classify_base(c) | nfc_bit(c));
+}
+
+std::uint8_t classify_base(char32_t c) {
   const auto uc = static_cast<UChar32>(c);
   if (c == '\t' || c == '\n' || c == '\r') return 0;
   if (c >= '0' && c <= '9') return cc::digit;
@@ -32,25 +45,29 @@ std::uint8_t classify_with_icu(char32_t c) {
   return 0;
 }
 
-struct bmp_table {
-  std::array<std::uint8_t, 0x10000> cls{};
-  bmp_table() {
-    for (char32_t c = 0; c < 0x10000; ++c) cls[c] = classify_with_icu(c);
-  }
-};
-
-const bmp_table& table() {
-  static const bmp_table t;  // built once, thread-safe initialisation
-  return t;
-}
-
 }  // namespace
 
-std::uint8_t char_class(char32_t c) noexcept {
-  if (c < 0x10000) [[likely]] return table().cls[c];
+namespace detail {
+
+std::atomic<const std::uint8_t*> bmp_classes{nullptr};
+
+const std::uint8_t* build_bmp_classes() noexcept {
+  static const std::array<std::uint8_t, 0x10000> table = [] {
+    std::array<std::uint8_t, 0x10000> t{};
+    for (char32_t c = 0; c < 0x10000; ++c) t[c] = classify_with_icu(c);
+    return t;
+  }();
+  // Published after the thread-safe static initialisation; racing threads store the same value.
+  bmp_classes.store(table.data(), std::memory_order_release);
+  return table.data();
+}
+
+std::uint8_t supplementary_class(char32_t c) noexcept {
   if (c >= 0x20000 && c <= 0x3FFFF) return cc::han;  // CJK extension planes
   return classify_with_icu(c);
 }
+
+}  // namespace detail
 
 char32_t fold_width(char32_t c) noexcept {
   if (c >= 0xFF01 && c <= 0xFF5E) {

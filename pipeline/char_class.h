@@ -3,6 +3,7 @@
 // properties (script, general category, East Asian width) and then read with one array lookup,
 // so cleaning never builds an icu::UnicodeString per character.
 
+#include <atomic>
 #include <cstdint>
 
 namespace broadsheet::pipeline {
@@ -15,14 +16,31 @@ constexpr std::uint8_t digit = 1 << 3;      // 0-9 (after width folding)
 constexpr std::uint8_t space = 1 << 4;      // any white space except line breaks and tab
 constexpr std::uint8_t terminal = 1 << 5;   // ends a sentence: 。！？… and ASCII . ! ?
 constexpr std::uint8_t control = 1 << 6;    // control or format character to drop (not \t \n)
+constexpr std::uint8_t nfc_maybe = 1 << 7;  // NFC may change text holding it (not quick-check yes, or ccc != 0)
 }  // namespace cc
 
-// The class bits of c (0 for anything else: symbols, marks, …).
-[[nodiscard]] std::uint8_t char_class(char32_t c) noexcept;
+namespace detail {
+// The BMP table, built from ICU on first use (thread-safe); nullptr until then.
+extern std::atomic<const std::uint8_t*> bmp_classes;
+const std::uint8_t* build_bmp_classes() noexcept;
+std::uint8_t supplementary_class(char32_t c) noexcept;
+}  // namespace detail
+
+// The class bits of c (0 for anything else: symbols, marks, …). Inline: one load and one
+// lookup on the per-character path.
+[[nodiscard]] inline std::uint8_t char_class(char32_t c) noexcept {
+  if (c < 0x10000) [[likely]] {
+    const std::uint8_t* table = detail::bmp_classes.load(std::memory_order_acquire);
+    if (table == nullptr) [[unlikely]] table = detail::build_bmp_classes();
+    return table[c];
+  }
+  return detail::supplementary_class(c);
+}
 
 // CJK text: a Han character or wide CJK punctuation.
 [[nodiscard]] inline bool is_cjk(char32_t c) noexcept { return (char_class(c) & (cc::han | cc::cjk_punct)) != 0; }
 [[nodiscard]] inline bool is_han(char32_t c) noexcept { return (char_class(c) & cc::han) != 0; }
+[[nodiscard]] inline bool needs_nfc_check(char32_t c) noexcept { return c >= 0x300 && (char_class(c) & cc::nfc_maybe) != 0; }
 
 // Full-width ASCII letters and digits (U+FF10-FF19, FF21-FF3A, FF41-FF5A) and the full-width
 // symbols that are not Chinese punctuation (％ ＋ － ． ／ ＝ ＠ ＃ ＆ ＊ ＿) map to ASCII;

@@ -25,13 +25,35 @@ bool ends_with(std::string_view s, std::string_view p) noexcept {
 bool contains(std::string_view s, std::string_view p) noexcept { return s.find(p) != std::string_view::npos; }
 
 // Normalises one raw line into out: width folding, control characters dropped, runs of white
-// space collapsed to one ' ', no space at either end or around a tab.
-void normalize_line(std::string_view raw, std::string& out) {
+// space collapsed to one ' ', no space at either end or around a tab. Returns false when the
+// line holds a character that NFC may change (the caller then normalises the text with ICU
+// first): the common case, text already in NFC, never calls ICU.
+bool normalize_line(std::string_view raw, std::string& out) {
+  bool nfc_inert = true;
   out.clear();
   bool pending_space = false;
   std::size_t i = 0;
   while (i < raw.size()) {
-    const char32_t c = fold_width(next_code_point(raw, i));
+    const auto b0 = static_cast<unsigned char>(raw[i]);
+    // Fast paths: printable ASCII, and CJK ideographs U+4E00-U+9FFF (lead bytes E4-E9), which
+    // need no folding and are never spaces or controls.
+    if (b0 > 0x20 && b0 < 0x7F) {
+      if (pending_space && !out.empty() && out.back() != '\t') out.push_back(' ');
+      pending_space = false;
+      out.push_back(static_cast<char>(b0));
+      ++i;
+      continue;
+    }
+    if (b0 >= 0xE4 && b0 <= 0xE9) {  // valid UTF-8: two continuation bytes follow
+      if (pending_space && !out.empty() && out.back() != '\t') out.push_back(' ');
+      pending_space = false;
+      out.append(raw.data() + i, 3);
+      i += 3;
+      continue;
+    }
+    const char32_t decoded = next_code_point(raw, i);
+    nfc_inert = nfc_inert && !needs_nfc_check(decoded);
+    const char32_t c = fold_width(decoded);
     if (c == '\t') {
       while (!out.empty() && out.back() == ' ') out.pop_back();
       out.push_back('\t');
@@ -46,6 +68,7 @@ void normalize_line(std::string_view raw, std::string& out) {
     append_utf8(out, c);
   }
   while (!out.empty() && (out.back() == '\t' || out.back() == ' ')) out.pop_back();
+  return nfc_inert;
 }
 
 // "2024年10月1日 星期二" (also without the weekday, or with the weekday first).
@@ -102,11 +125,11 @@ bool is_end_mark(std::string_view line) {
 furniture classify_furniture(std::string_view line) noexcept {
   if (line.size() > 12 && starts_with(line, "——") && ends_with(line, "——")) return furniture::banner;
   if (line.size() <= 64 && is_page_date(line)) return furniture::page_date;
-  if (line.size() <= 400 && !contains(line, "。") &&
+  const bool marked = line.find('|') != std::string_view::npos || starts_with(line, "■") ||
+                      starts_with(line, "责任编辑") || starts_with(line, "编辑") || contains(line, "｜");
+  if (marked && line.size() <= 400 && !contains(line, "。") &&
       (contains(line, "编辑") || contains(line, "热线") || contains(line, "校对") || contains(line, "组版") ||
-       contains(line, "美编")) &&
-      (contains(line, "■") || contains(line, "|") || contains(line, "｜") || starts_with(line, "责任编辑") ||
-       starts_with(line, "编辑"))) {
+       contains(line, "美编"))) {
     return furniture::editor_line;
   }
   if (line.size() <= 64 && is_end_mark(line)) return furniture::end_mark;
@@ -122,26 +145,36 @@ result<cleaned_page> page_cleaner::clean(std::string_view text) {
     return fail(errc::nul_byte, "the text contains U+0000");
   }
 
-  UErrorCode status = U_ZERO_ERROR;
-  const icu::Normalizer2* nfc = icu::Normalizer2::getNFCInstance(status);
-  if (U_FAILURE(status)) [[unlikely]] return fail(errc::invalid_utf8, "ICU NFC data unavailable");
-  const icu::StringPiece piece(text.data(), static_cast<int32_t>(text.size()));
-  if (!nfc->isNormalizedUTF8(piece, status)) {
+  auto lines = split_lines(text);
+  if (!lines) return tl::unexpected(std::move(lines.error()));
+  if (!*lines) {
+    // Some line holds a character NFC may change: normalise the whole text with ICU, then split
+    // again (normalisation can merge characters but never adds line breaks).
+    UErrorCode status = U_ZERO_ERROR;
+    const icu::Normalizer2* nfc = icu::Normalizer2::getNFCInstance(status);
+    if (U_FAILURE(status)) [[unlikely]] return fail(errc::invalid_utf8, "ICU NFC data unavailable");
     nfc_.clear();
     icu::StringByteSink<std::string> sink(&nfc_, static_cast<int32_t>(text.size()));
-    status = U_ZERO_ERROR;
-    nfc->normalizeUTF8(0, piece, sink, nullptr, status);
+    nfc->normalizeUTF8(0, icu::StringPiece(text.data(), static_cast<int32_t>(text.size())), sink, nullptr, status);
     if (U_FAILURE(status)) [[unlikely]] return fail(errc::invalid_utf8, "NFC normalisation failed");
-    text = nfc_;
+    page_ = cleaned_page{};
+    lines = split_lines(nfc_);
+    if (!lines) return tl::unexpected(std::move(lines.error()));
   }
+  if (page_.lines.empty() && page_.furniture_lines == 0) return fail(errc::empty_text, "the text is empty");
+  return std::move(page_);
+}
 
-  cleaned_page page;
+result<bool> page_cleaner::split_lines(std::string_view text) {
+  page_ = cleaned_page{};
+  bool all_nfc = true;
+  cleaned_page& page = page_;
   int blanks = 0;
   std::string normalized;
   std::size_t start = 0;
   while (start <= text.size()) {
-    std::size_t end = text.find_first_of("\n\r\f", start);
-    if (end == std::string_view::npos) end = text.size();
+    std::size_t end = start;
+    while (end < text.size() && text[end] != '\n' && text[end] != '\r' && text[end] != '\f') ++end;
     const std::string_view raw = text.substr(start, end - start);
     if (end < text.size() && text[end] == '\r' && end + 1 < text.size() && text[end + 1] == '\n') ++end;
     start = end + 1;
@@ -150,7 +183,7 @@ result<cleaned_page> page_cleaner::clean(std::string_view text) {
       return fail(errc::line_too_long, "a line has " + std::to_string(raw.size()) + " bytes, limit " +
                                            std::to_string(limits_.max_line_bytes));
     }
-    normalize_line(raw, normalized);
+    all_nfc = normalize_line(raw, normalized) && all_nfc;
     if (normalized.empty()) { ++blanks; continue; }
 
     int md_level = 0;
@@ -174,8 +207,7 @@ result<cleaned_page> page_cleaner::clean(std::string_view text) {
     page.lines.push_back(page_line{normalized, blanks, md_level});
     blanks = 0;
   }
-  if (page.lines.empty() && page.furniture_lines == 0) return fail(errc::empty_text, "the text is empty");
-  return page;
+  return all_nfc;
 }
 
 namespace {
@@ -192,7 +224,8 @@ void convert_punctuation(std::u32string& s) {
     while (++i < s.size()) { if (s[i] != ' ') return s[i]; }
     return 0;
   };
-  std::u32string open_stack;  // per '(' : the character it became
+  thread_local std::u32string open_stack;  // per '(' : the character it became
+  open_stack.clear();
   for (std::size_t i = 0; i < s.size(); ++i) {
     const char32_t c = s[i];
     if (c > 0x7F || c == ' ') continue;
@@ -230,11 +263,32 @@ std::size_t token_after(const std::u32string& s, std::size_t i) {
   return n;
 }
 
+// True when tidy has nothing to do: no space and no ASCII punctuation that could convert.
+bool already_tidy(std::string_view text) noexcept {
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    switch (text[i]) {
+      case ' ': case ',': case ';': case ':': case '?': case '!': case '(': case ')':
+        return false;
+      case '.':
+        if (i > 0 && static_cast<unsigned char>(text[i - 1]) >= 0x80) return false;
+        break;
+      default: break;
+    }
+  }
+  return true;
+}
+
 std::string tidy(std::string_view text, bool heading) {
-  std::u32string s;
-  s.reserve(text.size());
-  for (std::size_t i = 0; i < text.size();) s.push_back(next_code_point(text, i));
-  convert_punctuation(s);
+  if (already_tidy(text)) return std::string(text);
+  thread_local std::u32string s;  // decoded text, reused across calls
+  s.clear();
+  bool ascii_punct = false;
+  for (std::size_t i = 0; i < text.size();) {
+    const char32_t c = next_code_point(text, i);
+    ascii_punct = ascii_punct || (c < 0x80 && c != ' ' && !(char_class(c) & (cc::latin | cc::digit)));
+    s.push_back(c);
+  }
+  if (ascii_punct) convert_punctuation(s);
 
   std::string out;
   out.reserve(text.size());

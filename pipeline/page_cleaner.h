@@ -43,8 +43,13 @@ class page_cleaner {
   [[nodiscard]] result<cleaned_page> clean(std::string_view text);
 
  private:
+  // Splits text into page_, line by line. Returns whether every line was already in NFC.
+  // Errors: line_too_long.
+  [[nodiscard]] result<bool> split_lines(std::string_view text);
+
   clean_limits limits_;
-  std::string nfc_;  // reused NFC output when the input is not already NFC
+  std::string nfc_;    // reused NFC output when the input is not already NFC
+  cleaned_page page_;  // the page being built
 };
 
 // Kinds of page furniture a line can be; none for content.

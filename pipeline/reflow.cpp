@@ -18,6 +18,7 @@ bool starts_with(std::string_view s, std::string_view p) noexcept { return s.sub
 constexpr std::string_view caption_arrows[] = {"➡", "⬅", "→", "←", "↑", "↓", "▲", "▼", "◀", "▶"};
 
 bool starts_with_arrow(std::string_view s) noexcept {
+  if (s.empty() || static_cast<unsigned char>(s[0]) != 0xE2) return false;  // all arrows are U+2xxx
   return std::any_of(std::begin(caption_arrows), std::end(caption_arrows),
                      [&](std::string_view a) { return starts_with(s, a); });
 }
@@ -47,16 +48,24 @@ struct line_facts {
   bool starts = false; // always starts a new paragraph
   bool ends = false;   // ends a sentence
   bool mid_clause = false;
+  bool sentence_like = false;  // is_sentence_like(text)
   int columns = 0;     // display width without spaces: CJK 2, other 1
+  std::size_t chars = 0;  // visible_chars(text)
 };
+
+bool opens_bracket(std::string_view t) noexcept { return starts_with(t, "（") || starts_with(t, "("); }
 
 bool is_formulaic_alone(std::string_view t) {
   if (t.find('\t') != std::string_view::npos) return true;
   if (starts_with(t, "——")) return true;
-  if (match_byline_line(t)) return true;
-  if (auto credit = match_photo_credit(t); credit && credit->caption_end == 0) return true;
-  if (match_author_note(t)) return true;
-  if (auto cont = match_continuation(t); cont && cont->body_offset == t.size()) return true;
+  if (t.size() <= 90 && match_byline_line(t)) return true;
+  if (t.size() <= 120 && t.ends_with("摄")) {
+    if (auto credit = match_photo_credit(t); credit && credit->caption_end == 0) return true;
+  }
+  if (opens_bracket(t)) {
+    if (match_author_note(t)) return true;
+    if (auto cont = match_continuation(t); cont && cont->body_offset == t.size()) return true;
+  }
   return false;
 }
 
@@ -64,15 +73,18 @@ line_facts facts_of(const page_line& line) {
   line_facts f;
   const std::string_view t = line.text;
   f.alone = line.md_level > 0 || is_formulaic_alone(t);
-  f.starts = f.alone || match_dateline(t).has_value() || match_continuation(t).has_value() || starts_with_arrow(t) ||
-             starts_enumerated(t);
+  f.starts = f.alone || starts_with_arrow(t) || starts_enumerated(t) ||
+             ((starts_with(t, "本报") || starts_with(t, "新华社") || starts_with(t, "中新社")) && match_dateline(t)) ||
+             (opens_bracket(t) && match_continuation(t));
   f.ends = ends_sentence(t);
   f.mid_clause = ends_mid_clause(t);
   for (std::size_t i = 0; i < t.size();) {
     const char32_t c = next_code_point(t, i);
     if (c == ' ') continue;
     f.columns += (char_class(c) & (cc::han | cc::cjk_punct)) ? 2 : 1;
+    ++f.chars;
   }
+  f.sentence_like = is_sentence_like(t);
   return f;
 }
 
@@ -110,14 +122,22 @@ int typical_columns(const std::vector<page_line>& lines, const std::vector<line_
 struct draft {
   paragraph p;
   line_facts first, last;
+  std::size_t chars = 0;       // visible_chars(p.text), kept as lines are joined
+  bool sentence_like = false;  // is_sentence_like(p.text), likewise
+
+  void join(std::string_view text, const line_facts& f, std::size_t text_chars, bool text_sentence_like) {
+    append_joined(p.text, text);
+    last = f;
+    chars += text_chars;
+    sentence_like = sentence_like || text_sentence_like;
+  }
 };
 
 // A heading that must not be glued to the unfinished paragraph before it: short, no clause
 // punctuation, not ending a sentence, and followed by what follows a headline (a dateline, a
 // byline, a subtitle, a credit, an image gap) or by nothing.
 bool is_strong_heading(const std::vector<draft>& ps, std::size_t i) {
-  const paragraph& p = ps[i].p;
-  if (ps[i].last.ends || is_sentence_like(p.text) || visible_chars(p.text) > 50) return false;
+  if (ps[i].last.ends || ps[i].sentence_like || ps[i].chars > 50) return false;
   if (i + 1 == ps.size()) return true;
   const paragraph& next = ps[i + 1].p;
   if (next.blanks_before >= 2 || next.md_level > 0) return true;
@@ -179,6 +199,16 @@ std::size_t visible_chars(std::string_view t) noexcept {
   return n;
 }
 
+bool visible_chars_at_most(std::string_view t, std::size_t limit) noexcept {
+  if (t.size() <= limit) return true;  // a code point takes at least one byte
+  std::size_t n = 0;
+  for (std::size_t i = 0; i < t.size();) {
+    n += next_code_point(t, i) != ' ';
+    if (n > limit) return false;
+  }
+  return true;
+}
+
 std::vector<paragraph> reflow(const std::vector<page_line>& lines) {
   std::vector<line_facts> facts;
   facts.reserve(lines.size());
@@ -204,14 +234,16 @@ std::vector<paragraph> reflow(const std::vector<page_line>& lines) {
         join = is_formulaic_alone(both);
       }
     }
+    const std::size_t chars = f.chars;
+    const bool sentence_like = f.sentence_like;
     if (join) {
       draft& d = drafts.back();
-      append_joined(d.p.text, line.text);
+      d.join(line.text, f, chars, sentence_like);
       d.p.line_count += 1;
-      d.last = f;
-      if (is_formulaic_alone(d.p.text)) d.last.alone = true;
+      if (f.alone || d.chars <= 24) d.last.alone = d.last.alone || is_formulaic_alone(d.p.text);
     } else {
-      drafts.push_back(draft{paragraph{line.text, line.blanks_before, line.md_level, 1, false}, f, f});
+      drafts.push_back(draft{paragraph{line.text, line.blanks_before, line.md_level, 1, false}, f, f, chars,
+                             sentence_like});
     }
   }
 
@@ -233,15 +265,14 @@ std::vector<paragraph> reflow(const std::vector<page_line>& lines) {
       const bool unfinished = !open->last.ends && !open->last.alone && c.md_level == 0;
       const bool body_like =
           open->last.mid_clause ||
-          ((c.line_count > 1 || c.across_blank || wrapped_region || typical > 0 || visible_chars(c.text) > 30) &&
-           is_sentence_like(c.text));
+          ((c.line_count > 1 || c.across_blank || wrapped_region || typical > 0 || open->chars > 30) &&
+           open->sentence_like);
       join = unfinished && body_like && !is_strong_heading(drafts, i);
     }
     if (join) {
-      append_joined(open->p.text, n.p.text);
+      open->join(n.p.text, n.last, n.chars, n.sentence_like);
       open->p.line_count += n.p.line_count;
       open->p.across_blank = true;
-      open->last = n.last;
     } else {
       merged.push_back(std::move(n));
     }

@@ -32,5 +32,6 @@ struct paragraph {
 [[nodiscard]] bool ends_mid_clause(std::string_view text) noexcept; // ，、：；“《（ and ASCII , : ; (
 [[nodiscard]] bool is_sentence_like(std::string_view text) noexcept;  // has ，、；：。！？ or ASCII , ; :
 [[nodiscard]] std::size_t visible_chars(std::string_view text) noexcept;  // code points, spaces excluded
+[[nodiscard]] bool visible_chars_at_most(std::string_view text, std::size_t limit) noexcept;  // stops early
 
 }  // namespace broadsheet::pipeline

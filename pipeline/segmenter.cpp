@@ -33,6 +33,7 @@ struct classified {
 };
 
 bool starts_with_arrow(std::string_view s) noexcept {
+  if (s.empty() || static_cast<unsigned char>(s[0]) != 0xE2) return false;  // all arrows are U+2xxx
   for (std::string_view a : {"➡", "⬅", "→", "←", "↑", "↓", "▲", "▼", "◀", "▶"}) {
     if (starts_with(s, a)) return true;
   }
@@ -45,7 +46,8 @@ bool has_full_stop(std::string_view t) noexcept {
 
 bool heading_shaped(const paragraph& p) {
   if (p.md_level > 0) return true;
-  return !ends_sentence(p.text) && !has_full_stop(p.text) && !ends_mid_clause(p.text) && visible_chars(p.text) <= 50;
+  return visible_chars_at_most(p.text, 50) && !ends_sentence(p.text) && !ends_mid_clause(p.text) &&
+         !has_full_stop(p.text);
 }
 
 std::vector<classified> classify(const std::vector<paragraph>& ps) {
@@ -65,7 +67,7 @@ std::vector<classified> classify(const std::vector<paragraph>& ps) {
     if ((c.dateline = match_dateline(t))) { c.r = role::dateline_body; continue; }
     if ((c.names = match_byline_line(t))) { c.r = role::byline_line; continue; }
     if ((c.note = match_author_note(t))) { c.r = role::author_note; continue; }
-    if (starts_with(t, "——") && visible_chars(t) <= 100) { c.r = role::subtitle; continue; }
+    if (starts_with(t, "——") && visible_chars_at_most(t, 100)) { c.r = role::subtitle; continue; }
     if (starts_with_arrow(t)) { c.r = role::caption; continue; }
     if (is_section_label(t)) { c.r = role::section; continue; }
     c.r = heading_shaped(ps[i]) ? role::heading : role::body;
@@ -76,7 +78,7 @@ std::vector<classified> classify(const std::vector<paragraph>& ps) {
     classified& c = out[i];
     if (c.r != role::body) continue;
     const bool before_credit = i + 1 < out.size() && out[i + 1].r == role::credit;
-    const bool in_gap = c.p->blanks_before >= 2 && ends_sentence(c.p->text) && visible_chars(c.p->text) <= 200 &&
+    const bool in_gap = c.p->blanks_before >= 2 && ends_sentence(c.p->text) && visible_chars_at_most(c.p->text, 200) &&
                         (i + 1 == out.size() || out[i + 1].p->blanks_before >= 2 || out[i + 1].r == role::caption);
     if (before_credit || in_gap) c.r = role::caption;
   }
@@ -85,23 +87,37 @@ std::vector<classified> classify(const std::vector<paragraph>& ps) {
 
 // --- layout detection -------------------------------------------------------------------------
 
-using bigram_set = std::unordered_set<std::uint64_t>;
-
-void add_bigrams(std::string_view t, bigram_set& set) {
+// Han character bigrams of a heading (a few dozen), sorted for lookups.
+std::vector<std::uint64_t> heading_bigrams(std::string_view t, std::vector<std::uint64_t> out) {
   char32_t prev = 0;
   for (std::size_t i = 0; i < t.size();) {
     const char32_t c = next_code_point(t, i);
     if (!is_han(c)) { prev = 0; continue; }
-    if (prev != 0) set.insert((static_cast<std::uint64_t>(prev) << 32) | c);
+    if (prev != 0) out.push_back((static_cast<std::uint64_t>(prev) << 32) | c);
+    prev = c;
+  }
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
+}
+
+// Marks in seen every heading bigram that occurs in t.
+void mark_shared(const std::vector<std::uint64_t>& heading, std::string_view t, std::vector<bool>& seen) {
+  char32_t prev = 0;
+  for (std::size_t i = 0; i < t.size();) {
+    const char32_t c = next_code_point(t, i);
+    if (!is_han(c)) { prev = 0; continue; }
+    if (prev != 0) {
+      const auto it = std::lower_bound(heading.begin(), heading.end(), (static_cast<std::uint64_t>(prev) << 32) | c);
+      if (it != heading.end() && *it == ((static_cast<std::uint64_t>(prev) << 32) | c)) seen[it - heading.begin()] = true;
+    }
     prev = c;
   }
 }
 
-double shared_fraction(const bigram_set& heading, const bigram_set& text) {
-  if (heading.empty()) return 0;
-  std::size_t n = 0;
-  for (auto b : heading) n += text.count(b);
-  return static_cast<double>(n) / static_cast<double>(heading.size());
+double shared_fraction(const std::vector<bool>& seen) {
+  if (seen.empty()) return 0;
+  return static_cast<double>(std::count(seen.begin(), seen.end(), true)) / static_cast<double>(seen.size());
 }
 
 bool is_heading_role(role r) { return r == role::heading || r == role::subtitle; }
@@ -115,23 +131,34 @@ page_layout detect_layout(const std::vector<classified>& cs) {
     return page_layout::titles_before;
   }
   // For every heading group with text on both sides: how much of it appears before vs after.
+  // A few groups decide it; a long page need not be read twice over.
+  constexpr int groups_needed = 4;
+  int groups = 0;
   double before = 0, after = 0;
   std::size_t i = 0;
-  while (i < cs.size()) {
+  while (i < cs.size() && groups < groups_needed) {
     if (!is_heading_role(cs[i].r)) { ++i; continue; }
     std::size_t j = i;
-    bigram_set heading;
-    while (j < cs.size() && (is_heading_role(cs[j].r) || cs[j].r == role::section)) add_bigrams(cs[j++].p->text, heading);
-    bigram_set prev, next;
+    std::vector<std::uint64_t> heading;
+    while (j < cs.size() && (is_heading_role(cs[j].r) || cs[j].r == role::section)) {
+      heading = heading_bigrams(cs[j++].p->text, std::move(heading));
+    }
+    // A headline's words are in its story's lead: compare with the first text paragraph of the
+    // story before the group and of the story after it.
+    std::vector<bool> prev(heading.size()), next(heading.size());
+    bool prev_text = false, next_text = false;
+    std::size_t lead = i;
     for (std::size_t k = i; k-- > 0 && !is_heading_role(cs[k].r);) {
-      if (is_text_role(cs[k].r)) add_bigrams(cs[k].p->text, prev);
+      if (is_text_role(cs[k].r)) lead = k;
     }
+    if (lead != i) { mark_shared(heading, cs[lead].p->text, prev); prev_text = true; }
     for (std::size_t k = j; k < cs.size() && !is_heading_role(cs[k].r); ++k) {
-      if (is_text_role(cs[k].r)) add_bigrams(cs[k].p->text, next);
+      if (is_text_role(cs[k].r)) { mark_shared(heading, cs[k].p->text, next); next_text = true; break; }
     }
-    if (!prev.empty() && !next.empty()) {
-      before += shared_fraction(heading, prev);
-      after += shared_fraction(heading, next);
+    if (prev_text && next_text) {
+      before += shared_fraction(prev);
+      after += shared_fraction(next);
+      ++groups;
     }
     i = j;
   }
@@ -141,7 +168,7 @@ page_layout detect_layout(const std::vector<classified>& cs) {
 // --- building items ---------------------------------------------------------------------------
 
 bool is_label_like(std::string_view t) {
-  return visible_chars(t) <= 16 && !is_sentence_like(t);
+  return visible_chars_at_most(t, 16) && !is_sentence_like(t);
 }
 
 struct item_draft {
@@ -472,7 +499,7 @@ class builder {
                            : d.heading_paragraph[k]            ? tidy_heading(raw)
                                                                : tidy_sentence(raw);
         if (text.empty()) continue;
-        if (visible_chars(text) >= 8 && !seen.insert(text).second) continue;  // a paragraph printed twice
+        if (!visible_chars_at_most(text, 7) && !seen.insert(text).second) continue;  // a paragraph printed twice
         list_like += d.heading_paragraph[k];
         a.paragraphs.push_back(std::move(text));
       }
@@ -508,7 +535,7 @@ class builder {
 }  // namespace
 
 bool is_section_label(std::string_view t) noexcept {
-  if (visible_chars(t) > 6 || is_sentence_like(t)) return false;
+  if (!visible_chars_at_most(t, 6) || is_sentence_like(t)) return false;
   for (std::string_view s : {"政务要闻", "要闻", "时政要闻", "本地新闻", "综合新闻", "社会新闻", "国内新闻", "国际新闻",
                              "经济新闻", "县区新闻", "民生新闻", "文体新闻", "专版", "专刊", "副刊", "理论", "评论", "时评"}) {
     if (t == s) return true;
