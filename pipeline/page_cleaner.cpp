@@ -15,6 +15,7 @@ namespace broadsheet::pipeline {
 
 using internal::append_utf8;
 using internal::next_code_point;
+using internal::previous_code_point;
 
 namespace {
 
@@ -71,7 +72,7 @@ bool normalize_line(std::string_view raw, std::string& out) {
   return nfc_inert;
 }
 
-// "2024年10月1日 星期二" (also without the weekday, or with the weekday first).
+// "2024年10月1日 星期二" (or with the weekday first).
 bool is_page_date(std::string_view line) {
   std::size_t i = 0;
   auto digits = [&](std::size_t min, std::size_t max) {
@@ -96,7 +97,8 @@ bool is_page_date(std::string_view line) {
   spaces();
   if (!(digits(4, 4) && word("年") && digits(1, 2) && word("月") && digits(1, 2) && word("日"))) return false;
   spaces();
-  if (i == line.size()) return true;
+  // A bare date is content (a notice's sign-off); the page's date line carries the weekday.
+  if (i == line.size()) return weekday_first;
   if (weekday_first || !weekday()) return false;
   spaces();
   // An optional lunar date or page label after the weekday is still furniture when short.
@@ -213,102 +215,129 @@ result<bool> page_cleaner::split_lines(std::string_view text) {
 namespace {
 
 bool numeric(char32_t c) noexcept { return (c >= '0' && c <= '9') || c == '%' || c == 0x2030 || c == 0x2103; }
+bool ascii_digit(char32_t c) noexcept { return c >= '0' && c <= '9'; }
 
-// Converts ASCII punctuation that sits in Chinese context into its Chinese form, in place.
-void convert_punctuation(std::u32string& s) {
-  auto prev_visible = [&](std::size_t i) -> char32_t {
-    while (i > 0) { if (s[--i] != ' ') return s[i]; }
-    return 0;
-  };
-  auto next_visible = [&](std::size_t i) -> char32_t {
-    while (++i < s.size()) { if (s[i] != ' ') return s[i]; }
-    return 0;
-  };
-  thread_local std::u32string open_stack;  // per '(' : the character it became
-  open_stack.clear();
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    const char32_t c = s[i];
-    if (c > 0x7F || c == ' ') continue;
-    const char32_t p = prev_visible(i), n = next_visible(i);
-    const bool cjk_side = is_cjk(p) || is_cjk(n);
-    const bool between_digits = (p >= '0' && p <= '9') && (n >= '0' && n <= '9');
-    switch (c) {
-      case ',': if (cjk_side && !between_digits) s[i] = 0xFF0C; break;
-      case ';': if (cjk_side) s[i] = 0xFF1B; break;
-      case ':': if (cjk_side && !between_digits) s[i] = 0xFF1A; break;
-      case '?': if (is_cjk(p)) s[i] = 0xFF1F; break;
-      case '!': if (is_cjk(p)) s[i] = 0xFF01; break;
-      case '.': if (is_han(p) && (n == 0 || is_cjk(n))) s[i] = 0x3002; break;
-      case '(':
-        if (cjk_side) s[i] = 0xFF08;
-        open_stack.push_back(s[i]);
-        break;
-      case ')':
-        if (!open_stack.empty()) {
-          if (open_stack.back() == 0xFF08) s[i] = 0xFF09;
-          open_stack.pop_back();
-        } else if (is_cjk(p)) {
-          s[i] = 0xFF09;
-        }
-        break;
-      default: break;
+// What ASCII punctuation c becomes between the visible characters p (already tidied) and n, in
+// Chinese context: "," → "，" and so on. open_parens holds, per open '(', whether it became
+// '（', so that its ')' follows it; with commit the stack is updated, else only read (lookahead).
+char32_t convert_punctuation(char32_t c, char32_t p, char32_t n, std::string& open_parens, bool commit) {
+  const bool cjk_side = is_cjk(p) || is_cjk(n);
+  const bool between_digits = ascii_digit(p) && ascii_digit(n);
+  switch (c) {
+    case ',': return cjk_side && !between_digits ? 0xFF0C : c;
+    case ';': return cjk_side ? 0xFF1B : c;
+    case ':': return cjk_side && !between_digits ? 0xFF1A : c;
+    case '?': return is_cjk(p) ? 0xFF1F : c;
+    case '!': return is_cjk(p) ? 0xFF01 : c;
+    case '.': return is_han(p) && (n == 0 || is_cjk(n)) ? 0x3002 : c;
+    case '(': {
+      const char32_t r = cjk_side ? 0xFF08 : c;
+      if (commit) open_parens.push_back(r == c ? 'n' : 'w');
+      return r;
     }
+    case ')': {
+      if (open_parens.empty()) return is_cjk(p) ? 0xFF09 : c;
+      const char32_t r = open_parens.back() == 'w' ? 0xFF09 : c;
+      if (commit) open_parens.pop_back();
+      return r;
+    }
+    default: return c;
   }
 }
 
-// Length of the run of non-space characters that starts at i.
-std::size_t token_after(const std::u32string& s, std::size_t i) {
-  std::size_t n = 0;
-  while (i < s.size() && s[i] != ' ' && s[i] != '\t') { ++i; ++n; }
-  return n;
+bool is_bracket(char32_t c) noexcept {
+  switch (c) {
+    case 0x201C: case 0x201D: case 0x2018: case 0x2019: case 0x300A: case 0x300B: case 0xFF08: case 0xFF09:
+    case 0x300C: case 0x300D: case 0x3010: case 0x3011: case 0x3008: case 0x3009:
+      return true;
+    default: return false;
+  }
+}
+
+bool is_special(char b) noexcept {
+  switch (b) {
+    case ' ': case ',': case ';': case ':': case '?': case '!': case '.': case '(': case ')': return true;
+    default: return false;
+  }
 }
 
 // True when tidy has nothing to do: no space and no ASCII punctuation that could convert.
 bool already_tidy(std::string_view text) noexcept {
   for (std::size_t i = 0; i < text.size(); ++i) {
-    switch (text[i]) {
-      case ' ': case ',': case ';': case ':': case '?': case '!': case '(': case ')':
-        return false;
-      case '.':
-        if (i > 0 && static_cast<unsigned char>(text[i - 1]) >= 0x80) return false;
-        break;
-      default: break;
+    if (text[i] == '.') {
+      if (i > 0 && static_cast<unsigned char>(text[i - 1]) >= 0x80) return false;
+    } else if (is_special(text[i])) {
+      return false;
     }
   }
   return true;
 }
 
+// The next visible (non-space) code point at or after byte pos of text, 0 at the end.
+char32_t next_visible(std::string_view text, std::size_t pos) noexcept {
+  while (pos < text.size()) {
+    const char32_t c = next_code_point(text, pos);
+    if (c != ' ') return c;
+  }
+  return 0;
+}
+
+// Copies runs of ordinary bytes verbatim and decides only at spaces and ASCII punctuation,
+// which is where anything changes.
 std::string tidy(std::string_view text, bool heading) {
   if (already_tidy(text)) return std::string(text);
-  thread_local std::u32string s;  // decoded text, reused across calls
-  s.clear();
-  bool ascii_punct = false;
-  for (std::size_t i = 0; i < text.size();) {
-    const char32_t c = next_code_point(text, i);
-    ascii_punct = ascii_punct || (c < 0x80 && c != ' ' && !(char_class(c) & (cc::latin | cc::digit)));
-    s.push_back(c);
-  }
-  if (ascii_punct) convert_punctuation(s);
-
   std::string out;
-  out.reserve(text.size());
-  std::size_t since_space = 0;  // characters written since the last space kept (a token's length)
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    const char32_t c = s[i];
-    if (c == ' ' && i > 0 && i + 1 < s.size()) {
-      const char32_t l = s[i - 1], r = s[i + 1];
-      const std::uint8_t lc = char_class(l), rc = char_class(r);
-      const bool punct_side = ((lc | rc) & cc::cjk_punct) != 0;
-      const bool cjk_number = ((lc & cc::han) && numeric(r)) || (numeric(l) && (rc & cc::han));
-      bool drop = punct_side || cjk_number;
-      if (!drop && (lc & cc::han) && (rc & cc::han)) {
-        drop = !heading || since_space == 1 || token_after(s, i + 1) == 1;
-      }
-      if (drop) continue;
+  out.reserve(text.size() + 16);
+  std::string open_parens;
+  std::size_t token_start = 0;  // where in out the current token began (after the last space kept)
+  std::size_t run = 0;          // start of the bytes not yet copied
+  auto last_out = [&]() -> char32_t {
+    std::size_t e = out.size();
+    while (e > 0 && out[e - 1] == ' ') --e;
+    return e > 0 ? previous_code_point(out, e) : 0;
+  };
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (!is_special(text[i])) continue;
+    out.append(text.data() + run, i - run);
+    run = i + 1;
+    if (text[i] != ' ') {
+      const char32_t c = convert_punctuation(static_cast<char32_t>(text[i]), last_out(), next_visible(text, i + 1),
+                                             open_parens, true);
+      append_utf8(out, c);
+      continue;
     }
-    since_space = (c == ' ' || c == '\t') ? 0 : since_space + 1;
-    append_utf8(out, c);
+    if (out.empty() || i + 1 >= text.size()) {
+      out.push_back(' ');
+      token_start = out.size();
+      continue;
+    }
+    const char32_t l = previous_code_point(out, out.size());
+    std::size_t after = i + 1;
+    char32_t r = next_code_point(text, after);
+    if (r < 0x80 && is_special(static_cast<char>(r))) r = convert_punctuation(r, l, next_visible(text, after), open_parens, false);
+    const std::uint8_t lc = char_class(l), rc = char_class(r);
+    // In a heading, a space beside a quote or bracket can separate two segments
+    // ("做活“水文章” 绘就新画卷"); beside clause punctuation it is only layout.
+    const bool punct_side = heading ? (((lc & cc::cjk_punct) && !is_bracket(l)) || ((rc & cc::cjk_punct) && !is_bracket(r)))
+                                    : ((lc | rc) & cc::cjk_punct) != 0;
+    const bool cjk_number = ((lc & cc::han) && numeric(r)) || (numeric(l) && (rc & cc::han));
+    bool drop = punct_side || cjk_number;
+    const bool segment_pair = heading && (((lc & cc::han) || is_bracket(l)) && ((rc & cc::han) || is_bracket(r)));
+    if (!drop && (((lc & cc::han) && (rc & cc::han)) || segment_pair)) {
+      std::size_t token_after = 0;
+      for (std::size_t k = i + 1; k < text.size() && text[k] != ' ' && text[k] != '\t';) {
+        (void)next_code_point(text, k);
+        ++token_after;
+      }
+      drop = !heading || internal::count_code_points(std::string_view(out).substr(token_start)) == 1 ||
+             token_after == 1;
+    }
+    if (!drop) {
+      out.push_back(' ');
+      token_start = out.size();
+    }
   }
+  out.append(text.data() + run, text.size() - run);
   return out;
 }
 

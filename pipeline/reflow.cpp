@@ -48,10 +48,12 @@ struct line_facts {
   bool starts = false; // always starts a new paragraph
   bool ends = false;   // ends a sentence
   bool mid_clause = false;
-  bool sentence_like = false;  // is_sentence_like(text)
+  bool sentence_like = false;  // has_clause_punctuation(text)
   int columns = 0;     // display width without spaces: CJK 2, other 1
   std::size_t chars = 0;  // visible_chars(text)
 };
+
+bool ends_with_colon(std::string_view t) noexcept { return t.ends_with("：") || t.ends_with(":"); }
 
 bool opens_bracket(std::string_view t) noexcept { return starts_with(t, "（") || starts_with(t, "("); }
 
@@ -79,12 +81,23 @@ line_facts facts_of(const page_line& line) {
   f.ends = ends_sentence(t);
   f.mid_clause = ends_mid_clause(t);
   for (std::size_t i = 0; i < t.size();) {
+    const auto b0 = static_cast<unsigned char>(t[i]);
+    if (b0 >= 0xE4 && b0 <= 0xE9) {  // CJK ideograph U+4E00-U+9FFF: wide, no decoding needed
+      i += 3;
+      f.columns += 2;
+      ++f.chars;
+      continue;
+    }
+    if (b0 < 0x80) {
+      ++i;
+      if (b0 != ' ') { f.columns += 1; ++f.chars; }
+      continue;
+    }
     const char32_t c = next_code_point(t, i);
-    if (c == ' ') continue;
     f.columns += (char_class(c) & (cc::han | cc::cjk_punct)) ? 2 : 1;
     ++f.chars;
   }
-  f.sentence_like = is_sentence_like(t);
+  f.sentence_like = has_clause_punctuation(t);  // a colon alone does not make a cut sentence
   return f;
 }
 
@@ -123,7 +136,7 @@ struct draft {
   paragraph p;
   line_facts first, last;
   std::size_t chars = 0;       // visible_chars(p.text), kept as lines are joined
-  bool sentence_like = false;  // is_sentence_like(p.text), likewise
+  bool sentence_like = false;  // has_clause_punctuation(p.text), likewise
 
   void join(std::string_view text, const line_facts& f, std::size_t text_chars, bool text_sentence_like) {
     append_joined(p.text, text);
@@ -174,23 +187,39 @@ bool ends_mid_clause(std::string_view t) noexcept {
 }
 
 bool is_sentence_like(std::string_view t) noexcept {
-  for (std::size_t i = 0; i < t.size();) {
-    const char32_t c = next_code_point(t, i);
-    switch (c) {
-      case 0xFF0C: case 0x3001: case 0xFF1B: case 0xFF1A: case 0x3002: case 0xFF01: case 0xFF1F:
-      case ',': case ';':
-        return true;
+  // Byte-level: ，；：！？ are EF BC 8C/9B/9A/81/9F, 、。 are E3 80 81/82, plus ASCII , ; and a ':'
+  // that is not between digits ("8:30").
+  const auto* b = reinterpret_cast<const unsigned char*>(t.data());
+  const std::size_t n = t.size();
+  for (std::size_t i = 0; i < n; ++i) {
+    switch (b[i]) {
+      case ',': case ';': return true;
       case ':': {
-        // "8:30" is a time, not a clause
-        const bool digit_before = i >= 2 && t[i - 2] >= '0' && t[i - 2] <= '9';
-        const bool digit_after = i < t.size() && t[i] >= '0' && t[i] <= '9';
+        const bool digit_before = i > 0 && b[i - 1] >= '0' && b[i - 1] <= '9';
+        const bool digit_after = i + 1 < n && b[i + 1] >= '0' && b[i + 1] <= '9';
         if (!(digit_before && digit_after)) return true;
         break;
       }
+      case 0xEF:
+        if (i + 2 < n && b[i + 1] == 0xBC &&
+            (b[i + 2] == 0x8C || b[i + 2] == 0x9B || b[i + 2] == 0x9A || b[i + 2] == 0x81 || b[i + 2] == 0x9F)) {
+          return true;
+        }
+        break;
+      case 0xE3:
+        if (i + 2 < n && b[i + 1] == 0x80 && (b[i + 2] == 0x81 || b[i + 2] == 0x82)) return true;
+        break;
       default: break;
     }
   }
   return false;
+}
+
+bool has_clause_punctuation(std::string_view t) noexcept {
+  for (std::string_view p : {"，", "。", "；", "！", "？", "、"}) {
+    if (t.find(p) != std::string_view::npos) return true;
+  }
+  return t.find_first_of(",;?!") != std::string_view::npos;
 }
 
 std::size_t visible_chars(std::string_view t) noexcept {
@@ -263,9 +292,13 @@ std::vector<paragraph> reflow(const std::vector<page_line>& lines) {
       const bool wrapped_region = merged.size() >= 2 && merged[merged.size() - 2].p.across_blank &&
                                   merged[merged.size() - 2].p.line_count >= 3;
       const bool unfinished = !open->last.ends && !open->last.alone && c.md_level == 0;
+      // A paragraph ending in a colon introduces a list or a quote: it continues only into a
+      // sentence, never into a heading or a list line.
+      const bool colon_before_non_sentence = ends_with_colon(c.text) && !has_clause_punctuation(n.p.text);
       const bool body_like =
-          open->last.mid_clause ||
-          ((c.line_count > 1 || c.across_blank || wrapped_region || typical > 0 || open->chars > 30) &&
+          (open->last.mid_clause && !colon_before_non_sentence) ||
+          (!colon_before_non_sentence &&
+           (c.line_count > 1 || c.across_blank || wrapped_region || typical > 0 || open->chars > 30) &&
            open->sentence_like);
       join = unfinished && body_like && !is_strong_heading(drafts, i);
     }

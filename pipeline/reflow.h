@@ -31,6 +31,9 @@ struct paragraph {
 [[nodiscard]] bool ends_sentence(std::string_view text) noexcept;   // 。！？… possibly before ”）
 [[nodiscard]] bool ends_mid_clause(std::string_view text) noexcept; // ，、：；“《（ and ASCII , : ; (
 [[nodiscard]] bool is_sentence_like(std::string_view text) noexcept;  // has ，、；：。！？ or ASCII , ; :
+// Like is_sentence_like but without the colon, which also introduces list lines such as
+// "传统技艺：甲（竹编） 乙（剪纸）" whose spaces separate entries.
+[[nodiscard]] bool has_clause_punctuation(std::string_view text) noexcept;
 [[nodiscard]] std::size_t visible_chars(std::string_view text) noexcept;  // code points, spaces excluded
 [[nodiscard]] bool visible_chars_at_most(std::string_view text, std::size_t limit) noexcept;  // stops early
 

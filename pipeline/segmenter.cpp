@@ -46,6 +46,8 @@ bool has_full_stop(std::string_view t) noexcept {
 
 bool heading_shaped(const paragraph& p) {
   if (p.md_level > 0) return true;
+  const std::string_view t = p.text;
+  if ((t.starts_with("（") || t.starts_with("(")) && (t.ends_with("）") || t.ends_with(")"))) return false;  // a note
   return visible_chars_at_most(p.text, 50) && !ends_sentence(p.text) && !ends_mid_clause(p.text) &&
          !has_full_stop(p.text);
 }
@@ -173,7 +175,7 @@ bool is_label_like(std::string_view t) {
 
 struct item_draft {
   article a;
-  std::vector<std::string> raw_paragraphs;  // untidied, with their tidy mode
+  std::vector<std::string_view> raw_paragraphs;  // untidied views into the page's paragraphs
   std::vector<bool> heading_paragraph;
   bool has_table = false;
   bool closed = false;  // takes no more body text (photos)
@@ -212,7 +214,11 @@ class builder {
         });
         const bool has_heading = std::any_of(pending_.begin(), pending_.end(),
                                              [&](std::size_t k) { return cs_[k].r == role::heading; });
-        if (has_byline || has_subtitle || has_top_heading || (has_heading && !text_open())) {
+        const bool new_announcement =
+            has_heading && (current_signed_off() || std::any_of(pending_.begin(), pending_.end(), [&](std::size_t k) {
+                              return cs_[k].r == role::heading && is_announcement_title(cs_[k].p->text);
+                            }));
+        if (has_byline || has_subtitle || has_top_heading || new_announcement || (has_heading && !text_open())) {
           start_article(item_kind::article);
         } else if (!text_open() || starts_elsewhere(i)) {
           flush_pending_as_text();
@@ -325,12 +331,17 @@ class builder {
   // heading right before it (a kicker), or a section label right before either.
   std::size_t group_start_index(std::size_t title_at) const {
     if (title_at == std::string_view::npos) return 0;
+    // A notice's sign-off (issuer, date) before the title closes what came before.
+    std::size_t floor = 0;
+    for (std::size_t k = 0; k < title_at; ++k) {
+      if (is_sign_off(cs_[pending_[k]].p->text)) floor = k + 1;
+    }
     std::size_t start = title_at;
     if (start > 0 && cs_[pending_[start - 1]].r == role::heading && is_label_like(cs_[pending_[start - 1]].p->text) &&
-        cs_[pending_[start - 1]].p->md_level == cs_[pending_[title_at]].p->md_level) {
+        cs_[pending_[start - 1]].p->md_level == cs_[pending_[title_at]].p->md_level && start - 1 >= floor) {
       --start;
     }
-    while (start > 0 && (cs_[pending_[start - 1]].r == role::section || cs_[pending_[start - 1]].r == role::byline_line)) {
+    while (start > floor && (cs_[pending_[start - 1]].r == role::section || cs_[pending_[start - 1]].r == role::byline_line)) {
       --start;
     }
     return start;
@@ -397,7 +408,7 @@ class builder {
     if (const std::size_t cut = find_jump_marker(text); cut != std::string_view::npos) text = text.substr(0, cut);
     if (text.empty()) return;
     items_[current_].raw_paragraphs.emplace_back(text);
-    items_[current_].heading_paragraph.push_back(heading || !is_sentence_like(text));
+    items_[current_].heading_paragraph.push_back(heading || !has_clause_punctuation(text));
   }
 
   void add_dateline(const classified& c) {
@@ -479,11 +490,41 @@ class builder {
     items_[current_].heading_paragraph.push_back(true);
   }
 
+  // A notice names itself at the end of its title: "…评审结果公示", "关于…的通知", "光荣榜".
   static bool is_notice_title(std::string_view t) {
-    for (std::string_view k : {"公示", "公告", "通告", "通知", "启事", "名单", "光荣榜", "声明", "讣告", "招聘", "遗失"}) {
-      if (contains(t, k)) return true;
+    for (std::string_view k : {"公示", "公告", "通告", "通知", "启事", "名单", "光荣榜", "声明", "讣告", "告示"}) {
+      if (t.ends_with(k)) return true;
     }
     return false;
+  }
+
+  // A headline that starts an announcement of its own even without a dateline. "名单" and
+  // "光荣榜" are left out: they also head the lists inside a notice.
+  static bool is_announcement_title(std::string_view t) {
+    for (std::string_view k : {"公示", "公告", "通告", "通知", "启事", "声明", "讣告", "告示"}) {
+      if (t.ends_with(k)) return true;
+    }
+    return false;
+  }
+
+  // How a notice ends: with its date alone on a line ("2025年3月18日") or with "特此公告".
+  static bool is_sign_off(std::string_view line) {
+    if (line.starts_with("特此")) return true;
+    std::size_t digits = 0;
+    for (std::size_t i = 0; i < line.size();) {
+      const char32_t c = next_code_point(line, i);
+      if (c >= '0' && c <= '9') { ++digits; continue; }
+      if (c != U'年' && c != U'月' && c != U'日' && c != ' ') return false;
+    }
+    return digits >= 6 && line.ends_with("日");
+  }
+
+  // The open item has ended as a notice ends, in its own text or in the headings pending since.
+  bool current_signed_off() const {
+    if (current_ < 0) return false;
+    const auto& raw = items_[current_].raw_paragraphs;
+    if (!raw.empty() && is_sign_off(raw.back())) return true;
+    return std::any_of(pending_.begin(), pending_.end(), [&](std::size_t k) { return is_sign_off(cs_[k].p->text); });
   }
 
   std::vector<article> finish() {
@@ -491,17 +532,19 @@ class builder {
     out.reserve(items_.size());
     for (auto& d : items_) {
       article& a = d.a;
-      std::unordered_set<std::string> seen;
+      std::unordered_set<std::string_view> seen;  // views into a.paragraphs, which never reallocates
       std::size_t list_like = 0;
+      a.paragraphs.reserve(d.raw_paragraphs.size());
       for (std::size_t k = 0; k < d.raw_paragraphs.size(); ++k) {
-        const std::string& raw = d.raw_paragraphs[k];
-        std::string text = raw.find('\t') != std::string::npos ? raw
-                           : d.heading_paragraph[k]            ? tidy_heading(raw)
-                                                               : tidy_sentence(raw);
+        const std::string_view raw = d.raw_paragraphs[k];
+        std::string text = raw.find('\t') != std::string_view::npos ? std::string(raw)
+                           : d.heading_paragraph[k]                 ? tidy_heading(raw)
+                                                                    : tidy_sentence(raw);
         if (text.empty()) continue;
-        if (!visible_chars_at_most(text, 7) && !seen.insert(text).second) continue;  // a paragraph printed twice
+        if (!visible_chars_at_most(text, 7) && seen.count(text) > 0) continue;  // a paragraph printed twice
         list_like += d.heading_paragraph[k];
         a.paragraphs.push_back(std::move(text));
+        seen.insert(a.paragraphs.back());
       }
       if (a.kind == item_kind::photo) {
         a.captions = a.paragraphs;

@@ -96,7 +96,8 @@ TEST(tidy_sentence, leaves_numbers_and_latin_punctuation_alone) {
 TEST(tidy_heading, keeps_separators_between_title_segments) {
   EXPECT_EQ(tidy_heading("奋进新征程 建功新时代"), "奋进新征程 建功新时代");
   EXPECT_EQ(tidy_heading("学 思 想 强党性"), "学思想 强党性");
-  EXPECT_EQ(tidy_heading("我市一学校登上 “学习强国”平台"), "我市一学校登上“学习强国”平台");
+  EXPECT_EQ(tidy_heading("我市一学校登上 “学习强国”平台"), "我市一学校登上 “学习强国”平台");
+  EXPECT_EQ(tidy_heading("临河 ， 北岭"), "临河，北岭");
   EXPECT_EQ(tidy_heading("解放区:细化标准"), "解放区：细化标准");
 }
 
