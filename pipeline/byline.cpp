@@ -91,7 +91,7 @@ bool parse_names(std::string_view text, role default_role, bool require_keyword,
   return flush() && any_name;
 }
 
-bool starts_with(std::string_view s, std::string_view p) { return s.substr(0, p.size()) == p; }
+[[gnu::always_inline]] inline bool starts_with(std::string_view s, std::string_view p) noexcept { return s.starts_with(p); }
 
 std::size_t skip_spaces(std::string_view s, std::size_t i) {
   while (i < s.size() && s[i] == ' ') ++i;

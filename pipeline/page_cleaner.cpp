@@ -19,7 +19,7 @@ using internal::previous_code_point;
 
 namespace {
 
-bool starts_with(std::string_view s, std::string_view p) noexcept { return s.substr(0, p.size()) == p; }
+[[gnu::always_inline]] inline bool starts_with(std::string_view s, std::string_view p) noexcept { return s.starts_with(p); }
 bool ends_with(std::string_view s, std::string_view p) noexcept {
   return s.size() >= p.size() && s.substr(s.size() - p.size()) == p;
 }
@@ -34,22 +34,23 @@ bool normalize_line(std::string_view raw, std::string& out) {
   out.clear();
   bool pending_space = false;
   std::size_t i = 0;
+  out.reserve(raw.size());
   while (i < raw.size()) {
-    const auto b0 = static_cast<unsigned char>(raw[i]);
-    // Fast paths: printable ASCII, and CJK ideographs U+4E00-U+9FFF (lead bytes E4-E9), which
-    // need no folding and are never spaces or controls.
-    if (b0 > 0x20 && b0 < 0x7F) {
-      if (pending_space && !out.empty() && out.back() != '\t') out.push_back(' ');
-      pending_space = false;
-      out.push_back(static_cast<char>(b0));
-      ++i;
-      continue;
+    // Fast path: a run of printable ASCII and CJK ideographs U+4E00-U+9FFF (lead bytes E4-E9,
+    // two continuation bytes follow in valid UTF-8) needs no folding and holds no space or
+    // control character: copied in one piece.
+    std::size_t j = i;
+    while (j < raw.size()) {
+      const auto b = static_cast<unsigned char>(raw[j]);
+      if (b > 0x20 && b < 0x7F) ++j;
+      else if (b >= 0xE4 && b <= 0xE9) j += 3;
+      else break;
     }
-    if (b0 >= 0xE4 && b0 <= 0xE9) {  // valid UTF-8: two continuation bytes follow
+    if (j > i) {
       if (pending_space && !out.empty() && out.back() != '\t') out.push_back(' ');
       pending_space = false;
-      out.append(raw.data() + i, 3);
-      i += 3;
+      out.append(raw.data() + i, j - i);
+      i = j;
       continue;
     }
     const char32_t decoded = next_code_point(raw, i);
@@ -127,9 +128,10 @@ bool is_end_mark(std::string_view line) {
 furniture classify_furniture(std::string_view line) noexcept {
   if (line.size() > 12 && starts_with(line, "——") && ends_with(line, "——")) return furniture::banner;
   if (line.size() <= 64 && is_page_date(line)) return furniture::page_date;
-  const bool marked = line.find('|') != std::string_view::npos || starts_with(line, "■") ||
-                      starts_with(line, "责任编辑") || starts_with(line, "编辑") || contains(line, "｜");
-  if (marked && line.size() <= 400 && !contains(line, "。") &&
+  const bool marked = line.size() <= 400 &&
+                      (starts_with(line, "■") || starts_with(line, "责任编辑") || starts_with(line, "编辑") ||
+                       line.find('|') != std::string_view::npos || contains(line, "｜"));
+  if (marked && !contains(line, "。") &&
       (contains(line, "编辑") || contains(line, "热线") || contains(line, "校对") || contains(line, "组版") ||
        contains(line, "美编"))) {
     return furniture::editor_line;
@@ -171,12 +173,20 @@ result<bool> page_cleaner::split_lines(std::string_view text) {
   page_ = cleaned_page{};
   bool all_nfc = true;
   cleaned_page& page = page_;
+  // Lines end at \n; only text that also holds \r or \f needs the slower scan.
+  const bool plain_newlines = text.find('\r') == std::string_view::npos && text.find('\f') == std::string_view::npos;
   int blanks = 0;
   std::string normalized;
   std::size_t start = 0;
   while (start <= text.size()) {
-    std::size_t end = start;
-    while (end < text.size() && text[end] != '\n' && text[end] != '\r' && text[end] != '\f') ++end;
+    std::size_t end;
+    if (plain_newlines) {
+      const void* nl = std::memchr(text.data() + start, '\n', text.size() - start);
+      end = nl == nullptr ? text.size() : static_cast<std::size_t>(static_cast<const char*>(nl) - text.data());
+    } else {
+      end = start;
+      while (end < text.size() && text[end] != '\n' && text[end] != '\r' && text[end] != '\f') ++end;
+    }
     const std::string_view raw = text.substr(start, end - start);
     if (end < text.size() && text[end] == '\r' && end + 1 < text.size() && text[end + 1] == '\n') ++end;
     start = end + 1;

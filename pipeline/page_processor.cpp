@@ -21,7 +21,7 @@ result<std::vector<article>> page_processor::process(const page_record& page) {
   }
   auto cleaned = cleaner_.clean(page.text);
   if (!cleaned) return tl::unexpected(std::move(cleaned.error()));
-  const std::vector<paragraph> paragraphs = reflow(cleaned->lines);
+  const std::vector<paragraph> paragraphs = reflow(std::move(cleaned->lines));
   segmented_page segmented = segment(paragraphs, cleaned->default_photographers);
   if (segmented.items.empty()) {
     return fail(errc::no_content, "nothing but page furniture (" + std::to_string(cleaned->furniture_lines) +

@@ -13,7 +13,7 @@ using internal::previous_code_point;
 
 namespace {
 
-bool starts_with(std::string_view s, std::string_view p) noexcept { return s.substr(0, p.size()) == p; }
+[[gnu::always_inline]] inline bool starts_with(std::string_view s, std::string_view p) noexcept { return s.starts_with(p); }
 
 constexpr std::string_view caption_arrows[] = {"➡", "⬅", "→", "←", "↑", "↓", "▲", "▼", "◀", "▶"};
 
@@ -216,29 +216,48 @@ bool is_sentence_like(std::string_view t) noexcept {
 }
 
 bool has_clause_punctuation(std::string_view t) noexcept {
-  for (std::string_view p : {"，", "。", "；", "！", "？", "、"}) {
-    if (t.find(p) != std::string_view::npos) return true;
+  // Byte-level: ，；！？ are EF BC 8C/9B/81/9F, 、。 are E3 80 81/82, plus ASCII , ; ? !
+  const auto* b = reinterpret_cast<const unsigned char*>(t.data());
+  const std::size_t n = t.size();
+  for (std::size_t i = 0; i < n; ++i) {
+    switch (b[i]) {
+      case ',': case ';': case '?': case '!': return true;
+      case 0xEF:
+        if (i + 2 < n && b[i + 1] == 0xBC && (b[i + 2] == 0x8C || b[i + 2] == 0x9B || b[i + 2] == 0x81 || b[i + 2] == 0x9F)) {
+          return true;
+        }
+        break;
+      case 0xE3:
+        if (i + 2 < n && b[i + 1] == 0x80 && (b[i + 2] == 0x81 || b[i + 2] == 0x82)) return true;
+        break;
+      default: break;
+    }
   }
-  return t.find_first_of(",;?!") != std::string_view::npos;
+  return false;
 }
 
+// Valid UTF-8: a code point is a byte that is not a continuation byte (10xxxxxx).
 std::size_t visible_chars(std::string_view t) noexcept {
   std::size_t n = 0;
-  for (std::size_t i = 0; i < t.size();) n += next_code_point(t, i) != ' ';
+  for (const char ch : t) {
+    const auto b = static_cast<unsigned char>(ch);
+    n += (b & 0xC0) != 0x80 && b != ' ';
+  }
   return n;
 }
 
 bool visible_chars_at_most(std::string_view t, std::size_t limit) noexcept {
   if (t.size() <= limit) return true;  // a code point takes at least one byte
   std::size_t n = 0;
-  for (std::size_t i = 0; i < t.size();) {
-    n += next_code_point(t, i) != ' ';
+  for (const char ch : t) {
+    const auto b = static_cast<unsigned char>(ch);
+    n += (b & 0xC0) != 0x80 && b != ' ';
     if (n > limit) return false;
   }
   return true;
 }
 
-std::vector<paragraph> reflow(const std::vector<page_line>& lines) {
+std::vector<paragraph> reflow(std::vector<page_line> lines) {
   std::vector<line_facts> facts;
   facts.reserve(lines.size());
   for (const auto& l : lines) facts.push_back(facts_of(l));
@@ -247,7 +266,7 @@ std::vector<paragraph> reflow(const std::vector<page_line>& lines) {
   // Pass 1: lines → paragraphs inside each block of consecutive non-blank lines.
   std::vector<draft> drafts;
   for (std::size_t i = 0; i < lines.size(); ++i) {
-    const page_line& line = lines[i];
+    page_line& line = lines[i];
     const line_facts& f = facts[i];
     bool join = false;
     if (line.blanks_before == 0 && !drafts.empty()) {
@@ -271,7 +290,7 @@ std::vector<paragraph> reflow(const std::vector<page_line>& lines) {
       d.p.line_count += 1;
       if (f.alone || d.chars <= 24) d.last.alone = d.last.alone || is_formulaic_alone(d.p.text);
     } else {
-      drafts.push_back(draft{paragraph{line.text, line.blanks_before, line.md_level, 1, false}, f, f, chars,
+      drafts.push_back(draft{paragraph{std::move(line.text), line.blanks_before, line.md_level, 1, false}, f, f, chars,
                              sentence_like});
     }
   }
@@ -310,7 +329,10 @@ std::vector<paragraph> reflow(const std::vector<page_line>& lines) {
       merged.push_back(std::move(n));
     }
   }
-  for (auto& d : merged) out.push_back(std::move(d.p));
+  for (auto& d : merged) {
+    d.p.clause_punctuation = d.sentence_like;
+    out.push_back(std::move(d.p));
+  }
   return out;
 }
 

@@ -23,9 +23,11 @@ struct paragraph {
   int md_level = 0;        // markdown heading level of its line, 0 for text
   int line_count = 1;      // source lines joined into it
   bool across_blank = false;  // joined over at least one column break
+  bool clause_punctuation = false;  // has_clause_punctuation(text), computed while joining
 };
 
-[[nodiscard]] std::vector<paragraph> reflow(const std::vector<page_line>& lines);
+// Takes the lines by value: their text moves into the paragraphs.
+[[nodiscard]] std::vector<paragraph> reflow(std::vector<page_line> lines);
 
 // Shared text predicates (also used by the segmenter).
 [[nodiscard]] bool ends_sentence(std::string_view text) noexcept;   // 。！？… possibly before ”）

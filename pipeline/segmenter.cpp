@@ -20,7 +20,7 @@ enum class role {
 };
 
 bool contains(std::string_view s, std::string_view p) noexcept { return s.find(p) != std::string_view::npos; }
-bool starts_with(std::string_view s, std::string_view p) noexcept { return s.substr(0, p.size()) == p; }
+[[gnu::always_inline]] inline bool starts_with(std::string_view s, std::string_view p) noexcept { return s.starts_with(p); }
 
 struct classified {
   const paragraph* p = nullptr;
@@ -226,7 +226,7 @@ class builder {
         } else {
           flush_pending_as_text();
         }
-        add_text(c.p->text, false);
+        add_text(c.p->text, false, *c.p);
         break;
       }
       case role::caption: add_caption(i, /*title_from_pending=*/true); break;
@@ -254,7 +254,7 @@ class builder {
       case role::body:
         flush_pending_as_text();
         if (!text_open() || starts_elsewhere(i)) start_fragment(std::nullopt);
-        add_text(c.p->text, false);
+        add_text(c.p->text, false, *c.p);
         break;
       case role::caption:
         if (current_ >= 0 && !pending_.empty()) assign_group(current_);
@@ -394,7 +394,7 @@ class builder {
         items_[current_].a.title = tidy_heading(c.p->text);
         continue;
       }
-      add_text(c.p->text, true);
+      add_text(c.p->text, true, *c.p);
     }
   }
 
@@ -404,18 +404,22 @@ class builder {
     emit_as_text(idx);
   }
 
-  void add_text(std::string_view text, bool heading) {
+  // Adds text (a paragraph, or the part of one after a dateline or marker) to the open item.
+  // clause_punctuation: what reflow found for the whole paragraph; recomputed for a part.
+  void add_text(std::string_view text, bool heading, const paragraph& whole) {
+    const bool part = text.size() != whole.text.size();
     if (const std::size_t cut = find_jump_marker(text); cut != std::string_view::npos) text = text.substr(0, cut);
     if (text.empty()) return;
+    const bool clause = part ? has_clause_punctuation(text) : whole.clause_punctuation;
     items_[current_].raw_paragraphs.emplace_back(text);
-    items_[current_].heading_paragraph.push_back(heading || !has_clause_punctuation(text));
+    items_[current_].heading_paragraph.push_back(heading || !clause);
   }
 
   void add_dateline(const classified& c) {
     article& a = items_[current_].a;
     a.dateline = c.dateline->dateline;
     a.names.merge(c.dateline->names);
-    add_text(std::string_view(c.p->text).substr(c.dateline->body_offset), false);
+    add_text(std::string_view(c.p->text).substr(c.dateline->body_offset), false, *c.p);
   }
 
   void add_caption(std::size_t i, bool title_from_pending) {
@@ -467,7 +471,7 @@ class builder {
     if (titled) start_article(item_kind::article);
     else { flush_pending_as_text(); start_fragment(std::nullopt); }
     items_[current_].a.continued_from = c.continuation->from;
-    add_text(std::string_view(c.p->text).substr(c.continuation->body_offset), false);
+    add_text(std::string_view(c.p->text).substr(c.continuation->body_offset), false, *c.p);
   }
 
   void add_author_note(const std::string& note) {
