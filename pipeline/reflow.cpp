@@ -15,13 +15,7 @@ namespace {
 
 [[gnu::always_inline]] inline bool starts_with(std::string_view s, std::string_view p) noexcept { return s.starts_with(p); }
 
-constexpr std::string_view caption_arrows[] = {"➡", "⬅", "→", "←", "↑", "↓", "▲", "▼", "◀", "▶"};
 
-bool starts_with_arrow(std::string_view s) noexcept {
-  if (s.empty() || static_cast<unsigned char>(s[0]) != 0xE2) return false;  // all arrows are U+2xxx
-  return std::any_of(std::begin(caption_arrows), std::end(caption_arrows),
-                     [&](std::string_view a) { return starts_with(s, a); });
-}
 
 // "一、" "（一）" "(一)" "1." "第一，": an enumerated line always starts a paragraph.
 bool starts_enumerated(std::string_view s) noexcept {
@@ -75,7 +69,7 @@ line_facts facts_of(const page_line& line) {
   line_facts f;
   const std::string_view t = line.text;
   f.alone = line.md_level > 0 || is_formulaic_alone(t);
-  f.starts = f.alone || starts_with_arrow(t) || starts_enumerated(t) ||
+  f.starts = f.alone || caption_arrow_length(t) > 0 || starts_enumerated(t) ||
              ((starts_with(t, "本报") || starts_with(t, "新华社") || starts_with(t, "中新社")) && match_dateline(t)) ||
              (opens_bracket(t) && match_continuation(t));
   f.ends = ends_sentence(t);
@@ -160,6 +154,14 @@ bool is_strong_heading(const std::vector<draft>& ps, std::size_t i) {
 
 }  // namespace
 
+std::size_t caption_arrow_length(std::string_view t) noexcept {
+  if (t.empty() || static_cast<unsigned char>(t[0]) != 0xE2) return 0;  // all arrows are U+2xxx
+  for (std::string_view a : {"➡", "⬅", "→", "←", "↑", "↓", "▲", "▼", "◀", "▶"}) {
+    if (t.starts_with(a)) return a.size();
+  }
+  return 0;
+}
+
 bool ends_sentence(std::string_view t) noexcept {
   std::size_t end = t.size();
   while (end > 0) {
@@ -186,23 +188,27 @@ bool ends_mid_clause(std::string_view t) noexcept {
   }
 }
 
-bool is_sentence_like(std::string_view t) noexcept {
-  // Byte-level: ，；：！？ are EF BC 8C/9B/9A/81/9F, 、。 are E3 80 81/82, plus ASCII , ; and a ':'
-  // that is not between digits ("8:30").
+namespace {
+
+// Byte-level scan for clause punctuation: ，；！？ are EF BC 8C/9B/81/9F, ： is EF BC 9A, 、。 are
+// E3 80 81/82, plus ASCII , ; ? ! and, when colons count, a ':' that is not between digits
+// ("8:30").
+bool scan_punctuation(std::string_view t, bool colons) noexcept {
   const auto* b = reinterpret_cast<const unsigned char*>(t.data());
   const std::size_t n = t.size();
   for (std::size_t i = 0; i < n; ++i) {
     switch (b[i]) {
-      case ',': case ';': return true;
+      case ',': case ';': case '?': case '!': return true;
       case ':': {
         const bool digit_before = i > 0 && b[i - 1] >= '0' && b[i - 1] <= '9';
         const bool digit_after = i + 1 < n && b[i + 1] >= '0' && b[i + 1] <= '9';
-        if (!(digit_before && digit_after)) return true;
+        if (colons && !(digit_before && digit_after)) return true;
         break;
       }
       case 0xEF:
         if (i + 2 < n && b[i + 1] == 0xBC &&
-            (b[i + 2] == 0x8C || b[i + 2] == 0x9B || b[i + 2] == 0x9A || b[i + 2] == 0x81 || b[i + 2] == 0x9F)) {
+            (b[i + 2] == 0x8C || b[i + 2] == 0x9B || b[i + 2] == 0x81 || b[i + 2] == 0x9F ||
+             (colons && b[i + 2] == 0x9A))) {
           return true;
         }
         break;
@@ -215,26 +221,10 @@ bool is_sentence_like(std::string_view t) noexcept {
   return false;
 }
 
-bool has_clause_punctuation(std::string_view t) noexcept {
-  // Byte-level: ，；！？ are EF BC 8C/9B/81/9F, 、。 are E3 80 81/82, plus ASCII , ; ? !
-  const auto* b = reinterpret_cast<const unsigned char*>(t.data());
-  const std::size_t n = t.size();
-  for (std::size_t i = 0; i < n; ++i) {
-    switch (b[i]) {
-      case ',': case ';': case '?': case '!': return true;
-      case 0xEF:
-        if (i + 2 < n && b[i + 1] == 0xBC && (b[i + 2] == 0x8C || b[i + 2] == 0x9B || b[i + 2] == 0x81 || b[i + 2] == 0x9F)) {
-          return true;
-        }
-        break;
-      case 0xE3:
-        if (i + 2 < n && b[i + 1] == 0x80 && (b[i + 2] == 0x81 || b[i + 2] == 0x82)) return true;
-        break;
-      default: break;
-    }
-  }
-  return false;
-}
+}  // namespace
+
+bool is_sentence_like(std::string_view t) noexcept { return scan_punctuation(t, true); }
+bool has_clause_punctuation(std::string_view t) noexcept { return scan_punctuation(t, false); }
 
 // Valid UTF-8: a code point is a byte that is not a continuation byte (10xxxxxx).
 std::size_t visible_chars(std::string_view t) noexcept {

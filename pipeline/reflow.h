@@ -37,6 +37,8 @@ struct paragraph {
 // "传统技艺：甲（竹编） 乙（剪纸）" whose spaces separate entries.
 [[nodiscard]] bool has_clause_punctuation(std::string_view text) noexcept;
 [[nodiscard]] std::size_t visible_chars(std::string_view text) noexcept;  // code points, spaces excluded
+// Byte length of an arrow that points a caption at its photo ("➡", "⬅", …) at the start, else 0.
+[[nodiscard]] std::size_t caption_arrow_length(std::string_view text) noexcept;
 [[nodiscard]] bool visible_chars_at_most(std::string_view text, std::size_t limit) noexcept;  // stops early
 
 }  // namespace broadsheet::pipeline

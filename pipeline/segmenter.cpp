@@ -32,14 +32,6 @@ struct classified {
   std::optional<std::string> note;
 };
 
-bool starts_with_arrow(std::string_view s) noexcept {
-  if (s.empty() || static_cast<unsigned char>(s[0]) != 0xE2) return false;  // all arrows are U+2xxx
-  for (std::string_view a : {"➡", "⬅", "→", "←", "↑", "↓", "▲", "▼", "◀", "▶"}) {
-    if (starts_with(s, a)) return true;
-  }
-  return false;
-}
-
 bool has_full_stop(std::string_view t) noexcept {
   return contains(t, "。") || contains(t, "！") || contains(t, "？");
 }
@@ -70,7 +62,7 @@ std::vector<classified> classify(const std::vector<paragraph>& ps) {
     if ((c.names = match_byline_line(t))) { c.r = role::byline_line; continue; }
     if ((c.note = match_author_note(t))) { c.r = role::author_note; continue; }
     if (starts_with(t, "——") && visible_chars_at_most(t, 100)) { c.r = role::subtitle; continue; }
-    if (starts_with_arrow(t)) { c.r = role::caption; continue; }
+    if (caption_arrow_length(t) > 0) { c.r = role::caption; continue; }
     if (is_section_label(t)) { c.r = role::section; continue; }
     c.r = heading_shaped(ps[i]) ? role::heading : role::body;
   }
@@ -437,9 +429,7 @@ class builder {
       caption = caption.substr(0, c.credit->caption_end);
       photographers = c.credit->photographers;
     }
-    for (std::string_view arrow : {"➡", "⬅", "→", "←", "↑", "↓", "▲", "▼", "◀", "▶"}) {
-      if (starts_with(caption, arrow)) { caption.remove_prefix(arrow.size()); break; }
-    }
+    caption.remove_prefix(caption_arrow_length(caption));
     while (!caption.empty() && caption.front() == ' ') caption.remove_prefix(1);
     const int keep_current = current_;
     item_draft d;

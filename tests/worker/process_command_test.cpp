@@ -6,7 +6,6 @@
 #include <filesystem>
 #include <fstream>
 
-#include "worker/cli.h"
 
 namespace broadsheet::worker {
 namespace {
@@ -70,18 +69,6 @@ TEST(process_command, reports_an_unreadable_file_as_a_usage_problem) {
   EXPECT_TRUE(run_process(options, out, err).input_missing);
   std::fclose(out);
   std::fclose(err);
-}
-
-TEST(cli, exits_with_2_for_usage_errors_and_0_for_help) {
-  char prog[] = "broadsheet", process[] = "process", bogus[] = "--bogus", help[] = "--help", nothing[] = "frobnicate";
-  char* bad_option[] = {prog, process, bogus, nullptr};
-  EXPECT_EQ(run_cli(3, bad_option), 2);
-  char* unknown[] = {prog, nothing, nullptr};
-  EXPECT_EQ(run_cli(2, unknown), 2);
-  char* no_command[] = {prog, nullptr};
-  EXPECT_EQ(run_cli(1, no_command), 2);
-  char* ask_help[] = {prog, help, nullptr};
-  EXPECT_EQ(run_cli(2, ask_help), 0);
 }
 
 }  // namespace
