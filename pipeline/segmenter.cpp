@@ -72,9 +72,13 @@ std::vector<classified> classify(const std::vector<paragraph>& ps) {
     classified& c = out[i];
     if (c.r != role::body) continue;
     const bool before_credit = i + 1 < out.size() && out[i + 1].r == role::credit;
-    const bool in_gap = c.p->blanks_before >= 2 && ends_sentence(c.p->text) && visible_chars_at_most(c.p->text, 200) &&
+    const bool gap_before = c.p->blanks_before >= 2 && ends_sentence(c.p->text);
+    const bool in_gap = gap_before && visible_chars_at_most(c.p->text, 200) &&
                         (i + 1 == out.size() || out[i + 1].p->blanks_before >= 2 || out[i + 1].r == role::caption);
-    if (before_credit || in_gap) c.r = role::caption;
+    // The last of a run of captions may be followed by text after a single blank line.
+    const bool ends_caption_run = gap_before && i > 0 && out[i - 1].r == role::caption &&
+                                  visible_chars_at_most(c.p->text, 60);
+    if (before_credit || in_gap || ends_caption_run) c.r = role::caption;
   }
   return out;
 }

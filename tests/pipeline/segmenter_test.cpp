@@ -86,6 +86,21 @@ TEST(segmenter, makes_photo_items_from_captions_and_credits) {
   EXPECT_EQ(page.items[2].names.photographers, std::vector<std::string>{"周明远"});
 }
 
+TEST(segmenter, last_caption_of_a_run_is_a_photo_even_when_text_follows_after_one_blank_line) {
+  const auto page = segmented(
+      "高新区三十年发展纪实\n\n"
+      "本报记者 林晓雨\n\n\n\n"
+      "西塘镇花海迎客。\n\n\n\n"
+      "北岭区城市书房一角。\n\n"
+      "三十年砥砺前行\n\n"
+      "三十年来，高新区从无到有、从小到大，成为全市对外开放的重要窗口。\n");
+  ASSERT_EQ(page.items.size(), 3u);
+  EXPECT_EQ(page.items[1].kind, item_kind::photo);
+  EXPECT_EQ(page.items[2].kind, item_kind::photo);
+  EXPECT_EQ(page.items[2].captions, std::vector<std::string>{"北岭区城市书房一角。"});
+  EXPECT_EQ(page.items[0].paragraphs.front(), "三十年砥砺前行");
+}
+
 TEST(segmenter, makes_fragments_of_continued_text) {
   const auto page = segmented(
       "项目建设全面提速，一季度完成投资十二亿元。\n\n"
