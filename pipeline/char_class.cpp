@@ -1,6 +1,7 @@
 #include "pipeline/char_class.h"
 
 #include <array>
+#include <vector>
 
 #include <unicode/uchar.h>
 #include <unicode/unorm2.h>
@@ -68,6 +69,22 @@ std::uint8_t supplementary_class(char32_t c) noexcept {
 }
 
 }  // namespace detail
+
+bool needs_nfkc_check(char32_t c) noexcept {
+  if (c < 0xA0) return false;  // ASCII and C1 controls: NFKC leaves them alone
+  if (c >= 0x4E00 && c <= 0x9FFF) return false;  // CJK unified ideographs
+  // A bit per BMP code point, computed from ICU once.
+  static const std::vector<bool> maybe = [] {
+    std::vector<bool> bits(0x10000);
+    for (UChar32 u = 0; u < 0x10000; ++u) {
+      bits[u] = u_getIntPropertyValue(u, UCHAR_NFKC_QUICK_CHECK) != UNORM_YES || u_getCombiningClass(u) != 0;
+    }
+    return bits;
+  }();
+  if (c < 0x10000) return maybe[c];
+  return u_getIntPropertyValue(static_cast<UChar32>(c), UCHAR_NFKC_QUICK_CHECK) != UNORM_YES ||
+         u_getCombiningClass(static_cast<UChar32>(c)) != 0;
+}
 
 char32_t fold_width(char32_t c) noexcept {
   if (c >= 0xFF01 && c <= 0xFF5E) {

@@ -1,0 +1,147 @@
+#include "pipeline/shingles.h"
+
+#include <unicode/brkiter.h>
+#include <unicode/bytestream.h>
+#include <unicode/normalizer2.h>
+#include <unicode/uchar.h>
+#include <unicode/unistr.h>
+
+#include "pipeline/char_class.h"
+#include "pipeline/internal/utf8.h"
+
+namespace broadsheet::pipeline {
+
+using internal::next_code_point;
+
+namespace {
+
+// Base of the rolling polynomial hash over a window of n values (odd, so multiplication by it
+// is a bijection mod 2^64). Fixed: part of the signature format.
+constexpr std::uint64_t rolling_base = 0x100000001b3ULL;
+
+std::uint64_t power(std::uint64_t base, int e) {
+  std::uint64_t r = 1;
+  while (e-- > 0) r *= base;
+  return r;
+}
+
+// Appends one hash per window of n consecutive values (one hash of all values when there are
+// fewer than n). Each window's polynomial hash goes through mix64 with n folded in, so char
+// 3-grams and 5-grams never share hashes.
+template <class Values>
+void windows(const Values& values, int n, std::vector<std::uint64_t>& out) {
+  const std::uint64_t salt = 0x9e3779b97f4a7c15ULL * static_cast<std::uint64_t>(n);
+  if (values.empty()) return;
+  if (values.size() < static_cast<std::size_t>(n)) {
+    std::uint64_t h = 0;
+    for (auto v : values) h = h * rolling_base + (static_cast<std::uint64_t>(v) + 1);
+    out.push_back(mix64(h ^ salt));
+    return;
+  }
+  const std::uint64_t drop = power(rolling_base, n);
+  std::uint64_t h = 0;
+  for (std::size_t k = 0; k < values.size(); ++k) {
+    h = h * rolling_base + (static_cast<std::uint64_t>(values[k]) + 1);
+    if (k >= static_cast<std::size_t>(n)) h -= (static_cast<std::uint64_t>(values[k - n]) + 1) * drop;
+    if (k + 1 >= static_cast<std::size_t>(n)) out.push_back(mix64(h ^ salt));
+  }
+}
+
+// Keeps letters, digits and CJK characters, lower-cased: appends to out.
+void keep_comparable(char32_t c, std::u32string& out) {
+  if (c < 0x80) {
+    if (c >= 'A' && c <= 'Z') out.push_back(c + 32);
+    else if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) out.push_back(c);
+    return;
+  }
+  const std::uint8_t cls = char_class(c);
+  if (cls & cc::han) out.push_back(c);
+  else if (cls & cc::latin) out.push_back(static_cast<char32_t>(u_tolower(static_cast<UChar32>(c))));
+  else if (cls & cc::digit) out.push_back(c);
+}
+
+}  // namespace
+
+std::uint64_t hash_code_points(std::u32string_view s) noexcept {
+  std::uint64_t h = 0xcbf29ce484222325ULL;
+  for (char32_t c : s) {
+    h ^= c;
+    h *= rolling_base;
+  }
+  return mix64(h);
+}
+
+struct shingler::word_breaker {
+  std::unique_ptr<icu::BreakIterator> it;
+  word_breaker() {
+    UErrorCode status = U_ZERO_ERROR;
+    it.reset(icu::BreakIterator::createWordInstance(icu::Locale::getChinese(), status));
+    if (U_FAILURE(status)) it.reset();
+  }
+};
+
+shingler::shingler(shingle_options options) : options_(options) {
+  if (options_.n < 1) options_.n = 1;
+  if (options_.n > 16) options_.n = 16;
+  if (options_.unit == shingle_unit::words) words_ = std::make_unique<word_breaker>();
+}
+
+shingler::~shingler() = default;
+
+void shingler::normalize(std::string_view text) {
+  bool needs_nfkc = false;
+  for (std::size_t i = 0; i < text.size() && !needs_nfkc;) {
+    needs_nfkc = needs_nfkc_check(next_code_point(text, i));
+  }
+  if (needs_nfkc) {
+    UErrorCode status = U_ZERO_ERROR;
+    const icu::Normalizer2* nfkc = icu::Normalizer2::getNFKCInstance(status);
+    if (U_SUCCESS(status)) {
+      nfkc_.clear();
+      icu::StringByteSink<std::string> sink(&nfkc_, static_cast<int32_t>(text.size()));
+      nfkc->normalizeUTF8(0, icu::StringPiece(text.data(), static_cast<int32_t>(text.size())), sink, nullptr, status);
+      if (U_SUCCESS(status)) text = nfkc_;
+    }
+  }
+  normalized_.clear();
+  for (std::size_t i = 0; i < text.size();) {
+    const auto b0 = static_cast<unsigned char>(text[i]);
+    if (b0 >= 0xE4 && b0 <= 0xE9) {  // CJK ideograph block: kept as is, decoded without lookups
+      normalized_.push_back(((b0 & 0x0Fu) << 12) | ((static_cast<unsigned char>(text[i + 1]) & 0x3Fu) << 6) |
+                            (static_cast<unsigned char>(text[i + 2]) & 0x3Fu));
+      i += 3;
+      continue;
+    }
+    keep_comparable(next_code_point(text, i), normalized_);
+  }
+}
+
+void shingler::shingle(std::string_view text, std::vector<std::uint64_t>& out) {
+  out.clear();
+  normalize(text);
+  if (options_.unit == shingle_unit::chars || !words_ || !words_->it) {
+    windows(normalized_, options_.n, out);
+    return;
+  }
+  // Word n-grams: ICU's dictionary word break over the (NFKC) text; each word normalised like
+  // the characters and hashed; windows over the word hashes.
+  const icu::UnicodeString u = icu::UnicodeString::fromUTF8(icu::StringPiece(text.data(), static_cast<int32_t>(text.size())));
+  words_->it->setText(u);
+  std::vector<std::uint64_t> word_hashes;
+  std::u32string word;
+  std::string utf8;
+  for (int32_t start = words_->it->first(), end = words_->it->next(); end != icu::BreakIterator::DONE;
+       start = end, end = words_->it->next()) {
+    if (words_->it->getRuleStatus() == UBRK_WORD_NONE) continue;
+    word.clear();
+    for (int32_t k = start; k < end;) {
+      const UChar32 c = u.char32At(k);
+      keep_comparable(static_cast<char32_t>(c), word);
+      k += U16_LENGTH(c);
+    }
+    if (!word.empty()) word_hashes.push_back(hash_code_points(word));
+  }
+  windows(word_hashes, options_.n, out);
+}
+
+}  // namespace broadsheet::pipeline
