@@ -1,0 +1,793 @@
+#include "pipeline/dedup.h"
+
+#include <algorithm>
+#include <cmath>
+#include <deque>
+#include <queue>
+#include <unordered_map>
+
+#include "pipeline/article.h"
+#include "pipeline/internal/binary_io.h"
+#include "pipeline/page_parser.h"
+
+namespace broadsheet::pipeline {
+
+using internal::binary_reader;
+using internal::binary_writer;
+using internal::checksum64;
+
+namespace {
+
+constexpr std::uint32_t none = 0xFFFFFFFFu;
+constexpr std::string_view record_magic = "BSG1";
+constexpr std::uint8_t record_format_version = 1;
+constexpr std::string_view snapshot_magic = "BSDXIDX1";
+constexpr std::uint32_t snapshot_format_version = 1;
+
+// Days from 1970-01-01 to y-m-d in the proleptic Gregorian calendar (era-based civil-day count).
+std::int32_t days_from_civil(int y, int m, int d) noexcept {
+  y -= m <= 2;
+  const int era = (y >= 0 ? y : y - 399) / 400;
+  const int yoe = y - era * 400;
+  const int doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+  const int doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return era * 146097 + doe - 719468;
+}
+
+// An open-addressing map from 64-bit keys to slots (linear probing, backward-shift deletion).
+class flat_map {
+ public:
+  [[nodiscard]] std::uint32_t find(std::uint64_t key) const noexcept {
+    if (values_.empty()) return none;
+    for (std::size_t i = home(key);; i = (i + 1) & mask_) {
+      if (values_[i] == none) return none;
+      if (keys_[i] == key) return values_[i];
+    }
+  }
+  void put(std::uint64_t key, std::uint32_t value) {
+    if ((count_ + 1) * 2 > values_.size()) grow();
+    for (std::size_t i = home(key);; i = (i + 1) & mask_) {
+      if (values_[i] == none) { keys_[i] = key; values_[i] = value; ++count_; return; }
+      if (keys_[i] == key) { values_[i] = value; return; }
+    }
+  }
+  void erase(std::uint64_t key) noexcept {
+    if (values_.empty()) return;
+    std::size_t i = home(key);
+    while (true) {
+      if (values_[i] == none) return;
+      if (keys_[i] == key) break;
+      i = (i + 1) & mask_;
+    }
+    // Backward shift: pull later members of the probe run into the hole.
+    for (std::size_t j = (i + 1) & mask_;; j = (j + 1) & mask_) {
+      if (values_[j] == none) break;
+      const std::size_t h = home(keys_[j]);
+      if (((j - h) & mask_) >= ((j - i) & mask_)) {
+        keys_[i] = keys_[j];
+        values_[i] = values_[j];
+        i = j;
+      }
+    }
+    values_[i] = none;
+    --count_;
+  }
+  [[nodiscard]] std::size_t memory_bytes() const noexcept {
+    return keys_.capacity() * sizeof(std::uint64_t) + values_.capacity() * sizeof(std::uint32_t);
+  }
+
+ private:
+  [[nodiscard]] std::size_t home(std::uint64_t key) const noexcept { return mix64(key) & mask_; }
+  void grow() {
+    std::vector<std::uint64_t> keys;
+    std::vector<std::uint32_t> values;
+    keys.swap(keys_);
+    values.swap(values_);
+    const std::size_t size = std::max<std::size_t>(16, values.size() * 2);
+    keys_.assign(size, 0);
+    values_.assign(size, none);
+    mask_ = size - 1;
+    count_ = 0;
+    for (std::size_t i = 0; i < values.size(); ++i) {
+      if (values[i] != none) put(keys[i], values[i]);
+    }
+  }
+  std::vector<std::uint64_t> keys_;
+  std::vector<std::uint32_t> values_;
+  std::size_t mask_ = 0, count_ = 0;
+};
+
+}  // namespace
+
+std::optional<std::int32_t> event_day_of(std::string_view s) noexcept {
+  if (s.size() < 10 || !is_valid_date(s.substr(0, 10))) return std::nullopt;
+  const auto num = [&](std::size_t at, std::size_t len) {
+    int v = 0;
+    for (std::size_t i = at; i < at + len; ++i) v = v * 10 + (s[i] - '0');
+    return v;
+  };
+  return days_from_civil(num(0, 4), num(5, 2), num(8, 2));
+}
+
+// --- signature record ---------------------------------------------------------------------------
+
+std::string signature_record::encode() const {
+  std::string out;
+  binary_writer w(out);
+  w.put_bytes(record_magic);
+  w.put(record_format_version);
+  w.put(signature_scheme_version);
+  w.put(key.event_day);
+  w.put(static_cast<std::uint32_t>(key.ordinal));
+  w.put(content_hash);
+  w.put(normalized_chars);
+  w.put_string16(key.page_id);
+  w.put_string16(article_id);
+  w.put(static_cast<std::uint16_t>(signature.size()));
+  for (std::uint32_t v : signature) w.put(v);
+  w.put(checksum64(out));
+  return out;
+}
+
+result<signature_record> signature_record::decode(std::string_view bytes) {
+  if (bytes.size() < 8) return fail(errc::invalid_field, "signature record truncated");
+  std::uint64_t stored = 0;
+  std::memcpy(&stored, bytes.data() + bytes.size() - 8, 8);
+  if (checksum64(bytes.substr(0, bytes.size() - 8)) != stored) {
+    return fail(errc::invalid_field, "signature record checksum mismatch");
+  }
+  binary_reader r(bytes.substr(0, bytes.size() - 8));
+  std::string_view magic;
+  std::uint8_t version = 0;
+  std::uint32_t scheme = 0, ordinal = 0;
+  std::uint16_t count = 0;
+  signature_record rec;
+  if (!r.get_bytes(4, magic) || magic != record_magic) return fail(errc::invalid_field, "not a signature record");
+  if (!r.get(version) || version != record_format_version) {
+    return fail(errc::invalid_field, "signature record format " + std::to_string(version) + " unsupported");
+  }
+  if (!r.get(scheme) || scheme != signature_scheme_version) {
+    return fail(errc::invalid_field, "signature scheme " + std::to_string(scheme) + " unsupported");
+  }
+  if (!r.get(rec.key.event_day) || !r.get(ordinal) || !r.get(rec.content_hash) || !r.get(rec.normalized_chars) ||
+      !r.get_string16(rec.key.page_id) || !r.get_string16(rec.article_id) || !r.get(count)) {
+    return fail(errc::invalid_field, "signature record truncated");
+  }
+  rec.key.ordinal = static_cast<int>(ordinal);
+  rec.signature.resize(count);
+  for (auto& v : rec.signature) {
+    if (!r.get(v)) return fail(errc::invalid_field, "signature record truncated");
+  }
+  if (r.remaining() != 0) return fail(errc::invalid_field, "signature record has trailing bytes");
+  return rec;
+}
+
+// --- signer -------------------------------------------------------------------------------------
+
+signer::signer(const dedup_options& options)
+    : options_(options), shingler_(options.shingles), minhasher_(minhash_options{.num_hashes = options.num_hashes}) {}
+
+signature_record signer::sign(std::string article_id, order_key key, std::string_view body) {
+  signature_record rec;
+  rec.article_id = std::move(article_id);
+  rec.key = std::move(key);
+  shingler_.shingle(body, shingles_);
+  rec.content_hash = hash_code_points(shingler_.normalized());
+  rec.normalized_chars = static_cast<std::uint32_t>(shingler_.normalized().size());
+  if (rec.normalized_chars >= static_cast<std::uint32_t>(options_.min_chars) && !shingles_.empty()) {
+    rec.signature.resize(static_cast<std::size_t>(minhasher_.num_hashes()));
+    minhasher_.sign(shingles_, rec.signature);
+  }
+  return rec;
+}
+
+// --- index --------------------------------------------------------------------------------------
+
+struct dedup_index::impl {
+  struct entry {
+    std::uint64_t content_hash = 0;
+    std::int32_t event_day = 0;
+    std::uint32_t page = none;
+    std::uint32_t ordinal = 0;
+    std::uint32_t cluster = none;
+    std::uint32_t next = none;  // next member of its cluster (a circular list)
+    std::uint32_t generation = 0;
+    float similarity = std::numeric_limits<float>::quiet_NaN();  // with the canonical; NaN: none
+    std::uint16_t revision = 0;
+    bool alive = false;
+    bool indexed = false;  // in the LSH band tables
+  };
+  struct cluster {
+    std::int32_t event_day = 0;  // the canonical's order key
+    std::uint32_t page = none;
+    std::uint32_t ordinal = 0;
+    std::uint32_t canonical = none;  // its slot, none once evicted
+    std::uint32_t head = none;       // a member
+    std::uint32_t size = 0;
+  };
+  struct page_rec {
+    std::string id;
+    std::uint32_t refs = 0;
+  };
+  struct heap_item {
+    std::int32_t day;
+    std::uint32_t slot, generation;
+    bool operator>(const heap_item& o) const noexcept { return day != o.day ? day > o.day : slot > o.slot; }
+  };
+  struct band_table {
+    std::vector<std::uint32_t> slots;  // open addressing on the band's hash; none = empty
+    std::size_t mask = 0, count = 0;
+  };
+
+  dedup_options options;
+  lsh_params lsh;
+  int k = 0;
+  std::vector<entry> entries;
+  std::vector<std::uint16_t> sigs;  // k per slot: the high 16 bits of each MinHash value
+  std::vector<std::uint32_t> free_slots;
+  std::vector<cluster> clusters;
+  std::vector<std::uint32_t> free_clusters;
+  std::deque<page_rec> pages;
+  std::unordered_map<std::string_view, std::uint32_t> page_index;
+  std::vector<std::uint32_t> free_pages;
+  flat_map ids;       // (page << 32 | ordinal) → slot
+  flat_map contents;  // content hash → a slot with that content
+  std::vector<band_table> bands;
+  std::priority_queue<heap_item, std::vector<heap_item>, std::greater<>> by_age;
+  std::vector<std::uint32_t> visited;  // query stamp per slot
+  std::uint32_t stamp = 0;
+  std::int32_t newest_day = std::numeric_limits<std::int32_t>::min();
+  std::size_t alive = 0, indexed = 0, cluster_count = 0, evicted = 0;
+  std::vector<std::uint16_t> query;  // the signature being added, 16-bit
+
+  explicit impl(dedup_options o) : options(o) {
+    const minhasher m(minhash_options{.num_hashes = options.num_hashes});
+    k = m.num_hashes();
+    options.num_hashes = k;
+    lsh = choose_lsh_params(options.threshold, k, options.min_recall);
+    bands.resize(static_cast<std::size_t>(lsh.bands));
+  }
+
+  // --- pages ---
+  std::uint32_t intern(std::string_view id) {
+    if (auto it = page_index.find(id); it != page_index.end()) {
+      ++pages[it->second].refs;
+      return it->second;
+    }
+    std::uint32_t p;
+    if (!free_pages.empty()) {
+      p = free_pages.back();
+      free_pages.pop_back();
+      pages[p].id.assign(id);
+    } else {
+      p = static_cast<std::uint32_t>(pages.size());
+      pages.push_back(page_rec{std::string(id), 0});
+    }
+    pages[p].refs = 1;
+    page_index.emplace(pages[p].id, p);
+    return p;
+  }
+  void release(std::uint32_t p) {
+    if (--pages[p].refs == 0) {
+      page_index.erase(pages[p].id);
+      pages[p].id.clear();
+      pages[p].id.shrink_to_fit();
+      free_pages.push_back(p);
+    }
+  }
+
+  static std::uint64_t id_key(std::uint32_t page, std::uint32_t ordinal) {
+    return (static_cast<std::uint64_t>(page) << 32) | ordinal;
+  }
+
+  // --- order keys and ids ---
+  bool key_less(std::int32_t day_a, std::uint32_t page_a, std::uint32_t ord_a, std::int32_t day_b,
+                std::uint32_t page_b, std::uint32_t ord_b) const {
+    if (day_a != day_b) return day_a < day_b;
+    if (page_a != page_b) {
+      const int c = pages[page_a].id.compare(pages[page_b].id);
+      if (c != 0) return c < 0;
+    }
+    return ord_a < ord_b;
+  }
+  std::string article_id_of(std::uint32_t page, std::uint32_t ordinal) const {
+    return make_article_id(pages[page].id, static_cast<int>(ordinal));
+  }
+
+  // --- signatures and bands ---
+  const std::uint16_t* sig(std::uint32_t slot) const { return sigs.data() + static_cast<std::size_t>(slot) * k; }
+  std::uint64_t band_hash(const std::uint16_t* s, int band) const {
+    std::uint64_t h = 0x9e3779b97f4a7c15ULL * static_cast<std::uint64_t>(band + 1);
+    const std::uint16_t* row = s + static_cast<std::ptrdiff_t>(band) * lsh.rows;
+    for (int r = 0; r < lsh.rows; ++r) h = mix64(h ^ row[r]);
+    return h;
+  }
+  bool band_equal(const std::uint16_t* a, const std::uint16_t* b, int band) const {
+    const std::size_t at = static_cast<std::size_t>(band) * lsh.rows;
+    return std::equal(a + at, a + at + lsh.rows, b + at);
+  }
+  double similarity(std::uint32_t a, std::uint32_t b) const {
+    if (entries[a].content_hash == entries[b].content_hash) return 1.0;
+    if (!entries[a].indexed || !entries[b].indexed) return 0.0;
+    const std::uint16_t *x = sig(a), *y = sig(b);
+    int equal = 0;
+    for (int i = 0; i < k; ++i) equal += x[i] == y[i];
+    return static_cast<double>(equal) / k;
+  }
+
+  void band_insert(band_table& t, std::uint64_t h, std::uint32_t slot) {
+    if ((t.count + 1) * 2 > t.slots.size()) band_grow(t, static_cast<int>(&t - bands.data()));
+    std::size_t i = h & t.mask;
+    while (t.slots[i] != none) i = (i + 1) & t.mask;
+    t.slots[i] = slot;
+    ++t.count;
+  }
+  void band_grow(band_table& t, int band) {
+    std::vector<std::uint32_t> old;
+    old.swap(t.slots);
+    const std::size_t size = std::max<std::size_t>(64, old.size() * 2);
+    t.slots.assign(size, none);
+    t.mask = size - 1;
+    t.count = 0;
+    for (std::uint32_t s : old) {
+      if (s != none) band_insert(t, band_hash(sig(s), band), s);
+    }
+  }
+  void band_erase(band_table& t, std::uint64_t h, std::uint32_t slot, int band) {
+    std::size_t i = h & t.mask;
+    while (t.slots[i] != slot) {
+      if (t.slots[i] == none) return;
+      i = (i + 1) & t.mask;
+    }
+    for (std::size_t j = (i + 1) & t.mask;; j = (j + 1) & t.mask) {
+      if (t.slots[j] == none) break;
+      const std::size_t home = band_hash(sig(t.slots[j]), band) & t.mask;
+      if (((j - home) & t.mask) >= ((j - i) & t.mask)) {
+        t.slots[i] = t.slots[j];
+        i = j;
+      }
+    }
+    t.slots[i] = none;
+    --t.count;
+  }
+
+  void index(std::uint32_t slot) {
+    entry& e = entries[slot];
+    if (contents.find(e.content_hash) == none) contents.put(e.content_hash, slot);
+    if (!e.indexed) return;
+    for (int b = 0; b < lsh.bands; ++b) band_insert(bands[b], band_hash(sig(slot), b), slot);
+    ++indexed;
+  }
+  void unindex(std::uint32_t slot) {
+    entry& e = entries[slot];
+    if (contents.find(e.content_hash) == slot) {
+      contents.erase(e.content_hash);
+      // Keep exact matching for the rest of the cluster: another member with the same content.
+      for (std::uint32_t m = e.next; m != slot && m != none; m = entries[m].next) {
+        if (entries[m].content_hash == e.content_hash) { contents.put(e.content_hash, m); break; }
+      }
+    }
+    if (!e.indexed) return;
+    for (int b = 0; b < lsh.bands; ++b) band_erase(bands[b], band_hash(sig(slot), b), slot, b);
+    --indexed;
+  }
+
+  // Alive slots whose similarity with slot reaches the threshold (exact duplicates included).
+  void neighbours(std::uint32_t slot, std::vector<std::uint32_t>& out) {
+    out.clear();
+    if (++stamp == 0) {
+      std::fill(visited.begin(), visited.end(), 0);
+      stamp = 1;
+    }
+    visited[slot] = stamp;
+    const entry& e = entries[slot];
+    if (const std::uint32_t same = contents.find(e.content_hash); same != none && visited[same] != stamp) {
+      visited[same] = stamp;
+      out.push_back(same);
+    }
+    if (!e.indexed) return;
+    const std::uint16_t* q = sig(slot);
+    for (int b = 0; b < lsh.bands; ++b) {
+      const band_table& t = bands[b];
+      for (std::size_t i = band_hash(q, b) & t.mask; t.slots[i] != none; i = (i + 1) & t.mask) {
+        const std::uint32_t c = t.slots[i];
+        if (visited[c] == stamp || !band_equal(q, sig(c), b)) continue;
+        visited[c] = stamp;
+        if (similarity(slot, c) >= options.threshold) out.push_back(c);
+      }
+    }
+  }
+
+  // --- clusters ---
+  std::uint32_t new_cluster(std::uint32_t slot) {
+    std::uint32_t c;
+    if (!free_clusters.empty()) {
+      c = free_clusters.back();
+      free_clusters.pop_back();
+    } else {
+      c = static_cast<std::uint32_t>(clusters.size());
+      clusters.emplace_back();
+    }
+    const entry& e = entries[slot];
+    ++pages[e.page].refs;
+    clusters[c] = cluster{e.event_day, e.page, e.ordinal, slot, slot, 1};
+    entries[slot].cluster = c;
+    entries[slot].next = slot;
+    ++cluster_count;
+    return c;
+  }
+  void free_cluster(std::uint32_t c) {
+    release(clusters[c].page);
+    clusters[c] = cluster{};
+    free_clusters.push_back(c);
+    --cluster_count;
+  }
+  bool cluster_less(std::uint32_t a, std::uint32_t b) const {
+    const cluster &x = clusters[a], &y = clusters[b];
+    return key_less(x.event_day, x.page, x.ordinal, y.event_day, y.page, y.ordinal);
+  }
+
+  dedup_verdict verdict_of(std::uint32_t slot) const {
+    const entry& e = entries[slot];
+    const cluster& c = clusters[e.cluster];
+    dedup_verdict v;
+    v.revision = e.revision;
+    if (c.canonical == slot) return v;
+    v.duplicate_of = article_id_of(c.page, c.ordinal);
+    if (!std::isnan(e.similarity)) v.similarity = std::round(static_cast<double>(e.similarity) * 10000) / 10000;
+    return v;
+  }
+
+  // Merges the clusters of slot and its neighbours under the smallest canonical; members whose
+  // canonical changed (other than slot) are corrected.
+  void link(std::uint32_t slot, const std::vector<std::uint32_t>& near, std::vector<dedup_correction>& corrections) {
+    std::vector<std::uint32_t> involved{entries[slot].cluster};
+    for (std::uint32_t n : near) {
+      const std::uint32_t c = entries[n].cluster;
+      if (std::find(involved.begin(), involved.end(), c) == involved.end()) involved.push_back(c);
+    }
+    if (involved.size() == 1) return;
+    const std::uint32_t winner = *std::min_element(involved.begin(), involved.end(),
+                                                   [&](std::uint32_t a, std::uint32_t b) { return cluster_less(a, b); });
+    cluster& w = clusters[winner];
+    std::vector<std::uint32_t> moved;
+    for (std::uint32_t c : involved) {
+      if (c == winner) continue;
+      cluster& l = clusters[c];
+      std::uint32_t m = l.head;
+      do {
+        entries[m].cluster = winner;
+        moved.push_back(m);
+        m = entries[m].next;
+      } while (m != l.head);
+      // Splice the two circular lists.
+      std::swap(entries[w.head].next, entries[l.head].next);
+      w.size += l.size;
+      free_cluster(c);
+    }
+    for (std::uint32_t m : moved) {
+      entry& e = entries[m];
+      if (w.canonical != none) e.similarity = static_cast<float>(similarity(m, w.canonical));
+      if (m == slot) continue;
+      ++e.revision;
+      corrections.push_back(dedup_correction{article_id_of(e.page, e.ordinal), verdict_of(m)});
+    }
+  }
+
+  // --- slots and eviction ---
+  std::uint32_t alloc_slot() {
+    std::uint32_t s;
+    if (!free_slots.empty()) {
+      s = free_slots.back();
+      free_slots.pop_back();
+    } else {
+      s = static_cast<std::uint32_t>(entries.size());
+      entries.emplace_back();
+      sigs.resize(sigs.size() + static_cast<std::size_t>(k));
+      visited.push_back(0);
+    }
+    return s;
+  }
+
+  void evict(std::uint32_t slot) {
+    entry& e = entries[slot];
+    unindex(slot);
+    ids.erase(id_key(e.page, e.ordinal));
+    cluster& c = clusters[e.cluster];
+    if (c.size == 1) {
+      free_cluster(e.cluster);
+    } else {
+      std::uint32_t prev = slot;
+      while (entries[prev].next != slot) prev = entries[prev].next;
+      entries[prev].next = e.next;
+      if (c.head == slot) c.head = e.next;
+      if (c.canonical == slot) c.canonical = none;
+      --c.size;
+    }
+    release(e.page);
+    const std::uint32_t generation = e.generation + 1;
+    e = entry{};
+    e.generation = generation;
+    free_slots.push_back(slot);
+    --alive;
+    ++evicted;
+  }
+
+  void evict_old() {
+    while (!by_age.empty()) {
+      const heap_item top = by_age.top();
+      const entry& e = entries[top.slot];
+      if (!e.alive || e.generation != top.generation) {
+        by_age.pop();
+        continue;
+      }
+      const bool over_capacity = alive > options.capacity;
+      const bool too_old = static_cast<std::int64_t>(top.day) < static_cast<std::int64_t>(newest_day) - options.horizon_days;
+      if (!over_capacity && !too_old) break;
+      by_age.pop();
+      evict(top.slot);
+    }
+  }
+
+  dedup_outcome add(const signature_record& rec) {
+    dedup_outcome out;
+    const bool signed_ok = rec.signature.size() == static_cast<std::size_t>(k) &&
+                           rec.normalized_chars >= static_cast<std::uint32_t>(options.min_chars);
+    std::uint32_t page = intern(rec.key.page_id);
+    const auto ordinal = static_cast<std::uint32_t>(rec.key.ordinal);
+    std::uint32_t slot = ids.find(id_key(page, ordinal));
+    std::optional<dedup_verdict> before;
+    if (slot != none) {
+      release(page);  // the entry already holds a reference
+      entry& e = entries[slot];
+      if (e.content_hash == rec.content_hash && e.event_day == rec.key.event_day) {
+        out.verdict = verdict_of(slot);  // a replay: same decision, nothing to correct
+        return out;
+      }
+      before = verdict_of(slot);
+      unindex(slot);
+      e.content_hash = rec.content_hash;
+      e.event_day = rec.key.event_day;
+      e.indexed = signed_ok;
+    } else {
+      slot = alloc_slot();
+      entry& e = entries[slot];
+      e.content_hash = rec.content_hash;
+      e.event_day = rec.key.event_day;
+      e.page = page;
+      e.ordinal = ordinal;
+      e.alive = true;
+      e.indexed = signed_ok;
+      ids.put(id_key(page, ordinal), slot);
+      new_cluster(slot);
+      by_age.push(heap_item{e.event_day, slot, e.generation});
+      ++alive;
+    }
+    if (signed_ok) {
+      std::uint16_t* s = sigs.data() + static_cast<std::size_t>(slot) * k;
+      for (int i = 0; i < k; ++i) s[i] = static_cast<std::uint16_t>(rec.signature[i] >> 16);
+    }
+    newest_day = std::max(newest_day, rec.key.event_day);
+    index(slot);
+    std::vector<std::uint32_t> near;
+    neighbours(slot, near);
+    link(slot, near, out.corrections);
+    entry& e = entries[slot];
+    const cluster& c = clusters[e.cluster];
+    if (c.canonical == slot) {
+      e.similarity = std::numeric_limits<float>::quiet_NaN();
+    } else if (c.canonical != none) {
+      e.similarity = static_cast<float>(similarity(slot, c.canonical));
+    } else if (std::isnan(e.similarity)) {
+      double best = 0;
+      for (std::uint32_t n : near) best = std::max(best, similarity(slot, n));
+      e.similarity = static_cast<float>(best);
+    }
+    out.verdict = verdict_of(slot);
+    if (before && (before->duplicate_of != out.verdict.duplicate_of || before->similarity != out.verdict.similarity)) {
+      ++e.revision;
+      out.verdict.revision = e.revision;
+    }
+    evict_old();
+    return out;
+  }
+
+  std::size_t memory_bytes() const {
+    std::size_t n = entries.capacity() * sizeof(entry) + sigs.capacity() * sizeof(std::uint16_t) +
+                    free_slots.capacity() * 4 + clusters.capacity() * sizeof(cluster) + free_clusters.capacity() * 4 +
+                    visited.capacity() * 4 + ids.memory_bytes() + contents.memory_bytes() +
+                    by_age.size() * sizeof(heap_item);
+    for (const auto& b : bands) n += b.slots.capacity() * 4;
+    for (const auto& p : pages) n += sizeof(page_rec) + p.id.capacity();
+    n += page_index.size() * (sizeof(std::string_view) + sizeof(std::uint32_t) + 2 * sizeof(void*)) +
+         page_index.bucket_count() * sizeof(void*);
+    return n;
+  }
+};
+
+dedup_index::dedup_index(dedup_options options) : impl_(std::make_unique<impl>(options)) {}
+dedup_index::~dedup_index() = default;
+dedup_index::dedup_index(dedup_index&&) noexcept = default;
+dedup_index& dedup_index::operator=(dedup_index&&) noexcept = default;
+
+dedup_outcome dedup_index::add(const signature_record& record) { return impl_->add(record); }
+
+std::optional<dedup_verdict> dedup_index::state_of(std::string_view article_id) const {
+  // article ids are derived from (page_id, ordinal); look the page up by scanning its entries.
+  for (std::uint32_t s = 0; s < impl_->entries.size(); ++s) {
+    const auto& e = impl_->entries[s];
+    if (e.alive && impl_->article_id_of(e.page, e.ordinal) == article_id) return impl_->verdict_of(s);
+  }
+  return std::nullopt;
+}
+
+std::string dedup_index::save() const {
+  const impl& x = *impl_;
+  std::string out;
+  binary_writer w(out);
+  w.put_bytes(snapshot_magic);
+  w.put(snapshot_format_version);
+  w.put(signature_scheme_version);
+  w.put(static_cast<std::uint32_t>(x.k));
+  w.put(static_cast<std::uint32_t>(x.options.shingles.unit));
+  w.put(static_cast<std::uint32_t>(x.options.shingles.n));
+  w.put(default_minhash_seed);
+  w.put(x.options.threshold);
+  w.put(static_cast<std::uint32_t>(x.options.min_chars));
+  w.put(x.newest_day);
+  w.put(static_cast<std::uint64_t>(x.evicted));
+  // Pages, clusters and entries, renumbered densely.
+  std::vector<std::uint32_t> page_no(x.pages.size(), none), cluster_no(x.clusters.size(), none);
+  std::vector<std::uint32_t> page_list, cluster_list, entry_list;
+  auto use_page = [&](std::uint32_t p) {
+    if (page_no[p] == none) { page_no[p] = static_cast<std::uint32_t>(page_list.size()); page_list.push_back(p); }
+  };
+  for (std::uint32_t s = 0; s < x.entries.size(); ++s) {
+    const auto& e = x.entries[s];
+    if (!e.alive) continue;
+    entry_list.push_back(s);
+    use_page(e.page);
+    if (cluster_no[e.cluster] == none) {
+      cluster_no[e.cluster] = static_cast<std::uint32_t>(cluster_list.size());
+      cluster_list.push_back(e.cluster);
+      use_page(x.clusters[e.cluster].page);
+    }
+  }
+  std::vector<std::uint32_t> entry_no(x.entries.size(), none);
+  for (std::uint32_t i = 0; i < entry_list.size(); ++i) entry_no[entry_list[i]] = i;
+  w.put(static_cast<std::uint32_t>(page_list.size()));
+  for (std::uint32_t p : page_list) w.put_string16(x.pages[p].id);
+  w.put(static_cast<std::uint32_t>(cluster_list.size()));
+  for (std::uint32_t c : cluster_list) {
+    const auto& cl = x.clusters[c];
+    w.put(cl.event_day);
+    w.put(page_no[cl.page]);
+    w.put(cl.ordinal);
+    w.put(cl.canonical == none ? none : entry_no[cl.canonical]);
+  }
+  w.put(static_cast<std::uint32_t>(entry_list.size()));
+  for (std::uint32_t s : entry_list) {
+    const auto& e = x.entries[s];
+    w.put(e.content_hash);
+    w.put(e.event_day);
+    w.put(page_no[e.page]);
+    w.put(e.ordinal);
+    w.put(cluster_no[e.cluster]);
+    w.put(e.similarity);
+    w.put(e.revision);
+    w.put(static_cast<std::uint8_t>(e.indexed));
+    if (e.indexed) {
+      for (int i = 0; i < x.k; ++i) w.put(x.sig(s)[i]);
+    }
+  }
+  w.put(checksum64(out));
+  return out;
+}
+
+result<dedup_index> dedup_index::load(std::string_view image, dedup_options options) {
+  const auto bad = [](std::string what) { return fail(errc::invalid_field, "index snapshot: " + std::move(what)); };
+  if (image.size() < snapshot_magic.size() + 8) return bad("truncated");
+  std::uint64_t stored = 0;
+  std::memcpy(&stored, image.data() + image.size() - 8, 8);
+  if (image.substr(0, snapshot_magic.size()) != snapshot_magic) return bad("not a broadsheet index snapshot");
+  if (checksum64(image.substr(0, image.size() - 8)) != stored) return bad("checksum mismatch (corrupt or truncated)");
+  binary_reader r(image.substr(snapshot_magic.size(), image.size() - 8 - snapshot_magic.size()));
+
+  std::uint32_t version = 0, scheme = 0, k = 0, unit = 0, n = 0, min_chars = 0;
+  std::uint64_t seed = 0, evicted = 0;
+  double threshold = 0;
+  std::int32_t newest_day = 0;
+  if (!r.get(version) || !r.get(scheme) || !r.get(k) || !r.get(unit) || !r.get(n) || !r.get(seed) ||
+      !r.get(threshold) || !r.get(min_chars) || !r.get(newest_day) || !r.get(evicted)) {
+    return bad("truncated header");
+  }
+  if (version != snapshot_format_version) return bad("format " + std::to_string(version) + " unsupported");
+  dedup_index index(options);
+  impl& x = *index.impl_;
+  if (scheme != signature_scheme_version || seed != default_minhash_seed) return bad("other signature scheme");
+  if (k != static_cast<std::uint32_t>(x.k) || unit != static_cast<std::uint32_t>(options.shingles.unit) ||
+      n != static_cast<std::uint32_t>(options.shingles.n) || threshold != options.threshold ||
+      min_chars != static_cast<std::uint32_t>(options.min_chars)) {
+    return bad("built with other parameters (hashes " + std::to_string(k) + ", shingle n " + std::to_string(n) +
+               ", threshold " + std::to_string(threshold) + ")");
+  }
+  std::uint32_t page_count = 0, cluster_count = 0, entry_count = 0;
+  if (!r.get(page_count) || page_count > r.remaining() / 2) return bad("truncated pages");
+  std::vector<std::uint32_t> pages(page_count);
+  for (auto& p : pages) {
+    std::string id;
+    if (!r.get_string16(id)) return bad("truncated pages");
+    p = x.intern(id);  // one reference held by the loader, dropped at the end
+  }
+  if (!r.get(cluster_count) || cluster_count > r.remaining() / 16) return bad("truncated clusters");
+  struct loaded_cluster {
+    std::int32_t day;
+    std::uint32_t page, ordinal, canonical;
+  };
+  std::vector<loaded_cluster> loaded(cluster_count);
+  for (auto& c : loaded) {
+    if (!r.get(c.day) || !r.get(c.page) || !r.get(c.ordinal) || !r.get(c.canonical)) return bad("truncated clusters");
+    if (c.page >= page_count) return bad("cluster names a page that is not there");
+  }
+  if (!r.get(entry_count) || entry_count > r.remaining() / 31) return bad("truncated entries");
+  std::vector<std::uint32_t> cluster_slot(cluster_count, none);
+  for (std::uint32_t c = 0; c < cluster_count; ++c) {
+    cluster_slot[c] = static_cast<std::uint32_t>(x.clusters.size());
+    x.clusters.push_back(impl::cluster{loaded[c].day, pages[loaded[c].page], loaded[c].ordinal, none, none, 0});
+    ++x.pages[pages[loaded[c].page]].refs;
+    ++x.cluster_count;
+  }
+  for (std::uint32_t i = 0; i < entry_count; ++i) {
+    std::uint64_t content = 0;
+    std::int32_t day = 0;
+    std::uint32_t page = 0, ordinal = 0, cluster = 0;
+    float similarity = 0;
+    std::uint16_t revision = 0;
+    std::uint8_t indexed = 0;
+    if (!r.get(content) || !r.get(day) || !r.get(page) || !r.get(ordinal) || !r.get(cluster) || !r.get(similarity) ||
+        !r.get(revision) || !r.get(indexed)) {
+      return bad("truncated entries");
+    }
+    if (page >= page_count || cluster >= cluster_count || indexed > 1) return bad("entry out of range");
+    const std::uint32_t slot = x.alloc_slot();
+    impl::entry& e = x.entries[slot];
+    e = impl::entry{content, day, pages[page], ordinal, cluster_slot[cluster], none, 0, similarity, revision, true,
+                    indexed == 1};
+    ++x.pages[e.page].refs;
+    if (e.indexed) {
+      for (int j = 0; j < x.k; ++j) {
+        if (!r.get(x.sigs[static_cast<std::size_t>(slot) * x.k + j])) return bad("truncated signatures");
+      }
+    }
+    impl::cluster& c = x.clusters[e.cluster];
+    if (c.head == none) {
+      c.head = slot;
+      e.next = slot;
+    } else {
+      e.next = x.entries[c.head].next;
+      x.entries[c.head].next = slot;
+    }
+    ++c.size;
+    if (loaded[cluster].canonical == i) c.canonical = slot;
+    x.ids.put(impl::id_key(e.page, e.ordinal), slot);
+    x.by_age.push(impl::heap_item{day, slot, 0});
+    ++x.alive;
+  }
+  if (r.remaining() != 0) return bad("trailing bytes");
+  for (std::uint32_t s = 0; s < x.entries.size(); ++s) x.index(s);
+  for (std::uint32_t p : pages) x.release(p);
+  for (const auto& c : x.clusters) {
+    if (c.size == 0) return bad("a cluster without members");
+  }
+  x.newest_day = newest_day;
+  x.evicted = evicted;
+  return index;
+}
+
+dedup_stats dedup_index::stats() const {
+  return dedup_stats{impl_->alive, impl_->cluster_count, impl_->indexed, impl_->evicted, impl_->memory_bytes()};
+}
+const dedup_options& dedup_index::options() const noexcept { return impl_->options; }
+lsh_params dedup_index::bands() const noexcept { return impl_->lsh; }
+
+}  // namespace broadsheet::pipeline

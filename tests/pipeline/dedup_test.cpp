@@ -1,0 +1,213 @@
+#include "pipeline/dedup.h"
+
+#include <gtest/gtest.h>
+
+#include "pipeline/article.h"
+
+namespace broadsheet::pipeline {
+namespace {
+
+// Our own test stories (fictional).
+constexpr std::string_view story_a =
+    "三月十七日，临河县召开春耕生产推进会，部署全县春耕备耕工作。会议指出，今年全县粮食播种面积稳定在四十二万亩以上，"
+    "各乡镇要抓紧抓实农资储备、农机检修和技术培训，确保不误农时。县农业农村局负责人介绍，全县已储备化肥一点二万吨，"
+    "检修农机三千余台，组织农技人员深入田间地头开展指导服务。";
+constexpr std::string_view story_a_edited =
+    "三月十七日，临河县召开春耕生产推进会，部署全县春耕备耕工作。会议指出，今年全县粮食播种面积稳定在四十二万亩以上，"
+    "各乡镇要抓紧抓实农资储备、农机检修和技术培训，确保不误农时。县农业农村局负责人表示，全县已储备化肥一点二万吨，"
+    "检修农机三千余台，组织农技人员深入田间地头开展指导服务。";
+constexpr std::string_view story_b =
+    "记者昨日从北岭区文化和旅游局获悉，该区今年新建的三座城市书房已全部投入使用，市民可凭身份证免费借阅图书。"
+    "据介绍，三座城市书房总面积一千二百平方米，藏书三万五千册，每天早八点半至晚九点开放，并设有儿童阅读区和自习区。"
+    "下一步，北岭区将在各街道再布局五座城市书房，打造十五分钟阅读圈。";
+
+order_key key(int day, std::string page, int ordinal) { return order_key{day, std::move(page), ordinal}; }
+
+struct fixture {
+  dedup_options options;
+  signer sign{options};
+  dedup_index index{options};
+
+  dedup_outcome add(std::string_view body, order_key k) {
+    const std::string id = make_article_id(k.page_id, k.ordinal);
+    return index.add(sign.sign(id, std::move(k), body));
+  }
+};
+
+TEST(dedup, a_reprint_with_an_edited_sentence_is_a_duplicate_of_the_earlier_story) {
+  fixture f;
+  const auto first = f.add(story_a, key(100, "p1", 1));
+  EXPECT_FALSE(first.verdict.duplicate_of);
+  const auto second = f.add(story_a_edited, key(101, "p2", 3));
+  EXPECT_EQ(second.verdict.duplicate_of, make_article_id("p1", 1));
+  ASSERT_TRUE(second.verdict.similarity);
+  EXPECT_GT(*second.verdict.similarity, 0.7);
+  EXPECT_LT(*second.verdict.similarity, 1.0);
+  EXPECT_TRUE(second.corrections.empty());
+}
+
+TEST(dedup, different_stories_are_not_duplicates) {
+  fixture f;
+  f.add(story_a, key(100, "p1", 1));
+  const auto other = f.add(story_b, key(100, "p1", 2));
+  EXPECT_FALSE(other.verdict.duplicate_of);
+  EXPECT_EQ(f.index.stats().clusters, 2u);
+}
+
+TEST(dedup, an_older_story_arriving_late_becomes_canonical_and_corrects_the_newer_one) {
+  fixture f;
+  const auto newer = f.add(story_a_edited, key(105, "p9", 1));
+  EXPECT_FALSE(newer.verdict.duplicate_of);
+  const auto older = f.add(story_a, key(100, "p1", 1));
+  EXPECT_FALSE(older.verdict.duplicate_of);
+  ASSERT_EQ(older.corrections.size(), 1u);
+  EXPECT_EQ(older.corrections[0].article_id, make_article_id("p9", 1));
+  EXPECT_EQ(older.corrections[0].verdict.duplicate_of, make_article_id("p1", 1));
+  EXPECT_EQ(older.corrections[0].verdict.revision, 1);
+}
+
+TEST(dedup, the_same_day_and_page_order_breaks_ties_by_page_id_then_ordinal) {
+  fixture f;
+  f.add(story_a, key(100, "page-b", 1));
+  const auto earlier = f.add(story_a, key(100, "page-a", 7));
+  ASSERT_EQ(earlier.corrections.size(), 1u);
+  EXPECT_EQ(earlier.corrections[0].verdict.duplicate_of, make_article_id("page-a", 7));
+  const auto same_page = f.add(story_a, key(100, "page-a", 2));
+  EXPECT_EQ(same_page.corrections.size(), 2u);  // both now point to ordinal 2
+}
+
+TEST(dedup, replaying_an_article_never_makes_it_its_own_duplicate_and_changes_nothing) {
+  fixture f;
+  f.add(story_a, key(100, "p1", 1));
+  f.add(story_a_edited, key(101, "p2", 1));
+  for (int i = 0; i < 3; ++i) {
+    const auto again = f.add(story_a, key(100, "p1", 1));
+    EXPECT_FALSE(again.verdict.duplicate_of);
+    EXPECT_TRUE(again.corrections.empty());
+    const auto again2 = f.add(story_a_edited, key(101, "p2", 1));
+    EXPECT_EQ(again2.verdict.duplicate_of, make_article_id("p1", 1));
+    EXPECT_EQ(again2.verdict.revision, 0);
+    EXPECT_TRUE(again2.corrections.empty());
+  }
+  EXPECT_EQ(f.index.stats().articles, 2u);
+}
+
+TEST(dedup, an_older_copy_becomes_canonical_and_corrects_every_member) {
+  fixture f;
+  const std::string x = std::string(story_a);
+  f.add(x, key(100, "x1", 1));
+  f.add(x + "会议还对近期防汛工作作了安排，要求各地提前检修排灌设施。", key(101, "x2", 1));
+  const auto older = f.add(x, key(95, "x0", 1));
+  EXPECT_EQ(older.corrections.size(), 2u);
+  EXPECT_EQ(f.index.state_of(make_article_id("x1", 1))->duplicate_of, make_article_id("x0", 1));
+  EXPECT_EQ(f.index.state_of(make_article_id("x2", 1))->duplicate_of, make_article_id("x0", 1));
+  EXPECT_EQ(f.index.state_of(make_article_id("x2", 1))->revision, 1);
+}
+
+TEST(dedup, an_article_near_two_clusters_joins_them_under_the_older_canonical) {
+  // given two clusters that share nothing, and a later article that holds both texts
+  // (J = 0.5 with each: linked to both at a threshold of 0.4)
+  dedup_options o;
+  o.threshold = 0.4;
+  signer s(o);
+  dedup_index index(o);
+  const std::string x = std::string(story_a), y = std::string(story_b);
+  auto add = [&](const std::string& body, order_key k) {
+    return index.add(s.sign(make_article_id(k.page_id, k.ordinal), k, body));
+  };
+  add(x, key(100, "x1", 1));
+  add(x + "会议还对近期防汛工作作了安排。", key(101, "x2", 1));
+  add(y, key(90, "y1", 1));
+  EXPECT_EQ(index.stats().clusters, 2u);
+  // when the bridge arrives
+  const auto bridge = add(x + y, key(110, "z1", 1));
+  // then one cluster under the oldest canonical, and every member of the other corrected
+  EXPECT_EQ(index.stats().clusters, 1u);
+  EXPECT_EQ(bridge.verdict.duplicate_of, make_article_id("y1", 1));
+  ASSERT_EQ(bridge.corrections.size(), 2u);
+  for (const auto& c : bridge.corrections) {
+    EXPECT_EQ(c.verdict.duplicate_of, make_article_id("y1", 1));
+    EXPECT_EQ(c.verdict.revision, 1);
+  }
+}
+
+TEST(dedup, short_texts_only_match_exactly) {
+  fixture f;
+  f.add("临河县召开春耕生产推进会。", key(100, "p1", 1));
+  EXPECT_FALSE(f.add("临河县召开春季生产推进会。", key(101, "p2", 1)).verdict.duplicate_of);
+  EXPECT_EQ(f.add("临河县召开春耕生产推进会！", key(102, "p3", 1)).verdict.duplicate_of, make_article_id("p1", 1));
+}
+
+TEST(dedup, evicts_the_oldest_event_days_beyond_capacity_and_horizon) {
+  dedup_options o;
+  o.capacity = 2;
+  o.horizon_days = 10;
+  signer s(o);
+  dedup_index index(o);
+  index.add(s.sign(make_article_id("a", 1), key(100, "a", 1), story_a));
+  index.add(s.sign(make_article_id("b", 1), key(101, "b", 1), story_b));
+  index.add(s.sign(make_article_id("c", 1), key(102, "c", 1), "北岭区三座城市书房投用。"));
+  EXPECT_EQ(index.stats().articles, 2u);
+  EXPECT_FALSE(index.state_of(make_article_id("a", 1)));
+  index.add(s.sign(make_article_id("d", 1), key(120, "d", 1), "西塘镇花海迎客。"));
+  EXPECT_EQ(index.stats().articles, 1u);  // days 101 and 102 are more than 10 days behind 120
+  EXPECT_EQ(index.stats().evicted, 3u);
+}
+
+TEST(dedup, signature_records_round_trip_and_refuse_corruption) {
+  dedup_options o;
+  signer s(o);
+  const signature_record rec = s.sign(make_article_id("p1", 1), key(100, "p1", 1), story_a);
+  ASSERT_EQ(rec.signature.size(), 128u);
+  const std::string bytes = rec.encode();
+  auto back = signature_record::decode(bytes);
+  ASSERT_TRUE(back) << back.error().message;
+  EXPECT_EQ(back->article_id, rec.article_id);
+  EXPECT_EQ(back->key, rec.key);
+  EXPECT_EQ(back->signature, rec.signature);
+  EXPECT_EQ(back->content_hash, rec.content_hash);
+  std::string corrupt = bytes;
+  corrupt[20] ^= 1;
+  EXPECT_FALSE(signature_record::decode(corrupt));
+  EXPECT_FALSE(signature_record::decode(bytes.substr(0, bytes.size() - 3)));
+  EXPECT_FALSE(signature_record::decode(""));
+}
+
+TEST(dedup, snapshot_restores_the_same_decisions_and_refuses_bad_images) {
+  fixture f;
+  f.add(story_a, key(100, "p1", 1));
+  f.add(story_a_edited, key(101, "p2", 1));
+  f.add(story_b, key(102, "p3", 1));
+  const std::string image = f.index.save();
+  auto loaded = dedup_index::load(image, f.options);
+  ASSERT_TRUE(loaded) << loaded.error().message;
+  EXPECT_EQ(loaded->stats().articles, 3u);
+  EXPECT_EQ(loaded->state_of(make_article_id("p2", 1))->duplicate_of, make_article_id("p1", 1));
+  // The restored index decides as the original does.
+  const auto a = f.index.add(f.sign.sign(make_article_id("p0", 1), key(99, "p0", 1), story_a));
+  const auto b = loaded->add(f.sign.sign(make_article_id("p0", 1), key(99, "p0", 1), story_a));
+  EXPECT_EQ(a.corrections.size(), b.corrections.size());
+  EXPECT_EQ(a.corrections.size(), 2u);
+
+  std::string corrupt = image;
+  corrupt[corrupt.size() / 2] ^= 0x40;
+  EXPECT_FALSE(dedup_index::load(corrupt, f.options));
+  EXPECT_FALSE(dedup_index::load(image.substr(0, image.size() - 10), f.options));
+  EXPECT_FALSE(dedup_index::load("not an image", f.options));
+  dedup_options other = f.options;
+  other.num_hashes = 64;
+  auto incompatible = dedup_index::load(image, other);
+  ASSERT_FALSE(incompatible);
+  EXPECT_NE(incompatible.error().message.find("other parameters"), std::string::npos);
+}
+
+TEST(dedup, event_days_come_from_dates) {
+  EXPECT_EQ(event_day_of("1970-01-01"), 0);
+  EXPECT_EQ(event_day_of("2025-03-18"), 20165);
+  EXPECT_EQ(event_day_of("2024-10-01T06:00:00+08:00"), 19997);
+  EXPECT_FALSE(event_day_of("2025-02-30"));
+  EXPECT_FALSE(event_day_of("soon"));
+}
+
+}  // namespace
+}  // namespace broadsheet::pipeline
