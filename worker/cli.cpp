@@ -40,12 +40,29 @@ constexpr const char* process_usage =
     "  --max-record-bytes N      reject larger records or pages (default 8388608)\n"
     "  --max-line-bytes N        reject pages with a longer line (default 65536)\n"
     "  --max-json-depth N        reject deeper JSON records (default 32)\n"
+    "\n"
+    "near-duplicates (across all pages of the run; corrections are written as extra lines):\n"
+    "  --no-dedup                no near-duplicate detection\n"
+    "  --threshold J             estimated Jaccard that makes a near-duplicate (default 0.5)\n"
+    "  --shingle-size N          characters (or words) per shingle (default 5)\n"
+    "  --shingle-words           word n-grams (ICU word break) instead of character n-grams\n"
+    "  --hashes K                MinHash values per signature, 16 to 1024 (default 128)\n"
+    "  --min-chars N             shorter texts only match exactly (default 50)\n"
+    "  --capacity N              articles held in the index (default 1000000)\n"
+    "  --horizon-days N          event days held behind the newest (default 30)\n"
     "  --help, -h                this text\n";
 
 std::optional<std::size_t> parse_size(std::string_view s) {
   std::size_t v = 0;
   const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
   if (ec != std::errc() || end != s.data() + s.size() || v == 0) return std::nullopt;
+  return v;
+}
+
+std::optional<double> parse_fraction(std::string_view s) {
+  double v = 0;
+  const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (ec != std::errc() || end != s.data() + s.size() || !(v > 0 && v <= 1)) return std::nullopt;
   return v;
 }
 
@@ -76,6 +93,23 @@ int process_main(int argc, char** argv) {
       if (!size_option(options.pipeline.clean.max_line_bytes)) return usage_error("--max-line-bytes needs a positive number", "", process_usage);
     } else if (arg == "--max-json-depth") {
       if (!size_option(options.pipeline.parse.max_depth)) return usage_error("--max-json-depth needs a positive number", "", process_usage);
+    } else if (arg == "--no-dedup") {
+      options.dedup = false;
+    } else if (arg == "--shingle-words") {
+      options.dedup_options.shingles.unit = pipeline::shingle_unit::words;
+    } else if (arg == "--threshold") {
+      const auto v = i + 1 < argc ? parse_fraction(argv[++i]) : std::nullopt;
+      if (!v) return usage_error("--threshold needs a number between 0 and 1", "", process_usage);
+      options.dedup_options.threshold = *v;
+    } else if (arg == "--shingle-size" || arg == "--hashes" || arg == "--min-chars" || arg == "--horizon-days") {
+      std::size_t v = 0;
+      if (!size_option(v) || v > 1024) return usage_error("needs a positive number: ", arg, process_usage);
+      if (arg == "--shingle-size") options.dedup_options.shingles.n = static_cast<int>(v);
+      if (arg == "--hashes") options.dedup_options.num_hashes = static_cast<int>(v);
+      if (arg == "--min-chars") options.dedup_options.min_chars = static_cast<int>(v);
+      if (arg == "--horizon-days") options.dedup_options.horizon_days = static_cast<int>(v);
+    } else if (arg == "--capacity") {
+      if (!size_option(options.dedup_options.capacity)) return usage_error("--capacity needs a positive number", "", process_usage);
     } else if (arg.size() > 1 && arg[0] == '-' ) {
       return usage_error("unknown option ", arg, process_usage);
     } else {

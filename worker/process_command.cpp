@@ -3,7 +3,9 @@
 #include <fstream>
 #include <iostream>
 #include <iterator>
+#include <memory>
 #include <sstream>
+#include <unordered_map>
 
 #include "pipeline/article_json.h"
 #include "worker/text_render.h"
@@ -13,6 +15,47 @@ namespace broadsheet::worker {
 namespace {
 
 using pipeline::append_json_string;
+
+// Near-duplicate decisions over the whole run. Keeps every article written, by id, so that a
+// correction can be written as a whole record.
+class dedup_stage {
+ public:
+  explicit dedup_stage(const pipeline::dedup_options& options) : signer_(options), index_(options) {}
+
+  // Decides the page's articles (in place) and returns the corrected earlier articles.
+  std::vector<pipeline::article> decide(std::vector<pipeline::article>& articles, const pipeline::page_record& page,
+                                        process_stats& stats) {
+    std::vector<pipeline::article> corrected;
+    const std::int32_t day = pipeline::event_day_of(page.edition_date.value_or(""))
+                                 .value_or(pipeline::event_day_of(page.fetched_at.value_or("")).value_or(0));
+    for (auto& a : articles) {
+      auto record = signer_.sign(a.article_id, pipeline::order_key{day, a.page_id, a.ordinal}, a.body);
+      const auto outcome = index_.add(record);
+      apply(a, outcome.verdict);
+      if (a.duplicate_of) ++stats.duplicates;
+      for (const auto& c : outcome.corrections) {
+        auto it = written_.find(c.article_id);
+        if (it == written_.end()) continue;  // written by another run: not ours to correct here
+        apply(it->second, c.verdict);
+        corrected.push_back(it->second);
+        ++stats.corrections;
+      }
+      written_[a.article_id] = a;
+    }
+    return corrected;
+  }
+
+ private:
+  static void apply(pipeline::article& a, const pipeline::dedup_verdict& v) {
+    a.duplicate_of = v.duplicate_of;
+    a.similarity = v.similarity;
+    a.revision = v.revision;
+  }
+
+  pipeline::signer signer_;
+  pipeline::dedup_index index_;
+  std::unordered_map<std::string, pipeline::article> written_;
+};
 
 struct sink {
   std::FILE* out;
@@ -57,12 +100,9 @@ bool ends_with(std::string_view s, std::string_view suffix) {
   return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
 }
 
-void process_text_page(pipeline::page_processor& processor, sink& s, process_stats& stats, std::string page_id,
-                       std::string text, const std::string& input) {
-  ++stats.pages;
-  pipeline::page_record page;
-  page.page_id = std::move(page_id);
-  page.text = std::move(text);
+// Runs one parsed page through the pipeline (and dedup) and writes what comes out.
+void process_page(pipeline::page_processor& processor, dedup_stage* dedup, sink& s, process_stats& stats,
+                  const pipeline::page_record& page, const std::string& input) {
   auto result = processor.process(page);
   if (!result) {
     ++stats.rejected;
@@ -70,11 +110,26 @@ void process_text_page(pipeline::page_processor& processor, sink& s, process_sta
     return;
   }
   stats.items += result->size();
+  if (dedup != nullptr) {
+    const auto corrected = dedup->decide(*result, page, stats);
+    s.write_articles(*result);
+    s.write_articles(corrected);
+    return;
+  }
   s.write_articles(*result);
 }
 
-void process_jsonl(pipeline::page_processor& processor, sink& s, process_stats& stats, std::istream& in,
-                   const std::string& name, std::string first_line = {}, bool have_first = false) {
+void process_text_page(pipeline::page_processor& processor, dedup_stage* dedup, sink& s, process_stats& stats,
+                       std::string page_id, std::string text, const std::string& input) {
+  ++stats.pages;
+  pipeline::page_record page;
+  page.page_id = std::move(page_id);
+  page.text = std::move(text);
+  process_page(processor, dedup, s, stats, page, input);
+}
+
+void process_jsonl(pipeline::page_processor& processor, dedup_stage* dedup, sink& s, process_stats& stats,
+                   std::istream& in, const std::string& name, std::string first_line = {}, bool have_first = false) {
   std::string line;
   std::size_t number = 0;
   while (have_first || std::getline(in, line)) {
@@ -89,14 +144,7 @@ void process_jsonl(pipeline::page_processor& processor, sink& s, process_stats& 
       s.write_error({}, page.error(), where);
       continue;
     }
-    auto result = processor.process(*page);
-    if (!result) {
-      ++stats.rejected;
-      s.write_error(page->page_id, result.error(), where);
-      continue;
-    }
-    stats.items += result->size();
-    s.write_articles(*result);
+    process_page(processor, dedup, s, stats, *page, where);
   }
 }
 
@@ -104,6 +152,8 @@ void process_jsonl(pipeline::page_processor& processor, sink& s, process_stats& 
 
 process_stats run_process(const process_options& options, std::FILE* out, std::FILE* err) {
   pipeline::page_processor processor(options.pipeline);
+  std::unique_ptr<dedup_stage> dedup;
+  if (options.dedup) dedup = std::make_unique<dedup_stage>(options.dedup_options);
   sink s{out, err, options.pretty, {}};
   process_stats stats;
   std::vector<std::string> inputs = options.inputs;
@@ -114,10 +164,10 @@ process_stats run_process(const process_options& options, std::FILE* out, std::F
       if (!std::getline(std::cin, first)) continue;
       const auto start = first.find_first_not_of(" \t\r\xEF\xBB\xBF");
       if (start != std::string::npos && first[start] == '{') {
-        process_jsonl(processor, s, stats, std::cin, "stdin", std::move(first), true);
+        process_jsonl(processor, dedup.get(), s, stats, std::cin, "stdin", std::move(first), true);
       } else {
         std::string rest((std::istreambuf_iterator<char>(std::cin)), std::istreambuf_iterator<char>());
-        process_text_page(processor, s, stats, "stdin", first + "\n" + rest, "stdin");
+        process_text_page(processor, dedup.get(), s, stats, "stdin", first + "\n" + rest, "stdin");
       }
       continue;
     }
@@ -130,9 +180,9 @@ process_stats run_process(const process_options& options, std::FILE* out, std::F
     if (ends_with(input, ".txt")) {
       std::ostringstream content;
       content << file.rdbuf();
-      process_text_page(processor, s, stats, base_name(input), std::move(content).str(), input);
+      process_text_page(processor, dedup.get(), s, stats, base_name(input), std::move(content).str(), input);
     } else {
-      process_jsonl(processor, s, stats, file, input);
+      process_jsonl(processor, dedup.get(), s, stats, file, input);
     }
   }
   std::fflush(out);

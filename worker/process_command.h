@@ -3,12 +3,15 @@
 // JSONL files hold one page record per line; .txt files are one page each (page_id = file
 // name); stdin is JSONL when it starts with '{', else one text page with page_id "stdin".
 // Articles go to `out` as JSONL (or readable text with pretty), one JSON error line per
-// rejected record to `err`.
+// rejected record to `err`. With dedup, every article is checked against all earlier ones of the
+// run; when a later page holds an older story, the articles whose decision changes are written
+// again (same article_id, revision + 1): the run keeps every article it wrote for that.
 
 #include <cstdio>
 #include <string>
 #include <vector>
 
+#include "pipeline/dedup.h"
 #include "pipeline/page_processor.h"
 
 namespace broadsheet::worker {
@@ -17,10 +20,13 @@ struct process_options {
   std::vector<std::string> inputs;  // empty or "-" for stdin
   bool pretty = false;
   pipeline::processor_options pipeline;
+  bool dedup = true;  // near-duplicates across all pages of the run
+  pipeline::dedup_options dedup_options;
 };
 
 struct process_stats {
   std::size_t pages = 0, rejected = 0, items = 0;
+  std::size_t duplicates = 0, corrections = 0;
   bool input_missing = false;  // a named file could not be read (a usage error)
 };
 

@@ -25,6 +25,9 @@ TEST(cli, rejects_bad_limit_values) {
   EXPECT_EQ(run_cli(4, word_limit), 2);
   char* missing[] = {prog, process, opt, nullptr};
   EXPECT_EQ(run_cli(3, missing), 2);
+  char threshold[] = "--threshold", too_big[] = "1.5";
+  char* bad_threshold[] = {prog, process, threshold, too_big, nullptr};
+  EXPECT_EQ(run_cli(4, bad_threshold), 2);
 }
 
 }  // namespace

@@ -1,5 +1,7 @@
 #include "worker/process_command.h"
 
+#include "pipeline/article.h"
+
 #include <gtest/gtest.h>
 
 #include <cstdio>
@@ -58,6 +60,38 @@ TEST(process_command, writes_articles_for_good_records_and_one_error_line_per_ba
   EXPECT_NE(errors.find(R"({"page_id":"b","error":"empty_text")"), std::string::npos) << errors;
   EXPECT_NE(errors.find("pages.jsonl:3"), std::string::npos) << errors;
   std::fclose(out);
+  std::fclose(err);
+}
+
+TEST(process_command, marks_reprints_and_writes_corrections_when_an_older_page_comes_later) {
+  temp_dir dir;
+  const std::string story =
+      "临河县召开推进会\\n\\n本报讯（记者林晓雨）三月十七日，临河县召开春耕生产推进会，部署全县春耕备耕工作。"
+      "会议指出，今年全县粮食播种面积稳定在四十二万亩以上，各乡镇要抓紧抓实农资储备、农机检修和技术培训。";
+  const auto jsonl = dir.write("pages.jsonl",
+                               R"({"page_id":"later","edition_date":"2025-03-20","text":")" + story + "\"}\n" +
+                               R"({"page_id":"earlier","edition_date":"2025-03-18","text":")" + story + "\"}\n");
+  process_options options;
+  options.inputs = {jsonl.string()};
+  std::FILE* out = std::tmpfile();
+  std::FILE* err = std::tmpfile();
+  const process_stats stats = run_process(options, out, err);
+  EXPECT_EQ(stats.corrections, 1u);
+  const std::string lines = slurp(out);
+  // three lines: later (canonical at first), earlier (canonical), later again as a correction
+  EXPECT_EQ(std::count(lines.begin(), lines.end(), '\n'), 3);
+  const std::string later_id = pipeline::make_article_id("later", 1), earlier_id = pipeline::make_article_id("earlier", 1);
+  const auto last = lines.rfind("{\"article_id\"");
+  EXPECT_NE(lines.find("\"article_id\":\"" + later_id + "\",\"revision\":1", last), std::string::npos) << lines;
+  EXPECT_NE(lines.find("\"duplicate_of\":\"" + earlier_id + "\"", last), std::string::npos) << lines;
+
+  options.dedup = false;
+  std::FILE* out2 = std::tmpfile();
+  EXPECT_EQ(run_process(options, out2, err).corrections, 0u);
+  const std::string plain = slurp(out2);
+  EXPECT_EQ(plain.find("\"duplicate_of\":\""), std::string::npos);
+  std::fclose(out);
+  std::fclose(out2);
   std::fclose(err);
 }
 
