@@ -123,4 +123,4 @@ BENCHMARK(stage_segment)->Name("stage/segment")->Unit(benchmark::kMicrosecond);
 
 }  // namespace
 
-BENCHMARK_MAIN();
+

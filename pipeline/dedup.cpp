@@ -2,8 +2,11 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdlib>
+
+#include <sys/mman.h>
 #include <deque>
-#include <queue>
+#include <map>
 #include <unordered_map>
 
 #include "pipeline/article.h"
@@ -18,7 +21,20 @@ using internal::checksum64;
 
 namespace {
 
+// Memory for a band table: cache-line aligned; tables of 2 MiB or more are aligned to 2 MiB and
+// marked for transparent huge pages, because probes land on random lines of many large tables
+// and 4 KiB pages would turn most of them into TLB misses as well.
+std::uint32_t* allocate_table(std::size_t bytes) {
+  constexpr std::size_t huge = 2u << 20;
+  if (bytes < huge) return static_cast<std::uint32_t*>(std::aligned_alloc(64, bytes));
+  bytes = (bytes + huge - 1) / huge * huge;
+  void* p = std::aligned_alloc(huge, bytes);
+  if (p != nullptr) (void)::madvise(p, bytes, MADV_HUGEPAGE);  // advice only: failure is harmless
+  return static_cast<std::uint32_t*>(p);
+}
+
 constexpr std::uint32_t none = 0xFFFFFFFFu;
+__extension__ using u128 = unsigned __int128;
 constexpr std::string_view record_magic = "BSG1";
 constexpr std::uint8_t record_format_version = 1;
 constexpr std::string_view snapshot_magic = "BSDXIDX1";
@@ -209,14 +225,20 @@ struct dedup_index::impl {
     std::string id;
     std::uint32_t refs = 0;
   };
-  struct heap_item {
-    std::int32_t day;
+  struct age_item {
     std::uint32_t slot, generation;
-    bool operator>(const heap_item& o) const noexcept { return day != o.day ? day > o.day : slot > o.slot; }
+  };
+  // Slots by event day, for eviction oldest first: O(1) to add, O(1) to take the oldest.
+  struct day_bucket {
+    std::vector<age_item> items;
+    std::size_t next = 0;  // items before it are taken
+  };
+  struct free_deleter {
+    void operator()(std::uint32_t* p) const noexcept { std::free(p); }
   };
   struct band_table {
-    std::vector<std::uint32_t> slots;  // open addressing on the band's hash; none = empty
-    std::size_t mask = 0, count = 0;
+    std::unique_ptr<std::uint32_t, free_deleter> cells;  // buckets × 16, 64-byte aligned
+    std::size_t buckets = 0, count = 0;
   };
 
   dedup_options options;
@@ -233,12 +255,13 @@ struct dedup_index::impl {
   flat_map ids;       // (page << 32 | ordinal) → slot
   flat_map contents;  // content hash → a slot with that content
   std::vector<band_table> bands;
-  std::priority_queue<heap_item, std::vector<heap_item>, std::greater<>> by_age;
+  std::map<std::int32_t, day_bucket> by_day;
   std::vector<std::uint32_t> visited;  // query stamp per slot
   std::uint32_t stamp = 0;
   std::int32_t newest_day = std::numeric_limits<std::int32_t>::min();
   std::size_t alive = 0, indexed = 0, cluster_count = 0, evicted = 0;
-  std::vector<std::uint16_t> query;  // the signature being added, 16-bit
+  std::vector<std::uint64_t> band_hashes_;  // of the signature being indexed or queried
+  std::uint32_t pending_ = none;            // the slot index() is adding
 
   explicit impl(dedup_options o) : options(o) {
     const minhasher m(minhash_options{.num_hashes = options.num_hashes});
@@ -246,6 +269,7 @@ struct dedup_index::impl {
     options.num_hashes = k;
     lsh = choose_lsh_params(options.threshold, k, options.min_recall);
     bands.resize(static_cast<std::size_t>(lsh.bands));
+    options.capacity = std::min<std::size_t>(options.capacity, max_slots - 1);
   }
 
   // --- pages ---
@@ -304,7 +328,10 @@ struct dedup_index::impl {
   }
   bool band_equal(const std::uint16_t* a, const std::uint16_t* b, int band) const {
     const std::size_t at = static_cast<std::size_t>(band) * lsh.rows;
-    return std::equal(a + at, a + at + lsh.rows, b + at);
+    for (int r = 0; r < lsh.rows; ++r) {
+      if (a[at + r] != b[at + r]) return false;
+    }
+    return true;
   }
   double similarity(std::uint32_t a, std::uint32_t b) const {
     if (entries[a].content_hash == entries[b].content_hash) return 1.0;
@@ -315,47 +342,136 @@ struct dedup_index::impl {
     return static_cast<double>(equal) / k;
   }
 
-  void band_insert(band_table& t, std::uint64_t h, std::uint32_t slot) {
-    if ((t.count + 1) * 2 > t.slots.size()) band_grow(t, static_cast<int>(&t - bands.data()));
-    std::size_t i = h & t.mask;
-    while (t.slots[i] != none) i = (i + 1) & t.mask;
-    t.slots[i] = slot;
-    ++t.count;
+  // Band tables: buckets of one cache line, 15 cells and a spill count. A cell holds an 8-bit
+  // fingerprint of the band hash above a 24-bit slot, so a probe rejects other bands without
+  // reading their signatures. An entry lives in its home bucket or, when that is full, in the
+  // next one (counted in the home bucket's spill count). Deleting clears a cell: no tombstones,
+  // so a table at steady size is never rebuilt; tables are rebuilt only to grow.
+  static constexpr std::uint32_t max_slots = 0x00FFFFFDu;  // slots fit in 24 bits, away from none
+  static constexpr std::size_t bucket_cells = 15;          // + 1 spill count = 64 bytes
+
+  static std::uint32_t cell(std::uint64_t h, std::uint32_t slot) {
+    return (static_cast<std::uint32_t>(h & 0xFF) << 24) | slot;
   }
-  void band_grow(band_table& t, int band) {
-    std::vector<std::uint32_t> old;
-    old.swap(t.slots);
-    const std::size_t size = std::max<std::size_t>(64, old.size() * 2);
-    t.slots.assign(size, none);
-    t.mask = size - 1;
-    t.count = 0;
-    for (std::uint32_t s : old) {
-      if (s != none) band_insert(t, band_hash(sig(s), band), s);
-    }
+  static bool cell_matches(std::uint32_t c, std::uint64_t h) { return (c >> 24) == static_cast<std::uint32_t>(h & 0xFF); }
+  static std::uint32_t cell_slot(std::uint32_t c) { return c & 0x00FFFFFFu; }
+  static std::size_t home(const band_table& t, std::uint64_t h) {
+    return static_cast<std::size_t>((static_cast<u128>(h) * t.buckets) >> 64);
   }
-  void band_erase(band_table& t, std::uint64_t h, std::uint32_t slot, int band) {
-    std::size_t i = h & t.mask;
-    while (t.slots[i] != slot) {
-      if (t.slots[i] == none) return;
-      i = (i + 1) & t.mask;
-    }
-    for (std::size_t j = (i + 1) & t.mask;; j = (j + 1) & t.mask) {
-      if (t.slots[j] == none) break;
-      const std::size_t home = band_hash(sig(t.slots[j]), band) & t.mask;
-      if (((j - home) & t.mask) >= ((j - i) & t.mask)) {
-        t.slots[i] = t.slots[j];
-        i = j;
+  static std::uint32_t* bucket(band_table& t, std::size_t b) { return t.cells.get() + b * 16; }
+  static const std::uint32_t* bucket(const band_table& t, std::size_t b) { return t.cells.get() + b * 16; }
+
+  // A bucket's meta cell: how many entries homed here live in later buckets (low 24 bits) and
+  // how far the furthest of them is (high 8 bits).
+  static std::uint32_t spill_count(std::uint32_t meta) { return meta & 0x00FFFFFFu; }
+  static std::size_t spill_reach(std::uint32_t meta) { return meta >> 24; }
+
+  // Puts slot into the first bucket with room from its home on; false when none within 255
+  // buckets (the table must grow).
+  static bool band_insert(band_table& t, std::uint64_t h, std::uint32_t slot) {
+    const std::size_t b = home(t, h);
+    for (std::size_t step = 0; step < 256; ++step) {
+      std::uint32_t* cells = bucket(t, (b + step) % t.buckets);
+      for (std::size_t i = 0; i < bucket_cells; ++i) {
+        if (cells[i] != none) continue;
+        cells[i] = cell(h, slot);
+        if (step > 0) {
+          std::uint32_t& meta = bucket(t, b)[bucket_cells];
+          const std::size_t reach = std::max(spill_reach(meta), step);
+          meta = static_cast<std::uint32_t>(reach << 24) | (spill_count(meta) + 1);
+        }
+        ++t.count;
+        return true;
       }
     }
-    t.slots[i] = none;
-    --t.count;
+    return false;
+  }
+  static void band_erase(band_table& t, std::uint64_t h, std::uint32_t slot) {
+    const std::uint32_t c = cell(h, slot);
+    const std::size_t b = home(t, h);
+    std::uint32_t& meta = bucket(t, b)[bucket_cells];
+    const std::size_t reach = spill_reach(meta);
+    for (std::size_t step = 0; step <= reach; ++step) {
+      std::uint32_t* cells = bucket(t, (b + step) % t.buckets);
+      for (std::size_t i = 0; i < bucket_cells; ++i) {
+        if (cells[i] != c) continue;
+        cells[i] = none;
+        if (step > 0) {
+          const std::uint32_t left = spill_count(meta) - 1;
+          meta = left == 0 ? 0 : (static_cast<std::uint32_t>(reach << 24) | left);
+        }
+        --t.count;
+        return;
+      }
+    }
+  }
+  // Calls f(slot) for every cell of the band's buckets matching h.
+  template <class F>
+  static void band_probe(const band_table& t, std::uint64_t h, F&& f) {
+    const std::size_t b = home(t, h);
+    const std::size_t reach = spill_reach(bucket(t, b)[bucket_cells]);
+    for (std::size_t step = 0; step <= reach; ++step) {
+      const std::uint32_t* cells = bucket(t, (b + step) % t.buckets);
+      for (std::size_t i = 0; i < bucket_cells; ++i) {
+        if (cells[i] != none && cell_matches(cells[i], h)) f(cell_slot(cells[i]));
+      }
+    }
+  }
+
+  // Rebuilds every band table with room for `want` entries at half load, in one pass over the
+  // slots (signatures read in order). Grows again if some bucket pair still overflows.
+  void rebuild_bands(std::size_t want) {
+    std::size_t buckets = std::max<std::size_t>(4, (want * 2 + bucket_cells - 1) / bucket_cells);
+    while (true) {
+      bool overflow = false;
+      for (auto& t : bands) {
+        t.buckets = buckets;
+        t.cells.reset(allocate_table(buckets * 64));
+        std::fill(t.cells.get(), t.cells.get() + buckets * 16, none);
+        for (std::size_t b = 0; b < buckets; ++b) t.cells.get()[b * 16 + bucket_cells] = 0;
+        t.count = 0;
+      }
+      for (std::uint32_t s = 0; s < entries.size() && !overflow; ++s) {
+        if (!entries[s].alive || !entries[s].indexed || s == pending_) continue;
+        for (int b = 0; b < lsh.bands && !overflow; ++b) overflow = !band_insert(bands[b], band_hash(sig(s), b), s);
+      }
+      if (!overflow) return;
+      buckets = buckets * 5 / 4 + 1;
+    }
+  }
+  // Band hashes of a signature into hashes_, with the first cache line of each probe
+  // prefetched: the bands' cache misses overlap instead of following one another.
+  void band_hashes(const std::uint16_t* s) {
+    band_hashes_.resize(static_cast<std::size_t>(lsh.bands));
+    for (int b = 0; b < lsh.bands; ++b) {
+      band_hashes_[b] = band_hash(s, b);
+      const band_table& t = bands[b];
+      if (t.buckets > 0) __builtin_prefetch(bucket(t, home(t, band_hashes_[b])));
+    }
   }
 
   void index(std::uint32_t slot) {
     entry& e = entries[slot];
     if (contents.find(e.content_hash) == none) contents.put(e.content_hash, slot);
     if (!e.indexed) return;
-    for (int b = 0; b < lsh.bands; ++b) band_insert(bands[b], band_hash(sig(slot), b), slot);
+    const band_table& first = bands.front();
+    if ((first.count + 1) * 10 > first.buckets * bucket_cells * 7) {
+      pending_ = slot;  // a rebuild must not insert the slot being indexed
+      rebuild_bands(indexed + 1);
+      pending_ = none;
+    }
+    band_hashes(sig(slot));
+    for (int b = 0; b < lsh.bands; ++b) {
+      while (!band_insert(bands[b], band_hashes_[b], slot)) {
+        // Both buckets full: grow every table, then insert this slot's remaining bands.
+        for (int done = 0; done < b; ++done) band_erase(bands[done], band_hashes_[done], slot);
+        pending_ = slot;
+        rebuild_bands((indexed + 1) * 5 / 4);
+        pending_ = none;
+        band_hashes(sig(slot));
+        b = 0;
+      }
+    }
     ++indexed;
   }
   void unindex(std::uint32_t slot) {
@@ -368,7 +484,8 @@ struct dedup_index::impl {
       }
     }
     if (!e.indexed) return;
-    for (int b = 0; b < lsh.bands; ++b) band_erase(bands[b], band_hash(sig(slot), b), slot, b);
+    band_hashes(sig(slot));
+    for (int b = 0; b < lsh.bands; ++b) band_erase(bands[b], band_hashes_[b], slot);
     --indexed;
   }
 
@@ -387,14 +504,14 @@ struct dedup_index::impl {
     }
     if (!e.indexed) return;
     const std::uint16_t* q = sig(slot);
+    if (bands.front().buckets == 0) return;
+    band_hashes(q);  // usually still in cache from index(slot)
     for (int b = 0; b < lsh.bands; ++b) {
-      const band_table& t = bands[b];
-      for (std::size_t i = band_hash(q, b) & t.mask; t.slots[i] != none; i = (i + 1) & t.mask) {
-        const std::uint32_t c = t.slots[i];
-        if (visited[c] == stamp || !band_equal(q, sig(c), b)) continue;
+      band_probe(bands[b], band_hashes_[b], [&](std::uint32_t c) {
+        if (visited[c] == stamp || !band_equal(q, sig(c), b)) return;
         visited[c] = stamp;
         if (similarity(slot, c) >= options.threshold) out.push_back(c);
-      }
+      });
     }
   }
 
@@ -514,19 +631,30 @@ struct dedup_index::impl {
   }
 
   void evict_old() {
-    while (!by_age.empty()) {
-      const heap_item top = by_age.top();
+    while (!by_day.empty()) {
+      auto oldest = by_day.begin();
+      day_bucket& bucket = oldest->second;
+      if (bucket.next == bucket.items.size()) {
+        by_day.erase(oldest);
+        continue;
+      }
+      const age_item top = bucket.items[bucket.next];
       const entry& e = entries[top.slot];
       if (!e.alive || e.generation != top.generation) {
-        by_age.pop();
+        ++bucket.next;
         continue;
       }
       const bool over_capacity = alive > options.capacity;
-      const bool too_old = static_cast<std::int64_t>(top.day) < static_cast<std::int64_t>(newest_day) - options.horizon_days;
+      const bool too_old =
+          static_cast<std::int64_t>(oldest->first) < static_cast<std::int64_t>(newest_day) - options.horizon_days;
       if (!over_capacity && !too_old) break;
-      by_age.pop();
+      ++bucket.next;
       evict(top.slot);
     }
+  }
+
+  void remember_age(std::uint32_t slot) {
+    by_day[entries[slot].event_day].items.push_back(age_item{slot, entries[slot].generation});
   }
 
   dedup_outcome add(const signature_record& rec) {
@@ -560,7 +688,7 @@ struct dedup_index::impl {
       e.indexed = signed_ok;
       ids.put(id_key(page, ordinal), slot);
       new_cluster(slot);
-      by_age.push(heap_item{e.event_day, slot, e.generation});
+      remember_age(slot);
       ++alive;
     }
     if (signed_ok) {
@@ -592,12 +720,18 @@ struct dedup_index::impl {
     return out;
   }
 
+  std::size_t age_bytes() const {
+    std::size_t n = 0;
+    for (const auto& [day, b] : by_day) n += b.items.capacity() * sizeof(age_item) + 64;
+    return n;
+  }
+
   std::size_t memory_bytes() const {
     std::size_t n = entries.capacity() * sizeof(entry) + sigs.capacity() * sizeof(std::uint16_t) +
                     free_slots.capacity() * 4 + clusters.capacity() * sizeof(cluster) + free_clusters.capacity() * 4 +
                     visited.capacity() * 4 + ids.memory_bytes() + contents.memory_bytes() +
-                    by_age.size() * sizeof(heap_item);
-    for (const auto& b : bands) n += b.slots.capacity() * 4;
+                    age_bytes();
+    for (const auto& b : bands) n += b.buckets * 64;
     for (const auto& p : pages) n += sizeof(page_rec) + p.id.capacity();
     n += page_index.size() * (sizeof(std::string_view) + sizeof(std::uint32_t) + 2 * sizeof(void*)) +
          page_index.bucket_count() * sizeof(void*);
@@ -749,6 +883,7 @@ result<dedup_index> dedup_index::load(std::string_view image, dedup_options opti
       return bad("truncated entries");
     }
     if (page >= page_count || cluster >= cluster_count || indexed > 1) return bad("entry out of range");
+    if (x.ids.find(impl::id_key(pages[page], ordinal)) != none) return bad("an article twice");
     const std::uint32_t slot = x.alloc_slot();
     impl::entry& e = x.entries[slot];
     e = impl::entry{content, day, pages[page], ordinal, cluster_slot[cluster], none, 0, similarity, revision, true,
@@ -770,7 +905,7 @@ result<dedup_index> dedup_index::load(std::string_view image, dedup_options opti
     ++c.size;
     if (loaded[cluster].canonical == i) c.canonical = slot;
     x.ids.put(impl::id_key(e.page, e.ordinal), slot);
-    x.by_age.push(impl::heap_item{day, slot, 0});
+    x.remember_age(slot);
     ++x.alive;
   }
   if (r.remaining() != 0) return bad("trailing bytes");

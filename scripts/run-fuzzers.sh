@@ -20,8 +20,13 @@ for page in "$root"/tests/data/pages/*.txt; do
     "$page" > "$record_corpus/$(basename "$page" .txt).json"
 done
 
+# Dedup bytes: valid signature records and a small index snapshot, made by the binary itself.
+dedup_corpus="$build/corpus/dedup"
+mkdir -p "$dedup_corpus"
+if [ -x "$build/tests/fuzz/make_dedup_corpus" ]; then "$build/tests/fuzz/make_dedup_corpus" "$dedup_corpus"; fi
+
 status=0
-for target in fuzz_page_record:record fuzz_page_text:text; do
+for target in fuzz_page_record:record fuzz_page_text:text fuzz_dedup_bytes:dedup; do
   name=${target%%:*}
   corpus="$build/corpus/${target##*:}"
   echo "== $name for ${seconds}s"

@@ -65,7 +65,9 @@ TEST_P(fixture_page, matches_what_an_editor_expects) {
   for (simdjson::dom::object e : expected_items) {
     const article& a = (*items)[k++];
     SCOPED_TRACE("item #" + std::to_string(a.ordinal) + " " + a.title.value_or("(no title)"));
-    if (auto kind = string_field(e, "kind")) EXPECT_EQ(to_string(a.kind), *kind);
+    if (auto kind = string_field(e, "kind")) {
+      EXPECT_EQ(to_string(a.kind), *kind);
+    }
     for (auto [key, actual] : {std::pair{"title", &a.title}, std::pair{"subtitle", &a.subtitle},
                                std::pair{"kicker", &a.kicker}, std::pair{"section", &a.section},
                                std::pair{"dateline", &a.dateline}, std::pair{"continued_from", &a.continued_from}}) {

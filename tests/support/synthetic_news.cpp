@@ -71,8 +71,10 @@ std::string join(const std::vector<std::string>& ps) {
   return out;
 }
 
-// A base story: 3-5 paragraphs of 2-3 distinct sentences of one topic, plus the given
-// boilerplate sentences spread over the paragraphs.
+// A base story: 3-5 paragraphs of 2-3 sentences: at most 5 from its own topic (its lead),
+// the rest from other topics, so that two different stories of one topic share few sentence
+// templates (as different real stories share few sentences), plus the given boilerplate
+// sentences spread over the paragraphs.
 story_text write_story(std::mt19937_64& rng, writer& w, const topic& t, const std::vector<std::string>& shared) {
   w.new_cast();
   story_text s;
@@ -81,11 +83,19 @@ story_text write_story(std::mt19937_64& rng, writer& w, const topic& t, const st
   for (int i = 0; i < static_cast<int>(order.size()); ++i) order[i] = i;
   std::shuffle(order.begin(), order.end(), rng);
   const int paragraphs = std::uniform_int_distribution<int>(3, 5)(rng);
+  const std::size_t own = std::uniform_int_distribution<std::size_t>(3, 5)(rng);
   std::size_t next = 0;
   for (int p = 0; p < paragraphs; ++p) {
     std::string para;
     const int sentences = std::uniform_int_distribution<int>(2, 3)(rng);
-    for (int k = 0; k < sentences && next < order.size(); ++k) para += w.fill(t.sentences[order[next++]]);
+    for (int k = 0; k < sentences; ++k) {
+      if (next < own) {
+        para += w.fill(t.sentences[order[next++]]);
+      } else {
+        const topic& other = pick(rng, topics);
+        para += w.fill(pick(rng, other.sentences));
+      }
+    }
     s.paragraphs.push_back(std::move(para));
   }
   for (std::size_t b = 0; b < shared.size(); ++b) s.paragraphs[b % s.paragraphs.size()] += shared[b];

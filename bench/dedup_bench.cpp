@@ -1,0 +1,88 @@
+// Near-duplicate detection benchmarks (one core):
+//   dedup/signature/K   dedup normalisation + shingles + MinHash, MB/s of article body text
+//   dedup/add_1M        insert + query (+ link, + evict one) per second with 1,000,000 articles
+//                       held; counter bytes_per_article = index memory / articles held
+
+#include <benchmark/benchmark.h>
+
+#include <random>
+
+#include "pipeline/article.h"
+#include "pipeline/dedup.h"
+#include "tests/support/synthetic_news.h"
+
+namespace {
+
+using namespace broadsheet::pipeline;
+
+const broadsheet::testing::corpus& bodies() {
+  static const auto c = broadsheet::testing::make_corpus({.stories = 2000, .reprinted = 0.3, .seed = 5});
+  return c;
+}
+
+void signature(benchmark::State& state) {
+  dedup_options o;
+  o.num_hashes = static_cast<int>(state.range(0));
+  signer s(o);
+  const auto& c = bodies();
+  std::size_t bytes = 0;
+  for (const auto& a : c.articles) bytes += a.body.size();
+  for (auto _ : state) {
+    for (const auto& a : c.articles) benchmark::DoNotOptimize(s.sign(a.article_id, a.key, a.body));
+  }
+  state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * bytes));
+  state.counters["articles/s"] = benchmark::Counter(static_cast<double>(state.iterations() * c.articles.size()),
+                                                    benchmark::Counter::kIsRate);
+  state.counters["avg_body_bytes"] = static_cast<double>(bytes) / static_cast<double>(c.articles.size());
+}
+BENCHMARK(signature)->Name("dedup/signature")->Arg(64)->Arg(128)->Arg(256)->Unit(benchmark::kMillisecond);
+
+signature_record random_record(std::mt19937_64& rng, std::uint64_t n, int k) {
+  signature_record r;
+  r.key = order_key{static_cast<std::int32_t>(19000 + n / 20000), "bench-page-" + std::to_string(n / 8),
+                    static_cast<int>(n % 8) + 1};
+  r.article_id = make_article_id(r.key.page_id, r.key.ordinal);
+  r.content_hash = rng();
+  r.normalized_chars = 600;
+  r.signature.resize(static_cast<std::size_t>(k));
+  for (auto& v : r.signature) v = static_cast<std::uint32_t>(rng());
+  return r;
+}
+
+void add_1m(benchmark::State& state) {
+  constexpr std::uint64_t held = 1'000'000;
+  dedup_options o;
+  o.capacity = held;
+  o.horizon_days = 100000;
+  static dedup_index index(o);
+  static std::mt19937_64 rng(9);
+  static std::uint64_t next = 0;
+  if (next == 0) {
+    for (; next < held; ++next) index.add(random_record(rng, next, o.num_hashes));
+  }
+  // Records made ahead, so that the loop times the index alone.
+  std::vector<signature_record> batch;
+  for (int i = 0; i < 20000; ++i) batch.push_back(random_record(rng, next++, o.num_hashes));
+  std::size_t i = 0;
+  for (auto _ : state) {
+    benchmark::DoNotOptimize(index.add(batch[i]));
+    if (++i == batch.size()) {
+      state.PauseTiming();
+      batch.clear();
+      for (int j = 0; j < 20000; ++j) batch.push_back(random_record(rng, next++, o.num_hashes));
+      i = 0;
+      state.ResumeTiming();
+    }
+  }
+  state.counters["adds/s"] = benchmark::Counter(static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);
+  const auto stats = index.stats();
+  state.counters["held"] = static_cast<double>(stats.articles);
+  state.counters["bytes_per_article"] = static_cast<double>(stats.memory_bytes) / static_cast<double>(stats.articles);
+  state.counters["bands"] = index.bands().bands;
+  state.counters["rows"] = index.bands().rows;
+}
+BENCHMARK(add_1m)->Name("dedup/add_1M")->Unit(benchmark::kMicrosecond)->Iterations(200000);
+BENCHMARK(add_1m)->Name("dedup/add_1M_long")->Unit(benchmark::kMicrosecond)->Iterations(2000000);
+
+}  // namespace
+BENCHMARK_MAIN();
