@@ -48,7 +48,7 @@ struct order_key {
 struct dedup_options {
   shingle_options shingles{};
   int num_hashes = 128;
-  double threshold = 0.5;  // estimated Jaccard at or above which two articles are near-duplicates
+  double threshold = 0.6;  // estimated Jaccard at or above which two articles are near-duplicates
   int min_chars = 50;      // shorter normalised bodies: exact matches only
   std::size_t capacity = 1'000'000;  // articles held
   int horizon_days = 30;             // event days held behind the newest seen

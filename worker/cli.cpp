@@ -43,7 +43,7 @@ constexpr const char* process_usage =
     "\n"
     "near-duplicates (across all pages of the run; corrections are written as extra lines):\n"
     "  --no-dedup                no near-duplicate detection\n"
-    "  --threshold J             estimated Jaccard that makes a near-duplicate (default 0.5)\n"
+    "  --threshold J             estimated Jaccard that makes a near-duplicate (default 0.6)\n"
     "  --shingle-size N          characters (or words) per shingle (default 5)\n"
     "  --shingle-words           word n-grams (ICU word break) instead of character n-grams\n"
     "  --hashes K                MinHash values per signature, 16 to 1024 (default 128)\n"
