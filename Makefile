@@ -7,7 +7,7 @@ BENCH_BUILD ?= build-bench
 FUZZ_SECONDS ?= 60
 CMAKE_FLAGS ?=
 
-.PHONY: all deps build test demo bench sanitize fuzz format clean
+.PHONY: all deps build test demo bench eval sanitize fuzz format clean
 
 all: build
 
@@ -28,6 +28,12 @@ bench: deps
 	cmake -S . -B $(BENCH_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Release -DBROADSHEET_BENCH=ON -DBROADSHEET_TESTS=OFF
 	cmake --build $(BENCH_BUILD)
 	$(BENCH_BUILD)/bench/broadsheet_bench --benchmark_min_time=1
+
+# The near-duplicate evaluation: precision and recall over a parameter sweep.
+eval: deps
+	cmake -S . -B $(BENCH_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Release -DBROADSHEET_BENCH=ON -DBROADSHEET_TESTS=OFF
+	cmake --build $(BENCH_BUILD)
+	$(BENCH_BUILD)/bench/broadsheet_dedup_eval 400 2025
 
 # Tests under AddressSanitizer and UndefinedBehaviorSanitizer, in a build directory of their own.
 sanitize: deps

@@ -13,11 +13,14 @@ pages=(
   "$root/tests/data/pages/16_notice_lists.txt"
 )
 cat <<TXT
-broadsheet demo: cleaning and segmenting ${#pages[@]} sample inputs (no Kafka yet: the worker
-comes with its own issue). Raw page → articles, each with kind, headline, bylines and the
-repaired paragraphs. JSON for machines: $bin process FILE...
+broadsheet demo: cleaning, segmenting and de-duplicating ${#pages[@]} sample inputs (no Kafka yet:
+the worker comes with its own issue). Raw page → articles, each with kind, headline, bylines and
+the repaired paragraphs; a story reprinted on a later page is shown as "duplicate of" the first.
+JSON for machines: $bin process FILE...
 
 TXT
 "$bin" process --pretty "${pages[@]}"
 articles=$("$bin" process "${pages[@]}" | wc -l)
-echo "== ${articles} items from ${#pages[@]} inputs. Every sample page: $bin process --pretty $root/tests/data/pages/*.txt"
+duplicates=$("$bin" process "${pages[@]}" | grep -c '"duplicate_of":"' || true)
+echo "== ${articles} records from ${#pages[@]} inputs, ${duplicates} marked as near-duplicates."
+echo "== Every sample page: $bin process --pretty $root/tests/data/pages/*.txt"
