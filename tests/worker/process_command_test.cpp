@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <cstdio>
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 
@@ -90,6 +91,50 @@ TEST(process_command, marks_reprints_and_writes_corrections_when_an_older_page_c
   EXPECT_EQ(run_process(options, out2, err).corrections, 0u);
   const std::string plain = slurp(out2);
   EXPECT_EQ(plain.find("\"duplicate_of\":\""), std::string::npos);
+  std::fclose(out);
+  std::fclose(out2);
+  std::fclose(err);
+}
+
+TEST(process_command, over_all_fixture_pages_marks_the_planted_reprints_and_nothing_else) {
+  // given every fixture page, plus a later page reprinting two of their stories: one verbatim
+  // under a new headline, one with a sentence added
+  temp_dir dir;
+  const fs::path pages = fs::path(BROADSHEET_TEST_DATA) / "pages";
+  process_options options;
+  for (const auto& e : fs::directory_iterator(pages)) {
+    if (e.path().extension() == ".txt") options.inputs.push_back(e.path().string());
+  }
+  std::sort(options.inputs.begin(), options.inputs.end());
+  std::FILE* out = std::tmpfile();
+  std::FILE* err = std::tmpfile();
+  run_process(options, out, err);
+  const std::string originals = slurp(out);
+  EXPECT_EQ(originals.find("\"duplicate_of\":\""), std::string::npos) << "fixture pages hold no reprints";
+
+  // the bodies of the 2nd and 5th article records, reprinted
+  std::vector<std::string> bodies;
+  for (std::size_t at = originals.find("\"body\":\""); at != std::string::npos; at = originals.find("\"body\":\"", at + 1)) {
+    const std::size_t start = at + 8, end = originals.find("\",\"captions\"", start);
+    bodies.push_back(originals.substr(start, end - start));
+  }
+  ASSERT_GT(bodies.size(), 5u);
+  const auto reprint = dir.write("reprint.jsonl",
+      R"({"page_id":"zz-reprint","text":"新标题一\n\n本报讯（记者林晓雨）)" + bodies[1] +
+      R"(\n\n新标题二\n\n本报讯（记者许安然）)" + bodies[4] + R"(另据了解，相关工作将持续推进。"})" + "\n");
+  options.inputs.push_back(reprint.string());
+  std::FILE* out2 = std::tmpfile();
+  const process_stats stats = run_process(options, out2, err);
+  // then exactly the two reprinted items are marked, and nothing is corrected
+  EXPECT_EQ(stats.duplicates, 2u);
+  EXPECT_EQ(stats.corrections, 0u);
+  const std::string all = slurp(out2);
+  std::size_t marked = 0;
+  for (std::size_t at = all.find("\"duplicate_of\":\""); at != std::string::npos; at = all.find("\"duplicate_of\":\"", at + 1)) {
+    ++marked;
+  }
+  EXPECT_EQ(marked, 2u);
+  EXPECT_NE(all.find("\"page_id\":\"zz-reprint\""), std::string::npos);
   std::fclose(out);
   std::fclose(out2);
   std::fclose(err);
