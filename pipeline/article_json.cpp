@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <cstdio>
 
+#include "pipeline/internal/hash.h"
 #include "pipeline/version.h"
 
 namespace broadsheet::pipeline {
@@ -20,16 +21,7 @@ std::string_view to_string(item_kind kind) noexcept {
 std::string make_article_id(std::string_view page_id, int ordinal) {
   // FNV-1a 64 over the page_id bytes, then the fmix64 finaliser of MurmurHash3 to spread the
   // bits. Fixed forever: changing it changes every article id.
-  std::uint64_t h = 0xcbf29ce484222325ULL;
-  for (unsigned char c : page_id) {
-    h ^= c;
-    h *= 0x100000001b3ULL;
-  }
-  h ^= h >> 33;
-  h *= 0xff51afd7ed558ccdULL;
-  h ^= h >> 33;
-  h *= 0xc4ceb9fe1a85ec53ULL;
-  h ^= h >> 33;
+  const std::uint64_t h = internal::hash_bytes(page_id);
   char buf[40];
   std::snprintf(buf, sizeof buf, "%016llx-%03d", static_cast<unsigned long long>(h), ordinal);
   return buf;

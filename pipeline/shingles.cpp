@@ -17,7 +17,7 @@ namespace {
 
 // Base of the rolling polynomial hash over a window of n values (odd, so multiplication by it
 // is a bijection mod 2^64). Fixed: part of the signature format.
-constexpr std::uint64_t rolling_base = 0x100000001b3ULL;
+constexpr std::uint64_t rolling_base = internal::fnv_prime;
 
 std::uint64_t power(std::uint64_t base, int e) {
   std::uint64_t r = 1;
@@ -63,10 +63,11 @@ void keep_comparable(char32_t c, std::u32string& out) {
 }  // namespace
 
 std::uint64_t hash_code_points(std::u32string_view s) noexcept {
-  std::uint64_t h = 0xcbf29ce484222325ULL;
+  // FNV-1a over whole code points (not bytes), then mix64.
+  std::uint64_t h = internal::fnv_offset;
   for (char32_t c : s) {
     h ^= c;
-    h *= rolling_base;
+    h *= internal::fnv_prime;
   }
   return mix64(h);
 }

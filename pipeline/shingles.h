@@ -19,6 +19,8 @@
 #include <string_view>
 #include <vector>
 
+#include "pipeline/internal/hash.h"
+
 namespace broadsheet::pipeline {
 
 enum class shingle_unit { chars, words };
@@ -57,15 +59,7 @@ class shingler {
 // Fixed 64-bit hash of a code point sequence (the exact-duplicate key of a normalised text).
 [[nodiscard]] std::uint64_t hash_code_points(std::u32string_view s) noexcept;
 
-// The 64-bit finaliser used throughout dedup (MurmurHash3's fmix64): a bijection with full
-// avalanche.
-[[nodiscard]] constexpr std::uint64_t mix64(std::uint64_t h) noexcept {
-  h ^= h >> 33;
-  h *= 0xff51afd7ed558ccdULL;
-  h ^= h >> 33;
-  h *= 0xc4ceb9fe1a85ec53ULL;
-  h ^= h >> 33;
-  return h;
-}
+// The 64-bit finaliser used throughout dedup (MurmurHash3's fmix64).
+using internal::mix64;
 
 }  // namespace broadsheet::pipeline

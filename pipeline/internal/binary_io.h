@@ -7,6 +7,8 @@
 #include <string>
 #include <string_view>
 
+#include "pipeline/internal/hash.h"
+
 namespace broadsheet::pipeline::internal {
 
 class binary_writer {
@@ -59,20 +61,7 @@ class binary_reader {
   std::size_t pos_ = 0;
 };
 
-// Checksum of a byte range (FNV-1a 64 then mix64): detects truncation and corruption, not
-// tampering.
-[[nodiscard]] inline std::uint64_t checksum64(std::string_view bytes) noexcept {
-  std::uint64_t h = 0xcbf29ce484222325ULL;
-  for (unsigned char c : bytes) {
-    h ^= c;
-    h *= 0x100000001b3ULL;
-  }
-  h ^= h >> 33;
-  h *= 0xff51afd7ed558ccdULL;
-  h ^= h >> 33;
-  h *= 0xc4ceb9fe1a85ec53ULL;
-  h ^= h >> 33;
-  return h;
-}
+// Checksum of a byte range: detects truncation and corruption, not tampering.
+[[nodiscard]] inline std::uint64_t checksum64(std::string_view bytes) noexcept { return hash_bytes(bytes); }
 
 }  // namespace broadsheet::pipeline::internal
