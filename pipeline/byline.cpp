@@ -91,7 +91,6 @@ bool parse_names(std::string_view text, role default_role, bool require_keyword,
   return flush() && any_name;
 }
 
-[[gnu::always_inline]] inline bool starts_with(std::string_view s, std::string_view p) noexcept { return s.starts_with(p); }
 
 std::size_t skip_spaces(std::string_view s, std::size_t i) {
   while (i < s.size() && s[i] == ' ') ++i;
@@ -133,9 +132,9 @@ void byline::merge(const byline& other) {
 
 std::optional<dateline_match> match_dateline(std::string_view p) {
   std::size_t prefix_end = 0;
-  if (starts_with(p, "本报讯")) {
+  if (p.starts_with("本报讯")) {
     prefix_end = 9;
-  } else if (starts_with(p, "本报")) {
+  } else if (p.starts_with("本报")) {
     // 本报<place>讯 / 本报<place>电, place of at most 6 Han characters
     std::size_t i = 6;
     for (int n = 0; n < 7 && i < p.size(); ++n) {
@@ -145,7 +144,7 @@ std::optional<dateline_match> match_dateline(std::string_view p) {
       if (!is_han(c)) break;
       i = j;
     }
-  } else if (starts_with(p, "新华社") || starts_with(p, "中新社")) {
+  } else if (p.starts_with("新华社") || p.starts_with("中新社")) {
     const std::size_t dian = p.find("电");
     if (dian != std::string_view::npos && dian <= 60) prefix_end = dian + 3;
   }
@@ -175,7 +174,7 @@ std::optional<byline> match_byline_line(std::string_view line) {
     return std::nullopt;
   }
   for (std::string_view mark : {"□", "◎", "○"}) {
-    if (starts_with(line, mark)) {
+    if (line.starts_with(mark)) {
       byline b;
       if (parse_names(line.substr(mark.size()), role::author, false, b)) return b;
       return std::nullopt;
@@ -226,7 +225,7 @@ std::optional<credit_match> match_photo_credit(std::string_view text) {
 }
 
 std::vector<std::string> parse_page_photo_credit(std::string_view line) {
-  if (!(starts_with(line, "（本版") || starts_with(line, "(本版"))) return {};
+  if (!(line.starts_with("（本版") || line.starts_with("(本版"))) return {};
   const std::size_t you = line.find("由");
   const std::size_t she = line.rfind("摄");
   if (you == std::string_view::npos || she == std::string_view::npos || she < you) return {};
@@ -243,7 +242,7 @@ std::optional<continuation_match> match_continuation(std::string_view p) {
   if (close == std::string_view::npos) return std::nullopt;
   std::string_view inner = bracket_inner(p, 0, close);
   for (std::string_view kw : {"上接", "接上", "上转", "续"}) {
-    if (starts_with(inner, kw)) {
+    if (inner.starts_with(kw)) {
       inner.remove_prefix(kw.size());
       while (!inner.empty() && inner.front() == ' ') inner.remove_prefix(1);
       return continuation_match{std::string(inner), skip_spaces(p, close + bracket_close_len(p, close))};
@@ -265,7 +264,7 @@ std::size_t find_jump_marker(std::string_view p) {
   const std::size_t close = bracket_end(t, open, 60);
   if (close == std::string_view::npos) return std::string_view::npos;
   const std::string_view inner = bracket_inner(t, open, close);
-  if (starts_with(inner, "下转") || starts_with(inner, "转下") || starts_with(inner, "转第")) {
+  if (inner.starts_with("下转") || inner.starts_with("转下") || inner.starts_with("转第")) {
     std::size_t end = open;
     while (end > 0 && p[end - 1] == ' ') --end;
     return end;
@@ -279,10 +278,10 @@ std::optional<std::string> match_author_note(std::string_view line) {
     return std::nullopt;
   }
   std::string_view inner = bracket_inner(line, 0, close);
-  if (!starts_with(inner, "作者")) return std::nullopt;
+  if (!inner.starts_with("作者")) return std::nullopt;
   inner.remove_prefix(6);
   for (std::string_view v : {"为", "系", "是", "："}) {
-    if (starts_with(inner, v)) { inner.remove_prefix(v.size()); break; }
+    if (inner.starts_with(v)) { inner.remove_prefix(v.size()); break; }
   }
   return std::string(inner);
 }

@@ -10,8 +10,11 @@
 #include "pipeline/byline.h"
 #include "pipeline/char_class.h"
 #include "pipeline/internal/utf8.h"
+#include "pipeline/internal/text.h"
 
 namespace broadsheet::pipeline {
+
+using internal::contains;
 
 using internal::append_utf8;
 using internal::next_code_point;
@@ -19,11 +22,6 @@ using internal::previous_code_point;
 
 namespace {
 
-[[gnu::always_inline]] inline bool starts_with(std::string_view s, std::string_view p) noexcept { return s.starts_with(p); }
-bool ends_with(std::string_view s, std::string_view p) noexcept {
-  return s.size() >= p.size() && s.substr(s.size() - p.size()) == p;
-}
-bool contains(std::string_view s, std::string_view p) noexcept { return s.find(p) != std::string_view::npos; }
 
 // Normalises one raw line into out: width folding, control characters dropped, runs of white
 // space collapsed to one ' ', no space at either end or around a tab. Returns false when the
@@ -126,10 +124,10 @@ bool is_end_mark(std::string_view line) {
 }  // namespace
 
 furniture classify_furniture(std::string_view line) noexcept {
-  if (line.size() > 12 && starts_with(line, "——") && ends_with(line, "——")) return furniture::banner;
+  if (line.size() > 12 && line.starts_with("——") && line.ends_with("——")) return furniture::banner;
   if (line.size() <= 64 && is_page_date(line)) return furniture::page_date;
   const bool marked = line.size() <= 400 &&
-                      (starts_with(line, "■") || starts_with(line, "责任编辑") || starts_with(line, "编辑") ||
+                      (line.starts_with("■") || line.starts_with("责任编辑") || line.starts_with("编辑") ||
                        line.find('|') != std::string_view::npos || contains(line, "｜"));
   if (marked && !contains(line, "。") &&
       (contains(line, "编辑") || contains(line, "热线") || contains(line, "校对") || contains(line, "组版") ||

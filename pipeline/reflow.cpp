@@ -13,14 +13,13 @@ using internal::previous_code_point;
 
 namespace {
 
-[[gnu::always_inline]] inline bool starts_with(std::string_view s, std::string_view p) noexcept { return s.starts_with(p); }
 
 
 
 // "一、" "（一）" "(一)" "1." "第一，": an enumerated line always starts a paragraph.
 bool starts_enumerated(std::string_view s) noexcept {
   std::size_t i = 0;
-  if (starts_with(s, "（") || starts_with(s, "(")) i = s[0] == '(' ? 1 : 3;
+  if (s.starts_with("（") || s.starts_with("(")) i = s[0] == '(' ? 1 : 3;
   std::size_t numerals = 0, digits = 0;
   while (i < s.size()) {
     std::size_t j = i;
@@ -49,11 +48,11 @@ struct line_facts {
 
 bool ends_with_colon(std::string_view t) noexcept { return t.ends_with("：") || t.ends_with(":"); }
 
-bool opens_bracket(std::string_view t) noexcept { return starts_with(t, "（") || starts_with(t, "("); }
+bool opens_bracket(std::string_view t) noexcept { return t.starts_with("（") || t.starts_with("("); }
 
 bool is_formulaic_alone(std::string_view t) {
   if (t.find('\t') != std::string_view::npos) return true;
-  if (starts_with(t, "——")) return true;
+  if (t.starts_with("——")) return true;
   if (t.size() <= 90 && match_byline_line(t)) return true;
   if (t.size() <= 120 && t.ends_with("摄")) {
     if (auto credit = match_photo_credit(t); credit && credit->caption_end == 0) return true;
@@ -70,7 +69,7 @@ line_facts facts_of(const page_line& line) {
   const std::string_view t = line.text;
   f.alone = line.md_level > 0 || is_formulaic_alone(t);
   f.starts = f.alone || caption_arrow_length(t) > 0 || starts_enumerated(t) ||
-             ((starts_with(t, "本报") || starts_with(t, "新华社") || starts_with(t, "中新社")) && match_dateline(t)) ||
+             ((t.starts_with("本报") || t.starts_with("新华社") || t.starts_with("中新社")) && match_dateline(t)) ||
              (opens_bracket(t) && match_continuation(t));
   f.ends = ends_sentence(t);
   f.mid_clause = ends_mid_clause(t);
@@ -148,7 +147,7 @@ bool is_strong_heading(const std::vector<draft>& ps, std::size_t i) {
   if (i + 1 == ps.size()) return true;
   const paragraph& next = ps[i + 1].p;
   if (next.blanks_before >= 2 || next.md_level > 0) return true;
-  if (match_dateline(next.text) || starts_with(next.text, "——") || match_byline_line(next.text)) return true;
+  if (match_dateline(next.text) || next.text.starts_with("——") || match_byline_line(next.text)) return true;
   return match_photo_credit(next.text).has_value();
 }
 

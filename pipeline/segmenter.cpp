@@ -8,8 +8,11 @@
 #include "pipeline/char_class.h"
 #include "pipeline/internal/utf8.h"
 #include "pipeline/page_cleaner.h"
+#include "pipeline/internal/text.h"
 
 namespace broadsheet::pipeline {
+
+using internal::contains;
 
 using internal::next_code_point;
 
@@ -19,8 +22,6 @@ enum class role {
   body, heading, subtitle, section, byline_line, credit, caption, dateline_body, continuation, author_note, table_row
 };
 
-bool contains(std::string_view s, std::string_view p) noexcept { return s.find(p) != std::string_view::npos; }
-[[gnu::always_inline]] inline bool starts_with(std::string_view s, std::string_view p) noexcept { return s.starts_with(p); }
 
 struct classified {
   const paragraph* p = nullptr;
@@ -61,7 +62,7 @@ std::vector<classified> classify(const std::vector<paragraph>& ps) {
     if ((c.dateline = match_dateline(t))) { c.r = role::dateline_body; continue; }
     if ((c.names = match_byline_line(t))) { c.r = role::byline_line; continue; }
     if ((c.note = match_author_note(t))) { c.r = role::author_note; continue; }
-    if (starts_with(t, "——") && visible_chars_at_most(t, 100)) { c.r = role::subtitle; continue; }
+    if (t.starts_with("——") && visible_chars_at_most(t, 100)) { c.r = role::subtitle; continue; }
     if (caption_arrow_length(t) > 0) { c.r = role::caption; continue; }
     if (is_section_label(t)) { c.r = role::section; continue; }
     c.r = heading_shaped(ps[i]) ? role::heading : role::body;
@@ -275,7 +276,7 @@ class builder {
     std::size_t k = 0;
     const char32_t c = next_code_point(t, k);
     const bool punct = c == 0xFF0C || c == 0x3001 || c == 0x3002 || c == 0xFF1B || c == ',' || c == ';';
-    return punct || starts_with(t, "以及") || starts_with(t, "并且") || starts_with(t, "而且");
+    return punct || t.starts_with("以及") || t.starts_with("并且") || t.starts_with("而且");
   }
 
   int open_item(item_kind kind) {
@@ -357,7 +358,7 @@ class builder {
           break;
         case role::subtitle: {
           std::string_view t = c.p->text;
-          while (starts_with(t, "——") || starts_with(t, "—")) t.remove_prefix(starts_with(t, "——") ? 6 : 3);
+          while (t.starts_with("——") || t.starts_with("—")) t.remove_prefix(t.starts_with("——") ? 6 : 3);
           std::string sub = tidy_heading(t);
           if (!a.subtitle) a.subtitle = std::move(sub);
           else *a.subtitle += " " + sub;
