@@ -262,6 +262,7 @@ struct dedup_index::impl {
   std::size_t alive = 0, indexed = 0, cluster_count = 0, evicted = 0;
   std::vector<std::uint64_t> band_hashes_;  // of the signature being indexed or queried
   std::uint32_t pending_ = none;            // the slot index() is adding
+  std::size_t hot_band_skips = 0;           // band insertions skipped for a hot key (see place)
 
   explicit impl(dedup_options o) : options(o) {
     const minhasher m(minhash_options{.num_hashes = options.num_hashes});
@@ -433,7 +434,7 @@ struct dedup_index::impl {
       }
       for (std::uint32_t s = 0; s < entries.size() && !overflow; ++s) {
         if (!entries[s].alive || !entries[s].indexed || s == pending_) continue;
-        for (int b = 0; b < lsh.bands && !overflow; ++b) overflow = !band_insert(bands[b], band_hash(sig(s), b), s);
+        for (int b = 0; b < lsh.bands && !overflow; ++b) overflow = !place(bands[b], band_hash(sig(s), b), s);
       }
       if (!overflow) return;
       buckets = buckets * 5 / 4 + 1;
@@ -462,17 +463,28 @@ struct dedup_index::impl {
     }
     band_hashes(sig(slot));
     for (int b = 0; b < lsh.bands; ++b) {
-      while (!band_insert(bands[b], band_hashes_[b], slot)) {
-        // Both buckets full: grow every table, then insert this slot's remaining bands.
-        for (int done = 0; done < b; ++done) band_erase(bands[done], band_hashes_[done], slot);
-        pending_ = slot;
-        rebuild_bands((indexed + 1) * 5 / 4);
-        pending_ = none;
-        band_hashes(sig(slot));
-        b = 0;
-      }
+      if (place(bands[b], band_hashes_[b], slot)) continue;
+      // The probe range is full: grow every table (strictly), then insert all bands again.
+      for (int done = 0; done < b; ++done) band_erase(bands[done], band_hashes_[done], slot);
+      pending_ = slot;
+      rebuild_bands(bands[b].buckets * bucket_cells * 5 / 8 + 1);
+      pending_ = none;
+      band_hashes(sig(slot));
+      b = -1;
     }
     ++indexed;
+  }
+  // Inserts, or skips a band whose key is hot: when a lightly loaded table has no free cell
+  // within the probe range, thousands of entries share this band key (one text reprinted
+  // thousands of times). The slot stays findable through its other bands, its content hash, and
+  // the entries already there; growing could not help. False only when the table needs to grow.
+  bool place(band_table& t, std::uint64_t h, std::uint32_t slot) {
+    if (band_insert(t, h, slot)) return true;
+    if (t.count * 2 < t.buckets * bucket_cells) {
+      ++hot_band_skips;
+      return true;
+    }
+    return false;
   }
   void unindex(std::uint32_t slot) {
     entry& e = entries[slot];
@@ -501,6 +513,10 @@ struct dedup_index::impl {
     if (const std::uint32_t same = contents.find(e.content_hash); same != none && visited[same] != stamp) {
       visited[same] = stamp;
       out.push_back(same);
+      // An exact twin's cluster already holds every neighbour of this text (links are made
+      // both ways when each arrives), so the LSH query would only find the same cluster again:
+      // a text reprinted thousands of times costs one lookup, not thousands of verifications.
+      return;
     }
     if (!e.indexed) return;
     const std::uint16_t* q = sig(slot);

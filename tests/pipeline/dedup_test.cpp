@@ -201,6 +201,18 @@ TEST(dedup, snapshot_restores_the_same_decisions_and_refuses_bad_images) {
   EXPECT_NE(incompatible.error().message.find("other parameters"), std::string::npos);
 }
 
+TEST(dedup, a_text_reprinted_thousands_of_times_neither_hangs_nor_hides_its_near_copies) {
+  // 5000 identical copies share every band key: more than a band bucket's probe range holds.
+  fixture f;
+  for (int i = 0; i < 5000; ++i) {
+    const auto out = f.add(story_a, key(100 + i % 25, "copy-" + std::to_string(i), 1));
+    if (i > 0) ASSERT_EQ(out.verdict.duplicate_of, make_article_id("copy-0", 1)) << i;
+  }
+  EXPECT_EQ(f.add(story_a_edited, key(130, "edited", 1)).verdict.duplicate_of, make_article_id("copy-0", 1));
+  EXPECT_FALSE(f.add(story_b, key(130, "other", 1)).verdict.duplicate_of);
+  EXPECT_EQ(f.index.stats().clusters, 2u);
+}
+
 TEST(dedup, event_days_come_from_dates) {
   EXPECT_EQ(event_day_of("1970-01-01"), 0);
   EXPECT_EQ(event_day_of("2025-03-18"), 20165);
