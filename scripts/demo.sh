@@ -1,26 +1,91 @@
 #!/usr/bin/env bash
-# make demo: runs the pipeline over the project's sample pages (our own writing, in
-# tests/data/pages and tests/data/sample_pages.jsonl) and shows the articles readably.
+# make demo: the worker end to end on the embedded broker. Starts `broadsheet broker` (librdkafka's
+# mock cluster, real Kafka protocol on loopback), loads the project's sample pages (our own
+# writing: tests/data/sample_pages.jsonl and tests/data/pages/*.txt) into pages.raw with kcat,
+# runs `broadsheet run` until every article is published, and prints the articles readably.
 # usage: demo.sh BROADSHEET_BINARY
 set -euo pipefail
-bin=${1:-build/broadsheet}
+bin=$(realpath "${1:-build/broadsheet}")
 root=$(cd "$(dirname "$0")/.." && pwd)
-pages=(
-  "$root/tests/data/sample_pages.jsonl"
-  "$root/tests/data/pages/01_hardwrap_titles_after.txt"
-  "$root/tests/data/pages/07_page_furniture.txt"
-  "$root/tests/data/pages/12_long_feature_photos.txt"
-  "$root/tests/data/pages/16_notice_lists.txt"
-)
-cat <<TXT
-broadsheet demo: cleaning, segmenting and de-duplicating ${#pages[@]} sample inputs (no Kafka yet:
-the worker comes with its own issue). Raw page → articles, each with kind, headline, bylines and
-the repaired paragraphs; a story reprinted on a later page is shown as "duplicate of" the first.
-JSON for machines: $bin process FILE...
+work=$(mktemp -d)
+broker_pid=""
+worker_pid=""
+cleanup() {
+  [ -n "$worker_pid" ] && kill "$worker_pid" 2>/dev/null || true
+  [ -n "$broker_pid" ] && kill "$broker_pid" 2>/dev/null || true
+  wait 2>/dev/null || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
 
-TXT
-"$bin" process --pretty "${pages[@]}"
-articles=$("$bin" process "${pages[@]}" | wc -l)
-duplicates=$("$bin" process "${pages[@]}" | grep -c '"duplicate_of":"' || true)
-echo "== ${articles} records from ${#pages[@]} inputs, ${duplicates} marked as near-duplicates."
-echo "== Every sample page: $bin process --pretty $root/tests/data/pages/*.txt"
+# The sample pages as page records, one JSON line each (key = page_id).
+/usr/bin/python3 - "$root" > "$work/pages.jsonl" <<'PY'
+import json, pathlib, sys
+root = pathlib.Path(sys.argv[1]) / "tests" / "data"
+for line in (root / "sample_pages.jsonl").read_text().splitlines():
+    if line.strip():
+        print(line)
+for path in sorted((root / "pages").glob("*.txt")):
+    print(json.dumps({"page_id": "demo-" + path.stem, "source": "测试日报", "edition_date": "2025-04-01",
+                      "page": path.stem[:2], "text": path.read_text()}, ensure_ascii=False))
+PY
+pages=$(wc -l < "$work/pages.jsonl")
+expected=$("$bin" process "$work/pages.jsonl" 2>/dev/null | /usr/bin/python3 -c \
+  'import json,sys; print(len({json.loads(l)["article_id"] for l in sys.stdin}))')
+
+mkfifo "$work/control"
+"$bin" broker --log-level warn < "$work/control" > "$work/broker.out" &
+broker_pid=$!
+exec 3> "$work/control"  # keeps the broker's control input open
+for _ in $(seq 100); do [ -s "$work/broker.out" ] && break; sleep 0.1; done
+bootstrap=$(head -n 1 "$work/broker.out")
+echo "== embedded broker (librdkafka mock cluster) at $bootstrap"
+
+# key<TAB>value per line; the page JSON holds no raw tab (JSON escapes it).
+/usr/bin/python3 -c '
+import json, sys
+for line in sys.stdin:
+    print(json.loads(line)["page_id"] + "\t" + line.rstrip("\n"))' < "$work/pages.jsonl" |
+  kcat -P -b "$bootstrap" -t pages.raw -K $'\t' -z lz4
+echo "== loaded $pages pages into pages.raw with kcat; expecting $expected articles"
+
+"$bin" run --brokers "$bootstrap" --worker-id demo --log-level info 2> "$work/worker.log" &
+worker_pid=$!
+echo "== worker running (log: the first lines below); metrics at http://localhost:9464/metrics"
+for _ in $(seq 120); do
+  got=$(kcat -C -b "$bootstrap" -t articles -o beginning -e -q -f '%k\n' 2>/dev/null | sort -u | wc -l)
+  [ "$got" -ge "$expected" ] && break
+  sleep 0.5
+done
+kill -TERM "$worker_pid"
+wait "$worker_pid" && status=0 || status=$?
+worker_pid=""
+sed -n '1,6p' "$work/worker.log"
+echo "== worker stopped gracefully (exit $status) after publishing $got distinct articles"
+echo
+
+# The articles as published (latest revision of each), read back with kcat.
+kcat -C -b "$bootstrap" -t articles -o beginning -e -q -f '%s\n' | /usr/bin/python3 -c '
+import json, sys
+latest = {}
+for line in sys.stdin:
+    a = json.loads(line)
+    if a["article_id"] not in latest or a["revision"] >= latest[a["article_id"]]["revision"]:
+        latest[a["article_id"]] = a
+dups = 0
+for a in sorted(latest.values(), key=lambda a: (a["page_id"], a["ordinal"])):
+    head = a["title"] or "(untitled)"
+    print(f"[{a[\"article_id\"]} r{a[\"revision\"]}] {a[\"kind\"]:8} {head}")
+    names = a["byline"]["reporters"] + a["byline"]["correspondents"]
+    if names: print("    by " + "、".join(names))
+    first = a["paragraphs"][0] if a["paragraphs"] else ""
+    print("    " + (first[:60] + "…" if len(first) > 60 else first))
+    if a["duplicate_of"]:
+        dups += 1
+        print(f"    ↳ near-duplicate of {a[\"duplicate_of\"]} (similarity {a[\"similarity\"]:.2f})")
+print(f"== {len(latest)} articles from {sys.argv[1]} pages, {dups} marked as near-duplicates")
+' "$pages"
+signatures=$(kcat -C -b "$bootstrap" -t articles.signatures -o beginning -e -q -f '%k\n' | sort -u | wc -l)
+dead=$(kcat -C -b "$bootstrap" -t pages.dlq -o beginning -e -q -f '%k\n' | wc -l)
+echo "== $signatures signature records in articles.signatures, $dead dead letters in pages.dlq"
+echo "== without Kafka: $bin process --pretty tests/data/pages/*.txt"

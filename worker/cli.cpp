@@ -7,7 +7,9 @@
 #include <string_view>
 
 #include "pipeline/version.h"
+#include "worker/config.h"
 #include "worker/process_command.h"
+#include "worker/run_command.h"
 
 namespace broadsheet::worker {
 
@@ -21,6 +23,10 @@ constexpr const char* top_usage =
     "commands:\n"
     "  process [FILE...]   clean and segment pages without Kafka: JSONL page records or .txt\n"
     "                      pages (page_id = file name), or stdin; article JSONL on stdout\n"
+    "  run                 the Kafka worker (embedded broker when no brokers are configured)\n"
+    "  broker              only the embedded broker; prints its bootstrap address\n"
+    "  replay --from SPEC  reprocess a range of the input topic, then exit\n"
+    "  config --print|--check   the effective configuration, or validate it\n"
     "\n"
     "options:\n"
     "  --help, -h          this text (also: broadsheet <command> --help)\n"
@@ -138,6 +144,10 @@ int run_cli(int argc, char** argv) {
     return 0;
   }
   if (command == "process") return process_main(argc - 2, argv + 2);
+  if (command == "run") return run_main(argc - 2, argv + 2);
+  if (command == "broker") return broker_main(argc - 2, argv + 2);
+  if (command == "replay") return replay_main(argc - 2, argv + 2);
+  if (command == "config") return config_main(argc - 2, argv + 2);
   return usage_error("unknown command ", command, top_usage);
 }
 

@@ -3,11 +3,12 @@
 #include <fstream>
 #include <iostream>
 #include <iterator>
+#include <limits>
 #include <memory>
 #include <sstream>
-#include <unordered_map>
 
 #include "pipeline/article_json.h"
+#include "worker/article_decider.h"
 #include "worker/text_render.h"
 
 namespace broadsheet::worker {
@@ -16,45 +17,30 @@ namespace {
 
 using pipeline::append_json_string;
 
-// Near-duplicate decisions over the whole run. Keeps every article written, by id, so that a
-// correction can be written as a whole record.
+// Near-duplicate decisions over the whole run; every article written stays in the cache, so
+// that any of them can be corrected.
 class dedup_stage {
  public:
-  explicit dedup_stage(const pipeline::dedup_options& options) : signer_(options), index_(options) {}
+  explicit dedup_stage(const pipeline::dedup_options& options)
+      : signer_(options), decider_(options, std::numeric_limits<std::size_t>::max()) {}
 
   // Decides the page's articles (in place) and returns the corrected earlier articles.
   std::vector<pipeline::article> decide(std::vector<pipeline::article>& articles, const pipeline::page_record& page,
                                         process_stats& stats) {
-    std::vector<pipeline::article> corrected;
-    const std::int32_t day = pipeline::event_day_of(page.edition_date.value_or(""))
-                                 .value_or(pipeline::event_day_of(page.fetched_at.value_or("")).value_or(0));
-    for (auto& a : articles) {
-      auto record = signer_.sign(a.article_id, pipeline::order_key{day, a.page_id, a.ordinal}, a.body);
-      const auto outcome = index_.add(record);
-      apply(a, outcome.verdict);
-      if (a.duplicate_of) ++stats.duplicates;
-      for (const auto& c : outcome.corrections) {
-        auto it = written_.find(c.article_id);
-        if (it == written_.end()) continue;  // written by another run: not ours to correct here
-        apply(it->second, c.verdict);
-        corrected.push_back(it->second);
-        ++stats.corrections;
-      }
-      written_[a.article_id] = a;
-    }
+    const std::int32_t day = page_event_day(page.edition_date, page.fetched_at, 0);
+    std::vector<pipeline::signature_record> records;
+    records.reserve(articles.size());
+    for (const auto& a : articles)
+      records.push_back(signer_.sign(a.article_id, pipeline::order_key{day, a.page_id, a.ordinal}, a.body));
+    auto corrected = decider_.decide(articles, records);
+    for (const auto& a : articles) stats.duplicates += a.duplicate_of ? 1 : 0;
+    stats.corrections += corrected.size();
     return corrected;
   }
 
  private:
-  static void apply(pipeline::article& a, const pipeline::dedup_verdict& v) {
-    a.duplicate_of = v.duplicate_of;
-    a.similarity = v.similarity;
-    a.revision = v.revision;
-  }
-
   pipeline::signer signer_;
-  pipeline::dedup_index index_;
-  std::unordered_map<std::string, pipeline::article> written_;
+  article_decider decider_;
 };
 
 struct sink {
@@ -94,10 +80,6 @@ struct sink {
 std::string base_name(const std::string& path) {
   const auto slash = path.find_last_of('/');
   return slash == std::string::npos ? path : path.substr(slash + 1);
-}
-
-bool ends_with(std::string_view s, std::string_view suffix) {
-  return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
 }
 
 // Runs one parsed page through the pipeline (and dedup) and writes what comes out.
@@ -177,7 +159,7 @@ process_stats run_process(const process_options& options, std::FILE* out, std::F
       stats.input_missing = true;
       continue;
     }
-    if (ends_with(input, ".txt")) {
+    if (input.ends_with(".txt")) {
       std::ostringstream content;
       content << file.rdbuf();
       process_text_page(processor, dedup.get(), s, stats, base_name(input), std::move(content).str(), input);

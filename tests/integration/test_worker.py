@@ -1,0 +1,231 @@
+"""Integration tests of the Kafka worker (CTest label `integration`). Each test starts its own
+embedded broker (`broadsheet broker`, librdkafka's mock cluster over TCP), loads pages with an
+independent client (python3-confluent-kafka), runs workers as processes, and checks what they
+wrote through that client. Run one with: python3 test_worker.py WorkerTest.test_end_to_end"""
+
+import json
+import subprocess
+import time
+import unittest
+
+from harness import (BROADSHEET, Broker, clean_env, Worker, articles_of, committed, count_keys, expected_articles,
+                     fixture_pages, latest, log, page_positions, produce, produce_pages, read_topic, wait_until)
+
+INPUT_PARTITIONS = 4
+
+
+def strip_decision(a):
+    """An article without its revision: revisions count the corrections a process went through,
+    which depends on arrival order; everything else must not."""
+    return {k: v for k, v in a.items() if k != "revision"}
+
+
+class WorkerTest(unittest.TestCase):
+    def setUp(self):
+        self.broker = Broker(INPUT_PARTITIONS)
+        self.bootstrap = self.broker.bootstrap
+        self.workers = []
+
+    def tearDown(self):
+        for w in self.workers:
+            if w.proc.poll() is None:
+                w.kill()
+            if self._outcome_failed():
+                log(f"---- log of {w.name} ----\n{w.log_text()[-6000:]}")
+        self.broker.close()
+
+    def _outcome_failed(self):
+        result = getattr(self, "_outcome", None)
+        errors = getattr(result, "errors", None) or getattr(getattr(result, "result", None), "errors", [])
+        return any(err for _, err in errors) if isinstance(errors, list) else False
+
+    def worker(self, name="w1", *extra):
+        w = Worker(self.bootstrap, name, *extra)
+        self.workers.append(w)
+        return w
+
+    def wait_articles(self, expected_ids, timeout=90):
+        """Reads the articles topic until every expected article_id is there."""
+        return read_topic(self.bootstrap, "articles", timeout=timeout,
+                          until=lambda rs: expected_ids <= {r["key"] for r in rs})
+
+    def test_end_to_end(self):
+        pages = fixture_pages()
+        expected = expected_articles(pages)
+        produce_pages(self.bootstrap, pages)
+        w = self.worker()
+        records = self.wait_articles(set(expected))
+        self.assertEqual(w.stop(), 0, "graceful stop exits 0")
+        got = latest(articles_of(records))
+        self.assertEqual(set(got), set(expected))
+        for article_id, a in expected.items():
+            self.assertEqual(strip_decision(got[article_id]), strip_decision(a), article_id)
+        for r in records:
+            self.assertEqual(r["headers"]["content-type"], "application/json")
+            self.assertEqual(r["headers"]["page_id"], json.loads(r["value"])["page_id"])
+            self.assertIn("pipeline_version", r["headers"])
+        signatures = read_topic(self.bootstrap, "articles.signatures", timeout=30,
+                                until=lambda rs: len({r["key"] for r in rs}) >= len(expected))
+        self.assertEqual({r["key"] for r in signatures}, set(expected))
+        offsets = committed(self.bootstrap, "broadsheet", "pages.raw", INPUT_PARTITIONS)
+        self.assertEqual(sum(offsets.values()), len(pages), f"committed {offsets}")
+
+
+    def test_poison_records_go_to_the_dead_letter_topic(self):
+        good = fixture_pages()[:6]
+        poison = [
+            ("bad-json", b'{"page_id": "x", "text": '),
+            ("not-object", b'["a", "b"]'),
+            ("no-text", json.dumps({"page_id": "no-text"}).encode()),
+            ("bad-utf8", b'{"page_id": "u", "text": "\xff\xfe"}'),
+            ("nul", json.dumps({"page_id": "nul", "text": "\u0000\u0000\u0000"}).encode()),
+            ("too-large", json.dumps({"page_id": "big", "text": "字" * 30000}).encode()),
+            ("empty", b""),
+        ]
+        records = []
+        for i, p in enumerate(good):  # poison between good records, in every partition
+            records.append((p["page_id"], json.dumps(p, ensure_ascii=False).encode()))
+            if i < len(poison):
+                records.append(poison[i])
+        records.extend(poison[len(good):])
+        produce(self.bootstrap, "pages.raw", records)
+        expected = expected_articles(good)
+        w = self.worker("w1", "--max-record-bytes", "65536")
+        dlq = read_topic(self.bootstrap, "pages.dlq", timeout=60, until=lambda rs: len(rs) >= len(poison))
+        articles = self.wait_articles(set(expected))
+        self.assertEqual(w.stop(), 0)
+        self.assertEqual(set(latest(articles_of(articles))), set(expected), "good records around poison all published")
+        by_key = {r["key"]: r for r in dlq}
+        self.assertEqual(set(by_key), {k for k, _ in poison})
+        codes = {k: r["headers"]["error.code"] for k, r in by_key.items()}
+        self.assertEqual(codes, {"bad-json": "invalid_json", "not-object": "not_an_object", "no-text": "missing_field",
+                                 "bad-utf8": "invalid_utf8", "nul": "nul_byte", "too-large": "record_too_large",
+                                 "empty": "empty_record"})
+        for key, value in poison:
+            r = by_key[key]
+            self.assertEqual(r["value"] or b"", value, "the original value")
+            for h in ("error.message", "source.topic", "source.partition", "source.offset", "worker.id", "failed_at"):
+                self.assertTrue(r["headers"].get(h), f"{key}: header {h}")
+            self.assertEqual(r["headers"]["source.topic"], "pages.raw")
+            self.assertEqual(r["headers"]["worker.id"], "w1")
+        offsets = committed(self.bootstrap, "broadsheet", "pages.raw", INPUT_PARTITIONS)
+        self.assertEqual(sum(offsets.values()), len(records), f"dead letters are committed too: {offsets}")
+
+    def test_kill_9_and_restart_loses_nothing(self):
+        pages = fixture_pages(copies=150)
+        expected = expected_articles(pages)
+        produce_pages(self.bootstrap, pages)
+        w = self.worker("w1", "--max-inflight-bytes", "1048576", "--threads", "1")
+        self.assertTrue(wait_until(lambda: count_keys(self.bootstrap, "articles") >= 1, 60), "some output first")
+        w.kill()
+        partial = count_keys(self.bootstrap, "articles")
+        log(f"killed after {partial} of {len(expected)} articles")
+        self.assertLess(partial, len(expected), "killed mid-stream")
+        w2 = self.worker("w1-restarted")
+        records = self.wait_articles(set(expected), timeout=120)
+        self.assertEqual(w2.stop(), 0)
+        self.assertEqual({r["key"] for r in records}, set(expected), "every page's articles at least once")
+
+    def test_request_errors_and_broker_down_up_lose_nothing(self):
+        pages = fixture_pages(copies=20)
+        expected = expected_articles(pages)
+        produce_pages(self.bootstrap, pages)
+        # Produce (api key 0) fails 20 times with NOT_LEADER_OR_FOLLOWER (6), then
+        # REQUEST_TIMED_OUT (7); the idempotent producer retries both.
+        self.broker.control("errors 0 6 20")
+        self.broker.control("errors 0 7 10")
+        w = self.worker("w1")
+        self.assertTrue(wait_until(lambda: count_keys(self.bootstrap, "articles") >= 50, 60))
+        self.broker.control("down 1")
+        time.sleep(3)
+        self.broker.control("up 1")
+        records = self.wait_articles(set(expected), timeout=120)
+        self.assertEqual(w.stop(), 0)
+        self.assertEqual({r["key"] for r in records}, set(expected))
+        offsets = committed(self.bootstrap, "broadsheet", "pages.raw", INPUT_PARTITIONS)
+        self.assertEqual(sum(offsets.values()), len(pages), f"all committed after recovery: {offsets}")
+
+    def test_two_workers_and_a_rebalance_lose_nothing(self):
+        pages = fixture_pages(copies=40)
+        expected = expected_articles(pages)
+        produce_pages(self.bootstrap, pages)
+        w1 = self.worker("w1", "--max-inflight-bytes", "1048576")
+        self.assertTrue(wait_until(lambda: count_keys(self.bootstrap, "articles") >= 100, 60))
+        w2 = self.worker("w2", "--max-inflight-bytes", "1048576")  # joins: partitions move to it
+        self.assertTrue(wait_until(lambda: "assigned" in w2.log_text(), 60), "w2 got partitions")
+        self.assertEqual(w1.stop(), 0, "w1 leaves: its partitions move to w2")
+        records = self.wait_articles(set(expected), timeout=120)
+        self.assertEqual(w2.stop(), 0)
+        self.assertEqual({r["key"] for r in records}, set(expected))
+        offsets = committed(self.bootstrap, "broadsheet", "pages.raw", INPUT_PARTITIONS)
+        self.assertEqual(sum(offsets.values()), len(pages), f"{offsets}")
+
+    def test_two_workers_share_one_index(self):
+        """Two workers on a 4-partition topic end, after corrections and per article_id latest
+        revision, in exactly the state of one `broadsheet process` run over the same pages."""
+        pages = fixture_pages(copies=6)
+        expected = expected_articles(pages)
+        self.assertTrue(any(a["duplicate_of"] for a in expected.values()), "the pages hold reprints")
+        w1 = self.worker("w1")
+        w2 = self.worker("w2")
+        self.assertTrue(wait_until(lambda: "assigned" in w1.log_text() and "assigned" in w2.log_text(), 60))
+        produce_pages(self.bootstrap, pages)
+        records = read_topic(self.bootstrap, "articles", timeout=120, idle=5,
+                             until=lambda rs: self._converged(rs, expected))
+        self.assertEqual(w1.stop(), 0)
+        self.assertEqual(w2.stop(), 0)
+        got = latest(articles_of(records))
+        self.assertEqual(set(got), set(expected))
+        wrong = [i for i in expected if strip_decision(got[i]) != strip_decision(expected[i])]
+        self.assertEqual(wrong, [], f"{len(wrong)} articles differ, e.g. {wrong[:3]}")
+
+    @staticmethod
+    def _converged(records, expected):
+        got = latest(articles_of(records))
+        return set(got) == set(expected) and all(
+            got[i]["duplicate_of"] == a["duplicate_of"] for i, a in expected.items())
+
+    def test_replay_of_a_range(self):
+        pages = fixture_pages(copies=2)
+        produce_pages(self.bootstrap, pages)
+        positions = page_positions(self.bootstrap, len(pages))
+        expected = expected_articles(pages)
+        w = self.worker("w1")
+        self.wait_articles(set(expected))
+        self.assertEqual(w.stop(), 0)
+        # Partition 0, offsets [2, 5), into a new topic, as a Job would.
+        self.broker.control("topic articles.replay 4")
+        chosen = {k for k, (p, o) in positions.items() if p == 0 and 2 <= o < 5}
+        self.assertEqual(len(chosen), 3)
+        replay = subprocess.run(
+            [BROADSHEET, "replay", "--brokers", self.bootstrap, "--from", "0:2", "--to", "0:5",
+             "--output-topic", "articles.replay", "--metrics-port", "0", "--log-level", "warn"],
+            capture_output=True, text=True, timeout=120, env=clean_env())
+        self.assertEqual(replay.returncode, 0, replay.stderr)
+        want = {i for i, a in expected.items() if a["page_id"] in chosen}
+        records = read_topic(self.bootstrap, "articles.replay", timeout=30, until=lambda rs: len(rs) >= len(want))
+        got = latest(articles_of(records))
+        extra = {got[i]["page_id"] for i in set(got) - want}
+        self.assertEqual(set(got), want, f"exactly the range; extra pages {[(p, positions[p]) for p in extra]}")
+        for i in want:
+            self.assertEqual(strip_decision(got[i]), strip_decision(expected[i]), "the same decisions as before")
+
+    def test_graceful_shutdown_commits_exactly_what_was_delivered(self):
+        pages = fixture_pages(copies=150)
+        produce_pages(self.bootstrap, pages)
+        positions = page_positions(self.bootstrap, len(pages))
+        w = self.worker("w1", "--max-inflight-bytes", "1048576", "--threads", "1")
+        self.assertTrue(wait_until(lambda: count_keys(self.bootstrap, "articles") >= 1, 60))
+        self.assertEqual(w.stop(), 0, "SIGTERM: graceful exit 0")
+        offsets = committed(self.bootstrap, "broadsheet", "pages.raw", INPUT_PARTITIONS)
+        published = {json.loads(r["value"])["page_id"]
+                     for r in read_topic(self.bootstrap, "articles", timeout=30, until=lambda rs: True, idle=1)}
+        below = {k for k, (p, o) in positions.items() if o < max(offsets.get(p, 0), 0)}
+        log(f"committed {offsets}: {len(below)} of {len(pages)} pages")
+        self.assertLess(len(below), len(pages), "stopped mid-stream")
+        self.assertEqual(below - published, set(), "every committed page's articles were delivered")
+        self.assertEqual(published - below, set(), "every delivered page was committed (nothing left in flight)")
+
+
+if __name__ == "__main__":
+    unittest.main()

@@ -1,0 +1,379 @@
+#include "worker/config.h"
+
+#include <array>
+#include <climits>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <map>
+#include <set>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+namespace broadsheet::worker {
+namespace {
+
+namespace fs = std::filesystem;
+
+// A directory of its own for each test, removed afterwards.
+class scratch_dir {
+ public:
+  scratch_dir() {
+    const auto* test = testing::UnitTest::GetInstance()->current_test_info();
+    path_ = fs::temp_directory_path() / ("broadsheet-config-" + std::to_string(getpid()) + "-" + test->name());
+    fs::remove_all(path_);
+    fs::create_directories(path_);
+  }
+  ~scratch_dir() {
+    std::error_code ignored;
+    fs::remove_all(path_, ignored);
+  }
+  scratch_dir(const scratch_dir&) = delete;
+  scratch_dir& operator=(const scratch_dir&) = delete;
+
+  std::string write(const std::string& name, const std::string& text) const {
+    const auto file = path_ / name;
+    std::ofstream(file) << text;
+    return file.string();
+  }
+
+ private:
+  fs::path path_;
+};
+
+tl::expected<worker_config, std::string> load(std::vector<std::string> args,
+                                              std::map<std::string, std::string> env = {}, std::string file = {}) {
+  return load_config(config_sources{std::move(file), std::move(env), std::move(args)});
+}
+
+// The error of a load that must fail ("" when it succeeded, which then fails the test).
+std::string error_of(const tl::expected<worker_config, std::string>& loaded) {
+  EXPECT_FALSE(loaded.has_value());
+  return loaded ? "" : loaded.error();
+}
+
+// The keys of a TOML text as section.key, read line by line (print_config's layout: [section]
+// headers and `key = value` lines); that the text is valid TOML is for load_config to say.
+std::set<std::string> keys_of(const std::string& text) {
+  std::set<std::string> keys;
+  std::istringstream lines(text);
+  std::string section;
+  for (std::string line; std::getline(lines, line);) {
+    const auto eq = line.find(" = ");
+    if (line.starts_with("[")) {
+      section = line.substr(1, line.find(']') - 1);
+    } else if (eq != std::string::npos && !line.starts_with("#")) {
+      keys.insert(section + "." + line.substr(0, eq));
+    }
+  }
+  return keys;
+}
+
+std::string host_name() {
+  std::array<char, HOST_NAME_MAX + 1> name{};
+  gethostname(name.data(), name.size() - 1);
+  return name.data();
+}
+
+TEST(Config, defaults_without_any_source) {
+  const auto config = load({});
+  ASSERT_TRUE(config) << config.error();
+  EXPECT_EQ(config->brokers, "");
+  EXPECT_EQ(config->group_id, "broadsheet");
+  EXPECT_EQ(config->input_topic, "pages.raw");
+  EXPECT_EQ(config->dlq_topic, "pages.dlq");
+  EXPECT_FALSE(config->exactly_once);
+  EXPECT_TRUE(config->kafka_properties.empty());
+  EXPECT_EQ(config->worker_id, host_name());
+  EXPECT_EQ(config->max_inflight_bytes, 64u << 20);
+  EXPECT_EQ(config->pipeline.parse.max_record_bytes, 8u << 20);
+  EXPECT_TRUE(config->dedup);
+  EXPECT_DOUBLE_EQ(config->dedup_options.threshold, 0.6);
+  EXPECT_EQ(config->dedup_options.shingles.unit, pipeline::shingle_unit::chars);
+  EXPECT_EQ(config->metrics_port, 9464);
+  EXPECT_EQ(print_config(*config), print_config([] {
+              worker_config c;
+              c.worker_id = host_name();
+              return c;
+            }()));
+}
+
+TEST(Config, flag_beats_environment_beats_file) {
+  // given
+  scratch_dir dir;
+  const auto file = dir.write("a.toml", "[dedup]\nthreshold = 0.5\n[kafka]\ngroup_id = \"from-file\"\n");
+  const std::map<std::string, std::string> env{{"BROADSHEET_THRESHOLD", "0.7"}, {"BROADSHEET_CONFIG", file}};
+  // when
+  const auto all_three = load({"--threshold", "0.8"}, env);
+  const auto no_flag = load({}, env);
+  const auto only_file = load({}, {}, file);
+  // then
+  ASSERT_TRUE(all_three && no_flag && only_file);
+  EXPECT_DOUBLE_EQ(all_three->dedup_options.threshold, 0.8);
+  EXPECT_DOUBLE_EQ(no_flag->dedup_options.threshold, 0.7);
+  EXPECT_DOUBLE_EQ(only_file->dedup_options.threshold, 0.5);
+  EXPECT_EQ(all_three->group_id, "from-file");
+}
+
+TEST(Config, config_file_from_flag_then_environment_then_sources) {
+  scratch_dir dir;
+  const auto a = dir.write("a.toml", "[worker]\nid = \"a\"\n");
+  const auto b = dir.write("b.toml", "[worker]\nid = \"b\"\n");
+  const auto c = dir.write("c.toml", "[worker]\nid = \"c\"\n");
+  EXPECT_EQ(load({"--config", a}, {{"BROADSHEET_CONFIG", b}}, c)->worker_id, "a");
+  EXPECT_EQ(load({"--config=" + a}, {}, c)->worker_id, "a");
+  EXPECT_EQ(load({}, {{"BROADSHEET_CONFIG", b}}, c)->worker_id, "b");
+  EXPECT_EQ(load({}, {}, c)->worker_id, "c");
+}
+
+TEST(Config, missing_config_file_is_an_error) {
+  const auto message = error_of(load({"--config", "/nonexistent/broadsheet.toml"}));
+  EXPECT_NE(message.find("/nonexistent/broadsheet.toml"), std::string::npos) << message;
+}
+
+TEST(Config, flags_take_the_next_argument_or_an_inline_value) {
+  const auto config =
+      load({"--threshold=0.9", "--brokers=a:1,b:2", "--group", "g=1", "--exactly-once", "--no-dedup", "--shingle-words",
+            "--no-restore-index", "--max-json-depth=20", "--shutdown-deadline", "2.5"});
+  ASSERT_TRUE(config) << config.error();
+  EXPECT_DOUBLE_EQ(config->dedup_options.threshold, 0.9);
+  EXPECT_EQ(config->brokers, "a:1,b:2");
+  EXPECT_EQ(config->group_id, "g=1");
+  EXPECT_TRUE(config->exactly_once);
+  EXPECT_FALSE(config->dedup);
+  EXPECT_EQ(config->dedup_options.shingles.unit, pipeline::shingle_unit::words);
+  EXPECT_FALSE(config->restore_index);
+  EXPECT_EQ(config->pipeline.parse.max_depth, 20u);
+  EXPECT_DOUBLE_EQ(config->shutdown_deadline_seconds, 2.5);
+  EXPECT_FALSE(load({"--exactly-once", "--exactly-once=false"})->exactly_once);
+}
+
+TEST(Config, environment_sets_switches_with_true_or_false) {
+  const auto config = load({}, {{"BROADSHEET_DEDUP", "false"}, {"BROADSHEET_EXACTLY_ONCE", "true"}, {"PATH", "/bin"}});
+  ASSERT_TRUE(config) << config.error();
+  EXPECT_FALSE(config->dedup);
+  EXPECT_TRUE(config->exactly_once);
+  EXPECT_NE(error_of(load({}, {{"BROADSHEET_DEDUP", "nope"}})).find("BROADSHEET_DEDUP"), std::string::npos);
+}
+
+TEST(Config, rejects_unknown_file_key_naming_it) {
+  scratch_dir dir;
+  const auto file = dir.write("typo.toml", "[dedup]\ntreshold = 0.5\n");
+  const auto message = error_of(load({"--config", file}));
+  EXPECT_NE(message.find("unknown key dedup.treshold in " + file), std::string::npos) << message;
+  const auto table = dir.write("table.toml", "[dedupe]\nthreshold = 0.5\n");
+  EXPECT_NE(error_of(load({"--config", table})).find("unknown key dedupe in "), std::string::npos);
+}
+
+TEST(Config, rejects_wrong_types_and_bad_syntax_in_the_file) {
+  scratch_dir dir;
+  const auto message = error_of(load({"--config", dir.write("a.toml", "[dedup]\nhashes = \"many\"\n")}));
+  EXPECT_NE(message.find("dedup.hashes"), std::string::npos) << message;
+  EXPECT_NE(message.find("expected an integer"), std::string::npos) << message;
+  EXPECT_FALSE(load({"--config", dir.write("b.toml", "[log]\nlevel = 3\n")}));
+  EXPECT_FALSE(load({"--config", dir.write("c.toml", "[kafka]\nbrokers = [\"a\"]\n")}));
+  EXPECT_FALSE(load({"--config", dir.write("d.toml", "[kafka\n")}));
+  // A whole number is a fine number of seconds.
+  const auto config = load({"--config", dir.write("e.toml", "[worker]\nshutdown_deadline_seconds = 3\n")});
+  ASSERT_TRUE(config) << config.error();
+  EXPECT_DOUBLE_EQ(config->shutdown_deadline_seconds, 3);
+}
+
+TEST(Config, rejects_unknown_environment_variable_naming_it) {
+  const auto message = error_of(load({}, {{"BROADSHEET_TRESHOLD", "0.5"}}));
+  EXPECT_NE(message.find("unknown environment variable BROADSHEET_TRESHOLD"), std::string::npos) << message;
+  EXPECT_TRUE(load({}, {{"BROADSHEET_CONFIG", ""}, {"OTHER_THRESHOLD", "x"}}));
+}
+
+TEST(Config, rejects_unknown_flags_and_arguments) {
+  EXPECT_NE(error_of(load({"--treshold", "0.5"})).find("unknown flag --treshold"), std::string::npos);
+  EXPECT_NE(error_of(load({"stray"})).find("stray"), std::string::npos);
+  EXPECT_NE(error_of(load({"--threshold"})).find("--threshold needs a value"), std::string::npos);
+  EXPECT_NE(error_of(load({"--no-dedup=true"})).find("--no-dedup"), std::string::npos);
+}
+
+TEST(Config, rejects_values_out_of_range_naming_the_source) {
+  // clang-format off
+  const std::vector<std::string> bad = {
+      "--threshold=0", "--threshold=1.5", "--threshold=nan", "--hashes=8", "--hashes=2048", "--shingle-size=0",
+      "--shingle-size=17", "--threads=-1", "--threads=257", "--threads=many", "--metrics-port=-1",
+      "--metrics-port=65536", "--max-inflight-bytes=1000", "--log-level=verbose", "--log-format=xml",
+      "--partitions=0", "--partitions=257", "--shutdown-deadline=0", "--delivery-attempts=0", "--input-topic=",
+      "--capacity=0", "--delivery-attempts=3000000000", "--max-json-depth=0", "--horizon-days=0"};
+  // clang-format on
+  for (const auto& arg : bad) {
+    const auto message = error_of(load({arg}));
+    EXPECT_NE(message.find("flag " + arg.substr(0, arg.find('='))), std::string::npos) << arg << ": " << message;
+  }
+  const auto from_env = error_of(load({}, {{"BROADSHEET_HASHES", "2048"}}));
+  EXPECT_NE(from_env.find("environment variable BROADSHEET_HASHES: must be between 16 and 1024"), std::string::npos)
+      << from_env;
+  // The edges are fine.
+  EXPECT_TRUE(load({"--threshold", "1", "--hashes", "16", "--metrics-port", "0", "--threads", "256",
+                    "--max-inflight-bytes", "1048576", "--log-level", "trace", "--log-format", "json"}));
+}
+
+TEST(Config, rejects_two_roles_on_one_topic) {
+  const auto message = error_of(load({"--output-topic", "pages.raw"}));
+  EXPECT_NE(message.find("kafka.output_topic (flag --output-topic)"), std::string::npos) << message;
+  EXPECT_NE(message.find("kafka.input_topic"), std::string::npos) << message;
+}
+
+TEST(Config, passes_kafka_properties_from_all_three_sources) {
+  // given
+  scratch_dir dir;
+  const auto file = dir.write("k.toml",
+                              "[kafka.properties]\n"
+                              "\"socket.timeout.ms\" = 30000\n"
+                              "linger.ms = \"10\"\n"  // unquoted dots: a nested table, the same property
+                              "\"enable.idempotence\" = true\n");
+  const std::map<std::string, std::string> env{{"BROADSHEET_KAFKA_SECURITY_PROTOCOL", "ssl"},
+                                               {"BROADSHEET_KAFKA_LINGER_MS", "20"}};
+  // when
+  const auto config = load({"-X", "linger.ms=30", "-X", "client.rack=r1", "--config", file}, env);
+  // then: one entry per property, first-seen order, the later source's value
+  ASSERT_TRUE(config) << config.error();
+  const std::vector<std::pair<std::string, std::string>> expected = {
+      {"enable.idempotence", "true"}, {"linger.ms", "30"},   {"socket.timeout.ms", "30000"},
+      {"security.protocol", "ssl"},   {"client.rack", "r1"},
+  };
+  EXPECT_EQ(config->kafka_properties, expected);
+}
+
+TEST(Config, librdkafka_rejects_bogus_properties) {
+  const auto message = error_of(load({"-X", "no.such.property=1"}));
+  EXPECT_NE(message.find("No such configuration property: \"no.such.property\""), std::string::npos) << message;
+  const auto bad_value = error_of(load({}, {{"BROADSHEET_KAFKA_SECURITY_PROTOCOL", "carrier-pigeon"}}));
+  EXPECT_NE(bad_value.find("BROADSHEET_KAFKA_SECURITY_PROTOCOL"), std::string::npos) << bad_value;
+  EXPECT_NE(bad_value.find("Invalid value"), std::string::npos) << bad_value;
+  EXPECT_NE(error_of(load({"-X", "linger.ms"})).find("property=value"), std::string::npos);
+  EXPECT_TRUE(load({"-X", "acks=all"}));  // topic-level properties are accepted too
+}
+
+TEST(Config, rejects_properties_the_worker_owns) {
+  const auto message = error_of(load({"-X", "group.id=other"}));
+  EXPECT_NE(message.find("group.id"), std::string::npos) << message;
+  EXPECT_NE(message.find("kafka.group_id"), std::string::npos) << message;
+  const auto from_env = error_of(load({}, {{"BROADSHEET_KAFKA_BOOTSTRAP_SERVERS", "x:9092"}}));
+  EXPECT_NE(from_env.find("kafka.brokers"), std::string::npos) << from_env;
+  EXPECT_FALSE(load({"-X", "enable.auto.offset.store=true"}));
+  EXPECT_FALSE(load({"-X", "transactional.id=t"}));
+}
+
+TEST(Config, print_masks_secrets) {
+  const auto config = load({"-X", "sasl.password=hunter2", "-X", "ssl.key.password=k3y", "-X",
+                            "sasl.oauthbearer.config=principal=me", "-X", "sasl.username=alice"});
+  ASSERT_TRUE(config) << config.error();
+  const auto printed = print_config(*config);
+  EXPECT_EQ(printed.find("hunter2"), std::string::npos);
+  EXPECT_EQ(printed.find("k3y"), std::string::npos);
+  EXPECT_EQ(printed.find("principal=me"), std::string::npos);
+  EXPECT_NE(printed.find("\"sasl.password\" = \"********\""), std::string::npos) << printed;
+  EXPECT_NE(printed.find("\"sasl.username\" = \"alice\""), std::string::npos) << printed;
+}
+
+TEST(Config, printed_config_parses_back_to_the_same_config) {
+  // given: every kind of setting away from its default, and text that needs escaping
+  scratch_dir dir;
+  const auto config =
+      load({"--brokers=k1:9092,k2:9092", "--worker-id=w \"one\"\\\t", "--threshold=0.45", "--shutdown-deadline=7",
+            "--no-dedup", "--shingle-words", "--max-inflight-bytes=3000000", "--log-format=json", "--metrics-port=0",
+            "-X", "linger.ms=7", "-X", "security.protocol=ssl"});
+  ASSERT_TRUE(config) << config.error();
+  // when
+  const auto printed = print_config(*config);
+  const auto reloaded = load({"--config", dir.write("printed.toml", printed)});
+  // then
+  ASSERT_TRUE(reloaded) << reloaded.error() << "\n" << printed;
+  EXPECT_EQ(print_config(*reloaded), printed);
+  EXPECT_EQ(reloaded->worker_id, "w \"one\"\\\t");
+  EXPECT_DOUBLE_EQ(reloaded->shutdown_deadline_seconds, 7);
+  EXPECT_EQ(reloaded->kafka_properties, config->kafka_properties);
+  EXPECT_DOUBLE_EQ(reloaded->dedup_options.threshold, 0.45);
+}
+
+TEST(Config, shipped_file_equals_the_defaults_and_names_every_setting) {
+  const std::string shipped = std::string(BROADSHEET_SOURCE_DIR) + "/config/broadsheet.toml";
+  const auto from_file = load({"--config", shipped});
+  const auto defaults = load({});
+  ASSERT_TRUE(from_file) << from_file.error();
+  ASSERT_TRUE(defaults) << defaults.error();
+  EXPECT_EQ(print_config(*from_file), print_config(*defaults));
+  EXPECT_TRUE(from_file->kafka_properties.empty());
+  // Every setting print_config knows is spelled out in the file.
+  std::ifstream in(shipped);
+  const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  EXPECT_EQ(keys_of(text), keys_of(print_config(*defaults)));
+}
+
+TEST(Config, flags_help_names_each_flag_with_its_variable) {
+  const auto help = config_flags_help();
+  for (const auto* expected : {"--brokers", "BROADSHEET_BROKERS", "--no-dedup", "BROADSHEET_DEDUP", "--metrics-address",
+                               "--config PATH", "-X PROPERTY=VALUE", "--threshold X", "dedup.threshold = 0.6"})
+    EXPECT_NE(help.find(expected), std::string::npos) << expected;
+}
+
+TEST(Config, process_environment_holds_the_variables) {
+  ::setenv("BROADSHEET_CONFIG_TEST_PROBE", "a=b", 1);
+  const auto env = process_environment();
+  ::unsetenv("BROADSHEET_CONFIG_TEST_PROBE");
+  ASSERT_TRUE(env.contains("BROADSHEET_CONFIG_TEST_PROBE"));
+  EXPECT_EQ(env.at("BROADSHEET_CONFIG_TEST_PROBE"), "a=b");
+}
+
+// Unsets the BROADSHEET_* variables of the test's own environment (BROADSHEET_TEST_LOGS, say)
+// while config_main reads it, and puts them back.
+class without_broadsheet_env {
+ public:
+  without_broadsheet_env() {
+    for (const auto& [name, text] : process_environment()) {
+      if (!name.starts_with("BROADSHEET_")) continue;
+      saved_.emplace(name, text);
+      ::unsetenv(name.c_str());
+    }
+  }
+  ~without_broadsheet_env() {
+    for (const auto& [name, text] : saved_) ::setenv(name.c_str(), text.c_str(), 1);
+  }
+  without_broadsheet_env(const without_broadsheet_env&) = delete;
+  without_broadsheet_env& operator=(const without_broadsheet_env&) = delete;
+
+ private:
+  std::map<std::string, std::string> saved_;
+};
+
+TEST(Config, config_command_exit_status) {
+  without_broadsheet_env clean;
+  char print[] = "--print", check[] = "--check", bogus[] = "--bogus", help[] = "--help";
+  char* check_only[] = {check, nullptr};
+  testing::internal::CaptureStdout();
+  EXPECT_EQ(config_main(1, check_only), 0);
+  EXPECT_EQ(testing::internal::GetCapturedStdout(), "configuration ok\n");
+
+  char* print_only[] = {print, nullptr};
+  testing::internal::CaptureStdout();
+  EXPECT_EQ(config_main(1, print_only), 0);
+  EXPECT_NE(testing::internal::GetCapturedStdout().find("[kafka.properties]"), std::string::npos);
+
+  char* both[] = {print, check, nullptr};
+  char* neither[] = {nullptr};
+  char* bad_flag[] = {check, bogus, nullptr};
+  testing::internal::CaptureStderr();
+  EXPECT_EQ(config_main(2, both), 2);
+  EXPECT_EQ(config_main(0, neither), 2);
+  EXPECT_EQ(config_main(2, bad_flag), 2);
+  EXPECT_NE(testing::internal::GetCapturedStderr().find("broadsheet config: unknown flag --bogus"), std::string::npos);
+
+  char* ask_help[] = {help, nullptr};
+  testing::internal::CaptureStdout();
+  EXPECT_EQ(config_main(1, ask_help), 0);
+  EXPECT_NE(testing::internal::GetCapturedStdout().find("BROADSHEET_THRESHOLD"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace broadsheet::worker

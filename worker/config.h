@@ -1,0 +1,83 @@
+#pragma once
+// The worker's configuration: defaults, then a TOML file, then BROADSHEET_* environment
+// variables, then command-line flags, each overriding the one before. Every setting has one
+// entry in a table (config.cpp) that names its TOML key, its environment variable and its flag,
+// so the three sources, `config --print` and the README cannot disagree. Unknown keys, variables
+// and flags are errors. librdkafka properties pass through unchanged as `kafka.<property>`
+// (TOML table [kafka.properties], BROADSHEET_KAFKA_<PROPERTY> with '_' for '.', or
+// `-X property=value`); librdkafka itself validates them.
+
+#include <cstddef>
+#include <map>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <tl/expected.hpp>
+
+#include "pipeline/dedup.h"
+#include "pipeline/page_processor.h"
+
+namespace broadsheet::worker {
+
+struct worker_config {
+  // [kafka]
+  std::string brokers;                                // empty: start the embedded broker
+  std::string group_id = "broadsheet";
+  std::string input_topic = "pages.raw";
+  std::string output_topic = "articles";
+  std::string signatures_topic = "articles.signatures";
+  std::string dlq_topic = "pages.dlq";
+  std::string group_instance_id;                      // static membership when set (pod name)
+  bool exactly_once = false;
+  std::vector<std::pair<std::string, std::string>> kafka_properties;  // passthrough, in order
+
+  // [worker]
+  std::string worker_id;                              // default: the host name
+  int threads = 0;                                    // 0: one per core
+  std::size_t max_inflight_bytes = 64u << 20;         // pages consumed but not yet acknowledged
+  double shutdown_deadline_seconds = 20;
+  int delivery_attempts = 5;                          // produce attempts before giving up (fatal)
+
+  // [pipeline]
+  pipeline::processor_options pipeline;               // parse.max_record_bytes, parse.max_depth,
+                                                      // clean.max_line_bytes
+  // [dedup]
+  bool dedup = true;
+  pipeline::dedup_options dedup_options;
+  bool restore_index = true;                          // rebuild from the signatures topic at start
+
+  // [broker] (the embedded broker)
+  int broker_partitions = 4;
+
+  // [log]
+  std::string log_level = "info";                     // trace, debug, info, warn, error
+  std::string log_format = "text";                    // text | json
+
+  // [metrics]
+  int metrics_port = 9464;
+  std::string metrics_address = "0.0.0.0";
+};
+
+struct config_sources {
+  std::string file;                                   // empty: none (see --config / BROADSHEET_CONFIG)
+  std::map<std::string, std::string> env;             // only BROADSHEET_* entries are read
+  std::vector<std::string> args;                      // flags (the command's own already removed)
+};
+
+// The effective configuration, or a message naming the bad key, variable or flag and why.
+[[nodiscard]] tl::expected<worker_config, std::string> load_config(const config_sources& sources);
+
+// The process's environment as a map, for config_sources::env.
+[[nodiscard]] std::map<std::string, std::string> process_environment();
+
+// TOML of the effective configuration, every setting, secrets (passwords, keys, tokens) masked.
+[[nodiscard]] std::string print_config(const worker_config& config);
+
+// Help text for the shared flags (one line each, with env variable and default).
+[[nodiscard]] std::string config_flags_help();
+
+// `broadsheet config --print | --check [flags]`.
+int config_main(int argc, char** argv);
+
+}  // namespace broadsheet::worker

@@ -1,0 +1,662 @@
+#include "worker/ingest.h"
+
+#include <spdlog/spdlog.h>
+
+#include <chrono>
+#include <condition_variable>
+#include <deque>
+#include <exception>
+#include <future>
+#include <mutex>
+#include <thread>
+#include <unordered_map>
+#include <vector>
+
+#include "pipeline/article_json.h"
+#include "pipeline/page_processor.h"
+#include "pipeline/version.h"
+#include "worker/article_decider.h"
+#include "worker/kafka.h"
+#include "worker/offset_tracker.h"
+
+namespace broadsheet::worker {
+
+namespace {
+
+using clock_type = std::chrono::steady_clock;
+
+constexpr std::size_t article_cache_bytes = 128u << 20;  // articles held for corrections
+constexpr int poll_ms = 50;
+
+std::int64_t steady_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(clock_type::now().time_since_epoch()).count();
+}
+
+std::string utc_now() {
+  const auto now = std::chrono::system_clock::now();
+  const std::time_t t = std::chrono::system_clock::to_time_t(now);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+// One consumed page record on its way through the worker.
+struct page_job {
+  kafka_message message;  // the input record, kept until published (a dead letter copies it)
+  std::int32_t partition = 0;
+  std::int64_t offset = 0;
+  std::uint64_t epoch = 0;  // of the partition in the offset tracker
+  std::size_t bytes = 0;
+
+  // Filled by the pool.
+  bool processed = false;  // guarded by the sequencer's mutex
+  std::string page_id;
+  std::string error_code, error_message;  // set when the page is rejected
+  std::vector<pipeline::article> articles;
+  std::vector<pipeline::signature_record> signatures;
+
+  // Records produced and not yet delivered, plus one held while producing.
+  std::atomic<int> pending{1};
+  std::atomic<bool> failed{false};
+};
+
+// The opaque of one produced record.
+struct delivery {
+  std::shared_ptr<page_job> job;  // null for corrections learned from other workers
+  int attempts = 1;
+};
+
+void add_header(rd_kafka_headers_t* h, const char* name, std::string_view value) {
+  rd_kafka_header_add(h, name, -1, value.data(), static_cast<ssize_t>(value.size()));
+}
+
+}  // namespace
+
+struct ingest_worker::impl {
+  worker_config config;
+  std::string bootstrap;
+  worker_metrics* metrics;
+  worker_status status;
+  std::atomic<bool> stop_requested{false};
+  std::atomic<bool> fatal{false};
+
+  kafka_handle producer;
+  kafka_handle consumer;
+  offset_tracker tracker;
+
+  // Pool.
+  std::mutex pool_mutex;
+  std::condition_variable pool_cv;
+  std::deque<std::shared_ptr<page_job>> pool_queue;
+  std::vector<std::thread> pool;
+  bool pool_closing = false;
+
+  // Sequencer: pages of each partition in offset order, and the dedup state.
+  std::mutex sequencer_mutex;
+  std::unordered_map<std::int32_t, std::deque<std::shared_ptr<page_job>>> lanes;
+  std::unique_ptr<article_decider> decider;
+
+  std::thread tailer;
+  bool paused = false;
+
+  impl(worker_config c, std::string b, worker_metrics* m)
+      : config(std::move(c)), bootstrap(std::move(b)), metrics(m) {
+    if (config.dedup) decider = std::make_unique<article_decider>(config.dedup_options, article_cache_bytes);
+  }
+
+  // ---- clients ----
+
+  bool create_clients(bool subscribe_group) {
+    auto pconf = make_client_conf(config, client_role::producer, bootstrap);
+    if (!pconf) return fail_start(pconf.error());
+    rd_kafka_conf_set_opaque(pconf->get(), this);
+    rd_kafka_conf_set_dr_msg_cb(pconf->get(), &impl::on_delivery);
+    auto p = make_client(std::move(*pconf), RD_KAFKA_PRODUCER);
+    if (!p) return fail_start(p.error());
+    producer = std::move(*p);
+
+    auto cconf = make_client_conf(config, client_role::consumer, bootstrap);
+    if (!cconf) return fail_start(cconf.error());
+    rd_kafka_conf_set_opaque(cconf->get(), this);
+    if (subscribe_group) rd_kafka_conf_set_rebalance_cb(cconf->get(), &impl::on_rebalance);
+    auto c = make_client(std::move(*cconf), RD_KAFKA_CONSUMER);
+    if (!c) return fail_start(c.error());
+    consumer = std::move(*c);
+    rd_kafka_poll_set_consumer(consumer.get());
+    return true;
+  }
+
+  bool fail_start(const std::string& message) {
+    spdlog::error("cannot start: {}", message);
+    fatal = true;
+    return false;
+  }
+
+  // ---- pool ----
+
+  void start_pool() {
+    const unsigned n = config.threads > 0 ? static_cast<unsigned>(config.threads)
+                                          : std::max(1u, std::thread::hardware_concurrency());
+    for (unsigned i = 0; i < n; ++i) pool.emplace_back([this] { pool_loop(); });
+  }
+
+  void stop_pool() {
+    {
+      const std::lock_guard lock(pool_mutex);
+      pool_closing = true;
+    }
+    pool_cv.notify_all();
+    for (auto& t : pool) t.join();
+    pool.clear();
+  }
+
+  void pool_loop() {
+    pipeline::processor_options popts = config.pipeline;
+    pipeline::page_processor processor(popts);
+    std::unique_ptr<pipeline::signer> signer;
+    if (config.dedup) signer = std::make_unique<pipeline::signer>(config.dedup_options);
+    for (;;) {
+      std::shared_ptr<page_job> job;
+      {
+        std::unique_lock lock(pool_mutex);
+        pool_cv.wait(lock, [&] { return pool_closing || !pool_queue.empty(); });
+        if (pool_queue.empty()) return;
+        job = std::move(pool_queue.front());
+        pool_queue.pop_front();
+      }
+      try {
+        process(processor, signer.get(), *job);
+      } catch (const std::exception& e) {
+        job->articles.clear();
+        job->signatures.clear();
+        job->error_code = "internal_error";
+        job->error_message = e.what();
+      }
+      complete(job);
+    }
+  }
+
+  void process(pipeline::page_processor& processor, pipeline::signer* signer, page_job& job) {
+    const rd_kafka_message_t* m = job.message.get();
+    const std::string_view value(static_cast<const char*>(m->payload), m->len);
+    auto page = processor.parse(value);
+    if (!page) return reject(job, page.error());
+    job.page_id = page->page_id;
+    auto articles = processor.process(*page);
+    if (!articles) return reject(job, articles.error());
+    job.articles = std::move(*articles);
+    if (signer == nullptr) return;
+    rd_kafka_timestamp_type_t tstype;
+    const std::int32_t day = page_event_day(page->edition_date, page->fetched_at, rd_kafka_message_timestamp(m, &tstype));
+    job.signatures.reserve(job.articles.size());
+    for (const auto& a : job.articles)
+      job.signatures.push_back(signer->sign(a.article_id, pipeline::order_key{day, a.page_id, a.ordinal}, a.body));
+  }
+
+  static void reject(page_job& job, const pipeline::error& e) {
+    job.error_code = std::string(pipeline::to_string(e.code));
+    job.error_message = e.message;
+  }
+
+  void dispatch(rd_kafka_message_t* raw) {
+    auto job = std::make_shared<page_job>();
+    job->message.reset(raw);
+    job->partition = raw->partition;
+    job->offset = raw->offset;
+    job->bytes = raw->len + raw->key_len;
+    job->epoch = tracker.begin(job->partition, job->offset, job->bytes);
+    ++consumed;
+    {
+      const std::lock_guard lock(sequencer_mutex);
+      lanes[job->partition].push_back(job);
+    }
+    {
+      const std::lock_guard lock(pool_mutex);
+      pool_queue.push_back(std::move(job));
+    }
+    pool_cv.notify_one();
+  }
+
+  // ---- sequencer ----
+
+  // A page is processed: publish it and every processed page after it, in offset order.
+  void complete(const std::shared_ptr<page_job>& job) {
+    const std::lock_guard lock(sequencer_mutex);
+    job->processed = true;
+    auto& lane = lanes[job->partition];
+    while (!lane.empty() && lane.front()->processed) {
+      publish(lane.front());
+      lane.pop_front();
+    }
+  }
+
+  void publish(const std::shared_ptr<page_job>& job) {
+    if (!job->error_code.empty()) {
+      produce_dead_letter(job);
+    } else {
+      std::vector<pipeline::article> corrections;
+      if (decider) corrections = decider->decide(job->articles, job->signatures);
+      for (const auto& a : job->articles) produce_article(a, job);
+      for (const auto& s : job->signatures) produce(config.signatures_topic, s.article_id, s.encode(), nullptr, job);
+      for (const auto& a : corrections) produce_article(a, job);
+    }
+    job->articles.clear();
+    job->signatures.clear();
+    ++published;
+    release(*job);
+  }
+
+  void produce_article(const pipeline::article& a, const std::shared_ptr<page_job>& job) {
+    std::string value;
+    pipeline::append_article_json(value, a);
+    rd_kafka_headers_t* h = rd_kafka_headers_new(3);
+    add_header(h, "page_id", a.page_id);
+    add_header(h, "pipeline_version", pipeline::pipeline_version);
+    add_header(h, "content-type", "application/json");
+    produce(config.output_topic, a.article_id, value, h, job);
+  }
+
+  void produce_dead_letter(const std::shared_ptr<page_job>& job) {
+    const rd_kafka_message_t* m = job->message.get();
+    rd_kafka_headers_t* original = nullptr;
+    rd_kafka_headers_t* h = rd_kafka_message_headers(m, &original) == RD_KAFKA_RESP_ERR_NO_ERROR
+                                ? rd_kafka_headers_copy(original)
+                                : rd_kafka_headers_new(7);
+    add_header(h, "error.code", job->error_code);
+    add_header(h, "error.message", job->error_message);
+    add_header(h, "source.topic", rd_kafka_topic_name(m->rkt));
+    add_header(h, "source.partition", std::to_string(m->partition));
+    add_header(h, "source.offset", std::to_string(m->offset));
+    add_header(h, "worker.id", config.worker_id);
+    add_header(h, "failed_at", utc_now());
+    spdlog::warn("dead letter: {} ({}) topic={} partition={} offset={} page_id={}", job->error_code,
+                 job->error_message, rd_kafka_topic_name(m->rkt), m->partition, m->offset,
+                 job->page_id.empty() ? "-" : job->page_id);
+    const std::string_view key(static_cast<const char*>(m->key), m->key == nullptr ? 0 : m->key_len);
+    const std::string_view value(static_cast<const char*>(m->payload), m->payload == nullptr ? 0 : m->len);
+    produce_raw(config.dlq_topic, key, m->key != nullptr, value, h, job);
+  }
+
+  void produce(const std::string& topic, std::string_view key, std::string_view value, rd_kafka_headers_t* headers,
+               const std::shared_ptr<page_job>& job) {
+    produce_raw(topic, key, true, value, headers, job);
+  }
+
+  // Produces a copy of key and value; the headers are consumed. While the producer's queue is
+  // full this waits for the poll loop to serve delivery reports: the in-flight bound then pauses
+  // consumption.
+  void produce_raw(const std::string& topic, std::string_view key, bool has_key, std::string_view value,
+                   rd_kafka_headers_t* headers, const std::shared_ptr<page_job>& job) {
+    auto* d = new delivery{job, 1};
+    if (job) ++job->pending;
+    for (;;) {
+      const rd_kafka_resp_err_t err = rd_kafka_producev(
+          producer.get(), RD_KAFKA_V_TOPIC(topic.c_str()), RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
+          RD_KAFKA_V_KEY(has_key ? key.data() : nullptr, has_key ? key.size() : 0),
+          RD_KAFKA_V_VALUE(const_cast<char*>(value.data()), value.size()), RD_KAFKA_V_HEADERS(headers),
+          RD_KAFKA_V_OPAQUE(d), RD_KAFKA_V_END);
+      if (err == RD_KAFKA_RESP_ERR_NO_ERROR) return;
+      if (err == RD_KAFKA_RESP_ERR__QUEUE_FULL && !fatal) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(1));
+        continue;
+      }
+      spdlog::error("cannot produce to {}: {} page_id={}", topic, rd_kafka_err2str(err), job ? job->page_id : "-");
+      if (headers != nullptr) rd_kafka_headers_destroy(headers);
+      if (job) job->failed = true;
+      fatal = true;
+      delete d;
+      return;
+    }
+  }
+
+  // One record of the job is delivered, or the producing is over.
+  void release(page_job& job) {
+    if (--job.pending == 0 && !job.failed) tracker.finish(job.partition, job.offset, job.epoch);
+  }
+
+  static void on_delivery(rd_kafka_t* rk, const rd_kafka_message_t* m, void* opaque) {
+    static_cast<impl*>(opaque)->delivered(rk, m);
+  }
+
+  void delivered(rd_kafka_t* rk, const rd_kafka_message_t* m) {
+    auto* d = static_cast<delivery*>(m->_private);
+    if (m->err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+      if (d->attempts < config.delivery_attempts && !fatal) {
+        ++d->attempts;
+        spdlog::warn("delivery to {} failed ({}), attempt {} of {}", rd_kafka_topic_name(m->rkt),
+                     rd_kafka_err2str(m->err), d->attempts, config.delivery_attempts);
+        rd_kafka_headers_t* headers = nullptr;
+        rd_kafka_message_detach_headers(const_cast<rd_kafka_message_t*>(m), &headers);
+        const auto err = rd_kafka_producev(
+            rk, RD_KAFKA_V_RKT(m->rkt), RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY), RD_KAFKA_V_KEY(m->key, m->key_len),
+            RD_KAFKA_V_VALUE(m->payload, m->len), RD_KAFKA_V_HEADERS(headers), RD_KAFKA_V_OPAQUE(d), RD_KAFKA_V_END);
+        if (err == RD_KAFKA_RESP_ERR_NO_ERROR) return;
+        if (headers != nullptr) rd_kafka_headers_destroy(headers);
+      }
+      spdlog::error("record to {} not delivered after {} attempts: {}; its page is not acknowledged page_id={}",
+                    rd_kafka_topic_name(m->rkt), d->attempts, rd_kafka_err2str(m->err),
+                    d->job ? d->job->page_id : "-");
+      if (d->job) d->job->failed = true;
+      fatal = true;
+      delete d;
+      return;
+    }
+    if (d->job) release(*d->job);
+    delete d;
+  }
+
+  // ---- offsets ----
+
+  void store_offsets() {
+    const auto points = tracker.advance();
+    if (points.empty()) return;
+    partition_list list(rd_kafka_topic_partition_list_new(static_cast<int>(points.size())));
+    for (const auto& p : points)
+      rd_kafka_topic_partition_list_add(list.get(), config.input_topic.c_str(), p.partition)->offset = p.next_offset;
+    if (const auto err = rd_kafka_offsets_store(consumer.get(), list.get()); err != RD_KAFKA_RESP_ERR_NO_ERROR)
+      spdlog::debug("offsets not stored: {}", rd_kafka_err2str(err));
+  }
+
+  // Serves delivery reports and stores offsets until no page of `partitions` (all when null) is
+  // in flight, or the deadline passes. True when drained.
+  bool drain(const rd_kafka_topic_partition_list_t* partitions, clock_type::time_point deadline) {
+    for (;;) {
+      rd_kafka_poll(producer.get(), 10);
+      store_offsets();
+      std::size_t pending = 0;
+      if (partitions == nullptr) {
+        pending = tracker.pending_pages();
+      } else {
+        for (int i = 0; i < partitions->cnt; ++i) pending += tracker.pending_pages(partitions->elems[i].partition);
+      }
+      if (pending == 0) return true;
+      if (fatal || clock_type::now() >= deadline) return false;
+    }
+  }
+
+  void commit_sync() {
+    const auto err = rd_kafka_commit(consumer.get(), nullptr, 0);
+    if (err != RD_KAFKA_RESP_ERR_NO_ERROR && err != RD_KAFKA_RESP_ERR__NO_OFFSET)
+      spdlog::error("commit failed: {}", rd_kafka_err2str(err));
+  }
+
+  // ---- rebalances ----
+
+  static void on_rebalance(rd_kafka_t* rk, rd_kafka_resp_err_t err, rd_kafka_topic_partition_list_t* partitions,
+                           void* opaque) {
+    static_cast<impl*>(opaque)->rebalance(rk, err, partitions);
+  }
+
+  void rebalance(rd_kafka_t* rk, rd_kafka_resp_err_t err, rd_kafka_topic_partition_list_t* partitions) {
+    if (err == RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS) {
+      spdlog::info("assigned {} partition(s) of {}", partitions->cnt, config.input_topic);
+      if (kafka_error e{rd_kafka_incremental_assign(rk, partitions)}; e)
+        spdlog::error("assign failed: {}", rd_kafka_error_string(e.get()));
+      if (paused) rd_kafka_pause_partitions(rk, partitions);
+      return;
+    }
+    const bool lost = rd_kafka_assignment_lost(rk) != 0;
+    spdlog::info("{} {} partition(s) of {}", lost ? "lost" : "revoked", partitions->cnt, config.input_topic);
+    if (!lost) {
+      // Finish what was consumed from these partitions, within a bound below the session timeout.
+      const auto bound = std::chrono::duration<double>(std::min(config.shutdown_deadline_seconds, 10.0));
+      if (!drain(partitions, clock_type::now() + std::chrono::duration_cast<clock_type::duration>(bound)))
+        spdlog::warn("revoked partitions not drained in time; their last pages will be processed again");
+      commit_sync();
+    }
+    for (int i = 0; i < partitions->cnt; ++i) tracker.drop(partitions->elems[i].partition);
+    if (kafka_error e{rd_kafka_incremental_unassign(rk, partitions)}; e)
+      spdlog::error("unassign failed: {}", rd_kafka_error_string(e.get()));
+  }
+
+  // ---- backpressure ----
+
+  void apply_backpressure() {
+    const std::size_t bytes = tracker.pending_bytes();
+    const bool over = bytes > config.max_inflight_bytes;
+    const bool under = bytes < config.max_inflight_bytes / 2;
+    if (paused == over || (paused && !under)) return;
+    rd_kafka_topic_partition_list_t* assignment = nullptr;
+    if (rd_kafka_assignment(consumer.get(), &assignment) != RD_KAFKA_RESP_ERR_NO_ERROR) return;
+    partition_list owned(assignment);
+    if (over) rd_kafka_pause_partitions(consumer.get(), owned.get());
+    else rd_kafka_resume_partitions(consumer.get(), owned.get());
+    paused = over;
+    spdlog::debug("{} consumption: {} bytes in flight", paused ? "paused" : "resumed", bytes);
+  }
+
+  // ---- signatures: restore, then tail ----
+
+  // Reads the signatures topic from the beginning up to its high watermarks into the index, then
+  // keeps reading what other workers publish until stopped. Runs on its own thread.
+  void tail_signatures(std::promise<bool>* restored) {
+    auto conf = make_client_conf(config, client_role::tailer, bootstrap);
+    kafka_handle client;
+    if (conf) {
+      if (auto c = make_client(std::move(*conf), RD_KAFKA_CONSUMER)) client = std::move(*c);
+    }
+    if (!client) {
+      spdlog::error("cannot create the signatures reader");
+      restored->set_value(false);
+      return;
+    }
+    const auto started = clock_type::now();
+    std::map<std::int32_t, std::int64_t> remaining;  // partition → high watermark not yet reached
+    auto count = partition_count(client.get(), config.signatures_topic, 10000);
+    while (!count && !stop_requested) {
+      spdlog::warn("signatures topic {}: {}; retrying", config.signatures_topic, count.error());
+      std::this_thread::sleep_for(std::chrono::seconds(1));
+      count = partition_count(client.get(), config.signatures_topic, 10000);
+    }
+    if (!count) {
+      restored->set_value(false);
+      return;
+    }
+    partition_list list(rd_kafka_topic_partition_list_new(*count));
+    for (int p = 0; p < *count; ++p) {
+      std::int64_t low = 0, high = 0;
+      rd_kafka_query_watermark_offsets(client.get(), config.signatures_topic.c_str(), p, &low, &high, 10000);
+      // Without restore (dedup.restore_index = false), only what is published from now on.
+      if (high > low && config.restore_index) remaining[p] = high;
+      rd_kafka_topic_partition_list_add(list.get(), config.signatures_topic.c_str(), p)->offset =
+          config.restore_index ? RD_KAFKA_OFFSET_BEGINNING : high;
+    }
+    rd_kafka_assign(client.get(), list.get());
+    std::size_t records = 0;
+    bool announced = false;
+    while (!stop_requested) {
+      if (!announced && remaining.empty()) {
+        announced = true;
+        const double seconds = std::chrono::duration<double>(clock_type::now() - started).count();
+        spdlog::info("index restored from {}: {} signature records in {:.2f} s", config.signatures_topic, records,
+                     seconds);
+        restored->set_value(true);
+      }
+      kafka_message m(rd_kafka_consumer_poll(client.get(), 100));
+      if (!m) continue;
+      if (m->err == RD_KAFKA_RESP_ERR__PARTITION_EOF) {
+        remaining.erase(m->partition);
+        continue;
+      }
+      if (m->err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+        spdlog::warn("signatures reader: {}", rd_kafka_message_errstr(m.get()));
+        continue;
+      }
+      ++records;
+      if (auto it = remaining.find(m->partition); it != remaining.end() && m->offset + 1 >= it->second)
+        remaining.erase(it);
+      learn(m.get());
+    }
+    if (!announced) restored->set_value(false);
+    rd_kafka_consumer_close(client.get());
+  }
+
+  void learn(const rd_kafka_message_t* m) {
+    auto record = pipeline::signature_record::decode({static_cast<const char*>(m->payload), m->len});
+    if (!record) {
+      spdlog::warn("signature record skipped: {} topic={} partition={} offset={}", record.error().message,
+                   config.signatures_topic, m->partition, m->offset);
+      return;
+    }
+    const std::lock_guard lock(sequencer_mutex);
+    for (const auto& a : decider->learn(*record)) produce_article(a, nullptr);
+  }
+  // ---- the poll loop ----
+
+  // Starts the signatures reader and waits until the index is restored (or stop, or failure).
+  bool restore_index() {
+    if (!decider) {
+      status.restored = true;
+      return true;
+    }
+    std::promise<bool> restored;
+    auto done = restored.get_future();
+    tailer = std::thread([this, &restored] { tail_signatures(&restored); });
+    while (done.wait_for(std::chrono::milliseconds(100)) != std::future_status::ready) {
+      status.last_poll_ms = steady_ms();
+      if (stop_requested) break;
+    }
+    // The reader sets the promise before stopping, so waiting is bounded.
+    const bool ok = done.get();
+    status.restored = ok;
+    return ok;
+  }
+
+  bool subscribe() {
+    partition_list topics(rd_kafka_topic_partition_list_new(1));
+    rd_kafka_topic_partition_list_add(topics.get(), config.input_topic.c_str(), RD_KAFKA_PARTITION_UA);
+    if (const auto err = rd_kafka_subscribe(consumer.get(), topics.get()); err != RD_KAFKA_RESP_ERR_NO_ERROR)
+      return fail_start(std::string("subscribe: ") + rd_kafka_err2str(err));
+    return true;
+  }
+
+  bool assign(const offset_range& range) {
+    partition_list list(rd_kafka_topic_partition_list_new(static_cast<int>(range.size())));
+    for (const auto& [partition, span] : range)
+      rd_kafka_topic_partition_list_add(list.get(), config.input_topic.c_str(), partition)->offset = span.first;
+    if (const auto err = rd_kafka_assign(consumer.get(), list.get()); err != RD_KAFKA_RESP_ERR_NO_ERROR)
+      return fail_start(std::string("assign: ") + rd_kafka_err2str(err));
+    return true;
+  }
+
+  // Every partition of the range was consumed to its end (and all of it acknowledged).
+  bool range_done(const offset_range& range) {
+    if (tracker.pending_pages() != 0) return false;
+    partition_list list(rd_kafka_topic_partition_list_new(static_cast<int>(range.size())));
+    for (const auto& [partition, span] : range)
+      rd_kafka_topic_partition_list_add(list.get(), config.input_topic.c_str(), partition);
+    rd_kafka_position(consumer.get(), list.get());
+    for (int i = 0; i < list->cnt; ++i) {
+      const auto& e = list->elems[i];
+      const auto end = range.at(e.partition).second;
+      const auto start = range.at(e.partition).first;
+      if (end > start && (e.offset < 0 || e.offset < end)) return false;
+    }
+    return true;
+  }
+
+  int run(const offset_range* range) {
+    if (!create_clients(range == nullptr)) return 1;
+    if (!restore_index()) {
+      if (!stop_requested) spdlog::error("cannot restore the index from {}", config.signatures_topic);
+      return finish_run(stop_requested ? 0 : 1);
+    }
+    start_pool();
+    if (!(range == nullptr ? subscribe() : assign(*range))) return finish_run(1);
+    spdlog::info("worker {} consuming {} as group {}", config.worker_id, config.input_topic, config.group_id);
+    std::map<std::int32_t, std::int64_t> range_end;
+    if (range != nullptr)
+      for (const auto& [partition, span] : *range) range_end[partition] = span.second;
+    while (!stop_requested && !fatal) {
+      status.last_poll_ms = steady_ms();
+      status.ready = status.restored.load();
+      kafka_message m(rd_kafka_consumer_poll(consumer.get(), poll_ms));
+      if (m) {
+        if (m->err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+          spdlog::warn("consumer: {}", rd_kafka_message_errstr(m.get()));
+        } else if (range != nullptr && m->offset >= range_end[m->partition]) {
+          // past the end of the range: not ours to process
+        } else {
+          dispatch(m.release());
+        }
+      }
+      rd_kafka_poll(producer.get(), 0);
+      store_offsets();
+      apply_backpressure();
+      if (range != nullptr && range_done(*range)) break;
+      if (steady_ms() - last_report_ms >= 5000) report();
+    }
+    return shutdown();
+  }
+
+  std::int64_t last_report_ms = 0;
+  std::atomic<std::uint64_t> consumed{0}, published{0};
+
+  void report() {
+    last_report_ms = steady_ms();
+    std::size_t queued = 0;
+    {
+      const std::lock_guard lock(pool_mutex);
+      queued = pool_queue.size();
+    }
+    std::string positions;
+    rd_kafka_topic_partition_list_t* assignment = nullptr;
+    if (rd_kafka_assignment(consumer.get(), &assignment) == RD_KAFKA_RESP_ERR_NO_ERROR) {
+      partition_list owned(assignment);
+      rd_kafka_position(consumer.get(), owned.get());
+      for (int i = 0; i < owned->cnt; ++i)
+        positions += fmt::format(" {}@{}", owned->elems[i].partition, owned->elems[i].offset);
+    }
+    spdlog::debug("pages consumed {}, published {}, in flight {} ({} bytes), queued {}, {}, producer queue {}, "
+                  "positions{}",
+                  consumed.load(), published.load(), tracker.pending_pages(), tracker.pending_bytes(), queued,
+                  paused ? "paused" : "fetching", rd_kafka_outq_len(producer.get()), positions);
+  }
+
+  // Readiness off, stop fetching, finish what is in flight, flush, commit, leave the group.
+  int shutdown() {
+    status.ready = false;
+    const auto deadline = clock_type::now() + std::chrono::duration_cast<clock_type::duration>(
+                                                  std::chrono::duration<double>(config.shutdown_deadline_seconds));
+    rd_kafka_topic_partition_list_t* assignment = nullptr;
+    if (rd_kafka_assignment(consumer.get(), &assignment) == RD_KAFKA_RESP_ERR_NO_ERROR) {
+      partition_list owned(assignment);
+      rd_kafka_pause_partitions(consumer.get(), owned.get());
+    }
+    const bool drained = drain(nullptr, deadline);
+    if (!drained && !fatal) spdlog::warn("shutdown deadline passed with {} page(s) in flight", tracker.pending_pages());
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - clock_type::now()).count();
+    rd_kafka_flush(producer.get(), static_cast<int>(std::max<std::int64_t>(left, 100)));
+    store_offsets();
+    commit_sync();
+    stop_requested = true;
+    rd_kafka_consumer_close(consumer.get());
+    return finish_run(fatal ? 1 : 0);
+  }
+
+  int finish_run(int code) {
+    stop_requested = true;
+    stop_pool();
+    if (tailer.joinable()) tailer.join();
+    if (producer) rd_kafka_flush(producer.get(), 1000);
+    spdlog::info("worker {} stopped (exit {})", config.worker_id, code);
+    return code;
+  }
+};
+
+ingest_worker::ingest_worker(worker_config config, std::string bootstrap, worker_metrics* metrics)
+    : impl_(std::make_unique<impl>(std::move(config), std::move(bootstrap), metrics)) {}
+
+ingest_worker::~ingest_worker() = default;
+
+int ingest_worker::run_group() { return impl_->run(nullptr); }
+
+int ingest_worker::run_range(const offset_range& range) { return impl_->run(&range); }
+
+void ingest_worker::stop() noexcept { impl_->stop_requested = true; }
+
+const worker_status& ingest_worker::status() const noexcept { return impl_->status; }
+
+}  // namespace broadsheet::worker

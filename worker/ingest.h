@@ -1,0 +1,64 @@
+#pragma once
+// The Kafka worker: consumes page records, runs the pipeline on a pool of threads, decides
+// near-duplicates against an index shared through the signatures topic, and produces articles,
+// corrections, signatures and dead letters, acknowledging a page upstream (storing its offset, or
+// sending it to the transaction) only when all it produced is delivered.
+//
+//   poll loop (one thread) ── dispatch ──► pool (parse, clean, segment, sign)
+//        ▲   delivery reports                     │ in offset order, per partition
+//        │                                         ▼
+//   offset_tracker ◄── acknowledged ── sequencer (decide, produce) ◄── signatures tailer
+//
+// Nothing thrown by the pipeline crosses the poll loop: a page that fails in any way becomes a
+// dead letter. A record that still fails after its delivery attempts stops the worker without
+// acknowledging its page (exit status 1), so that the next run processes it again.
+
+#include <atomic>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+
+#include "worker/config.h"
+
+namespace broadsheet::worker {
+
+class worker_metrics;
+
+// Offsets [start, end) of each partition, for replay.
+using offset_range = std::map<std::int32_t, std::pair<std::int64_t, std::int64_t>>;
+
+struct worker_status {
+  std::atomic<bool> ready{false};      // index restored, partitions assigned, not draining
+  std::atomic<bool> restored{false};   // the signatures topic was read up to its high watermarks
+  std::atomic<std::int64_t> last_poll_ms{0};  // steady-clock time of the last poll loop turn
+};
+
+class ingest_worker {
+ public:
+  // metrics may be null.
+  ingest_worker(worker_config config, std::string bootstrap, worker_metrics* metrics = nullptr);
+  ~ingest_worker();
+  ingest_worker(const ingest_worker&) = delete;
+  ingest_worker& operator=(const ingest_worker&) = delete;
+
+  // As a member of the consumer group, until stop(). Exit status: 0 after a graceful stop, 1 on
+  // a fatal error (a client could not be created, a record could not be delivered).
+  int run_group();
+
+  // Processes the given offsets of the input topic (no group subscription; offsets are committed
+  // to the configured group) and returns 0 when all of them are acknowledged.
+  int run_range(const offset_range& range);
+
+  // Graceful stop: readiness off, stop fetching, finish and flush in-flight pages, commit.
+  // Async-signal-safe (it only sets an atomic flag).
+  void stop() noexcept;
+
+  [[nodiscard]] const worker_status& status() const noexcept;
+
+ private:
+  struct impl;
+  std::unique_ptr<impl> impl_;
+};
+
+}  // namespace broadsheet::worker

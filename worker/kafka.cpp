@@ -1,0 +1,104 @@
+#include "worker/kafka.h"
+
+#include <array>
+
+namespace broadsheet::worker {
+
+namespace {
+
+tl::expected<void, std::string> set(rd_kafka_conf_t* conf, const std::string& name, const std::string& value) {
+  std::array<char, 512> err{};
+  if (rd_kafka_conf_set(conf, name.c_str(), value.c_str(), err.data(), err.size()) != RD_KAFKA_CONF_OK)
+    return tl::make_unexpected("kafka." + name + ": " + err.data());
+  return {};
+}
+
+}  // namespace
+
+tl::expected<kafka_conf, std::string> make_client_conf(const worker_config& config, client_role role,
+                                                       std::string_view bootstrap) {
+  kafka_conf conf(rd_kafka_conf_new());
+  std::vector<std::pair<std::string, std::string>> props = {
+      {"bootstrap.servers", std::string(bootstrap)},
+      {"client.id", "broadsheet-" + config.worker_id},
+  };
+  switch (role) {
+    case client_role::consumer:
+      props.insert(props.end(), {
+          {"group.id", config.group_id},
+          {"partition.assignment.strategy", "cooperative-sticky"},
+          {"enable.auto.offset.store", "false"},  // stored only when a page is acknowledged
+          {"enable.auto.commit", config.exactly_once ? "false" : "true"},
+          {"auto.commit.interval.ms", "1000"},
+          {"auto.offset.reset", "earliest"},
+          {"enable.partition.eof", "false"},
+          {"isolation.level", "read_committed"},
+      });
+      if (!config.group_instance_id.empty()) props.emplace_back("group.instance.id", config.group_instance_id);
+      break;
+    case client_role::producer:
+      props.insert(props.end(), {
+          {"enable.idempotence", "true"},
+          {"acks", "all"},
+          {"linger.ms", "5"},
+          {"compression.type", "lz4"},
+          {"message.timeout.ms", "30000"},
+      });
+      if (config.exactly_once)
+        props.emplace_back("transactional.id", "broadsheet-" + config.group_id + "-" + config.worker_id);
+      break;
+    case client_role::tailer:
+      // Reads the signatures topic by assignment; the group id is never used to commit.
+      props.insert(props.end(), {
+          {"group.id", config.group_id + ".signatures." + config.worker_id},
+          {"enable.auto.commit", "false"},
+          {"enable.auto.offset.store", "false"},
+          {"enable.partition.eof", "true"},
+          {"isolation.level", "read_committed"},
+      });
+      break;
+  }
+  for (const auto& [name, value] : props)
+    if (auto ok = set(conf.get(), name, value); !ok) return tl::make_unexpected(ok.error());
+  for (const auto& [name, value] : config.kafka_properties)
+    if (auto ok = set(conf.get(), name, value); !ok) return tl::make_unexpected(ok.error());
+  return conf;
+}
+
+tl::expected<kafka_handle, std::string> make_client(kafka_conf conf, rd_kafka_type_t type) {
+  std::array<char, 512> err{};
+  rd_kafka_t* rk = rd_kafka_new(type, conf.get(), err.data(), err.size());
+  if (rk == nullptr) return tl::make_unexpected(std::string("cannot create Kafka client: ") + err.data());
+  (void)conf.release();  // owned by rk now
+  return kafka_handle(rk);
+}
+
+tl::expected<int, std::string> partition_count(rd_kafka_t* rk, const std::string& topic, int timeout_ms) {
+  rd_kafka_topic_t* t = rd_kafka_topic_new(rk, topic.c_str(), nullptr);
+  const rd_kafka_metadata_t* md = nullptr;
+  const auto err = rd_kafka_metadata(rk, 0, t, &md, timeout_ms);
+  rd_kafka_topic_destroy(t);
+  if (err != RD_KAFKA_RESP_ERR_NO_ERROR) return tl::make_unexpected(std::string(rd_kafka_err2str(err)));
+  int count = 0;
+  std::string error;
+  if (md->topic_cnt == 1) {
+    count = md->topics[0].partition_cnt;
+    if (md->topics[0].err != RD_KAFKA_RESP_ERR_NO_ERROR) error = rd_kafka_err2str(md->topics[0].err);
+  }
+  rd_kafka_metadata_destroy(md);
+  if (!error.empty()) return tl::make_unexpected("topic " + topic + ": " + error);
+  if (count == 0) return tl::make_unexpected("topic " + topic + " has no partitions");
+  return count;
+}
+
+std::string_view header_value(const rd_kafka_message_t* message, const char* name) {
+  rd_kafka_headers_t* headers = nullptr;
+  if (rd_kafka_message_headers(message, &headers) != RD_KAFKA_RESP_ERR_NO_ERROR) return {};
+  const void* value = nullptr;
+  std::size_t size = 0;
+  if (rd_kafka_header_get_last(headers, name, &value, &size) != RD_KAFKA_RESP_ERR_NO_ERROR || value == nullptr)
+    return {};
+  return {static_cast<const char*>(value), size};
+}
+
+}  // namespace broadsheet::worker

@@ -1,0 +1,51 @@
+#pragma once
+// Thin RAII over librdkafka's C API, and the client configurations the worker builds from its
+// worker_config. Everything Kafka-specific that is not the poll loop lives here.
+
+#include <librdkafka/rdkafka.h>
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <tl/expected.hpp>
+
+#include "worker/config.h"
+
+namespace broadsheet::worker {
+
+struct kafka_deleter {
+  void operator()(rd_kafka_t* rk) const noexcept { rd_kafka_destroy(rk); }
+  void operator()(rd_kafka_conf_t* c) const noexcept { rd_kafka_conf_destroy(c); }
+  void operator()(rd_kafka_topic_partition_list_t* l) const noexcept { rd_kafka_topic_partition_list_destroy(l); }
+  void operator()(rd_kafka_message_t* m) const noexcept { rd_kafka_message_destroy(m); }
+  void operator()(rd_kafka_headers_t* h) const noexcept { rd_kafka_headers_destroy(h); }
+  void operator()(rd_kafka_consumer_group_metadata_t* g) const noexcept { rd_kafka_consumer_group_metadata_destroy(g); }
+  void operator()(rd_kafka_error_t* e) const noexcept { rd_kafka_error_destroy(e); }
+};
+using kafka_handle = std::unique_ptr<rd_kafka_t, kafka_deleter>;
+using kafka_conf = std::unique_ptr<rd_kafka_conf_t, kafka_deleter>;
+using partition_list = std::unique_ptr<rd_kafka_topic_partition_list_t, kafka_deleter>;
+using kafka_message = std::unique_ptr<rd_kafka_message_t, kafka_deleter>;
+using kafka_error = std::unique_ptr<rd_kafka_error_t, kafka_deleter>;
+
+enum class client_role { consumer, producer, tailer };
+
+// A client configuration: the worker's own settings for the role, then the kafka.<property>
+// passthrough (which may override the defaults below, not the settings the worker owns).
+// Errors: librdkafka's message for a rejected property.
+[[nodiscard]] tl::expected<kafka_conf, std::string> make_client_conf(const worker_config& config, client_role role,
+                                                                     std::string_view bootstrap);
+
+// A new client of the conf's kind; the conf is consumed.
+[[nodiscard]] tl::expected<kafka_handle, std::string> make_client(kafka_conf conf, rd_kafka_type_t type);
+
+// Partition count of a topic (metadata request), or an error.
+[[nodiscard]] tl::expected<int, std::string> partition_count(rd_kafka_t* rk, const std::string& topic, int timeout_ms);
+
+// Value of a header, or empty when absent.
+[[nodiscard]] std::string_view header_value(const rd_kafka_message_t* message, const char* name);
+
+}  // namespace broadsheet::worker
