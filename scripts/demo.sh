@@ -24,7 +24,11 @@ import json, pathlib, sys
 root = pathlib.Path(sys.argv[1]) / "tests" / "data"
 for line in (root / "sample_pages.jsonl").read_text().splitlines():
     if line.strip():
-        print(line)
+        page = json.loads(line)
+        # An undated page would take its record's timestamp (today) as event time, and the
+        # index's 30-day horizon would then evict the 2025 editions (see README, near-duplicates).
+        page.setdefault("fetched_at", "2025-03-18T09:00:00+08:00")
+        print(json.dumps(page, ensure_ascii=False))
 for path in sorted((root / "pages").glob("*.txt")):
     print(json.dumps({"page_id": "demo-" + path.stem, "source": "测试日报", "edition_date": "2025-04-01",
                       "page": path.stem[:2], "text": path.read_text()}, ensure_ascii=False))
@@ -75,14 +79,16 @@ for line in sys.stdin:
 dups = 0
 for a in sorted(latest.values(), key=lambda a: (a["page_id"], a["ordinal"])):
     head = a["title"] or "(untitled)"
-    print(f"[{a[\"article_id\"]} r{a[\"revision\"]}] {a[\"kind\"]:8} {head}")
+    aid, rev, kind = a["article_id"], a["revision"], a["kind"]
+    print(f"[{aid} r{rev}] {kind:8} {head}")
     names = a["byline"]["reporters"] + a["byline"]["correspondents"]
     if names: print("    by " + "、".join(names))
     first = a["paragraphs"][0] if a["paragraphs"] else ""
     print("    " + (first[:60] + "…" if len(first) > 60 else first))
     if a["duplicate_of"]:
         dups += 1
-        print(f"    ↳ near-duplicate of {a[\"duplicate_of\"]} (similarity {a[\"similarity\"]:.2f})")
+        of, sim = a["duplicate_of"], a["similarity"]
+        print(f"    ↳ near-duplicate of {of} (similarity {sim:.2f})")
 print(f"== {len(latest)} articles from {sys.argv[1]} pages, {dups} marked as near-duplicates")
 ' "$pages"
 signatures=$(kcat -C -b "$bootstrap" -t articles.signatures -o beginning -e -q -f '%k\n' | sort -u | wc -l)
