@@ -1,5 +1,7 @@
 #include "pipeline/page_processor.h"
 
+#include <chrono>
+
 #include "pipeline/reflow.h"
 #include "pipeline/segmenter.h"
 
@@ -14,15 +16,29 @@ result<std::vector<article>> page_processor::process_json(std::string_view recor
   return process(*page);
 }
 
-result<std::vector<article>> page_processor::process(const page_record& page) {
+namespace {
+
+using clock_type = std::chrono::steady_clock;
+
+double seconds_since(clock_type::time_point start) {
+  return std::chrono::duration<double>(clock_type::now() - start).count();
+}
+
+}  // namespace
+
+result<std::vector<article>> page_processor::process(const page_record& page, stage_times* times) {
   if (page.text.size() > options_.parse.max_record_bytes) [[unlikely]] {
     return fail(errc::record_too_large, "text has " + std::to_string(page.text.size()) + " bytes, limit " +
                                             std::to_string(options_.parse.max_record_bytes));
   }
+  const auto started = clock_type::now();
   auto cleaned = cleaner_.clean(page.text);
+  if (times != nullptr) times->clean = seconds_since(started);
   if (!cleaned) return tl::unexpected(std::move(cleaned.error()));
+  const auto cleaned_at = clock_type::now();
   const std::vector<paragraph> paragraphs = reflow(std::move(cleaned->lines));
   segmented_page segmented = segment(paragraphs, cleaned->default_photographers);
+  if (times != nullptr) times->segment = seconds_since(cleaned_at);
   if (segmented.items.empty()) {
     return fail(errc::no_content, "nothing but page furniture (" + std::to_string(cleaned->furniture_lines) +
                                       " lines) after cleaning");

@@ -14,6 +14,12 @@
 
 namespace broadsheet::pipeline {
 
+// Seconds spent in the stages of one process() call, for the worker's stage histograms.
+struct stage_times {
+  double clean = 0;    // validation, normalisation and furniture removal
+  double segment = 0;  // reflow and segmentation into articles
+};
+
 struct processor_options {
   parse_limits parse;
   clean_limits clean;
@@ -28,7 +34,8 @@ class page_processor {
 
   // A parsed page. Errors: record_too_large (text over the record limit), invalid_utf8, nul_byte,
   // line_too_long, empty_text, no_content (only furniture).
-  [[nodiscard]] result<std::vector<article>> process(const page_record& page);
+  // With times, the seconds spent in its stages are written there.
+  [[nodiscard]] result<std::vector<article>> process(const page_record& page, stage_times* times = nullptr);
 
   // Parsing alone, for callers that need the page_id of a record the pipeline then rejects.
   [[nodiscard]] result<page_record> parse(std::string_view record) { return parser_.parse(record); }

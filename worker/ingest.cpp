@@ -17,6 +17,7 @@
 #include "pipeline/version.h"
 #include "worker/article_decider.h"
 #include "worker/kafka.h"
+#include "worker/metrics.h"
 #include "worker/offset_tracker.h"
 
 namespace broadsheet::worker {
@@ -27,6 +28,10 @@ using clock_type = std::chrono::steady_clock;
 
 constexpr std::size_t article_cache_bytes = 128u << 20;  // articles held for corrections
 constexpr int poll_ms = 50;
+
+double seconds_since(clock_type::time_point start) {
+  return std::chrono::duration<double>(clock_type::now() - start).count();
+}
 
 std::int64_t steady_ms() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(clock_type::now().time_since_epoch()).count();
@@ -49,6 +54,8 @@ struct page_job {
   std::int64_t offset = 0;
   std::uint64_t epoch = 0;  // of the partition in the offset tracker
   std::size_t bytes = 0;
+  std::int64_t timestamp_ms = 0;           // the record's timestamp, for end-to-end latency
+  clock_type::time_point publish_started;  // first produce, for the produce_ack stage
 
   // Filled by the pool.
   bool processed = false;  // guarded by the sequencer's mutex
@@ -77,7 +84,8 @@ void add_header(rd_kafka_headers_t* h, const char* name, std::string_view value)
 struct ingest_worker::impl {
   worker_config config;
   std::string bootstrap;
-  worker_metrics* metrics;
+  std::unique_ptr<worker_metrics> own_metrics;  // when none is given
+  worker_metrics& metrics;
   worker_status status;
   std::atomic<bool> stop_requested{false};
   std::atomic<bool> fatal{false};
@@ -102,8 +110,28 @@ struct ingest_worker::impl {
   bool paused = false;
 
   impl(worker_config c, std::string b, worker_metrics* m)
-      : config(std::move(c)), bootstrap(std::move(b)), metrics(m) {
+      : config(std::move(c)),
+        bootstrap(std::move(b)),
+        own_metrics(m == nullptr ? std::make_unique<worker_metrics>() : nullptr),
+        metrics(m == nullptr ? *own_metrics : *m) {
     if (config.dedup) decider = std::make_unique<article_decider>(config.dedup_options, article_cache_bytes);
+    metrics.inflight_bytes_limit.Set(static_cast<double>(config.max_inflight_bytes));
+    metrics.on_scrape([this] { refresh_gauges(); });
+  }
+
+  ~impl() { metrics.on_scrape({}); }
+
+  void refresh_gauges() {
+    metrics.inflight_pages.Set(static_cast<double>(tracker.pending_pages()));
+    metrics.inflight_bytes.Set(static_cast<double>(tracker.pending_bytes()));
+    if (producer) metrics.producer_queue.Set(rd_kafka_outq_len(producer.get()));
+    metrics.assigned_partitions.Set(status.assigned.load());
+    if (decider) {
+      const std::lock_guard lock(sequencer_mutex);
+      const auto stats = decider->index_stats();
+      metrics.index_articles.Set(static_cast<double>(stats.articles));
+      metrics.index_bytes.Set(static_cast<double>(stats.memory_bytes));
+    }
   }
 
   // ---- clients ----
@@ -121,11 +149,35 @@ struct ingest_worker::impl {
     if (!cconf) return fail_start(cconf.error());
     rd_kafka_conf_set_opaque(cconf->get(), this);
     if (subscribe_group) rd_kafka_conf_set_rebalance_cb(cconf->get(), &impl::on_rebalance);
+    rd_kafka_conf_set_stats_cb(cconf->get(), &impl::on_statistics);
+    rd_kafka_conf_set_offset_commit_cb(cconf->get(), &impl::on_commit);
     auto c = make_client(std::move(*cconf), RD_KAFKA_CONSUMER);
     if (!c) return fail_start(c.error());
     consumer = std::move(*c);
     rd_kafka_poll_set_consumer(consumer.get());
+    // The output topic's metadata through the producer: connected, and the topic exists.
+    if (auto n = partition_count(producer.get(), config.output_topic, 10000); n) {
+      status.producer_connected = true;
+    } else {
+      spdlog::warn("output topic {}: {}", config.output_topic, n.error());
+    }
     return true;
+  }
+
+  static int on_statistics(rd_kafka_t*, char* json, std::size_t len, void* opaque) {
+    static_cast<impl*>(opaque)->metrics.consumer_statistics({json, len});
+    return 0;  // librdkafka frees json
+  }
+
+  static void on_commit(rd_kafka_t*, rd_kafka_resp_err_t err, rd_kafka_topic_partition_list_t*, void* opaque) {
+    auto& self = *static_cast<impl*>(opaque);
+    if (err == RD_KAFKA_RESP_ERR__NO_OFFSET) return;  // nothing new to commit
+    if (err == RD_KAFKA_RESP_ERR_NO_ERROR) {
+      self.metrics.commits.Increment();
+    } else {
+      self.metrics.commit_failures.Increment();
+      spdlog::warn("offset commit failed: {}", rd_kafka_err2str(err));
+    }
   }
 
   bool fail_start(const std::string& message) {
@@ -169,6 +221,8 @@ struct ingest_worker::impl {
       try {
         process(processor, signer.get(), *job);
       } catch (const std::exception& e) {
+        spdlog::error("page failed: {} topic={} partition={} offset={} page_id={}", e.what(), config.input_topic,
+                      job->partition, job->offset, job->page_id.empty() ? "-" : job->page_id);
         job->articles.clear();
         job->signatures.clear();
         job->error_code = "internal_error";
@@ -180,22 +234,29 @@ struct ingest_worker::impl {
 
   void process(pipeline::page_processor& processor, pipeline::signer* signer, page_job& job) {
     const rd_kafka_message_t* m = job.message.get();
-    const std::string_view value(static_cast<const char*>(m->payload), m->len);
+    const std::string_view value(static_cast<const char*>(m->payload), m->payload == nullptr ? 0 : m->len);
+    auto started = clock_type::now();
     auto page = processor.parse(value);
+    metrics.observe(stage::parse, seconds_since(started));
     if (!page) return reject(job, page.error());
     job.page_id = page->page_id;
-    auto articles = processor.process(*page);
+    pipeline::stage_times times;
+    auto articles = processor.process(*page, &times);
+    metrics.observe(stage::clean, times.clean);
     if (!articles) return reject(job, articles.error());
+    metrics.observe(stage::segment, times.segment);
+    metrics.pages_processed.Increment();
     job.articles = std::move(*articles);
     if (signer == nullptr) return;
-    rd_kafka_timestamp_type_t tstype;
-    const std::int32_t day = page_event_day(page->edition_date, page->fetched_at, rd_kafka_message_timestamp(m, &tstype));
+    started = clock_type::now();
+    const std::int32_t day = page_event_day(page->edition_date, page->fetched_at, job.timestamp_ms);
     job.signatures.reserve(job.articles.size());
     for (const auto& a : job.articles)
       job.signatures.push_back(signer->sign(a.article_id, pipeline::order_key{day, a.page_id, a.ordinal}, a.body));
+    metrics.observe(stage::signature, seconds_since(started));
   }
 
-  static void reject(page_job& job, const pipeline::error& e) {
+  void reject(page_job& job, const pipeline::error& e) {
     job.error_code = std::string(pipeline::to_string(e.code));
     job.error_message = e.message;
   }
@@ -206,8 +267,14 @@ struct ingest_worker::impl {
     job->partition = raw->partition;
     job->offset = raw->offset;
     job->bytes = raw->len + raw->key_len;
+    rd_kafka_timestamp_type_t type;
+    job->timestamp_ms = rd_kafka_message_timestamp(raw, &type);
     job->epoch = tracker.begin(job->partition, job->offset, job->bytes);
     ++consumed;
+    metrics.pages_consumed.Increment();
+    metrics.input_bytes.Increment(static_cast<double>(job->bytes));
+    spdlog::debug("consumed topic={} partition={} offset={} bytes={}", config.input_topic, job->partition, job->offset,
+                  job->bytes);
     {
       const std::lock_guard lock(sequencer_mutex);
       lanes[job->partition].push_back(job);
@@ -233,14 +300,25 @@ struct ingest_worker::impl {
   }
 
   void publish(const std::shared_ptr<page_job>& job) {
+    job->publish_started = clock_type::now();
     if (!job->error_code.empty()) {
+      metrics.page_failed(job->error_code);
       produce_dead_letter(job);
     } else {
       std::vector<pipeline::article> corrections;
-      if (decider) corrections = decider->decide(job->articles, job->signatures);
-      for (const auto& a : job->articles) produce_article(a, job);
+      if (decider) {
+        const auto started = clock_type::now();
+        corrections = decider->decide(job->articles, job->signatures);
+        metrics.observe(stage::lsh, seconds_since(started));
+      }
+      for (const auto& a : job->articles) {
+        metrics.article_published(a.kind);
+        if (a.duplicate_of) metrics.duplicate(a.similarity.value_or(0) >= 1.0);
+        produce_article(a, job);
+      }
       for (const auto& s : job->signatures) produce(config.signatures_topic, s.article_id, s.encode(), nullptr, job);
       for (const auto& a : corrections) produce_article(a, job);
+      metrics.corrections.Increment(static_cast<double>(corrections.size()));
     }
     job->articles.clear();
     job->signatures.clear();
@@ -291,6 +369,7 @@ struct ingest_worker::impl {
                    rd_kafka_headers_t* headers, const std::shared_ptr<page_job>& job) {
     auto* d = new delivery{job, 1};
     if (job) ++job->pending;
+    metrics.output_bytes.Increment(static_cast<double>(key.size() + value.size()));
     for (;;) {
       const rd_kafka_resp_err_t err = rd_kafka_producev(
           producer.get(), RD_KAFKA_V_TOPIC(topic.c_str()), RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
@@ -313,7 +392,14 @@ struct ingest_worker::impl {
 
   // One record of the job is delivered, or the producing is over.
   void release(page_job& job) {
-    if (--job.pending == 0 && !job.failed) tracker.finish(job.partition, job.offset, job.epoch);
+    if (--job.pending != 0 || job.failed) return;
+    tracker.finish(job.partition, job.offset, job.epoch);
+    metrics.observe(stage::produce_ack, seconds_since(job.publish_started));
+    if (job.timestamp_ms > 0) {
+      const auto now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                              std::chrono::system_clock::now().time_since_epoch()).count();
+      metrics.end_to_end_latency.Observe(static_cast<double>(std::max<std::int64_t>(0, now_ms - job.timestamp_ms)) / 1000);
+    }
   }
 
   static void on_delivery(rd_kafka_t* rk, const rd_kafka_message_t* m, void* opaque) {
@@ -322,7 +408,16 @@ struct ingest_worker::impl {
 
   void delivered(rd_kafka_t* rk, const rd_kafka_message_t* m) {
     auto* d = static_cast<delivery*>(m->_private);
+    if (m->err != RD_KAFKA_RESP_ERR_NO_ERROR && config.exactly_once) {
+      // A transactional record is not retried alone: the transaction aborts and rewinds.
+      metrics.delivery_failures.Increment();
+      spdlog::warn("delivery to {} failed in a transaction: {}", rd_kafka_topic_name(m->rkt), rd_kafka_err2str(m->err));
+      txn_abort = true;
+      delete d;
+      return;
+    }
     if (m->err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+      metrics.delivery_failures.Increment();
       if (d->attempts < config.delivery_attempts && !fatal) {
         ++d->attempts;
         spdlog::warn("delivery to {} failed ({}), attempt {} of {}", rd_kafka_topic_name(m->rkt),
@@ -352,6 +447,10 @@ struct ingest_worker::impl {
   void store_offsets() {
     const auto points = tracker.advance();
     if (points.empty()) return;
+    if (config.exactly_once) {  // committed with the transaction instead
+      for (const auto& p : points) txn_offsets[p.partition] = p.next_offset;
+      return;
+    }
     partition_list list(rd_kafka_topic_partition_list_new(static_cast<int>(points.size())));
     for (const auto& p : points)
       rd_kafka_topic_partition_list_add(list.get(), config.input_topic.c_str(), p.partition)->offset = p.next_offset;
@@ -372,15 +471,12 @@ struct ingest_worker::impl {
         for (int i = 0; i < partitions->cnt; ++i) pending += tracker.pending_pages(partitions->elems[i].partition);
       }
       if (pending == 0) return true;
-      if (fatal || clock_type::now() >= deadline) return false;
+      if (fatal || txn_abort || clock_type::now() >= deadline) return false;
     }
   }
 
-  void commit_sync() {
-    const auto err = rd_kafka_commit(consumer.get(), nullptr, 0);
-    if (err != RD_KAFKA_RESP_ERR_NO_ERROR && err != RD_KAFKA_RESP_ERR__NO_OFFSET)
-      spdlog::error("commit failed: {}", rd_kafka_err2str(err));
-  }
+  // Commits the stored offsets (the commit callback counts the outcome).
+  void commit_sync() { rd_kafka_commit(consumer.get(), nullptr, 0); }
 
   // ---- rebalances ----
 
@@ -390,8 +486,10 @@ struct ingest_worker::impl {
   }
 
   void rebalance(rd_kafka_t* rk, rd_kafka_resp_err_t err, rd_kafka_topic_partition_list_t* partitions) {
+    metrics.rebalances.Increment();
     if (err == RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS) {
       spdlog::info("assigned {} partition(s) of {}", partitions->cnt, config.input_topic);
+      status.assigned += partitions->cnt;
       if (kafka_error e{rd_kafka_incremental_assign(rk, partitions)}; e)
         spdlog::error("assign failed: {}", rd_kafka_error_string(e.get()));
       if (paused) rd_kafka_pause_partitions(rk, partitions);
@@ -399,7 +497,9 @@ struct ingest_worker::impl {
     }
     const bool lost = rd_kafka_assignment_lost(rk) != 0;
     spdlog::info("{} {} partition(s) of {}", lost ? "lost" : "revoked", partitions->cnt, config.input_topic);
-    if (!lost) {
+    if (!lost && config.exactly_once) {
+      commit_transaction(deadline_in(std::min(config.shutdown_deadline_seconds, 10.0)));
+    } else if (!lost) {
       // Finish what was consumed from these partitions, within a bound below the session timeout.
       const auto bound = std::chrono::duration<double>(std::min(config.shutdown_deadline_seconds, 10.0));
       if (!drain(partitions, clock_type::now() + std::chrono::duration_cast<clock_type::duration>(bound)))
@@ -407,6 +507,7 @@ struct ingest_worker::impl {
       commit_sync();
     }
     for (int i = 0; i < partitions->cnt; ++i) tracker.drop(partitions->elems[i].partition);
+    status.assigned -= partitions->cnt;
     if (kafka_error e{rd_kafka_incremental_unassign(rk, partitions)}; e)
       spdlog::error("unassign failed: {}", rd_kafka_error_string(e.get()));
   }
@@ -472,6 +573,8 @@ struct ingest_worker::impl {
         const double seconds = std::chrono::duration<double>(clock_type::now() - started).count();
         spdlog::info("index restored from {}: {} signature records in {:.2f} s", config.signatures_topic, records,
                      seconds);
+        metrics.restore_duration.Set(seconds);
+        metrics.index_restored.Set(1);
         restored->set_value(true);
       }
       kafka_message m(rd_kafka_consumer_poll(client.get(), 100));
@@ -485,6 +588,7 @@ struct ingest_worker::impl {
         continue;
       }
       ++records;
+      if (!announced) metrics.restore_records.Increment();
       if (auto it = remaining.find(m->partition); it != remaining.end() && m->offset + 1 >= it->second)
         remaining.erase(it);
       learn(m.get());
@@ -503,6 +607,78 @@ struct ingest_worker::impl {
     const std::lock_guard lock(sequencer_mutex);
     for (const auto& a : decider->learn(*record)) produce_article(a, nullptr);
   }
+  // ---- exactly-once: transactions ----
+
+  std::map<std::int32_t, std::int64_t> txn_offsets;  // acknowledged, to commit with the transaction
+  std::atomic<bool> txn_abort{false};
+  clock_type::time_point txn_started;
+  static constexpr int txn_timeout_ms = 30000;
+
+  bool txn_ok(rd_kafka_error_t* raw, const char* what) {
+    const kafka_error e(raw);
+    if (!e) return true;
+    spdlog::error("transaction {}: {}", what, rd_kafka_error_string(e.get()));
+    if (rd_kafka_error_is_fatal(e.get())) fatal = true;
+    return false;
+  }
+
+  bool begin_transactions() {
+    if (!txn_ok(rd_kafka_init_transactions(producer.get(), txn_timeout_ms), "init")) return fail_start("transactions");
+    return begin_transaction();
+  }
+
+  bool begin_transaction() {
+    txn_started = clock_type::now();
+    return txn_ok(rd_kafka_begin_transaction(producer.get()), "begin");
+  }
+
+  // The barrier: everything consumed so far is produced and acknowledged, then its offsets and
+  // its records are committed atomically. On any error the transaction aborts and every
+  // partition rewinds to its committed offset, so the same pages are processed again.
+  void commit_transaction(clock_type::time_point deadline) {
+    if (!drain(nullptr, deadline) || txn_abort) return abort_and_rewind();
+    if (!txn_offsets.empty()) {
+      partition_list list(rd_kafka_topic_partition_list_new(static_cast<int>(txn_offsets.size())));
+      for (const auto& [p, o] : txn_offsets)
+        rd_kafka_topic_partition_list_add(list.get(), config.input_topic.c_str(), p)->offset = o;
+      rd_kafka_consumer_group_metadata_t* group = rd_kafka_consumer_group_metadata(consumer.get());
+      const bool sent = txn_ok(rd_kafka_send_offsets_to_transaction(producer.get(), list.get(), group, txn_timeout_ms),
+                               "send offsets");
+      rd_kafka_consumer_group_metadata_destroy(group);
+      if (!sent) return abort_and_rewind();
+    }
+    if (!txn_ok(rd_kafka_commit_transaction(producer.get(), txn_timeout_ms), "commit")) return abort_and_rewind();
+    if (!txn_offsets.empty()) metrics.commits.Increment();
+    txn_offsets.clear();
+    begin_transaction();
+  }
+
+  void abort_and_rewind() {
+    metrics.commit_failures.Increment();
+    if (fatal) return;
+    txn_ok(rd_kafka_abort_transaction(producer.get(), txn_timeout_ms), "abort");
+    rd_kafka_topic_partition_list_t* assignment = nullptr;
+    if (rd_kafka_assignment(consumer.get(), &assignment) == RD_KAFKA_RESP_ERR_NO_ERROR) {
+      partition_list owned(assignment);
+      rd_kafka_committed(consumer.get(), owned.get(), txn_timeout_ms);
+      for (int i = 0; i < owned->cnt; ++i) {
+        auto& e = owned->elems[i];
+        if (e.offset < 0) e.offset = RD_KAFKA_OFFSET_BEGINNING;
+        tracker.drop(e.partition);
+      }
+      if (kafka_error e{rd_kafka_seek_partitions(consumer.get(), owned.get(), txn_timeout_ms)}; e)
+        spdlog::error("rewind failed: {}", rd_kafka_error_string(e.get()));
+      spdlog::warn("transaction aborted; {} partition(s) rewound to their committed offsets", owned->cnt);
+    }
+    txn_offsets.clear();
+    txn_abort = false;
+    begin_transaction();
+  }
+
+  clock_type::time_point deadline_in(double seconds) const {
+    return clock_type::now() + std::chrono::duration_cast<clock_type::duration>(std::chrono::duration<double>(seconds));
+  }
+
   // ---- the poll loop ----
 
   // Starts the signatures reader and waits until the index is restored (or stop, or failure).
@@ -564,6 +740,7 @@ struct ingest_worker::impl {
       return finish_run(stop_requested ? 0 : 1);
     }
     start_pool();
+    if (config.exactly_once && !begin_transactions()) return finish_run(1);
     if (!(range == nullptr ? subscribe() : assign(*range))) return finish_run(1);
     spdlog::info("worker {} consuming {} as group {}", config.worker_id, config.input_topic, config.group_id);
     std::map<std::int32_t, std::int64_t> range_end;
@@ -571,7 +748,7 @@ struct ingest_worker::impl {
       for (const auto& [partition, span] : *range) range_end[partition] = span.second;
     while (!stop_requested && !fatal) {
       status.last_poll_ms = steady_ms();
-      status.ready = status.restored.load();
+      status.ready = status.restored && status.producer_connected && (range != nullptr || status.assigned > 0);
       kafka_message m(rd_kafka_consumer_poll(consumer.get(), poll_ms));
       if (m) {
         if (m->err != RD_KAFKA_RESP_ERR_NO_ERROR) {
@@ -587,6 +764,9 @@ struct ingest_worker::impl {
       apply_backpressure();
       if (range != nullptr && range_done(*range)) break;
       if (steady_ms() - last_report_ms >= 5000) report();
+      if (config.exactly_once && clock_type::now() - txn_started >= std::chrono::milliseconds(100) &&
+          (tracker.pending_pages() != 0 || !txn_offsets.empty()))
+        commit_transaction(deadline_in(config.shutdown_deadline_seconds));
     }
     return shutdown();
   }
@@ -625,6 +805,7 @@ struct ingest_worker::impl {
       partition_list owned(assignment);
       rd_kafka_pause_partitions(consumer.get(), owned.get());
     }
+    if (config.exactly_once && !fatal) commit_transaction(deadline);
     const bool drained = drain(nullptr, deadline);
     if (!drained && !fatal) spdlog::warn("shutdown deadline passed with {} page(s) in flight", tracker.pending_pages());
     const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - clock_type::now()).count();
@@ -658,5 +839,7 @@ int ingest_worker::run_range(const offset_range& range) { return impl_->run(&ran
 void ingest_worker::stop() noexcept { impl_->stop_requested = true; }
 
 const worker_status& ingest_worker::status() const noexcept { return impl_->status; }
+
+std::int64_t ingest_worker::steady_now_ms() noexcept { return steady_ms(); }
 
 }  // namespace broadsheet::worker

@@ -32,11 +32,18 @@ struct worker_status {
   std::atomic<bool> ready{false};      // index restored, partitions assigned, not draining
   std::atomic<bool> restored{false};   // the signatures topic was read up to its high watermarks
   std::atomic<std::int64_t> last_poll_ms{0};  // steady-clock time of the last poll loop turn
+  std::atomic<int> assigned{0};        // input partitions assigned
+  std::atomic<bool> producer_connected{false};  // the producer fetched the output topic's metadata
+
+  // Liveness: the poll loop turned within the last `stall_ms`.
+  [[nodiscard]] bool live(std::int64_t now_ms, std::int64_t stall_ms = 30000) const noexcept {
+    return now_ms - last_poll_ms.load() < stall_ms;
+  }
 };
 
 class ingest_worker {
  public:
-  // metrics may be null.
+  // metrics may be null (then the worker keeps its own, unexposed).
   ingest_worker(worker_config config, std::string bootstrap, worker_metrics* metrics = nullptr);
   ~ingest_worker();
   ingest_worker(const ingest_worker&) = delete;
@@ -55,6 +62,9 @@ class ingest_worker {
   void stop() noexcept;
 
   [[nodiscard]] const worker_status& status() const noexcept;
+
+  // Milliseconds of the steady clock, as in worker_status::last_poll_ms.
+  [[nodiscard]] static std::int64_t steady_now_ms() noexcept;
 
  private:
   struct impl;

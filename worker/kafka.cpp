@@ -33,6 +33,7 @@ tl::expected<kafka_conf, std::string> make_client_conf(const worker_config& conf
           {"auto.offset.reset", "earliest"},
           {"enable.partition.eof", "false"},
           {"isolation.level", "read_committed"},
+          {"statistics.interval.ms", "5000"},  // consumer lag for the metrics
       });
       if (!config.group_instance_id.empty()) props.emplace_back("group.instance.id", config.group_instance_id);
       break;

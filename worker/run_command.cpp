@@ -17,6 +17,7 @@
 #include "worker/ingest.h"
 #include "worker/kafka.h"
 #include "worker/logging.h"
+#include "worker/metrics.h"
 #include "worker/replay.h"
 
 namespace broadsheet::worker {
@@ -97,7 +98,23 @@ std::optional<std::string> bootstrap_for(const worker_config& config, std::optio
   return broker->bootstrap();
 }
 
-int run_worker(ingest_worker& worker, const offset_range* range) {
+// Runs the worker with its metrics and health endpoint until it stops.
+int run_worker(const worker_config& config, const std::string& bootstrap, const offset_range* range) {
+  worker_metrics metrics;
+  ingest_worker worker(config, bootstrap, &metrics);
+  const http_endpoint endpoint(
+      metrics,
+      {.live = [&] { return worker.status().live(ingest_worker::steady_now_ms()); },
+       .ready = [&] { return worker.status().ready.load(); }},
+      config.metrics_address, config.metrics_port);
+  if (config.metrics_port != 0) {
+    if (!endpoint.running()) {
+      spdlog::error("cannot listen on {}:{} for metrics", config.metrics_address, config.metrics_port);
+      return 1;
+    }
+    spdlog::info("metrics on http://{}:{}/metrics (health: /healthz, /readyz)", config.metrics_address,
+                 config.metrics_port);
+  }
   signal_target = &worker;
   install_signal_handlers();
   const int code = range == nullptr ? worker.run_group() : worker.run_range(*range);
@@ -116,8 +133,7 @@ int run_main(int argc, char** argv) {
   std::optional<embedded_broker> broker;
   const auto bootstrap = bootstrap_for(loaded->config, broker);
   if (!bootstrap) return 1;
-  ingest_worker worker(loaded->config, *bootstrap);
-  return run_worker(worker, nullptr);
+  return run_worker(loaded->config, *bootstrap, nullptr);
 }
 
 int broker_main(int argc, char** argv) {
@@ -207,8 +223,7 @@ int replay_main(int argc, char** argv) {
   }
   for (const auto& [p, span] : *range)
     spdlog::info("replay {} partition {}: offsets [{}, {})", config.input_topic, p, span.first, span.second);
-  ingest_worker worker(config, *bootstrap);
-  return run_worker(worker, &*range);
+  return run_worker(config, *bootstrap, &*range);
 }
 
 }  // namespace broadsheet::worker

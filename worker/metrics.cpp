@@ -1,0 +1,237 @@
+#include "worker/metrics.h"
+
+#include <civetweb.h>
+#include <prometheus/text_serializer.h>
+#include <simdjson.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <fstream>
+#include <sstream>
+
+#include "pipeline/result.h"
+#include "pipeline/version.h"
+
+namespace broadsheet::worker {
+
+namespace {
+
+using prometheus::Histogram;
+
+// Latency buckets from 50 µs to 60 s: stages take microseconds, acknowledgements and end-to-end
+// latency under backlog take seconds.
+Histogram::BucketBoundaries latency_buckets() {
+  return {0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05,
+          0.1,     0.25,   0.5,     1,      2.5,   5,      10,    30,   60};
+}
+
+constexpr pipeline::errc all_errors[] = {
+    pipeline::errc::empty_record,  pipeline::errc::record_too_large, pipeline::errc::invalid_json,
+    pipeline::errc::json_too_deep, pipeline::errc::not_an_object,    pipeline::errc::missing_field,
+    pipeline::errc::wrong_type,    pipeline::errc::invalid_field,    pipeline::errc::invalid_utf8,
+    pipeline::errc::nul_byte,      pipeline::errc::line_too_long,    pipeline::errc::empty_text,
+    pipeline::errc::no_content};
+
+const metric_definition& def(std::string_view name) {
+  for (const auto& d : metric_definitions())
+    if (d.name == name) return d;
+  std::abort();  // a name missing from the table is a programming error caught by every test
+}
+
+template <class T>
+prometheus::Family<T>& family(prometheus::Registry& r, std::string_view name) {
+  const auto& d = def(name);
+  if constexpr (std::is_same_v<T, prometheus::Counter>) return prometheus::BuildCounter().Name(d.name).Help(d.help).Register(r);
+  else if constexpr (std::is_same_v<T, prometheus::Gauge>) return prometheus::BuildGauge().Name(d.name).Help(d.help).Register(r);
+  else return prometheus::BuildHistogram().Name(d.name).Help(d.help).Register(r);
+}
+
+prometheus::Counter& counter(prometheus::Registry& r, std::string_view name) {
+  return family<prometheus::Counter>(r, name).Add({});
+}
+prometheus::Gauge& gauge(prometheus::Registry& r, std::string_view name) {
+  return family<prometheus::Gauge>(r, name).Add({});
+}
+
+// CPU seconds and resident bytes of this process, from /proc.
+std::string process_metrics() {
+  std::ifstream stat("/proc/self/stat");
+  std::string line;
+  std::getline(stat, line);
+  const auto close = line.rfind(')');
+  std::istringstream fields(close == std::string::npos ? std::string() : line.substr(close + 2));
+  std::string field;
+  double utime = 0, stime = 0;
+  for (int i = 3; fields >> field; ++i) {
+    if (i == 14) utime = std::stod(field);
+    if (i == 15) { stime = std::stod(field); break; }
+  }
+  std::ifstream statm("/proc/self/statm");
+  long pages_total = 0, resident = 0;
+  statm >> pages_total >> resident;
+  const double ticks = static_cast<double>(sysconf(_SC_CLK_TCK));
+  const double rss = static_cast<double>(resident) * static_cast<double>(sysconf(_SC_PAGESIZE));
+  char out[512];
+  std::snprintf(out, sizeof out,
+                "# HELP process_cpu_seconds_total User and system CPU time of the process.\n"
+                "# TYPE process_cpu_seconds_total counter\nprocess_cpu_seconds_total %.2f\n"
+                "# HELP process_resident_memory_bytes Resident memory of the process.\n"
+                "# TYPE process_resident_memory_bytes gauge\nprocess_resident_memory_bytes %.0f\n",
+                (utime + stime) / ticks, rss);
+  return out;
+}
+
+}  // namespace
+
+const std::vector<metric_definition>& metric_definitions() {
+  static const std::vector<metric_definition> defs = {
+      {"broadsheet_build_info", "gauge", "Always 1; the labels say what runs.", "version, pipeline_version"},
+      {"broadsheet_pages_consumed_total", "counter", "Page records consumed from the input topic.", ""},
+      {"broadsheet_pages_processed_total", "counter", "Pages turned into articles.", ""},
+      {"broadsheet_pages_failed_total", "counter", "Pages rejected, by reason (the pipeline's error code).", "reason"},
+      {"broadsheet_articles_published_total", "counter", "Articles produced (first revisions), by kind.", "kind"},
+      {"broadsheet_corrections_total", "counter", "Corrections produced: an article again with revision + 1.", ""},
+      {"broadsheet_duplicates_total", "counter", "Articles decided as duplicates, by match (exact: estimated similarity 1).", "match"},
+      {"broadsheet_dead_letters_total", "counter", "Records produced to the dead-letter topic, by reason.", "reason"},
+      {"broadsheet_input_bytes_total", "counter", "Bytes of page records consumed (key and value).", ""},
+      {"broadsheet_output_bytes_total", "counter", "Bytes of records produced (key and value, all topics).", ""},
+      {"broadsheet_stage_duration_seconds", "histogram", "Seconds per page in each stage; produce_ack is from the first produce to the last acknowledgement.", "stage"},
+      {"broadsheet_end_to_end_latency_seconds", "histogram", "Seconds from a page record's timestamp to the acknowledgement of all it produced.", ""},
+      {"broadsheet_consumer_lag", "gauge", "Records behind the high watermark, per assigned input partition (librdkafka statistics).", "topic, partition"},
+      {"broadsheet_inflight_pages", "gauge", "Pages consumed and not yet acknowledged.", ""},
+      {"broadsheet_inflight_bytes", "gauge", "Bytes of pages consumed and not yet acknowledged.", ""},
+      {"broadsheet_inflight_bytes_limit", "gauge", "The in-flight bound: consumption pauses above it.", ""},
+      {"broadsheet_producer_queue_messages", "gauge", "Records in the producer's queue, not yet acknowledged.", ""},
+      {"broadsheet_index_articles", "gauge", "Articles held in the near-duplicate index.", ""},
+      {"broadsheet_index_bytes", "gauge", "Memory of the near-duplicate index.", ""},
+      {"broadsheet_index_restored", "gauge", "1 once the index is rebuilt from the signatures topic.", ""},
+      {"broadsheet_index_restore_duration_seconds", "gauge", "Seconds the last index rebuild took.", ""},
+      {"broadsheet_index_restore_records_total", "counter", "Signature records read from the signatures topic.", ""},
+      {"broadsheet_commits_total", "counter", "Synchronous offset commits (rebalance, shutdown) and automatic ones reported.", ""},
+      {"broadsheet_commit_failures_total", "counter", "Offset commits that failed.", ""},
+      {"broadsheet_rebalances_total", "counter", "Partition assignments and revocations.", ""},
+      {"broadsheet_assigned_partitions", "gauge", "Input partitions assigned to this worker.", ""},
+      {"broadsheet_delivery_failures_total", "counter", "Failed delivery reports (each retried up to delivery_attempts).", ""},
+  };
+  return defs;
+}
+
+worker_metrics::worker_metrics()
+    : registry_(std::make_shared<prometheus::Registry>()),
+      pages_consumed(counter(*registry_, "broadsheet_pages_consumed_total")),
+      pages_processed(counter(*registry_, "broadsheet_pages_processed_total")),
+      corrections(counter(*registry_, "broadsheet_corrections_total")),
+      input_bytes(counter(*registry_, "broadsheet_input_bytes_total")),
+      output_bytes(counter(*registry_, "broadsheet_output_bytes_total")),
+      commits(counter(*registry_, "broadsheet_commits_total")),
+      commit_failures(counter(*registry_, "broadsheet_commit_failures_total")),
+      rebalances(counter(*registry_, "broadsheet_rebalances_total")),
+      delivery_failures(counter(*registry_, "broadsheet_delivery_failures_total")),
+      restore_records(counter(*registry_, "broadsheet_index_restore_records_total")),
+      end_to_end_latency(family<Histogram>(*registry_, "broadsheet_end_to_end_latency_seconds").Add({}, latency_buckets())),
+      inflight_pages(gauge(*registry_, "broadsheet_inflight_pages")),
+      inflight_bytes(gauge(*registry_, "broadsheet_inflight_bytes")),
+      inflight_bytes_limit(gauge(*registry_, "broadsheet_inflight_bytes_limit")),
+      producer_queue(gauge(*registry_, "broadsheet_producer_queue_messages")),
+      index_articles(gauge(*registry_, "broadsheet_index_articles")),
+      index_bytes(gauge(*registry_, "broadsheet_index_bytes")),
+      index_restored(gauge(*registry_, "broadsheet_index_restored")),
+      restore_duration(gauge(*registry_, "broadsheet_index_restore_duration_seconds")),
+      assigned_partitions(gauge(*registry_, "broadsheet_assigned_partitions")),
+      failed_family_(family<prometheus::Counter>(*registry_, "broadsheet_pages_failed_total")),
+      dead_family_(family<prometheus::Counter>(*registry_, "broadsheet_dead_letters_total")),
+      lag_family_(family<prometheus::Gauge>(*registry_, "broadsheet_consumer_lag")),
+      duplicates_exact_(family<prometheus::Counter>(*registry_, "broadsheet_duplicates_total").Add({{"match", "exact"}})),
+      duplicates_near_(family<prometheus::Counter>(*registry_, "broadsheet_duplicates_total").Add({{"match", "near"}})) {
+  family<prometheus::Gauge>(*registry_, "broadsheet_build_info")
+      .Add({{"version", BROADSHEET_VERSION}, {"pipeline_version", std::string(pipeline::pipeline_version)}})
+      .Set(1);
+  std::vector<std::string> reasons = {"internal_error"};
+  for (const auto e : all_errors) reasons.emplace_back(pipeline::to_string(e));
+  for (const auto& r : reasons)
+    by_reason_[r] = {&failed_family_.Add({{"reason", r}}), &dead_family_.Add({{"reason", r}})};
+  for (const auto kind : {pipeline::item_kind::article, pipeline::item_kind::photo, pipeline::item_kind::notice,
+                          pipeline::item_kind::fragment})
+    articles_[static_cast<std::size_t>(kind)] =
+        &family<prometheus::Counter>(*registry_, "broadsheet_articles_published_total")
+             .Add({{"kind", std::string(pipeline::to_string(kind))}});
+  auto& stages = family<Histogram>(*registry_, "broadsheet_stage_duration_seconds");
+  for (std::size_t i = 0; i < stage_names.size(); ++i)
+    stages_[i] = &stages.Add({{"stage", std::string(stage_names[i])}}, latency_buckets());
+}
+
+void worker_metrics::page_failed(std::string_view reason) {
+  auto it = by_reason_.find(std::string(reason));
+  if (it == by_reason_.end()) it = by_reason_.find("internal_error");
+  it->second.first->Increment();
+  it->second.second->Increment();
+}
+
+void worker_metrics::consumer_statistics(std::string_view json) {
+  simdjson::dom::parser parser;
+  simdjson::dom::element root;
+  if (parser.parse(json.data(), json.size()).get(root) != simdjson::SUCCESS) return;
+  simdjson::dom::object topics;
+  if (root["topics"].get(topics) != simdjson::SUCCESS) return;
+  for (const auto [topic, t] : topics) {
+    simdjson::dom::object partitions;
+    if (t["partitions"].get(partitions) != simdjson::SUCCESS) continue;
+    for (const auto [partition, p] : partitions) {
+      if (partition == "-1") continue;  // librdkafka's internal unassigned partition
+      std::int64_t lag = -1;
+      if (p["consumer_lag"].get(lag) != simdjson::SUCCESS || lag < 0) continue;
+      lag_family_.Add({{"topic", std::string(topic)}, {"partition", std::string(partition)}}).Set(static_cast<double>(lag));
+    }
+  }
+}
+
+void worker_metrics::on_scrape(std::function<void()> refresh) {
+  const std::lock_guard lock(scrape_mutex_);
+  refresh_ = std::move(refresh);
+}
+
+std::string worker_metrics::scrape() {
+  {
+    const std::lock_guard lock(scrape_mutex_);
+    if (refresh_) refresh_();
+  }
+  return prometheus::TextSerializer().Serialize(registry_->Collect()) + process_metrics();
+}
+
+http_endpoint::http_endpoint(worker_metrics& metrics, health checks, const std::string& address, int port)
+    : metrics_(metrics), checks_(std::move(checks)) {
+  if (port == 0) return;
+  mg_init_library(0);
+  const std::string listen = address + ":" + std::to_string(port);
+  const char* options[] = {"listening_ports", listen.c_str(), "num_threads", "2", nullptr};
+  mg_callbacks callbacks{};
+  context_ = mg_start(&callbacks, nullptr, options);
+  if (context_ == nullptr) return;
+  for (const char* path : {"/metrics", "/healthz", "/readyz"}) mg_set_request_handler(context_, path, &serve, this);
+}
+
+http_endpoint::~http_endpoint() {
+  if (context_ != nullptr) mg_stop(context_);
+}
+
+int http_endpoint::serve(mg_connection* conn, void* data) {
+  auto& self = *static_cast<http_endpoint*>(data);
+  const std::string_view uri = mg_get_request_info(conn)->local_uri;
+  int status = 200;
+  std::string body;
+  const char* type = "text/plain; charset=utf-8";
+  if (uri == "/metrics") {
+    body = self.metrics_.scrape();
+    type = "text/plain; version=0.0.4; charset=utf-8";
+  } else {
+    const bool ok = uri == "/healthz" ? self.checks_.live() : self.checks_.ready();
+    status = ok ? 200 : 503;
+    body = ok ? "ok\n" : "not ready\n";
+  }
+  mg_printf(conn, "HTTP/1.1 %d %s\r\nContent-Type: %s\r\nContent-Length: %zu\r\nConnection: close\r\n\r\n", status,
+            status == 200 ? "OK" : "Service Unavailable", type, body.size());
+  mg_write(conn, body.data(), body.size());
+  return status;
+}
+
+}  // namespace broadsheet::worker

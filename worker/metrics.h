@@ -1,0 +1,118 @@
+#pragma once
+// The worker's Prometheus metrics (prometheus-cpp) and the HTTP endpoint that serves them with
+// the health checks (civetweb): GET /metrics, /healthz, /readyz on one port.
+//
+// Every handle is resolved once, here; the hot path only increments or observes. Label values
+// are bounded: reasons are the pipeline's error codes, kinds the article kinds, stages a fixed
+// list, partitions those of the input topic. `metric_definitions()` lists every metric with its
+// type and help, for the README's reference (generated from it, so it cannot drift).
+
+#include <prometheus/counter.h>
+#include <prometheus/family.h>
+#include <prometheus/gauge.h>
+#include <prometheus/histogram.h>
+#include <prometheus/registry.h>
+
+#include <array>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "pipeline/article.h"
+
+struct mg_connection;  // civetweb
+struct mg_context;
+
+namespace broadsheet::worker {
+
+enum class stage { parse, clean, segment, signature, lsh, produce_ack };
+inline constexpr std::array<std::string_view, 6> stage_names = {"parse", "clean", "segment", "signature", "lsh",
+                                                                 "produce_ack"};
+
+struct metric_definition {
+  std::string name, type, help, labels;
+};
+[[nodiscard]] const std::vector<metric_definition>& metric_definitions();
+
+class worker_metrics {
+  // First: every handle below is resolved from it (members initialise in declaration order).
+  std::shared_ptr<prometheus::Registry> registry_;
+
+ public:
+  worker_metrics();
+  worker_metrics(const worker_metrics&) = delete;
+  worker_metrics& operator=(const worker_metrics&) = delete;
+
+  [[nodiscard]] const std::shared_ptr<prometheus::Registry>& registry() const noexcept { return registry_; }
+
+  prometheus::Counter& pages_consumed;
+  prometheus::Counter& pages_processed;
+  prometheus::Counter& corrections;
+  prometheus::Counter& input_bytes;
+  prometheus::Counter& output_bytes;
+  prometheus::Counter& commits;
+  prometheus::Counter& commit_failures;
+  prometheus::Counter& rebalances;
+  prometheus::Counter& delivery_failures;
+  prometheus::Counter& restore_records;
+  prometheus::Histogram& end_to_end_latency;
+  prometheus::Gauge& inflight_pages;
+  prometheus::Gauge& inflight_bytes;
+  prometheus::Gauge& inflight_bytes_limit;
+  prometheus::Gauge& producer_queue;
+  prometheus::Gauge& index_articles;
+  prometheus::Gauge& index_bytes;
+  prometheus::Gauge& index_restored;
+  prometheus::Gauge& restore_duration;
+  prometheus::Gauge& assigned_partitions;
+
+  void page_failed(std::string_view reason);  // also counts the dead letter
+  void article_published(pipeline::item_kind kind) { articles_[static_cast<std::size_t>(kind)]->Increment(); }
+  void duplicate(bool exact) { (exact ? duplicates_exact_ : duplicates_near_).Increment(); }
+  void observe(stage s, double seconds) { stages_[static_cast<std::size_t>(s)]->Observe(seconds); }
+
+  // librdkafka's statistics JSON (statistics.interval.ms): consumer lag per partition.
+  void consumer_statistics(std::string_view json);
+
+  // Called before each scrape, to refresh gauges that are read rather than counted.
+  void on_scrape(std::function<void()> refresh);
+  // The text exposition of the registry, plus process CPU and resident memory.
+  [[nodiscard]] std::string scrape();
+
+ private:
+  prometheus::Family<prometheus::Counter>& failed_family_;
+  prometheus::Family<prometheus::Counter>& dead_family_;
+  prometheus::Family<prometheus::Gauge>& lag_family_;
+  std::unordered_map<std::string, std::pair<prometheus::Counter*, prometheus::Counter*>> by_reason_;
+  std::array<prometheus::Counter*, 4> articles_{};
+  prometheus::Counter& duplicates_exact_;
+  prometheus::Counter& duplicates_near_;
+  std::array<prometheus::Histogram*, stage_names.size()> stages_{};
+  std::mutex scrape_mutex_;
+  std::function<void()> refresh_;
+};
+
+// The HTTP endpoint. port 0: none.
+class http_endpoint {
+ public:
+  struct health {
+    std::function<bool()> live, ready;
+  };
+  http_endpoint(worker_metrics& metrics, health checks, const std::string& address, int port);
+  ~http_endpoint();
+  http_endpoint(const http_endpoint&) = delete;
+  http_endpoint& operator=(const http_endpoint&) = delete;
+  [[nodiscard]] bool running() const noexcept { return context_ != nullptr; }
+
+ private:
+  static int serve(mg_connection* conn, void* self);
+  worker_metrics& metrics_;
+  health checks_;
+  mg_context* context_ = nullptr;
+};
+
+}  // namespace broadsheet::worker
