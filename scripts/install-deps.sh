@@ -10,10 +10,10 @@ packages=(
   clang libclang-rt-14-dev llvm
   # libraries
   libsimdjson-dev libicu-dev libexpected-dev
-  librdkafka-dev prometheus-cpp-dev libspdlog-dev libfmt-dev libtomlplusplus-dev
+  librdkafka-dev prometheus-cpp-dev libcivetweb-dev libspdlog-dev libfmt-dev libtomlplusplus-dev
   # tests and benchmarks
   libgtest-dev libgmock-dev googletest libbenchmark-dev
-  python3 python3-jsonschema python3-confluent-kafka
+  python3 python3-jsonschema python3-confluent-kafka python3-yaml
   # independent peers for integration tests and the demo
   kcat prometheus
 )

@@ -8,6 +8,7 @@
 
 #include "pipeline/version.h"
 #include "worker/config.h"
+#include "worker/metrics.h"
 #include "worker/process_command.h"
 #include "worker/run_command.h"
 
@@ -27,6 +28,7 @@ constexpr const char* top_usage =
     "  broker              only the embedded broker; prints its bootstrap address\n"
     "  replay --from SPEC  reprocess a range of the input topic, then exit\n"
     "  config --print|--check   the effective configuration, or validate it\n"
+    "  reference           the configuration and metrics references (Markdown, as in the README)\n"
     "\n"
     "options:\n"
     "  --help, -h          this text (also: broadsheet <command> --help)\n"
@@ -148,6 +150,11 @@ int run_cli(int argc, char** argv) {
   if (command == "broker") return broker_main(argc - 2, argv + 2);
   if (command == "replay") return replay_main(argc - 2, argv + 2);
   if (command == "config") return config_main(argc - 2, argv + 2);
+  if (command == "reference") {
+    std::printf("## Configuration reference\n\n%s\n## Metrics reference\n\n%s", config_reference_markdown().c_str(),
+                metrics_reference_markdown().c_str());
+    return 0;
+  }
   return usage_error("unknown command ", command, top_usage);
 }
 

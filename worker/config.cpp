@@ -716,6 +716,19 @@ std::string config_flags_help() {
   return out;
 }
 
+std::string config_reference_markdown() {
+  const worker_config defaults;
+  std::string out = "| TOML key | environment | flag | default | meaning |\n|---|---|---|---|---|\n";
+  for (const auto& s : settings) {
+    const std::string value = s.secret ? "(secret)" : toml_literal(s.target.get(defaults));
+    out += "| `" + std::string(s.key) + "` | `" + std::string(s.env) + "` | `" + std::string(s.flag) + "` | `" +
+           value + "` | " + std::string(s.help) + " |\n";
+  }
+  out += "| `kafka.properties.<name>` | `" + std::string(kafka_env_prefix) +
+         "<NAME>` | `-X name=value` | | any librdkafka property (`.` → `_` in the variable) |\n";
+  return out;
+}
+
 int config_main(int argc, char** argv) {
   constexpr int exit_usage = 2;
   bool print = false;

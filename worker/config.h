@@ -77,6 +77,9 @@ struct config_sources {
 // Help text for the shared flags (one line each, with env variable and default).
 [[nodiscard]] std::string config_flags_help();
 
+// The settings as a Markdown table, for the README (checked against it by a test).
+[[nodiscard]] std::string config_reference_markdown();
+
 // `broadsheet config --print | --check [flags]`.
 int config_main(int argc, char** argv);
 

@@ -116,6 +116,15 @@ const std::vector<metric_definition>& metric_definitions() {
   return defs;
 }
 
+std::string metrics_reference_markdown() {
+  std::string out = "| metric | type | labels | meaning |\n|---|---|---|---|\n";
+  for (const auto& d : metric_definitions())
+    out += "| `" + d.name + "` | " + d.type + " | " + d.labels + " | " + d.help + " |\n";
+  out += "| `process_cpu_seconds_total` | counter | | CPU time of the process. |\n";
+  out += "| `process_resident_memory_bytes` | gauge | | Resident memory of the process. |\n";
+  return out;
+}
+
 worker_metrics::worker_metrics()
     : registry_(std::make_shared<prometheus::Registry>()),
       pages_consumed(counter(*registry_, "broadsheet_pages_consumed_total")),

@@ -37,6 +37,8 @@ struct metric_definition {
   std::string name, type, help, labels;
 };
 [[nodiscard]] const std::vector<metric_definition>& metric_definitions();
+// The metrics as a Markdown table, for the README (checked against it by a test).
+[[nodiscard]] std::string metrics_reference_markdown();
 
 class worker_metrics {
   // First: every handle below is resolved from it (members initialise in declaration order).
