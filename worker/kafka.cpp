@@ -34,6 +34,9 @@ tl::expected<kafka_conf, std::string> make_client_conf(const worker_config& conf
           {"enable.partition.eof", "false"},
           {"isolation.level", "read_committed"},
           {"statistics.interval.ms", "5000"},  // consumer lag for the metrics
+          // Prefetch bound (librdkafka's queue, all partitions): with max_inflight_bytes, what a
+          // backlog can make the worker hold.
+          {"queued.max.messages.kbytes", "32768"},
       });
       if (!config.group_instance_id.empty()) props.emplace_back("group.instance.id", config.group_instance_id);
       break;

@@ -8,7 +8,7 @@ import subprocess
 import time
 import unittest
 
-from harness import (BROADSHEET, Broker, clean_env, Worker, articles_of, committed, count_keys, expected_articles,
+from harness import (BROADSHEET, Broker, Worker, clean_env, articles_of, committed, count_keys, expected_articles,
                      fixture_pages, latest, log, page_positions, produce, produce_pages, read_topic, wait_until)
 
 INPUT_PARTITIONS = 4
@@ -242,6 +242,47 @@ class WorkerTest(unittest.TestCase):
         self.assertEqual(set(got), set(expected))
         self.assertNotIn("transaction aborted", w.log_text())
         self.assertNotIn("error", w.log_text())
+
+
+
+class BacklogTest(unittest.TestCase):
+    """Backpressure: a backlog far larger than the in-flight bound does not come into memory."""
+
+    def test_memory_stays_bounded_under_a_backlog(self):
+        partitions = 64  # the embedded broker keeps about 5 MB per partition
+        broker = Broker(partitions)
+        try:
+            template = fixture_pages()
+            records, total = [], 0
+            while total < partitions * 3_500_000:
+                page = dict(template[len(records) % len(template)], page_id=f"backlog-{len(records)}")
+                value = json.dumps(page, ensure_ascii=False).encode()
+                records.append((page["page_id"], value))
+                total += len(value)
+            produce(broker.bootstrap, "pages.raw", records)
+            w = Worker(broker.bootstrap, "backlog", "--no-dedup", "--max-inflight-bytes", str(32 << 20))
+            peak = 0
+
+            def done():
+                nonlocal peak
+                peak = max(peak, rss_bytes(w.proc.pid))
+                offsets = committed(broker.bootstrap, "broadsheet", "pages.raw", partitions)
+                return sum(max(0, o) for o in offsets.values()) >= len(records)
+
+            self.assertTrue(wait_until(done, 180, step=0.5), "the backlog is processed")
+            self.assertEqual(w.stop(), 0)
+            log(f"backlog of {total / 1e6:.0f} MB: peak RSS {peak / 1e6:.0f} MB")
+            self.assertLess(peak, total * 0.75, "the worker does not hold the backlog")
+        finally:
+            broker.close()
+
+
+def rss_bytes(pid):
+    with open(f"/proc/{pid}/status") as status:
+        for line in status:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) * 1024
+    return 0
 
 
 if __name__ == "__main__":
