@@ -9,7 +9,9 @@ import os
 import signal
 import subprocess
 import sys
+import socket
 import time
+import urllib.request
 from pathlib import Path
 
 from confluent_kafka import OFFSET_BEGINNING, Consumer, Producer, TopicPartition
@@ -26,6 +28,12 @@ SESSION = ["-X", "session.timeout.ms=6000", "-X", "heartbeat.interval.ms=500"]
 
 def log(*args):
     print(*args, file=sys.stderr, flush=True)
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
 
 
 def clean_env():
@@ -66,16 +74,29 @@ class Broker:
 class Worker:
     """`broadsheet run` against a broker; its log goes to a file for the test's report."""
 
-    def __init__(self, bootstrap, name, *extra, log_dir=None):
+    def __init__(self, bootstrap, name, *extra, log_dir=None, metrics=False):
         self.name = name
+        self.metrics_port = free_port() if metrics else 0
         log_dir = Path(log_dir or os.environ.get("BROADSHEET_TEST_LOGS", "/tmp"))
         self.log_path = log_dir / f"{name}.log"
         self.log_file = open(self.log_path, "w")
         env = clean_env()
         self.proc = subprocess.Popen(
-            [BROADSHEET, "run", "--brokers", bootstrap, "--worker-id", name, "--metrics-port", "0",
+            [BROADSHEET, "run", "--brokers", bootstrap, "--worker-id", name, "--metrics-port", str(self.metrics_port),
+             "--metrics-address", "127.0.0.1",
              "--shutdown-deadline", "15", *SESSION, *extra],
             stdout=self.log_file, stderr=subprocess.STDOUT, env=env)
+
+    def metric(self, name):
+        """The value of an unlabelled series on the worker's /metrics, or 0 before it answers."""
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{self.metrics_port}/metrics", timeout=5) as r:
+                for line in r.read().decode().splitlines():
+                    if line.startswith(name + " "):
+                        return float(line.split()[1])
+        except OSError:
+            pass
+        return 0
 
     def stop(self, timeout=30):
         """SIGTERM, then the exit status (graceful shutdown must finish within timeout)."""
