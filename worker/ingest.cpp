@@ -310,6 +310,7 @@ struct ingest_worker::impl {
         const auto started = clock_type::now();
         corrections = decider->decide(job->articles, job->signatures);
         metrics.observe(stage::lsh, seconds_since(started));
+        count_missed();
       }
       for (const auto& a : job->articles) {
         metrics.article_published(a.kind);
@@ -605,8 +606,19 @@ struct ingest_worker::impl {
       return;
     }
     const std::lock_guard lock(sequencer_mutex);
-    for (const auto& a : decider->learn(*record)) produce_article(a, nullptr);
+    const auto corrections = decider->learn(*record);
+    for (const auto& a : corrections) produce_article(a, nullptr);
+    metrics.corrections.Increment(static_cast<double>(corrections.size()));
+    count_missed();
   }
+
+  // Under the sequencer's mutex.
+  void count_missed() {
+    const std::size_t missed = decider->totals().missed;
+    metrics.corrections_missed.Increment(static_cast<double>(missed - missed_counted));
+    missed_counted = missed;
+  }
+  std::size_t missed_counted = 0;
   // ---- exactly-once: transactions ----
 
   std::map<std::int32_t, std::int64_t> txn_offsets;  // acknowledged, to commit with the transaction

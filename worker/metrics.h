@@ -54,6 +54,7 @@ class worker_metrics {
   prometheus::Counter& pages_consumed;
   prometheus::Counter& pages_processed;
   prometheus::Counter& corrections;
+  prometheus::Counter& corrections_missed;
   prometheus::Counter& input_bytes;
   prometheus::Counter& output_bytes;
   prometheus::Counter& commits;
