@@ -91,7 +91,7 @@ const std::vector<metric_definition>& metric_definitions() {
       {"broadsheet_pages_failed_total", "counter", "Pages rejected, by reason (the pipeline's error code).", "reason"},
       {"broadsheet_articles_published_total", "counter", "Articles produced (first revisions), by kind.", "kind"},
       {"broadsheet_corrections_total", "counter", "Corrections produced: an article again with revision + 1.", ""},
-      {"broadsheet_corrections_missed_total", "counter", "Corrections due to articles this worker no longer holds (published before its start or evicted from its cache).", ""},
+      {"broadsheet_corrections_missed_total", "counter", "Corrections of articles this worker does not hold: published by another worker (which corrects them), or by this one before its start or beyond its cache (a replay corrects them).", ""},
       {"broadsheet_duplicates_total", "counter", "Articles decided as duplicates, by match (exact: estimated similarity 1).", "match"},
       {"broadsheet_dead_letters_total", "counter", "Records produced to the dead-letter topic, by reason.", "reason"},
       {"broadsheet_input_bytes_total", "counter", "Bytes of page records consumed (key and value).", ""},
