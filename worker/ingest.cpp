@@ -364,8 +364,7 @@ struct ingest_worker::impl {
   }
 
   // Produces a copy of key and value; the headers are consumed. While the producer's queue is
-  // full this waits for the poll loop to serve delivery reports: the in-flight bound then pauses
-  // consumption.
+  // full this waits for delivery reports: the in-flight bound then pauses consumption.
   void produce_raw(const std::string& topic, std::string_view key, bool has_key, std::string_view value,
                    rd_kafka_headers_t* headers, const std::shared_ptr<page_job>& job) {
     auto* d = new delivery{job, 1};
@@ -379,7 +378,9 @@ struct ingest_worker::impl {
           RD_KAFKA_V_OPAQUE(d), RD_KAFKA_V_END);
       if (err == RD_KAFKA_RESP_ERR_NO_ERROR) return;
       if (err == RD_KAFKA_RESP_ERR__QUEUE_FULL && !fatal) {
-        std::this_thread::sleep_for(std::chrono::milliseconds(1));
+        // Serve delivery reports here too (the callback is thread-safe): the poll loop may be
+        // waiting for this very thread at shutdown.
+        rd_kafka_poll(producer.get(), 1);
         continue;
       }
       spdlog::error("cannot produce to {}: {} page_id={}", topic, rd_kafka_err2str(err), job ? job->page_id : "-");
