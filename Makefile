@@ -28,6 +28,7 @@ bench: deps
 	cmake -S . -B $(BENCH_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Release -DBROADSHEET_BENCH=ON -DBROADSHEET_TESTS=OFF
 	cmake --build $(BENCH_BUILD)
 	$(BENCH_BUILD)/bench/broadsheet_bench --benchmark_min_time=1
+	$(BENCH_BUILD)/bench/broadsheet_e2e_bench
 
 # The near-duplicate evaluation: precision and recall over a parameter sweep.
 eval: deps

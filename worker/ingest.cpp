@@ -155,13 +155,27 @@ struct ingest_worker::impl {
     if (!c) return fail_start(c.error());
     consumer = std::move(*c);
     rd_kafka_poll_set_consumer(consumer.get());
-    // The output topic's metadata through the producer: connected, and the topic exists.
-    if (auto n = partition_count(producer.get(), config.output_topic, 10000); n) {
-      status.producer_connected = true;
-    } else {
-      spdlog::warn("output topic {}: {}", config.output_topic, n.error());
-    }
+    status.producer_connected = check_topics();
     return true;
+  }
+
+  // Every topic's metadata up front: a topic a client first meets later waits for its next
+  // periodic metadata refresh, up to a second (librdkafka #3202), which would delay the first
+  // page and the first signature and dead letter. It also tells that the producer is connected
+  // and the topics exist (readiness); retried every report until it does.
+  bool check_topics() {
+    bool ok = true;
+    for (const auto* topic : {&config.output_topic, &config.signatures_topic, &config.dlq_topic}) {
+      if (auto n = partition_count(producer.get(), *topic, 10000); !n) {
+        spdlog::warn("topic {}: {}", *topic, n.error());
+        ok = false;
+      }
+    }
+    if (auto n = partition_count(consumer.get(), config.input_topic, 10000); !n) {
+      spdlog::warn("input topic {}: {}", config.input_topic, n.error());
+      ok = false;
+    }
+    return ok;
   }
 
   static int on_statistics(rd_kafka_t*, char* json, std::size_t len, void* opaque) {
@@ -789,6 +803,7 @@ struct ingest_worker::impl {
 
   void report() {
     last_report_ms = steady_ms();
+    if (!status.producer_connected) status.producer_connected = check_topics();
     std::size_t queued = 0;
     {
       const std::lock_guard lock(pool_mutex);

@@ -1,0 +1,471 @@
+// End-to-end throughput through the embedded broker (librdkafka's mock cluster, real TCP on
+// loopback, in this process), next to a passthrough baseline measured in the same run. Rates are
+// pages/s and MB/s of input records (key + value, 10^6 bytes), from manual wall-clock time.
+//
+//   e2e/broadsheet    ingest_worker::run_range over every offset of the input topic: client
+//                     creation, index restore from the (empty) signatures topic, consumption, the
+//                     pipeline on the pool, dedup, articles and signatures produced and
+//                     acknowledged, offsets committed, consumer closed.
+//   e2e/passthrough   the same records, consumed with the worker's consumer settings and produced
+//                     unchanged (key kept, default partitioner) with its producer settings (both
+//                     from make_client_conf), every delivery report awaited, consumer closed. It
+//                     commits nothing (the worker's final commit is one round trip). It reads both
+//                     topics' metadata before it starts (librdkafka#3202; see passthrough_once).
+//
+// Counters beside the rates: first_page_ms (start to the first record consumed), and for the
+// worker, from its own metrics: all_processed_ms (start to the last page out of the pool),
+// pipeline_ms and lsh_ms (summed per-page stage times per run), ack_wait_ms (mean per page, first
+// produce to last acknowledgement), the records it produced and their output_MB.
+//
+// Both count creating their clients and not destroying them; neither counts starting the broker or
+// loading the input, which happen once. Every iteration writes to topics of its own and commits
+// to a group of its own: iterations do not see each other's signatures, and nothing accumulates
+// in the mock, which keeps about 5 MB per partition and silently drops older records (so the
+// input stays well below 4 x 5 MB).
+//
+// Input: page_count JSON page records built from the fixture pages (tests/data/pages/*.txt),
+// round-robin over the fixtures and the partitions, edition dates rising over 20 days in input
+// order (a daily feed). Every fixture repeats, so after the first copy of each the dedup index
+// sees exact reprints.
+//
+// The last line printed is the ratio broadsheet / passthrough of pages/s (the target is >= 0.50).
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <optional>
+#include <sstream>
+#include <stdexcept>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <benchmark/benchmark.h>
+
+#include "pipeline/article_json.h"
+#include "worker/config.h"
+#include "worker/embedded_broker.h"
+#include "worker/ingest.h"
+#include "worker/kafka.h"
+#include "worker/logging.h"
+#include "worker/metrics.h"
+
+namespace {
+
+namespace fs = std::filesystem;
+using namespace broadsheet::worker;
+using clock_type = std::chrono::steady_clock;
+
+constexpr int page_count = 3000;
+constexpr int partitions = 4;
+constexpr int edition_days = 20;
+constexpr int timeout_ms = 120000;  // one iteration; beyond it the benchmark reports an error
+
+std::string read_file(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::ostringstream s;
+  s << in.rdbuf();
+  return std::move(s).str();
+}
+
+double seconds_since(clock_type::time_point start) {
+  return std::chrono::duration<double>(clock_type::now() - start).count();
+}
+
+struct delivery_count {
+  std::size_t delivered = 0;
+  std::size_t failed = 0;
+};
+
+// Delivery report callback; runs in the thread that polls the producer (rd_kafka_poll, _flush).
+void count_delivery(rd_kafka_t*, const rd_kafka_message_t* m, void* opaque) {
+  auto& c = *static_cast<delivery_count*>(opaque);
+  if (m->err == RD_KAFKA_RESP_ERR_NO_ERROR)
+    ++c.delivered;
+  else
+    ++c.failed;
+}
+
+// Produces a copy of key and value, waiting while the producer's queue is full.
+rd_kafka_resp_err_t produce_copy(rd_kafka_t* producer, const char* topic, std::int32_t partition, const void* key,
+                                 std::size_t key_len, const void* value, std::size_t value_len) {
+  for (;;) {
+    const auto err = rd_kafka_producev(producer, RD_KAFKA_V_TOPIC(topic), RD_KAFKA_V_PARTITION(partition),
+                                       RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY), RD_KAFKA_V_KEY(key, key_len),
+                                       RD_KAFKA_V_VALUE(const_cast<void*>(value), value_len), RD_KAFKA_V_END);
+    if (err != RD_KAFKA_RESP_ERR__QUEUE_FULL) return err;
+    rd_kafka_poll(producer, 10);
+  }
+}
+
+// Per benchmark: the measured time and iterations, for the final ratio.
+struct run_totals {
+  double seconds = 0;
+  std::int64_t iterations = 0;
+  [[nodiscard]] double pages_per_second() const { return seconds > 0 ? iterations * page_count / seconds : 0; }
+};
+
+// The broker, the loaded input and the results. Created and destroyed by main on its thread;
+// the benchmarks run on that thread too. Destruction order: the client before the broker.
+struct bench_env {
+  worker_config config;
+  std::optional<embedded_broker> broker;  // destroyed last
+  delivery_count loaded;                  // the client's delivery reports (its opaque)
+  kafka_handle client;                    // loads the input, then reads watermarks
+  std::string bootstrap;
+  offset_range range;           // [low, high) of every input partition
+  std::size_t input_bytes = 0;  // keys + values
+  int next_run = 0;             // suffix of per-iteration topics and groups
+  run_totals broadsheet, passthrough;
+
+  ~bench_env() {
+    client.reset();  // before the broker it talks to
+    broker.reset();
+  }
+
+  std::string fresh_topic(const std::string& base) {
+    const std::string name = base + ".run" + std::to_string(next_run);
+    if (const auto reply = broker->control("topic " + name + " " + std::to_string(partitions)); reply != "ok")
+      throw std::runtime_error("create topic " + name + ": " + reply);
+    return name;
+  }
+
+  // Records ever appended to a topic (sum of high watermarks; the mock may have dropped some).
+  std::int64_t records(const std::string& topic) {
+    std::int64_t total = 0;
+    for (int p = 0; p < partitions; ++p) {
+      std::int64_t low = 0, high = 0;
+      if (rd_kafka_query_watermark_offsets(client.get(), topic.c_str(), p, &low, &high, 10000) ==
+          RD_KAFKA_RESP_ERR_NO_ERROR)
+        total += high;
+    }
+    return total;
+  }
+};
+
+std::vector<std::string> page_records() {
+  std::vector<fs::path> files;
+  for (const auto& e : fs::directory_iterator(fs::path(BROADSHEET_TEST_DATA) / "pages"))
+    if (e.path().extension() == ".txt") files.push_back(e.path());
+  std::sort(files.begin(), files.end());
+  if (files.empty()) throw std::runtime_error("no fixture pages under " BROADSHEET_TEST_DATA "/pages");
+  std::vector<std::string> texts;
+  for (const auto& f : files) texts.push_back(read_file(f));
+
+  std::vector<std::string> records;
+  records.reserve(page_count);
+  for (int i = 0; i < page_count; ++i) {
+    const std::size_t f = static_cast<std::size_t>(i) % files.size();
+    const int day = 1 + i * edition_days / page_count;
+    char date[16];
+    std::snprintf(date, sizeof date, "2025-03-%02d", day);
+    std::string r = R"({"page_id":)";
+    broadsheet::pipeline::append_json_string(r, "e2e-" + std::to_string(i) + "-" + files[f].stem().string());
+    r += R"(,"source":"bench-e2e","edition_date":)";
+    broadsheet::pipeline::append_json_string(r, date);
+    r += R"(,"text":)";
+    broadsheet::pipeline::append_json_string(r, texts[f]);
+    r += "}";
+    records.push_back(std::move(r));
+  }
+  return records;
+}
+
+// Starts the broker, produces the input once (idempotent producer, flushed) and reads its range.
+void set_up(bench_env& env) {
+  env.config.broker_partitions = partitions;
+  env.config.worker_id = "bench";
+  env.config.log_level = "warn";
+  auto broker = embedded_broker::start(env.config, 1);
+  if (!broker) throw std::runtime_error("embedded broker: " + broker.error());
+  env.broker.emplace(std::move(*broker));
+  env.bootstrap = env.broker->bootstrap();
+
+  auto conf = make_client_conf(env.config, client_role::producer, env.bootstrap);
+  if (!conf) throw std::runtime_error(conf.error());
+  rd_kafka_conf_set_opaque(conf->get(), &env.loaded);
+  rd_kafka_conf_set_dr_msg_cb(conf->get(), &count_delivery);
+  auto client = make_client(std::move(*conf), RD_KAFKA_PRODUCER);
+  if (!client) throw std::runtime_error(client.error());
+  env.client = std::move(*client);
+
+  const auto records = page_records();
+  for (std::size_t i = 0; i < records.size(); ++i) {
+    const std::string key = "e2e-" + std::to_string(i);
+    const auto err =
+        produce_copy(env.client.get(), env.config.input_topic.c_str(), static_cast<std::int32_t>(i % partitions),
+                     key.data(), key.size(), records[i].data(), records[i].size());
+    if (err != RD_KAFKA_RESP_ERR_NO_ERROR) throw std::runtime_error(std::string("load: ") + rd_kafka_err2str(err));
+    env.input_bytes += key.size() + records[i].size();
+    rd_kafka_poll(env.client.get(), 0);
+  }
+  if (rd_kafka_flush(env.client.get(), timeout_ms) != RD_KAFKA_RESP_ERR_NO_ERROR || env.loaded.failed != 0 ||
+      env.loaded.delivered != records.size())
+    throw std::runtime_error("load: " + std::to_string(env.loaded.delivered) + " of " + std::to_string(records.size()) +
+                             " pages delivered");
+
+  std::int64_t total = 0;
+  for (int p = 0; p < partitions; ++p) {
+    std::int64_t low = 0, high = 0;
+    if (const auto err =
+            rd_kafka_query_watermark_offsets(env.client.get(), env.config.input_topic.c_str(), p, &low, &high, 10000);
+        err != RD_KAFKA_RESP_ERR_NO_ERROR)
+      throw std::runtime_error(std::string("watermarks: ") + rd_kafka_err2str(err));
+    env.range[p] = {low, high};
+    total += high - low;
+  }
+  if (total != page_count)
+    throw std::runtime_error("the input topic holds " + std::to_string(total) + " records, not " +
+                             std::to_string(page_count) + " (the mock dropped some?)");
+}
+
+void set_rates(benchmark::State& state, const bench_env& env, const run_totals& totals) {
+  state.counters["pages/s"] = totals.pages_per_second();
+  state.counters["MB/s"] = totals.seconds > 0 ? totals.iterations * env.input_bytes / 1e6 / totals.seconds : 0;
+  state.counters["pages"] = page_count;
+  state.counters["input_MB"] = env.input_bytes / 1e6;
+}
+
+// Per-page seconds the worker spent in each stage (its broadsheet_stage_duration_seconds
+// histogram): sums, and the count of produce_ack observations.
+struct stage_totals {
+  std::map<std::string, double> seconds;
+  double acknowledged_pages = 0;
+};
+
+stage_totals collect_stages(const worker_metrics& metrics) {
+  stage_totals out;
+  for (const auto& family : metrics.registry()->Collect()) {
+    if (family.name != "broadsheet_stage_duration_seconds") continue;
+    for (const auto& m : family.metric) {
+      for (const auto& label : m.label) {
+        if (label.name != "stage") continue;
+        out.seconds[label.value] += m.histogram.sample_sum;
+        if (label.value == "produce_ack") out.acknowledged_pages += static_cast<double>(m.histogram.sample_count);
+      }
+    }
+  }
+  return out;
+}
+
+// dedup false: the same run with near-duplicate detection off (no index, no signatures topic),
+// to show what the decisions cost on this reprint-heavy input.
+void e2e_broadsheet(benchmark::State& state, bench_env* env, bool dedup) {
+  run_totals totals;
+  double articles = 0, signatures = 0, dead_letters = 0, output_bytes = 0, startup = 0, processed = 0;
+  stage_totals stages;
+  for (auto _ : state) {
+    ++env->next_run;
+    worker_config c = env->config;
+    c.dedup = dedup;
+    c.group_id = "bench.broadsheet.run" + std::to_string(env->next_run);
+    c.output_topic = env->fresh_topic("articles");
+    c.signatures_topic = env->fresh_topic("articles.signatures");
+    c.dlq_topic = env->fresh_topic("pages.dlq");
+    worker_metrics metrics;  // outlives the worker
+    ingest_worker worker(c, env->bootstrap, &metrics);
+
+    // Watches the worker's counters: when the first page was consumed and when the pool had
+    // processed every page; stops a worker that never finishes the range.
+    std::atomic<bool> done{false}, timed_out{false};
+    double first_consumed = 0, all_processed = 0;
+    const auto started = clock_type::now();
+    std::thread observer([&] {
+      const auto deadline = started + std::chrono::milliseconds(timeout_ms);
+      while (!done) {
+        if (first_consumed == 0 && metrics.pages_consumed.Value() > 0) first_consumed = seconds_since(started);
+        if (all_processed == 0 && metrics.pages_processed.Value() >= page_count) all_processed = seconds_since(started);
+        if (clock_type::now() > deadline && !timed_out) {
+          timed_out = true;
+          worker.stop();
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(2));
+      }
+    });
+    const int rc = worker.run_range(env->range);
+    const double seconds = seconds_since(started);
+    done = true;
+    observer.join();
+
+    state.SetIterationTime(seconds);
+    if (rc != 0 || timed_out) {
+      state.SkipWithError(timed_out ? "timed out" : "run_range failed");
+      break;
+    }
+    totals.seconds += seconds;
+    ++totals.iterations;
+    startup += first_consumed;
+    processed += all_processed;
+    articles += static_cast<double>(env->records(c.output_topic));
+    signatures += static_cast<double>(env->records(c.signatures_topic));
+    dead_letters += static_cast<double>(env->records(c.dlq_topic));
+    output_bytes += metrics.output_bytes.Value();
+    const auto run_stages = collect_stages(metrics);
+    for (const auto& [name, sum] : run_stages.seconds) stages.seconds[name] += sum;
+    stages.acknowledged_pages += run_stages.acknowledged_pages;
+  }  // the worker is destroyed here, outside the measured time
+  if (totals.iterations == 0) return;
+  if (dedup) env->broadsheet = totals;
+  set_rates(state, *env, totals);
+  const double n = static_cast<double>(totals.iterations);
+  state.counters["articles"] = articles / n;
+  state.counters["signatures"] = signatures / n;
+  state.counters["dead_letters"] = dead_letters / n;
+  state.counters["output_MB"] = output_bytes / n / 1e6;  // keys + values produced, uncompressed
+  // Wall-clock milliseconds from the start of run_range to the first page consumed, and to the
+  // last page processed by the pool.
+  state.counters["first_page_ms"] = startup / n * 1e3;
+  state.counters["all_processed_ms"] = processed / n * 1e3;
+  // Summed per-page stage times (thread time on the pool, or the sequencer for lsh), per run.
+  const double pipeline =
+      stages.seconds["parse"] + stages.seconds["clean"] + stages.seconds["segment"] + stages.seconds["signature"];
+  state.counters["pipeline_ms"] = pipeline / n * 1e3;
+  state.counters["lsh_ms"] = stages.seconds["lsh"] / n * 1e3;
+  // Mean per page, from its first produce to its last acknowledgement.
+  state.counters["ack_wait_ms"] =
+      stages.acknowledged_pages > 0 ? stages.seconds["produce_ack"] / stages.acknowledged_pages * 1e3 : 0;
+}
+
+struct passthrough_times {
+  double seconds = 0;       // the whole run
+  double first_record = 0;  // to the first record consumed
+};
+
+// One passthrough run: its times, or an error.
+tl::expected<passthrough_times, std::string> passthrough_once(bench_env& env, const worker_config& config,
+                                                              const std::string& output_topic) {
+  // Destruction order: consumer, producer (both already closed/flushed), then the counts the
+  // producer's callback writes to.
+  delivery_count deliveries;
+  kafka_handle producer;
+  kafka_handle consumer;
+
+  const auto started = clock_type::now();
+  auto pconf = make_client_conf(config, client_role::producer, env.bootstrap);
+  if (!pconf) return tl::make_unexpected(pconf.error());
+  rd_kafka_conf_set_opaque(pconf->get(), &deliveries);
+  rd_kafka_conf_set_dr_msg_cb(pconf->get(), &count_delivery);
+  auto p = make_client(std::move(*pconf), RD_KAFKA_PRODUCER);
+  if (!p) return tl::make_unexpected(p.error());
+  producer = std::move(*p);
+  auto cconf = make_client_conf(config, client_role::consumer, env.bootstrap);
+  if (!cconf) return tl::make_unexpected(cconf.error());
+  auto c = make_client(std::move(*cconf), RD_KAFKA_CONSUMER);
+  if (!c) return tl::make_unexpected(c.error());
+  consumer = std::move(*c);
+  rd_kafka_poll_set_consumer(consumer.get());
+  // The metadata of both topics first, as the worker does for its output topic (create_clients):
+  // a topic a client learns of after its first connection otherwise waits for librdkafka's
+  // once-a-second lookup of unknown topics (confluentinc/librdkafka#3202), and this baseline
+  // would measure that second instead of the clients' throughput.
+  if (auto n = partition_count(producer.get(), output_topic, 10000); !n) return tl::make_unexpected(n.error());
+  if (auto n = partition_count(consumer.get(), config.input_topic, 10000); !n) return tl::make_unexpected(n.error());
+
+  partition_list list(rd_kafka_topic_partition_list_new(static_cast<int>(env.range.size())));
+  std::map<std::int32_t, std::int64_t> remaining;  // partition → end, while not reached
+  for (const auto& [partition, span] : env.range) {
+    rd_kafka_topic_partition_list_add(list.get(), config.input_topic.c_str(), partition)->offset = span.first;
+    if (span.second > span.first) remaining[partition] = span.second;
+  }
+  if (const auto err = rd_kafka_assign(consumer.get(), list.get()); err != RD_KAFKA_RESP_ERR_NO_ERROR)
+    return tl::make_unexpected(std::string("assign: ") + rd_kafka_err2str(err));
+
+  std::size_t consumed = 0;
+  passthrough_times times;
+  const auto deadline = started + std::chrono::milliseconds(timeout_ms);
+  while (!remaining.empty()) {
+    if (clock_type::now() > deadline) return tl::make_unexpected(std::string("timed out"));
+    kafka_message m(rd_kafka_consumer_poll(consumer.get(), 50));
+    rd_kafka_poll(producer.get(), 0);
+    if (!m) continue;
+    if (m->err != RD_KAFKA_RESP_ERR_NO_ERROR) continue;  // transient consumer errors, as the worker logs them
+    const auto end = env.range.at(m->partition).second;
+    if (m->offset >= end) continue;
+    if (consumed == 0) times.first_record = seconds_since(started);
+    const auto err = produce_copy(producer.get(), output_topic.c_str(), RD_KAFKA_PARTITION_UA, m->key, m->key_len,
+                                  m->payload, m->len);
+    if (err != RD_KAFKA_RESP_ERR_NO_ERROR) return tl::make_unexpected(std::string("produce: ") + rd_kafka_err2str(err));
+    ++consumed;
+    if (m->offset + 1 >= end) remaining.erase(m->partition);
+  }
+  if (const auto err = rd_kafka_flush(producer.get(), timeout_ms); err != RD_KAFKA_RESP_ERR_NO_ERROR)
+    return tl::make_unexpected(std::string("flush: ") + rd_kafka_err2str(err));
+  rd_kafka_consumer_close(consumer.get());
+  times.seconds = seconds_since(started);
+
+  if (consumed != page_count || deliveries.delivered != consumed || deliveries.failed != 0)
+    return tl::make_unexpected("consumed " + std::to_string(consumed) + ", delivered " +
+                               std::to_string(deliveries.delivered) + ", failed " + std::to_string(deliveries.failed));
+  return times;
+}
+
+void e2e_passthrough(benchmark::State& state, bench_env* env) {
+  run_totals totals;
+  double first_record = 0;
+  for (auto _ : state) {
+    ++env->next_run;
+    worker_config c = env->config;
+    c.group_id = "bench.passthrough.run" + std::to_string(env->next_run);
+    const std::string output = env->fresh_topic("pages.passthrough");
+    const auto times = passthrough_once(*env, c, output);
+    if (!times) {
+      state.SkipWithError(times.error().c_str());
+      break;
+    }
+    state.SetIterationTime(times->seconds);
+    totals.seconds += times->seconds;
+    first_record += times->first_record;
+    ++totals.iterations;
+  }
+  if (totals.iterations == 0) return;
+  env->passthrough = totals;
+  set_rates(state, *env, totals);
+  state.counters["first_page_ms"] = first_record / static_cast<double>(totals.iterations) * 1e3;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  benchmark::Initialize(&argc, argv);
+  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
+  setup_logging("warn", "text");
+
+  int status = 0;
+  {
+    bench_env env;
+    try {
+      set_up(env);
+    } catch (const std::exception& e) {
+      std::fprintf(stderr, "e2e bench: %s\n", e.what());
+      return 1;
+    }
+    benchmark::RegisterBenchmark("e2e/broadsheet", &e2e_broadsheet, &env, true)
+        ->Iterations(3)
+        ->UseManualTime()
+        ->Unit(benchmark::kMillisecond);
+    benchmark::RegisterBenchmark("e2e/broadsheet_no_dedup", &e2e_broadsheet, &env, false)
+        ->Iterations(3)
+        ->UseManualTime()
+        ->Unit(benchmark::kMillisecond);
+    benchmark::RegisterBenchmark("e2e/passthrough", &e2e_passthrough, &env)
+        ->Iterations(3)
+        ->UseManualTime()
+        ->Unit(benchmark::kMillisecond);
+    try {
+      benchmark::RunSpecifiedBenchmarks();
+    } catch (const std::exception& e) {
+      std::fprintf(stderr, "e2e bench: %s\n", e.what());
+      status = 1;
+    }
+    if (env.broadsheet.iterations > 0 && env.passthrough.iterations > 0) {
+      const double b = env.broadsheet.pages_per_second(), p = env.passthrough.pages_per_second();
+      std::printf("e2e ratio broadsheet/passthrough: %.2f (%.0f vs %.0f pages/s; target >= 0.50)\n", b / p, b, p);
+    }
+  }  // clients, then the broker
+  benchmark::Shutdown();
+  return status;
+}
