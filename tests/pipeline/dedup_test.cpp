@@ -206,7 +206,9 @@ TEST(dedup, a_text_reprinted_thousands_of_times_neither_hangs_nor_hides_its_near
   fixture f;
   for (int i = 0; i < 5000; ++i) {
     const auto out = f.add(story_a, key(100 + i % 25, "copy-" + std::to_string(i), 1));
-    if (i > 0) ASSERT_EQ(out.verdict.duplicate_of, make_article_id("copy-0", 1)) << i;
+    if (i > 0) {
+      ASSERT_EQ(out.verdict.duplicate_of, make_article_id("copy-0", 1)) << i;
+    }
   }
   EXPECT_EQ(f.add(story_a_edited, key(130, "edited", 1)).verdict.duplicate_of, make_article_id("copy-0", 1));
   EXPECT_FALSE(f.add(story_b, key(130, "other", 1)).verdict.duplicate_of);
