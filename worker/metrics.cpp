@@ -61,23 +61,31 @@ std::string process_metrics() {
   const auto close = line.rfind(')');
   std::istringstream fields(close == std::string::npos ? std::string() : line.substr(close + 2));
   std::string field;
-  double utime = 0, stime = 0;
+  double utime = 0, stime = 0, start_ticks = 0;
   for (int i = 3; fields >> field; ++i) {
     if (i == 14) utime = std::stod(field);
-    if (i == 15) { stime = std::stod(field); break; }
+    if (i == 15) stime = std::stod(field);
+    if (i == 22) { start_ticks = std::stod(field); break; }
+  }
+  std::ifstream proc_stat("/proc/stat");
+  double boot_time = 0;
+  for (std::string key; proc_stat >> key;) {
+    if (key == "btime") { proc_stat >> boot_time; break; }
   }
   std::ifstream statm("/proc/self/statm");
   long pages_total = 0, resident = 0;
   statm >> pages_total >> resident;
   const double ticks = static_cast<double>(sysconf(_SC_CLK_TCK));
   const double rss = static_cast<double>(resident) * static_cast<double>(sysconf(_SC_PAGESIZE));
-  char out[512];
+  char out[768];
   std::snprintf(out, sizeof out,
                 "# HELP process_cpu_seconds_total User and system CPU time of the process.\n"
                 "# TYPE process_cpu_seconds_total counter\nprocess_cpu_seconds_total %.2f\n"
                 "# HELP process_resident_memory_bytes Resident memory of the process.\n"
-                "# TYPE process_resident_memory_bytes gauge\nprocess_resident_memory_bytes %.0f\n",
-                (utime + stime) / ticks, rss);
+                "# TYPE process_resident_memory_bytes gauge\nprocess_resident_memory_bytes %.0f\n"
+                "# HELP process_start_time_seconds Start time of the process since the epoch.\n"
+                "# TYPE process_start_time_seconds gauge\nprocess_start_time_seconds %.0f\n",
+                (utime + stime) / ticks, rss, boot_time + start_ticks / ticks);
   return out;
 }
 
@@ -123,6 +131,7 @@ std::string metrics_reference_markdown() {
     out += "| `" + d.name + "` | " + d.type + " | " + d.labels + " | " + d.help + " |\n";
   out += "| `process_cpu_seconds_total` | counter | | CPU time of the process. |\n";
   out += "| `process_resident_memory_bytes` | gauge | | Resident memory of the process. |\n";
+  out += "| `process_start_time_seconds` | gauge | | Start time of the process since the epoch (restarts). |\n";
   return out;
 }
 
