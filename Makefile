@@ -29,6 +29,7 @@ bench: deps
 	cmake --build $(BENCH_BUILD)
 	$(BENCH_BUILD)/bench/broadsheet_bench --benchmark_min_time=1
 	$(BENCH_BUILD)/bench/broadsheet_e2e_bench
+	$(BENCH_BUILD)/bench/broadsheet_e2e_bench --pages=synthetic
 
 # The near-duplicate evaluation: precision and recall over a parameter sweep.
 eval: deps

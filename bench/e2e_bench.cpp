@@ -47,6 +47,7 @@
 #include <benchmark/benchmark.h>
 
 #include "pipeline/article_json.h"
+#include "tests/support/synthetic_news.h"
 #include "worker/config.h"
 #include "worker/embedded_broker.h"
 #include "worker/ingest.h"
@@ -147,7 +148,49 @@ struct bench_env {
   }
 };
 
+// Which pages: the 18 fixture pages in turn (each text about 167 times: reprint-heavy, the
+// band tables crowded), or synthetic pages of 4 stories each from the evaluation's generator
+// (distinct stories, 30 % of them reprinted once or twice): closer to a real stream.
+enum class input_kind { fixture, synthetic };
+input_kind input = input_kind::fixture;
+
+std::string page_record(const std::string& page_id, int day, const std::string& text) {
+  char date[16];
+  std::snprintf(date, sizeof date, "2025-03-%02d", day);
+  std::string r = R"({"page_id":)";
+  broadsheet::pipeline::append_json_string(r, page_id);
+  r += R"(,"source":"bench-e2e","edition_date":)";
+  broadsheet::pipeline::append_json_string(r, date);
+  r += R"(,"text":)";
+  broadsheet::pipeline::append_json_string(r, text);
+  r += "}";
+  return r;
+}
+
+std::vector<std::string> synthetic_page_records() {
+  constexpr int stories_per_page = 4;
+  const auto corpus = broadsheet::testing::make_corpus(
+      {.stories = page_count * stories_per_page * 10 / 13, .reprinted = 0.3, .max_reprints = 2,
+       .hard_negative_pairs = 200, .days = edition_days, .seed = 7});
+  std::vector<std::string> records;
+  std::string text;
+  for (std::size_t i = 0; i < corpus.articles.size() && records.size() < static_cast<std::size_t>(page_count); ++i) {
+    const auto& a = corpus.articles[i];
+    text += "# " + a.title + "\n\n";  // a markdown heading, as OCR output has
+    for (const char c : a.body) text += c == '\n' ? std::string("\n\n") : std::string(1, c);
+    text += "\n\n";
+    if ((i + 1) % stories_per_page == 0) {
+      const int n = static_cast<int>(records.size());
+      records.push_back(page_record("e2e-synthetic-" + std::to_string(n), 1 + n * edition_days / page_count, text));
+      text.clear();
+    }
+  }
+  if (records.size() != static_cast<std::size_t>(page_count)) throw std::runtime_error("too few synthetic stories");
+  return records;
+}
+
 std::vector<std::string> page_records() {
+  if (input == input_kind::synthetic) return synthetic_page_records();
   std::vector<fs::path> files;
   for (const auto& e : fs::directory_iterator(fs::path(BROADSHEET_TEST_DATA) / "pages"))
     if (e.path().extension() == ".txt") files.push_back(e.path());
@@ -161,16 +204,7 @@ std::vector<std::string> page_records() {
   for (int i = 0; i < page_count; ++i) {
     const std::size_t f = static_cast<std::size_t>(i) % files.size();
     const int day = 1 + i * edition_days / page_count;
-    char date[16];
-    std::snprintf(date, sizeof date, "2025-03-%02d", day);
-    std::string r = R"({"page_id":)";
-    broadsheet::pipeline::append_json_string(r, "e2e-" + std::to_string(i) + "-" + files[f].stem().string());
-    r += R"(,"source":"bench-e2e","edition_date":)";
-    broadsheet::pipeline::append_json_string(r, date);
-    r += R"(,"text":)";
-    broadsheet::pipeline::append_json_string(r, texts[f]);
-    r += "}";
-    records.push_back(std::move(r));
+    records.push_back(page_record("e2e-" + std::to_string(i) + "-" + files[f].stem().string(), day, texts[f]));
   }
   return records;
 }
@@ -430,6 +464,14 @@ void e2e_passthrough(benchmark::State& state, bench_env* env) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // --pages=synthetic (our own option, removed before Google Benchmark sees the arguments).
+  for (int i = 1; i < argc; ++i) {
+    if (std::string_view(argv[i]) != "--pages=synthetic") continue;
+    input = input_kind::synthetic;
+    for (int j = i; j + 1 < argc; ++j) argv[j] = argv[j + 1];
+    --argc;
+    break;
+  }
   benchmark::Initialize(&argc, argv);
   if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
   setup_logging("warn", "text");
