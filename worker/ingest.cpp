@@ -92,6 +92,8 @@ struct ingest_worker::impl {
 
   kafka_handle producer;
   kafka_handle consumer;
+  bool subscribed = false;     // a group member (not a replay's assignment)
+  bool ever_assigned = false;  // it owned partitions at some point
   offset_tracker tracker;
 
   // Pool.
@@ -506,6 +508,7 @@ struct ingest_worker::impl {
     if (err == RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS) {
       spdlog::info("assigned {} partition(s) of {}", partitions->cnt, config.input_topic);
       status.assigned += partitions->cnt;
+      ever_assigned = ever_assigned || partitions->cnt > 0;
       if (kafka_error e{rd_kafka_incremental_assign(rk, partitions)}; e)
         spdlog::error("assign failed: {}", rd_kafka_error_string(e.get()));
       if (paused) rd_kafka_pause_partitions(rk, partitions);
@@ -728,6 +731,7 @@ struct ingest_worker::impl {
   }
 
   bool subscribe() {
+    subscribed = true;
     partition_list topics(rd_kafka_topic_partition_list_new(1));
     rd_kafka_topic_partition_list_add(topics.get(), config.input_topic.c_str(), RD_KAFKA_PARTITION_UA);
     if (const auto err = rd_kafka_subscribe(consumer.get(), topics.get()); err != RD_KAFKA_RESP_ERR_NO_ERROR)
@@ -847,6 +851,15 @@ struct ingest_worker::impl {
 
   int finish_run(int code) {
     stop_requested = true;
+    // librdkafka 2.0.2 can abort in rd_kafka_destroy of a cooperative-sticky member that never
+    // held partitions (its assignor state is null: librdkafka #4312, fixed in 2.2.1). Such a
+    // consumer is closed but kept, reachable, until the process exits.
+    if (subscribed && !ever_assigned && consumer) {
+      static auto* parked = new std::vector<rd_kafka_t*>();  // never destroyed, on purpose
+      static std::mutex parked_mutex;
+      const std::lock_guard lock(parked_mutex);
+      parked->push_back(consumer.release());
+    }
     stop_pool();
     if (tailer.joinable()) tailer.join();
     if (producer) rd_kafka_flush(producer.get(), 1000);

@@ -78,7 +78,7 @@ class Worker:
         self.name = name
         self.metrics_port = free_port() if metrics else 0
         log_dir = Path(log_dir or os.environ.get("BROADSHEET_TEST_LOGS", "/tmp"))
-        self.log_path = log_dir / f"{name}.log"
+        self.log_path = log_dir / f"{name}-{os.getpid()}.log"  # tests run in parallel
         self.log_file = open(self.log_path, "w")
         env = clean_env()
         self.proc = subprocess.Popen(

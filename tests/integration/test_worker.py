@@ -264,7 +264,10 @@ class BacklogTest(unittest.TestCase):
                 records.append((page["page_id"], value))
                 total += len(value)
             produce(broker.bootstrap, "pages.raw", records)
-            w = Worker(broker.bootstrap, "backlog", "--no-dedup", "--max-inflight-bytes", str(32 << 20))
+            # In flight: 16 MiB of pages plus what they produce (about 3 times their size) in the
+            # producer's queue; prefetch: 8 MiB.
+            w = Worker(broker.bootstrap, "backlog", "--no-dedup", "--max-inflight-bytes", str(16 << 20),
+                       "-X", "queued.max.messages.kbytes=8192")
             peak = 0
 
             def done():
