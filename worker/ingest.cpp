@@ -286,7 +286,6 @@ struct ingest_worker::impl {
     rd_kafka_timestamp_type_t type;
     job->timestamp_ms = rd_kafka_message_timestamp(raw, &type);
     job->epoch = tracker.begin(job->partition, job->offset, job->bytes);
-    ++consumed;
     metrics.pages_consumed.Increment();
     metrics.input_bytes.Increment(static_cast<double>(job->bytes));
     spdlog::debug("consumed topic={} partition={} offset={} bytes={}", config.input_topic, job->partition, job->offset,
@@ -576,12 +575,11 @@ struct ingest_worker::impl {
     }
     partition_list list(rd_kafka_topic_partition_list_new(*count));
     for (int p = 0; p < *count; ++p) {
-      std::int64_t low = 0, high = 0;
-      rd_kafka_query_watermark_offsets(client.get(), config.signatures_topic.c_str(), p, &low, &high, 10000);
+      const auto w = query_watermarks(client.get(), config.signatures_topic, p, 10000).value_or(watermarks{});
       // Without restore (dedup.restore_index = false), only what is published from now on.
-      if (high > low && config.restore_index) remaining[p] = high;
+      if (w.high > w.low && config.restore_index) remaining[p] = w.high;
       rd_kafka_topic_partition_list_add(list.get(), config.signatures_topic.c_str(), p)->offset =
-          config.restore_index ? RD_KAFKA_OFFSET_BEGINNING : high;
+          config.restore_index ? RD_KAFKA_OFFSET_BEGINNING : w.high;
     }
     rd_kafka_assign(client.get(), list.get());
     std::size_t records = 0;
@@ -803,7 +801,7 @@ struct ingest_worker::impl {
   }
 
   std::int64_t last_report_ms = 0;
-  std::atomic<std::uint64_t> consumed{0}, published{0};
+  std::atomic<std::uint64_t> published{0};  // pages whose records are all produced
 
   void report() {
     last_report_ms = steady_ms();
@@ -823,7 +821,7 @@ struct ingest_worker::impl {
     }
     spdlog::debug("pages consumed {}, published {}, in flight {} ({} bytes), queued {}, {}, producer queue {}, "
                   "positions{}",
-                  consumed.load(), published.load(), tracker.pending_pages(), tracker.pending_bytes(), queued,
+                  metrics.pages_consumed.Value(), published.load(), tracker.pending_pages(), tracker.pending_bytes(), queued,
                   paused ? "paused" : "fetching", rd_kafka_outq_len(producer.get()), positions);
   }
 

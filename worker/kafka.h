@@ -45,7 +45,11 @@ enum class client_role { consumer, producer, tailer };
 // Partition count of a topic (metadata request), or an error.
 [[nodiscard]] tl::expected<int, std::string> partition_count(rd_kafka_t* rk, const std::string& topic, int timeout_ms);
 
-// Value of a header, or empty when absent.
-[[nodiscard]] std::string_view header_value(const rd_kafka_message_t* message, const char* name);
+struct watermarks {
+  std::int64_t low = 0, high = 0;  // the first offset held, and one past the last
+};
+// A partition's watermarks from its leader, or librdkafka's error.
+[[nodiscard]] tl::expected<watermarks, std::string> query_watermarks(rd_kafka_t* rk, const std::string& topic,
+                                                                     int partition, int timeout_ms);
 
 }  // namespace broadsheet::worker

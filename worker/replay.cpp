@@ -44,9 +44,9 @@ class kafka_lookup final : public offset_lookup {
       const auto& e = list->elems[i];
       if (e.err != RD_KAFKA_RESP_ERR_NO_ERROR) return tl::make_unexpected(std::string(rd_kafka_err2str(e.err)));
       if (e.offset < 0) {  // no record that late: the end
-        std::int64_t low = 0, high = 0;
-        rd_kafka_query_watermark_offsets(client_, topic.c_str(), e.partition, &low, &high, timeout_ms);
-        out[e.partition] = high;
+        const auto marks = query_watermarks(client_, topic, e.partition, timeout_ms);
+        if (!marks) return tl::make_unexpected(marks.error());
+        out[e.partition] = marks->high;
       } else {
         out[e.partition] = e.offset;
       }
@@ -67,13 +67,11 @@ class scan_lookup final : public offset_lookup {
                                                                                    std::int64_t ms) override {
     std::map<std::int32_t, std::int64_t> out;
     for (int p = 0; p < partitions; ++p) {
-      std::int64_t low = 0, high = 0;
-      if (const auto err = rd_kafka_query_watermark_offsets(client_, topic.c_str(), p, &low, &high, timeout_ms);
-          err != RD_KAFKA_RESP_ERR_NO_ERROR)
-        return tl::make_unexpected(std::string("watermarks: ") + rd_kafka_err2str(err));
-      out[p] = high;
-      if (high > low) {
-        auto found = scan(topic, p, low, high, ms);
+      const auto marks = query_watermarks(client_, topic, p, timeout_ms);
+      if (!marks) return tl::make_unexpected(marks.error());
+      out[p] = marks->high;
+      if (marks->high > marks->low) {
+        auto found = scan(topic, p, marks->low, marks->high, ms);
         if (!found) return tl::make_unexpected(found.error());
         out[p] = *found;
       }
@@ -203,11 +201,9 @@ tl::expected<offset_range, std::string> resolve_range(rd_kafka_t* client, const 
   if (!partitions) return tl::make_unexpected(partitions.error());
   std::map<std::int32_t, std::pair<std::int64_t, std::int64_t>> marks;
   for (int p = 0; p < *partitions; ++p) {
-    std::int64_t low = 0, high = 0;
-    if (const auto err = rd_kafka_query_watermark_offsets(client, topic.c_str(), p, &low, &high, timeout_ms);
-        err != RD_KAFKA_RESP_ERR_NO_ERROR)
-      return tl::make_unexpected(std::string("watermarks of ") + topic + ": " + rd_kafka_err2str(err));
-    marks[p] = {low, high};
+    const auto w = query_watermarks(client, topic, p, timeout_ms);
+    if (!w) return tl::make_unexpected(w.error());
+    marks[p] = {w->low, w->high};
   }
   auto start = resolve_spec(topic, *partitions, from, marks, lookup, false);
   if (!start) return tl::make_unexpected(start.error());

@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <csignal>
 #include <cstdio>
@@ -44,14 +45,9 @@ void install_signal_handlers() {
   sigaction(SIGINT, &sa, nullptr);
 }
 
-struct loaded {
-  worker_config config;
-  std::vector<std::string> rest;  // arguments the command reads itself
-};
-
 // Splits out the command's own options (with a value each), loads the shared configuration
 // from the rest, and sets up logging.
-std::optional<loaded> load(int argc, char** argv, const char* command, const std::vector<std::string>& own,
+std::optional<worker_config> load(int argc, char** argv, const char* command, const std::vector<std::string>& own,
                            std::vector<std::pair<std::string, std::string>>& own_values, const char* usage) {
   config_sources sources;
   sources.env = process_environment();
@@ -82,7 +78,7 @@ std::optional<loaded> load(int argc, char** argv, const char* command, const std
     return std::nullopt;
   }
   setup_logging(config->log_level, config->log_format);
-  return loaded{std::move(*config), {}};
+  return std::move(*config);
 }
 
 // The bootstrap servers: the configured ones, or a new embedded broker's.
@@ -126,19 +122,19 @@ int run_worker(const worker_config& config, const std::string& bootstrap, const 
 
 int run_main(int argc, char** argv) {
   std::vector<std::pair<std::string, std::string>> own;
-  auto loaded = load(argc, argv, "run", {}, own,
+  auto config = load(argc, argv, "run", {}, own,
                      "usage: broadsheet run [options]\n\nConsumes page records, publishes articles, signatures "
                      "and dead letters. With no brokers configured, starts the embedded broker.\n");
-  if (!loaded) return exit_usage;
+  if (!config) return exit_usage;
   std::optional<embedded_broker> broker;
-  const auto bootstrap = bootstrap_for(loaded->config, broker);
+  const auto bootstrap = bootstrap_for(*config, broker);
   if (!bootstrap) return 1;
-  return run_worker(loaded->config, *bootstrap, nullptr);
+  return run_worker(*config, *bootstrap, nullptr);
 }
 
 int broker_main(int argc, char** argv) {
   std::vector<std::pair<std::string, std::string>> own;
-  auto loaded = load(argc, argv, "broker", {}, own,
+  auto config = load(argc, argv, "broker", {}, own,
                      "usage: broadsheet broker [--partitions N] [options]\n\n"
                      "Runs only the embedded broker (librdkafka's mock cluster: 3 brokers on loopback) with the\n"
                      "input, output, signatures and dead-letter topics created. Prints its bootstrap address as\n"
@@ -146,8 +142,8 @@ int broker_main(int argc, char** argv) {
                      "  down <broker_id|-1> | up <broker_id|-1> | errors <api_key> <error_code> <count>\n"
                      "  | topic <name> <partitions>\n"
                      "Stops on SIGTERM or SIGINT.\n");
-  if (!loaded) return exit_usage;
-  auto broker = embedded_broker::start(loaded->config);
+  if (!config) return exit_usage;
+  auto broker = embedded_broker::start(*config);
   if (!broker) {
     std::fprintf(stderr, "broadsheet broker: %s\n", broker.error().c_str());
     return 1;
@@ -200,7 +196,7 @@ int replay_main(int argc, char** argv) {
     std::fprintf(stderr, "broadsheet replay: --from is required; --time-lookup is kafka or scan\n");
     return exit_usage;
   }
-  auto& config = loaded->config;
+  auto& config = *loaded;
   config.group_id = group.value_or(config.group_id + ".replay");
   std::optional<embedded_broker> broker;
   const auto bootstrap = bootstrap_for(config, broker);

@@ -45,6 +45,14 @@ class WorkerTest(unittest.TestCase):
         self.workers.append(w)
         return w
 
+    def worker_in_mid_stream(self):
+        """A slow worker (one thread, 1 MiB in flight) once it has consumed 100 pages, read from
+        its own counter so the moment does not depend on how fast the test reads the output."""
+        w = self.worker("w1", "--max-inflight-bytes", "1048576", "--threads", "1", metrics=True)
+        self.assertTrue(wait_until(lambda: w.metric("broadsheet_pages_consumed_total") >= 100, 60, step=0.02),
+                        "some pages first")
+        return w
+
     def wait_articles(self, expected_ids, timeout=90):
         """Reads the articles topic until every expected article_id is there."""
         return read_topic(self.bootstrap, "articles", timeout=timeout,
@@ -116,9 +124,7 @@ class WorkerTest(unittest.TestCase):
         pages = fixture_pages(copies=150)
         expected = expected_articles(pages)
         produce_pages(self.bootstrap, pages)
-        w = self.worker("w1", "--max-inflight-bytes", "1048576", "--threads", "1", metrics=True)
-        self.assertTrue(wait_until(lambda: w.metric("broadsheet_pages_consumed_total") >= 100, 60, step=0.02),
-                        "some pages first")
+        w = self.worker_in_mid_stream()
         w.kill()
         partial = count_keys(self.bootstrap, "articles")
         log(f"killed after {partial} of {len(expected)} articles")
@@ -216,8 +222,7 @@ class WorkerTest(unittest.TestCase):
         pages = fixture_pages(copies=150)
         produce_pages(self.bootstrap, pages)
         positions = page_positions(self.bootstrap, len(pages))
-        w = self.worker("w1", "--max-inflight-bytes", "1048576", "--threads", "1", metrics=True)
-        self.assertTrue(wait_until(lambda: w.metric("broadsheet_pages_consumed_total") >= 100, 60, step=0.02))
+        w = self.worker_in_mid_stream()
         self.assertEqual(w.stop(), 0, "SIGTERM: graceful exit 0")
         offsets = committed(self.bootstrap, "broadsheet", "pages.raw", INPUT_PARTITIONS)
         published = {json.loads(r["value"])["page_id"]
