@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "pipeline/article.h"
+#include "tests/support/synthetic_news.h"
 
 namespace broadsheet::pipeline {
 namespace {
@@ -199,6 +200,23 @@ TEST(dedup, snapshot_restores_the_same_decisions_and_refuses_bad_images) {
   auto incompatible = dedup_index::load(image, other);
   ASSERT_FALSE(incompatible);
   EXPECT_NE(incompatible.error().message.find("other parameters"), std::string::npos);
+}
+
+TEST(dedup, a_snapshot_larger_than_the_capacity_loads_matches_near_copies_and_evicts_down) {
+  // Band cells pack the slot with a fingerprint sized to the capacity; an image holding more
+  // articles than the loading index's capacity must still fit and be found.
+  fixture f;
+  const auto corpus = broadsheet::testing::make_corpus({.stories = 60, .reprinted = 0, .seed = 3});
+  for (const auto& a : corpus.articles) f.add(a.body, key(100, a.key.page_id, a.key.ordinal));
+  f.add(story_a, key(101, "p1", 1));
+  dedup_options small = f.options;
+  small.capacity = 4;
+  auto loaded = dedup_index::load(f.index.save(), small);
+  ASSERT_TRUE(loaded) << loaded.error().message;
+  EXPECT_EQ(loaded->stats().articles, corpus.articles.size() + 1);
+  const auto edited = loaded->add(f.sign.sign(make_article_id("p2", 1), key(102, "p2", 1), story_a_edited));
+  EXPECT_EQ(edited.verdict.duplicate_of, make_article_id("p1", 1));  // through the bands: the texts differ
+  EXPECT_LE(loaded->stats().articles, 4u);
 }
 
 TEST(dedup, a_text_reprinted_thousands_of_times_neither_hangs_nor_hides_its_near_copies) {
