@@ -44,6 +44,8 @@
 #include <thread>
 #include <vector>
 
+#include <sys/resource.h>
+
 #include <benchmark/benchmark.h>
 
 #include "pipeline/article_json.h"
@@ -107,6 +109,7 @@ rd_kafka_resp_err_t produce_copy(rd_kafka_t* producer, const char* topic, std::i
 struct run_totals {
   double seconds = 0;
   std::int64_t iterations = 0;
+  double cpu_seconds = 0;
   [[nodiscard]] double pages_per_second() const { return seconds > 0 ? iterations * page_count / seconds : 0; }
 };
 
@@ -257,11 +260,22 @@ void set_up(bench_env& env) {
                              std::to_string(page_count) + " (the mock dropped some?)");
 }
 
+// CPU seconds of this whole process so far (every thread: the worker's, librdkafka's, the
+// embedded broker's), to set beside wall time: cores_busy = CPU / wall shows whether a run is
+// bound by the two cores or waits on something.
+double process_cpu_seconds() {
+  rusage u{};
+  ::getrusage(RUSAGE_SELF, &u);
+  const auto sec = [](const timeval& t) { return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_usec) / 1e6; };
+  return sec(u.ru_utime) + sec(u.ru_stime);
+}
+
 void set_rates(benchmark::State& state, const bench_env& env, const run_totals& totals) {
   state.counters["pages/s"] = totals.pages_per_second();
   state.counters["MB/s"] = totals.seconds > 0 ? totals.iterations * env.input_bytes / 1e6 / totals.seconds : 0;
   state.counters["pages"] = page_count;
   state.counters["input_MB"] = env.input_bytes / 1e6;
+  state.counters["cores_busy"] = totals.seconds > 0 ? totals.cpu_seconds / totals.seconds : 0;
 }
 
 // Per-page seconds the worker spent in each stage (its broadsheet_stage_duration_seconds
@@ -308,6 +322,7 @@ void e2e_broadsheet(benchmark::State& state, bench_env* env, bool dedup) {
     std::atomic<bool> done{false}, timed_out{false};
     double first_consumed = 0, all_processed = 0;
     const auto started = clock_type::now();
+    const double cpu_started = process_cpu_seconds();
     std::thread observer([&] {
       const auto deadline = started + std::chrono::milliseconds(timeout_ms);
       while (!done) {
@@ -322,6 +337,7 @@ void e2e_broadsheet(benchmark::State& state, bench_env* env, bool dedup) {
     });
     const int rc = worker.run_range(env->range);
     const double seconds = seconds_since(started);
+    const double cpu = process_cpu_seconds() - cpu_started;
     done = true;
     observer.join();
 
@@ -331,6 +347,7 @@ void e2e_broadsheet(benchmark::State& state, bench_env* env, bool dedup) {
       break;
     }
     totals.seconds += seconds;
+    totals.cpu_seconds += cpu;
     ++totals.iterations;
     startup += first_consumed;
     processed += all_processed;
@@ -445,7 +462,9 @@ void e2e_passthrough(benchmark::State& state, bench_env* env) {
     worker_config c = env->config;
     c.group_id = "bench.passthrough.run" + std::to_string(env->next_run);
     const std::string output = env->fresh_topic("pages.passthrough");
+    const double cpu_started = process_cpu_seconds();
     const auto times = passthrough_once(*env, c, output);
+    totals.cpu_seconds += process_cpu_seconds() - cpu_started;
     if (!times) {
       state.SkipWithError(times.error().c_str());
       break;

@@ -63,6 +63,11 @@ struct page_job {
   std::string error_code, error_message;  // set when the page is rejected
   std::vector<pipeline::article> articles;
   std::vector<pipeline::signature_record> signatures;
+  std::vector<std::string> encoded_signatures;  // signatures[i].encode(), made on the pool
+
+  // Filled by the sequencer.
+  std::vector<pipeline::article> corrections;  // earlier articles this page's decisions changed
+  bool learned = false;  // no page: corrections from another worker's signature, not tracked
 
   // Records produced and not yet delivered, plus one held while producing.
   std::atomic<int> pending{1};
@@ -103,9 +108,17 @@ struct ingest_worker::impl {
   std::vector<std::thread> pool;
   bool pool_closing = false;
 
-  // Sequencer: pages of each partition in offset order, and the dedup state.
+  // Sequencer: pages of each partition in offset order, and the dedup state. Pages are decided
+  // under the mutex, each partition's in offset order, into one queue; one thread at a time
+  // produces that queue in order, outside the mutex (building JSON and copying records into
+  // librdkafka are most of publishing), while the others go back to the pool. One queue, not
+  // one per partition: every record of an article_id (the article, then its corrections, which
+  // may come from other partitions' pages or from other workers' signatures) is then produced
+  // in the order it was decided.
   std::mutex sequencer_mutex;
   std::unordered_map<std::int32_t, std::deque<std::shared_ptr<page_job>>> lanes;
+  std::deque<std::shared_ptr<page_job>> decided;  // to produce, in order
+  bool producing = false;                         // a thread is producing `decided`
   std::unique_ptr<article_decider> decider;
 
   std::thread tailer;
@@ -241,6 +254,7 @@ struct ingest_worker::impl {
                       job->partition, job->offset, job->page_id.empty() ? "-" : job->page_id);
         job->articles.clear();
         job->signatures.clear();
+        job->encoded_signatures.clear();
         job->error_code = "internal_error";
         job->error_message = e.what();
       }
@@ -267,8 +281,11 @@ struct ingest_worker::impl {
     started = clock_type::now();
     const std::int32_t day = page_event_day(page->edition_date, page->fetched_at, job.timestamp_ms);
     job.signatures.reserve(job.articles.size());
-    for (const auto& a : job.articles)
+    job.encoded_signatures.reserve(job.articles.size());
+    for (const auto& a : job.articles) {
       job.signatures.push_back(signer->sign(a.article_id, pipeline::order_key{day, a.page_id, a.ordinal}, a.body));
+      job.encoded_signatures.push_back(job.signatures.back().encode());
+    }
     metrics.observe(stage::signature, seconds_since(started));
   }
 
@@ -303,41 +320,79 @@ struct ingest_worker::impl {
 
   // ---- sequencer ----
 
-  // A page is processed: publish it and every processed page after it, in offset order.
+  // A page is processed: decide it and every processed page after it in its partition, in
+  // offset order, then produce what is decided unless another thread is at it.
   void complete(const std::shared_ptr<page_job>& job) {
-    const std::lock_guard lock(sequencer_mutex);
-    job->processed = true;
-    auto& lane = lanes[job->partition];
-    while (!lane.empty() && lane.front()->processed) {
-      publish(lane.front());
-      lane.pop_front();
+    {
+      const std::lock_guard lock(sequencer_mutex);
+      job->processed = true;
+      auto& lane = lanes[job->partition];
+      while (!lane.empty() && lane.front()->processed) {
+        decide(*lane.front());
+        decided.push_back(std::move(lane.front()));
+        lane.pop_front();
+      }
+    }
+    produce_decided();
+  }
+
+  // Produces the decided queue in order until it is empty; returns at once when another thread
+  // is producing it (that thread takes what was just queued).
+  void produce_decided() {
+    {
+      const std::lock_guard lock(sequencer_mutex);
+      if (producing || decided.empty()) return;
+      producing = true;
+    }
+    for (;;) {
+      std::shared_ptr<page_job> next;
+      {
+        const std::lock_guard lock(sequencer_mutex);
+        if (decided.empty()) {
+          producing = false;
+          return;
+        }
+        next = std::move(decided.front());
+        decided.pop_front();
+      }
+      publish(next);
     }
   }
 
+  // Under the sequencer's mutex.
+  void decide(page_job& job) {
+    if (!decider || !job.error_code.empty()) return;
+    const auto started = clock_type::now();
+    job.corrections = decider->decide(job.articles, job.signatures);
+    metrics.observe(stage::lsh, seconds_since(started));
+    count_missed();
+  }
+
   void publish(const std::shared_ptr<page_job>& job) {
+    if (job->learned) {
+      for (const auto& a : job->corrections) produce_article(a, nullptr);
+      metrics.corrections.Increment(static_cast<double>(job->corrections.size()));
+      return;
+    }
     job->publish_started = clock_type::now();
     if (!job->error_code.empty()) {
       metrics.page_failed(job->error_code);
       produce_dead_letter(job);
     } else {
-      std::vector<pipeline::article> corrections;
-      if (decider) {
-        const auto started = clock_type::now();
-        corrections = decider->decide(job->articles, job->signatures);
-        metrics.observe(stage::lsh, seconds_since(started));
-        count_missed();
-      }
       for (const auto& a : job->articles) {
         metrics.article_published(a.kind);
         if (a.duplicate_of) metrics.duplicate(a.similarity.value_or(0) >= 1.0);
         produce_article(a, job);
       }
-      for (const auto& s : job->signatures) produce(config.signatures_topic, s.article_id, s.encode(), nullptr, job);
-      for (const auto& a : corrections) produce_article(a, job);
-      metrics.corrections.Increment(static_cast<double>(corrections.size()));
+      for (std::size_t i = 0; i < job->signatures.size(); ++i)
+        produce(config.signatures_topic, job->signatures[i].article_id, job->encoded_signatures[i], nullptr, job);
+      for (const auto& a : job->corrections) produce_article(a, job);
+      metrics.corrections.Increment(static_cast<double>(job->corrections.size()));
     }
     job->articles.clear();
     job->signatures.clear();
+    job->encoded_signatures.clear();
+    job->corrections.clear();
     ++published;
     release(*job);
   }
@@ -621,11 +676,17 @@ struct ingest_worker::impl {
                    config.signatures_topic, m->partition, m->offset);
       return;
     }
-    const std::lock_guard lock(sequencer_mutex);
-    const auto corrections = decider->learn(*record);
-    for (const auto& a : corrections) produce_article(a, nullptr);
-    metrics.corrections.Increment(static_cast<double>(corrections.size()));
-    count_missed();
+    {
+      const std::lock_guard lock(sequencer_mutex);
+      auto corrections = decider->learn(*record);
+      count_missed();
+      if (corrections.empty()) return;
+      auto learned = std::make_shared<page_job>();
+      learned->learned = true;
+      learned->corrections = std::move(corrections);
+      decided.push_back(std::move(learned));
+    }
+    produce_decided();
   }
 
   // Under the sequencer's mutex.
