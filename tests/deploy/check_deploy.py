@@ -1,6 +1,6 @@
 """The deployment files agree with the worker's real interface, asked of the binary itself.
 
-- Every flag in a command line (Dockerfile CMD, compose, the Deployment, the replay Job) is in
+- Every flag in a command line (Dockerfile CMD, compose, the StatefulSet, the replay Job) is in
   that command's --help, and the whole command line with its BROADSHEET_* environment passes
   `broadsheet config --check` (configuration files mapped to the repository's copies: the image's
   /etc/broadsheet/broadsheet.toml is config/broadsheet.toml, Kubernetes' is the ConfigMap's).
@@ -9,7 +9,8 @@
   and /healthz, /readyz, /metrics; the Dockerfile's HEALTHCHECK command and every path are tried
   against a running worker, which must also stop within its shutdown deadline on SIGTERM.
 - Topic names (compose's topic creator and loader, KEDA) are the effective ones; grace periods
-  exceed the shutdown deadline; labels, selectors and named ports line up.
+  exceed the shutdown deadline; labels, selectors and named ports line up; a worker whose
+  group.instance.id is its pod name runs in a StatefulSet (stable names), scaled by KEDA.
 - The image's runtime packages provide every library the binary links (readelf, dpkg), its build
   packages the libraries of scripts/install-deps.sh.
 - promtool: the rules and the scrape configuration check, the alert unit tests pass, and every
@@ -49,7 +50,7 @@ import promql  # noqa: E402
 
 IMAGE_BINARY = "/usr/local/bin/broadsheet"
 HEALTH, READY, METRICS = "/healthz", "/readyz", "/metrics"
-POD_NAME = "broadsheet-5f7c9d8b6-x2x9q"  # what a fieldRef to metadata.name gives
+POD_NAME = "broadsheet-0"  # what a fieldRef to metadata.name gives a StatefulSet's first pod
 SUBCOMMANDS = ("run", "replay")
 
 
@@ -446,7 +447,8 @@ class DeployTest(unittest.TestCase):
             published = [str(p).rsplit(":", 1)[-1] for p in service.get("ports", [])]
             self.assertIn(str(port), published, f"{name}: the metrics port {port} is not published")
             self.assertIn((METRICS, f"{name}:{port}"), targets, f"Prometheus does not scrape {name}:{port}{METRICS}")
-            self.assertNotEqual(config["worker"]["threads"], 0, f"{name}: 0 threads means one per host core")
+            if config["worker"]["threads"] == 0:
+                self.assertIn("cpus", service, f"{name}: threads = 0 follows a CPU limit; without one, the host's cores")
         self.assertEqual(len(instance_ids), len(replicas), "group.instance.id must differ per replica")
         self.assertEqual(len(worker_ids), len(replicas), "worker ids must differ per replica")
 
@@ -539,9 +541,11 @@ class DeployTest(unittest.TestCase):
         result = run("config", "--check", "--config", str(path))
         self.assertEqual(result.returncode, 0, result.stderr)
 
-    def test_kubernetes_deployment(self):
-        (deployment,) = k8s_kind("Deployment")
-        spec = deployment["spec"]["template"]["spec"]
+    def test_kubernetes_statefulset(self):
+        (workers,) = k8s_kind("StatefulSet")
+        self.assertEqual(workers["spec"].get("podManagementPolicy"), "Parallel", "pods start and stop together")
+        self.assertNotIn("replicas", workers["spec"], "the ScaledObject's HPA owns the replica count")
+        spec = workers["spec"]["template"]["spec"]
         (container,) = spec["containers"]
         env = self.container_env(container)
         files = self.configmap_files(spec, container)
@@ -550,10 +554,12 @@ class DeployTest(unittest.TestCase):
         self.assertEqual(env.get("BROADSHEET_GROUP_INSTANCE_ID"), POD_NAME, "static membership from metadata.name")
         args = container.get("args") or self.dockerfile.exec_form("CMD")
         self.assertEqual(container.get("command", [IMAGE_BINARY])[:1], [IMAGE_BINARY])
-        config = self.command_ok(args, {**self.dockerfile.env(), **env}, files, "Deployment")
+        config = self.command_ok(args, {**self.dockerfile.env(), **env}, files, "StatefulSet")
         self.assertEqual(config["kafka"]["group_instance_id"], POD_NAME)
         self.assertNotEqual(config["kafka"]["brokers"], "", "the embedded broker in a pod")
-        self.assertNotEqual(config["worker"]["threads"], 0, "threads = 0 means one per core of the node")
+        if config["worker"]["threads"] == 0:
+            self.assertIn("cpu", container["resources"].get("limits", {}),
+                          "threads = 0 follows the CPU limit; without one, the node's cores")
         port = config["metrics"]["port"]
         ports = {p.get("name"): p["containerPort"] for p in container["ports"]}
         self.assertEqual(ports.get("metrics"), port)
@@ -572,14 +578,28 @@ class DeployTest(unittest.TestCase):
         security = {**spec.get("securityContext", {}), **container.get("securityContext", {})}
         self.assertTrue(security.get("runAsNonRoot"))
         self.assertEqual(str(security.get("runAsUser", user)), user, "runAsUser is the image's USER")
-        labels = deployment["spec"]["template"]["metadata"]["labels"]
-        self.assertEqual(deployment["spec"]["selector"]["matchLabels"].items() - labels.items(), set())
+        labels = workers["spec"]["template"]["metadata"]["labels"]
+        self.assertEqual(workers["spec"]["selector"]["matchLabels"].items() - labels.items(), set())
         self.assertIn("memory", container["resources"]["limits"])
+        services = {s["metadata"]["name"]: s for s in k8s_kind("Service")}
+        governing = services.get(workers["spec"].get("serviceName"))
+        self.assertIsNotNone(governing, "serviceName names a Service of deploy/k8s")
+        self.assertEqual(governing["spec"].get("clusterIP"), "None", "the governing Service is headless")
+
+    def test_kubernetes_static_members_have_stable_names(self):
+        """A replaced pod must come back under its group.instance.id: a Deployment's pod gets a new
+        random name, and the old member's partitions sit idle until its session times out."""
+        for file, doc in k8s_documents():
+            for container in doc.get("spec", {}).get("template", {}).get("spec", {}).get("containers", []):
+                from_pod_name = [e for e in container.get("env", []) if e["name"] == "BROADSHEET_GROUP_INSTANCE_ID"
+                                 and e.get("valueFrom", {}).get("fieldRef", {}).get("fieldPath") == "metadata.name"]
+                if from_pod_name:
+                    self.assertEqual(doc["kind"], "StatefulSet", f"{file}: static membership from the pod name")
 
     def test_kubernetes_selectors_ports_and_scaling(self):
-        (deployment,) = k8s_kind("Deployment")
-        labels = deployment["spec"]["template"]["metadata"]["labels"]
-        (container,) = deployment["spec"]["template"]["spec"]["containers"]
+        (workers,) = k8s_kind("StatefulSet")
+        labels = workers["spec"]["template"]["metadata"]["labels"]
+        (container,) = workers["spec"]["template"]["spec"]["containers"]
         ports = {p["name"]: p["containerPort"] for p in container["ports"]}
         for kind in ("Service", "PodDisruptionBudget", "PodMonitor"):
             for doc in k8s_kind(kind):
@@ -594,11 +614,14 @@ class DeployTest(unittest.TestCase):
             for endpoint in monitor["spec"]["podMetricsEndpoints"]:
                 self.assertIn(endpoint["port"], ports)
                 self.assertEqual(endpoint.get("path", METRICS), METRICS)
-        files = self.configmap_files(deployment["spec"]["template"]["spec"], container)
+        files = self.configmap_files(workers["spec"]["template"]["spec"], container)
         config = self.command_ok(container.get("args") or ["run"],
-                                 {**self.dockerfile.env(), **self.container_env(container)}, files, "Deployment")
+                                 {**self.dockerfile.env(), **self.container_env(container)}, files, "StatefulSet")
         (scaled,) = k8s_kind("ScaledObject")
-        self.assertEqual(scaled["spec"]["scaleTargetRef"]["name"], deployment["metadata"]["name"])
+        target = scaled["spec"]["scaleTargetRef"]
+        self.assertEqual(target["name"], workers["metadata"]["name"])
+        self.assertEqual((target.get("apiVersion"), target.get("kind")), (workers["apiVersion"], "StatefulSet"),
+                         "KEDA's scaleTargetRef defaults to a Deployment")
         self.assertLessEqual(scaled["spec"]["minReplicaCount"], scaled["spec"]["maxReplicaCount"])
         (trigger,) = [t for t in scaled["spec"]["triggers"] if t["type"] == "kafka"]
         self.assertEqual(trigger["metadata"]["consumerGroup"], config["kafka"]["group_id"])
@@ -615,9 +638,9 @@ class DeployTest(unittest.TestCase):
         files = self.configmap_files(spec, container)
         config = self.command_ok(args, {**self.dockerfile.env(), **self.container_env(container)}, files, "replay Job")
         group = args[args.index("--group") + 1] if "--group" in args else config["kafka"]["group_id"] + ".replay"
-        (deployment,) = k8s_kind("Deployment")
+        (workers,) = k8s_kind("StatefulSet")
         live = self.command_ok(["run"], {**self.dockerfile.env(), **self.container_env(
-            deployment["spec"]["template"]["spec"]["containers"][0])}, files, "Deployment")
+            workers["spec"]["template"]["spec"]["containers"][0])}, files, "StatefulSet")
         self.assertNotEqual(group, live["kafka"]["group_id"], "a replay must not commit to the live group")
         if "terminationGracePeriodSeconds" in spec:
             self.assertGreater(spec["terminationGracePeriodSeconds"], config["worker"]["shutdown_deadline_seconds"])
