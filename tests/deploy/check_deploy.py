@@ -448,7 +448,8 @@ class DeployTest(unittest.TestCase):
             self.assertIn(str(port), published, f"{name}: the metrics port {port} is not published")
             self.assertIn((METRICS, f"{name}:{port}"), targets, f"Prometheus does not scrape {name}:{port}{METRICS}")
             if config["worker"]["threads"] == 0:
-                self.assertIn("cpus", service, f"{name}: threads = 0 follows a CPU limit; without one, the host's cores")
+                self.assertIn("cpus", service,
+                              f"{name}: threads = 0 follows a CPU limit; without one, every host core")
         self.assertEqual(len(instance_ids), len(replicas), "group.instance.id must differ per replica")
         self.assertEqual(len(worker_ids), len(replicas), "worker ids must differ per replica")
 
