@@ -155,7 +155,7 @@ constexpr std::array settings{
 
     setting{"worker.id", "BROADSHEET_WORKER_ID", "--worker-id", "this worker's id; empty: the host name",
             member<&wc::worker_id>()},
-    setting{"worker.threads", "BROADSHEET_THREADS", "--threads", "pipeline threads, 0 to 256; 0: one per core",
+    setting{"worker.threads", "BROADSHEET_THREADS", "--threads", "pipeline threads, 0 to 256; 0: the CPU limit (cgroup quota, rounded up), else the cores; at most the CPU affinity",
             member<&wc::threads>(), between<0, 256>},
     setting{"worker.max_inflight_bytes", "BROADSHEET_MAX_INFLIGHT_BYTES", "--max-inflight-bytes",
             "bytes of pages consumed but not yet acknowledged before consuming pauses (at least 1 MiB)",

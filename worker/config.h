@@ -34,7 +34,7 @@ struct worker_config {
 
   // [worker]
   std::string worker_id;                              // default: the host name
-  int threads = 0;                                    // 0: one per core
+  int threads = 0;                                    // 0: usable_cpu_count() (cpu_count.h)
   std::size_t max_inflight_bytes = 64u << 20;         // pages consumed but not yet acknowledged
   double shutdown_deadline_seconds = 20;
   int delivery_attempts = 5;                          // produce attempts before giving up (fatal)

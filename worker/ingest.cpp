@@ -16,6 +16,7 @@
 #include "pipeline/page_processor.h"
 #include "pipeline/version.h"
 #include "worker/article_decider.h"
+#include "worker/cpu_count.h"
 #include "worker/kafka.h"
 #include "worker/metrics.h"
 #include "worker/offset_tracker.h"
@@ -218,8 +219,9 @@ struct ingest_worker::impl {
   // ---- pool ----
 
   void start_pool() {
-    const unsigned n = config.threads > 0 ? static_cast<unsigned>(config.threads)
-                                          : std::max(1u, std::thread::hardware_concurrency());
+    const unsigned n = config.threads > 0 ? static_cast<unsigned>(config.threads) : usable_cpu_count();
+    spdlog::info("pipeline threads: {}{}", n,
+                 config.threads > 0 ? "" : " (worker.threads = 0: the CPUs this process may use)");
     for (unsigned i = 0; i < n; ++i) pool.emplace_back([this] { pool_loop(); });
   }
 

@@ -1,140 +1,781 @@
-"""The deployment files agree with the worker's real interface: every flag they pass exists in
-the binary's help, every BROADSHEET_* variable and the ConfigMap's TOML pass `broadsheet config
---check`, ports and health paths match the metrics endpoint, topic names match the defaults, and
-the grace period exceeds the shutdown deadline. A renamed flag breaks this test, not a deployment.
-usage: check_deploy.py BROADSHEET SOURCE_DIR"""
+"""The deployment files agree with the worker's real interface, asked of the binary itself.
 
+- Every flag in a command line (Dockerfile CMD, compose, the StatefulSet, the replay Job) is in
+  that command's --help, and the whole command line with its BROADSHEET_* environment passes
+  `broadsheet config --check` (configuration files mapped to the repository's copies: the image's
+  /etc/broadsheet/broadsheet.toml is config/broadsheet.toml, Kubernetes' is the ConfigMap's).
+- The ConfigMap's TOML uses only keys of config/broadsheet.toml and passes `config --check`.
+- Ports, probe and health-check paths, scrape paths and targets match the effective metrics port
+  and /healthz, /readyz, /metrics; the Dockerfile's HEALTHCHECK command and every path are tried
+  against a running worker, which must also stop within its shutdown deadline on SIGTERM.
+- Topic names (compose's topic creator and loader, KEDA) are the effective ones; grace periods
+  exceed the shutdown deadline; labels, selectors and named ports line up; a worker whose
+  group.instance.id is its pod name runs in a StatefulSet (stable names), scaled by KEDA.
+- The image's runtime packages provide every library the binary links (readelf, dpkg), its build
+  packages the libraries of scripts/install-deps.sh.
+- promtool: the rules and the scrape configuration check, the alert unit tests pass, and every
+  dashboard and alert expression parses; every metric and `by` label they use is in
+  `broadsheet reference`.
+Tools that are absent (promtool, kubectl/kustomize, docker compose, readelf/dpkg) skip their test.
+
+usage: /usr/bin/python3 check_deploy.py BROADSHEET SOURCE_DIR [unittest options]
+Needs python3-yaml (Debian) and Python 3.11 (tomllib)."""
+
+import json
 import os
 import re
+import shlex
+import shutil
+import signal
+import socket
 import subprocess
 import sys
 import tempfile
+import time
 import tomllib
 import unittest
+import urllib.error
+import urllib.request
 from pathlib import Path
 
-import yaml
+try:
+    import yaml
+except ImportError:  # pragma: no cover
+    sys.exit("check_deploy.py needs PyYAML: apt-get install python3-yaml")
 
-BINARY = sys.argv.pop(1) if len(sys.argv) > 2 else "build/broadsheet"
-SOURCE = Path(sys.argv.pop(1) if len(sys.argv) > 1 else ".")
+BINARY = str(Path(sys.argv.pop(1) if len(sys.argv) > 2 else "build/broadsheet").resolve())
+SOURCE = Path(sys.argv.pop(1) if len(sys.argv) > 1 else ".").resolve()
+sys.path.insert(0, str(SOURCE / "tests" / "deploy"))
+import promql  # noqa: E402
+
+IMAGE_BINARY = "/usr/local/bin/broadsheet"
+HEALTH, READY, METRICS = "/healthz", "/readyz", "/metrics"
+POD_NAME = "broadsheet-0"  # what a fieldRef to metadata.name gives a StatefulSet's first pod
+SUBCOMMANDS = ("run", "replay")
 
 
-def run(*args, env=None):
+# ---- the binary ----
+
+def run(*args, env=None, timeout=60):
+    """`broadsheet ARGS` with no BROADSHEET_* variable from this process, plus `env`."""
     clean = {k: v for k, v in os.environ.items() if not k.startswith("BROADSHEET_")}
     clean.update(env or {})
-    return subprocess.run([BINARY, *args], capture_output=True, text=True, env=clean)
+    return subprocess.run([BINARY, *args], capture_output=True, text=True, env=clean, timeout=timeout)
 
 
-def defaults():
-    return tomllib.loads(run("config", "--print").stdout)
+_help_cache = {}
 
 
-def k8s(name):
-    return list(yaml.safe_load_all((SOURCE / "deploy/k8s" / name).read_text()))
+def help_flags(command):
+    """The flags `broadsheet COMMAND --help` lists."""
+    if command not in _help_cache:
+        result = run(command, "--help")
+        assert result.returncode == 0, f"broadsheet {command} --help: {result.stderr}"
+        _help_cache[command] = set(re.findall(r"(?<![\w-])(--[a-z][a-z0-9-]*|-X)(?![\w-])", result.stdout))
+    return _help_cache[command]
 
+
+def flag_takes_value(command, flag):
+    """Whether FLAG of COMMAND takes a value: its option line (`  --name TEXT   help`) or, for a
+    flag of the command itself, its usage lines (`--from SPEC`) name one."""
+    text = run(command, "--help").stdout
+    option = re.search(rf"(?m)^  {re.escape(flag)}(?: (\S+))?\s{{2,}}", text)
+    if option:
+        return option.group(1) is not None
+    usage = text.split("\n\n")[0]
+    used = re.search(rf"(?<![\w-]){re.escape(flag)}(?: ([^\s\]\[]+))?", usage)
+    assert used, f"broadsheet {command} --help shows no option line or usage for {flag}"
+    return used.group(1) is not None and not used.group(1).startswith("-")
+
+
+def reference_metrics():
+    """{metric: (type, {labels})} from `broadsheet reference`."""
+    text = run("reference").stdout
+    metrics = {}
+    for name, kind, labels in re.findall(r"(?m)^\| `([a-z_:][a-z0-9_:]*)` \|\s*(\w+)\s*\|([^|]*)\|", text):
+        metrics[name] = (kind, {l.strip() for l in labels.split(",") if l.strip()})
+    assert metrics, "no metrics table in `broadsheet reference`"
+    return metrics
+
+
+def toml_keys(table, prefix=""):
+    keys = set()
+    for key, value in table.items():
+        if isinstance(value, dict):
+            keys |= {prefix + key + "."} | toml_keys(value, prefix + key + ".")
+        else:
+            keys.add(prefix + key)
+    return keys
+
+
+# ---- the files ----
+
+def load_yaml(relative):
+    return yaml.safe_load((SOURCE / relative).read_text(encoding="utf-8"))
+
+
+def k8s_documents():
+    """(file name, document) of every deploy/k8s/*.yaml except the kustomization."""
+    docs = []
+    for path in sorted((SOURCE / "deploy/k8s").glob("*.yaml")):
+        if path.name == "kustomization.yaml":
+            continue
+        docs += [(path.name, d) for d in yaml.safe_load_all(path.read_text(encoding="utf-8")) if d]
+    return docs
+
+
+def k8s_kind(kind):
+    found = [d for _, d in k8s_documents() if d.get("kind") == kind]
+    assert found, f"no {kind} in deploy/k8s"
+    return found
+
+
+class Dockerfile:
+    """The instructions of deploy/Dockerfile, per stage, continuation lines joined."""
+
+    def __init__(self, path):
+        text = re.sub(r"\\\n", " ", path.read_text(encoding="utf-8"))
+        self.stages = []
+        for line in text.splitlines():
+            line = line.strip()
+            if not line or line.startswith("#"):
+                continue
+            instruction, _, rest = line.partition(" ")
+            instruction = instruction.upper()
+            if instruction == "FROM":
+                self.stages.append({"from": rest.strip(), "lines": []})
+            self.stages[-1]["lines"].append((instruction, rest.strip()))
+
+    def lines(self, instruction, stage=-1):
+        return [rest for ins, rest in self.stages[stage]["lines"] if ins == instruction]
+
+    def exec_form(self, instruction, stage=-1):
+        found = self.lines(instruction, stage)
+        assert found, f"no {instruction} in the Dockerfile's stage {stage}"
+        value = json.loads(found[-1])  # exec form: a JSON array
+        assert isinstance(value, list) and all(isinstance(v, str) for v in value), f"{instruction} is not exec form"
+        return value
+
+    def env(self, stage=-1):
+        env = {}
+        for rest in self.lines("ENV", stage):
+            for word in shlex.split(rest):
+                name, eq, value = word.partition("=")
+                assert eq, f"ENV {rest}: use the NAME=value form"
+                env[name] = value
+        return env
+
+    def apt_packages(self, stage):
+        packages = set()
+        for rest in self.lines("RUN", stage):
+            for command in re.split(r"&&|;", rest):
+                words = command.split()
+                if "apt-get" in words and "install" in words:
+                    packages |= {w for w in words[words.index("install") + 1:] if not w.startswith("-")}
+        return packages
+
+    def copies(self, stage=-1):
+        """(sources, destination, options) of each COPY."""
+        out = []
+        for rest in self.lines("COPY", stage):
+            words = rest.split()
+            options = [w for w in words if w.startswith("--")]
+            paths = [w for w in words if not w.startswith("--")]
+            out.append((paths[:-1], paths[-1], options))
+        return out
+
+
+def compose_text(value):
+    """A compose string as the container sees it: `$$` is compose's escape of `$`."""
+    return value.replace("$$", "$")
+
+
+def compose_command(value):
+    if isinstance(value, str):
+        return [compose_text(w) for w in shlex.split(value)]
+    return [compose_text(w) for w in value or []]
+
+
+def compose_env(service):
+    env = service.get("environment") or {}
+    if isinstance(env, list):
+        env = dict(item.split("=", 1) for item in env)
+    return {k: compose_text(str(v)) for k, v in env.items()}
+
+
+def duration_seconds(text):
+    """A compose duration (30s, 1m30s) or a number of seconds."""
+    if isinstance(text, (int, float)):
+        return float(text)
+    units = {"h": 3600, "m": 60, "s": 1, "ms": 0.001}
+    parts = re.findall(r"(\d+(?:\.\d+)?)(ms|h|m|s)", text)
+    assert parts and "".join(n + u for n, u in parts) == text, f"duration {text!r}"
+    return sum(float(n) * units[u] for n, u in parts)
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def http_status(url):
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            response.read()
+            return response.status
+    except urllib.error.HTTPError as e:
+        return e.code
+    except OSError:
+        return 0
+
+
+def wait_until(predicate, seconds, step=0.2):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(step)
+    return predicate()
+
+
+# ---- the checks ----
 
 class DeployTest(unittest.TestCase):
-    def setUp(self):
-        self.compose = yaml.safe_load((SOURCE / "docker-compose.yml").read_text())
-        self.deployment = k8s("deployment.yaml")[0]
-        self.job = k8s("replay-job.yaml")[0]
-        self.config = defaults()
-        self.port = self.config["metrics"]["port"]
+    maxDiff = None
 
-    def check_args(self, args):
-        """Flags of `broadsheet <command> …` exist in that command's --help."""
-        command, flags = args[0], [a for a in args[1:] if a.startswith("--")]
-        help_text = run(command, "--help").stdout
-        for flag in flags:
-            self.assertIn(flag.split("=")[0], help_text, f"{command} {flag}")
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = Path(tempfile.mkdtemp(prefix="broadsheet-deploy-"))
+        printed = run("config", "--print")
+        assert printed.returncode == 0, printed.stderr
+        cls.defaults = tomllib.loads(printed.stdout)
+        cls.dockerfile = Dockerfile(SOURCE / "deploy/Dockerfile")
+        cls.compose = load_yaml("docker-compose.yml")
+        cls.image_files = cls.image_file_map()
 
-    def check_env(self, env):
-        """The variables are accepted by the worker (config --check validates without starting)."""
-        env = {k: v for k, v in env.items() if k.startswith("BROADSHEET_")}
-        result = run("config", "--check", env=env)
-        self.assertEqual(result.returncode, 0, f"{env}: {result.stderr}")
+    @classmethod
+    def tearDownClass(cls):
+        shutil.rmtree(cls.tmp, ignore_errors=True)
+
+    @classmethod
+    def image_file_map(cls):
+        """Files the image holds (its COPYs from the build context), as repository files."""
+        files = {}
+        for sources, destination, options in cls.dockerfile.copies():
+            if any(o.startswith("--from") for o in options) or len(sources) != 1:
+                continue
+            files[destination] = str(SOURCE / sources[0])
+        return files
+
+    # -- helpers --
+
+    def command_ok(self, args, env, files, where):
+        """Checks `broadsheet ARGS` under ENV (image paths mapped through FILES); returns the
+        effective configuration (`config --print`)."""
+        self.assertTrue(args, f"{where}: no command")
+        command = args[0]
+        self.assertIn(command, SUBCOMMANDS, f"{where}: broadsheet {command}")
+        config_flags = help_flags("config")
+        own_flags = help_flags(command) - config_flags  # replay's --from, --to, --time-lookup
+        passed = []
+        i = 1
+        while i < len(args):
+            arg = args[i]
+            self.assertTrue(arg.startswith("-"), f"{where}: unexpected argument {arg!r} in {args}")
+            name, eq, value = arg.partition("=")
+            self.assertIn(name, help_flags(command), f"{where}: broadsheet {command} has no flag {name}")
+            if not eq and flag_takes_value(command, name):
+                self.assertLess(i + 1, len(args), f"{where}: {name} needs a value")
+                value = args[i + 1]
+                i += 1
+            elif not eq:
+                value = None
+            i += 1
+            if name in ("--from", "--to"):
+                self.assertRegex(value, r"^(beginning|end|\d+|\d+:\d+(,\d+:\d+)*|"
+                                        r"\d{4}-\d\d-\d\dT[\d:.]+(Z|[+-]\d\d:\d\d))$", f"{where}: {name} {value}")
+            if name in own_flags:
+                continue  # not a setting: config --check does not know it
+            if name == "--config":
+                value = files.get(value, value)
+            passed += [name] if value is None else [f"{name}={value}"] if name != "-X" else [name, value]
+        if command == "replay":
+            self.assertIn("--from", args, f"{where}: replay needs --from")
+        env = {k: files.get(v, v) for k, v in env.items() if k.startswith("BROADSHEET_")}
+        if "BROADSHEET_CONFIG" in env:
+            self.assertTrue(Path(env["BROADSHEET_CONFIG"]).is_file(),
+                            f"{where}: BROADSHEET_CONFIG {env['BROADSHEET_CONFIG']} is no file the image or pod has")
+        checked = run("config", "--check", *passed, env=env)
+        self.assertEqual(checked.returncode, 0, f"{where}: broadsheet config --check {passed} {env}: {checked.stderr}")
+        printed = run("config", "--print", *passed, env=env)
+        self.assertEqual(printed.returncode, 0, printed.stderr)
+        return tomllib.loads(printed.stdout)
+
+    def image_command(self, service_command=None):
+        """The image's entrypoint + command (compose's `command` replaces CMD)."""
+        entrypoint = self.dockerfile.exec_form("ENTRYPOINT")
+        self.assertEqual(entrypoint, [IMAGE_BINARY])
+        return service_command if service_command is not None else self.dockerfile.exec_form("CMD")
+
+    # -- Dockerfile --
+
+    def test_dockerfile_runtime_stage(self):
+        d = self.dockerfile
+        self.assertGreaterEqual(len(d.stages), 2, "multi-stage")
+        self.assertRegex(d.stages[0]["from"], r"^debian:bookworm(\s|$)")
+        self.assertRegex(d.stages[-1]["from"], r"^debian:bookworm-slim(\s|$)")
+        self.assertIn((["/src/build/broadsheet"], IMAGE_BINARY, ["--from=build"]), d.copies())
+        user = d.lines("USER")[-1]
+        self.assertRegex(user, r"^\d+(:\d+)?$", "numeric USER, so that runAsNonRoot can check it")
+        self.assertNotEqual(user.split(":")[0], "0")
+        config = self.command_ok(self.image_command(), d.env(), self.image_files, "Dockerfile CMD")
+        port = config["metrics"]["port"]
+        self.assertIn(str(port), " ".join(d.lines("EXPOSE")).split())
+        healthcheck = d.lines("HEALTHCHECK")
+        self.assertEqual(len(healthcheck), 1)
+        self.assertIn(HEALTH, healthcheck[0])
+        for in_image, in_repository in self.image_files.items():
+            self.assertTrue(Path(in_repository).exists(), f"COPY … {in_image}")
+
+    def test_dockerfile_build_stage(self):
+        d = self.dockerfile
+        run_lines = " ".join(d.lines("RUN", 0))
+        self.assertIn("-G Ninja", run_lines)
+        self.assertIn("-DBROADSHEET_TESTS=OFF", run_lines)
+        for sources, _, options in d.copies(0):
+            for source in sources:
+                self.assertTrue((SOURCE / source).exists(), f"build stage COPY {source}")
+        copied = {s.rstrip("/") for sources, _, _ in d.copies(0) for s in sources}
+        top = (SOURCE / "CMakeLists.txt").read_text()
+        unconditional = re.sub(r"(?ms)^if\(.*?^endif\(\)", "", top)
+        for directory in re.findall(r"add_subdirectory\((\S+?)\)", unconditional):
+            self.assertIn(directory, copied, f"the build adds {directory}/ but the Dockerfile does not copy it")
+        # The library packages of scripts/install-deps.sh, except those of tests, fuzzing and benchmarks.
+        script = (SOURCE / "scripts/install-deps.sh").read_text()
+        listed = re.search(r"(?s)packages=\((.*?)\n\)", script).group(1)
+        listed = re.sub(r"#[^\n]*", "", listed).split()
+        wanted = {p for p in listed if p.endswith("-dev") and not re.search(r"gtest|gmock|benchmark|clang", p)}
+        wanted |= {p for p in listed if p in ("build-essential", "cmake", "ninja-build", "pkg-config")}
+        self.assertEqual(wanted - d.apt_packages(0), set(), "build packages missing from the Dockerfile")
+
+    def test_runtime_packages_provide_every_linked_library(self):
+        if not (shutil.which("readelf") and shutil.which("ldd") and shutil.which("dpkg")):
+            self.skipTest("needs readelf, ldd and dpkg")
+        needed = re.findall(r"\(NEEDED\)\s+Shared library: \[(.+?)\]",
+                            subprocess.run(["readelf", "-d", BINARY], capture_output=True, text=True).stdout)
+        resolved = dict(re.findall(r"^\s*(\S+) => (/\S+)", subprocess.run(["ldd", BINARY], capture_output=True,
+                                                                            text=True).stdout, re.M))
+        runtime = self.dockerfile.apt_packages(-1)
+        in_slim = {"libc6", "libgcc-s1", "libstdc++6"}
+        for library in needed:
+            self.assertIn(library, resolved, f"ldd cannot resolve {library}")
+            owner = None
+            for path in (resolved[library], os.path.realpath(resolved[library])):
+                found = subprocess.run(["dpkg", "-S", path], capture_output=True, text=True)
+                if found.returncode == 0:
+                    owner = found.stdout.split(":")[0]
+                    break
+            self.assertIsNotNone(owner, f"no Debian package holds {library}")
+            self.assertIn(owner, runtime | in_slim, f"{library} comes from {owner}, not installed in the runtime stage")
+
+    def test_runtime_packages_exist_in_debian(self):
+        if not shutil.which("apt-cache"):
+            self.skipTest("needs apt-cache")
+        if "Candidate: (none)" in subprocess.run(["apt-cache", "policy", "libc6"], capture_output=True,
+                                                  text=True).stdout:
+            self.skipTest("no apt package lists here")
+        for package in sorted(self.dockerfile.apt_packages(-1) | self.dockerfile.apt_packages(0)):
+            shown = subprocess.run(["apt-cache", "show", package], capture_output=True, text=True)
+            self.assertEqual(shown.returncode, 0, f"apt-cache show {package}: {shown.stderr}")
+
+    # -- docker-compose.yml --
+
+    def workers(self):
+        """The compose services that run the broadsheet image (worker replicas and tools)."""
+        services = self.compose["services"]
+        return {n: s for n, s in services.items() if s.get("build") or s.get("image", "").startswith("broadsheet")}
+
+    def test_compose_services(self):
+        services = self.compose["services"]
+        for name in ("kafka", "topics", "loader", "prometheus", "grafana"):
+            self.assertIn(name, services)
+        self.assertEqual(services["kafka"]["image"].split(":")[0], "apache/kafka")
+        kafka_env = compose_env(services["kafka"])
+        self.assertIn("controller", kafka_env["KAFKA_PROCESS_ROLES"], "KRaft")
+        for name, service in services.items():
+            build = service.get("build")
+            if build:
+                self.assertTrue((SOURCE / build.get("context", ".") / build["dockerfile"]).is_file(), name)
+            for volume in service.get("volumes", []):
+                host = volume.split(":")[0]
+                if host.startswith("."):
+                    self.assertTrue((SOURCE / host).exists(), f"{name}: volume {host}")
+            for dependency in service.get("depends_on", []):
+                self.assertIn(dependency, services, f"{name} depends on {dependency}")
 
     def test_compose_workers(self):
-        workers = {n: s for n, s in self.compose["services"].items() if n.startswith("worker")}
-        self.assertEqual(len(workers), 2)
-        for name, service in workers.items():
-            command = service.get("command") or self.compose["services"]["worker-1"]["command"]
-            self.check_args(command)
-            self.check_env(service["environment"])
-            self.assertIn(f":{self.port}", " ".join(service["ports"]))
-        self.assertIn("worker-1:%d" % self.port, (SOURCE / "deploy/prometheus/prometheus.yml").read_text())
+        services = self.compose["services"]
+        kafka_env = compose_env(services["kafka"])
+        advertised = set(re.findall(r"//([^,]+)", kafka_env["KAFKA_ADVERTISED_LISTENERS"]))
+        prometheus = load_yaml("deploy/prometheus/prometheus.yml")
+        targets = {(job.get("metrics_path", METRICS), t) for job in prometheus["scrape_configs"]
+                   for static in job.get("static_configs", []) for t in static["targets"]}
+        replicas = {n: s for n, s in self.workers().items() if (compose_command(s.get("command")) or ["run"])[0] == "run"}
+        self.assertGreaterEqual(len(replicas), 2, "two worker replicas")
+        instance_ids, worker_ids = set(), set()
+        for name, service in self.workers().items():
+            env = {**self.dockerfile.env(), **compose_env(service)}
+            command = self.image_command(compose_command(service.get("command")) or None)
+            config = self.command_ok(command, env, self.image_files, f"compose {name}")
+            brokers = config["kafka"]["brokers"]
+            self.assertNotEqual(brokers, "", f"{name} would start the embedded broker")
+            for broker in brokers.split(","):
+                self.assertIn(broker, advertised, f"{name}: {broker} is not an advertised Kafka listener")
+            deadline = config["worker"]["shutdown_deadline_seconds"]
+            self.assertGreater(duration_seconds(service.get("stop_grace_period", "10s")), deadline,
+                               f"{name}: stop_grace_period must exceed the shutdown deadline")
+            for key in ("input_topic", "output_topic", "signatures_topic", "dlq_topic"):
+                if command[0] == "run":
+                    self.assertEqual(config["kafka"][key], self.defaults["kafka"][key], f"{name}: {key}")
+            if name not in replicas:
+                continue
+            self.assertTrue(config["kafka"]["group_instance_id"], f"{name}: static membership")
+            instance_ids.add(config["kafka"]["group_instance_id"])
+            worker_ids.add(config["worker"]["id"])
+            port = config["metrics"]["port"]
+            published = [str(p).rsplit(":", 1)[-1] for p in service.get("ports", [])]
+            self.assertIn(str(port), published, f"{name}: the metrics port {port} is not published")
+            self.assertIn((METRICS, f"{name}:{port}"), targets, f"Prometheus does not scrape {name}:{port}{METRICS}")
+            if config["worker"]["threads"] == 0:
+                self.assertIn("cpus", service,
+                              f"{name}: threads = 0 follows a CPU limit; without one, every host core")
+        self.assertEqual(len(instance_ids), len(replicas), "group.instance.id must differ per replica")
+        self.assertEqual(len(worker_ids), len(replicas), "worker ids must differ per replica")
 
-    def test_compose_topics(self):
-        script = "\n".join(self.compose["services"]["topics"]["command"])
-        created = set(re.findall(r"--topic (\S+)", script))
-        k = self.config["kafka"]
-        self.assertEqual(created, {k["input_topic"], k["output_topic"], k["signatures_topic"], k["dlq_topic"]})
-        for compacted in (k["output_topic"], k["signatures_topic"]):
-            self.assertRegex(script, rf"--topic {re.escape(compacted)} .*cleanup.policy=compact")
-        loader = "\n".join(self.compose["services"]["loader"]["command"])
-        self.assertIn(f"--topic {k['input_topic']}", loader)
+    def test_compose_topics_and_loader(self):
+        services = self.compose["services"]
+        script = compose_text("\n".join(compose_command(services["topics"]["command"])))
+        k = self.defaults["kafka"]
+        created = dict(re.findall(r"--topic (\S+)([^\n]*)", script))
+        self.assertEqual(set(created), {k["input_topic"], k["output_topic"], k["signatures_topic"], k["dlq_topic"]})
+        for topic, options in created.items():
+            compacted = "cleanup.policy=compact" in options
+            self.assertEqual(compacted, topic in (k["output_topic"], k["signatures_topic"]), f"{topic}: {options}")
+            self.assertRegex(options, r"--partitions \d+", topic)
+        loader = "\n".join(compose_command(services["loader"]["command"]))
+        self.assertRegex(loader, rf"--topic {re.escape(k['input_topic'])}\b")
+        self.assertIn("parse.key=true", loader, "keys = page_id")
 
-    def test_dockerfile(self):
-        text = (SOURCE / "deploy/Dockerfile").read_text()
-        self.assertIn(f"EXPOSE {self.port}", text)
-        self.assertIn(f"127.0.0.1:{self.port}/healthz", text)
-        self.assertRegex(text, r'ENTRYPOINT \["/usr/local/bin/broadsheet"\]')
-        self.assertRegex(text, r"\nUSER \d+")
-        cmd = re.search(r"\nCMD (\[.*\])", text).group(1)
-        self.check_args(eval(cmd))  # a JSON array of strings
-        for line in re.findall(r"\nENV (\S+)=(\S+)", text):
-            self.check_env(dict([line]))
+    def test_compose_monitoring(self):
+        services = self.compose["services"]
+        mounts = dict(v.split(":")[:2] for v in services["prometheus"]["volumes"])
+        self.assertEqual(mounts.get("./deploy/prometheus/prometheus.yml"), "/etc/prometheus/prometheus.yml")
+        prometheus = load_yaml("deploy/prometheus/prometheus.yml")
+        for rule_file in prometheus["rule_files"]:
+            mounted = str(Path("/etc/prometheus") / rule_file)
+            self.assertIn(mounted, mounts.values(), f"rule file {rule_file} is not mounted")
+        grafana_mounts = dict(v.split(":")[:2] for v in services["grafana"]["volumes"])
+        provisioning = grafana_mounts.get("./deploy/grafana/provisioning")
+        self.assertEqual(provisioning, "/etc/grafana/provisioning")
+        providers = load_yaml("deploy/grafana/provisioning/dashboards/broadsheet.yml")["providers"]
+        dashboard_at = grafana_mounts["./deploy/grafana/broadsheet.json"]
+        self.assertIn(str(Path(dashboard_at).parent), [p["options"]["path"] for p in providers])
+        sources = load_yaml("deploy/grafana/provisioning/datasources/prometheus.yml")["datasources"]
+        ports = [str(p).rsplit(":", 1)[-1] for p in services["prometheus"].get("ports", [])] + ["9090"]
+        self.assertTrue(any(re.fullmatch(rf"http://prometheus:({'|'.join(ports)})/?", s["url"]) for s in sources))
+        dashboard = json.loads((SOURCE / "deploy/grafana/broadsheet.json").read_text())
+        uids = {s.get("uid") for s in sources} | {"${datasource}", "$datasource"}
+        for panel in promql._panels(dashboard["panels"]):
+            if "datasource" in panel:
+                self.assertIn(panel["datasource"]["uid"], uids, panel.get("title"))
 
-    def test_kubernetes_deployment(self):
-        spec = self.deployment["spec"]["template"]["spec"]
-        container = spec["containers"][0]
-        self.check_args(container["args"])
-        env_names = {e["name"] for e in container["env"]}
-        self.check_env({n: "pod-0" for n in env_names})
-        self.assertIn("BROADSHEET_GROUP_INSTANCE_ID", env_names, "static membership from the pod name")
-        self.assertEqual(container["ports"][0]["containerPort"], self.port)
-        self.assertEqual(container["livenessProbe"]["httpGet"]["path"], "/healthz")
-        self.assertEqual(container["readinessProbe"]["httpGet"]["path"], "/readyz")
-        configmap = tomllib.loads(k8s("configmap.yaml")[0]["data"]["broadsheet.toml"])
-        deadline = configmap.get("worker", {}).get("shutdown_deadline_seconds",
-                                                   self.config["worker"]["shutdown_deadline_seconds"])
-        self.assertGreater(spec["terminationGracePeriodSeconds"], deadline)
-        self.assertEqual(configmap.get("metrics", {}).get("port", self.port), self.port)
-
-    def test_configmap_is_a_valid_configuration(self):
-        text = k8s("configmap.yaml")[0]["data"]["broadsheet.toml"]
-        with tempfile.NamedTemporaryFile("w", suffix=".toml") as f:
-            f.write(text)
-            f.flush()
-            result = run("config", "--check", "--config", f.name)
+    def test_compose_file_is_valid(self):
+        if shutil.which("docker-compose"):
+            command = ["docker-compose"]
+        elif shutil.which("docker") and subprocess.run(["docker", "compose", "version"], capture_output=True).returncode == 0:
+            command = ["docker", "compose"]
+        else:
+            self.skipTest("needs docker compose or docker-compose (Debian)")
+        result = subprocess.run([*command, "-f", str(SOURCE / "docker-compose.yml"), "--profile", "tools",
+                                 "config", "-q"], capture_output=True, text=True, cwd=SOURCE, timeout=60)
         self.assertEqual(result.returncode, 0, result.stderr)
 
-    def test_replay_job(self):
-        container = self.job["spec"]["template"]["spec"]["containers"][0]
-        self.check_args(container["args"])
-        self.check_env({e["name"]: e["value"] for e in container.get("env", [])})
+    # -- Kubernetes --
 
-    def test_monitoring(self):
-        service = k8s("service.yaml")[0]
-        self.assertEqual(service["spec"]["ports"][0]["port"], self.port)
-        monitor = k8s("podmonitor.yaml")[0]
-        self.assertEqual(monitor["spec"]["podMetricsEndpoints"][0]["path"], "/metrics")
-        scaled = k8s("keda-scaledobject.yaml")[0]["spec"]["triggers"][0]["metadata"]
-        self.assertEqual(scaled["consumerGroup"], self.config["kafka"]["group_id"])
-        self.assertEqual(scaled["topic"], self.config["kafka"]["input_topic"])
-        kustomization = yaml.safe_load((SOURCE / "deploy/k8s/kustomization.yaml").read_text())
-        for resource in kustomization["resources"]:
-            self.assertTrue((SOURCE / "deploy/k8s" / resource).exists(), resource)
+    def configmap_files(self, pod_spec, container):
+        """{path in the container: repository-side copy} for the container's ConfigMap mounts."""
+        configmaps = {c["metadata"]["name"]: c for c in k8s_kind("ConfigMap")}
+        volumes = {v["name"]: v for v in pod_spec.get("volumes", [])}
+        files = {}
+        for mount in container.get("volumeMounts", []):
+            volume = volumes[mount["name"]]
+            self.assertIn("configMap", volume, mount["name"])
+            configmap = configmaps[volume["configMap"]["name"]]
+            for key, text in configmap["data"].items():
+                local = self.tmp / configmap["metadata"]["name"] / key
+                local.parent.mkdir(parents=True, exist_ok=True)
+                local.write_text(text)
+                files[mount["mountPath"].rstrip("/") + "/" + key] = str(local)
+        return files
 
-    def test_dashboard_and_alerts_use_existing_metrics(self):
-        sys.path.insert(0, str(SOURCE / "tests/deploy"))
-        import promql
-        reference = run("reference").stdout
-        known = set(re.findall(r"`((?:broadsheet|process)_[a-z_]+)`", reference))
+    def container_env(self, container):
+        env = {}
+        for e in container.get("env", []):
+            if "value" in e:
+                env[e["name"]] = e["value"]
+            else:
+                self.assertEqual(e["valueFrom"].get("fieldRef", {}).get("fieldPath"), "metadata.name", e["name"])
+                env[e["name"]] = POD_NAME
+        return env
+
+    def test_kubernetes_configmap(self):
+        (configmap,) = k8s_kind("ConfigMap")
+        text = configmap["data"]["broadsheet.toml"]
+        known = toml_keys(tomllib.loads((SOURCE / "config/broadsheet.toml").read_text()))
+        for key in toml_keys(tomllib.loads(text)):
+            if key.startswith("kafka.properties."):
+                continue  # librdkafka passthrough
+            self.assertIn(key, known, f"ConfigMap key {key} is not in config/broadsheet.toml")
+        path = self.tmp / "configmap.toml"
+        path.write_text(text)
+        result = run("config", "--check", "--config", str(path))
+        self.assertEqual(result.returncode, 0, result.stderr)
+
+    def test_kubernetes_statefulset(self):
+        (workers,) = k8s_kind("StatefulSet")
+        self.assertEqual(workers["spec"].get("podManagementPolicy"), "Parallel", "pods start and stop together")
+        self.assertNotIn("replicas", workers["spec"], "the ScaledObject's HPA owns the replica count")
+        spec = workers["spec"]["template"]["spec"]
+        (container,) = spec["containers"]
+        env = self.container_env(container)
+        files = self.configmap_files(spec, container)
+        self.assertIn("BROADSHEET_CONFIG", env)
+        self.assertIn(env["BROADSHEET_CONFIG"], files, "BROADSHEET_CONFIG names the mounted ConfigMap file")
+        self.assertEqual(env.get("BROADSHEET_GROUP_INSTANCE_ID"), POD_NAME, "static membership from metadata.name")
+        args = container.get("args") or self.dockerfile.exec_form("CMD")
+        self.assertEqual(container.get("command", [IMAGE_BINARY])[:1], [IMAGE_BINARY])
+        config = self.command_ok(args, {**self.dockerfile.env(), **env}, files, "StatefulSet")
+        self.assertEqual(config["kafka"]["group_instance_id"], POD_NAME)
+        self.assertNotEqual(config["kafka"]["brokers"], "", "the embedded broker in a pod")
+        if config["worker"]["threads"] == 0:
+            self.assertIn("cpu", container["resources"].get("limits", {}),
+                          "threads = 0 follows the CPU limit; without one, the node's cores")
+        port = config["metrics"]["port"]
+        ports = {p.get("name"): p["containerPort"] for p in container["ports"]}
+        self.assertEqual(ports.get("metrics"), port)
+
+        def probe_port(probe):
+            p = probe["httpGet"]["port"]
+            return ports[p] if isinstance(p, str) else p
+
+        for probe, path in (("livenessProbe", HEALTH), ("readinessProbe", READY), ("startupProbe", HEALTH)):
+            if probe == "startupProbe" and probe not in container:
+                continue
+            self.assertEqual(container[probe]["httpGet"]["path"], path, probe)
+            self.assertEqual(probe_port(container[probe]), port, probe)
+        self.assertGreater(spec["terminationGracePeriodSeconds"], config["worker"]["shutdown_deadline_seconds"])
+        user = self.dockerfile.lines("USER")[-1].split(":")[0]
+        security = {**spec.get("securityContext", {}), **container.get("securityContext", {})}
+        self.assertTrue(security.get("runAsNonRoot"))
+        self.assertEqual(str(security.get("runAsUser", user)), user, "runAsUser is the image's USER")
+        labels = workers["spec"]["template"]["metadata"]["labels"]
+        self.assertEqual(workers["spec"]["selector"]["matchLabels"].items() - labels.items(), set())
+        self.assertIn("memory", container["resources"]["limits"])
+        services = {s["metadata"]["name"]: s for s in k8s_kind("Service")}
+        governing = services.get(workers["spec"].get("serviceName"))
+        self.assertIsNotNone(governing, "serviceName names a Service of deploy/k8s")
+        self.assertEqual(governing["spec"].get("clusterIP"), "None", "the governing Service is headless")
+
+    def test_kubernetes_static_members_have_stable_names(self):
+        """A replaced pod must come back under its group.instance.id: a Deployment's pod gets a new
+        random name, and the old member's partitions sit idle until its session times out."""
+        for file, doc in k8s_documents():
+            for container in doc.get("spec", {}).get("template", {}).get("spec", {}).get("containers", []):
+                from_pod_name = [e for e in container.get("env", []) if e["name"] == "BROADSHEET_GROUP_INSTANCE_ID"
+                                 and e.get("valueFrom", {}).get("fieldRef", {}).get("fieldPath") == "metadata.name"]
+                if from_pod_name:
+                    self.assertEqual(doc["kind"], "StatefulSet", f"{file}: static membership from the pod name")
+
+    def test_kubernetes_selectors_ports_and_scaling(self):
+        (workers,) = k8s_kind("StatefulSet")
+        labels = workers["spec"]["template"]["metadata"]["labels"]
+        (container,) = workers["spec"]["template"]["spec"]["containers"]
+        ports = {p["name"]: p["containerPort"] for p in container["ports"]}
+        for kind in ("Service", "PodDisruptionBudget", "PodMonitor"):
+            for doc in k8s_kind(kind):
+                selector = doc["spec"]["selector"]
+                selector = selector.get("matchLabels", selector)
+                self.assertEqual(selector.items() - labels.items(), set(), f"{kind} selects no worker pod")
+        for service in k8s_kind("Service"):
+            for port in service["spec"]["ports"]:
+                target = port.get("targetPort", port["port"])
+                self.assertIn(ports[target] if isinstance(target, str) else target, ports.values())
+        for monitor in k8s_kind("PodMonitor"):
+            for endpoint in monitor["spec"]["podMetricsEndpoints"]:
+                self.assertIn(endpoint["port"], ports)
+                self.assertEqual(endpoint.get("path", METRICS), METRICS)
+        files = self.configmap_files(workers["spec"]["template"]["spec"], container)
+        config = self.command_ok(container.get("args") or ["run"],
+                                 {**self.dockerfile.env(), **self.container_env(container)}, files, "StatefulSet")
+        (scaled,) = k8s_kind("ScaledObject")
+        target = scaled["spec"]["scaleTargetRef"]
+        self.assertEqual(target["name"], workers["metadata"]["name"])
+        self.assertEqual((target.get("apiVersion"), target.get("kind")), (workers["apiVersion"], "StatefulSet"),
+                         "KEDA's scaleTargetRef defaults to a Deployment")
+        self.assertLessEqual(scaled["spec"]["minReplicaCount"], scaled["spec"]["maxReplicaCount"])
+        (trigger,) = [t for t in scaled["spec"]["triggers"] if t["type"] == "kafka"]
+        self.assertEqual(trigger["metadata"]["consumerGroup"], config["kafka"]["group_id"])
+        self.assertEqual(trigger["metadata"]["topic"], config["kafka"]["input_topic"])
+        self.assertEqual(trigger["metadata"]["bootstrapServers"], config["kafka"]["brokers"])
+
+    def test_kubernetes_replay_job(self):
+        (job,) = k8s_kind("Job")
+        spec = job["spec"]["template"]["spec"]
+        (container,) = spec["containers"]
+        self.assertIn(spec["restartPolicy"], ("OnFailure", "Never"))
+        args = container["args"]
+        self.assertEqual(args[0], "replay")
+        files = self.configmap_files(spec, container)
+        config = self.command_ok(args, {**self.dockerfile.env(), **self.container_env(container)}, files, "replay Job")
+        group = args[args.index("--group") + 1] if "--group" in args else config["kafka"]["group_id"] + ".replay"
+        (workers,) = k8s_kind("StatefulSet")
+        live = self.command_ok(["run"], {**self.dockerfile.env(), **self.container_env(
+            workers["spec"]["template"]["spec"]["containers"][0])}, files, "StatefulSet")
+        self.assertNotEqual(group, live["kafka"]["group_id"], "a replay must not commit to the live group")
+        if "terminationGracePeriodSeconds" in spec:
+            self.assertGreater(spec["terminationGracePeriodSeconds"], config["worker"]["shutdown_deadline_seconds"])
+
+    def test_kustomization(self):
+        kustomization = load_yaml("deploy/k8s/kustomization.yaml")
+        listed = set(kustomization["resources"])
+        on_disk = {p.name for p in (SOURCE / "deploy/k8s").glob("*.yaml")} - {"kustomization.yaml"}
+        self.assertEqual(listed - on_disk, set(), "resources that do not exist")
+        self.assertEqual(on_disk - listed, {"replay-job.yaml"}, "every manifest but the Job template is a resource")
+        tool = shutil.which("kustomize") or shutil.which("kubectl")
+        if tool is None:
+            self.skipTest("kustomize or kubectl renders the base")
+        command = [tool, "build"] if tool.endswith("kustomize") else [tool, "kustomize"]
+        rendered = subprocess.run([*command, str(SOURCE / "deploy/k8s")], capture_output=True, text=True, timeout=120)
+        self.assertEqual(rendered.returncode, 0, rendered.stderr)
+        kinds = sorted(d["kind"] for d in yaml.safe_load_all(rendered.stdout) if d)
+        self.assertEqual(kinds, sorted(d["kind"] for f, d in k8s_documents() if f in listed))
+
+    # -- the running worker: health check, probe and scrape paths, graceful stop --
+
+    def test_paths_and_healthcheck_against_a_running_worker(self):
+        if not shutil.which("bash"):
+            self.skipTest("the HEALTHCHECK runs bash")
+        healthcheck = self.dockerfile.lines("HEALTHCHECK")[0]
+        check = json.loads(re.search(r"CMD\s+(\[.*\])\s*$", healthcheck).group(1))
+        paths = {HEALTH, READY, METRICS}
+        port = free_port()
+        log = open(self.tmp / "worker.log", "w")
+        worker = subprocess.Popen([BINARY, "run", "--metrics-port", str(port), "--metrics-address", "127.0.0.1",
+                                   "--worker-id", "deploy-check", "--log-level", "info"],
+                                  stdout=log, stderr=subprocess.STDOUT,
+                                  env={k: v for k, v in os.environ.items() if not k.startswith("BROADSHEET_")})
+        try:
+            base = f"http://127.0.0.1:{port}"
+            self.assertTrue(wait_until(lambda: http_status(base + HEALTH) == 200, 30), "/healthz never answered 200")
+            env = {**os.environ, "BROADSHEET_METRICS_PORT": str(port)}
+            result = subprocess.run(check, env=env, capture_output=True, text=True, timeout=10)
+            self.assertEqual(result.returncode, 0, f"HEALTHCHECK {check}: {result.stderr}")
+            self.assertTrue(wait_until(lambda: http_status(base + READY) == 200, 60), "/readyz never answered 200")
+            for path in paths:
+                self.assertEqual(http_status(base + path), 200, path)
+            self.assertEqual(http_status(base + "/no-such-path"), 404, "unknown paths are not served")
+            with urllib.request.urlopen(base + METRICS, timeout=5) as response:
+                self.assertIn("broadsheet_build_info", response.read().decode())
+            deadline = self.defaults["worker"]["shutdown_deadline_seconds"]
+            started = time.monotonic()
+            worker.send_signal(signal.SIGTERM)
+            self.assertEqual(worker.wait(deadline + 10), 0, "exit status after SIGTERM")
+            self.assertLess(time.monotonic() - started, deadline, "the graceful stop took longer than its deadline")
+        finally:
+            if worker.poll() is None:
+                worker.kill()
+                worker.wait()
+            log.close()
+        closed = subprocess.run(check, env={**os.environ, "BROADSHEET_METRICS_PORT": str(port)},
+                                capture_output=True, text=True, timeout=10)
+        self.assertNotEqual(closed.returncode, 0, "HEALTHCHECK passes with no worker")
+
+    # -- Prometheus and Grafana --
+
+    def promtool(self, *args):
+        promtool = shutil.which("promtool")
+        if promtool is None:
+            self.skipTest("promtool (Debian: prometheus)")
+        return subprocess.run([promtool, *args], capture_output=True, text=True, timeout=120)
+
+    def test_promtool_rules_and_config(self):
+        for args in (("check", "rules", str(SOURCE / "deploy/prometheus/alerts.yml")),
+                     ("check", "config", str(SOURCE / "deploy/prometheus/prometheus.yml")),
+                     ("test", "rules", str(SOURCE / "tests/deploy/alerts_test.yml"))):
+            result = self.promtool(*args)
+            self.assertEqual(result.returncode, 0, f"promtool {' '.join(args)}:\n{result.stdout}{result.stderr}")
+
+    def test_every_expression_parses(self):
+        expressions = promql.expressions(SOURCE)
+        self.assertGreater(len(expressions), 20)
+        rules = {"groups": [{"name": "parse", "rules": [{"record": f"check:expression_{i}", "expr": expr}
+                                                         for i, (_, expr) in enumerate(expressions)]}]}
+        path = self.tmp / "expressions.yml"
+        path.write_text(yaml.safe_dump(rules))
+        result = self.promtool("check", "rules", str(path))
+        if result.returncode != 0:
+            where = dict((f"check:expression_{i}", w) for i, (w, _) in enumerate(expressions))
+            self.fail(f"{result.stdout}{result.stderr}\n" + "\n".join(f"{k}: {v}" for k, v in where.items()))
+
+    def test_expressions_use_exported_metrics_and_labels(self):
+        metrics = reference_metrics()
+        target_labels = {"job", "instance"}
         for where, expr in promql.expressions(SOURCE):
-            for name in re.findall(r"\b((?:broadsheet|process)_[a-z_]+?)(?:_bucket|_count|_sum)?\b", expr):
-                self.assertIn(name, known, f"{where}: {name}")
+            used = set()
+            for name in re.findall(r"\b((?:broadsheet|process)_[a-z0-9_]+)\b", expr):
+                base = re.sub(r"_(bucket|count|sum)$", "", name)
+                if name not in metrics and metrics.get(base, ("",))[0] == "histogram":
+                    name = base
+                self.assertIn(name, metrics, f"{where}: {name} is not exported (broadsheet reference)")
+                used.add(name)
+            if re.search(r"\bup\b", expr):
+                used.add("up")
+            self.assertTrue(used, f"{where}: no metric")
+            labels = set(target_labels)
+            for name in used:
+                labels |= metrics.get(name, ("", set()))[1]
+                if metrics.get(name, ("",))[0] == "histogram":
+                    labels.add("le")
+            for group in re.findall(r"\b(?:by|on|ignoring|without)\s*\(([^)]*)\)", expr):
+                for label in filter(None, (l.strip() for l in group.split(","))):
+                    self.assertIn(label, labels, f"{where}: no metric here has the label {label!r}")
+            for label in re.findall(r"[{,]\s*([a-z_]+)\s*[=!]~?", expr):
+                self.assertIn(label, labels, f"{where}: no metric here has the label {label!r}")
+
+    def test_dashboard_covers_the_metrics(self):
+        """The panels the operations brief asks for: every exported metric is on the dashboard."""
+        dashboard = json.loads((SOURCE / "deploy/grafana/broadsheet.json").read_text())
+        text = " ".join(expr for _, expr in promql.dashboard_expressions(dashboard))
+        brief = {"broadsheet_build_info", "broadsheet_pages_consumed_total", "broadsheet_pages_processed_total",
+                 "broadsheet_pages_failed_total", "broadsheet_articles_published_total", "broadsheet_corrections_total",
+                 "broadsheet_duplicates_total", "broadsheet_dead_letters_total", "broadsheet_input_bytes_total",
+                 "broadsheet_output_bytes_total", "broadsheet_stage_duration_seconds_bucket",
+                 "broadsheet_end_to_end_latency_seconds_bucket", "broadsheet_consumer_lag", "broadsheet_inflight_pages",
+                 "broadsheet_inflight_bytes", "broadsheet_inflight_bytes_limit", "broadsheet_producer_queue_messages",
+                 "broadsheet_index_articles", "broadsheet_index_bytes", "broadsheet_index_restored",
+                 "broadsheet_index_restore_duration_seconds", "broadsheet_index_restore_records_total",
+                 "broadsheet_commits_total", "broadsheet_commit_failures_total", "broadsheet_rebalances_total",
+                 "broadsheet_assigned_partitions", "broadsheet_delivery_failures_total", "process_cpu_seconds_total",
+                 "process_resident_memory_bytes"}
+        missing = {m for m in brief if not re.search(rf"\b{m}\b", text)}
+        self.assertEqual(missing, set(), "metrics without a panel")
+        for q in ("0.5", "0.95", "0.99"):
+            self.assertIn(f"histogram_quantile({q}, sum by (le, stage)", text)
+            self.assertIn(f"histogram_quantile({q}, sum by (le) (rate(broadsheet_end_to_end_latency", text)
+        self.assertTrue(any("broadsheet_rebalances_total" in a.get("expr", "")
+                            for a in dashboard["annotations"]["list"]), "rebalances as annotations")
 
 
 if __name__ == "__main__":
-    unittest.main()
+    unittest.main(verbosity=1)

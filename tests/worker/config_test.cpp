@@ -15,36 +15,12 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include "tests/support/scratch_dir.h"
+
 namespace broadsheet::worker {
 namespace {
 
-namespace fs = std::filesystem;
-
-// A directory of its own for each test, removed afterwards.
-class scratch_dir {
- public:
-  scratch_dir() {
-    const auto* test = testing::UnitTest::GetInstance()->current_test_info();
-    path_ = fs::temp_directory_path() / ("broadsheet-config-" + std::to_string(getpid()) + "-" + test->name());
-    fs::remove_all(path_);
-    fs::create_directories(path_);
-  }
-  ~scratch_dir() {
-    std::error_code ignored;
-    fs::remove_all(path_, ignored);
-  }
-  scratch_dir(const scratch_dir&) = delete;
-  scratch_dir& operator=(const scratch_dir&) = delete;
-
-  std::string write(const std::string& name, const std::string& text) const {
-    const auto file = path_ / name;
-    std::ofstream(file) << text;
-    return file.string();
-  }
-
- private:
-  fs::path path_;
-};
+using testing::scratch_dir;
 
 tl::expected<worker_config, std::string> load(std::vector<std::string> args,
                                               std::map<std::string, std::string> env = {}, std::string file = {}) {
@@ -351,28 +327,28 @@ TEST(Config, config_command_exit_status) {
   without_broadsheet_env clean;
   char print[] = "--print", check[] = "--check", bogus[] = "--bogus", help[] = "--help";
   char* check_only[] = {check, nullptr};
-  testing::internal::CaptureStdout();
+  ::testing::internal::CaptureStdout();
   EXPECT_EQ(config_main(1, check_only), 0);
-  EXPECT_EQ(testing::internal::GetCapturedStdout(), "configuration ok\n");
+  EXPECT_EQ(::testing::internal::GetCapturedStdout(), "configuration ok\n");
 
   char* print_only[] = {print, nullptr};
-  testing::internal::CaptureStdout();
+  ::testing::internal::CaptureStdout();
   EXPECT_EQ(config_main(1, print_only), 0);
-  EXPECT_NE(testing::internal::GetCapturedStdout().find("[kafka.properties]"), std::string::npos);
+  EXPECT_NE(::testing::internal::GetCapturedStdout().find("[kafka.properties]"), std::string::npos);
 
   char* both[] = {print, check, nullptr};
   char* neither[] = {nullptr};
   char* bad_flag[] = {check, bogus, nullptr};
-  testing::internal::CaptureStderr();
+  ::testing::internal::CaptureStderr();
   EXPECT_EQ(config_main(2, both), 2);
   EXPECT_EQ(config_main(0, neither), 2);
   EXPECT_EQ(config_main(2, bad_flag), 2);
-  EXPECT_NE(testing::internal::GetCapturedStderr().find("broadsheet config: unknown flag --bogus"), std::string::npos);
+  EXPECT_NE(::testing::internal::GetCapturedStderr().find("broadsheet config: unknown flag --bogus"), std::string::npos);
 
   char* ask_help[] = {help, nullptr};
-  testing::internal::CaptureStdout();
+  ::testing::internal::CaptureStdout();
   EXPECT_EQ(config_main(1, ask_help), 0);
-  EXPECT_NE(testing::internal::GetCapturedStdout().find("BROADSHEET_THRESHOLD"), std::string::npos);
+  EXPECT_NE(::testing::internal::GetCapturedStdout().find("BROADSHEET_THRESHOLD"), std::string::npos);
 }
 
 }  // namespace
