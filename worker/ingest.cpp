@@ -776,6 +776,7 @@ struct ingest_worker::impl {
   bool restore_index() {
     if (!decider) {
       status.restored = true;
+      metrics.index_restored.Set(1);  // nothing to restore
       return true;
     }
     std::promise<bool> restored;

@@ -113,7 +113,7 @@ const std::vector<metric_definition>& metric_definitions() {
       {"broadsheet_producer_queue_messages", "gauge", "Records in the producer's queue, not yet acknowledged.", ""},
       {"broadsheet_index_articles", "gauge", "Articles held in the near-duplicate index.", ""},
       {"broadsheet_index_bytes", "gauge", "Memory of the near-duplicate index.", ""},
-      {"broadsheet_index_restored", "gauge", "1 once the index is rebuilt from the signatures topic.", ""},
+      {"broadsheet_index_restored", "gauge", "1 once the index is rebuilt from the signatures topic (at once when dedup is off: nothing to restore).", ""},
       {"broadsheet_index_restore_duration_seconds", "gauge", "Seconds the last index rebuild took.", ""},
       {"broadsheet_index_restore_records_total", "counter", "Signature records read from the signatures topic.", ""},
       {"broadsheet_commits_total", "counter", "Synchronous offset commits (rebalance, shutdown) and automatic ones reported.", ""},
@@ -193,16 +193,28 @@ void worker_metrics::consumer_statistics(std::string_view json) {
   if (parser.parse(json.data(), json.size()).get(root) != simdjson::SUCCESS) return;
   simdjson::dom::object topics;
   if (root["topics"].get(topics) != simdjson::SUCCESS) return;
+  // Every report lists the partitions the consumer has now; a series for a partition it no
+  // longer has (revoked, or lost) is removed rather than left at its last value.
+  const std::lock_guard lock(lag_mutex_);
+  std::map<std::pair<std::string, std::string>, prometheus::Gauge*> current;
   for (const auto [topic, t] : topics) {
     simdjson::dom::object partitions;
     if (t["partitions"].get(partitions) != simdjson::SUCCESS) continue;
     for (const auto [partition, p] : partitions) {
       if (partition == "-1") continue;  // librdkafka's internal unassigned partition
+      bool desired = true;  // assigned to this consumer; false once revoked
+      if (p["desired"].get(desired) == simdjson::SUCCESS && !desired) continue;
       std::int64_t lag = -1;
       if (p["consumer_lag"].get(lag) != simdjson::SUCCESS || lag < 0) continue;
-      lag_family_.Add({{"topic", std::string(topic)}, {"partition", std::string(partition)}}).Set(static_cast<double>(lag));
+      auto& g = lag_family_.Add({{"topic", std::string(topic)}, {"partition", std::string(partition)}});
+      g.Set(static_cast<double>(lag));
+      current.emplace(std::pair{std::string(topic), std::string(partition)}, &g);
     }
   }
+  for (const auto& [labels, g] : lag_series_) {
+    if (!current.contains(labels)) lag_family_.Remove(g);
+  }
+  lag_series_ = std::move(current);
 }
 
 void worker_metrics::on_scrape(std::function<void()> refresh) {

@@ -16,6 +16,7 @@
 #include <array>
 #include <functional>
 #include <memory>
+#include <map>
 #include <mutex>
 #include <string>
 #include <string_view>
@@ -90,6 +91,8 @@ class worker_metrics {
   prometheus::Family<prometheus::Counter>& failed_family_;
   prometheus::Family<prometheus::Counter>& dead_family_;
   prometheus::Family<prometheus::Gauge>& lag_family_;
+  std::mutex lag_mutex_;
+  std::map<std::pair<std::string, std::string>, prometheus::Gauge*> lag_series_;  // (topic, partition)
   std::unordered_map<std::string, std::pair<prometheus::Counter*, prometheus::Counter*>> by_reason_;
   std::array<prometheus::Counter*, 4> articles_{};
   prometheus::Counter& duplicates_exact_;
