@@ -8,6 +8,7 @@
 #include <exception>
 #include <future>
 #include <mutex>
+#include <random>
 #include <thread>
 #include <unordered_map>
 #include <vector>
@@ -81,6 +82,13 @@ struct delivery {
   int attempts = 1;
 };
 
+// 16 hex digits from the system's random source: distinct for every process.
+std::string random_instance_id() {
+  std::random_device source;
+  const std::uint64_t v = (static_cast<std::uint64_t>(source()) << 32) | source();
+  return fmt::format("{:016x}", v);
+}
+
 void add_header(rd_kafka_headers_t* h, const char* name, std::string_view value) {
   rd_kafka_header_add(h, name, -1, value.data(), static_cast<ssize_t>(value.size()));
 }
@@ -116,11 +124,17 @@ struct ingest_worker::impl {
   // one per partition: every record of an article_id (the article, then its corrections, which
   // may come from other partitions' pages or from other workers' signatures) is then produced
   // in the order it was decided.
-  std::mutex sequencer_mutex;
+  // Names this process on its signature records, so that its tailer skips its own.
+  const std::string instance_id = random_instance_id();
+
+  std::mutex sequencer_mutex;  // lanes and decider
   std::unordered_map<std::int32_t, std::deque<std::shared_ptr<page_job>>> lanes;
+  std::unique_ptr<article_decider> decider;
+  // The decided queue has a mutex of its own, so that taking from it never waits for a decision.
+  // Appended to only under the sequencer's mutex too (to keep the decision order).
+  std::mutex decided_mutex;
   std::deque<std::shared_ptr<page_job>> decided;  // to produce, in order
   bool producing = false;                         // a thread is producing `decided`
-  std::unique_ptr<article_decider> decider;
 
   std::thread tailer;
   bool paused = false;
@@ -329,11 +343,15 @@ struct ingest_worker::impl {
       const std::lock_guard lock(sequencer_mutex);
       job->processed = true;
       auto& lane = lanes[job->partition];
+      std::vector<std::shared_ptr<page_job>> ready;
       while (!lane.empty() && lane.front()->processed) {
         decide(*lane.front());
-        decided.push_back(std::move(lane.front()));
+        ready.push_back(std::move(lane.front()));
         lane.pop_front();
       }
+      if (ready.empty()) return;
+      const std::lock_guard queue_lock(decided_mutex);
+      for (auto& j : ready) decided.push_back(std::move(j));
     }
     produce_decided();
   }
@@ -341,23 +359,23 @@ struct ingest_worker::impl {
   // Produces the decided queue in order until it is empty; returns at once when another thread
   // is producing it (that thread takes what was just queued).
   void produce_decided() {
+    std::deque<std::shared_ptr<page_job>> batch;
     {
-      const std::lock_guard lock(sequencer_mutex);
+      const std::lock_guard lock(decided_mutex);
       if (producing || decided.empty()) return;
       producing = true;
     }
     for (;;) {
-      std::shared_ptr<page_job> next;
       {
-        const std::lock_guard lock(sequencer_mutex);
+        const std::lock_guard lock(decided_mutex);
         if (decided.empty()) {
           producing = false;
           return;
         }
-        next = std::move(decided.front());
-        decided.pop_front();
+        batch.swap(decided);
       }
-      publish(next);
+      for (auto& job : batch) publish(job);
+      batch.clear();
     }
   }
 
@@ -386,8 +404,11 @@ struct ingest_worker::impl {
         if (a.duplicate_of) metrics.duplicate(a.similarity.value_or(0) >= 1.0);
         produce_article(a, job);
       }
-      for (std::size_t i = 0; i < job->signatures.size(); ++i)
-        produce(config.signatures_topic, job->signatures[i].article_id, job->encoded_signatures[i], nullptr, job);
+      for (std::size_t i = 0; i < job->signatures.size(); ++i) {
+        rd_kafka_headers_t* h = rd_kafka_headers_new(1);
+        add_header(h, "producer.instance", instance_id);
+        produce(config.signatures_topic, job->signatures[i].article_id, job->encoded_signatures[i], h, job);
+      }
       for (const auto& a : job->corrections) produce_article(a, job);
       metrics.corrections.Increment(static_cast<double>(job->corrections.size()));
     }
@@ -672,6 +693,15 @@ struct ingest_worker::impl {
   }
 
   void learn(const rd_kafka_message_t* m) {
+    // This process's own records are in its index already (the decision added them).
+    rd_kafka_headers_t* headers = nullptr;
+    const void* origin = nullptr;
+    std::size_t origin_size = 0;
+    if (rd_kafka_message_headers(m, &headers) == RD_KAFKA_RESP_ERR_NO_ERROR &&
+        rd_kafka_header_get_last(headers, "producer.instance", &origin, &origin_size) == RD_KAFKA_RESP_ERR_NO_ERROR &&
+        std::string_view(static_cast<const char*>(origin), origin_size) == instance_id) {
+      return;
+    }
     auto record = pipeline::signature_record::decode({static_cast<const char*>(m->payload), m->len});
     if (!record) {
       spdlog::warn("signature record skipped: {} topic={} partition={} offset={}", record.error().message,
@@ -686,6 +716,7 @@ struct ingest_worker::impl {
       auto learned = std::make_shared<page_job>();
       learned->learned = true;
       learned->corrections = std::move(corrections);
+      const std::lock_guard queue_lock(decided_mutex);
       decided.push_back(std::move(learned));
     }
     produce_decided();
