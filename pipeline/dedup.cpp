@@ -6,6 +6,9 @@
 #include <cstdlib>
 
 #include <sys/mman.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 #include <memory>
 #include <new>
 #include <deque>
@@ -142,6 +145,24 @@ class flat_map {
   std::vector<std::uint32_t> values_;
   std::size_t mask_ = 0, count_ = 0;
 };
+
+// One bit per cell of a 64-byte bucket (15 cells, then the meta cell, which is left out): set
+// where (cell & mask) == value. Four 128-bit compares where SSE2 is there (every x86-64), instead
+// of fifteen unpredictable branches.
+unsigned match_cells(const std::uint32_t* cells, std::uint32_t mask, std::uint32_t value) noexcept {
+  unsigned bits = 0;
+#if defined(__SSE2__)
+  const __m128i m = _mm_set1_epi32(static_cast<int>(mask)), v = _mm_set1_epi32(static_cast<int>(value));
+  for (int q = 0; q < 4; ++q) {
+    const __m128i c = _mm_load_si128(reinterpret_cast<const __m128i*>(cells) + q);
+    const __m128i eq = _mm_cmpeq_epi32(_mm_and_si128(c, m), v);
+    bits |= static_cast<unsigned>(_mm_movemask_ps(_mm_castsi128_ps(eq))) << (4 * q);
+  }
+#else
+  for (int i = 0; i < 16; ++i) bits |= static_cast<unsigned>((cells[i] & mask) == value) << i;
+#endif
+  return bits & 0x7FFFu;
+}
 
 }  // namespace
 
@@ -396,12 +417,13 @@ struct dedup_index::impl {
     slot_bits = std::min(24, std::max(1, static_cast<int>(std::bit_width(slots + 1))));
     slot_mask = (std::uint32_t{1} << slot_bits) - 1;
   }
-  std::uint32_t cell(std::uint64_t h, std::uint32_t slot) const {
-    return (static_cast<std::uint32_t>(h) << slot_bits) | slot;
+  // The fingerprint of h, in place above the slot bits. Never all ones, so that no cell of an
+  // entry equals `none` and a fingerprint never matches an empty cell.
+  std::uint32_t fingerprint(std::uint64_t h) const {
+    const std::uint32_t f = static_cast<std::uint32_t>(h) << slot_bits;
+    return (f | slot_mask) == none ? f ^ (slot_mask + 1) : f;
   }
-  bool cell_matches(std::uint32_t c, std::uint64_t h) const {
-    return ((c ^ (static_cast<std::uint32_t>(h) << slot_bits)) & ~slot_mask) == 0;
-  }
+  std::uint32_t cell(std::uint64_t h, std::uint32_t slot) const { return fingerprint(h) | slot; }
   std::uint32_t cell_slot(std::uint32_t c) const { return c & slot_mask; }
   static std::size_t home(const band_table& t, std::uint64_t h) {
     return static_cast<std::size_t>((static_cast<u128>(h) * t.buckets) >> 64);
@@ -421,9 +443,8 @@ struct dedup_index::impl {
     const std::size_t b = home(t, h);
     for (std::size_t step = 0; step < std::min<std::size_t>(256, t.buckets); ++step) {
       std::uint32_t* cells = bucket(t, wrap(t, b + step));
-      for (std::size_t i = 0; i < bucket_cells; ++i) {
-        if (cells[i] != none) continue;
-        cells[i] = cell(h, slot);
+      if (const unsigned free = match_cells(cells, ~0u, none); free != 0) {
+        cells[std::countr_zero(free)] = cell(h, slot);
         if (step > 0) {
           std::uint32_t& meta = bucket(t, b)[bucket_cells];
           const std::size_t reach = std::max(spill_reach(meta), step);
@@ -442,16 +463,15 @@ struct dedup_index::impl {
     const std::size_t reach = spill_reach(meta);
     for (std::size_t step = 0; step <= reach; ++step) {
       std::uint32_t* cells = bucket(t, wrap(t, b + step));
-      for (std::size_t i = 0; i < bucket_cells; ++i) {
-        if (cells[i] != c) continue;
-        cells[i] = none;
-        if (step > 0) {
-          const std::uint32_t left = spill_count(meta) - 1;
-          meta = left == 0 ? 0 : (static_cast<std::uint32_t>(reach << 24) | left);
-        }
-        --t.count;
-        return;
+      const unsigned found = match_cells(cells, ~0u, c);
+      if (found == 0) continue;
+      cells[std::countr_zero(found)] = none;
+      if (step > 0) {
+        const std::uint32_t left = spill_count(meta) - 1;
+        meta = left == 0 ? 0 : (static_cast<std::uint32_t>(reach << 24) | left);
       }
+      --t.count;
+      return;
     }
   }
   // Calls f(slot) for every cell of the band's buckets matching h.
@@ -461,8 +481,8 @@ struct dedup_index::impl {
     const std::size_t reach = spill_reach(bucket(t, b)[bucket_cells]);
     for (std::size_t step = 0; step <= reach; ++step) {
       const std::uint32_t* cells = bucket(t, wrap(t, b + step));
-      for (std::size_t i = 0; i < bucket_cells; ++i) {
-        if (cells[i] != none && cell_matches(cells[i], h)) f(cell_slot(cells[i]));
+      for (unsigned m = match_cells(cells, ~slot_mask, fingerprint(h)); m != 0; m &= m - 1) {
+        f(cell_slot(cells[std::countr_zero(m)]));
       }
     }
   }
