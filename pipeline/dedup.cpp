@@ -313,6 +313,7 @@ struct dedup_index::impl {
   std::vector<std::uint64_t> band_hashes_;  // of the signature being indexed or queried
   std::uint32_t pending_ = none;            // the slot index() is adding
   std::uint32_t hashed_ = none;             // the slot whose hashes band_hashes_ holds
+  std::vector<std::uint32_t> near_;         // add()'s neighbours, kept for its capacity
   std::size_t hot_band_skips = 0;           // band insertions skipped for a hot key (see place)
 
   explicit impl(dedup_options o) : options(o) {
@@ -671,6 +672,7 @@ struct dedup_index::impl {
   // Merges the clusters of slot and its neighbours under the smallest canonical; members whose
   // canonical changed (other than slot) are corrected.
   void link(std::uint32_t slot, const std::vector<std::uint32_t>& near, std::vector<dedup_correction>& corrections) {
+    if (near.empty()) return;
     std::vector<std::uint32_t> involved{entries[slot].cluster};
     for (std::uint32_t n : near) {
       const std::uint32_t c = entries[n].cluster;
@@ -811,7 +813,7 @@ struct dedup_index::impl {
     }
     newest_day = std::max(newest_day, rec.key.event_day);
     index(slot);
-    std::vector<std::uint32_t> near;
+    std::vector<std::uint32_t>& near = near_;
     neighbours(slot, near);
     link(slot, near, out.corrections);
     entry& e = entries[slot];
