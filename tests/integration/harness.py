@@ -217,6 +217,18 @@ def latest(articles):
     return by_id
 
 
+def revisions_out_of_order(records):
+    """article_ids whose records, in offset order within their partition, go down in revision:
+    compaction keeps an article's last record, so its corrections must follow it."""
+    last, wrong = {}, set()
+    for r in sorted(records, key=lambda r: (r["partition"], r["offset"])):
+        revision = json.loads(r["value"])["revision"]
+        if revision < last.get(r["key"], -1):
+            wrong.add(r["key"])
+        last[r["key"]] = revision
+    return sorted(wrong)
+
+
 def articles_of(records):
     return [json.loads(r["value"]) for r in records]
 

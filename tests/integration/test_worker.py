@@ -10,7 +10,8 @@ import time
 import unittest
 
 from harness import (BROADSHEET, Broker, Worker, clean_env, articles_of, committed, count_keys, expected_articles,
-                     fixture_pages, latest, log, page_positions, produce, produce_pages, read_topic, wait_until)
+                     fixture_pages, latest, log, page_positions, produce, produce_pages, read_topic,
+                     revisions_out_of_order, wait_until)
 
 INPUT_PARTITIONS = 4
 
@@ -69,6 +70,7 @@ class WorkerTest(unittest.TestCase):
         self.assertEqual(set(got), set(expected))
         for article_id, a in expected.items():
             self.assertEqual(strip_decision(got[article_id]), strip_decision(a), article_id)
+        self.assertEqual(revisions_out_of_order(records), [])
         for r in records:
             self.assertEqual(r["headers"]["content-type"], "application/json")
             self.assertEqual(r["headers"]["page_id"], json.loads(r["value"])["page_id"])
@@ -186,6 +188,8 @@ class WorkerTest(unittest.TestCase):
         self.assertEqual(set(got), set(expected))
         wrong = [i for i in expected if strip_decision(got[i]) != strip_decision(expected[i])]
         self.assertEqual(wrong, [], f"{len(wrong)} articles differ, e.g. {wrong[:3]}")
+        self.assertEqual(revisions_out_of_order(records), [])
+        log(f"{sum(1 for a in got.values() if a['revision'] > 0)} articles corrected at least once")
 
     @staticmethod
     def _converged(records, expected):
