@@ -14,6 +14,28 @@ TEST(article_json, escapes_quotes_backslashes_and_control_characters) {
   EXPECT_EQ(out, "\"a\\\"b\\\\c\\nd\\te\\u0001中\"");
 }
 
+TEST(article_json, every_byte_at_every_position_round_trips_through_a_json_parser) {
+  // The escaping scans sixteen bytes at a time: put each ASCII byte (those needing escapes and
+  // the others) at every offset modulo 16, between runs of CJK characters (three UTF-8 bytes each,
+  // all 0x80 or above), and check that a JSON parser reads the original back.
+  simdjson::dom::parser parser;
+  for (int byte = 1; byte < 0x80; ++byte) {
+    for (int before = 0; before <= 11; ++before) {
+      for (int after : {0, 1, 5, 6}) {
+        std::string text;
+        for (int i = 0; i < before; ++i) text += "闻";
+        text.push_back(static_cast<char>(byte));
+        for (int i = 0; i < after; ++i) text += "闻";
+        std::string json;
+        append_json_string(json, text);
+        std::string_view back;
+        ASSERT_EQ(parser.parse(json).get_string().get(back), simdjson::SUCCESS) << json;
+        ASSERT_EQ(back, text) << "byte " << byte << " after " << before << " characters";
+      }
+    }
+  }
+}
+
 TEST(article_json, writes_every_field_of_the_contract) {
   article a;
   a.article_id = make_article_id("p", 1);
