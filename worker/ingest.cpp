@@ -80,6 +80,7 @@ struct page_job {
 struct delivery {
   std::shared_ptr<page_job> job;  // null for corrections learned from other workers
   int attempts = 1;
+  std::string value;  // the record's value: librdkafka points into it until the delivery report
 };
 
 // 16 hex digits from the system's random source: distinct for every process.
@@ -407,7 +408,7 @@ struct ingest_worker::impl {
       for (std::size_t i = 0; i < job->signatures.size(); ++i) {
         rd_kafka_headers_t* h = rd_kafka_headers_new(1);
         add_header(h, "producer.instance", instance_id);
-        produce(config.signatures_topic, job->signatures[i].article_id, job->encoded_signatures[i], h, job);
+        produce(config.signatures_topic, job->signatures[i].article_id, std::move(job->encoded_signatures[i]), h, job);
       }
       for (const auto& a : job->corrections) produce_article(a, job);
       metrics.corrections.Increment(static_cast<double>(job->corrections.size()));
@@ -427,7 +428,7 @@ struct ingest_worker::impl {
     add_header(h, "page_id", a.page_id);
     add_header(h, "pipeline_version", pipeline::pipeline_version);
     add_header(h, "content-type", "application/json");
-    produce(config.output_topic, a.article_id, value, h, job);
+    produce(config.output_topic, a.article_id, std::move(value), h, job);
   }
 
   void produce_dead_letter(const std::shared_ptr<page_job>& job) {
@@ -448,26 +449,28 @@ struct ingest_worker::impl {
                  job->page_id.empty() ? "-" : job->page_id);
     const std::string_view key(static_cast<const char*>(m->key), m->key == nullptr ? 0 : m->key_len);
     const std::string_view value(static_cast<const char*>(m->payload), m->payload == nullptr ? 0 : m->len);
-    produce_raw(config.dlq_topic, key, m->key != nullptr, value, h, job);
+    produce_raw(config.dlq_topic, key, m->key != nullptr, std::string(value), h, job);
   }
 
-  void produce(const std::string& topic, std::string_view key, std::string_view value, rd_kafka_headers_t* headers,
+  void produce(const std::string& topic, std::string_view key, std::string value, rd_kafka_headers_t* headers,
                const std::shared_ptr<page_job>& job) {
-    produce_raw(topic, key, true, value, headers, job);
+    produce_raw(topic, key, true, std::move(value), headers, job);
   }
 
-  // Produces a copy of key and value; the headers are consumed. While the producer's queue is
-  // full this waits for delivery reports: the in-flight bound then pauses consumption.
-  void produce_raw(const std::string& topic, std::string_view key, bool has_key, std::string_view value,
+  // Produces key (librdkafka copies it) and value; the headers are consumed. The value is not
+  // copied: it moves into the record's delivery, which librdkafka's record points into until the
+  // delivery report. While the producer's queue is full this waits for delivery reports: the
+  // in-flight bound then pauses consumption.
+  void produce_raw(const std::string& topic, std::string_view key, bool has_key, std::string value,
                    rd_kafka_headers_t* headers, const std::shared_ptr<page_job>& job) {
-    auto* d = new delivery{job, 1};
+    auto* d = new delivery{job, 1, std::move(value)};
     if (job) ++job->pending;
-    metrics.output_bytes.Increment(static_cast<double>(key.size() + value.size()));
+    metrics.output_bytes.Increment(static_cast<double>(key.size() + d->value.size()));
     for (;;) {
       const rd_kafka_resp_err_t err = rd_kafka_producev(
-          producer.get(), RD_KAFKA_V_TOPIC(topic.c_str()), RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
+          producer.get(), RD_KAFKA_V_TOPIC(topic.c_str()), RD_KAFKA_V_MSGFLAGS(0),
           RD_KAFKA_V_KEY(has_key ? key.data() : nullptr, has_key ? key.size() : 0),
-          RD_KAFKA_V_VALUE(const_cast<char*>(value.data()), value.size()), RD_KAFKA_V_HEADERS(headers),
+          RD_KAFKA_V_VALUE(d->value.data(), d->value.size()), RD_KAFKA_V_HEADERS(headers),
           RD_KAFKA_V_OPAQUE(d), RD_KAFKA_V_END);
       if (err == RD_KAFKA_RESP_ERR_NO_ERROR) return;
       if (err == RD_KAFKA_RESP_ERR__QUEUE_FULL && !fatal) {
@@ -520,8 +523,9 @@ struct ingest_worker::impl {
         rd_kafka_headers_t* headers = nullptr;
         rd_kafka_message_detach_headers(const_cast<rd_kafka_message_t*>(m), &headers);
         const auto err = rd_kafka_producev(
-            rk, RD_KAFKA_V_RKT(m->rkt), RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY), RD_KAFKA_V_KEY(m->key, m->key_len),
-            RD_KAFKA_V_VALUE(m->payload, m->len), RD_KAFKA_V_HEADERS(headers), RD_KAFKA_V_OPAQUE(d), RD_KAFKA_V_END);
+            rk, RD_KAFKA_V_RKT(m->rkt), RD_KAFKA_V_MSGFLAGS(0), RD_KAFKA_V_KEY(m->key, m->key_len),
+            RD_KAFKA_V_VALUE(d->value.data(), d->value.size()), RD_KAFKA_V_HEADERS(headers), RD_KAFKA_V_OPAQUE(d),
+            RD_KAFKA_V_END);
         if (err == RD_KAFKA_RESP_ERR_NO_ERROR) return;
         if (headers != nullptr) rd_kafka_headers_destroy(headers);
       }
