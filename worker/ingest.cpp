@@ -138,6 +138,10 @@ struct ingest_worker::impl {
   bool producing = false;                         // a thread is producing `decided`
 
   std::thread tailer;
+  // The signatures reader's queue while it runs, so that stopping wakes its poll at once instead
+  // of after the poll's timeout.
+  std::mutex tailer_queue_mutex;
+  rd_kafka_queue_t* tailer_queue = nullptr;
   bool paused = false;
 
   impl(worker_config c, std::string b, worker_metrics* m)
@@ -560,8 +564,8 @@ struct ingest_worker::impl {
   // Serves delivery reports and stores offsets until no page of `partitions` (all when null) is
   // in flight, or the deadline passes. True when drained.
   bool drain(const rd_kafka_topic_partition_list_t* partitions, clock_type::time_point deadline) {
-    for (;;) {
-      rd_kafka_poll(producer.get(), 10);
+    for (bool first = true;; first = false) {
+      rd_kafka_poll(producer.get(), first ? 0 : 10);  // at once when nothing is left
       store_offsets();
       std::size_t pending = 0;
       if (partitions == nullptr) {
@@ -643,6 +647,21 @@ struct ingest_worker::impl {
       restored->set_value(false);
       return;
     }
+    // Published for finish_run's wake-up; released before the client, on every way out.
+    struct published_queue {
+      impl& self;
+      explicit published_queue(impl& s, rd_kafka_t* rk) : self(s) {
+        const std::lock_guard lock(self.tailer_queue_mutex);
+        self.tailer_queue = rd_kafka_queue_get_consumer(rk);
+      }
+      ~published_queue() {
+        const std::lock_guard lock(self.tailer_queue_mutex);
+        if (self.tailer_queue != nullptr) rd_kafka_queue_destroy(self.tailer_queue);
+        self.tailer_queue = nullptr;
+      }
+      published_queue(const published_queue&) = delete;
+      published_queue& operator=(const published_queue&) = delete;
+    } queue_published(*this, client.get());
     const auto started = clock_type::now();
     std::map<std::int32_t, std::int64_t> remaining;  // partition → high watermark not yet reached
     auto count = partition_count(client.get(), config.signatures_topic, 10000);
@@ -958,6 +977,10 @@ struct ingest_worker::impl {
       parked->push_back(consumer.release());
     }
     stop_pool();
+    {
+      const std::lock_guard lock(tailer_queue_mutex);
+      if (tailer_queue != nullptr) rd_kafka_queue_yield(tailer_queue);
+    }
     if (tailer.joinable()) tailer.join();
     if (producer) rd_kafka_flush(producer.get(), 1000);
     spdlog::info("worker {} stopped (exit {})", config.worker_id, code);
