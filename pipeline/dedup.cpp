@@ -4,16 +4,16 @@
 #include <bit>
 #include <cmath>
 #include <cstdlib>
+#include <deque>
+#include <map>
+#include <memory>
+#include <new>
+#include <unordered_map>
 
 #include <sys/mman.h>
 #if defined(__SSE2__)
 #include <emmintrin.h>
 #endif
-#include <memory>
-#include <new>
-#include <deque>
-#include <map>
-#include <unordered_map>
 
 #include "pipeline/article.h"
 #include "pipeline/internal/binary_io.h"
@@ -813,9 +813,8 @@ struct dedup_index::impl {
     }
     newest_day = std::max(newest_day, rec.key.event_day);
     index(slot);
-    std::vector<std::uint32_t>& near = near_;
-    neighbours(slot, near);
-    link(slot, near, out.corrections);
+    neighbours(slot, near_);
+    link(slot, near_, out.corrections);
     entry& e = entries[slot];
     const cluster& c = clusters[e.cluster];
     if (c.canonical == slot) {
@@ -824,7 +823,7 @@ struct dedup_index::impl {
       e.similarity = static_cast<float>(similarity(slot, c.canonical));
     } else if (std::isnan(e.similarity)) {
       double best = 0;
-      for (std::uint32_t n : near) best = std::max(best, similarity(slot, n));
+      for (std::uint32_t n : near_) best = std::max(best, similarity(slot, n));
       e.similarity = static_cast<float>(best);
     }
     out.verdict = verdict_of(slot);

@@ -118,6 +118,9 @@ struct ingest_worker::impl {
   std::vector<std::thread> pool;
   bool pool_closing = false;
 
+  // Names this process on its signature records, so that its tailer skips its own.
+  const std::string instance_id = random_instance_id();
+
   // Sequencer: pages of each partition in offset order, and the dedup state. Pages are decided
   // under the mutex, each partition's in offset order, into one queue; one thread at a time
   // produces that queue in order, outside the mutex (building JSON and copying records into
@@ -125,9 +128,6 @@ struct ingest_worker::impl {
   // one per partition: every record of an article_id (the article, then its corrections, which
   // may come from other partitions' pages or from other workers' signatures) is then produced
   // in the order it was decided.
-  // Names this process on its signature records, so that its tailer skips its own.
-  const std::string instance_id = random_instance_id();
-
   std::mutex sequencer_mutex;  // lanes and decider
   std::unordered_map<std::int32_t, std::deque<std::shared_ptr<page_job>>> lanes;
   std::unique_ptr<article_decider> decider;
@@ -717,14 +717,7 @@ struct ingest_worker::impl {
 
   void learn(const rd_kafka_message_t* m) {
     // This process's own records are in its index already (the decision added them).
-    rd_kafka_headers_t* headers = nullptr;
-    const void* origin = nullptr;
-    std::size_t origin_size = 0;
-    if (rd_kafka_message_headers(m, &headers) == RD_KAFKA_RESP_ERR_NO_ERROR &&
-        rd_kafka_header_get_last(headers, "producer.instance", &origin, &origin_size) == RD_KAFKA_RESP_ERR_NO_ERROR &&
-        std::string_view(static_cast<const char*>(origin), origin_size) == instance_id) {
-      return;
-    }
+    if (header_value(m, "producer.instance") == instance_id) return;
     auto record = pipeline::signature_record::decode({static_cast<const char*>(m->payload), m->len});
     if (!record) {
       spdlog::warn("signature record skipped: {} topic={} partition={} offset={}", record.error().message,

@@ -95,6 +95,16 @@ tl::expected<int, std::string> partition_count(rd_kafka_t* rk, const std::string
   return count;
 }
 
+std::string_view header_value(const rd_kafka_message_t* message, const char* name) {
+  rd_kafka_headers_t* headers = nullptr;
+  if (rd_kafka_message_headers(message, &headers) != RD_KAFKA_RESP_ERR_NO_ERROR) return {};
+  const void* value = nullptr;
+  std::size_t size = 0;
+  if (rd_kafka_header_get_last(headers, name, &value, &size) != RD_KAFKA_RESP_ERR_NO_ERROR || value == nullptr)
+    return {};
+  return {static_cast<const char*>(value), size};
+}
+
 tl::expected<watermarks, std::string> query_watermarks(rd_kafka_t* rk, const std::string& topic, int partition,
                                                        int timeout_ms) {
   watermarks w;

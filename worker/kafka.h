@@ -45,6 +45,9 @@ enum class client_role { consumer, producer, tailer };
 // Partition count of a topic (metadata request), or an error.
 [[nodiscard]] tl::expected<int, std::string> partition_count(rd_kafka_t* rk, const std::string& topic, int timeout_ms);
 
+// Value of a message's last header of that name, or empty when absent.
+[[nodiscard]] std::string_view header_value(const rd_kafka_message_t* message, const char* name);
+
 struct watermarks {
   std::int64_t low = 0, high = 0;  // the first offset held, and one past the last
 };
