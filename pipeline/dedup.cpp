@@ -420,9 +420,15 @@ struct dedup_index::impl {
   std::uint64_t band_hash(const std::uint16_t* s, int band) const {
     std::uint64_t h = 0x9e3779b97f4a7c15ULL * static_cast<std::uint64_t>(band + 1);
     const std::uint16_t* row = s + static_cast<std::ptrdiff_t>(band) * lsh.rows;
-    for (int r = 0; r < lsh.rows; r += 4) {
+    int r = 0;
+    for (; r + 4 <= lsh.rows; r += 4) {  // a fixed-size copy: one load (a variable one was a byte loop)
+      std::uint64_t word;
+      std::memcpy(&word, row + r, sizeof word);
+      h = mix64(h ^ word);
+    }
+    if (r < lsh.rows) {  // the last rows, zero-padded
       std::uint64_t word = 0;
-      std::memcpy(&word, row + r, sizeof(std::uint16_t) * static_cast<std::size_t>(std::min(4, lsh.rows - r)));
+      std::memcpy(&word, row + r, sizeof(std::uint16_t) * static_cast<std::size_t>(lsh.rows - r));
       h = mix64(h ^ word);
     }
     return h;
