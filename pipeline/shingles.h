@@ -48,6 +48,7 @@ class shingler {
 
  private:
   void normalize(std::string_view text);
+  void normalize_segment(std::string_view segment);  // through ICU's NFKC
 
   shingle_options options_;
   std::u32string normalized_;

@@ -2,7 +2,13 @@
 
 #include <gtest/gtest.h>
 
+#include <random>
 #include <set>
+
+#include <unicode/normalizer2.h>
+
+#include "pipeline/char_class.h"
+#include "pipeline/internal/utf8.h"
 
 namespace broadsheet::pipeline {
 namespace {
@@ -20,6 +26,42 @@ TEST(shingles, normalisation_drops_punctuation_and_space_and_lowercases_latin) {
 
 TEST(shingles, normalisation_applies_nfkc_to_compatibility_characters) {
   EXPECT_EQ(normalized("第①项ﬁ"), U"第1项fi");
+}
+
+// NFKC of the whole text with ICU, the reference the segment-wise normalisation must equal.
+std::string icu_nfkc(std::string_view text) {
+  UErrorCode status = U_ZERO_ERROR;
+  const icu::Normalizer2* nfkc = icu::Normalizer2::getNFKCInstance(status);
+  std::string out;
+  icu::StringByteSink<std::string> sink(&out);
+  nfkc->normalizeUTF8(0, icu::StringPiece(text.data(), static_cast<int32_t>(text.size())), sink, nullptr, status);
+  EXPECT_TRUE(U_SUCCESS(status));
+  return out;
+}
+
+TEST(shingles, normalisation_of_any_text_equals_that_of_its_whole_text_nfkc) {
+  // Code points that compose, decompose or map under NFKC, next to ones that do not: combining
+  // marks after Latin letters and kana, half-width katakana and voiced marks, Hangul jamo,
+  // full-width forms, circled and squared compatibility characters, ligatures.
+  const std::u32string alphabet =
+      U"甲乙丙丁临河县会议aAzZ09 ,.，。、：；！？（）“”【】ＡＺａｚ０９％＋－　①⑴㈱㎏ﬁ½"
+      U"e\u0301\u0308\u0327\u0323o\u0302カｶﾞﾟ\u3099\u309Aか\u1100\u1161\u11A8가각Ωµ\u212B\u00C5\u2460\uF900丽";
+  std::mt19937 rng(11);
+  shingler a, b;
+  std::vector<std::uint64_t> out;
+  for (int round = 0; round < 20000; ++round) {
+    std::string text;
+    const int length = static_cast<int>(rng() % 12);
+    for (int k = 0; k < length; ++k) internal::append_utf8(text, alphabet[rng() % alphabet.size()]);
+    a.shingle(text, out);
+    b.shingle(icu_nfkc(text), out);
+    ASSERT_EQ(a.normalized(), b.normalized()) << text;
+  }
+}
+
+TEST(shingles, ideographs_need_no_nfkc) {
+  // normalize() keeps U+4000-U+9FFF as they are without asking ICU.
+  for (char32_t c = 0x4000; c <= 0x9FFF; ++c) ASSERT_FALSE(needs_nfkc_check(c)) << std::hex << static_cast<std::uint32_t>(c);
 }
 
 TEST(shingles, one_hash_per_character_window) {
