@@ -1,5 +1,7 @@
 #include "worker/article_decider.h"
 
+#include <iterator>
+
 namespace broadsheet::worker {
 
 namespace {
@@ -18,54 +20,47 @@ std::size_t approximate_size(const pipeline::article& a) {
 
 }  // namespace
 
-article_decider::article_decider(const pipeline::dedup_options& options, std::size_t cache_bytes)
-    : index_(options), cache_limit_(cache_bytes) {}
+article_decider::article_decider(const pipeline::dedup_options& options) : index_(options) {}
 
-std::vector<pipeline::article> article_decider::decide(std::vector<pipeline::article>& articles,
-                                                       const std::vector<pipeline::signature_record>& records) {
-  std::vector<pipeline::article> out;
+std::vector<pipeline::dedup_correction> article_decider::decide(std::vector<pipeline::article>& articles,
+                                                                const std::vector<pipeline::signature_record>& records) {
+  std::vector<pipeline::dedup_correction> out;
   for (std::size_t i = 0; i < articles.size() && i < records.size(); ++i) {
-    auto& a = articles[i];
-    const auto outcome = index_.add(records[i]);
-    apply(a, outcome.verdict);
-    if (a.duplicate_of) ++(a.similarity.value_or(0) >= 1.0 ? counts_.exact : counts_.near);
-    remember(a);
-    corrected(outcome.corrections, out);
+    auto outcome = index_.add(records[i]);
+    apply(articles[i], outcome.verdict);
+    std::move(outcome.corrections.begin(), outcome.corrections.end(), std::back_inserter(out));
   }
   return out;
 }
 
-std::vector<pipeline::article> article_decider::learn(const pipeline::signature_record& record) {
-  std::vector<pipeline::article> out;
-  corrected(index_.add(record).corrections, out);
-  return out;
+std::vector<pipeline::dedup_correction> article_decider::learn(const pipeline::signature_record& record) {
+  return index_.add(record).corrections;
 }
 
-void article_decider::corrected(const std::vector<pipeline::dedup_correction>& corrections,
-                                std::vector<pipeline::article>& out) {
-  for (const auto& c : corrections) {
-    const auto it = cache_.find(c.article_id);
-    if (it == cache_.end()) {
-      ++counts_.missed;
-      continue;
-    }
-    apply(it->second, c.verdict);
-    out.push_back(it->second);
-    ++counts_.corrections;
-  }
-}
-
-void article_decider::remember(const pipeline::article& a) {
-  const auto [it, inserted] = cache_.insert_or_assign(a.article_id, a);
+void article_cache::remember(pipeline::article&& a) {
+  const std::size_t size = approximate_size(a);
+  std::string id = a.article_id;
+  const auto [it, inserted] = held_.insert_or_assign(id, std::move(a));
   if (!inserted) return;
-  cache_order_.push_back(a.article_id);
-  cache_bytes_ += approximate_size(a);
-  while (cache_bytes_ > cache_limit_ && cache_order_.size() > 1) {
-    const auto old = cache_.find(cache_order_.front());
-    cache_bytes_ -= approximate_size(old->second);
-    cache_.erase(old);
-    cache_order_.pop_front();
+  order_.push_back(std::move(id));
+  bytes_ += size;
+  while (bytes_ > limit_ && order_.size() > 1) {
+    const auto old = held_.find(order_.front());
+    bytes_ -= approximate_size(old->second);
+    held_.erase(old);
+    order_.pop_front();
   }
+}
+
+std::optional<pipeline::article> article_cache::correct(const pipeline::dedup_correction& c) {
+  const auto it = held_.find(c.article_id);
+  if (it == held_.end()) {
+    ++counts_.missed;
+    return std::nullopt;
+  }
+  apply(it->second, c.verdict);
+  ++counts_.corrections;
+  return it->second;
 }
 
 std::int32_t page_event_day(const std::optional<std::string>& edition_date,

@@ -1,12 +1,18 @@
 #pragma once
-// Near-duplicate decisions for a stream of articles, and the articles whose decision changes
-// later. Wraps a dedup_index with a bounded cache of the articles this process wrote: a
-// correction republishes the whole record, so only an article still in the cache can be
+// Near-duplicate decisions for a stream of articles, and the articles to republish when a
+// decision changes later.
+//
+// article_decider wraps a dedup_index: it decides articles in place and returns the changed
+// decisions of earlier ones. article_cache holds the articles this process published, bounded
+// in bytes: a correction republishes the whole record, so only an article still held can be
 // corrected here (corrections of articles not held are counted in `missed`; the worker that
-// wrote them, or a replay of their page, corrects them). Not thread-safe.
+// wrote them, or a replay of their page, corrects them). The worker decides under its
+// sequencer's lock and keeps the cache on its publishing side, so that no article is copied
+// while pages wait to be decided. Neither class is thread-safe.
 
 #include <cstddef>
 #include <deque>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -18,32 +24,43 @@ namespace broadsheet::worker {
 
 class article_decider {
  public:
-  article_decider(const pipeline::dedup_options& options, std::size_t cache_bytes);
+  explicit article_decider(const pipeline::dedup_options& options);
 
-  // Decides a page's articles in place (records[i] is the signature of articles[i]), remembers
-  // them, and returns the earlier articles held whose state changed (revision already + 1).
-  std::vector<pipeline::article> decide(std::vector<pipeline::article>& articles,
-                                        const std::vector<pipeline::signature_record>& records);
+  // Decides a page's articles in place (records[i] is the signature of articles[i]) and returns
+  // the earlier articles whose state changed (revision already + 1), in order.
+  std::vector<pipeline::dedup_correction> decide(std::vector<pipeline::article>& articles,
+                                                 const std::vector<pipeline::signature_record>& records);
 
   // A signature learned from elsewhere (another worker, or the topic at start): indexes it and
-  // returns the articles held whose state changed.
-  std::vector<pipeline::article> learn(const pipeline::signature_record& record);
+  // returns the articles whose state changed.
+  std::vector<pipeline::dedup_correction> learn(const pipeline::signature_record& record);
 
-  struct counts {
-    std::size_t exact = 0, near = 0, corrections = 0, missed = 0;
-  };
-  [[nodiscard]] const counts& totals() const noexcept { return counts_; }
   [[nodiscard]] pipeline::dedup_stats index_stats() const { return index_.stats(); }
 
  private:
-  void corrected(const std::vector<pipeline::dedup_correction>& corrections, std::vector<pipeline::article>& out);
-  void remember(const pipeline::article& a);
-
   pipeline::dedup_index index_;
-  std::size_t cache_limit_;
-  std::size_t cache_bytes_ = 0;
-  std::unordered_map<std::string, pipeline::article> cache_;
-  std::deque<std::string> cache_order_;  // oldest first
+};
+
+class article_cache {
+ public:
+  explicit article_cache(std::size_t limit_bytes) : limit_(limit_bytes) {}
+
+  // Holds a published article (its latest state), dropping the oldest beyond the limit.
+  void remember(pipeline::article&& a);
+
+  // The held article with the correction applied (and held so), or nothing when it is not held.
+  std::optional<pipeline::article> correct(const pipeline::dedup_correction& c);
+
+  struct counts {
+    std::size_t corrections = 0, missed = 0;
+  };
+  [[nodiscard]] const counts& totals() const noexcept { return counts_; }
+
+ private:
+  std::size_t limit_;
+  std::size_t bytes_ = 0;
+  std::unordered_map<std::string, pipeline::article> held_;
+  std::deque<std::string> order_;  // oldest first
   counts counts_;
 };
 

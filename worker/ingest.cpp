@@ -68,7 +68,7 @@ struct page_job {
   std::vector<std::string> encoded_signatures;  // signatures[i].encode(), made on the pool
 
   // Filled by the sequencer.
-  std::vector<pipeline::article> corrections;  // earlier articles this page's decisions changed
+  std::vector<pipeline::dedup_correction> corrections;  // earlier articles this page's decisions changed
   bool learned = false;  // no page: corrections from another worker's signature, not tracked
 
   // Records produced and not yet delivered, plus one held while producing.
@@ -136,6 +136,11 @@ struct ingest_worker::impl {
   std::mutex decided_mutex;
   std::deque<std::shared_ptr<page_job>> decided;  // to produce, in order
   bool producing = false;                         // a thread is producing `decided`
+  // The articles published, for corrections: used only by the thread producing `decided`, which
+  // republishes a corrected article from here (an article is published before any correction
+  // of it, as both go through `decided` in order).
+  article_cache published_articles{article_cache_bytes};
+  std::size_t missed_counted = 0;  // published_articles.totals().missed in the metrics
 
   std::thread tailer;
   // The signatures reader's queue while it runs, so that stopping wakes its poll at once instead
@@ -149,7 +154,7 @@ struct ingest_worker::impl {
         bootstrap(std::move(b)),
         own_metrics(m == nullptr ? std::make_unique<worker_metrics>() : nullptr),
         metrics(m == nullptr ? *own_metrics : *m) {
-    if (config.dedup) decider = std::make_unique<article_decider>(config.dedup_options, article_cache_bytes);
+    if (config.dedup) decider = std::make_unique<article_decider>(config.dedup_options);
     metrics.inflight_bytes_limit.Set(static_cast<double>(config.max_inflight_bytes));
     metrics.on_scrape([this] { refresh_gauges(); });
   }
@@ -390,13 +395,11 @@ struct ingest_worker::impl {
     const auto started = clock_type::now();
     job.corrections = decider->decide(job.articles, job.signatures);
     metrics.observe(stage::lsh, seconds_since(started));
-    count_missed();
   }
 
   void publish(const std::shared_ptr<page_job>& job) {
     if (job->learned) {
-      for (const auto& a : job->corrections) produce_article(a, nullptr);
-      metrics.corrections.Increment(static_cast<double>(job->corrections.size()));
+      produce_corrections(*job, nullptr);
       return;
     }
     job->publish_started = clock_type::now();
@@ -404,18 +407,18 @@ struct ingest_worker::impl {
       metrics.page_failed(job->error_code);
       produce_dead_letter(job);
     } else {
-      for (const auto& a : job->articles) {
+      for (auto& a : job->articles) {
         metrics.article_published(a.kind);
         if (a.duplicate_of) metrics.duplicate(a.similarity.value_or(0) >= 1.0);
         produce_article(a, job);
+        if (decider) published_articles.remember(std::move(a));
       }
       for (std::size_t i = 0; i < job->signatures.size(); ++i) {
         rd_kafka_headers_t* h = rd_kafka_headers_new(1);
         add_header(h, "producer.instance", instance_id);
         produce(config.signatures_topic, job->signatures[i].article_id, std::move(job->encoded_signatures[i]), h, job);
       }
-      for (const auto& a : job->corrections) produce_article(a, job);
-      metrics.corrections.Increment(static_cast<double>(job->corrections.size()));
+      produce_corrections(*job, job);
     }
     job->articles.clear();
     job->signatures.clear();
@@ -423,6 +426,18 @@ struct ingest_worker::impl {
     job->corrections.clear();
     ++published;
     release(*job);
+  }
+
+  // The corrected articles held; the others are counted as missed.
+  void produce_corrections(const page_job& decided_job, const std::shared_ptr<page_job>& job) {
+    const std::size_t before = published_articles.totals().corrections;
+    for (const auto& c : decided_job.corrections) {
+      if (const auto a = published_articles.correct(c)) produce_article(*a, job);
+    }
+    metrics.corrections.Increment(static_cast<double>(published_articles.totals().corrections - before));
+    const std::size_t missed = published_articles.totals().missed;
+    metrics.corrections_missed.Increment(static_cast<double>(missed - missed_counted));
+    missed_counted = missed;
   }
 
   void produce_article(const pipeline::article& a, const std::shared_ptr<page_job>& job) {
@@ -727,7 +742,6 @@ struct ingest_worker::impl {
     {
       const std::lock_guard lock(sequencer_mutex);
       auto corrections = decider->learn(*record);
-      count_missed();
       if (corrections.empty()) return;
       auto learned = std::make_shared<page_job>();
       learned->learned = true;
@@ -738,13 +752,6 @@ struct ingest_worker::impl {
     produce_decided();
   }
 
-  // Under the sequencer's mutex.
-  void count_missed() {
-    const std::size_t missed = decider->totals().missed;
-    metrics.corrections_missed.Increment(static_cast<double>(missed - missed_counted));
-    missed_counted = missed;
-  }
-  std::size_t missed_counted = 0;
   // ---- exactly-once: transactions ----
 
   std::map<std::int32_t, std::int64_t> txn_offsets;  // acknowledged, to commit with the transaction

@@ -22,18 +22,30 @@ using pipeline::append_json_string;
 class dedup_stage {
  public:
   explicit dedup_stage(const pipeline::dedup_options& options)
-      : signer_(options), decider_(options, std::numeric_limits<std::size_t>::max()) {}
+      : signer_(options), decider_(options), cache_(std::numeric_limits<std::size_t>::max()) {}
 
-  // Decides the page's articles (in place) and returns the corrected earlier articles.
-  std::vector<pipeline::article> decide(std::vector<pipeline::article>& articles, const pipeline::page_record& page,
-                                        process_stats& stats) {
+  // Decides the page's articles in place; returns the changed decisions of earlier articles.
+  std::vector<pipeline::dedup_correction> decide(std::vector<pipeline::article>& articles,
+                                                 const pipeline::page_record& page, process_stats& stats) {
     const std::int32_t day = page_event_day(page.edition_date, page.fetched_at, 0);
     std::vector<pipeline::signature_record> records;
     records.reserve(articles.size());
     for (const auto& a : articles)
       records.push_back(signer_.sign(a.article_id, pipeline::order_key{day, a.page_id, a.ordinal}, a.body));
-    auto corrected = decider_.decide(articles, records);
+    auto corrections = decider_.decide(articles, records);
     for (const auto& a : articles) stats.duplicates += a.duplicate_of ? 1 : 0;
+    return corrections;
+  }
+
+  // Holds the page's written articles; returns the earlier ones the page's decisions corrected.
+  std::vector<pipeline::article> written(std::vector<pipeline::article>&& articles,
+                                         const std::vector<pipeline::dedup_correction>& corrections,
+                                         process_stats& stats) {
+    for (auto& a : articles) cache_.remember(std::move(a));
+    std::vector<pipeline::article> corrected;
+    for (const auto& c : corrections) {
+      if (auto a = cache_.correct(c)) corrected.push_back(std::move(*a));
+    }
     stats.corrections += corrected.size();
     return corrected;
   }
@@ -41,6 +53,7 @@ class dedup_stage {
  private:
   pipeline::signer signer_;
   article_decider decider_;
+  article_cache cache_;  // every article of the run: any of them can be corrected
 };
 
 struct sink {
@@ -93,9 +106,9 @@ void process_page(pipeline::page_processor& processor, dedup_stage* dedup, sink&
   }
   stats.items += result->size();
   if (dedup != nullptr) {
-    const auto corrected = dedup->decide(*result, page, stats);
+    const auto corrections = dedup->decide(*result, page, stats);
     s.write_articles(*result);
-    s.write_articles(corrected);
+    s.write_articles(dedup->written(std::move(*result), corrections, stats));
     return;
   }
   s.write_articles(*result);
