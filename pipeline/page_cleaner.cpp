@@ -9,6 +9,7 @@
 
 #include "pipeline/byline.h"
 #include "pipeline/char_class.h"
+#include "pipeline/internal/byte_scan.h"
 #include "pipeline/internal/utf8.h"
 #include "pipeline/internal/text.h"
 
@@ -34,16 +35,10 @@ bool normalize_line(std::string_view raw, std::string& out) {
   std::size_t i = 0;
   out.reserve(raw.size());
   while (i < raw.size()) {
-    // Fast path: a run of printable ASCII and CJK ideographs U+4E00-U+9FFF (lead bytes E4-E9,
-    // two continuation bytes follow in valid UTF-8) needs no folding and holds no space or
-    // control character: copied in one piece.
-    std::size_t j = i;
-    while (j < raw.size()) {
-      const auto b = static_cast<unsigned char>(raw[j]);
-      if (b > 0x20 && b < 0x7F) ++j;
-      else if (b >= 0xE4 && b <= 0xE9) j += 3;
-      else break;
-    }
+    // Fast path: a run of printable ASCII and characters U+4000-U+9FFF (lead bytes E4-E9, mostly
+    // CJK ideographs) needs no folding and holds no space or control character: copied in one
+    // piece.
+    const std::size_t j = internal::plain_run_end(raw, i);
     if (j > i) {
       if (pending_space && !out.empty() && out.back() != '\t') out.push_back(' ');
       pending_space = false;
