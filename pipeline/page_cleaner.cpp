@@ -264,14 +264,15 @@ bool is_special(char b) noexcept {
   }
 }
 
+// The first byte at or after i that is_special, or text.size().
+std::size_t next_special(std::string_view text, std::size_t i) noexcept {
+  return internal::find_any_of<' ', ',', ';', ':', '?', '!', '.', '(', ')'>(text, i);
+}
+
 // True when tidy has nothing to do: no space and no ASCII punctuation that could convert.
 bool already_tidy(std::string_view text) noexcept {
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    if (text[i] == '.') {
-      if (i > 0 && static_cast<unsigned char>(text[i - 1]) >= 0x80) return false;
-    } else if (is_special(text[i])) {
-      return false;
-    }
+  for (std::size_t i = next_special(text, 0); i < text.size(); i = next_special(text, i + 1)) {
+    if (text[i] != '.' || (i > 0 && static_cast<unsigned char>(text[i - 1]) >= 0x80)) return false;
   }
   return true;
 }
@@ -299,8 +300,7 @@ std::string tidy(std::string_view text, bool heading) {
     while (e > 0 && out[e - 1] == ' ') --e;
     return e > 0 ? previous_code_point(out, e) : 0;
   };
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    if (!is_special(text[i])) continue;
+  for (std::size_t i = next_special(text, 0); i < text.size(); i = next_special(text, i + 1)) {
     out.append(text.data() + run, i - run);
     run = i + 1;
     if (text[i] != ' ') {
