@@ -43,6 +43,28 @@ std::size_t find_byte(std::string_view s, std::size_t i, [[maybe_unused]] HitLan
   return s.size();
 }
 
+// How many bytes of s satisfy is_counted; counted_lanes is the same test on sixteen bytes.
+template <class CountedLanes, class IsCounted>
+std::size_t count_bytes(std::string_view s, [[maybe_unused]] CountedLanes counted_lanes, IsCounted is_counted) noexcept {
+  std::size_t n = 0, i = 0;
+#if defined(__SSE2__)
+  // Per-lane counts in bytes (a lane of 0xFF is -1, so subtracting it adds one), summed with
+  // psadbw before any lane can pass 255. No popcount: without -mpopcnt it is a library call.
+  constexpr std::size_t max_steps = 255;
+  while (i + 16 <= s.size()) {
+    __m128i lanes = _mm_setzero_si128();
+    for (std::size_t steps = 0; steps < max_steps && i + 16 <= s.size(); ++steps, i += 16) {
+      const __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s.data() + i));
+      lanes = _mm_sub_epi8(lanes, counted_lanes(x));
+    }
+    const __m128i sums = _mm_sad_epu8(lanes, _mm_setzero_si128());
+    n += static_cast<std::size_t>(_mm_cvtsi128_si32(sums)) + static_cast<std::size_t>(_mm_extract_epi16(sums, 4));
+  }
+#endif
+  for (; i < s.size(); ++i) n += is_counted(static_cast<unsigned char>(s[i]));
+  return n;
+}
+
 }  // namespace detail
 
 // The first position at or after i whose byte is one of Bytes, or s.size().
@@ -96,6 +118,37 @@ template <unsigned char... Bytes>
       nullptr,
 #endif
       is_other_lead);
+}
+
+// True for a byte that starts a code point other than ' ' (not a continuation byte, not a space).
+[[nodiscard]] constexpr bool starts_visible(unsigned char b) noexcept { return (b & 0xC0) != 0x80 && b != ' '; }
+
+// The code points of valid UTF-8 text, spaces excluded: the bytes that starts_visible.
+[[nodiscard]] inline std::size_t count_visible(std::string_view s) noexcept {
+  return detail::count_bytes(
+      s,
+#if defined(__SSE2__)
+      [](__m128i x) {
+        const __m128i invisible = detail::in_range(x, 0x80, 0xBF) | _mm_cmpeq_epi8(x, _mm_set1_epi8(' '));
+        return _mm_xor_si128(invisible, _mm_set1_epi8(-1));
+      },
+#else
+      nullptr,
+#endif
+      starts_visible);
+}
+
+// The bytes of s in [Lo, Hi].
+template <unsigned char Lo, unsigned char Hi>
+[[nodiscard]] std::size_t count_in_range(std::string_view s) noexcept {
+  return detail::count_bytes(
+      s,
+#if defined(__SSE2__)
+      [](__m128i x) { return detail::in_range(x, Lo, Hi); },
+#else
+      nullptr,
+#endif
+      [](unsigned char b) { return b >= Lo && b <= Hi; });
 }
 
 }  // namespace broadsheet::pipeline::internal

@@ -52,6 +52,46 @@ TEST(byte_scan, next_other_lead_matches_a_byte_by_byte_search) {
                            ' ');
 }
 
+// Every byte value at every offset of a 40-byte text of filler, counted against the loop.
+template <class Count, class IsCounted>
+void expect_count_as_reference(Count count, IsCounted is_counted, char filler) {
+  for (int value = 0; value < 256; ++value) {
+    for (std::size_t at = 0; at < 40; ++at) {
+      std::string text(40, filler);
+      text[at] = static_cast<char>(value);
+      for (std::size_t from = 0; from <= text.size(); ++from) {
+        const std::string_view part = std::string_view(text).substr(from);
+        std::size_t expected = 0;
+        for (const char c : part) expected += is_counted(static_cast<unsigned char>(c));
+        ASSERT_EQ(count(part), expected) << "byte " << value << " at " << at << ", from " << from;
+      }
+    }
+  }
+}
+
+TEST(byte_scan, count_visible_matches_a_byte_by_byte_count) {
+  for (const char filler : {'a', ' ', '\x80', '\xE5'}) {
+    expect_count_as_reference([](std::string_view s) { return count_visible(s); }, starts_visible, filler);
+  }
+  EXPECT_EQ(count_visible("新 闻 AB"), 4u);
+}
+
+TEST(byte_scan, counts_past_255_sixteen_byte_steps) {
+  // given: more steps than a byte-wide lane counter holds
+  std::string text;
+  for (int i = 0; i < 3000; ++i) text += "新 a";
+  // when / then
+  EXPECT_EQ(count_visible(text), 6000u);
+  EXPECT_EQ((count_in_range<0xE4, 0xE9>(text)), 3000u);
+}
+
+TEST(byte_scan, count_in_range_matches_a_byte_by_byte_count) {
+  for (const char filler : {'a', '\xE3', '\xE4', '\xE9', '\xEA'}) {
+    expect_count_as_reference([](std::string_view s) { return count_in_range<0xE4, 0xE9>(s); },
+                              [](unsigned char b) { return b >= 0xE4 && b <= 0xE9; }, filler);
+  }
+}
+
 TEST(byte_scan, plain_runs_stop_at_spaces_controls_and_other_scripts) {
   EXPECT_TRUE(ends_plain_run(' '));
   EXPECT_TRUE(ends_plain_run('\t'));
