@@ -35,19 +35,29 @@ bool normalize_line(std::string_view raw, std::string& out) {
   std::size_t i = 0;
   out.reserve(raw.size());
   while (i < raw.size()) {
-    // Fast path: a run of printable ASCII and characters U+4000-U+9FFF (lead bytes E4-E9, mostly
-    // CJK ideographs) needs no folding and holds no space or control character: copied in one
-    // piece.
-    const std::size_t j = internal::plain_run_end(raw, i);
-    if (j > i) {
+    // A run that needs no change is copied in one piece: printable ASCII and characters
+    // U+4000-U+9FFF (lead bytes E4-E9, mostly CJK ideographs) found sixteen bytes at a time,
+    // and any other character that width folding leaves alone and that is not a tab, white
+    // space or a control character (Chinese punctuation, mostly).
+    std::size_t run_end = i;
+    std::size_t after = i;  // past the character at run_end, once decoded
+    char32_t decoded = 0;
+    while ((run_end = internal::plain_run_end(raw, run_end)) < raw.size()) {
+      after = run_end;
+      decoded = next_code_point(raw, after);
+      nfc_inert = nfc_inert && !needs_nfc_check(decoded);
+      const bool as_is = decoded != '\t' && fold_width(decoded) == decoded &&
+                         (char_class(decoded) & (cc::control | cc::space)) == 0;
+      if (!as_is) break;
+      run_end = after;
+    }
+    if (run_end > i) {
       if (pending_space && !out.empty() && out.back() != '\t') out.push_back(' ');
       pending_space = false;
-      out.append(raw.data() + i, j - i);
-      i = j;
-      continue;
+      out.append(raw.data() + i, run_end - i);
     }
-    const char32_t decoded = next_code_point(raw, i);
-    nfc_inert = nfc_inert && !needs_nfc_check(decoded);
+    if (run_end == raw.size()) break;
+    i = after;
     const char32_t c = fold_width(decoded);
     if (c == '\t') {
       while (!out.empty() && out.back() == ' ') out.pop_back();
