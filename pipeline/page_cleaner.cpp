@@ -9,6 +9,7 @@
 
 #include "pipeline/byline.h"
 #include "pipeline/char_class.h"
+#include "pipeline/internal/byte_scan.h"
 #include "pipeline/internal/utf8.h"
 #include "pipeline/internal/text.h"
 
@@ -34,25 +35,29 @@ bool normalize_line(std::string_view raw, std::string& out) {
   std::size_t i = 0;
   out.reserve(raw.size());
   while (i < raw.size()) {
-    // Fast path: a run of printable ASCII and CJK ideographs U+4E00-U+9FFF (lead bytes E4-E9,
-    // two continuation bytes follow in valid UTF-8) needs no folding and holds no space or
-    // control character: copied in one piece.
-    std::size_t j = i;
-    while (j < raw.size()) {
-      const auto b = static_cast<unsigned char>(raw[j]);
-      if (b > 0x20 && b < 0x7F) ++j;
-      else if (b >= 0xE4 && b <= 0xE9) j += 3;
-      else break;
+    // A run that needs no change is copied in one piece: printable ASCII and characters
+    // U+4000-U+9FFF (lead bytes E4-E9, mostly CJK ideographs) found sixteen bytes at a time,
+    // and any other character that width folding leaves alone and that is not a tab, white
+    // space or a control character (Chinese punctuation, mostly).
+    std::size_t run_end = i;
+    std::size_t after = i;  // past the character at run_end, once decoded
+    char32_t decoded = 0;
+    while ((run_end = internal::plain_run_end(raw, run_end)) < raw.size()) {
+      after = run_end;
+      decoded = next_code_point(raw, after);
+      nfc_inert = nfc_inert && !needs_nfc_check(decoded);
+      const bool as_is = decoded != '\t' && fold_width(decoded) == decoded &&
+                         (char_class(decoded) & (cc::control | cc::space)) == 0;
+      if (!as_is) break;
+      run_end = after;
     }
-    if (j > i) {
+    if (run_end > i) {
       if (pending_space && !out.empty() && out.back() != '\t') out.push_back(' ');
       pending_space = false;
-      out.append(raw.data() + i, j - i);
-      i = j;
-      continue;
+      out.append(raw.data() + i, run_end - i);
     }
-    const char32_t decoded = next_code_point(raw, i);
-    nfc_inert = nfc_inert && !needs_nfc_check(decoded);
+    if (run_end == raw.size()) break;
+    i = after;
     const char32_t c = fold_width(decoded);
     if (c == '\t') {
       while (!out.empty() && out.back() == ' ') out.pop_back();
@@ -269,14 +274,15 @@ bool is_special(char b) noexcept {
   }
 }
 
+// The first byte at or after i that is_special, or text.size().
+std::size_t next_special(std::string_view text, std::size_t i) noexcept {
+  return internal::find_any_of<' ', ',', ';', ':', '?', '!', '.', '(', ')'>(text, i);
+}
+
 // True when tidy has nothing to do: no space and no ASCII punctuation that could convert.
 bool already_tidy(std::string_view text) noexcept {
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    if (text[i] == '.') {
-      if (i > 0 && static_cast<unsigned char>(text[i - 1]) >= 0x80) return false;
-    } else if (is_special(text[i])) {
-      return false;
-    }
+  for (std::size_t i = next_special(text, 0); i < text.size(); i = next_special(text, i + 1)) {
+    if (text[i] != '.' || (i > 0 && static_cast<unsigned char>(text[i - 1]) >= 0x80)) return false;
   }
   return true;
 }
@@ -304,8 +310,7 @@ std::string tidy(std::string_view text, bool heading) {
     while (e > 0 && out[e - 1] == ' ') --e;
     return e > 0 ? previous_code_point(out, e) : 0;
   };
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    if (!is_special(text[i])) continue;
+  for (std::size_t i = next_special(text, 0); i < text.size(); i = next_special(text, i + 1)) {
     out.append(text.data() + run, i - run);
     run = i + 1;
     if (text[i] != ' ') {

@@ -4,6 +4,7 @@
 
 #include "pipeline/byline.h"
 #include "pipeline/char_class.h"
+#include "pipeline/internal/byte_scan.h"
 #include "pipeline/internal/utf8.h"
 
 namespace broadsheet::pipeline {
@@ -73,22 +74,13 @@ line_facts facts_of(const page_line& line) {
              (opens_bracket(t) && match_continuation(t));
   f.ends = ends_sentence(t);
   f.mid_clause = ends_mid_clause(t);
-  for (std::size_t i = 0; i < t.size();) {
-    const auto b0 = static_cast<unsigned char>(t[i]);
-    if (b0 >= 0xE4 && b0 <= 0xE9) {  // CJK ideograph U+4E00-U+9FFF: wide, no decoding needed
-      i += 3;
-      f.columns += 2;
-      ++f.chars;
-      continue;
-    }
-    if (b0 < 0x80) {
-      ++i;
-      if (b0 != ' ') { f.columns += 1; ++f.chars; }
-      continue;
-    }
-    const char32_t c = next_code_point(t, i);
-    f.columns += (char_class(c) & (cc::han | cc::cjk_punct)) ? 2 : 1;
-    ++f.chars;
+  // One column per visible character, one more for a wide one: every character with lead byte
+  // E4-E9 (mostly CJK ideographs) without decoding, any other non-ASCII one by its class.
+  f.chars = visible_chars(t);
+  f.columns = static_cast<int>(f.chars + internal::count_in_range<0xE4, 0xE9>(t));
+  for (std::size_t i = internal::next_other_lead(t, 0); i < t.size(); i = internal::next_other_lead(t, i + 1)) {
+    std::size_t after = i;
+    if (char_class(next_code_point(t, after)) & (cc::han | cc::cjk_punct)) ++f.columns;
   }
   f.sentence_like = has_clause_punctuation(t);  // a colon alone does not make a cut sentence
   return f;
@@ -195,7 +187,8 @@ namespace {
 bool scan_punctuation(std::string_view t, bool colons) noexcept {
   const auto* b = reinterpret_cast<const unsigned char*>(t.data());
   const std::size_t n = t.size();
-  for (std::size_t i = 0; i < n; ++i) {
+  constexpr auto next_candidate = internal::find_any_of<',', ';', '?', '!', ':', 0xEF, 0xE3>;
+  for (std::size_t i = next_candidate(t, 0); i < n; i = next_candidate(t, i + 1)) {
     switch (b[i]) {
       case ',': case ';': case '?': case '!': return true;
       case ':': {
@@ -225,22 +218,15 @@ bool scan_punctuation(std::string_view t, bool colons) noexcept {
 bool is_sentence_like(std::string_view t) noexcept { return scan_punctuation(t, true); }
 bool has_clause_punctuation(std::string_view t) noexcept { return scan_punctuation(t, false); }
 
-// Valid UTF-8: a code point is a byte that is not a continuation byte (10xxxxxx).
-std::size_t visible_chars(std::string_view t) noexcept {
-  std::size_t n = 0;
-  for (const char ch : t) {
-    const auto b = static_cast<unsigned char>(ch);
-    n += (b & 0xC0) != 0x80 && b != ' ';
-  }
-  return n;
-}
+std::size_t visible_chars(std::string_view t) noexcept { return internal::count_visible(t); }
 
 bool visible_chars_at_most(std::string_view t, std::size_t limit) noexcept {
   if (t.size() <= limit) return true;  // a code point takes at least one byte
+  // Counted in pieces of 64 bytes, so that a long text stops soon after the limit.
+  constexpr std::size_t piece = 64;
   std::size_t n = 0;
-  for (const char ch : t) {
-    const auto b = static_cast<unsigned char>(ch);
-    n += (b & 0xC0) != 0x80 && b != ' ';
+  for (std::size_t i = 0; i < t.size(); i += piece) {
+    n += internal::count_visible(t.substr(i, piece));
     if (n > limit) return false;
   }
   return true;

@@ -1,11 +1,13 @@
 #include "pipeline/segmenter.h"
 
 #include <algorithm>
+#include <cstring>
 #include <optional>
 #include <unordered_set>
 
 #include "pipeline/byline.h"
 #include "pipeline/char_class.h"
+#include "pipeline/internal/hash.h"
 #include "pipeline/internal/utf8.h"
 #include "pipeline/page_cleaner.h"
 #include "pipeline/internal/text.h"
@@ -169,6 +171,18 @@ page_layout detect_layout(const std::vector<classified>& cs) {
 bool is_label_like(std::string_view t) {
   return visible_chars_at_most(t, 16) && !is_sentence_like(t);
 }
+
+// Hashes a paragraph by its size and its first and last eight bytes, without a pass over the
+// whole text: paragraphs of one item rarely share all three (equal hashes are compared whole).
+struct paragraph_hash {
+  std::size_t operator()(std::string_view s) const noexcept {
+    constexpr std::size_t word = sizeof(std::uint64_t);
+    std::uint64_t head = 0, tail = 0;
+    std::memcpy(&head, s.data(), std::min(word, s.size()));
+    if (s.size() > word) std::memcpy(&tail, s.data() + s.size() - word, word);
+    return static_cast<std::size_t>(internal::mix64(head ^ internal::mix64(tail ^ s.size())));
+  }
+};
 
 struct item_draft {
   article a;
@@ -531,7 +545,10 @@ class builder {
     out.reserve(items_.size());
     for (auto& d : items_) {
       article& a = d.a;
-      std::unordered_set<std::string_view> seen;  // views into a.paragraphs, which never reallocates
+      // Paragraphs of more than 7 characters kept so far: views into a.paragraphs, which never
+      // reallocates. A shorter one is never looked up, and never equal to a longer one.
+      std::unordered_set<std::string_view, paragraph_hash> seen;
+      seen.reserve(d.raw_paragraphs.size());
       std::size_t list_like = 0;
       a.paragraphs.reserve(d.raw_paragraphs.size());
       for (std::size_t k = 0; k < d.raw_paragraphs.size(); ++k) {
@@ -540,10 +557,11 @@ class builder {
                            : d.heading_paragraph[k]                 ? tidy_heading(raw)
                                                                     : tidy_sentence(raw);
         if (text.empty()) continue;
-        if (!visible_chars_at_most(text, 7) && seen.count(text) > 0) continue;  // a paragraph printed twice
+        const bool long_text = !visible_chars_at_most(text, 7);
+        if (long_text && seen.count(text) > 0) continue;  // a paragraph printed twice
         list_like += d.heading_paragraph[k];
         a.paragraphs.push_back(std::move(text));
-        seen.insert(a.paragraphs.back());
+        if (long_text) seen.insert(a.paragraphs.back());
       }
       if (a.kind == item_kind::photo) {
         a.captions = a.paragraphs;
@@ -555,6 +573,9 @@ class builder {
         a.kind = item_kind::notice;
       }
       if (!a.title && a.paragraphs.empty()) continue;
+      std::size_t body_size = a.paragraphs.size();  // the text and a '\n' after each but the last
+      for (const auto& p : a.paragraphs) body_size += p.size();
+      a.body.reserve(body_size);
       for (const auto& p : a.paragraphs) {
         if (!a.body.empty()) a.body.push_back('\n');
         a.body += p;

@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include "pipeline/char_class.h"
+#include "pipeline/internal/utf8.h"
+
 namespace broadsheet::pipeline {
 namespace {
 
@@ -16,6 +19,32 @@ TEST(page_cleaner, folds_full_width_letters_and_digits_but_keeps_chinese_punctua
   auto r = c.clean("ＧＤＰ增长５．２％，好！");
   ASSERT_TRUE(r);
   EXPECT_EQ(texts(*r), std::vector<std::string>{"GDP增长5.2%，好！"});
+}
+
+// The cleaner copies runs of characters that need no change in one piece; each character on
+// its own must still come out as the per-character rules say.
+TEST(page_cleaner, every_bmp_character_between_ideographs_is_folded_dropped_spaced_or_kept) {
+  page_cleaner c;
+  for (char32_t cp = 1; cp < 0x10000; ++cp) {
+    // Line breaks split lines, surrogates are not UTF-8, and NFC may change the neighbours of
+    // a character it may change (covered above).
+    if (cp == '\n' || cp == '\r' || cp == '\f' || (cp >= 0xD800 && cp <= 0xDFFF) || needs_nfc_check(cp)) continue;
+    std::string character;
+    internal::append_utf8(character, cp);
+    auto r = c.clean("中" + character + "文。" + character + character + "甲");
+    ASSERT_TRUE(r) << std::hex << static_cast<std::uint32_t>(cp);
+    const char32_t folded = fold_width(cp);
+    std::string expected;
+    if (cp == '\t') expected = "中\t文。\t\t甲";
+    else if (char_class(folded) & cc::control) expected = "中文。甲";
+    else if (char_class(folded) & cc::space) expected = "中 文。 甲";
+    else {
+      std::string f;
+      internal::append_utf8(f, folded);
+      expected = "中" + f + "文。" + f + f + "甲";
+    }
+    ASSERT_EQ(texts(*r), std::vector<std::string>{expected}) << std::hex << static_cast<std::uint32_t>(cp);
+  }
 }
 
 TEST(page_cleaner, normalises_to_nfc) {

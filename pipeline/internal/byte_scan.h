@@ -1,0 +1,154 @@
+#pragma once
+// Searches over the bytes of UTF-8 text for the hot loops of cleaning, reflow and tidy: sixteen
+// bytes per step where SSE2 is there (every x86-64), one byte per step elsewhere and for the
+// tail. Page text is mostly CJK, whose bytes (0x80 and above) these searches pass over in bulk.
+// tests/pipeline/byte_scan_test.cpp checks each against its one-byte-per-step loop for every
+// byte value at every offset.
+
+#include <bit>
+#include <cstddef>
+#include <string_view>
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
+namespace broadsheet::pipeline::internal {
+
+namespace detail {
+
+#if defined(__SSE2__)
+// 0xFF in the lanes of x whose byte lies in [lo, hi]: x - lo <= hi - lo, unsigned.
+inline __m128i in_range(__m128i x, unsigned char lo, unsigned char hi) noexcept {
+  const __m128i d = _mm_sub_epi8(x, _mm_set1_epi8(static_cast<char>(lo)));
+  return _mm_cmpeq_epi8(_mm_min_epu8(d, _mm_set1_epi8(static_cast<char>(hi - lo))), d);
+}
+#endif
+
+// The first position at or after i whose byte satisfies is_hit, or s.size(); hit_lanes is the
+// same test on sixteen bytes at once.
+template <class HitLanes, class IsHit>
+std::size_t find_byte(std::string_view s, std::size_t i, [[maybe_unused]] HitLanes hit_lanes, IsHit is_hit) noexcept {
+#if defined(__SSE2__)
+  for (; i + 16 <= s.size(); i += 16) {
+    const __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s.data() + i));
+    if (const auto bits = static_cast<unsigned>(_mm_movemask_epi8(hit_lanes(x))); bits != 0) {
+      return i + static_cast<std::size_t>(std::countr_zero(bits));
+    }
+  }
+#endif
+  for (; i < s.size(); ++i) {
+    if (is_hit(static_cast<unsigned char>(s[i]))) return i;
+  }
+  return s.size();
+}
+
+// How many bytes of s satisfy is_counted; counted_lanes is the same test on sixteen bytes.
+template <class CountedLanes, class IsCounted>
+std::size_t count_bytes(std::string_view s, [[maybe_unused]] CountedLanes counted_lanes, IsCounted is_counted) noexcept {
+  std::size_t n = 0, i = 0;
+#if defined(__SSE2__)
+  // Per-lane counts in bytes (a lane of 0xFF is -1, so subtracting it adds one), summed with
+  // psadbw before any lane can pass 255. No popcount: without -mpopcnt it is a library call.
+  constexpr std::size_t max_steps = 255;
+  while (i + 16 <= s.size()) {
+    __m128i lanes = _mm_setzero_si128();
+    for (std::size_t steps = 0; steps < max_steps && i + 16 <= s.size(); ++steps, i += 16) {
+      const __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s.data() + i));
+      lanes = _mm_sub_epi8(lanes, counted_lanes(x));
+    }
+    const __m128i sums = _mm_sad_epu8(lanes, _mm_setzero_si128());
+    n += static_cast<std::size_t>(_mm_cvtsi128_si32(sums)) + static_cast<std::size_t>(_mm_extract_epi16(sums, 4));
+  }
+#endif
+  for (; i < s.size(); ++i) n += is_counted(static_cast<unsigned char>(s[i]));
+  return n;
+}
+
+}  // namespace detail
+
+// The first position at or after i whose byte is one of Bytes, or s.size().
+template <unsigned char... Bytes>
+[[nodiscard]] std::size_t find_any_of(std::string_view s, std::size_t i) noexcept {
+  return detail::find_byte(
+      s, i,
+#if defined(__SSE2__)
+      [](__m128i x) { return (_mm_cmpeq_epi8(x, _mm_set1_epi8(static_cast<char>(Bytes))) | ...); },
+#else
+      nullptr,
+#endif
+      [](unsigned char b) { return ((b == Bytes) || ...); });
+}
+
+// True for a byte that ends a run of text the cleaner copies unchanged: anything but printable
+// ASCII (0x21-0x7E), a continuation byte (0x80-0xBF) or a lead byte E4-E9 (U+4000-U+9FFF,
+// mostly CJK ideographs).
+[[nodiscard]] constexpr bool ends_plain_run(unsigned char b) noexcept {
+  return !((b >= 0x21 && b <= 0x7E) || (b >= 0x80 && b <= 0xBF) || (b >= 0xE4 && b <= 0xE9));
+}
+
+// The first position at or after i whose byte ends_plain_run, or s.size(). In valid UTF-8 from
+// a character boundary, continuation bytes never end the run, so the position returned is a
+// character boundary and every character before it starts with printable ASCII or E4-E9.
+[[nodiscard]] inline std::size_t plain_run_end(std::string_view s, std::size_t i) noexcept {
+  return detail::find_byte(
+      s, i,
+#if defined(__SSE2__)
+      [](__m128i x) {
+        const __m128i plain = detail::in_range(x, 0x21, 0x7E) | detail::in_range(x, 0x80, 0xBF) |
+                              detail::in_range(x, 0xE4, 0xE9);
+        return _mm_xor_si128(plain, _mm_set1_epi8(-1));
+      },
+#else
+      nullptr,
+#endif
+      ends_plain_run);
+}
+
+// True for the lead byte of a character outside ASCII and outside U+4000-U+9FFF (lead E4-E9).
+[[nodiscard]] constexpr bool is_other_lead(unsigned char b) noexcept { return b >= 0xC0 && !(b >= 0xE4 && b <= 0xE9); }
+
+// The first position at or after i whose byte is_other_lead, or s.size().
+[[nodiscard]] inline std::size_t next_other_lead(std::string_view s, std::size_t i) noexcept {
+  return detail::find_byte(
+      s, i,
+#if defined(__SSE2__)
+      [](__m128i x) { return _mm_andnot_si128(detail::in_range(x, 0xE4, 0xE9), detail::in_range(x, 0xC0, 0xFF)); },
+#else
+      nullptr,
+#endif
+      is_other_lead);
+}
+
+// True for a byte that starts a code point other than ' ' (not a continuation byte, not a space).
+[[nodiscard]] constexpr bool starts_visible(unsigned char b) noexcept { return (b & 0xC0) != 0x80 && b != ' '; }
+
+// The code points of valid UTF-8 text, spaces excluded: the bytes that starts_visible.
+[[nodiscard]] inline std::size_t count_visible(std::string_view s) noexcept {
+  return detail::count_bytes(
+      s,
+#if defined(__SSE2__)
+      [](__m128i x) {
+        const __m128i invisible = detail::in_range(x, 0x80, 0xBF) | _mm_cmpeq_epi8(x, _mm_set1_epi8(' '));
+        return _mm_xor_si128(invisible, _mm_set1_epi8(-1));
+      },
+#else
+      nullptr,
+#endif
+      starts_visible);
+}
+
+// The bytes of s in [Lo, Hi].
+template <unsigned char Lo, unsigned char Hi>
+[[nodiscard]] std::size_t count_in_range(std::string_view s) noexcept {
+  return detail::count_bytes(
+      s,
+#if defined(__SSE2__)
+      [](__m128i x) { return detail::in_range(x, Lo, Hi); },
+#else
+      nullptr,
+#endif
+      [](unsigned char b) { return b >= Lo && b <= Hi; });
+}
+
+}  // namespace broadsheet::pipeline::internal

@@ -1,0 +1,107 @@
+#include "pipeline/internal/byte_scan.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+
+namespace {
+
+using namespace broadsheet::pipeline::internal;
+
+// The one-byte-per-step search each function replaces.
+template <class IsHit>
+std::size_t reference_find(std::string_view s, std::size_t i, IsHit is_hit) {
+  for (; i < s.size(); ++i) {
+    if (is_hit(static_cast<unsigned char>(s[i]))) return i;
+  }
+  return s.size();
+}
+
+// Every byte value at every offset of a 40-byte text (so that it falls in the first or second
+// sixteen-byte step or in the tail), the rest filler that is no hit, searched from every start.
+template <class Find, class IsHit>
+void expect_same_as_reference(Find find, IsHit is_hit, char filler) {
+  ASSERT_FALSE(is_hit(static_cast<unsigned char>(filler)));
+  for (int value = 0; value < 256; ++value) {
+    for (std::size_t at = 0; at < 40; ++at) {
+      std::string text(40, filler);
+      text[at] = static_cast<char>(value);
+      for (std::size_t from = 0; from <= text.size(); ++from) {
+        ASSERT_EQ(find(text, from), reference_find(text, from, is_hit))
+            << "byte " << value << " at " << at << ", from " << from;
+      }
+    }
+  }
+}
+
+TEST(byte_scan, find_any_of_matches_a_byte_by_byte_search) {
+  expect_same_as_reference([](std::string_view s, std::size_t i) { return find_any_of<' ', ',', 0xEF>(s, i); },
+                           [](unsigned char b) { return b == ' ' || b == ',' || b == 0xEF; }, '\xE5');
+}
+
+TEST(byte_scan, plain_run_end_matches_a_byte_by_byte_search) {
+  expect_same_as_reference([](std::string_view s, std::size_t i) { return plain_run_end(s, i); }, ends_plain_run, 'a');
+  expect_same_as_reference([](std::string_view s, std::size_t i) { return plain_run_end(s, i); }, ends_plain_run,
+                           '\x80');
+}
+
+TEST(byte_scan, next_other_lead_matches_a_byte_by_byte_search) {
+  expect_same_as_reference([](std::string_view s, std::size_t i) { return next_other_lead(s, i); }, is_other_lead,
+                           '\xE4');
+  expect_same_as_reference([](std::string_view s, std::size_t i) { return next_other_lead(s, i); }, is_other_lead,
+                           ' ');
+}
+
+// Every byte value at every offset of a 40-byte text of filler, counted against the loop.
+template <class Count, class IsCounted>
+void expect_count_as_reference(Count count, IsCounted is_counted, char filler) {
+  for (int value = 0; value < 256; ++value) {
+    for (std::size_t at = 0; at < 40; ++at) {
+      std::string text(40, filler);
+      text[at] = static_cast<char>(value);
+      for (std::size_t from = 0; from <= text.size(); ++from) {
+        const std::string_view part = std::string_view(text).substr(from);
+        std::size_t expected = 0;
+        for (const char c : part) expected += is_counted(static_cast<unsigned char>(c));
+        ASSERT_EQ(count(part), expected) << "byte " << value << " at " << at << ", from " << from;
+      }
+    }
+  }
+}
+
+TEST(byte_scan, count_visible_matches_a_byte_by_byte_count) {
+  for (const char filler : {'a', ' ', '\x80', '\xE5'}) {
+    expect_count_as_reference([](std::string_view s) { return count_visible(s); }, starts_visible, filler);
+  }
+  EXPECT_EQ(count_visible("新 闻 AB"), 4u);
+}
+
+TEST(byte_scan, counts_past_255_sixteen_byte_steps) {
+  // given: more steps than a byte-wide lane counter holds
+  std::string text;
+  for (int i = 0; i < 3000; ++i) text += "新 a";
+  // when / then
+  EXPECT_EQ(count_visible(text), 6000u);
+  EXPECT_EQ((count_in_range<0xE4, 0xE9>(text)), 3000u);
+}
+
+TEST(byte_scan, count_in_range_matches_a_byte_by_byte_count) {
+  for (const char filler : {'a', '\xE3', '\xE4', '\xE9', '\xEA'}) {
+    expect_count_as_reference([](std::string_view s) { return count_in_range<0xE4, 0xE9>(s); },
+                              [](unsigned char b) { return b >= 0xE4 && b <= 0xE9; }, filler);
+  }
+}
+
+TEST(byte_scan, plain_runs_stop_at_spaces_controls_and_other_scripts) {
+  EXPECT_TRUE(ends_plain_run(' '));
+  EXPECT_TRUE(ends_plain_run('\t'));
+  EXPECT_TRUE(ends_plain_run(0x7F));
+  EXPECT_TRUE(ends_plain_run(0xE3));  // 。
+  EXPECT_TRUE(ends_plain_run(0xEF));  // ，
+  EXPECT_FALSE(ends_plain_run(0xE4));
+  EXPECT_FALSE(ends_plain_run(0xE9));
+  EXPECT_FALSE(ends_plain_run('~'));
+  EXPECT_EQ(plain_run_end("新闻ABC，后", 0), std::string_view("新闻ABC").size());
+}
+
+}  // namespace
