@@ -486,18 +486,23 @@ struct dedup_index::impl {
   static std::size_t spill_reach(std::uint32_t meta) { return meta >> 24; }
 
   // Puts slot into the first bucket with room from its home on; false when none within 255
-  // buckets (the table must grow). On the way, calls seen(other) for every cell already in the
-  // bucket run that matches h: the query of an article reads the buckets its insertion reads, so
-  // both are one pass (measured: 10 % of an addition's time went to locating them twice).
-  template <class F>
-  bool band_insert(band_table& t, std::uint64_t h, std::uint32_t slot, F&& seen) const {
+  // buckets (the table must grow). With a query, also calls seen(other) for every cell already
+  // in the bucket run that matches h: the query of an article reads the buckets its insertion
+  // reads, so both are one pass (measured: 10 % of an addition's time went to locating them
+  // twice). Without one, it stops at the free cell: a hot band key's run can be 255 buckets.
+  struct no_query {
+    void operator()(std::uint32_t) const noexcept {}
+  };
+  template <class F = no_query>
+  bool band_insert(band_table& t, std::uint64_t h, std::uint32_t slot, F&& seen = {}) const {
+    constexpr bool query = !std::is_same_v<std::decay_t<F>, no_query>;
     const std::size_t b = home(t, h);
-    const std::size_t reach = spill_reach(bucket(t, b)[bucket_cells]);
+    const std::size_t reach = query ? spill_reach(bucket(t, b)[bucket_cells]) : 0;
     const std::uint32_t f = fingerprint(h);
     bool placed = false;
     for (std::size_t step = 0; step < std::min<std::size_t>(256, t.buckets); ++step) {
       std::uint32_t* cells = bucket(t, wrap(t, b + step));
-      if (step <= reach) {
+      if (query && step <= reach) {
         for (unsigned m = match_cells(cells, ~slot_mask, f); m != 0; m &= m - 1) seen(cell_slot(cells[std::countr_zero(m)]));
       }
       if (!placed) {
@@ -505,7 +510,7 @@ struct dedup_index::impl {
           cells[std::countr_zero(free)] = f | slot;
           if (step > 0) {
             std::uint32_t& meta = bucket(t, b)[bucket_cells];
-            meta = static_cast<std::uint32_t>(std::max(reach, step) << 24) | (spill_count(meta) + 1);
+            meta = static_cast<std::uint32_t>(std::max(spill_reach(meta), step) << 24) | (spill_count(meta) + 1);
           }
           ++t.count;
           placed = true;
@@ -567,7 +572,7 @@ struct dedup_index::impl {
         if (i < ahead) continue;
         const std::size_t j = i - ahead;
         const std::uint64_t* h = ring.data() + (j % (ahead + 1)) * nb;
-        for (std::size_t b = 0; b < nb && !overflow; ++b) overflow = !place(bands[b], h[b], live[j], [](std::uint32_t) {});
+        for (std::size_t b = 0; b < nb && !overflow; ++b) overflow = !place(bands[b], h[b], live[j]);
       }
       if (!overflow) return;
       buckets = buckets * 5 / 4 + 1;
@@ -591,8 +596,14 @@ struct dedup_index::impl {
 
   void index(std::uint32_t slot) {
     entry& e = entries[slot];
-    if (content_slot(e.content_hash) == none) contents.insert(e.content_hash, slot);
+    const std::uint32_t twin = content_slot(e.content_hash);
+    if (twin == none) contents.insert(e.content_hash, slot);
     if (!e.indexed) return;
+    // Candidates are collected unless an exact twin answers the query (see neighbours).
+    const bool query = twin == none || twin == slot;
+    const auto collect = [&](std::uint32_t c, int b) {
+      candidates_.push_back(candidate{c, static_cast<std::uint32_t>(b)});
+    };
     const band_table& first = bands.front();
     if ((first.count + 1) * 10 > first.buckets * bucket_cells * 7) {
       // Past 70 % load: double the tables (to 35 %), at least 1,024 articles' worth, but never
@@ -608,8 +619,8 @@ struct dedup_index::impl {
     band_hashes(slot);
     candidates_.clear();
     for (int b = 0; b < lsh.bands; ++b) {
-      if (place(bands[b], band_hashes_[b], slot,
-                [&](std::uint32_t c) { candidates_.push_back(candidate{c, static_cast<std::uint32_t>(b)}); })) {
+      if (query ? place(bands[b], band_hashes_[b], slot, [&](std::uint32_t c) { collect(c, b); })
+                : place(bands[b], band_hashes_[b], slot)) {
         continue;
       }
       // The probe range is full: grow every table (strictly), then insert all bands again.
@@ -621,16 +632,16 @@ struct dedup_index::impl {
       candidates_.clear();
       b = -1;
     }
-    probed_ = slot;
+    probed_ = query ? slot : none;
     ++indexed;
   }
   // Inserts, or skips a band whose key is hot: when a lightly loaded table has no free cell
   // within the probe range, thousands of entries share this band key (one text reprinted
   // thousands of times). The slot stays findable through its other bands, its content hash, and
   // the entries already there; growing could not help. False only when the table needs to grow.
-  template <class F>
-  bool place(band_table& t, std::uint64_t h, std::uint32_t slot, F&& seen) {
-    if (band_insert(t, h, slot, seen)) return true;
+  template <class F = no_query>
+  bool place(band_table& t, std::uint64_t h, std::uint32_t slot, F&& seen = {}) {
+    if (band_insert(t, h, slot, std::forward<F>(seen))) return true;
     if (t.count * 2 < t.buckets * bucket_cells) {
       ++hot_band_skips;
       return true;
