@@ -662,14 +662,17 @@ struct ingest_worker::impl {
       restored->set_value(false);
       return;
     }
-    // Published for finish_run's wake-up; released before the client, on every way out.
+    // Published for finish_run's wake-up; released before the client is closed, on every way
+    // out. (librdkafka requires it: rd_kafka_consumer_close can wait forever while a reference to
+    // the consumer queue is held, and the e2e bench once hung there.)
     struct published_queue {
       impl& self;
       explicit published_queue(impl& s, rd_kafka_t* rk) : self(s) {
         const std::lock_guard lock(self.tailer_queue_mutex);
         self.tailer_queue = rd_kafka_queue_get_consumer(rk);
       }
-      ~published_queue() {
+      ~published_queue() { release(); }
+      void release() {
         const std::lock_guard lock(self.tailer_queue_mutex);
         if (self.tailer_queue != nullptr) rd_kafka_queue_destroy(self.tailer_queue);
         self.tailer_queue = nullptr;
@@ -727,6 +730,7 @@ struct ingest_worker::impl {
       learn(m.get());
     }
     if (!announced) restored->set_value(false);
+    queue_published.release();
     rd_kafka_consumer_close(client.get());
   }
 
