@@ -2,7 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <cstring>
+
 #include "pipeline/article.h"
+#include "pipeline/internal/hash.h"
 #include "tests/support/synthetic_news.h"
 
 namespace broadsheet::pipeline {
@@ -172,6 +175,46 @@ TEST(dedup, signature_records_round_trip_and_refuse_corruption) {
   EXPECT_FALSE(signature_record::decode(corrupt));
   EXPECT_FALSE(signature_record::decode(bytes.substr(0, bytes.size() - 3)));
   EXPECT_FALSE(signature_record::decode(""));
+  std::string other_format = bytes;
+  other_format[4] = 3;
+  const auto refused = signature_record::decode(other_format);
+  ASSERT_FALSE(refused);
+  EXPECT_NE(refused.error().message.find("format 3 unsupported"), std::string::npos) << refused.error().message;
+}
+
+TEST(dedup, format_1_signature_records_still_decode) {
+  // Records written before format 2 (checksum hash_bytes instead of hash_words) stay in the
+  // compacted topic; a worker must keep reading them.
+  dedup_options o;
+  signer s(o);
+  const signature_record rec = s.sign(make_article_id("p1", 1), key(100, "p1", 1), story_a);
+  std::string v1 = rec.encode();
+  ASSERT_EQ(v1[4], 2);
+  v1[4] = 1;
+  const std::uint64_t sum = internal::hash_bytes(std::string_view(v1).substr(0, v1.size() - 8));
+  std::memcpy(v1.data() + v1.size() - 8, &sum, 8);
+  auto back = signature_record::decode(v1);
+  ASSERT_TRUE(back) << back.error().message;
+  EXPECT_EQ(back->signature, rec.signature);
+  EXPECT_EQ(back->article_id, rec.article_id);
+  v1[20] ^= 1;
+  EXPECT_FALSE(signature_record::decode(v1));
+}
+
+TEST(dedup, the_record_checksum_is_fixed_and_sees_every_byte) {
+  // Pinned: format 2 records carry it.
+  EXPECT_EQ(internal::hash_words("broadsheet signature"), 0xc79eb0f7cd2ebc85ULL) << std::hex << internal::hash_words("broadsheet signature");
+  const std::string text(37, 'x');
+  const std::uint64_t base = internal::hash_words(text);
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    for (int bit = 0; bit < 8; ++bit) {
+      std::string changed = text;
+      changed[i] = static_cast<char>(changed[i] ^ (1 << bit));
+      ASSERT_NE(internal::hash_words(changed), base) << i << " " << bit;
+    }
+  }
+  EXPECT_NE(internal::hash_words(text.substr(0, 36)), base);
+  EXPECT_NE(internal::hash_words(text + std::string(1, '\0')), base);  // zero padding is not length
 }
 
 TEST(dedup, snapshot_restores_the_same_decisions_and_refuses_bad_images) {
