@@ -185,11 +185,14 @@ unsigned match_cells(const std::uint32_t* cells, std::uint32_t mask, std::uint32
   unsigned bits = 0;
 #if defined(__SSE2__)
   const __m128i m = _mm_set1_epi32(static_cast<int>(mask)), v = _mm_set1_epi32(static_cast<int>(value));
-  for (int q = 0; q < 4; ++q) {
+  const auto eq = [&](int q) {
     const __m128i c = _mm_load_si128(reinterpret_cast<const __m128i*>(cells) + q);
-    const __m128i eq = _mm_cmpeq_epi32(_mm_and_si128(c, m), v);
-    bits |= static_cast<unsigned>(_mm_movemask_ps(_mm_castsi128_ps(eq))) << (4 * q);
-  }
+    return _mm_cmpeq_epi32(_mm_and_si128(c, m), v);
+  };
+  // The four 0/-1 lane masks narrowed to sixteen bytes in cell order (signed saturation keeps
+  // 0 and -1), then one movemask.
+  const __m128i bytes = _mm_packs_epi16(_mm_packs_epi32(eq(0), eq(1)), _mm_packs_epi32(eq(2), eq(3)));
+  bits = static_cast<unsigned>(_mm_movemask_epi8(bytes));
 #else
   for (int i = 0; i < 16; ++i) bits |= static_cast<unsigned>((cells[i] & mask) == value) << i;
 #endif
