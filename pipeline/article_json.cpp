@@ -1,13 +1,9 @@
 #include "pipeline/article_json.h"
 
-#include <bit>
 #include <cstdint>
 #include <cstdio>
 
-#if defined(__SSE2__)
-#include <emmintrin.h>
-#endif
-
+#include "pipeline/internal/byte_scan.h"
 #include "pipeline/internal/hash.h"
 #include "pipeline/version.h"
 
@@ -32,38 +28,11 @@ std::string make_article_id(std::string_view page_id, int ordinal) {
   return buf;
 }
 
-namespace {
-
-bool needs_escape(unsigned char c) noexcept { return c < 0x20 || c == '"' || c == '\\'; }
-
-// The position of the first byte at or after i that JSON must escape (a control character, '"'
-// or '\\'), or s.size(). Sixteen bytes per step where SSE2 is there: article text is mostly
-// CJK, whose UTF-8 bytes are all 0x80 or above and never need escaping.
-std::size_t next_to_escape(std::string_view s, std::size_t i) noexcept {
-#if defined(__SSE2__)
-  const __m128i quote = _mm_set1_epi8('"'), backslash = _mm_set1_epi8('\\');
-  // Unsigned c < 0x20 as a signed compare: flip the top bit of both sides.
-  const __m128i flip = _mm_set1_epi8(static_cast<char>(0x80)), limit = _mm_set1_epi8(static_cast<char>(0x20 ^ 0x80));
-  for (; i + 16 <= s.size(); i += 16) {
-    const __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s.data() + i));
-    const __m128i hit = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, quote), _mm_cmpeq_epi8(x, backslash)),
-                                     _mm_cmplt_epi8(_mm_xor_si128(x, flip), limit));
-    if (const auto bits = static_cast<unsigned>(_mm_movemask_epi8(hit)); bits != 0) return i + std::countr_zero(bits);
-  }
-#endif
-  for (; i < s.size(); ++i) {
-    if (needs_escape(static_cast<unsigned char>(s[i]))) return i;
-  }
-  return s.size();
-}
-
-}  // namespace
-
 void append_json_string(std::string& out, std::string_view s) {
   static constexpr char hex[] = "0123456789abcdef";
   out.push_back('"');
   std::size_t run = 0;  // start of the current run of bytes that need no escaping
-  for (std::size_t i = next_to_escape(s, 0); i < s.size(); i = next_to_escape(s, i + 1)) {
+  for (std::size_t i = internal::next_json_escape(s, 0); i < s.size(); i = internal::next_json_escape(s, i + 1)) {
     const auto c = static_cast<unsigned char>(s[i]);
     out.append(s.data() + run, i - run);
     run = i + 1;

@@ -353,8 +353,7 @@ struct dedup_index::impl {
   struct candidate {
     std::uint32_t slot, band;
   };
-  std::vector<candidate> candidates_;  // cells matching the bands of probed_, found by index()
-  std::uint32_t probed_ = none;
+  std::vector<candidate> candidates_;  // cells matching the bands of the slot index() last inserted
   std::size_t hot_band_skips = 0;           // band insertions skipped for a hot key (see place)
 
   explicit impl(dedup_options o) : options(o) {
@@ -639,7 +638,6 @@ struct dedup_index::impl {
       candidates_.clear();
       b = -1;
     }
-    probed_ = query ? slot : none;
     ++indexed;
   }
   // Inserts, or skips a band whose key is hot: when a lightly loaded table has no free cell
@@ -658,7 +656,6 @@ struct dedup_index::impl {
   void unindex(std::uint32_t slot) {
     entry& e = entries[slot];
     if (e.indexed) band_hashes(slot);  // first: it starts loading the buckets
-    if (probed_ == slot) probed_ = none;
     if (content_slot(e.content_hash) == slot) {
       contents.erase(e.content_hash, slot);
       // Keep exact matching for the rest of the cluster: another member with the same content.
@@ -672,7 +669,8 @@ struct dedup_index::impl {
   }
 
   // Alive slots whose similarity with slot reaches the threshold (exact duplicates included).
-  // Called right after index(slot), which collected the band candidates.
+  // Called right after index(slot), which collected the band candidates unless an exact twin
+  // answers the query (the same content_slot lookup as below).
   void neighbours(std::uint32_t slot, std::vector<std::uint32_t>& out) {
     out.clear();
     if (++stamp == 0) {
@@ -689,8 +687,7 @@ struct dedup_index::impl {
       // a text reprinted thousands of times costs one lookup, not thousands of verifications.
       return;
     }
-    if (!e.indexed || probed_ != slot) return;
-    probed_ = none;
+    if (!e.indexed) return;
     const std::uint16_t* q = sig(slot);
     for (const auto [c, band] : candidates_) {
       if (visited[c] == stamp || !band_equal(q, sig(c), static_cast<int>(band))) continue;

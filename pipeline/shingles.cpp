@@ -91,19 +91,6 @@ shingler::~shingler() = default;
 
 namespace {
 
-// The code point at i, decoded; i moves past it. Ideographs (lead bytes E4-E9: U+4000-U+9FFF,
-// the bulk of the text) are decoded without the general path's branches.
-char32_t decode_at(std::string_view text, std::size_t& i) noexcept {
-  const auto b0 = static_cast<unsigned char>(text[i]);
-  if (b0 >= 0xE4 && b0 <= 0xE9) {
-    const char32_t c = ((b0 & 0x0Fu) << 12) | ((static_cast<unsigned char>(text[i + 1]) & 0x3Fu) << 6) |
-                       (static_cast<unsigned char>(text[i + 2]) & 0x3Fu);
-    i += 3;
-    return c;
-  }
-  return next_code_point(text, i);
-}
-
 // Appends one code point of NFKC text: U+4000-U+9FFF as they are, the rest through
 // keep_comparable.
 void keep_normalized(char32_t c, std::u32string& out) {
@@ -138,7 +125,7 @@ void shingler::normalize(std::string_view text) {
   // Each turn handles one segment [start, end): c, decoded, then the code points that need NFKC.
   // The code point that ends it (d, stable) begins the next one, so each is decoded once.
   std::size_t start = 0, after = 0;
-  char32_t c = decode_at(text, after);
+  char32_t c = next_code_point(text, after);
   bool c_needs = needs_nfkc(c);
   while (true) {
     std::size_t end = after;
@@ -149,7 +136,7 @@ void shingler::normalize(std::string_view text) {
     bool more = false;
     while (end < text.size()) {
       d_end = end;
-      d = decode_at(text, d_end);
+      d = next_code_point(text, d_end);
       if (!needs_nfkc(d)) {
         more = true;
         break;
@@ -162,7 +149,7 @@ void shingler::normalize(std::string_view text) {
       keep_normalized(c, normalized_);
     } else if (width_forms_only) {
       for (std::size_t at = start; at < end;) {
-        const char32_t w = decode_at(text, at);
+        const char32_t w = next_code_point(text, at);
         keep_normalized(is_width_form(w) ? narrow(w) : w, normalized_);
       }
     } else {
@@ -187,7 +174,7 @@ void shingler::normalize_segment(std::string_view segment) {
                         status);
     if (U_SUCCESS(status)) out = nfkc_;
   }
-  for (std::size_t at = 0; at < out.size();) keep_normalized(decode_at(out, at), normalized_);
+  for (std::size_t at = 0; at < out.size();) keep_normalized(next_code_point(out, at), normalized_);
 }
 
 void shingler::shingle(std::string_view text, std::vector<std::uint64_t>& out) {

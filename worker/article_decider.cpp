@@ -54,12 +54,8 @@ void article_cache::remember(pipeline::article&& a) {
 
 std::optional<pipeline::article> article_cache::correct(const pipeline::dedup_correction& c) {
   const auto it = held_.find(c.article_id);
-  if (it == held_.end()) {
-    ++counts_.missed;
-    return std::nullopt;
-  }
+  if (it == held_.end()) return std::nullopt;
   apply(it->second, c.verdict);
-  ++counts_.corrections;
   return it->second;
 }
 

@@ -5,8 +5,8 @@
 // article_decider wraps a dedup_index: it decides articles in place and returns the changed
 // decisions of earlier ones. article_cache holds the articles this process published, bounded
 // in bytes: a correction republishes the whole record, so only an article still held can be
-// corrected here (corrections of articles not held are counted in `missed`; the worker that
-// wrote them, or a replay of their page, corrects them). The worker decides under its
+// corrected here (the others are counted in broadsheet_corrections_missed_total; the worker
+// that wrote them, or a replay of their page, corrects them). The worker decides under its
 // sequencer's lock and keeps the cache on its publishing side, so that no article is copied
 // while pages wait to be decided. Neither class is thread-safe.
 
@@ -51,17 +51,11 @@ class article_cache {
   // The held article with the correction applied (and held so), or nothing when it is not held.
   std::optional<pipeline::article> correct(const pipeline::dedup_correction& c);
 
-  struct counts {
-    std::size_t corrections = 0, missed = 0;
-  };
-  [[nodiscard]] const counts& totals() const noexcept { return counts_; }
-
  private:
   std::size_t limit_;
   std::size_t bytes_ = 0;
   std::unordered_map<std::string, pipeline::article> held_;
   std::deque<std::string> order_;  // oldest first
-  counts counts_;
 };
 
 // Days since 1970-01-01 of a page's event time: edition_date, else fetched_at, else the record

@@ -140,7 +140,6 @@ struct ingest_worker::impl {
   // republishes a corrected article from here (an article is published before any correction
   // of it, as both go through `decided` in order).
   article_cache published_articles{article_cache_bytes};
-  std::size_t missed_counted = 0;  // published_articles.totals().missed in the metrics
 
   std::thread tailer;
   // The signatures reader's queue while it runs, so that stopping wakes its poll at once instead
@@ -399,7 +398,7 @@ struct ingest_worker::impl {
 
   void publish(const std::shared_ptr<page_job>& job) {
     if (job->learned) {
-      produce_corrections(*job, nullptr);
+      produce_corrections(job);
       return;
     }
     job->publish_started = clock_type::now();
@@ -418,7 +417,7 @@ struct ingest_worker::impl {
         add_header(h, "producer.instance", instance_id);
         produce(config.signatures_topic, job->signatures[i].article_id, std::move(job->encoded_signatures[i]), h, job);
       }
-      produce_corrections(*job, job);
+      produce_corrections(job);
     }
     job->articles.clear();
     job->signatures.clear();
@@ -428,16 +427,20 @@ struct ingest_worker::impl {
     release(*job);
   }
 
-  // The corrected articles held; the others are counted as missed.
-  void produce_corrections(const page_job& decided_job, const std::shared_ptr<page_job>& job) {
-    const std::size_t before = published_articles.totals().corrections;
-    for (const auto& c : decided_job.corrections) {
-      if (const auto a = published_articles.correct(c)) produce_article(*a, job);
+  // The job's corrections of articles held; the others are counted as missed. A learned job's
+  // records belong to no page, so no page waits for their acknowledgement.
+  void produce_corrections(const std::shared_ptr<page_job>& job) {
+    std::size_t corrected = 0, missed = 0;
+    for (const auto& c : job->corrections) {
+      if (const auto a = published_articles.correct(c)) {
+        produce_article(*a, job->learned ? nullptr : job);
+        ++corrected;
+      } else {
+        ++missed;
+      }
     }
-    metrics.corrections.Increment(static_cast<double>(published_articles.totals().corrections - before));
-    const std::size_t missed = published_articles.totals().missed;
-    metrics.corrections_missed.Increment(static_cast<double>(missed - missed_counted));
-    missed_counted = missed;
+    metrics.corrections.Increment(static_cast<double>(corrected));
+    metrics.corrections_missed.Increment(static_cast<double>(missed));
   }
 
   void produce_article(const pipeline::article& a, const std::shared_ptr<page_job>& job) {

@@ -1,5 +1,6 @@
 #pragma once
-// Searches over the bytes of UTF-8 text for the hot loops of cleaning, reflow and tidy: sixteen
+// Searches over the bytes of UTF-8 text for the hot loops of cleaning, reflow, tidy and JSON
+// escaping: sixteen
 // bytes per step where SSE2 is there (every x86-64), one byte per step elsewhere and for the
 // tail. Page text is mostly CJK, whose bytes (0x80 and above) these searches pass over in bulk.
 // tests/pipeline/byte_scan_test.cpp checks each against its one-byte-per-step loop for every
@@ -78,6 +79,24 @@ template <unsigned char... Bytes>
       nullptr,
 #endif
       [](unsigned char b) { return ((b == Bytes) || ...); });
+}
+
+// True for a byte that JSON must escape in a string: a control character, '"' or '\\'.
+[[nodiscard]] constexpr bool needs_json_escape(unsigned char b) noexcept { return b < 0x20 || b == '"' || b == '\\'; }
+
+// The first position at or after i whose byte needs_json_escape, or s.size().
+[[nodiscard]] inline std::size_t next_json_escape(std::string_view s, std::size_t i) noexcept {
+  return detail::find_byte(
+      s, i,
+#if defined(__SSE2__)
+      [](__m128i x) {
+        return detail::in_range(x, 0x00, 0x1F) | _mm_cmpeq_epi8(x, _mm_set1_epi8('"')) |
+               _mm_cmpeq_epi8(x, _mm_set1_epi8('\\'));
+      },
+#else
+      nullptr,
+#endif
+      needs_json_escape);
 }
 
 // True for a byte that ends a run of text the cleaner copies unchanged: anything but printable

@@ -39,6 +39,12 @@ TEST(byte_scan, find_any_of_matches_a_byte_by_byte_search) {
                            [](unsigned char b) { return b == ' ' || b == ',' || b == 0xEF; }, '\xE5');
 }
 
+TEST(byte_scan, next_json_escape_matches_a_byte_by_byte_search) {
+  const auto reference = [](unsigned char b) { return b < 0x20 || b == '"' || b == '\\'; };
+  expect_same_as_reference([](std::string_view s, std::size_t i) { return next_json_escape(s, i); }, reference, 'a');
+  expect_same_as_reference([](std::string_view s, std::size_t i) { return next_json_escape(s, i); }, reference, '\xE5');
+}
+
 TEST(byte_scan, plain_run_end_matches_a_byte_by_byte_search) {
   expect_same_as_reference([](std::string_view s, std::size_t i) { return plain_run_end(s, i); }, ends_plain_run, 'a');
   expect_same_as_reference([](std::string_view s, std::size_t i) { return plain_run_end(s, i); }, ends_plain_run,
