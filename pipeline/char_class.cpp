@@ -70,9 +70,7 @@ std::uint8_t supplementary_class(char32_t c) noexcept {
 
 }  // namespace detail
 
-bool needs_nfkc_check(char32_t c) noexcept {
-  if (c < 0xA0) return false;  // ASCII and C1 controls: NFKC leaves them alone
-  if (c >= 0x4E00 && c <= 0x9FFF) return false;  // CJK unified ideographs
+bool needs_nfkc_check_table(char32_t c) noexcept {
   // A bit per BMP code point, computed from ICU once.
   static const std::vector<bool> maybe = [] {
     std::vector<bool> bits(0x10000);

@@ -42,7 +42,12 @@ std::uint8_t supplementary_class(char32_t c) noexcept;
 [[nodiscard]] inline bool is_han(char32_t c) noexcept { return (char_class(c) & cc::han) != 0; }
 [[nodiscard]] inline bool needs_nfc_check(char32_t c) noexcept { return c >= 0x300 && (char_class(c) & cc::nfc_maybe) != 0; }
 // NFKC may change text holding c (compatibility characters such as ①, ㈠, ﬁ, full-width forms).
-[[nodiscard]] bool needs_nfkc_check(char32_t c) noexcept;
+// ASCII and the common ideographs are answered inline: the dedup normaliser asks for every
+// character.
+[[nodiscard]] bool needs_nfkc_check_table(char32_t c) noexcept;
+[[nodiscard]] inline bool needs_nfkc_check(char32_t c) noexcept {
+  return c >= 0xA0 && (c < 0x4E00 || c > 0x9FFF) && needs_nfkc_check_table(c);
+}
 
 // Full-width ASCII letters and digits (U+FF10-FF19, FF21-FF3A, FF41-FF5A) and the full-width
 // symbols that are not Chinese punctuation (％ ＋ － ． ／ ＝ ＠ ＃ ＆ ＊ ＿) map to ASCII;

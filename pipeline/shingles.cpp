@@ -106,9 +106,6 @@ void keep_normalized(char32_t c, std::u32string& out) {
 bool is_width_form(char32_t c) noexcept { return (c >= 0xFF01 && c <= 0xFF5E) || c == 0x3000; }
 char32_t narrow(char32_t c) noexcept { return c == 0x3000 ? U' ' : c - 0xFEE0; }
 
-// needs_nfkc_check, with ASCII and the common ideographs answered inline.
-bool needs_nfkc(char32_t c) noexcept { return c >= 0xA0 && (c < 0x4E00 || c > 0x9FFF) && needs_nfkc_check(c); }
-
 }  // namespace
 
 // NFKC, segment by segment. ICU has a composition boundary before every code point that is NFKC
@@ -126,7 +123,7 @@ void shingler::normalize(std::string_view text) {
   // The code point that ends it (d, stable) begins the next one, so each is decoded once.
   std::size_t start = 0, after = 0;
   char32_t c = next_code_point(text, after);
-  bool c_needs = needs_nfkc(c);
+  bool c_needs = needs_nfkc_check(c);
   while (true) {
     std::size_t end = after;
     bool width_forms_only = !c_needs || is_width_form(c);
@@ -137,7 +134,7 @@ void shingler::normalize(std::string_view text) {
     while (end < text.size()) {
       d_end = end;
       d = next_code_point(text, d_end);
-      if (!needs_nfkc(d)) {
+      if (!needs_nfkc_check(d)) {
         more = true;
         break;
       }
