@@ -1136,7 +1136,10 @@ result<dedup_index> dedup_index::load(std::string_view image, dedup_options opti
 }
 
 dedup_stats dedup_index::stats() const {
-  return dedup_stats{impl_->alive, impl_->cluster_count, impl_->indexed, impl_->evicted, impl_->memory_bytes()};
+  const auto& first = impl_->bands.front();
+  const double load =
+      first.buckets == 0 ? 0.0 : static_cast<double>(first.count) / static_cast<double>(first.buckets * impl::bucket_cells);
+  return dedup_stats{impl_->alive, impl_->cluster_count, impl_->indexed, impl_->evicted, impl_->memory_bytes(), load};
 }
 const dedup_options& dedup_index::options() const noexcept { return impl_->options; }
 lsh_params dedup_index::bands() const noexcept { return impl_->lsh; }

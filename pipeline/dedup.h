@@ -100,6 +100,7 @@ struct dedup_outcome {
 struct dedup_stats {
   std::size_t articles = 0, clusters = 0, indexed = 0, evicted = 0;
   std::size_t memory_bytes = 0;  // index structures, measured from their capacities
+  double band_load = 0;          // entries / cells of a band table (0.5 when the index is full)
 };
 
 class dedup_index {
