@@ -1,5 +1,6 @@
 #include "worker/kafka.h"
 
+#include <algorithm>
 #include <array>
 
 namespace broadsheet::worker {
@@ -105,14 +106,27 @@ std::string_view header_value(const rd_kafka_message_t* message, const char* nam
   return {static_cast<const char*>(value), size};
 }
 
-tl::expected<watermarks, std::string> query_watermarks(rd_kafka_t* rk, const std::string& topic, int partition,
-                                                       int timeout_ms) {
-  watermarks w;
-  if (const auto err = rd_kafka_query_watermark_offsets(rk, topic.c_str(), partition, &w.low, &w.high, timeout_ms);
-      err != RD_KAFKA_RESP_ERR_NO_ERROR)
-    return tl::make_unexpected("watermarks of " + topic + " partition " + std::to_string(partition) + ": " +
-                               rd_kafka_err2str(err));
-  return w;
+tl::expected<std::vector<watermarks>, std::string> query_watermarks(rd_kafka_t* rk, const std::string& topic,
+                                                                   int partitions, int timeout_ms) {
+  std::vector<watermarks> marks(static_cast<std::size_t>(std::max(partitions, 0)));
+  // ListOffsets takes a timestamp per partition; the protocol's -2 and -1 mean the earliest and
+  // the latest offset, which librdkafka's offsets_for_times passes through.
+  for (const std::int64_t which : {RD_KAFKA_OFFSET_BEGINNING, RD_KAFKA_OFFSET_END}) {
+    partition_list list(rd_kafka_topic_partition_list_new(partitions));
+    for (int p = 0; p < partitions; ++p) rd_kafka_topic_partition_list_add(list.get(), topic.c_str(), p)->offset = which;
+    if (const auto err = rd_kafka_offsets_for_times(rk, list.get(), timeout_ms); err != RD_KAFKA_RESP_ERR_NO_ERROR)
+      return tl::make_unexpected("watermarks of " + topic + ": " + rd_kafka_err2str(err));
+    for (int i = 0; i < list->cnt; ++i) {
+      const auto& e = list->elems[i];
+      if (e.err != RD_KAFKA_RESP_ERR_NO_ERROR)
+        return tl::make_unexpected("watermarks of " + topic + " partition " + std::to_string(e.partition) + ": " +
+                                   rd_kafka_err2str(e.err));
+      if (e.partition < 0 || e.partition >= partitions) continue;
+      auto& m = marks[static_cast<std::size_t>(e.partition)];
+      (which == RD_KAFKA_OFFSET_BEGINNING ? m.low : m.high) = e.offset;
+    }
+  }
+  return marks;
 }
 
 }  // namespace broadsheet::worker

@@ -51,8 +51,11 @@ enum class client_role { consumer, producer, tailer };
 struct watermarks {
   std::int64_t low = 0, high = 0;  // the first offset held, and one past the last
 };
-// A partition's watermarks from its leader, or librdkafka's error.
-[[nodiscard]] tl::expected<watermarks, std::string> query_watermarks(rd_kafka_t* rk, const std::string& topic,
-                                                                     int partition, int timeout_ms);
+// The watermarks of partitions 0 .. partitions - 1 of a topic, indexed by partition, or an error:
+// one request per leader for the earliest offsets and one for the latest (librdkafka's
+// query_watermark_offsets makes two per partition).
+[[nodiscard]] tl::expected<std::vector<watermarks>, std::string> query_watermarks(rd_kafka_t* rk,
+                                                                                  const std::string& topic,
+                                                                                  int partitions, int timeout_ms);
 
 }  // namespace broadsheet::worker

@@ -40,13 +40,14 @@ class kafka_lookup final : public offset_lookup {
     if (const auto err = rd_kafka_offsets_for_times(client_, list.get(), timeout_ms); err != RD_KAFKA_RESP_ERR_NO_ERROR)
       return tl::make_unexpected(std::string("offsets for time: ") + rd_kafka_err2str(err));
     std::map<std::int32_t, std::int64_t> out;
+    tl::expected<std::vector<watermarks>, std::string> marks;  // asked for when first needed
     for (int i = 0; i < list->cnt; ++i) {
       const auto& e = list->elems[i];
       if (e.err != RD_KAFKA_RESP_ERR_NO_ERROR) return tl::make_unexpected(std::string(rd_kafka_err2str(e.err)));
       if (e.offset < 0) {  // no record that late: the end
-        const auto marks = query_watermarks(client_, topic, e.partition, timeout_ms);
+        if (marks && marks->empty()) marks = query_watermarks(client_, topic, partitions, timeout_ms);
         if (!marks) return tl::make_unexpected(marks.error());
-        out[e.partition] = marks->high;
+        out[e.partition] = (*marks)[static_cast<std::size_t>(e.partition)].high;
       } else {
         out[e.partition] = e.offset;
       }
@@ -65,13 +66,14 @@ class scan_lookup final : public offset_lookup {
   tl::expected<std::map<std::int32_t, std::int64_t>, std::string> offsets_for_time(const std::string& topic,
                                                                                    int partitions,
                                                                                    std::int64_t ms) override {
+    const auto all = query_watermarks(client_, topic, partitions, timeout_ms);
+    if (!all) return tl::make_unexpected(all.error());
     std::map<std::int32_t, std::int64_t> out;
     for (int p = 0; p < partitions; ++p) {
-      const auto marks = query_watermarks(client_, topic, p, timeout_ms);
-      if (!marks) return tl::make_unexpected(marks.error());
-      out[p] = marks->high;
-      if (marks->high > marks->low) {
-        auto found = scan(topic, p, marks->low, marks->high, ms);
+      const watermarks& w = (*all)[static_cast<std::size_t>(p)];
+      out[p] = w.high;
+      if (w.high > w.low) {
+        auto found = scan(topic, p, w.low, w.high, ms);
         if (!found) return tl::make_unexpected(found.error());
         out[p] = *found;
       }
@@ -199,12 +201,10 @@ tl::expected<offset_range, std::string> resolve_range(rd_kafka_t* client, const 
                                                       offset_lookup& lookup) {
   const auto partitions = partition_count(client, topic, timeout_ms);
   if (!partitions) return tl::make_unexpected(partitions.error());
+  const auto all = query_watermarks(client, topic, *partitions, timeout_ms);
+  if (!all) return tl::make_unexpected(all.error());
   std::map<std::int32_t, std::pair<std::int64_t, std::int64_t>> marks;
-  for (int p = 0; p < *partitions; ++p) {
-    const auto w = query_watermarks(client, topic, p, timeout_ms);
-    if (!w) return tl::make_unexpected(w.error());
-    marks[p] = {w->low, w->high};
-  }
+  for (int p = 0; p < *partitions; ++p) marks[p] = {(*all)[static_cast<std::size_t>(p)].low, (*all)[static_cast<std::size_t>(p)].high};
   auto start = resolve_spec(topic, *partitions, from, marks, lookup, false);
   if (!start) return tl::make_unexpected(start.error());
   auto end = resolve_spec(topic, *partitions, to, marks, lookup, true);
