@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <array>
 #include <chrono>
 #include <condition_variable>
 #include <deque>
@@ -107,6 +108,7 @@ struct ingest_worker::impl {
 
   kafka_handle producer;
   kafka_handle consumer;
+  kafka_topic uncompressed_signatures;  // the producer's handle of the signatures topic
   bool subscribed = false;     // a group member (not a replay's assignment)
   bool ever_assigned = false;  // it owned partitions at some point
   offset_tracker tracker;
@@ -183,6 +185,17 @@ struct ingest_worker::impl {
     auto p = make_client(std::move(*pconf), RD_KAFKA_PRODUCER);
     if (!p) return fail_start(p.error());
     producer = std::move(*p);
+    if (decider) {
+      // A signature record is MinHash values, bytes no codec shrinks: produced uncompressed, the
+      // producer does not compress them nor every reader decompress them. (A topic handle made
+      // first holds its configuration; producing by the topic's name uses it.)
+      rd_kafka_topic_conf_t* tconf = rd_kafka_topic_conf_new();
+      std::array<char, 256> err{};
+      if (rd_kafka_topic_conf_set(tconf, "compression.codec", "none", err.data(), err.size()) == RD_KAFKA_CONF_OK)
+        uncompressed_signatures.reset(rd_kafka_topic_new(producer.get(), config.signatures_topic.c_str(), tconf));
+      else
+        rd_kafka_topic_conf_destroy(tconf);
+    }
 
     auto cconf = make_client_conf(config, client_role::consumer, bootstrap);
     if (!cconf) return fail_start(cconf.error());

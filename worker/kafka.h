@@ -24,12 +24,14 @@ struct kafka_deleter {
   void operator()(rd_kafka_headers_t* h) const noexcept { rd_kafka_headers_destroy(h); }
   void operator()(rd_kafka_consumer_group_metadata_t* g) const noexcept { rd_kafka_consumer_group_metadata_destroy(g); }
   void operator()(rd_kafka_error_t* e) const noexcept { rd_kafka_error_destroy(e); }
+  void operator()(rd_kafka_topic_t* t) const noexcept { rd_kafka_topic_destroy(t); }
 };
 using kafka_handle = std::unique_ptr<rd_kafka_t, kafka_deleter>;
 using kafka_conf = std::unique_ptr<rd_kafka_conf_t, kafka_deleter>;
 using partition_list = std::unique_ptr<rd_kafka_topic_partition_list_t, kafka_deleter>;
 using kafka_message = std::unique_ptr<rd_kafka_message_t, kafka_deleter>;
 using kafka_error = std::unique_ptr<rd_kafka_error_t, kafka_deleter>;
+using kafka_topic = std::unique_ptr<rd_kafka_topic_t, kafka_deleter>;
 
 enum class client_role { consumer, producer, tailer };
 
