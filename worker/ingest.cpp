@@ -77,6 +77,45 @@ struct page_job {
   std::atomic<bool> failed{false};
 };
 
+// Pages handed from any thread to whichever thread is working through them, in the order they
+// were handed over: one thread at a time takes everything queued, batch after batch, until the
+// queue is empty; the others return at once.
+class relay {
+ public:
+  void push(std::shared_ptr<page_job> job) {
+    const std::lock_guard lock(mutex_);
+    jobs_.push_back(std::move(job));
+  }
+  // Runs work(job) on every page queued, in order, unless another thread is at it (that thread
+  // takes what was just queued).
+  template <class Work>
+  void drain(Work&& work) {
+    {
+      const std::lock_guard lock(mutex_);
+      if (busy_ || jobs_.empty()) return;
+      busy_ = true;
+    }
+    std::deque<std::shared_ptr<page_job>> batch;
+    for (;;) {
+      {
+        const std::lock_guard lock(mutex_);
+        if (jobs_.empty()) {
+          busy_ = false;
+          return;
+        }
+        batch.swap(jobs_);
+      }
+      for (auto& job : batch) work(job);
+      batch.clear();
+    }
+  }
+
+ private:
+  std::mutex mutex_;
+  std::deque<std::shared_ptr<page_job>> jobs_;
+  bool busy_ = false;
+};
+
 // The opaque of one produced record.
 struct delivery {
   std::shared_ptr<page_job> job;  // null for corrections learned from other workers
@@ -124,27 +163,21 @@ struct ingest_worker::impl {
   const std::string instance_id = random_instance_id();
 
   // Sequencer: pages of each partition in offset order, and the dedup state. A processed page
-  // and the processed pages after it in its lane move, in offset order, to `undecided` (under
+  // and the processed pages after it in its lane go, in offset order, to `undecided` (under
   // lanes_mutex, held only for that). One thread at a time decides `undecided` in order, under
-  // the sequencer's mutex, into the `decided` queue; one thread at a time produces that queue in
-  // order, outside both mutexes (building JSON and copying records into librdkafka are most of
-  // publishing), while the others go back to the pool. (Deciding under the lanes' lock kept
-  // the other pool threads and the dispatching poll loop waiting: in the e2e bench 40 ms per
-  // 3,000 pages, and the pool ran out of pages for as long again.) One queue, not one per
-  // partition: every record of an article_id (the article, then its corrections, which may
-  // come from other partitions' pages or from other workers' signatures) is then produced in
-  // the order it was decided.
+  // the sequencer's mutex, into `decided`; one thread at a time produces `decided` in order,
+  // outside both mutexes (building JSON and copying records into librdkafka are most of
+  // publishing), while the others go back to the pool. (Deciding under the lanes' lock kept the
+  // other pool threads and the dispatching poll loop waiting: in the e2e bench 126 ms per four
+  // runs of 3,000 pages.) One queue, not one per partition: every record of an article_id (the
+  // article, then its corrections, which may come from other partitions' pages or from other
+  // workers' signatures) is then produced in the order it was decided.
   std::mutex lanes_mutex;
   std::unordered_map<std::int32_t, std::deque<std::shared_ptr<page_job>>> lanes;
-  std::deque<std::shared_ptr<page_job>> undecided;  // processed, in lane order
-  bool deciding = false;                            // a thread is deciding `undecided`
-  std::mutex sequencer_mutex;                       // the decider
+  relay undecided;  // processed, in lane order; appended to under lanes_mutex
+  std::mutex sequencer_mutex;  // the decider
   std::unique_ptr<article_decider> decider;
-  // The decided queue has a mutex of its own, so that taking from it never waits for a decision.
-  // Appended to only under the sequencer's mutex too (to keep the decision order).
-  std::mutex decided_mutex;
-  std::deque<std::shared_ptr<page_job>> decided;  // to produce, in order
-  bool producing = false;                         // a thread is producing `decided`
+  relay decided;  // to produce, in order; appended to under the sequencer's mutex
   // The articles published, for corrections: used only by the thread producing `decided`, which
   // republishes a corrected article from here (an article is published before any correction
   // of it, as both go through `decided` in order).
@@ -366,63 +399,27 @@ struct ingest_worker::impl {
   // ---- sequencer ----
 
   // A page is processed: it and the processed pages after it in its partition go to be decided,
-  // in offset order. Unless another thread is deciding (it takes them), this one decides, then
-  // produces what is decided unless another thread is at it.
+  // in offset order; then they are decided and produced, unless other threads are at it.
   void complete(const std::shared_ptr<page_job>& job) {
     {
       const std::lock_guard lock(lanes_mutex);
       job->processed = true;
       auto& lane = lanes[job->partition];
-      if (lane.empty() || !lane.front()->processed) return;
       while (!lane.empty() && lane.front()->processed) {
-        undecided.push_back(std::move(lane.front()));
+        undecided.push(std::move(lane.front()));
         lane.pop_front();
       }
-      if (deciding) return;  // that thread takes them
-      deciding = true;
     }
-    std::deque<std::shared_ptr<page_job>> batch;
-    for (;;) {
-      {
-        const std::lock_guard lock(lanes_mutex);
-        if (undecided.empty()) {
-          deciding = false;
-          break;
-        }
-        batch.swap(undecided);
-      }
-      for (auto& j : batch) {
-        const std::lock_guard lock(sequencer_mutex);
-        decide(*j);
-        const std::lock_guard queue_lock(decided_mutex);
-        decided.push_back(std::move(j));
-      }
-      batch.clear();
-    }
+    undecided.drain([this](const std::shared_ptr<page_job>& j) {
+      const std::lock_guard lock(sequencer_mutex);
+      decide(*j);
+      decided.push(j);
+    });
     produce_decided();
   }
 
-  // Produces the decided queue in order until it is empty; returns at once when another thread
-  // is producing it (that thread takes what was just queued).
   void produce_decided() {
-    std::deque<std::shared_ptr<page_job>> batch;
-    {
-      const std::lock_guard lock(decided_mutex);
-      if (producing || decided.empty()) return;
-      producing = true;
-    }
-    for (;;) {
-      {
-        const std::lock_guard lock(decided_mutex);
-        if (decided.empty()) {
-          producing = false;
-          return;
-        }
-        batch.swap(decided);
-      }
-      for (auto& job : batch) publish(job);
-      batch.clear();
-    }
+    decided.drain([this](const std::shared_ptr<page_job>& j) { publish(j); });
   }
 
   // Under the sequencer's mutex.
@@ -799,8 +796,7 @@ struct ingest_worker::impl {
       auto learned = std::make_shared<page_job>();
       learned->learned = true;
       learned->corrections = std::move(corrections);
-      const std::lock_guard queue_lock(decided_mutex);
-      decided.push_back(std::move(learned));
+      decided.push(std::move(learned));
     }
     produce_decided();
   }
