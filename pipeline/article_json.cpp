@@ -76,9 +76,24 @@ void string_array(std::string& out, std::string_view k, const std::vector<std::s
   out.push_back(']');
 }
 
-}  // namespace
+// The value of duplicate_of, then similarity's key and value.
+void append_decision(std::string& out, const std::optional<std::string>& duplicate_of,
+                     std::optional<double> similarity) {
+  if (duplicate_of) append_json_string(out, *duplicate_of);
+  else out += "null";
+  key(out, "similarity");
+  if (similarity) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.4f", *similarity);
+    out += buf;
+  } else {
+    out += "null";
+  }
+}
 
-void append_article_json(std::string& out, const article& a) {
+// append_article_json, noting where the revision and the decision are when `where` is given
+// (its offsets are positions in out).
+void write_article(std::string& out, const article& a, article_json* where) {
   std::size_t text = a.body.size();
   for (const auto& p : a.paragraphs) text += p.size() + 3;
   for (const auto& c : a.captions) text += c.size() + 3;
@@ -87,7 +102,9 @@ void append_article_json(std::string& out, const article& a) {
   key(out, "article_id");
   append_json_string(out, a.article_id);
   key(out, "revision");
+  if (where != nullptr) where->revision_at = out.size();
   out += std::to_string(a.revision);
+  if (where != nullptr) where->revision_end = out.size();
   key(out, "page_id");
   append_json_string(out, a.page_id);
   key(out, "ordinal");
@@ -116,18 +133,40 @@ void append_article_json(std::string& out, const article& a) {
   optional_string(out, "source", a.source);
   optional_string(out, "edition_date", a.edition_date);
   optional_string(out, "page", a.page);
-  optional_string(out, "duplicate_of", a.duplicate_of);
-  key(out, "similarity");
-  if (a.similarity) {
-    char buf[32];
-    std::snprintf(buf, sizeof buf, "%.4f", *a.similarity);
-    out += buf;
-  } else {
-    out += "null";
-  }
+  key(out, "duplicate_of");
+  if (where != nullptr) where->decision_at = out.size();
+  append_decision(out, a.duplicate_of, a.similarity);
+  if (where != nullptr) where->decision_end = out.size();
   key(out, "pipeline_version");
   append_json_string(out, pipeline_version);
   out.push_back('}');
+}
+
+}  // namespace
+
+void append_article_json(std::string& out, const article& a) { write_article(out, a, nullptr); }
+
+article_json make_article_json(const article& a) {
+  article_json j;
+  write_article(j.text, a, &j);
+  return j;
+}
+
+article_json with_decision(const article_json& j, int revision, const std::optional<std::string>& duplicate_of,
+                           std::optional<double> similarity) {
+  article_json r;
+  const std::string_view text = j.text;
+  r.text.reserve(text.size() + 64);
+  r.text.append(text.substr(0, j.revision_at));
+  r.revision_at = r.text.size();
+  r.text += std::to_string(revision);
+  r.revision_end = r.text.size();
+  r.text.append(text.substr(j.revision_end, j.decision_at - j.revision_end));
+  r.decision_at = r.text.size();
+  append_decision(r.text, duplicate_of, similarity);
+  r.decision_end = r.text.size();
+  r.text.append(text.substr(j.decision_end));
+  return r;
 }
 
 }  // namespace broadsheet::pipeline

@@ -4,18 +4,17 @@
 
 namespace broadsheet::worker {
 
-namespace {
-
-void apply(pipeline::article& a, const pipeline::dedup_verdict& v) {
+void apply_decision(pipeline::article& a, const pipeline::dedup_verdict& v) {
   a.duplicate_of = v.duplicate_of;
   a.similarity = v.similarity;
   a.revision = v.revision;
 }
 
-std::size_t approximate_size(const pipeline::article& a) {
-  std::size_t n = sizeof(a) + a.body.size() * 2 + a.article_id.size() + a.page_id.size();
-  for (const auto& c : a.captions) n += c.size();
-  return n;
+namespace {
+
+std::size_t approximate_size(const std::string& article_id, const published_article& a) {
+  return sizeof(published_article) + sizeof(pipeline::article_json) + 64 + 2 * article_id.size() + a.page_id.size() +
+         a.json->text.capacity();
 }
 
 }  // namespace
@@ -27,7 +26,7 @@ std::vector<pipeline::dedup_correction> article_decider::decide(std::vector<pipe
   std::vector<pipeline::dedup_correction> out;
   for (std::size_t i = 0; i < articles.size() && i < records.size(); ++i) {
     auto outcome = index_.add(records[i]);
-    apply(articles[i], outcome.verdict);
+    apply_decision(articles[i], outcome.verdict);
     std::move(outcome.corrections.begin(), outcome.corrections.end(), std::back_inserter(out));
   }
   return out;
@@ -37,25 +36,25 @@ std::vector<pipeline::dedup_correction> article_decider::learn(const pipeline::s
   return index_.add(record).corrections;
 }
 
-void article_cache::remember(pipeline::article&& a) {
-  const std::size_t size = approximate_size(a);
-  std::string id = a.article_id;
-  const auto [it, inserted] = held_.insert_or_assign(id, std::move(a));
+void article_cache::remember(const std::string& article_id, published_article a) {
+  const std::size_t size = approximate_size(article_id, a);
+  const auto [it, inserted] = held_.insert_or_assign(article_id, std::move(a));
   if (!inserted) return;
-  order_.push_back(std::move(id));
+  order_.emplace_back(article_id, size);
   bytes_ += size;
   while (bytes_ > limit_ && order_.size() > 1) {
-    const auto old = held_.find(order_.front());
-    bytes_ -= approximate_size(old->second);
-    held_.erase(old);
+    held_.erase(order_.front().first);
+    bytes_ -= order_.front().second;
     order_.pop_front();
   }
 }
 
-std::optional<pipeline::article> article_cache::correct(const pipeline::dedup_correction& c) {
+std::optional<published_article> article_cache::correct(const pipeline::dedup_correction& c) {
   const auto it = held_.find(c.article_id);
   if (it == held_.end()) return std::nullopt;
-  apply(it->second, c.verdict);
+  const auto& v = c.verdict;
+  it->second.json = std::make_shared<const pipeline::article_json>(
+      pipeline::with_decision(*it->second.json, v.revision, v.duplicate_of, v.similarity));
   return it->second;
 }
 

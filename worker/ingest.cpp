@@ -120,7 +120,11 @@ class relay {
 struct delivery {
   std::shared_ptr<page_job> job;  // null for corrections learned from other workers
   int attempts = 1;
-  std::string value;  // the record's value: librdkafka points into it until the delivery report
+  // The record's value, which librdkafka points into until the delivery report: an article's
+  // JSON, shared with the article cache, or else bytes of its own.
+  std::shared_ptr<const pipeline::article_json> json;
+  std::string value;
+  [[nodiscard]] std::string_view bytes() const noexcept { return json ? std::string_view(json->text) : value; }
 };
 
 // 16 hex digits from the system's random source: distinct for every process.
@@ -440,11 +444,12 @@ struct ingest_worker::impl {
       metrics.page_failed(job->error_code);
       produce_dead_letter(job);
     } else {
-      for (auto& a : job->articles) {
+      for (const auto& a : job->articles) {
         metrics.article_published(a.kind);
         if (a.duplicate_of) metrics.duplicate(a.similarity.value_or(0) >= 1.0);
-        produce_article(a, job);
-        if (decider) published_articles.remember(std::move(a));
+        published_article p{a.page_id, std::make_shared<const pipeline::article_json>(pipeline::make_article_json(a))};
+        produce_article(a.article_id, p, job);
+        if (decider) published_articles.remember(a.article_id, std::move(p));
       }
       for (std::size_t i = 0; i < job->signatures.size(); ++i) {
         rd_kafka_headers_t* h = rd_kafka_headers_new(1);
@@ -467,7 +472,7 @@ struct ingest_worker::impl {
     std::size_t corrected = 0, missed = 0;
     for (const auto& c : job->corrections) {
       if (const auto a = published_articles.correct(c)) {
-        produce_article(*a, job->learned ? nullptr : job);
+        produce_article(c.article_id, *a, job->learned ? nullptr : job);
         ++corrected;
       } else {
         ++missed;
@@ -477,14 +482,12 @@ struct ingest_worker::impl {
     metrics.corrections_missed.Increment(static_cast<double>(missed));
   }
 
-  void produce_article(const pipeline::article& a, const std::shared_ptr<page_job>& job) {
-    std::string value;
-    pipeline::append_article_json(value, a);
+  void produce_article(const std::string& article_id, const published_article& a, const std::shared_ptr<page_job>& job) {
     rd_kafka_headers_t* h = rd_kafka_headers_new(3);
     add_header(h, "page_id", a.page_id);
     add_header(h, "pipeline_version", pipeline::pipeline_version);
     add_header(h, "content-type", "application/json");
-    produce(config.output_topic, a.article_id, std::move(value), h, job);
+    produce_raw(config.output_topic, article_id, true, new delivery{job, 1, a.json, {}}, h);
   }
 
   void produce_dead_letter(const std::shared_ptr<page_job>& job) {
@@ -505,28 +508,29 @@ struct ingest_worker::impl {
                  job->page_id.empty() ? "-" : job->page_id);
     const std::string_view key(static_cast<const char*>(m->key), m->key == nullptr ? 0 : m->key_len);
     const std::string_view value(static_cast<const char*>(m->payload), m->payload == nullptr ? 0 : m->len);
-    produce_raw(config.dlq_topic, key, m->key != nullptr, std::string(value), h, job);
+    produce_raw(config.dlq_topic, key, m->key != nullptr, new delivery{job, 1, nullptr, std::string(value)}, h);
   }
 
   void produce(const std::string& topic, std::string_view key, std::string value, rd_kafka_headers_t* headers,
                const std::shared_ptr<page_job>& job) {
-    produce_raw(topic, key, true, std::move(value), headers, job);
+    produce_raw(topic, key, true, new delivery{job, 1, nullptr, std::move(value)}, headers);
   }
 
-  // Produces key (librdkafka copies it) and value; the headers are consumed. The value is not
-  // copied: it moves into the record's delivery, which librdkafka's record points into until the
-  // delivery report. While the producer's queue is full this waits for delivery reports: the
-  // in-flight bound then pauses consumption.
-  void produce_raw(const std::string& topic, std::string_view key, bool has_key, std::string value,
-                   rd_kafka_headers_t* headers, const std::shared_ptr<page_job>& job) {
-    auto* d = new delivery{job, 1, std::move(value)};
+  // Produces key (librdkafka copies it) and the delivery's value; the delivery and the headers
+  // are consumed. The value is not copied: librdkafka's record points into the delivery until
+  // the delivery report. While the producer's queue is full this waits for delivery reports:
+  // the in-flight bound then pauses consumption.
+  void produce_raw(const std::string& topic, std::string_view key, bool has_key, delivery* d,
+                   rd_kafka_headers_t* headers) {
+    const auto& job = d->job;
     if (job) ++job->pending;
-    metrics.output_bytes.Increment(static_cast<double>(key.size() + d->value.size()));
+    const std::string_view value = d->bytes();
+    metrics.output_bytes.Increment(static_cast<double>(key.size() + value.size()));
     for (;;) {
       const rd_kafka_resp_err_t err = rd_kafka_producev(
           producer.get(), RD_KAFKA_V_TOPIC(topic.c_str()), RD_KAFKA_V_MSGFLAGS(0),
           RD_KAFKA_V_KEY(has_key ? key.data() : nullptr, has_key ? key.size() : 0),
-          RD_KAFKA_V_VALUE(d->value.data(), d->value.size()), RD_KAFKA_V_HEADERS(headers),
+          RD_KAFKA_V_VALUE(const_cast<char*>(value.data()), value.size()), RD_KAFKA_V_HEADERS(headers),
           RD_KAFKA_V_OPAQUE(d), RD_KAFKA_V_END);
       if (err == RD_KAFKA_RESP_ERR_NO_ERROR) return;
       if (err == RD_KAFKA_RESP_ERR__QUEUE_FULL && !fatal) {
@@ -580,7 +584,8 @@ struct ingest_worker::impl {
         rd_kafka_message_detach_headers(const_cast<rd_kafka_message_t*>(m), &headers);
         const auto err = rd_kafka_producev(
             rk, RD_KAFKA_V_RKT(m->rkt), RD_KAFKA_V_MSGFLAGS(0), RD_KAFKA_V_KEY(m->key, m->key_len),
-            RD_KAFKA_V_VALUE(d->value.data(), d->value.size()), RD_KAFKA_V_HEADERS(headers), RD_KAFKA_V_OPAQUE(d),
+            RD_KAFKA_V_VALUE(const_cast<char*>(d->bytes().data()), d->bytes().size()), RD_KAFKA_V_HEADERS(headers),
+            RD_KAFKA_V_OPAQUE(d),
             RD_KAFKA_V_END);
         if (err == RD_KAFKA_RESP_ERR_NO_ERROR) return;
         if (headers != nullptr) rd_kafka_headers_destroy(headers);

@@ -2,7 +2,8 @@
 
 #include <cstdio>
 #include <cstdlib>
-#include <limits>
+#include <string>
+#include <unordered_map>
 #include <memory>
 
 #include <sys/types.h>
@@ -22,7 +23,7 @@ using pipeline::append_json_string;
 class dedup_stage {
  public:
   explicit dedup_stage(const pipeline::dedup_options& options)
-      : signer_(options), decider_(options), cache_(std::numeric_limits<std::size_t>::max()) {}
+      : signer_(options), decider_(options) {}
 
   // Decides the page's articles in place; returns the changed decisions of earlier articles.
   std::vector<pipeline::dedup_correction> decide(std::vector<pipeline::article>& articles,
@@ -41,10 +42,16 @@ class dedup_stage {
   std::vector<pipeline::article> written(std::vector<pipeline::article>&& articles,
                                          const std::vector<pipeline::dedup_correction>& corrections,
                                          process_stats& stats) {
-    for (auto& a : articles) cache_.remember(std::move(a));
+    for (auto& a : articles) {
+      std::string id = a.article_id;
+      written_.insert_or_assign(std::move(id), std::move(a));
+    }
     std::vector<pipeline::article> corrected;
     for (const auto& c : corrections) {
-      if (auto a = cache_.correct(c)) corrected.push_back(std::move(*a));
+      if (const auto it = written_.find(c.article_id); it != written_.end()) {
+        apply_decision(it->second, c.verdict);
+        corrected.push_back(it->second);
+      }
     }
     stats.corrections += corrected.size();
     return corrected;
@@ -53,7 +60,7 @@ class dedup_stage {
  private:
   pipeline::signer signer_;
   article_decider decider_;
-  article_cache cache_;  // every article of the run: any of them can be corrected
+  std::unordered_map<std::string, pipeline::article> written_;  // every article of the run, by id: any can be corrected
 };
 
 struct sink {

@@ -3,7 +3,10 @@
 #include <gtest/gtest.h>
 #include <simdjson.h>
 
+#include <optional>
 #include <regex>
+#include <tuple>
+#include <vector>
 
 namespace broadsheet::pipeline {
 namespace {
@@ -61,6 +64,38 @@ TEST(article_json, writes_every_field_of_the_contract) {
   EXPECT_EQ(std::string_view(doc["body"]), "一。\n二。");
   EXPECT_TRUE(doc["duplicate_of"].is_null());
   EXPECT_EQ(std::string_view(doc["byline"]["reporters"].at(0)), "林晓雨");
+}
+
+TEST(article_json, a_decision_rewritten_in_place_gives_the_bytes_of_the_article_written_anew) {
+  article a;
+  a.article_id = make_article_id("qc-2025-04-02-A03", 2);
+  a.page_id = "qc-2025-04-02-A03";
+  a.ordinal = 2;
+  a.title = "西塘镇\"花海\"迎客";  // an escape before the decision, so offsets are not lengths
+  a.paragraphs = {"三月十六日，游客在西塘镇油菜花田间游玩。", "第二段\t制表符。"};
+  a.body = a.paragraphs[0] + "\n" + a.paragraphs[1];
+  a.char_count = 30;
+  a.source = "青川日报";
+  // From no decision to a duplicate, to another canonical with more revision digits, and back.
+  const std::vector<std::tuple<int, std::optional<std::string>, std::optional<double>>> steps = {
+      {1, make_article_id("qc-2025-03-30-A01", 1), 0.8125},
+      {12, make_article_id("qc-2025-03-29-B04", 3), 1.0},
+      {130, std::nullopt, std::nullopt},
+      {131, std::string("\"quoted\\id\""), 0.6},
+  };
+  article_json j = make_article_json(a);
+  std::string expected;
+  append_article_json(expected, a);
+  ASSERT_EQ(j.text, expected);
+  for (const auto& [revision, duplicate_of, similarity] : steps) {
+    j = with_decision(j, revision, duplicate_of, similarity);
+    a.revision = revision;
+    a.duplicate_of = duplicate_of;
+    a.similarity = similarity;
+    expected.clear();
+    append_article_json(expected, a);
+    EXPECT_EQ(j.text, expected) << revision;
+  }
 }
 
 TEST(article_json, article_ids_are_stable_and_distinct) {
