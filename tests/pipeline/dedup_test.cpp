@@ -273,6 +273,31 @@ TEST(dedup, snapshot_restores_the_same_decisions_and_refuses_bad_images) {
   EXPECT_NE(incompatible.error().message.find("other parameters"), std::string::npos);
 }
 
+// Exact copies share one set of band cells (the first copy's); when that copy is evicted the
+// next one takes the cells over, so a later near-copy still finds the remaining copies.
+TEST(dedup, a_near_copy_finds_exact_copies_after_the_first_copy_is_evicted) {
+  dedup_options o;
+  o.capacity = 3;
+  o.horizon_days = 1000;
+  signer s(o);
+  dedup_index index(o);
+  const auto add = [&](std::string_view body, order_key k) {
+    const std::string id = make_article_id(k.page_id, k.ordinal);
+    return index.add(s.sign(id, std::move(k), body));
+  };
+  add(story_a, key(100, "a", 1));
+  add(story_a, key(101, "b", 1));
+  add(story_a, key(102, "c", 1));
+  add(story_b, key(103, "d", 1));  // over capacity: "a", the copy with the cells, goes
+  ASSERT_FALSE(index.state_of(make_article_id("a", 1)));
+  add("西塘镇花海迎客，游客在油菜花田间游玩。", key(104, "f", 1));  // and then "b"
+  ASSERT_FALSE(index.state_of(make_article_id("b", 1)));
+  EXPECT_EQ(index.stats().indexed, 2u);  // "c" (for itself now) and "d"; "f" is too short
+  const auto near = add(story_a_edited, key(105, "e", 1));
+  // Found through "c"'s cells; the cluster's canonical is still the first copy, evicted or not.
+  EXPECT_EQ(near.verdict.duplicate_of, make_article_id("a", 1));
+}
+
 TEST(dedup, a_snapshot_larger_than_the_capacity_loads_matches_near_copies_and_evicts_down) {
   // Band cells pack the slot with a fingerprint sized to the capacity; an image holding more
   // articles than the loading index's capacity must still fit and be found.
