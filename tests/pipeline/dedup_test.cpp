@@ -276,15 +276,9 @@ TEST(dedup, snapshot_restores_the_same_decisions_and_refuses_bad_images) {
 // Exact copies share one set of band cells (the first copy's); when that copy is evicted the
 // next one takes the cells over, so a later near-copy still finds the remaining copies.
 TEST(dedup, a_near_copy_finds_exact_copies_after_the_first_copy_is_evicted) {
-  dedup_options o;
-  o.capacity = 3;
-  o.horizon_days = 1000;
-  signer s(o);
-  dedup_index index(o);
-  const auto add = [&](std::string_view body, order_key k) {
-    const std::string id = make_article_id(k.page_id, k.ordinal);
-    return index.add(s.sign(id, std::move(k), body));
-  };
+  fixture f{dedup_options{.capacity = 3, .horizon_days = 1000}};
+  auto& index = f.index;
+  const auto add = [&](std::string_view body, order_key k) { return f.add(body, std::move(k)); };
   add(story_a, key(100, "a", 1));
   add(story_a, key(101, "b", 1));
   add(story_a, key(102, "c", 1));
