@@ -125,6 +125,10 @@ class slot_map {
     place(static_cast<std::uint64_t>(tag(key)) << 32 | slot);
     ++count_;
   }
+  // Room for n keys without growing.
+  void reserve(std::size_t n) {
+    while (n * 2 > size_) grow();
+  }
   void erase(std::uint64_t key, std::uint32_t slot) noexcept {
     if (size_ == 0) return;
     const std::uint64_t c = static_cast<std::uint64_t>(tag(key)) << 32 | slot;
@@ -637,9 +641,7 @@ struct dedup_index::impl {
       // sized for the capacity at once, so that a full index runs at 50 % load. (Capping the
       // doubling at the capacity instead left a full index at whatever load the last doubling
       // gave: 58 % at 1,000,000, where spilled entries then slowed additions by 10 %.)
-      std::size_t want = std::max<std::size_t>((indexed + 1) * 7 / 5, 1024);
-      if (want * 7 / 5 >= options.capacity) want = std::max(indexed, options.capacity) + 1;
-      rebuild_bands(want);
+      rebuild_bands(tables_for(indexed + 1));
     }
     band_hashes(slot);
     candidates_.clear();
@@ -657,6 +659,25 @@ struct dedup_index::impl {
     }
     e.in_bands = true;
     ++indexed;
+  }
+  // The articles' worth of band tables the growth rule gives when `n` need room.
+  std::size_t tables_for(std::size_t n) const {
+    const std::size_t want = std::max<std::size_t>(n * 7 / 5, 1024);
+    return want * 7 / 5 >= options.capacity ? std::max(n, options.capacity + 1) : want;
+  }
+  // Room for `articles` (at most the capacity): band tables as the growth rule would leave them
+  // once they hold that many, maps, entries and signatures, so that filling the index (a
+  // restore) neither rebuilds the tables on the way nor copies growing arrays.
+  void reserve(std::size_t articles) {
+    const std::size_t n = std::min(articles, options.capacity);
+    if (n <= alive) return;
+    entries.reserve(n);
+    sigs.reserve(n * static_cast<std::size_t>(k));
+    visited.reserve(n);
+    ids.reserve(n);
+    contents.reserve(n);
+    const band_table& first = bands.front();
+    if (n * 10 > first.buckets * bucket_cells * 7) rebuild_bands(tables_for(n));
   }
   bool same_signature(std::uint32_t a, std::uint32_t b) const {
     return std::memcmp(sig(a), sig(b), static_cast<std::size_t>(k) * sizeof(std::uint16_t)) == 0;
@@ -989,6 +1010,8 @@ dedup_index::dedup_index(dedup_index&&) noexcept = default;
 dedup_index& dedup_index::operator=(dedup_index&&) noexcept = default;
 
 dedup_outcome dedup_index::add(const signature_record& record) { return impl_->add(record); }
+
+void dedup_index::reserve(std::size_t articles) { impl_->reserve(articles); }
 
 std::optional<dedup_verdict> dedup_index::state_of(std::string_view article_id) const {
   // article ids are derived from (page_id, ordinal); look the page up by scanning its entries.

@@ -114,6 +114,10 @@ class dedup_index {
   // signature length differs from num_hashes is matched exactly only.
   dedup_outcome add(const signature_record& record);
 
+  // Makes room for this many articles (at most the capacity) at once, for an index about to be
+  // filled, as from the signatures topic at a worker's start: it then grows nothing on the way.
+  void reserve(std::size_t articles);
+
   // The current state of an article held, or nothing.
   [[nodiscard]] std::optional<dedup_verdict> state_of(std::string_view article_id) const;
 

@@ -40,6 +40,9 @@ class article_decider {
   // returns the articles whose state changed.
   std::vector<pipeline::dedup_correction> learn(const pipeline::signature_record& record);
 
+  // Room for an index about to be filled with this many signatures (see dedup_index::reserve).
+  void reserve(std::size_t articles) { index_.reserve(articles); }
+
   [[nodiscard]] pipeline::dedup_stats index_stats() const { return index_.stats(); }
 
  private:

@@ -743,6 +743,15 @@ struct ingest_worker::impl {
                    marks.error());
       marks = std::vector<watermarks>(static_cast<std::size_t>(*count), watermarks{0, 1});  // ends at EOF
     }
+    if (config.restore_index) {
+      // The topic's records bound the articles restored (it is compacted, so some are older
+      // versions): room for them all at once, so that the index does not grow on the way
+      // (filling 1,000,000 took 2.9-3.4 s growing, 1.3 s with room made first: dedup/fill_1M).
+      std::size_t records = 0;
+      for (const auto& w : *marks) records += static_cast<std::size_t>(std::max<std::int64_t>(0, w.high - w.low));
+      const std::lock_guard lock(sequencer_mutex);
+      decider->reserve(records);
+    }
     partition_list list(rd_kafka_topic_partition_list_new(*count));
     for (int p = 0; p < *count; ++p) {
       const auto& w = (*marks)[static_cast<std::size_t>(p)];

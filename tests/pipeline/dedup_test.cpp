@@ -292,6 +292,22 @@ TEST(dedup, a_near_copy_finds_exact_copies_after_the_first_copy_is_evicted) {
   EXPECT_EQ(near.verdict.duplicate_of, make_article_id("a", 1));
 }
 
+// Reserving room changes the tables' sizes, never a decision.
+TEST(dedup, an_index_with_room_reserved_decides_as_one_that_grows) {
+  const auto corpus = broadsheet::testing::make_corpus({.stories = 1200, .reprinted = 0.5, .seed = 8});
+  fixture grows, reserved;
+  reserved.index.reserve(corpus.articles.size());
+  for (const auto& a : corpus.articles) {
+    const auto k = key(a.key.event_day, a.key.page_id, a.key.ordinal);
+    const auto x = grows.add(a.body, k);
+    const auto y = reserved.add(a.body, k);
+    ASSERT_EQ(x.verdict.duplicate_of, y.verdict.duplicate_of) << a.key.page_id;
+    ASSERT_EQ(x.corrections.size(), y.corrections.size());
+  }
+  EXPECT_LE(reserved.index.stats().band_load, 0.5);
+  EXPECT_LT(reserved.index.stats().band_load, grows.index.stats().band_load);
+}
+
 TEST(dedup, a_snapshot_larger_than_the_capacity_loads_matches_near_copies_and_evicts_down) {
   // Band cells pack the slot with a fingerprint sized to the capacity; an image holding more
   // articles than the loading index's capacity must still fit and be found.
