@@ -63,7 +63,9 @@ struct signature_record {
   std::uint32_t normalized_chars = 0;   // length of the dedup-normalised body
   std::vector<std::uint32_t> signature; // MinHash; empty when normalized_chars < min_chars
 
-  // A self-describing binary form (magic, format version, signature scheme, checksum).
+  // A self-describing binary form (magic, format version, signature scheme, checksum). It keeps
+  // the high 16 bits of each signature value, which is what an index compares: decoding gives
+  // the values with their low 16 bits zero.
   [[nodiscard]] std::string encode() const;
   // Errors: invalid_field (bad magic, version, lengths or checksum).
   [[nodiscard]] static result<signature_record> decode(std::string_view bytes);
