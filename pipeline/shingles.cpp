@@ -29,26 +29,48 @@ std::uint64_t power(std::uint64_t base, int e) {
 }
 
 // Appends one hash per window of n consecutive values (one hash of all values when there are
-// fewer than n). Each window's polynomial hash goes through mix64 with n folded in, so char
-// 3-grams and 5-grams never share hashes.
-template <class Values>
-void windows(const Values& values, int n, std::vector<std::uint64_t>& out) {
+// fewer than n), and gives each value to each(), in order. Each window's polynomial hash goes
+// through mix64 with n folded in, so char 3-grams and 5-grams never share hashes.
+template <class Values, class Each>
+void windows(const Values& values, int n, std::vector<std::uint64_t>& out, Each each) {
   const std::uint64_t salt = 0x9e3779b97f4a7c15ULL * static_cast<std::uint64_t>(n);
   if (values.empty()) return;
-  if (values.size() < static_cast<std::size_t>(n)) {
-    std::uint64_t h = 0;
-    for (auto v : values) h = h * rolling_base + (static_cast<std::uint64_t>(v) + 1);
+  const auto width = static_cast<std::size_t>(n);
+  std::uint64_t h = 0;
+  for (std::size_t k = 0; k < std::min(width, values.size()); ++k) {
+    each(values[k]);
+    h = h * rolling_base + (static_cast<std::uint64_t>(values[k]) + 1);
+  }
+  if (values.size() < width) {
     out.push_back(mix64(h ^ salt));
     return;
   }
+  // The windows after the first: one value in, one out, without a test of k per value. Room is
+  // made once and written through a pointer, without push_back's test per hash (with both
+  // tests: dedup/signature/128 390 MiB/s instead of 400).
   const std::uint64_t drop = power(rolling_base, n);
-  std::uint64_t h = 0;
-  for (std::size_t k = 0; k < values.size(); ++k) {
-    h = h * rolling_base + (static_cast<std::uint64_t>(values[k]) + 1);
-    if (k >= static_cast<std::size_t>(n)) h -= (static_cast<std::uint64_t>(values[k - n]) + 1) * drop;
-    if (k + 1 >= static_cast<std::size_t>(n)) out.push_back(mix64(h ^ salt));
+  const std::size_t first = out.size();
+  out.resize(first + values.size() - width + 1);
+  std::uint64_t* hashes = out.data() + first;
+  *hashes++ = mix64(h ^ salt);
+  for (std::size_t k = width; k < values.size(); ++k) {
+    each(values[k]);
+    h = h * rolling_base + (static_cast<std::uint64_t>(values[k]) + 1) -
+        (static_cast<std::uint64_t>(values[k - width]) + 1) * drop;
+    *hashes++ = mix64(h ^ salt);
   }
 }
+
+// hash_code_points one code point at a time: FNV-1a over whole code points (not bytes), then
+// mix64.
+class code_point_hash {
+ public:
+  void add(char32_t c) noexcept { h_ = (h_ ^ c) * internal::fnv_prime; }
+  [[nodiscard]] std::uint64_t value() const noexcept { return mix64(h_); }
+
+ private:
+  std::uint64_t h_ = internal::fnv_offset;
+};
 
 // What ASCII keep_comparable keeps: letters lower-cased, digits; 0 for the rest.
 constexpr auto ascii_kept = [] {
@@ -73,13 +95,9 @@ char32_t keep_comparable(char32_t c) {
 }  // namespace
 
 std::uint64_t hash_code_points(std::u32string_view s) noexcept {
-  // FNV-1a over whole code points (not bytes), then mix64.
-  std::uint64_t h = internal::fnv_offset;
-  for (char32_t c : s) {
-    h ^= c;
-    h *= internal::fnv_prime;
-  }
-  return mix64(h);
+  code_point_hash h;
+  for (char32_t c : s) h.add(c);
+  return h.value();
 }
 
 struct shingler::word_breaker {
@@ -272,7 +290,12 @@ void shingler::shingle(std::string_view text, std::vector<std::uint64_t>& out) {
   out.clear();
   normalize(text);
   if (options_.unit == shingle_unit::chars || !words_ || !words_->it) {
-    windows(normalized(), options_.n, out);
+    // The normalised text's hash in the same loop as the windows: its chain of multiplications
+    // and the rolling hash's run side by side (hash_code_points after the windows:
+    // dedup/signature/128 400 MiB/s instead of 473).
+    code_point_hash h;
+    windows(normalized(), options_.n, out, [&h](char32_t c) { h.add(c); });
+    normalized_hash_ = h.value();
     return;
   }
   // Word n-grams: ICU's dictionary word break over the (NFKC) text; each word normalised like
@@ -293,7 +316,8 @@ void shingler::shingle(std::string_view text, std::vector<std::uint64_t>& out) {
     }
     if (!word.empty()) word_hashes.push_back(hash_code_points(word));
   }
-  windows(word_hashes, options_.n, out);
+  windows(word_hashes, options_.n, out, [](std::uint64_t) {});
+  normalized_hash_ = hash_code_points(normalized());
 }
 
 }  // namespace broadsheet::pipeline

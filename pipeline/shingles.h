@@ -44,6 +44,8 @@ class shingler {
   // The dedup-normalised text of the last call (code points), for its length and exact hash;
   // valid until the next call.
   [[nodiscard]] std::u32string_view normalized() const noexcept { return {normalized_.get(), size_}; }
+  // hash_code_points(normalized()), computed with the shingles.
+  [[nodiscard]] std::uint64_t normalized_hash() const noexcept { return normalized_hash_; }
 
   [[nodiscard]] const shingle_options& options() const noexcept { return options_; }
 
@@ -68,6 +70,7 @@ class shingler {
   shingle_options options_;
   std::unique_ptr<char32_t[]> normalized_;  // capacity_ code points, the first size_ written
   std::size_t size_ = 0, capacity_ = 0;
+  std::uint64_t normalized_hash_ = 0;
   std::string nfkc_;
   struct word_breaker;
   std::unique_ptr<word_breaker> words_;  // only for shingle_unit::words

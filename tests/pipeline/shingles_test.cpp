@@ -101,6 +101,36 @@ TEST(shingles, fast_path_normalises_as_the_general_path_does) {
   }
 }
 
+TEST(shingles, each_shingle_is_the_polynomial_hash_of_its_window) {
+  // The rolling hash against the definition, window by window, for every n; and the normalised
+  // text's hash, computed in the same loop, against hash_code_points.
+  std::mt19937 rng(5);
+  std::vector<std::uint64_t> out;
+  for (int n = 1; n <= 16; ++n) {
+    shingler s(shingle_options{.n = n});
+    const std::uint64_t salt = 0x9e3779b97f4a7c15ULL * static_cast<std::uint64_t>(n);
+    for (int round = 0; round < 200; ++round) {
+      // given
+      std::string text;
+      for (auto length = rng() % 40; length > 0; --length) {
+        internal::append_utf8(text, rng() % 4 == 0 ? U"aZ7，"[rng() % 4] : static_cast<char32_t>(0x4E00 + rng() % 0x5200));
+      }
+      // when
+      s.shingle(text, out);
+      // then
+      const std::u32string_view chars = s.normalized();
+      const std::size_t width = std::min<std::size_t>(static_cast<std::size_t>(n), chars.size());
+      ASSERT_EQ(out.size(), chars.empty() ? 0 : chars.size() - width + 1);
+      for (std::size_t k = 0; k < out.size(); ++k) {
+        std::uint64_t h = 0;
+        for (std::size_t j = k; j < k + width; ++j) h = h * internal::fnv_prime + chars[j] + 1;
+        ASSERT_EQ(out[k], mix64(h ^ salt)) << "n " << n << " window " << k;
+      }
+      ASSERT_EQ(s.normalized_hash(), hash_code_points(chars));
+    }
+  }
+}
+
 TEST(shingles, ideographs_need_no_nfkc) {
   // normalize() keeps U+4000-U+9FFF as they are, and needs_nfkc_check answers U+4E00-U+9FFF
   // without its table: ICU's table must agree.
