@@ -1,7 +1,6 @@
 #include "pipeline/char_class.h"
 
 #include <array>
-#include <vector>
 
 #include <unicode/uchar.h>
 #include <unicode/unorm2.h>
@@ -17,6 +16,12 @@ std::uint8_t nfc_bit(char32_t c) {
   const auto uc = static_cast<UChar32>(c);
   const bool inert = u_getIntPropertyValue(uc, UCHAR_NFC_QUICK_CHECK) == UNORM_YES && u_getCombiningClass(uc) == 0;
   return inert ? 0 : cc::nfc_maybe;
+}
+
+// NFKC quick-check not "yes", or a combining mark: NFKC may change text holding c.
+bool nfkc_maybe(char32_t c) {
+  const auto uc = static_cast<UChar32>(c);
+  return u_getIntPropertyValue(uc, UCHAR_NFKC_QUICK_CHECK) != UNORM_YES || u_getCombiningClass(uc) != 0;
 }
 
 std::uint8_t classify_with_icu(char32_t c) {
@@ -63,6 +68,18 @@ const std::uint8_t* build_bmp_classes() noexcept {
   return table.data();
 }
 
+std::atomic<const std::uint64_t*> bmp_nfkc_maybe{nullptr};
+
+const std::uint64_t* build_bmp_nfkc_maybe() noexcept {
+  static const std::array<std::uint64_t, 0x10000 / 64> bits = [] {
+    std::array<std::uint64_t, 0x10000 / 64> b{};
+    for (char32_t c = 0; c < 0x10000; ++c) b[c >> 6] |= std::uint64_t{nfkc_maybe(c)} << (c & 63);
+    return b;
+  }();
+  bmp_nfkc_maybe.store(bits.data(), std::memory_order_release);
+  return bits.data();
+}
+
 std::uint8_t supplementary_class(char32_t c) noexcept {
   if (c >= 0x20000 && c <= 0x3FFFF) return cc::han;  // CJK extension planes
   return classify_with_icu(c);
@@ -71,17 +88,7 @@ std::uint8_t supplementary_class(char32_t c) noexcept {
 }  // namespace detail
 
 bool needs_nfkc_check_table(char32_t c) noexcept {
-  // A bit per BMP code point, computed from ICU once.
-  static const std::vector<bool> maybe = [] {
-    std::vector<bool> bits(0x10000);
-    for (UChar32 u = 0; u < 0x10000; ++u) {
-      bits[u] = u_getIntPropertyValue(u, UCHAR_NFKC_QUICK_CHECK) != UNORM_YES || u_getCombiningClass(u) != 0;
-    }
-    return bits;
-  }();
-  if (c < 0x10000) return maybe[c];
-  return u_getIntPropertyValue(static_cast<UChar32>(c), UCHAR_NFKC_QUICK_CHECK) != UNORM_YES ||
-         u_getCombiningClass(static_cast<UChar32>(c)) != 0;
+  return c < 0x10000 ? detail::bmp_needs_nfkc_check(c) : nfkc_maybe(c);
 }
 
 char32_t fold_width(char32_t c) noexcept {

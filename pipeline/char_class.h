@@ -24,6 +24,14 @@ namespace detail {
 extern std::atomic<const std::uint8_t*> bmp_classes;
 const std::uint8_t* build_bmp_classes() noexcept;
 std::uint8_t supplementary_class(char32_t c) noexcept;
+// needs_nfkc_check's bits for the BMP (one per code point), the same way.
+extern std::atomic<const std::uint64_t*> bmp_nfkc_maybe;
+const std::uint64_t* build_bmp_nfkc_maybe() noexcept;
+inline bool bmp_needs_nfkc_check(char32_t c) noexcept {
+  const std::uint64_t* bits = bmp_nfkc_maybe.load(std::memory_order_acquire);
+  if (bits == nullptr) [[unlikely]] bits = build_bmp_nfkc_maybe();
+  return (bits[c >> 6] >> (c & 63)) & 1;
+}
 }  // namespace detail
 
 // The class bits of c (0 for anything else: symbols, marks, …). Inline: one load and one
@@ -42,11 +50,15 @@ std::uint8_t supplementary_class(char32_t c) noexcept;
 [[nodiscard]] inline bool is_han(char32_t c) noexcept { return (char_class(c) & cc::han) != 0; }
 [[nodiscard]] inline bool needs_nfc_check(char32_t c) noexcept { return c >= 0x300 && (char_class(c) & cc::nfc_maybe) != 0; }
 // NFKC may change text holding c (compatibility characters such as ①, ㈠, ﬁ, full-width forms).
-// ASCII and the common ideographs are answered inline: the dedup normaliser asks for every
-// character.
+// ASCII and the common ideographs are answered inline, and the rest of the BMP with one bit of a
+// table: the dedup normaliser asks for every character that is not an ideograph (with a call
+// for the rest, dedup/signature/128 ran at 468 MiB/s instead of 478).
+// needs_nfkc_check_table: the same from the table (or ICU) alone, without the inline ranges.
 [[nodiscard]] bool needs_nfkc_check_table(char32_t c) noexcept;
 [[nodiscard]] inline bool needs_nfkc_check(char32_t c) noexcept {
-  return c >= 0xA0 && (c < 0x4E00 || c > 0x9FFF) && needs_nfkc_check_table(c);
+  if (c < 0xA0 || (c >= 0x4E00 && c <= 0x9FFF)) return false;
+  if (c >= 0x10000) [[unlikely]] return needs_nfkc_check_table(c);
+  return detail::bmp_needs_nfkc_check(c);
 }
 
 // Full-width ASCII letters and digits (U+FF10-FF19, FF21-FF3A, FF41-FF5A) and the full-width

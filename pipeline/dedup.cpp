@@ -282,7 +282,7 @@ signature_record signer::sign(std::string article_id, order_key key, std::string
   rec.article_id = std::move(article_id);
   rec.key = std::move(key);
   shingler_.shingle(body, shingles_);
-  rec.content_hash = hash_code_points(shingler_.normalized());
+  rec.content_hash = shingler_.normalized_hash();
   rec.normalized_chars = static_cast<std::uint32_t>(shingler_.normalized().size());
   if (rec.normalized_chars >= static_cast<std::uint32_t>(options_.min_chars) && !shingles_.empty()) {
     rec.signature.resize(static_cast<std::size_t>(minhasher_.num_hashes()));

@@ -35,6 +35,9 @@ class minhasher {
   void sign(std::span<const std::uint64_t> shingles, std::span<std::uint32_t> out) const noexcept;
 
  private:
+  template <class Reached>
+  void densify(std::span<std::uint32_t> out, Reached reached) const noexcept;
+
   minhash_options options_;
 };
 

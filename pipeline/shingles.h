@@ -41,17 +41,36 @@ class shingler {
   // what MinHash sees). A text shorter than n gives one shingle of all of it; an empty one none.
   void shingle(std::string_view text, std::vector<std::uint64_t>& out);
 
-  // The dedup-normalised text of the last call (code points), for its length and exact hash.
-  [[nodiscard]] const std::u32string& normalized() const noexcept { return normalized_; }
+  // The dedup-normalised text of the last call (code points), for its length and exact hash;
+  // valid until the next call.
+  [[nodiscard]] std::u32string_view normalized() const noexcept { return {normalized_.get(), size_}; }
+  // hash_code_points(normalized()), computed with the shingles.
+  [[nodiscard]] std::uint64_t normalized_hash() const noexcept { return normalized_hash_; }
 
   [[nodiscard]] const shingle_options& options() const noexcept { return options_; }
 
+  // The dedup normalisation of text by the general path alone, one code point at a time (no
+  // fast path): what shingle() must give, for tests. Returns normalized().
+  std::u32string_view normalize_one_at_a_time(std::string_view text);
+
  private:
   void normalize(std::string_view text);
-  void normalize_segment(std::string_view segment);  // through ICU's NFKC
+  template <bool fast_path>
+  void normalize(std::string_view text);
+  // Through ICU's NFKC; makes room for its output and bytes_after more code points.
+  void normalize_segment(std::string_view segment, std::size_t bytes_after);
+  // Room for size_ + more code points in normalized_ (keeping the size_ written).
+  void make_room(std::size_t more);
+  // Writes c, or nothing for 0: the slot after size_ must be there.
+  void put(char32_t c) noexcept {
+    normalized_[size_] = c;
+    size_ += c != 0;
+  }
 
   shingle_options options_;
-  std::u32string normalized_;
+  std::unique_ptr<char32_t[]> normalized_;  // capacity_ code points, the first size_ written
+  std::size_t size_ = 0, capacity_ = 0;
+  std::uint64_t normalized_hash_ = 0;
   std::string nfkc_;
   struct word_breaker;
   std::unique_ptr<word_breaker> words_;  // only for shingle_unit::words

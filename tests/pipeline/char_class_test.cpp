@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <unicode/uchar.h>
+#include <unicode/unorm2.h>
+
 namespace broadsheet::pipeline {
 namespace {
 
@@ -27,6 +30,15 @@ TEST(char_class, folds_full_width_letters_digits_and_symbols) {
   EXPECT_EQ(fold_width(U'，'), U'，');  // Chinese punctuation stays
   EXPECT_EQ(fold_width(U'（'), U'（');
   EXPECT_EQ(fold_width(0x3000), U' ');
+}
+
+TEST(char_class, needs_nfkc_check_answers_as_icu_for_every_code_point) {
+  // The inline ranges (ASCII, the common ideographs) and the BMP bits against ICU's properties.
+  for (char32_t c = 0; c <= 0x10FFFF; ++c) {
+    const auto u = static_cast<UChar32>(c);
+    const bool maybe = u_getIntPropertyValue(u, UCHAR_NFKC_QUICK_CHECK) != UNORM_YES || u_getCombiningClass(u) != 0;
+    ASSERT_EQ(needs_nfkc_check(c), maybe) << std::hex << static_cast<std::uint32_t>(c);
+  }
 }
 
 }  // namespace

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <array>
 #include <cmath>
 #include <random>
 
@@ -83,6 +84,56 @@ TEST(minhash, signatures_are_fixed_for_a_seed_and_differ_across_seeds) {
   EXPECT_EQ(s1[0], 0xcfa8939fu);
   EXPECT_EQ(s1[1], 0x39d13e56u);
   EXPECT_EQ(s1[63], 0xe23d942fu);
+}
+
+// The inverse of mix64: a shingle whose mixed hash is x.
+std::uint64_t unmix64(std::uint64_t x) {
+  const auto inverse = [](std::uint64_t odd) {
+    std::uint64_t inv = odd;  // Newton's iteration: each step doubles the bits that are right
+    for (int i = 0; i < 6; ++i) inv *= 2 - odd * inv;
+    return inv;
+  };
+  x ^= x >> 33;
+  x *= inverse(0xc4ceb9fe1a85ec53ULL);
+  x ^= x >> 33;
+  x *= inverse(0xff51afd7ed558ccdULL);
+  x ^= x >> 33;
+  return x;
+}
+
+// A shingle that lands in bin of k with the given value.
+std::uint64_t shingle_for(std::uint32_t bin, std::uint32_t k, std::uint32_t value) {
+  __extension__ using u128 = unsigned __int128;
+  const auto lowest = static_cast<std::uint64_t>(((static_cast<u128>(bin) << 64) + k - 1) / k);
+  const std::uint64_t x = (((lowest >> 32) + 1) << 32) | value;
+  EXPECT_EQ(static_cast<std::uint32_t>((static_cast<u128>(x) * k) >> 64), bin);
+  return unmix64(x) ^ default_minhash_seed;
+}
+
+TEST(minhash, a_bin_whose_minimum_is_0xffffffff_counts_as_reached) {
+  // A bin no shingle reached holds 0xFFFFFFFF until densified; sign tells it from one reached
+  // with that very value by a second look at the shingles (its general path). For many random
+  // sets, one shingle is added in a bin with the value 0xFFFFFFFE (the usual path) or
+  // 0xFFFFFFFF (the general path): the signatures must agree but for that value.
+  std::mt19937_64 rng(3);
+  std::vector<std::uint64_t> set;
+  for (int round = 0; round < 3000; ++round) {
+    // given
+    const std::uint32_t k = std::array{16u, 64u, 128u, 256u, 1024u}[rng() % 5];
+    const minhasher m(minhash_options{.num_hashes = static_cast<int>(k)});
+    set.resize(rng() % (3 * k));
+    for (auto& x : set) x = rng();
+    const auto bin = static_cast<std::uint32_t>(rng() % k);
+    set.push_back(shingle_for(bin, k, 0xFFFFFFFEu));
+    std::vector<std::uint32_t> usual(k), general(k);
+    // when
+    m.sign(set, usual);
+    set.back() = shingle_for(bin, k, 0xFFFFFFFFu);
+    m.sign(set, general);
+    // then
+    for (auto& v : usual) v = v == 0xFFFFFFFEu ? 0xFFFFFFFFu : v;
+    ASSERT_EQ(usual, general) << "round " << round << " k " << k << " bin " << bin;
+  }
 }
 
 }  // namespace
