@@ -304,10 +304,12 @@ struct dedup_index::impl {
     std::uint32_t generation = 0;
     float similarity = std::numeric_limits<float>::quiet_NaN();  // with the canonical; NaN: none
     std::uint16_t revision = 0;
-    bool alive = false;
-    bool indexed = false;   // signed: it has a signature and can be a near-duplicate
-    bool in_bands = false;  // has cells in the band tables (not when an exact twin has them)
+    // One byte for the three, so that an entry stays 40 bytes.
+    bool alive : 1 = false;
+    bool indexed : 1 = false;   // signed: it has a signature and can be a near-duplicate
+    bool in_bands : 1 = false;  // has cells in the band tables (not when an exact twin has them)
   };
+  static_assert(sizeof(entry) == 40);
   struct cluster {
     std::int32_t event_day = 0;  // the canonical's order key
     std::uint32_t page = none;
