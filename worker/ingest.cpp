@@ -31,6 +31,7 @@ using clock_type = std::chrono::steady_clock;
 
 constexpr std::size_t article_cache_bytes = 128u << 20;  // articles held for corrections
 constexpr int poll_ms = 50;
+constexpr int delivery_wait_ms = 1;  // the consumer poll's timeout while pages are in flight
 
 double seconds_since(clock_type::time_point start) {
   return std::chrono::duration<double>(clock_type::now() - start).count();
@@ -959,7 +960,11 @@ struct ingest_worker::impl {
     while (!stop_requested && !fatal) {
       status.last_poll_ms = steady_ms();
       status.ready = status.restored && status.producer_connected && (range != nullptr || status.assigned > 0);
-      kafka_message m(rd_kafka_consumer_poll(consumer.get(), poll_ms));
+      // The consumer's poll ends only with a page or its timeout, and delivery reports are served
+      // after it: while pages are in flight it waits at most delivery_wait_ms, so that their
+      // acknowledgements (and offsets) are not held back by up to poll_ms once no page is queued.
+      const bool in_flight = tracker.pending_pages() != 0;
+      kafka_message m(rd_kafka_consumer_poll(consumer.get(), in_flight ? delivery_wait_ms : poll_ms));
       if (m) {
         if (m->err != RD_KAFKA_RESP_ERR_NO_ERROR) {
           spdlog::warn("consumer: {}", rd_kafka_message_errstr(m.get()));
