@@ -26,7 +26,7 @@ mkdir -p "$dedup_corpus"
 if [ -x "$build/tests/fuzz/make_dedup_corpus" ]; then "$build/tests/fuzz/make_dedup_corpus" "$dedup_corpus"; fi
 
 status=0
-for target in fuzz_page_record:record fuzz_page_text:text fuzz_dedup_bytes:dedup; do
+for target in fuzz_page_record:record fuzz_page_text:text fuzz_dedup_bytes:dedup fuzz_dedup_text:text; do
   name=${target%%:*}
   corpus="$build/corpus/${target##*:}"
   echo "== $name for ${seconds}s"
