@@ -264,7 +264,7 @@ result<signature_record> signature_record::decode(std::string_view bytes) {
   rec.key.ordinal = static_cast<int>(ordinal);
   rec.signature.resize(count);
   for (auto& v : rec.signature) {
-    std::uint16_t high = 0;
+    std::uint16_t high = 0;  // format 3: the high half; formats 1 and 2: all 32 bits
     if (format >= 3 ? !r.get(high) : !r.get(v)) return fail(errc::invalid_field, "signature record truncated");
     if (format >= 3) v = static_cast<std::uint32_t>(high) << 16;
   }
@@ -537,36 +537,33 @@ struct dedup_index::impl {
     }
     return placed;
   }
-  // Gives slot's cell for h to heir (the same fingerprint, so it stays where it is).
-  void band_rename(band_table& t, std::uint64_t h, std::uint32_t slot, std::uint32_t heir) const {
-    const std::uint32_t c = cell(h, slot);
+  // Slot's cell for h in its bucket run, and how many buckets past the home bucket it is; null
+  // when it is not there.
+  static std::uint32_t* find_cell(band_table& t, std::uint64_t h, std::uint32_t c, std::size_t& step) {
     const std::size_t b = home(t, h);
     const std::size_t reach = spill_reach(bucket(t, b)[bucket_cells]);
-    for (std::size_t step = 0; step <= reach; ++step) {
+    for (step = 0; step <= reach; ++step) {
       std::uint32_t* cells = bucket(t, wrap(t, b + step));
-      if (const unsigned found = match_cells(cells, ~0u, c); found != 0) {
-        cells[std::countr_zero(found)] = cell(h, heir);
-        return;
-      }
+      if (const unsigned found = match_cells(cells, ~0u, c); found != 0) return cells + std::countr_zero(found);
     }
+    return nullptr;
+  }
+  // Gives slot's cell for h to heir (the same fingerprint, so it stays where it is).
+  void band_rename(band_table& t, std::uint64_t h, std::uint32_t slot, std::uint32_t heir) const {
+    std::size_t step = 0;
+    if (std::uint32_t* c = find_cell(t, h, cell(h, slot), step)) *c = cell(h, heir);
   }
   void band_erase(band_table& t, std::uint64_t h, std::uint32_t slot) const {
-    const std::uint32_t c = cell(h, slot);
-    const std::size_t b = home(t, h);
-    std::uint32_t& meta = bucket(t, b)[bucket_cells];
-    const std::size_t reach = spill_reach(meta);
-    for (std::size_t step = 0; step <= reach; ++step) {
-      std::uint32_t* cells = bucket(t, wrap(t, b + step));
-      const unsigned found = match_cells(cells, ~0u, c);
-      if (found == 0) continue;
-      cells[std::countr_zero(found)] = none;
-      if (step > 0) {
-        const std::uint32_t left = spill_count(meta) - 1;
-        meta = left == 0 ? 0 : (static_cast<std::uint32_t>(reach << 24) | left);
-      }
-      --t.count;
-      return;
+    std::size_t step = 0;
+    std::uint32_t* c = find_cell(t, h, cell(h, slot), step);
+    if (c == nullptr) return;
+    *c = none;
+    if (step > 0) {
+      std::uint32_t& meta = bucket(t, home(t, h))[bucket_cells];
+      const std::uint32_t left = spill_count(meta) - 1;
+      meta = left == 0 ? 0 : (meta & 0xFF000000u) | left;
     }
+    --t.count;
   }
   // Rebuilds every band table with room for `want` entries at half load, from the live slots.
   // Grows again if some bucket run still overflows. The slots' band hashes are computed and
@@ -639,8 +636,7 @@ struct dedup_index::impl {
     const auto collect = [&](std::uint32_t c, int b) {
       candidates_.push_back(candidate{c, static_cast<std::uint32_t>(b)});
     };
-    const band_table& first = bands.front();
-    if ((first.count + 1) * 10 > first.buckets * bucket_cells * 7) {
+    if (past_growth_point(bands.front().count + 1)) {
       // Past 70 % load: double the tables (to 35 %), at least 1,024 articles' worth. Doubling,
       // not growing to 50 %, halves the insertions spent on rebuilds while an index fills
       // (measured: 40 % of the deciding time of a worker's first 12,000 articles went to
@@ -683,9 +679,10 @@ struct dedup_index::impl {
     visited.reserve(n);
     ids.reserve(n);
     contents.reserve(n);
-    const band_table& first = bands.front();
-    if (n * 10 > first.buckets * bucket_cells * 7) rebuild_bands(tables_for(n));
+    if (past_growth_point(n)) rebuild_bands(tables_for(n));
   }
+  // Whether n entries would load the tables past 70 %, where they grow.
+  bool past_growth_point(std::size_t n) const { return n * 10 > bands.front().buckets * bucket_cells * 7; }
   bool same_signature(std::uint32_t a, std::uint32_t b) const {
     return std::memcmp(sig(a), sig(b), static_cast<std::size_t>(k) * sizeof(std::uint16_t)) == 0;
   }
