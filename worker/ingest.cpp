@@ -583,11 +583,11 @@ struct ingest_worker::impl {
                      rd_kafka_err2str(m->err), d->attempts, config.delivery_attempts);
         rd_kafka_headers_t* headers = nullptr;
         rd_kafka_message_detach_headers(const_cast<rd_kafka_message_t*>(m), &headers);
+        const std::string_view value = d->bytes();
         const auto err = rd_kafka_producev(
             rk, RD_KAFKA_V_RKT(m->rkt), RD_KAFKA_V_MSGFLAGS(0), RD_KAFKA_V_KEY(m->key, m->key_len),
-            RD_KAFKA_V_VALUE(const_cast<char*>(d->bytes().data()), d->bytes().size()), RD_KAFKA_V_HEADERS(headers),
-            RD_KAFKA_V_OPAQUE(d),
-            RD_KAFKA_V_END);
+            RD_KAFKA_V_VALUE(const_cast<char*>(value.data()), value.size()), RD_KAFKA_V_HEADERS(headers),
+            RD_KAFKA_V_OPAQUE(d), RD_KAFKA_V_END);
         if (err == RD_KAFKA_RESP_ERR_NO_ERROR) return;
         if (headers != nullptr) rd_kafka_headers_destroy(headers);
       }

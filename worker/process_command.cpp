@@ -2,9 +2,9 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <memory>
 #include <string>
 #include <unordered_map>
-#include <memory>
 
 #include <sys/types.h>
 
