@@ -11,6 +11,14 @@
 //                     from make_client_conf), every delivery report awaited, consumer closed. It
 //                     commits nothing (the worker's final commit is one round trip). It reads both
 //                     topics' metadata before it starts (librdkafka#3202; see passthrough_once).
+//   e2e/output_floor  the passthrough's loop producing, for each page, the records broadsheet
+//                     produces for it instead of the page: its articles (article JSON, the three
+//                     headers) and its signature records (uncompressed, as the worker does),
+//                     computed before the benchmark starts. The Kafka work of broadsheet's output
+//                     with no pipeline: what broadsheet's throughput could reach if cleaning,
+//                     segmenting, signing and deciding cost nothing. It leaves out what the worker
+//                     also does on Kafka (tailing the signatures, committing), so it is an upper
+//                     bound.
 //
 // Counters beside the rates: first_page_ms (start to the first record consumed), and for the
 // worker, from its own metrics: all_processed_ms (start to the last page out of the pool),
@@ -28,15 +36,18 @@
 // order (a daily feed). Every fixture repeats, so after the first copy of each the dedup index
 // sees exact reprints.
 //
-// The last line printed is the ratio broadsheet / passthrough of pages/s (the target is >= 0.50).
+// The last lines printed are the ratios broadsheet / passthrough and output_floor / passthrough of
+// pages/s (the target for the first is >= 0.50).
 
 #include <algorithm>
+#include <array>
 #include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <memory>
 #include <optional>
 #include <sstream>
 #include <stdexcept>
@@ -49,6 +60,9 @@
 #include <benchmark/benchmark.h>
 
 #include "pipeline/article_json.h"
+#include "pipeline/dedup.h"
+#include "pipeline/page_processor.h"
+#include "pipeline/version.h"
 #include "tests/support/synthetic_news.h"
 #include "worker/config.h"
 #include "worker/embedded_broker.h"
@@ -113,6 +127,33 @@ struct run_totals {
   [[nodiscard]] double pages_per_second() const { return seconds > 0 ? iterations * page_count / seconds : 0; }
 };
 
+// A record broadsheet produces for a page, for e2e/output_floor.
+struct floor_record {
+  bool signature = false;  // to the signatures topic, else to the articles topic
+  std::string key, value, page_id;
+};
+
+// The records broadsheet produces for each page: its articles (undecided: every decision is
+// null, a few bytes shorter than a duplicate's), then their signature records.
+std::vector<std::vector<floor_record>> output_records(const std::vector<std::string>& pages,
+                                                      const worker_config& config) {
+  namespace pl = broadsheet::pipeline;
+  pl::page_processor processor(config.pipeline);
+  pl::signer signer(config.dedup_options);
+  std::vector<std::vector<floor_record>> out(pages.size());
+  for (std::size_t i = 0; i < pages.size(); ++i) {
+    auto page = processor.parse(pages[i]);
+    if (!page) throw std::runtime_error("output_floor: page " + std::to_string(i) + " does not parse");
+    auto articles = processor.process(*page);
+    if (!articles) throw std::runtime_error("output_floor: page " + std::to_string(i) + " is rejected");
+    const std::int32_t day = pl::event_day_of(page->edition_date.value_or("")).value_or(0);
+    for (const auto& a : *articles) out[i].push_back({false, a.article_id, pl::make_article_json(a).text, a.page_id});
+    for (const auto& a : *articles)
+      out[i].push_back({true, a.article_id, signer.sign(a.article_id, {day, a.page_id, a.ordinal}, a.body).encode(), {}});
+  }
+  return out;
+}
+
 // The broker, the loaded input and the results. Created and destroyed by main on its thread;
 // the benchmarks run on that thread too. Destruction order: the client before the broker.
 struct bench_env {
@@ -124,7 +165,8 @@ struct bench_env {
   offset_range range;           // [low, high) of every input partition
   std::size_t input_bytes = 0;  // keys + values
   int next_run = 0;             // suffix of per-iteration topics and groups
-  run_totals broadsheet, passthrough;
+  run_totals broadsheet, passthrough, output_floor;
+  std::vector<std::vector<floor_record>> floor;  // per input page (its key is "e2e-<index>")
 
   ~bench_env() {
     client.reset();  // before the broker it talks to
@@ -244,6 +286,8 @@ void set_up(bench_env& env) {
       env.loaded.delivered != records.size())
     throw std::runtime_error("load: " + std::to_string(env.loaded.delivered) + " of " + std::to_string(records.size()) +
                              " pages delivered");
+
+  env.floor = output_records(records, env.config);
 
   std::int64_t total = 0;
   for (int p = 0; p < partitions; ++p) {
@@ -386,9 +430,54 @@ struct passthrough_times {
   double first_record = 0;  // to the first record consumed
 };
 
-// One passthrough run: its times, or an error.
+// The page index in a bench input key, "e2e-<index>".
+std::size_t page_index(const rd_kafka_message_t& m) {
+  const std::string_view key(static_cast<const char*>(m.key), m.key_len);
+  return static_cast<std::size_t>(std::stoul(std::string(key.substr(key.find('-') + 1))));
+}
+
+// Produces the records broadsheet produces for the page m holds (env.floor), waiting while the
+// producer's queue is full; their count is added to produced.
+rd_kafka_resp_err_t produce_floor(bench_env& env, rd_kafka_t* producer, rd_kafka_topic_t* articles,
+                                  rd_kafka_topic_t* signatures, const rd_kafka_message_t& m, std::size_t& produced) {
+  static const std::string instance = "bench-output-floor";
+  for (const auto& r : env.floor.at(page_index(m))) {
+    rd_kafka_headers_t* h = rd_kafka_headers_new(3);
+    if (r.signature) {
+      rd_kafka_header_add(h, "producer.instance", -1, instance.data(), static_cast<ssize_t>(instance.size()));
+    } else {
+      const std::string_view version = broadsheet::pipeline::pipeline_version;
+      rd_kafka_header_add(h, "page_id", -1, r.page_id.data(), static_cast<ssize_t>(r.page_id.size()));
+      rd_kafka_header_add(h, "pipeline_version", -1, version.data(), static_cast<ssize_t>(version.size()));
+      rd_kafka_header_add(h, "content-type", -1, "application/json", -1);
+    }
+    for (;;) {
+      const auto err = rd_kafka_producev(
+          producer, RD_KAFKA_V_RKT(r.signature ? signatures : articles), RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
+          RD_KAFKA_V_KEY(r.key.data(), r.key.size()),
+          RD_KAFKA_V_VALUE(const_cast<char*>(r.value.data()), r.value.size()), RD_KAFKA_V_HEADERS(h), RD_KAFKA_V_END);
+      if (err == RD_KAFKA_RESP_ERR_NO_ERROR) break;
+      if (err != RD_KAFKA_RESP_ERR__QUEUE_FULL) {
+        rd_kafka_headers_destroy(h);
+        return err;
+      }
+      rd_kafka_poll(producer, 10);
+    }
+    ++produced;
+  }
+  return RD_KAFKA_RESP_ERR_NO_ERROR;
+}
+
+struct topic_handle_deleter {
+  void operator()(rd_kafka_topic_t* t) const { rd_kafka_topic_destroy(t); }
+};
+using topic_handle = std::unique_ptr<rd_kafka_topic_t, topic_handle_deleter>;
+
+// One passthrough run: its times, or an error. With signatures_topic, an output_floor run: each
+// page's broadsheet records instead of the page, its signature records produced uncompressed.
 tl::expected<passthrough_times, std::string> passthrough_once(bench_env& env, const worker_config& config,
-                                                              const std::string& output_topic) {
+                                                              const std::string& output_topic,
+                                                              const std::string& signatures_topic = {}) {
   // Destruction order: consumer, producer (both already closed/flushed), then the counts the
   // producer's callback writes to.
   delivery_count deliveries;
@@ -415,6 +504,19 @@ tl::expected<passthrough_times, std::string> passthrough_once(bench_env& env, co
   // would measure that second instead of the clients' throughput.
   if (auto n = partition_count(producer.get(), output_topic, 10000); !n) return tl::make_unexpected(n.error());
   if (auto n = partition_count(consumer.get(), config.input_topic, 10000); !n) return tl::make_unexpected(n.error());
+  const bool floor = !signatures_topic.empty();
+  topic_handle articles, signatures;  // destroyed before the producer (declared after it)
+  if (floor) {
+    if (auto n = partition_count(producer.get(), signatures_topic, 10000); !n) return tl::make_unexpected(n.error());
+    articles.reset(rd_kafka_topic_new(producer.get(), output_topic.c_str(), nullptr));
+    rd_kafka_topic_conf_t* tconf = rd_kafka_topic_conf_new();
+    std::array<char, 256> err{};
+    if (rd_kafka_topic_conf_set(tconf, "compression.codec", "none", err.data(), err.size()) != RD_KAFKA_CONF_OK) {
+      rd_kafka_topic_conf_destroy(tconf);
+      return tl::make_unexpected(std::string("topic conf: ") + err.data());
+    }
+    signatures.reset(rd_kafka_topic_new(producer.get(), signatures_topic.c_str(), tconf));
+  }
 
   partition_list list(rd_kafka_topic_partition_list_new(static_cast<int>(env.range.size())));
   std::map<std::int32_t, std::int64_t> remaining;  // partition → end, while not reached
@@ -425,7 +527,7 @@ tl::expected<passthrough_times, std::string> passthrough_once(bench_env& env, co
   if (const auto err = rd_kafka_assign(consumer.get(), list.get()); err != RD_KAFKA_RESP_ERR_NO_ERROR)
     return tl::make_unexpected(std::string("assign: ") + rd_kafka_err2str(err));
 
-  std::size_t consumed = 0;
+  std::size_t consumed = 0, produced = 0;
   passthrough_times times;
   const auto deadline = started + std::chrono::milliseconds(timeout_ms);
   while (!remaining.empty()) {
@@ -437,8 +539,14 @@ tl::expected<passthrough_times, std::string> passthrough_once(bench_env& env, co
     const auto end = env.range.at(m->partition).second;
     if (m->offset >= end) continue;
     if (consumed == 0) times.first_record = seconds_since(started);
-    const auto err = produce_copy(producer.get(), output_topic.c_str(), RD_KAFKA_PARTITION_UA, m->key, m->key_len,
-                                  m->payload, m->len);
+    rd_kafka_resp_err_t err = RD_KAFKA_RESP_ERR_NO_ERROR;
+    if (floor) {
+      err = produce_floor(env, producer.get(), articles.get(), signatures.get(), *m, produced);
+    } else {
+      err = produce_copy(producer.get(), output_topic.c_str(), RD_KAFKA_PARTITION_UA, m->key, m->key_len, m->payload,
+                         m->len);
+      ++produced;
+    }
     if (err != RD_KAFKA_RESP_ERR_NO_ERROR) return tl::make_unexpected(std::string("produce: ") + rd_kafka_err2str(err));
     ++consumed;
     if (m->offset + 1 >= end) remaining.erase(m->partition);
@@ -448,22 +556,25 @@ tl::expected<passthrough_times, std::string> passthrough_once(bench_env& env, co
   rd_kafka_consumer_close(consumer.get());
   times.seconds = seconds_since(started);
 
-  if (consumed != page_count || deliveries.delivered != consumed || deliveries.failed != 0)
-    return tl::make_unexpected("consumed " + std::to_string(consumed) + ", delivered " +
+  if (consumed != page_count || deliveries.delivered != produced || deliveries.failed != 0)
+    return tl::make_unexpected("consumed " + std::to_string(consumed) + ", produced " + std::to_string(produced) +
+                               ", delivered " +
                                std::to_string(deliveries.delivered) + ", failed " + std::to_string(deliveries.failed));
   return times;
 }
 
-void e2e_passthrough(benchmark::State& state, bench_env* env) {
+// floor false: e2e/passthrough; true: e2e/output_floor.
+void e2e_passthrough(benchmark::State& state, bench_env* env, bool floor) {
   run_totals totals;
   double first_record = 0;
   for (auto _ : state) {
     ++env->next_run;
     worker_config c = env->config;
-    c.group_id = "bench.passthrough.run" + std::to_string(env->next_run);
-    const std::string output = env->fresh_topic("pages.passthrough");
+    c.group_id = std::string(floor ? "bench.floor.run" : "bench.passthrough.run") + std::to_string(env->next_run);
+    const std::string output = env->fresh_topic(floor ? "articles" : "pages.passthrough");
+    const std::string signatures = floor ? env->fresh_topic("articles.signatures") : std::string();
     const double cpu_started = process_cpu_seconds();
-    const auto times = passthrough_once(*env, c, output);
+    const auto times = passthrough_once(*env, c, output, signatures);
     totals.cpu_seconds += process_cpu_seconds() - cpu_started;
     if (!times) {
       state.SkipWithError(times.error().c_str());
@@ -475,7 +586,7 @@ void e2e_passthrough(benchmark::State& state, bench_env* env) {
     ++totals.iterations;
   }
   if (totals.iterations == 0) return;
-  env->passthrough = totals;
+  (floor ? env->output_floor : env->passthrough) = totals;
   set_rates(state, *env, totals);
   state.counters["first_page_ms"] = first_record / static_cast<double>(totals.iterations) * 1e3;
 }
@@ -512,7 +623,11 @@ int main(int argc, char** argv) {
         ->Iterations(3)
         ->UseManualTime()
         ->Unit(benchmark::kMillisecond);
-    benchmark::RegisterBenchmark("e2e/passthrough", &e2e_passthrough, &env)
+    benchmark::RegisterBenchmark("e2e/passthrough", &e2e_passthrough, &env, false)
+        ->Iterations(3)
+        ->UseManualTime()
+        ->Unit(benchmark::kMillisecond);
+    benchmark::RegisterBenchmark("e2e/output_floor", &e2e_passthrough, &env, true)
         ->Iterations(3)
         ->UseManualTime()
         ->Unit(benchmark::kMillisecond);
@@ -525,6 +640,10 @@ int main(int argc, char** argv) {
     if (env.broadsheet.iterations > 0 && env.passthrough.iterations > 0) {
       const double b = env.broadsheet.pages_per_second(), p = env.passthrough.pages_per_second();
       std::printf("e2e ratio broadsheet/passthrough: %.2f (%.0f vs %.0f pages/s; target >= 0.50)\n", b / p, b, p);
+    }
+    if (env.output_floor.iterations > 0 && env.passthrough.iterations > 0) {
+      const double f = env.output_floor.pages_per_second(), p = env.passthrough.pages_per_second();
+      std::printf("e2e ratio output_floor/passthrough: %.2f (%.0f vs %.0f pages/s)\n", f / p, f, p);
     }
   }  // clients, then the broker
   benchmark::Shutdown();
