@@ -54,10 +54,12 @@ void append_json_string(std::string& out, std::string_view s) {
 
 namespace {
 
+// k is one of this file's own key names (ASCII letters and underscores): nothing to escape.
 void key(std::string& out, std::string_view k) {
   if (out.back() != '{') out.push_back(',');
-  append_json_string(out, k);
-  out.push_back(':');
+  out.push_back('"');
+  out.append(k);
+  out += "\":";
 }
 
 void optional_string(std::string& out, std::string_view k, const std::optional<std::string>& v) {
