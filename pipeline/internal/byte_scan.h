@@ -1,8 +1,7 @@
 #pragma once
 // Searches over the bytes of UTF-8 text for the hot loops of cleaning, reflow, tidy and JSON
-// escaping: sixteen
-// bytes per step where SSE2 is there (every x86-64), one byte per step elsewhere and for the
-// tail. Page text is mostly CJK, whose bytes (0x80 and above) these searches pass over in bulk.
+// escaping: sixteen bytes per step where SSE2 is there (every x86-64), the last step overlapping
+// the one before; one byte per step elsewhere and for texts under sixteen bytes. Page text is mostly CJK, whose bytes (0x80 and above) these searches pass over in bulk.
 // tests/pipeline/byte_scan_test.cpp checks each against its one-byte-per-step loop for every
 // byte value at every offset.
 
@@ -28,14 +27,22 @@ inline __m128i in_range(__m128i x, unsigned char lo, unsigned char hi) noexcept 
 
 // The first position at or after i whose byte satisfies is_hit, or s.size(); hit_lanes is the
 // same test on sixteen bytes at once.
+// A text of sixteen bytes or more ends with one step over its last sixteen, the lanes before i
+// left out: lines and fields are short, and a byte-by-byte tail was most of their cost.
 template <class HitLanes, class IsHit>
 std::size_t find_byte(std::string_view s, std::size_t i, [[maybe_unused]] HitLanes hit_lanes, IsHit is_hit) noexcept {
 #if defined(__SSE2__)
+  const auto hits_at = [&](std::size_t at) {
+    const __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s.data() + at));
+    return static_cast<unsigned>(_mm_movemask_epi8(hit_lanes(x)));
+  };
   for (; i + 16 <= s.size(); i += 16) {
-    const __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s.data() + i));
-    if (const auto bits = static_cast<unsigned>(_mm_movemask_epi8(hit_lanes(x))); bits != 0) {
-      return i + static_cast<std::size_t>(std::countr_zero(bits));
-    }
+    if (const auto bits = hits_at(i); bits != 0) return i + static_cast<std::size_t>(std::countr_zero(bits));
+  }
+  if (i < s.size() && s.size() >= 16) {
+    const std::size_t last = s.size() - 16;  // i - last < 16: the lanes from i on
+    const auto bits = hits_at(last) >> (i - last);
+    return bits != 0 ? i + static_cast<std::size_t>(std::countr_zero(bits)) : s.size();
   }
 #endif
   for (; i < s.size(); ++i) {
@@ -43,6 +50,14 @@ std::size_t find_byte(std::string_view s, std::size_t i, [[maybe_unused]] HitLan
   }
   return s.size();
 }
+
+#if defined(__SSE2__)
+// The sum of the sixteen byte lanes of x.
+inline std::size_t lane_sum(__m128i x) noexcept {
+  const __m128i sums = _mm_sad_epu8(x, _mm_setzero_si128());
+  return static_cast<std::size_t>(_mm_cvtsi128_si32(sums)) + static_cast<std::size_t>(_mm_extract_epi16(sums, 4));
+}
+#endif
 
 // How many bytes of s satisfy is_counted; counted_lanes is the same test on sixteen bytes.
 template <class CountedLanes, class IsCounted>
@@ -58,8 +73,17 @@ std::size_t count_bytes(std::string_view s, [[maybe_unused]] CountedLanes counte
       const __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s.data() + i));
       lanes = _mm_sub_epi8(lanes, counted_lanes(x));
     }
-    const __m128i sums = _mm_sad_epu8(lanes, _mm_setzero_si128());
-    n += static_cast<std::size_t>(_mm_cvtsi128_si32(sums)) + static_cast<std::size_t>(_mm_extract_epi16(sums, 4));
+    n += lane_sum(lanes);
+  }
+  if (i < s.size() && s.size() >= 16) {
+    // The last sixteen bytes, the lanes before i masked out (as find_byte's last step).
+    alignas(16) static constexpr unsigned char tail_mask[32] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+                                                                0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF,
+                                                                0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF};
+    const std::size_t last = s.size() - 16;
+    const __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s.data() + last));
+    const __m128i mask = _mm_loadu_si128(reinterpret_cast<const __m128i*>(tail_mask + (s.size() - i)));
+    return n + lane_sum(_mm_sub_epi8(_mm_setzero_si128(), _mm_and_si128(counted_lanes(x), mask)));
   }
 #endif
   for (; i < s.size(); ++i) n += is_counted(static_cast<unsigned char>(s[i]));
