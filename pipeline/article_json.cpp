@@ -1,5 +1,7 @@
 #include "pipeline/article_json.h"
 
+#include <algorithm>
+#include <charconv>
 #include <cstdint>
 #include <cstdio>
 
@@ -22,10 +24,23 @@ std::string_view to_string(item_kind kind) noexcept {
 std::string make_article_id(std::string_view page_id, int ordinal) {
   // FNV-1a 64 over the page_id bytes, then the fmix64 finaliser of MurmurHash3 to spread the
   // bits. Fixed forever: changing it changes every article id.
-  const std::uint64_t h = internal::hash_bytes(page_id);
-  char buf[40];
-  std::snprintf(buf, sizeof buf, "%016llx-%03d", static_cast<unsigned long long>(h), ordinal);
-  return buf;
+  // Written as "%016llx-%03d" would write it, without printf's parsing (one call per article).
+  std::uint64_t h = internal::hash_bytes(page_id);
+  if (ordinal < 0) [[unlikely]] {
+    char buf[40];
+    std::snprintf(buf, sizeof buf, "%016llx-%03d", static_cast<unsigned long long>(h), ordinal);
+    return buf;
+  }
+  static constexpr char hex[] = "0123456789abcdef";
+  char buf[32];
+  for (int i = 15; i >= 0; --i, h >>= 4) buf[i] = hex[h & 15];
+  buf[16] = '-';
+  char digits[12];
+  const auto n = static_cast<std::size_t>(std::to_chars(digits, digits + sizeof digits, ordinal).ptr - digits);
+  const std::size_t zeros = n < 3 ? 3 - n : 0;
+  std::fill_n(buf + 17, zeros, '0');
+  std::copy_n(digits, n, buf + 17 + zeros);
+  return std::string(buf, 17 + zeros + n);
 }
 
 void append_json_string(std::string& out, std::string_view s) {

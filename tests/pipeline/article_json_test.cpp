@@ -103,6 +103,8 @@ TEST(article_json, article_ids_are_stable_and_distinct) {
   EXPECT_NE(make_article_id("page-1", 3), make_article_id("page-2", 3));
   EXPECT_TRUE(std::regex_match(make_article_id("page-1", 3), std::regex("[0-9a-f]{16}-003")));
   EXPECT_TRUE(std::regex_match(make_article_id("x", 1234), std::regex("[0-9a-f]{16}-1234")));
+  EXPECT_TRUE(std::regex_match(make_article_id("x", 42), std::regex("[0-9a-f]{16}-042")));
+  EXPECT_TRUE(std::regex_match(make_article_id("x", 0), std::regex("[0-9a-f]{16}-000")));
   EXPECT_EQ(make_article_id("page-1", 1).substr(0, 16), make_article_id("page-1", 2).substr(0, 16));
   // Pinned: a change of the hash would change every published key.
   EXPECT_EQ(make_article_id("qc-2025-03-18-A01", 1), "bf5c7168dac7f5c1-001");
