@@ -39,6 +39,33 @@ TEST(article_json, every_byte_at_every_position_round_trips_through_a_json_parse
   }
 }
 
+// Whatever the paragraphs hold (quotes, backslashes, control characters, long CJK runs), and
+// however many there are, the body and the paragraphs read back as they are, also when the body
+// is not the paragraphs' join.
+TEST(article_json, body_reads_back_whether_or_not_it_joins_the_paragraphs) {
+  const std::vector<std::string> pieces = {"一。", "引号\"与\\反斜杠", "tab\tand\x01", "", "闻闻闻闻闻闻闻闻闻闻闻闻闻闻闻闻\"", "x"};
+  simdjson::dom::parser parser;
+  for (std::size_t count : {1, 2, 6, 64, 65, 130}) {
+    for (bool joined : {true, false}) {
+      article a;
+      a.article_id = make_article_id("p", 1);
+      for (std::size_t i = 0; i < count; ++i) a.paragraphs.push_back(pieces[i % pieces.size()] + std::to_string(i));
+      for (std::size_t i = 0; i < count; ++i) a.body += (i > 0 ? "\n" : "") + a.paragraphs[i];
+      if (!joined) a.body += "!";  // every paragraph matches, then more
+      std::string out;
+      append_article_json(out, a);
+      simdjson::dom::element doc;
+      ASSERT_EQ(parser.parse(out).get(doc), simdjson::SUCCESS) << out;
+      std::string_view body;
+      ASSERT_EQ(doc["body"].get(body), simdjson::SUCCESS);
+      EXPECT_EQ(body, a.body) << count << " paragraphs, joined " << joined;
+      simdjson::dom::array paragraphs;
+      ASSERT_EQ(doc["paragraphs"].get(paragraphs), simdjson::SUCCESS);
+      EXPECT_EQ(paragraphs.size(), count);
+    }
+  }
+}
+
 TEST(article_json, writes_every_field_of_the_contract) {
   article a;
   a.article_id = make_article_id("p", 1);
