@@ -385,6 +385,7 @@ struct ingest_worker::impl {
     job->bytes = raw->len + raw->key_len;
     rd_kafka_timestamp_type_t type;
     job->timestamp_ms = rd_kafka_message_timestamp(raw, &type);
+    metrics.record_consumed(job->partition, job->timestamp_ms);
     job->epoch = tracker.begin(job->partition, job->offset, job->bytes);
     metrics.pages_consumed.Increment();
     metrics.input_bytes.Increment(static_cast<double>(job->bytes));

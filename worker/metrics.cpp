@@ -5,6 +5,9 @@
 #include <simdjson.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <charconv>
+#include <chrono>
 #include <cstdio>
 #include <fstream>
 #include <sstream>
@@ -107,6 +110,7 @@ const std::vector<metric_definition>& metric_definitions() {
       {"broadsheet_stage_duration_seconds", "histogram", "Seconds per page in each stage; produce_ack is from the first produce to the last acknowledgement.", "stage"},
       {"broadsheet_end_to_end_latency_seconds", "histogram", "Seconds from a page record's timestamp to the acknowledgement of all it produced.", ""},
       {"broadsheet_consumer_lag", "gauge", "Records behind the high watermark, per assigned input partition (librdkafka statistics).", "topic, partition"},
+      {"broadsheet_consumer_lag_seconds", "gauge", "Seconds behind, per assigned input partition: the age of the last record consumed (its timestamp to now) while records remain behind it, 0 when none do; absent until a record with a timestamp is consumed.", "topic, partition"},
       {"broadsheet_inflight_pages", "gauge", "Pages consumed and not yet acknowledged.", ""},
       {"broadsheet_inflight_bytes", "gauge", "Bytes of pages consumed and not yet acknowledged.", ""},
       {"broadsheet_inflight_bytes_limit", "gauge", "The in-flight bound: consumption pauses above it.", ""},
@@ -161,6 +165,7 @@ worker_metrics::worker_metrics()
       failed_family_(family<prometheus::Counter>(*registry_, "broadsheet_pages_failed_total")),
       dead_family_(family<prometheus::Counter>(*registry_, "broadsheet_dead_letters_total")),
       lag_family_(family<prometheus::Gauge>(*registry_, "broadsheet_consumer_lag")),
+      lag_seconds_family_(family<prometheus::Gauge>(*registry_, "broadsheet_consumer_lag_seconds")),
       duplicates_exact_(family<prometheus::Counter>(*registry_, "broadsheet_duplicates_total").Add({{"match", "exact"}})),
       duplicates_near_(family<prometheus::Counter>(*registry_, "broadsheet_duplicates_total").Add({{"match", "near"}})) {
   family<prometheus::Gauge>(*registry_, "broadsheet_build_info")
@@ -187,7 +192,18 @@ void worker_metrics::page_failed(std::string_view reason) {
   it->second.second->Increment();
 }
 
-void worker_metrics::consumer_statistics(std::string_view json) {
+std::int64_t worker_metrics::wall_clock_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+void worker_metrics::record_consumed(std::int32_t partition, std::int64_t timestamp_ms) {
+  if (timestamp_ms <= 0) return;
+  const std::lock_guard lock(lag_mutex_);
+  last_consumed_ms_[partition] = timestamp_ms;
+}
+
+void worker_metrics::consumer_statistics(std::string_view json, std::int64_t now_ms) {
   simdjson::dom::parser parser;
   simdjson::dom::element root;
   if (parser.parse(json.data(), json.size()).get(root) != simdjson::SUCCESS) return;
@@ -195,8 +211,10 @@ void worker_metrics::consumer_statistics(std::string_view json) {
   if (root["topics"].get(topics) != simdjson::SUCCESS) return;
   // Every report lists the partitions the consumer has now; a series for a partition it no
   // longer has (revoked, or lost) is removed rather than left at its last value.
+  // The seconds: the age of the last record consumed, while records remain behind it. A worker
+  // that stops consuming (paused, stuck) ages with the clock; one caught up is at 0.
   const std::lock_guard lock(lag_mutex_);
-  std::map<std::pair<std::string, std::string>, prometheus::Gauge*> current;
+  std::map<std::pair<std::string, std::string>, std::pair<prometheus::Gauge*, prometheus::Gauge*>> current;
   for (const auto [topic, t] : topics) {
     simdjson::dom::object partitions;
     if (t["partitions"].get(partitions) != simdjson::SUCCESS) continue;
@@ -206,13 +224,29 @@ void worker_metrics::consumer_statistics(std::string_view json) {
       if (p["desired"].get(desired) == simdjson::SUCCESS && !desired) continue;
       std::int64_t lag = -1;
       if (p["consumer_lag"].get(lag) != simdjson::SUCCESS || lag < 0) continue;
-      auto& g = lag_family_.Add({{"topic", std::string(topic)}, {"partition", std::string(partition)}});
-      g.Set(static_cast<double>(lag));
-      current.emplace(std::pair{std::string(topic), std::string(partition)}, &g);
+      const std::map<std::string, std::string> labels = {{"topic", std::string(topic)},
+                                                         {"partition", std::string(partition)}};
+      auto& records = lag_family_.Add(labels);
+      records.Set(static_cast<double>(lag));
+      prometheus::Gauge* seconds = nullptr;
+      std::int32_t number = -1;
+      std::from_chars(partition.data(), partition.data() + partition.size(), number);
+      if (const auto it = last_consumed_ms_.find(number); it != last_consumed_ms_.end()) {
+        seconds = &lag_seconds_family_.Add(labels);
+        seconds->Set(lag == 0 ? 0.0 : static_cast<double>(std::max<std::int64_t>(0, now_ms - it->second)) / 1000);
+      }
+      current.emplace(std::pair{std::string(topic), std::string(partition)}, std::pair{&records, seconds});
     }
   }
-  for (const auto& [labels, g] : lag_series_) {
-    if (!current.contains(labels)) lag_family_.Remove(g);
+  for (const auto& [labels, series] : lag_series_) {
+    if (current.contains(labels)) continue;  // a partition keeps its seconds once it has them
+    lag_family_.Remove(series.first);
+    if (series.second != nullptr) lag_seconds_family_.Remove(series.second);
+    // Gone (revoked or lost): when it comes back, its age starts from its next record.
+    std::int32_t number = -1;
+    const std::string& partition = labels.second;
+    std::from_chars(partition.data(), partition.data() + partition.size(), number);
+    last_consumed_ms_.erase(number);
   }
   lag_series_ = std::move(current);
 }

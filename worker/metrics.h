@@ -14,6 +14,7 @@
 #include <prometheus/registry.h>
 
 #include <array>
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <map>
@@ -79,8 +80,12 @@ class worker_metrics {
   void duplicate(bool exact) { (exact ? duplicates_exact_ : duplicates_near_).Increment(); }
   void observe(stage s, double seconds) { stages_[static_cast<std::size_t>(s)]->Observe(seconds); }
 
-  // librdkafka's statistics JSON (statistics.interval.ms): consumer lag per partition.
-  void consumer_statistics(std::string_view json);
+  // librdkafka's statistics JSON (statistics.interval.ms): consumer lag per partition, in
+  // records, and in seconds from the records consumed (record_consumed) as of now_ms.
+  void consumer_statistics(std::string_view json, std::int64_t now_ms = wall_clock_ms());
+  // A record of the input partition was consumed; timestamp_ms is its timestamp (<= 0: none).
+  void record_consumed(std::int32_t partition, std::int64_t timestamp_ms);
+  [[nodiscard]] static std::int64_t wall_clock_ms();
 
   // Called before each scrape, to refresh gauges that are read rather than counted.
   void on_scrape(std::function<void()> refresh);
@@ -92,7 +97,11 @@ class worker_metrics {
   prometheus::Family<prometheus::Counter>& dead_family_;
   prometheus::Family<prometheus::Gauge>& lag_family_;
   std::mutex lag_mutex_;
-  std::map<std::pair<std::string, std::string>, prometheus::Gauge*> lag_series_;  // (topic, partition)
+  prometheus::Family<prometheus::Gauge>& lag_seconds_family_;
+  // Under lag_mutex_: the series by (topic, partition), records and seconds, and the timestamp
+  // of the last record consumed from each input partition.
+  std::map<std::pair<std::string, std::string>, std::pair<prometheus::Gauge*, prometheus::Gauge*>> lag_series_;
+  std::unordered_map<std::int32_t, std::int64_t> last_consumed_ms_;
   std::unordered_map<std::string, std::pair<prometheus::Counter*, prometheus::Counter*>> by_reason_;
   std::array<prometheus::Counter*, 4> articles_{};
   prometheus::Counter& duplicates_exact_;

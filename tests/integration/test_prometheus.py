@@ -85,6 +85,9 @@ class PrometheusScrapeTest(unittest.TestCase):
             "broadsheet_pages_processed_total": lambda v: v == len(pages),
             "sum(broadsheet_dead_letters_total)": lambda v: v == 0,
             "sum(broadsheet_consumer_lag)": lambda v: v == 0,
+            # Every partition that had pages has an age, and caught up it is 0.
+            "count(broadsheet_consumer_lag_seconds)": lambda v: v >= 1,
+            "max(broadsheet_consumer_lag_seconds)": lambda v: v == 0,
             "broadsheet_index_articles": lambda v: v == len(expected),
             "broadsheet_index_bytes": lambda v: v > 0,
             "broadsheet_index_restored": lambda v: v == 1,
