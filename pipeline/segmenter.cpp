@@ -7,6 +7,7 @@
 
 #include "pipeline/byline.h"
 #include "pipeline/char_class.h"
+#include "pipeline/internal/byte_scan.h"
 #include "pipeline/internal/hash.h"
 #include "pipeline/internal/utf8.h"
 #include "pipeline/page_cleaner.h"
@@ -580,7 +581,8 @@ class builder {
         if (!a.body.empty()) a.body.push_back('\n');
         a.body += p;
       }
-      a.char_count = internal::count_code_points(a.body);
+      // Code points are the bytes that are not continuation bytes, counted sixteen at a time.
+      a.char_count = a.body.size() - internal::count_in_range<0x80, 0xBF>(a.body);
       out.push_back(std::move(a));
     }
     return out;
