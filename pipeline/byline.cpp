@@ -2,13 +2,13 @@
 
 #include <algorithm>
 #include <array>
+#include <cstdint>
 
 #include "pipeline/char_class.h"
 #include "pipeline/internal/utf8.h"
 
 namespace broadsheet::pipeline {
 
-using internal::append_utf8;
 using internal::next_code_point;
 
 namespace {
@@ -30,6 +30,44 @@ constexpr std::array<role_keyword, 17> role_keywords{{
     {"作者", role::author},            {"摄影", role::photographer},
 }};
 
+// The first character of each role keyword, all Han (three bytes in UTF-8): a text position is
+// compared with the keywords only where one of them starts with its character.
+constexpr std::array<char32_t, role_keywords.size()> keyword_firsts = [] {
+  std::array<char32_t, role_keywords.size()> firsts{};
+  for (std::size_t k = 0; k < role_keywords.size(); ++k) {
+    const auto byte = [&](std::size_t n) {
+      return static_cast<char32_t>(static_cast<unsigned char>(role_keywords[k].text[n]));
+    };
+    firsts[k] = ((byte(0) & 0x0Fu) << 12) | ((byte(1) & 0x3Fu) << 6) | (byte(2) & 0x3Fu);
+  }
+  return firsts;
+}();
+
+// Bit c % 64 is set for every c in keyword_firsts: one test passes over most other characters.
+constexpr std::uint64_t keyword_first_bits = [] {
+  std::uint64_t bits = 0;
+  for (const char32_t c : keyword_firsts) bits |= std::uint64_t{1} << (c % 64);
+  return bits;
+}();
+
+// c is the first character of a role keyword.
+bool starts_a_keyword(char32_t c) {
+  return ((keyword_first_bits >> (c % 64)) & 1) != 0 &&
+         std::find(keyword_firsts.begin(), keyword_firsts.end(), c) != keyword_firsts.end();
+}
+
+// The role keyword text starts with (the first in role_keywords, so the longest), else nullptr.
+const role_keyword* keyword_at(std::string_view text) {
+  if (text.empty()) return nullptr;
+  std::size_t i = 0;
+  const char32_t first = next_code_point(text, i);
+  if (((keyword_first_bits >> (first % 64)) & 1) == 0) return nullptr;
+  for (std::size_t k = 0; k < role_keywords.size(); ++k) {
+    if (keyword_firsts[k] == first && text.starts_with(role_keywords[k].text)) return &role_keywords[k];
+  }
+  return nullptr;
+}
+
 std::vector<std::string>& list_for(byline& b, role r) {
   switch (r) {
     case role::reporter: return b.reporters;
@@ -47,7 +85,8 @@ bool is_separator(char32_t c) { return c == ' ' || c == 0x3001 || c == 0xFF0C ||
 // require_keyword: the text must start with a role keyword.
 bool parse_names(std::string_view text, role default_role, bool require_keyword, byline& b) {
   role current = default_role;
-  std::string name;
+  // The name being read is text[name_start, name_end): its characters are never apart.
+  std::size_t name_start = 0, name_end = 0;
   std::size_t name_chars = 0;
   bool dotted = false;
   bool any_keyword = false, any_name = false;
@@ -55,42 +94,40 @@ bool parse_names(std::string_view text, role default_role, bool require_keyword,
     if (name_chars == 0) return true;
     const std::size_t max = dotted ? 8 : 4;
     if (name_chars < 2 || name_chars > max) return false;
-    list_for(b, current).push_back(name);
+    list_for(b, current).emplace_back(text.substr(name_start, name_end - name_start));
     any_name = true;
-    name.clear();
     name_chars = 0;
     dotted = false;
     return true;
   };
   std::size_t i = 0;
   while (i < text.size()) {
-    const std::string_view rest = text.substr(i);
-    const auto kw = std::find_if(role_keywords.begin(), role_keywords.end(),
-                                 [&](const role_keyword& k) { return rest.substr(0, k.text.size()) == k.text; });
-    if (kw != role_keywords.end() && name_chars == 0) {
+    const role_keyword* kw = keyword_at(text.substr(i));
+    if (kw != nullptr && name_chars == 0) {
       current = kw->r;
       any_keyword = true;
       i += kw->text.size();
       continue;
     }
-    if (kw != role_keywords.end() && name_chars >= 2) {
+    if (kw != nullptr && name_chars >= 2) {
       if (!flush()) return false;
       continue;
     }
     if (require_keyword && !any_keyword) return false;
+    const std::size_t at = i;
     const char32_t c = next_code_point(text, i);
     if (is_separator(c)) {
       if (!flush()) return false;
       continue;
     }
-    if (c == 0x00B7 && name_chars > 0) { dotted = true; append_utf8(name, c); ++name_chars; continue; }
+    if (c == 0x00B7 && name_chars > 0) { dotted = true; ++name_chars; name_end = i; continue; }
     if (!is_han(c)) return false;
-    append_utf8(name, c);
+    if (name_chars == 0) name_start = at;
     ++name_chars;
+    name_end = i;
   }
   return flush() && any_name;
 }
-
 
 std::size_t skip_spaces(std::string_view s, std::size_t i) {
   while (i < s.size() && s[i] == ' ') ++i;
@@ -170,7 +207,7 @@ std::optional<byline> match_byline_line(std::string_view line) {
   // Cheap gate: a byline line starts with a role keyword or an author mark.
   std::size_t i = 0;
   const char32_t first = next_code_point(line, i);
-  if (std::u32string_view(U"本特见实首摄全融通评记作□◎○").find(first) == std::u32string_view::npos) {
+  if (!starts_a_keyword(first) && first != U'□' && first != U'◎' && first != U'○') {
     return std::nullopt;
   }
   for (std::string_view mark : {"□", "◎", "○"}) {
