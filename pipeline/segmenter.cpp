@@ -1,6 +1,7 @@
 #include "pipeline/segmenter.h"
 
 #include <algorithm>
+#include <array>
 #include <cstring>
 #include <optional>
 #include <unordered_set>
@@ -600,12 +601,13 @@ class builder {
 }  // namespace
 
 bool is_section_label(std::string_view t) noexcept {
-  if (!visible_chars_at_most(t, 6) || is_sentence_like(t)) return false;
-  for (std::string_view s : {"政务要闻", "要闻", "时政要闻", "本地新闻", "综合新闻", "社会新闻", "国内新闻", "国际新闻",
-                             "经济新闻", "县区新闻", "民生新闻", "文体新闻", "专版", "专刊", "副刊", "理论", "评论", "时评"}) {
-    if (t == s) return true;
-  }
-  return false;
+  // Every label is short and has no punctuation, so one that matches is also label-like
+  // (visible_chars_at_most(t, 6) and not is_sentence_like): the list alone decides, and a text
+  // of another length is passed over by its size.
+  static constexpr std::array<std::string_view, 18> labels{
+      "政务要闻", "要闻", "时政要闻", "本地新闻", "综合新闻", "社会新闻", "国内新闻", "国际新闻", "经济新闻",
+      "县区新闻", "民生新闻", "文体新闻", "专版", "专刊", "副刊", "理论", "评论", "时评"};
+  return std::find(labels.begin(), labels.end(), t) != labels.end();
 }
 
 segmented_page segment(const std::vector<paragraph>& paragraphs, const std::vector<std::string>& default_photographers) {
