@@ -186,10 +186,15 @@ struct paragraph_hash {
   }
 };
 
+// A paragraph of an item before tidying: a view into the page's paragraphs.
+struct raw_paragraph {
+  std::string_view text;
+  bool heading = false;  // tidied as a heading; counts towards a list-like notice
+};
+
 struct item_draft {
   article a;
-  std::vector<std::string_view> raw_paragraphs;  // untidied views into the page's paragraphs
-  std::vector<bool> heading_paragraph;
+  std::vector<raw_paragraph> raw_paragraphs;
   bool has_table = false;
   bool closed = false;  // takes no more body text (photos)
 };
@@ -200,6 +205,9 @@ class builder {
       : cs_(cs), default_photographers_(default_photographers) {}
 
   std::vector<article> build(page_layout layout) {
+    // Items are far fewer than paragraphs: one allocation, and no draft (a whole article) moved by
+    // regrowth.
+    items_.reserve(cs_.size());
     for (std::size_t i = 0; i < cs_.size(); ++i) {
       if (layout == page_layout::titles_before) step_titles_before(i);
       else step_titles_after(i);
@@ -296,10 +304,9 @@ class builder {
   }
 
   int open_item(item_kind kind) {
-    item_draft d;
+    item_draft& d = items_.emplace_back();
     d.a.kind = kind;
     if (section_) d.a.section = section_;
-    items_.push_back(std::move(d));
     current_ = static_cast<int>(items_.size()) - 1;
     return current_;
   }
@@ -424,8 +431,7 @@ class builder {
     if (const std::size_t cut = find_jump_marker(text); cut != std::string_view::npos) text = text.substr(0, cut);
     if (text.empty()) return;
     const bool clause = part ? has_clause_punctuation(text) : whole.clause_punctuation;
-    items_[current_].raw_paragraphs.emplace_back(text);
-    items_[current_].heading_paragraph.push_back(heading || !clause);
+    items_[current_].raw_paragraphs.push_back({text, heading || !clause});
   }
 
   void add_dateline(const classified& c) {
@@ -453,17 +459,13 @@ class builder {
     caption.remove_prefix(caption_arrow_length(caption));
     while (!caption.empty() && caption.front() == ' ') caption.remove_prefix(1);
     const int keep_current = current_;
-    item_draft d;
-    d.a.kind = item_kind::photo;
+    last_photo_ = open_item(item_kind::photo);
+    current_ = keep_current;
+    item_draft& d = items_[last_photo_];
     d.a.title = std::move(title);
-    if (section_) d.a.section = section_;
     d.a.names.photographers = std::move(photographers);
     d.closed = true;
-    items_.push_back(std::move(d));
-    last_photo_ = static_cast<int>(items_.size()) - 1;
-    current_ = keep_current;
-    items_[last_photo_].raw_paragraphs.emplace_back(caption);
-    items_[last_photo_].heading_paragraph.push_back(false);
+    d.raw_paragraphs.push_back({caption, false});
   }
 
   void add_credit(const credit_match& credit) {
@@ -501,8 +503,7 @@ class builder {
       if (!text_open()) open_item(item_kind::notice);
     }
     items_[current_].has_table = true;
-    items_[current_].raw_paragraphs.emplace_back(c.p->text);
-    items_[current_].heading_paragraph.push_back(true);
+    items_[current_].raw_paragraphs.push_back({c.p->text, true});
   }
 
   // A notice names itself at the end of its title: "…评审结果公示", "关于…的通知", "光荣榜".
@@ -538,7 +539,7 @@ class builder {
   bool current_signed_off() const {
     if (current_ < 0) return false;
     const auto& raw = items_[current_].raw_paragraphs;
-    if (!raw.empty() && is_sign_off(raw.back())) return true;
+    if (!raw.empty() && is_sign_off(raw.back().text)) return true;
     return std::any_of(pending_.begin(), pending_.end(), [&](std::size_t k) { return is_sign_off(cs_[k].p->text); });
   }
 
@@ -553,15 +554,14 @@ class builder {
       seen.reserve(d.raw_paragraphs.size());
       std::size_t list_like = 0;
       a.paragraphs.reserve(d.raw_paragraphs.size());
-      for (std::size_t k = 0; k < d.raw_paragraphs.size(); ++k) {
-        const std::string_view raw = d.raw_paragraphs[k];
+      for (const auto& [raw, heading] : d.raw_paragraphs) {
         std::string text = raw.find('\t') != std::string_view::npos ? std::string(raw)
-                           : d.heading_paragraph[k]                 ? tidy_heading(raw)
+                           : heading                                ? tidy_heading(raw)
                                                                     : tidy_sentence(raw);
         if (text.empty()) continue;
         const bool long_text = !visible_chars_at_most(text, 7);
         if (long_text && seen.count(text) > 0) continue;  // a paragraph printed twice
-        list_like += d.heading_paragraph[k];
+        list_like += heading;
         a.paragraphs.push_back(std::move(text));
         if (long_text) seen.insert(a.paragraphs.back());
       }
