@@ -127,6 +127,22 @@ TEST(segmenter, keeps_tables_as_rows_in_a_notice) {
   EXPECT_EQ(page.items[0].paragraphs[3], "\t《西塘谣》\t北岭区文联");
 }
 
+TEST(segmenter, keeps_a_subheading_with_a_tab_as_it_is) {
+  // given: a markdown subheading inside an open article, its words apart by a tab (classify
+  // leaves a heading with a tab a heading, not a table row)
+  std::vector<paragraph> ps(3);
+  ps[0].text = "本报讯（记者林晓雨）昨日，临河县召开春耕生产推进会。";
+  ps[1].text = "春 耕\t备耕,有序推进";
+  ps[1].md_level = 3;
+  ps[2].text = "会议要求，各乡镇要抓紧抓实农资储备。";
+  // when
+  const auto page = segment(ps, {});
+  // then: the subheading is body text, kept untidied like a table row
+  ASSERT_EQ(page.items.size(), 1u);
+  ASSERT_EQ(page.items[0].paragraphs.size(), 3u);
+  EXPECT_EQ(page.items[0].paragraphs[1], "春 耕\t备耕,有序推进");
+}
+
 TEST(segmenter, drops_a_paragraph_printed_twice_in_one_article) {
   const auto page = segmented(
       "临河县召开春耕生产推进会\n\n"
