@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <bitset>
 #include <cstring>
 #include <optional>
 #include <unordered_set>
@@ -105,15 +106,32 @@ std::vector<std::uint64_t> heading_bigrams(std::string_view t, std::vector<std::
   return out;
 }
 
+// A bit per hash of a heading's bigrams: a bigram of the text compared with the heading whose bit
+// is clear is not in the heading, and most are passed over without a search.
+class bigram_filter {
+ public:
+  explicit bigram_filter(const std::vector<std::uint64_t>& heading) {
+    for (const std::uint64_t b : heading) bits_.set(slot(b));
+  }
+  [[nodiscard]] bool may_hold(std::uint64_t b) const { return bits_.test(slot(b)); }
+
+ private:
+  static constexpr std::size_t size = 1024;  // a few dozen bigrams leave most bits clear
+  static std::size_t slot(std::uint64_t b) { return static_cast<std::size_t>(internal::mix64(b) % size); }
+  std::bitset<size> bits_;
+};
+
 // Marks in seen every heading bigram that occurs in t.
-void mark_shared(const std::vector<std::uint64_t>& heading, std::string_view t, std::vector<bool>& seen) {
+void mark_shared(const std::vector<std::uint64_t>& heading, const bigram_filter& filter, std::string_view t,
+                 std::vector<bool>& seen) {
   char32_t prev = 0;
   for (std::size_t i = 0; i < t.size();) {
     const char32_t c = next_code_point(t, i);
     if (!is_han(c)) { prev = 0; continue; }
-    if (prev != 0) {
-      const auto it = std::lower_bound(heading.begin(), heading.end(), (static_cast<std::uint64_t>(prev) << 32) | c);
-      if (it != heading.end() && *it == ((static_cast<std::uint64_t>(prev) << 32) | c)) seen[it - heading.begin()] = true;
+    const std::uint64_t bigram = (static_cast<std::uint64_t>(prev) << 32) | c;
+    if (prev != 0 && filter.may_hold(bigram)) {
+      const auto it = std::lower_bound(heading.begin(), heading.end(), bigram);
+      if (it != heading.end() && *it == bigram) seen[it - heading.begin()] = true;
     }
     prev = c;
   }
@@ -147,6 +165,7 @@ page_layout detect_layout(const std::vector<classified>& cs) {
     while (j < cs.size() && (is_heading_role(cs[j].r) || cs[j].r == role::section)) {
       heading = heading_bigrams(cs[j++].p->text, std::move(heading));
     }
+    const bigram_filter filter(heading);
     // A headline's words are in its story's lead: compare with the first text paragraph of the
     // story before the group and of the story after it.
     std::vector<bool> prev(heading.size()), next(heading.size());
@@ -155,9 +174,9 @@ page_layout detect_layout(const std::vector<classified>& cs) {
     for (std::size_t k = i; k-- > 0 && !is_heading_role(cs[k].r);) {
       if (is_text_role(cs[k].r)) lead = k;
     }
-    if (lead != i) { mark_shared(heading, cs[lead].p->text, prev); prev_text = true; }
+    if (lead != i) { mark_shared(heading, filter, cs[lead].p->text, prev); prev_text = true; }
     for (std::size_t k = j; k < cs.size() && !is_heading_role(cs[k].r); ++k) {
-      if (is_text_role(cs[k].r)) { mark_shared(heading, cs[k].p->text, next); next_text = true; break; }
+      if (is_text_role(cs[k].r)) { mark_shared(heading, filter, cs[k].p->text, next); next_text = true; break; }
     }
     if (prev_text && next_text) {
       before += shared_fraction(prev);
