@@ -31,6 +31,7 @@ enum class role {
 struct classified {
   const paragraph* p = nullptr;
   role r = role::body;
+  bool sentence_end = false;  // ends_sentence(p->text): asked of most paragraphs more than once
   std::optional<dateline_match> dateline;
   std::optional<byline> names;
   std::optional<credit_match> credit;
@@ -42,13 +43,13 @@ bool has_full_stop(std::string_view t) noexcept {
   return contains(t, "。") || contains(t, "！") || contains(t, "？");
 }
 
-bool heading_shaped(const paragraph& p) {
-  if (p.md_level > 0) return true;
-  const std::string_view t = p.text;
-  if ((t.starts_with("（") || t.starts_with("(")) && (t.ends_with("）") || t.ends_with(")"))) return false;  // a note
+bool heading_shaped(const classified& c) {
+  if (c.p->md_level > 0) return true;
+  const std::string_view t = c.p->text;
   // The tests of the end first: they settle most body paragraphs (which end a sentence) cheaply.
-  return !ends_sentence(p.text) && !ends_mid_clause(p.text) && visible_chars_at_most(p.text, 50) &&
-         !has_full_stop(p.text);
+  if (c.sentence_end || ends_mid_clause(t)) return false;
+  if ((t.starts_with("（") || t.starts_with("(")) && (t.ends_with("）") || t.ends_with(")"))) return false;  // a note
+  return visible_chars_at_most(t, 50) && !has_full_stop(t);
 }
 
 std::vector<classified> classify(const std::vector<paragraph>& ps) {
@@ -57,6 +58,7 @@ std::vector<classified> classify(const std::vector<paragraph>& ps) {
     classified& c = out[i];
     c.p = &ps[i];
     const std::string_view t = ps[i].text;
+    c.sentence_end = ends_sentence(t);
     if (ps[i].md_level > 0) { c.r = is_section_label(t) ? role::section : role::heading; continue; }
     if (t.find('\t') != std::string_view::npos) { c.r = role::table_row; continue; }
     if (auto credit = match_photo_credit(t)) {
@@ -71,7 +73,7 @@ std::vector<classified> classify(const std::vector<paragraph>& ps) {
     if (t.starts_with("——") && visible_chars_at_most(t, 100)) { c.r = role::subtitle; continue; }
     if (caption_arrow_length(t) > 0) { c.r = role::caption; continue; }
     if (is_section_label(t)) { c.r = role::section; continue; }
-    c.r = heading_shaped(ps[i]) ? role::heading : role::body;
+    c.r = heading_shaped(c) ? role::heading : role::body;
   }
   // Captions by context: the paragraph before a credit line, or a short sentence standing in an
   // image gap (two or more blank lines on both sides, or at the end of the page).
@@ -79,7 +81,7 @@ std::vector<classified> classify(const std::vector<paragraph>& ps) {
     classified& c = out[i];
     if (c.r != role::body) continue;
     const bool before_credit = i + 1 < out.size() && out[i + 1].r == role::credit;
-    const bool gap_before = c.p->blanks_before >= 2 && ends_sentence(c.p->text);
+    const bool gap_before = c.p->blanks_before >= 2 && c.sentence_end;
     const bool in_gap = gap_before && visible_chars_at_most(c.p->text, 200) &&
                         (i + 1 == out.size() || out[i + 1].p->blanks_before >= 2 || out[i + 1].r == role::caption);
     // The last of a run of captions may be followed by text after a single blank line.
@@ -316,7 +318,7 @@ class builder {
   // A paragraph that cannot begin a story in this article: it starts with punctuation or with a
   // conjunction ("以及…") right after a finished paragraph: the rest of a story from elsewhere.
   bool starts_elsewhere(std::size_t i) const {
-    if (i == 0 || !ends_sentence(cs_[i - 1].p->text)) return false;
+    if (i == 0 || !cs_[i - 1].sentence_end) return false;
     const std::string_view t = cs_[i].p->text;
     std::size_t k = 0;
     const char32_t c = next_code_point(t, k);
