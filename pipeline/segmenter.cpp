@@ -606,7 +606,7 @@ class builder {
         a.body += p;
       }
       // Code points are the bytes that are not continuation bytes, counted sixteen at a time.
-      a.char_count = a.body.size() - internal::count_in_range<0x80, 0xBF>(a.body);
+      a.char_count = a.body.size() - internal::count_continuation_bytes(a.body);
       out.push_back(std::move(a));
     }
     return out;

@@ -181,6 +181,22 @@ template <unsigned char... Bytes>
       starts_visible);
 }
 
+// True for a UTF-8 continuation byte (10xxxxxx): every other byte starts a code point.
+[[nodiscard]] constexpr bool is_continuation(unsigned char b) noexcept { return (b & 0xC0) == 0x80; }
+
+// The continuation bytes of s: the code points of valid UTF-8 are s.size() minus these. Each is
+// below -64 as a signed byte, one comparison a lane (count_in_range<0x80, 0xBF> takes three).
+[[nodiscard]] inline std::size_t count_continuation_bytes(std::string_view s) noexcept {
+  return detail::count_bytes(
+      s,
+#if defined(__SSE2__)
+      [](__m128i x) { return _mm_cmplt_epi8(x, _mm_set1_epi8(-64)); },
+#else
+      nullptr,
+#endif
+      is_continuation);
+}
+
 // The bytes of s in [Lo, Hi].
 template <unsigned char Lo, unsigned char Hi>
 [[nodiscard]] std::size_t count_in_range(std::string_view s) noexcept {

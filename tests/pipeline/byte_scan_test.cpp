@@ -89,6 +89,7 @@ TEST(byte_scan, counts_past_255_sixteen_byte_steps) {
   // when / then
   EXPECT_EQ(count_visible(text), 6000u);
   EXPECT_EQ((count_in_range<0xE4, 0xE9>(text)), 3000u);
+  EXPECT_EQ(count_continuation_bytes(text), 6000u);
 }
 
 TEST(byte_scan, count_in_range_matches_a_byte_by_byte_count) {
@@ -96,6 +97,14 @@ TEST(byte_scan, count_in_range_matches_a_byte_by_byte_count) {
     expect_count_as_reference([](std::string_view s) { return count_in_range<0xE4, 0xE9>(s); },
                               [](unsigned char b) { return b >= 0xE4 && b <= 0xE9; }, filler);
   }
+}
+
+TEST(byte_scan, count_continuation_bytes_matches_a_byte_by_byte_count) {
+  for (const char filler : {'a', '\x7F', '\x80', '\xBF', '\xC0', '\xE5'}) {
+    expect_count_as_reference([](std::string_view s) { return count_continuation_bytes(s); }, is_continuation,
+                              filler);
+  }
+  EXPECT_EQ(count_continuation_bytes("新闻 AB"), 4u);
 }
 
 TEST(byte_scan, plain_runs_stop_at_spaces_controls_and_other_scripts) {
