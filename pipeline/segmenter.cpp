@@ -571,22 +571,26 @@ class builder {
   std::vector<article> finish() {
     std::vector<article> out;
     out.reserve(items_.size());
+    // The item's paragraphs of more than 7 characters kept so far: views into a.paragraphs, which
+    // never reallocates. A shorter one is never looked up, and never equal to a longer one. One
+    // set for the page, emptied for each item.
+    std::unordered_set<std::string_view, paragraph_hash> seen;
     for (auto& d : items_) {
       article& a = d.a;
-      // Paragraphs of more than 7 characters kept so far: views into a.paragraphs, which never
-      // reallocates. A shorter one is never looked up, and never equal to a longer one.
-      std::unordered_set<std::string_view, paragraph_hash> seen;
+      seen.clear();
       seen.reserve(d.raw_paragraphs.size());
       std::size_t list_like = 0;
       a.paragraphs.reserve(d.raw_paragraphs.size());
       for (const auto& [raw, heading, verbatim] : d.raw_paragraphs) {
         std::string text = verbatim ? std::string(raw) : heading ? tidy_heading(raw) : tidy_sentence(raw);
         if (text.empty()) continue;
-        const bool long_text = !visible_chars_at_most(text, 7);
-        if (long_text && seen.count(text) > 0) continue;  // a paragraph printed twice
-        list_like += heading;
         a.paragraphs.push_back(std::move(text));
-        if (long_text) seen.insert(a.paragraphs.back());
+        // One hash and lookup: the paragraph goes in, and out again when it was printed twice.
+        if (!visible_chars_at_most(a.paragraphs.back(), 7) && !seen.insert(a.paragraphs.back()).second) {
+          a.paragraphs.pop_back();
+          continue;
+        }
+        list_like += heading;
       }
       if (a.kind == item_kind::photo) {
         a.captions = a.paragraphs;
