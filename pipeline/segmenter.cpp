@@ -328,6 +328,7 @@ class builder {
 
   int open_item(item_kind kind) {
     item_draft& d = items_.emplace_back();
+    d.raw_paragraphs.reserve(8);  // most items have a few paragraphs: one allocation, not three
     d.a.kind = kind;
     if (section_) d.a.section = section_;
     current_ = static_cast<int>(items_.size()) - 1;
@@ -585,7 +586,7 @@ class builder {
         std::string text = verbatim ? std::string(raw) : heading ? tidy_heading(raw) : tidy_sentence(raw);
         if (text.empty()) continue;
         a.paragraphs.push_back(std::move(text));
-        // One hash and lookup: the paragraph goes in, and out again when it was printed twice.
+        // A paragraph printed twice comes out again: one hash and lookup, the insert's.
         if (!visible_chars_at_most(a.paragraphs.back(), 7) && !seen.insert(a.paragraphs.back()).second) {
           a.paragraphs.pop_back();
           continue;
