@@ -5,6 +5,7 @@
 #include <bitset>
 #include <cstring>
 #include <optional>
+#include <span>
 #include <unordered_set>
 
 #include "pipeline/byline.h"
@@ -338,11 +339,9 @@ class builder {
   void start_article(item_kind kind) {
     const std::size_t title_at = group_title_index();
     // Headings before the group's own kicker and title belong to what came before.
-    std::vector<std::size_t> leftover;
-    const std::size_t group_start = group_start_index(title_at);
-    leftover.assign(pending_.begin(), pending_.begin() + static_cast<std::ptrdiff_t>(group_start));
-    pending_.erase(pending_.begin(), pending_.begin() + static_cast<std::ptrdiff_t>(group_start));
-    emit_as_text(leftover);
+    const auto group_start = pending_.begin() + static_cast<std::ptrdiff_t>(group_start_index(title_at));
+    emit_as_text({pending_.begin(), group_start});
+    pending_.erase(pending_.begin(), group_start);
     open_item(kind);
     assign_group(current_);
   }
@@ -424,7 +423,8 @@ class builder {
     pending_.clear();
   }
 
-  void emit_as_text(const std::vector<std::size_t>& idx) {
+  // Never changes pending_, so it may be given a part of it.
+  void emit_as_text(std::span<const std::size_t> idx) {
     for (std::size_t k : idx) {
       const classified& c = cs_[k];
       if (c.r == role::section) continue;
@@ -443,9 +443,8 @@ class builder {
   }
 
   void flush_pending_as_text() {
-    std::vector<std::size_t> idx;
-    idx.swap(pending_);
-    emit_as_text(idx);
+    emit_as_text(pending_);
+    pending_.clear();  // keeps its capacity for the next group
   }
 
   // Adds text (a paragraph, or the part of one after a dateline or marker) to the open item.
