@@ -43,17 +43,18 @@ constexpr std::array<char32_t, role_keywords.size()> keyword_firsts = [] {
   return firsts;
 }();
 
-// Bit c % 64 is set for every c in keyword_firsts: one test passes over most other characters.
-constexpr std::uint64_t keyword_first_bits = [] {
-  std::uint64_t bits = 0;
-  for (const char32_t c : keyword_firsts) bits |= std::uint64_t{1} << (c % 64);
+// Bit c % 256 is set for every c in keyword_firsts: one test passes over most other characters.
+constexpr std::array<std::uint64_t, 4> keyword_first_bits = [] {
+  std::array<std::uint64_t, 4> bits{};
+  for (const char32_t c : keyword_firsts) bits[(c / 64) % 4] |= std::uint64_t{1} << (c % 64);
   return bits;
 }();
 
+bool may_start_a_keyword(char32_t c) { return ((keyword_first_bits[(c / 64) % 4] >> (c % 64)) & 1) != 0; }
+
 // c is the first character of a role keyword.
 bool starts_a_keyword(char32_t c) {
-  return ((keyword_first_bits >> (c % 64)) & 1) != 0 &&
-         std::find(keyword_firsts.begin(), keyword_firsts.end(), c) != keyword_firsts.end();
+  return may_start_a_keyword(c) && std::find(keyword_firsts.begin(), keyword_firsts.end(), c) != keyword_firsts.end();
 }
 
 // The role keyword text starts with (the first in role_keywords, so the longest), else nullptr.
@@ -61,7 +62,7 @@ const role_keyword* keyword_at(std::string_view text) {
   if (text.empty()) return nullptr;
   std::size_t i = 0;
   const char32_t first = next_code_point(text, i);
-  if (((keyword_first_bits >> (first % 64)) & 1) == 0) return nullptr;
+  if (!may_start_a_keyword(first)) return nullptr;
   for (std::size_t k = 0; k < role_keywords.size(); ++k) {
     if (keyword_firsts[k] == first && text.starts_with(role_keywords[k].text)) return &role_keywords[k];
   }
