@@ -252,7 +252,7 @@ std::optional<credit_match> match_photo_credit(std::string_view text) {
       names.photographers = names.reporters;
       names.photographers.insert(names.photographers.end(), names.correspondents.begin(), names.correspondents.end());
     }
-    best = credit_match{names.photographers, b};
+    best = credit_match{std::move(names.photographers), b};
   }
   if (best && best->caption_end > 0) {
     std::size_t end = best->caption_end;
