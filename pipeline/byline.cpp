@@ -30,6 +30,10 @@ constexpr std::array<role_keyword, 17> role_keywords{{
     {"作者", role::author},            {"摄影", role::photographer},
 }};
 
+static_assert(std::all_of(role_keywords.begin(), role_keywords.end(), [](const role_keyword& k) {
+  return k.text.size() >= 3 && (static_cast<unsigned char>(k.text[0]) & 0xF0u) == 0xE0u;
+}), "keyword_firsts decodes a three-byte first character");
+
 // The first character of each role keyword, all Han (three bytes in UTF-8): a text position is
 // compared with the keywords only where one of them starts with its character.
 constexpr std::array<char32_t, role_keywords.size()> keyword_firsts = [] {

@@ -44,6 +44,12 @@ TEST(byline, reads_byline_lines) {
   EXPECT_FALSE(match_byline_line("本报记者 许安然 摄"));
 }
 
+TEST(byline, keeps_a_transliterated_name_with_its_middle_dot) {
+  auto m = match_dateline("本报讯（记者阿卜杜·热合曼、林晓雨）昨日");
+  ASSERT_TRUE(m);
+  EXPECT_EQ(m->names.reporters, (names{"阿卜杜·热合曼", "林晓雨"}));
+}
+
 TEST(byline, reads_photo_credits_alone_and_after_a_caption) {
   auto alone = match_photo_credit("本报记者 许安然 摄");
   ASSERT_TRUE(alone);
