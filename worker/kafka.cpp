@@ -1,5 +1,7 @@
 #include "worker/kafka.h"
 
+#include <spdlog/spdlog.h>
+
 #include <algorithm>
 #include <array>
 
@@ -12,6 +14,19 @@ tl::expected<void, std::string> set(rd_kafka_conf_t* conf, const std::string& na
   if (rd_kafka_conf_set(conf, name.c_str(), value.c_str(), err.data(), err.size()) != RD_KAFKA_CONF_OK)
     return tl::make_unexpected("kafka." + name + ": " + err.data());
   return {};
+}
+
+// librdkafka's own log lines (CONFWARN, broker state, errors) through the worker's logger, so
+// that they have its format, JSON lines included, and its level filter. Called from librdkafka's
+// threads; the logger is thread-safe. level is syslog's: 0-2 critical, 3 error, 4 warning,
+// 5-6 info, 7 debug.
+void log_to_spdlog(const rd_kafka_t* rk, int level, const char* facility, const char* message) {
+  const spdlog::level::level_enum as = level <= 2   ? spdlog::level::critical
+                                       : level == 3 ? spdlog::level::err
+                                       : level == 4 ? spdlog::level::warn
+                                       : level <= 6 ? spdlog::level::info
+                                                    : spdlog::level::debug;
+  spdlog::log(as, "librdkafka {} {}: {}", facility, rk != nullptr ? rd_kafka_name(rk) : "-", message);
 }
 
 }  // namespace
@@ -72,6 +87,7 @@ tl::expected<kafka_conf, std::string> make_client_conf(const worker_config& conf
 
 tl::expected<kafka_handle, std::string> make_client(kafka_conf conf, rd_kafka_type_t type) {
   std::array<char, 512> err{};
+  rd_kafka_conf_set_log_cb(conf.get(), &log_to_spdlog);
   rd_kafka_t* rk = rd_kafka_new(type, conf.get(), err.data(), err.size());
   if (rk == nullptr) return tl::make_unexpected(std::string("cannot create Kafka client: ") + err.data());
   (void)conf.release();  // owned by rk now

@@ -101,7 +101,7 @@ class WorkerTest(unittest.TestCase):
         records.extend(poison[len(good):])
         produce(self.bootstrap, "pages.raw", records)
         expected = expected_articles(good)
-        w = self.worker("w1", "--max-record-bytes", "65536")
+        w = self.worker("w1", "--max-record-bytes", "65536", "--log-format", "json")
         dlq = read_topic(self.bootstrap, "pages.dlq", timeout=60, until=lambda rs: len(rs) >= len(poison))
         articles = self.wait_articles(set(expected))
         self.assertEqual(w.stop(), 0)
@@ -121,6 +121,17 @@ class WorkerTest(unittest.TestCase):
             self.assertEqual(r["headers"]["worker.id"], "w1")
         offsets = committed(self.bootstrap, "broadsheet", "pages.raw", INPUT_PARTITIONS)
         self.assertEqual(sum(offsets.values()), len(records), f"dead letters are committed too: {offsets}")
+        # --log-format json: every line the process wrote is one JSON object, and each dead letter's
+        # warning names its topic, partition, offset and page_id.
+        lines = [json.loads(line) for line in w.log_text().splitlines() if line.strip()]
+        self.assertTrue(all({"time", "level", "message"} <= set(entry) for entry in lines))
+        warnings = [e["message"] for e in lines if e["level"] == "warning" and e["message"].startswith("dead letter")]
+        self.assertEqual(len(warnings), len(poison), warnings)
+        for key, _ in poison:
+            r = by_key[key]
+            where = (f"topic=pages.raw partition={r['headers']['source.partition']} "
+                     f"offset={r['headers']['source.offset']} page_id=")
+            self.assertTrue(any(where in m for m in warnings), f"{key}: no warning with {where}")
 
     def test_kill_9_and_restart_loses_nothing(self):
         pages = fixture_pages(copies=150)
