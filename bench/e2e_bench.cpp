@@ -108,16 +108,25 @@ void count_delivery(rd_kafka_t*, const rd_kafka_message_t* m, void* opaque) {
     ++c.failed;
 }
 
-// Produces a copy of key and value, waiting while the producer's queue is full.
-rd_kafka_resp_err_t produce_copy(rd_kafka_t* producer, const char* topic, std::int32_t partition, const void* key,
-                                 std::size_t key_len, const void* value, std::size_t value_len) {
+// Calls produce until the producer's queue has room for the record, serving delivery reports
+// while it waits; produce's error otherwise.
+template <class Produce>
+rd_kafka_resp_err_t while_queue_full(rd_kafka_t* producer, Produce produce) {
   for (;;) {
-    const auto err = rd_kafka_producev(producer, RD_KAFKA_V_TOPIC(topic), RD_KAFKA_V_PARTITION(partition),
-                                       RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY), RD_KAFKA_V_KEY(key, key_len),
-                                       RD_KAFKA_V_VALUE(const_cast<void*>(value), value_len), RD_KAFKA_V_END);
+    const rd_kafka_resp_err_t err = produce();
     if (err != RD_KAFKA_RESP_ERR__QUEUE_FULL) return err;
     rd_kafka_poll(producer, 10);
   }
+}
+
+// Produces a copy of key and value, waiting while the producer's queue is full.
+rd_kafka_resp_err_t produce_copy(rd_kafka_t* producer, const char* topic, std::int32_t partition, const void* key,
+                                 std::size_t key_len, const void* value, std::size_t value_len) {
+  return while_queue_full(producer, [&] {
+    return rd_kafka_producev(producer, RD_KAFKA_V_TOPIC(topic), RD_KAFKA_V_PARTITION(partition),
+                             RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY), RD_KAFKA_V_KEY(key, key_len),
+                             RD_KAFKA_V_VALUE(const_cast<void*>(value), value_len), RD_KAFKA_V_END);
+  });
 }
 
 // Per benchmark: the measured time and iterations, for the final ratio.
@@ -455,17 +464,15 @@ rd_kafka_resp_err_t produce_floor(bench_env& env, rd_kafka_t* producer, rd_kafka
       rd_kafka_header_add(h, "pipeline_version", -1, version.data(), static_cast<ssize_t>(version.size()));
       rd_kafka_header_add(h, "content-type", -1, "application/json", -1);
     }
-    for (;;) {
-      const auto err = rd_kafka_producev(
+    const auto err = while_queue_full(producer, [&] {
+      return rd_kafka_producev(
           producer, RD_KAFKA_V_RKT(r.signature ? signatures : articles), RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
           RD_KAFKA_V_KEY(r.key.data(), r.key.size()),
           RD_KAFKA_V_VALUE(const_cast<char*>(r.value.data()), r.value.size()), RD_KAFKA_V_HEADERS(h), RD_KAFKA_V_END);
-      if (err == RD_KAFKA_RESP_ERR_NO_ERROR) break;
-      if (err != RD_KAFKA_RESP_ERR__QUEUE_FULL) {
-        rd_kafka_headers_destroy(h);
-        return err;
-      }
-      rd_kafka_poll(producer, 10);
+    });
+    if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+      rd_kafka_headers_destroy(h);  // not produced: still ours
+      return err;
     }
     ++produced;
   }

@@ -5,18 +5,13 @@
 
 #include <simdjson.h>
 
+#include "pipeline/internal/utf8.h"
+
 namespace broadsheet::pipeline {
 
 namespace {
 
 constexpr std::size_t max_page_id_chars = 256;
-
-// Counts code points of valid UTF-8 (every byte that is not a continuation byte).
-std::size_t count_code_points(std::string_view s) noexcept {
-  std::size_t n = 0;
-  for (unsigned char c : s) n += (c & 0xC0) != 0x80;
-  return n;
-}
 
 // Nesting depth of a JSON text that simdjson has already tokenised without error: counts
 // brackets outside strings. Used on values the ondemand parser skips without walking them.
@@ -173,7 +168,7 @@ result<page_record> page_parser::parse(std::string_view json) {
 
   if (!have_id) return fail(errc::missing_field, "page_id is required");
   if (!have_text) return fail(errc::missing_field, "text is required");
-  const std::size_t id_chars = count_code_points(page.page_id);
+  const std::size_t id_chars = internal::count_code_points(page.page_id);
   if (id_chars == 0 || id_chars > max_page_id_chars) {
     return fail(errc::invalid_field, "page_id must have 1 to 256 characters, has " + std::to_string(id_chars));
   }

@@ -10,7 +10,6 @@
 
 #include "pipeline/byline.h"
 #include "pipeline/char_class.h"
-#include "pipeline/internal/byte_scan.h"
 #include "pipeline/internal/hash.h"
 #include "pipeline/internal/utf8.h"
 #include "pipeline/page_cleaner.h"
@@ -609,8 +608,7 @@ class builder {
         if (!a.body.empty()) a.body.push_back('\n');
         a.body += p;
       }
-      // Code points are the bytes that are not continuation bytes, counted sixteen at a time.
-      a.char_count = a.body.size() - internal::count_continuation_bytes(a.body);
+      a.char_count = internal::count_code_points(a.body);
       out.push_back(std::move(a));
     }
     return out;

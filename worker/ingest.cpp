@@ -556,9 +556,8 @@ struct ingest_worker::impl {
     tracker.finish(job.partition, job.offset, job.epoch);
     metrics.observe(stage::produce_ack, seconds_since(job.publish_started));
     if (job.timestamp_ms > 0) {
-      const auto now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                              std::chrono::system_clock::now().time_since_epoch()).count();
-      metrics.end_to_end_latency.Observe(static_cast<double>(std::max<std::int64_t>(0, now_ms - job.timestamp_ms)) / 1000);
+      const std::int64_t age_ms = worker_metrics::wall_clock_ms() - job.timestamp_ms;
+      metrics.end_to_end_latency.Observe(static_cast<double>(std::max<std::int64_t>(0, age_ms)) / 1000);
     }
   }
 

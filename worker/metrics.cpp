@@ -192,6 +192,17 @@ void worker_metrics::page_failed(std::string_view reason) {
   it->second.second->Increment();
 }
 
+namespace {
+
+// The partition number of a statistics key ("3"), -1 when it is not one.
+std::int32_t partition_number(std::string_view key) {
+  std::int32_t number = -1;
+  std::from_chars(key.data(), key.data() + key.size(), number);
+  return number;
+}
+
+}  // namespace
+
 std::int64_t worker_metrics::wall_clock_ms() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
       .count();
@@ -229,9 +240,7 @@ void worker_metrics::consumer_statistics(std::string_view json, std::int64_t now
       auto& records = lag_family_.Add(labels);
       records.Set(static_cast<double>(lag));
       prometheus::Gauge* seconds = nullptr;
-      std::int32_t number = -1;
-      std::from_chars(partition.data(), partition.data() + partition.size(), number);
-      if (const auto it = last_consumed_ms_.find(number); it != last_consumed_ms_.end()) {
+      if (const auto it = last_consumed_ms_.find(partition_number(partition)); it != last_consumed_ms_.end()) {
         seconds = &lag_seconds_family_.Add(labels);
         seconds->Set(lag == 0 ? 0.0 : static_cast<double>(std::max<std::int64_t>(0, now_ms - it->second)) / 1000);
       }
@@ -243,10 +252,7 @@ void worker_metrics::consumer_statistics(std::string_view json, std::int64_t now
     lag_family_.Remove(series.first);
     if (series.second != nullptr) lag_seconds_family_.Remove(series.second);
     // Gone (revoked or lost): when it comes back, its age starts from its next record.
-    std::int32_t number = -1;
-    const std::string& partition = labels.second;
-    std::from_chars(partition.data(), partition.data() + partition.size(), number);
-    last_consumed_ms_.erase(number);
+    last_consumed_ms_.erase(partition_number(labels.second));
   }
   lag_series_ = std::move(current);
 }

@@ -6,6 +6,8 @@
 #include <string>
 #include <string_view>
 
+#include "pipeline/internal/byte_scan.h"
+
 namespace broadsheet::pipeline::internal {
 
 // Decodes the code point at s[i] and advances i past it.
@@ -55,10 +57,9 @@ inline void append_utf8(std::string& out, char32_t c) {
   }
 }
 
+// The bytes that are not continuation bytes, counted sixteen at a time.
 [[nodiscard]] inline std::size_t count_code_points(std::string_view s) noexcept {
-  std::size_t n = 0;
-  for (unsigned char c : s) n += (c & 0xC0) != 0x80;
-  return n;
+  return s.size() - count_continuation_bytes(s);
 }
 
 }  // namespace broadsheet::pipeline::internal
