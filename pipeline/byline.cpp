@@ -172,23 +172,77 @@ void byline::merge(const byline& other) {
   add(authors, other.authors);
 }
 
-std::optional<dateline_match> match_dateline(std::string_view p) {
-  std::size_t prefix_end = 0;
-  if (p.starts_with("本报讯")) {
-    prefix_end = 9;
-  } else if (p.starts_with("本报")) {
-    // 本报<place>讯 / 本报<place>电, place of at most 6 Han characters
-    std::size_t i = 6;
-    for (int n = 0; n < 7 && i < p.size(); ++n) {
-      std::size_t j = i;
+namespace {
+
+// Reads a dateline's parts in order from p[i]: each reader advances i and says whether its part
+// was there. Spaces between parts are layout (hard-wrapped pages space digits out).
+struct dateline_reader {
+  std::string_view p;
+  std::size_t i = 0;
+
+  char32_t peek() const {
+    std::size_t j = i;
+    return j < p.size() ? next_code_point(p, j) : 0;
+  }
+  void spaces() { i = skip_spaces(p, i); }
+  bool word(std::string_view w) {
+    if (p.substr(i, w.size()) != w) return false;
+    i += w.size();
+    return true;
+  }
+  // Who issued the story: "本报", or a news agency named by up to four Han characters ending in
+  // 社 or 网 ("新华社", "中新社", "人民网").
+  bool issuer() {
+    if (word("本报")) return true;
+    std::size_t j = i;
+    for (int n = 0; n < 5 && j < p.size(); ++n) {
       const char32_t c = next_code_point(p, j);
-      if ((c == U'讯' || c == U'电') && p.substr(j, 3) != "员") { prefix_end = j; break; }  // not 本报通讯员
-      if (!is_han(c)) break;
-      i = j;
+      if (!is_han(c)) return false;
+      if (n >= 1 && (c == U'社' || c == U'网')) { i = j; return true; }
     }
-  } else if (p.starts_with("新华社") || p.starts_with("中新社")) {
-    const std::size_t dian = p.find("电");
-    if (dian != std::string_view::npos && dian <= 60) prefix_end = dian + 3;
+    return false;
+  }
+  // "1月22日", "2019年12月31日", "1 月 22 日": digits and 年月日 with layout spaces.
+  bool date() {
+    const std::size_t start = i;
+    int digits = 0, marks = 0;
+    while (i < p.size()) {
+      const std::size_t at = i;
+      const char32_t c = next_code_point(p, i);
+      if (c >= '0' && c <= '9') { ++digits; continue; }
+      if (c == ' ') continue;
+      if ((c == U'年' || c == U'月' || c == U'日') && digits > 0) { ++marks; if (c == U'日') return true; continue; }
+      i = at;
+      break;
+    }
+    i = start;
+    return false;
+  }
+};
+
+}  // namespace
+
+std::optional<dateline_match> match_dateline(std::string_view p) {
+  // [据] issuer [place] [date] 电|讯: "本报讯", "本报北京1月22日电", "据新华社上海 10月21日电",
+  // "新华社电". The place is at most ten Han characters; "本报记者" and "本报通讯员" are not
+  // datelines (记 and 通 start no dateline ending).
+  dateline_reader r{p};
+  r.word("据");
+  if (!r.issuer()) return std::nullopt;
+  std::size_t prefix_end = 0;
+  for (int place = 0; place <= 10 && prefix_end == 0; ++place) {
+    r.spaces();
+    const std::size_t before_date = r.i;
+    if (r.date()) r.spaces();
+    const char32_t c = r.peek();
+    if (c == U'电' || c == U'讯') {
+      // "讯" must not start "讯员" (本报通讯员 is a byline, caught by 通 below anyway).
+      if (!(c == U'讯' && p.substr(r.i + 3, 3) == "员")) prefix_end = r.i + 3;
+      break;
+    }
+    r.i = before_date;
+    if (!is_han(c) || c == U'记' || c == U'通' || c == U'评' || c == U'特') break;
+    (void)next_code_point(p, r.i);  // one Han character of the place
   }
   if (prefix_end == 0) return std::nullopt;
 

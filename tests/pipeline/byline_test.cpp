@@ -31,7 +31,31 @@ TEST(byline, reads_half_width_brackets_and_place_datelines) {
   EXPECT_EQ(m->names.correspondents, names{"常青"});
 }
 
+TEST(byline, reads_datelines_with_a_place_and_a_date) {
+  // given: the place and date forms of a dateline, as papers and agencies print them
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"本报临河3月17日电（记者林晓雨）全县春耕。", "本报临河3月17日电"},
+      {"本报北岭 12 月 5 日电 （记者许安然） 近日", "本报北岭 12 月 5 日电"},
+      {"新华社南川2024年1月9日电 外交部说", "新华社南川2024年1月9日电"},
+      {"据新华社西塘 10月21日电（记者周明远）记者获悉", "据新华社西塘 10月21日电"},
+      {"据新华社电 日前", "据新华社电"},
+      {"中新社电 日前", "中新社电"},
+  };
+  for (const auto& [text, dateline] : cases) {
+    // when
+    auto m = match_dateline(text);
+    // then
+    ASSERT_TRUE(m) << text;
+    EXPECT_EQ(m->dateline, dateline);
+  }
+  auto m = match_dateline("本报北岭 12 月 5 日电 （记者许安然） 近日");
+  EXPECT_EQ(m->names.reporters, names{"许安然"});
+}
+
 TEST(byline, does_not_take_ordinary_sentences_for_datelines) {
+  EXPECT_FALSE(match_dateline("本报通讯员 周明远"));
+  EXPECT_FALSE(match_dateline("本报评论员文章指出，"));
+  EXPECT_FALSE(match_dateline("新华社记者3月17日电话采访"));
   EXPECT_FALSE(match_dateline("本报记者昨日获悉，"));
   EXPECT_FALSE(match_dateline("报讯员说"));
 }
