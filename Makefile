@@ -6,8 +6,10 @@ FUZZ_BUILD  ?= build-fuzz
 BENCH_BUILD ?= build-bench
 FUZZ_SECONDS ?= 60
 CMAKE_FLAGS ?=
+EVAL_DEV    ?= ../shared/eval-dev
+EVAL_OUT    ?= $(BUILD)/eval
 
-.PHONY: all deps build test demo bench eval sanitize fuzz format clean
+.PHONY: all deps build test demo bench eval eval-dedup sanitize fuzz format clean
 
 all: build
 
@@ -31,8 +33,20 @@ bench: deps
 	$(BENCH_BUILD)/bench/broadsheet_e2e_bench
 	$(BENCH_BUILD)/bench/broadsheet_e2e_bench --pages=synthetic
 
-# The near-duplicate evaluation: precision and recall over a parameter sweep.
-eval: deps
+# The development set (../shared/eval-dev: real pages with their truth, kept outside the
+# repository): what the normal build makes of it, scored. The outputs stay in EVAL_OUT
+# (pred.jsonl, score.txt, diagnose.txt, per_page.jsonl) for a look at what was missed.
+eval: build
+	@if [ ! -x $(EVAL_DEV)/run.sh ]; then \
+	  echo "make eval: no development set at $(EVAL_DEV) (it is not part of the repository): nothing to measure"; \
+	else \
+	  $(EVAL_DEV)/run.sh $(BUILD)/broadsheet $(EVAL_OUT) && \
+	  echo && echo "make eval: scores ($(EVAL_OUT)/score.txt; its last line holds every metric as JSON)" && \
+	  sed '$$d' $(EVAL_OUT)/score.txt; \
+	fi
+
+# The near-duplicate evaluation on synthetic stories: precision and recall over a parameter sweep.
+eval-dedup: deps
 	cmake -S . -B $(BENCH_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Release -DBROADSHEET_BENCH=ON -DBROADSHEET_TESTS=OFF
 	cmake --build $(BENCH_BUILD)
 	$(BENCH_BUILD)/bench/broadsheet_dedup_eval 400 2025
