@@ -93,7 +93,10 @@ std::uint64_t record_checksum(std::uint8_t format, std::string_view bytes) noexc
   return format == 1 ? internal::hash_bytes(bytes) : internal::hash_words(bytes);
 }
 constexpr std::string_view snapshot_magic = "BSDXIDX1";
-constexpr std::uint32_t snapshot_format_version = 1;
+// Format 2 tells an entry too short to be linked from one linked by its content alone (each
+// entry's byte of links); format 1, written when short texts were still linked by their content,
+// did not, and is refused.
+constexpr std::uint32_t snapshot_format_version = 2;
 
 // Days from 1970-01-01 to y-m-d in the proleptic Gregorian calendar (era-based civil-day count).
 std::int32_t days_from_civil(int y, int m, int d) noexcept {
@@ -308,9 +311,12 @@ struct dedup_index::impl {
     std::uint32_t generation = 0;
     float similarity = std::numeric_limits<float>::quiet_NaN();  // with the canonical; NaN: none
     std::uint16_t revision = 0;
-    // One byte for the three, so that an entry stays 40 bytes.
+    // One byte for the four, so that an entry stays 40 bytes.
     bool alive : 1 = false;
-    bool indexed : 1 = false;   // signed: it has a signature and can be a near-duplicate
+    // Long enough to be linked (a normalised body of min_chars or more, never empty): only such
+    // an entry is in the content map, so a short one is never found, and never looks.
+    bool linkable : 1 = false;
+    bool indexed : 1 = false;   // linkable and signed: it can be a near-duplicate
     bool in_bands : 1 = false;  // has cells in the band tables (not when an exact twin has them)
   };
   static_assert(sizeof(entry) == 40);
@@ -627,6 +633,7 @@ struct dedup_index::impl {
 
   void index(std::uint32_t slot) {
     entry& e = entries[slot];
+    if (!e.linkable) return;
     const std::uint32_t twin = content_slot(e.content_hash);
     if (twin == none) contents.insert(e.content_hash, slot);
     if (!e.indexed) return;
@@ -705,6 +712,7 @@ struct dedup_index::impl {
   }
   void unindex(std::uint32_t slot) {
     entry& e = entries[slot];
+    if (!e.linkable) return;
     if (e.in_bands) band_hashes(slot);  // first: it starts loading the buckets
     std::uint32_t heir = none;
     if (content_slot(e.content_hash) == slot) {
@@ -742,6 +750,7 @@ struct dedup_index::impl {
     }
     visited[slot] = stamp;
     const entry& e = entries[slot];
+    if (!e.linkable) return;
     if (const std::uint32_t same = content_slot(e.content_hash); same != none && visited[same] != stamp) {
       visited[same] = stamp;
       out.push_back(same);
@@ -915,8 +924,11 @@ struct dedup_index::impl {
 
   dedup_outcome add(const signature_record& rec) {
     dedup_outcome out;
-    const bool signed_ok = rec.signature.size() == static_cast<std::size_t>(k) &&
-                           rec.normalized_chars >= static_cast<std::uint32_t>(options.min_chars);
+    // Short texts collide (two unrelated 20-character items can be identical, and every
+    // title-only item has the empty body): below min_chars a text is not linked at all.
+    const bool linkable =
+        rec.normalized_chars > 0 && rec.normalized_chars >= static_cast<std::uint32_t>(options.min_chars);
+    const bool signed_ok = linkable && rec.signature.size() == static_cast<std::size_t>(k);
     // An addition at 1,000,000 articles misses the cache about 80 times: its own and its
     // evictee's buckets, map cells, entry and signature. Everything whose address is known now
     // starts loading now, so that the misses overlap instead of following one another.
@@ -950,6 +962,7 @@ struct dedup_index::impl {
       unindex(slot);
       e.content_hash = rec.content_hash;
       e.event_day = rec.key.event_day;
+      e.linkable = linkable;
       e.indexed = signed_ok;
     } else {
       slot = alloc_slot();
@@ -959,6 +972,7 @@ struct dedup_index::impl {
       e.page = page;
       e.ordinal = ordinal;
       e.alive = true;
+      e.linkable = linkable;
       e.indexed = signed_ok;
       ids.insert(id_key(page, ordinal), slot);
       new_cluster(slot);
@@ -1084,7 +1098,8 @@ std::string dedup_index::save() const {
     w.put(cluster_no[e.cluster]);
     w.put(e.similarity);
     w.put(e.revision);
-    w.put(static_cast<std::uint8_t>(e.indexed));
+    // Links: 0 none (too short), 1 by content only, 2 by content and signature (which follows).
+    w.put(static_cast<std::uint8_t>(e.linkable + e.indexed));
     if (e.indexed) {
       for (int i = 0; i < x.k; ++i) w.put(x.sig(s)[i]);
     }
@@ -1152,17 +1167,17 @@ result<dedup_index> dedup_index::load(std::string_view image, dedup_options opti
     std::uint32_t page = 0, ordinal = 0, cluster = 0;
     float similarity = 0;
     std::uint16_t revision = 0;
-    std::uint8_t indexed = 0;
+    std::uint8_t links = 0;
     if (!r.get(content) || !r.get(day) || !r.get(page) || !r.get(ordinal) || !r.get(cluster) || !r.get(similarity) ||
-        !r.get(revision) || !r.get(indexed)) {
+        !r.get(revision) || !r.get(links)) {
       return bad("truncated entries");
     }
-    if (page >= page_count || cluster >= cluster_count || indexed > 1) return bad("entry out of range");
+    if (page >= page_count || cluster >= cluster_count || links > 2) return bad("entry out of range");
     if (x.article_slot(pages[page], ordinal) != none) return bad("an article twice");
     const std::uint32_t slot = x.alloc_slot();
     impl::entry& e = x.entries[slot];
     e = impl::entry{content, day, pages[page], ordinal, cluster_slot[cluster], none, 0, similarity, revision, true,
-                    indexed == 1};
+                    links >= 1, links == 2};
     ++x.pages[e.page].refs;
     if (e.indexed) {
       for (int j = 0; j < x.k; ++j) {

@@ -12,7 +12,9 @@
 //
 // signer turns an article into a signature_record (the compact record the worker publishes to
 // articles.signatures); dedup_index holds records and decides. Texts shorter than min_chars
-// after dedup normalisation are only matched exactly (by content hash): short texts collide.
+// after dedup normalisation, and empty ones, are never linked, not even to an identical text:
+// short texts collide (two unrelated 20-character items can be identical, and every title-only
+// item has the empty body).
 //
 // Bounded: at most `capacity` articles and `horizon_days` of event time; the oldest event day
 // is evicted first. An evicted canonical keeps its place as its cluster's canonical while the
@@ -49,7 +51,7 @@ struct dedup_options {
   shingle_options shingles{};
   int num_hashes = 128;
   double threshold = 0.6;  // estimated Jaccard at or above which two articles are near-duplicates
-  int min_chars = 50;      // shorter normalised bodies: exact matches only
+  int min_chars = 50;      // shorter (and empty) normalised bodies are never linked
   std::size_t capacity = 1'000'000;  // articles held
   int horizon_days = 30;             // event days held behind the newest seen
   double min_recall = 0.97;          // LSH candidate probability required at the threshold
@@ -112,7 +114,8 @@ class dedup_index {
   dedup_index(dedup_index&&) noexcept;
   dedup_index& operator=(dedup_index&&) noexcept;
 
-  // Adds (or, for an article_id already held, re-adds) a record and decides. A record whose
+  // Adds (or, for an article_id already held, re-adds) a record and decides. A record of fewer
+  // than min_chars normalised characters (or none) is held but never linked; a longer one whose
   // signature length differs from num_hashes is matched exactly only.
   dedup_outcome add(const signature_record& record);
 

@@ -55,7 +55,7 @@ constexpr const char* process_usage =
     "  --shingle-size N          characters (or words) per shingle (default 5)\n"
     "  --shingle-words           word n-grams (ICU word break) instead of character n-grams\n"
     "  --hashes K                MinHash values per signature, 16 to 1024 (default 128)\n"
-    "  --min-chars N             shorter texts only match exactly (default 50)\n"
+    "  --min-chars N             shorter texts are never linked as duplicates (default 50)\n"
     "  --capacity N              articles held in the index (default 1000000)\n"
     "  --horizon-days N          event days held behind the newest (default 30)\n"
     "  --help, -h                this text\n";

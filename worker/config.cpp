@@ -190,7 +190,7 @@ constexpr std::array settings{
     setting{"dedup.hashes", "BROADSHEET_HASHES", "--hashes", "MinHash values per signature, 16 to 1024",
             member<&wc::dedup_options, &dedup_options::num_hashes>(), between<16, 1024>},
     setting{"dedup.min_chars", "BROADSHEET_MIN_CHARS", "--min-chars",
-            "normalised texts shorter than this only match exactly",
+            "normalised texts shorter than this (and empty ones) are never linked as duplicates",
             member<&wc::dedup_options, &dedup_options::min_chars>(), between<0>},
     setting{"dedup.capacity", "BROADSHEET_CAPACITY", "--capacity", "articles held in the near-duplicate index",
             member<&wc::dedup_options, &dedup_options::capacity>(), between<1>},

@@ -136,11 +136,48 @@ TEST(dedup, an_article_near_two_clusters_joins_them_under_the_older_canonical) {
   }
 }
 
-TEST(dedup, short_texts_only_match_exactly) {
+// Short texts collide: two unrelated items of twenty characters can be identical after
+// normalisation, and a page's title-only items all have the empty body. Below min_chars a text is
+// never linked, not even to an identical one.
+TEST(dedup, empty_and_short_texts_are_never_linked_not_even_to_identical_ones) {
   fixture f;
-  f.add("临河县召开春耕生产推进会。", key(100, "p1", 1));
-  EXPECT_FALSE(f.add("临河县召开春季生产推进会。", key(101, "p2", 1)).verdict.duplicate_of);
-  EXPECT_EQ(f.add("临河县召开春耕生产推进会！", key(102, "p3", 1)).verdict.duplicate_of, make_article_id("p1", 1));
+  f.add("", key(100, "p1", 1));
+  f.add("临河县召开春耕生产推进会，部署春耕备耕工作。", key(100, "p1", 2));  // 20 characters normalised
+  const auto empty = f.add("", key(101, "p2", 1));
+  const auto same = f.add("临河县召开春耕生产推进会！部署春耕备耕工作", key(101, "p2", 2));
+  EXPECT_FALSE(empty.verdict.duplicate_of);
+  EXPECT_FALSE(empty.verdict.similarity);
+  EXPECT_FALSE(same.verdict.duplicate_of);
+  // nor when an older copy arrives later: nothing to correct
+  const auto older = f.add("临河县召开春耕生产推进会，部署春耕备耕工作。", key(90, "p0", 1));
+  EXPECT_FALSE(older.verdict.duplicate_of);
+  EXPECT_TRUE(older.corrections.empty());
+  EXPECT_TRUE(f.add("", key(90, "p0", 2)).corrections.empty());
+  EXPECT_EQ(f.index.stats().clusters, 6u);
+  // and long texts are still linked, identical or near
+  f.add(story_a, key(100, "p1", 3));
+  EXPECT_EQ(f.add(story_a, key(101, "p2", 3)).verdict.duplicate_of, make_article_id("p1", 3));
+  EXPECT_EQ(f.add(story_a_edited, key(102, "p3", 1)).verdict.duplicate_of, make_article_id("p1", 3));
+}
+
+// Records from the signatures topic carry the normalised length: a short one written by any
+// worker is left alone whatever its content hash.
+TEST(dedup, a_short_record_with_the_content_hash_of_another_is_not_linked) {
+  dedup_index index;
+  signature_record r;
+  r.key = key(100, "p1", 1);
+  r.article_id = make_article_id("p1", 1);
+  r.content_hash = 42;
+  r.normalized_chars = 49;
+  index.add(r);
+  r.key = key(101, "p2", 1);
+  r.article_id = make_article_id("p2", 1);
+  EXPECT_FALSE(index.add(r).verdict.duplicate_of);
+  r.normalized_chars = 0;
+  r.key = key(102, "p3", 1);
+  r.article_id = make_article_id("p3", 1);
+  EXPECT_FALSE(index.add(r).verdict.duplicate_of);
+  EXPECT_EQ(index.stats().clusters, 3u);
 }
 
 TEST(dedup, evicts_the_oldest_event_days_beyond_capacity_and_horizon) {
@@ -283,11 +320,15 @@ TEST(dedup, snapshot_restores_the_same_decisions_and_refuses_bad_images) {
   f.add(story_a, key(100, "p1", 1));
   f.add(story_a_edited, key(101, "p2", 1));
   f.add(story_b, key(102, "p3", 1));
+  f.add("北岭区三座城市书房投用。", key(102, "p3", 2));
   const std::string image = f.index.save();
   auto loaded = dedup_index::load(image, f.options);
   ASSERT_TRUE(loaded) << loaded.error().message;
-  EXPECT_EQ(loaded->stats().articles, 3u);
+  EXPECT_EQ(loaded->stats().articles, 4u);
   EXPECT_EQ(loaded->state_of(make_article_id("p2", 1))->duplicate_of, make_article_id("p1", 1));
+  // A short text stays unlinkable in the restored index.
+  EXPECT_FALSE(loaded->add(f.sign.sign(make_article_id("p4", 1), key(103, "p4", 1), "北岭区三座城市书房投用。"))
+                   .verdict.duplicate_of);
   // The restored index decides as the original does.
   const auto a = f.index.add(f.sign.sign(make_article_id("p0", 1), key(99, "p0", 1), story_a));
   const auto b = loaded->add(f.sign.sign(make_article_id("p0", 1), key(99, "p0", 1), story_a));
@@ -304,6 +345,22 @@ TEST(dedup, snapshot_restores_the_same_decisions_and_refuses_bad_images) {
   auto incompatible = dedup_index::load(image, other);
   ASSERT_FALSE(incompatible);
   EXPECT_NE(incompatible.error().message.find("other parameters"), std::string::npos);
+}
+
+// Format 1 did not tell a short entry from one linked by its content alone: loading it would
+// link short texts again.
+TEST(dedup, a_snapshot_of_format_1_is_refused) {
+  fixture f;
+  f.add(story_a, key(100, "p1", 1));
+  std::string image = f.index.save();
+  const std::size_t version_at = 8;  // after the magic "BSDXIDX1"
+  ASSERT_EQ(image[version_at], 2);
+  image[version_at] = 1;
+  const std::uint64_t checksum = internal::hash_bytes(std::string_view(image).substr(0, image.size() - 8));
+  std::memcpy(image.data() + image.size() - 8, &checksum, 8);
+  const auto loaded = dedup_index::load(image, f.options);
+  ASSERT_FALSE(loaded);
+  EXPECT_NE(loaded.error().message.find("format 1 unsupported"), std::string::npos) << loaded.error().message;
 }
 
 // Exact copies share one set of band cells (the first copy's); when that copy is evicted the

@@ -140,6 +140,36 @@ TEST(process_command, over_all_fixture_pages_marks_the_planted_reprints_and_noth
   std::fclose(err);
 }
 
+// A page's title-only items have the empty body, and short items repeat by chance: neither is a
+// reprint (dedup links only texts of min_chars and more).
+TEST(process_command, never_marks_an_empty_or_short_body_as_a_reprint) {
+  temp_dir dir;
+  const std::string long_story =
+      "本报讯（记者林晓雨）记者昨日从北岭区文化和旅游局获悉，该区今年新建的三座城市书房已全部投入使用，"
+      "市民可凭身份证免费借阅图书，每天早八点半至晚九点开放。";
+  std::string pages;
+  for (const std::string day : {"2025-03-18", "2025-03-19"}) {
+    pages += R"({"page_id":"title-only-)" + day + R"(","edition_date":")" + day + R"(","text":"北岭区新建三座城市书房"})" "\n";
+    pages += R"({"page_id":"short-)" + day + R"(","edition_date":")" + day +
+             R"(","text":"北岭区书房投用\n\n本报讯（记者许安然）三座书房投用。"})" "\n";
+    pages += R"({"page_id":"long-)" + day + R"(","edition_date":")" + day + R"(","text":"北岭区新建三座城市书房\n\n)" +
+             long_story + R"("})" "\n";
+  }
+  process_options options;
+  options.inputs = {dir.write("pages.jsonl", pages).string()};
+  std::FILE* out = std::tmpfile();
+  std::FILE* err = std::tmpfile();
+  const process_stats stats = run_process(options, out, err);
+  EXPECT_EQ(stats.items, 6u);
+  EXPECT_EQ(stats.duplicates, 1u);  // the long story's reprint only
+  const std::string all = slurp(out);
+  EXPECT_NE(all.find(R"("body":"",)"), std::string::npos) << "a title-only item";
+  EXPECT_NE(all.find(R"("duplicate_of":")" + pipeline::make_article_id("long-2025-03-18", 1) + R"(")"),
+            std::string::npos);
+  std::fclose(out);
+  std::fclose(err);
+}
+
 TEST(process_command, reports_an_unreadable_file_as_a_usage_problem) {
   process_options options;
   options.inputs = {"/nonexistent/broadsheet/pages.jsonl"};
