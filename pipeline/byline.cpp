@@ -320,17 +320,41 @@ std::optional<credit_match> match_photo_credit(std::string_view text) {
   return best;
 }
 
-std::vector<std::string> parse_page_photo_credit(std::string_view line) {
-  if (!(line.starts_with("（本版") || line.starts_with("(本版"))) return {};
-  const std::size_t you = line.find("由");
-  const std::size_t she = line.rfind("摄");
-  if (you == std::string_view::npos || she == std::string_view::npos || she < you) return {};
-  if (line.find("图") == std::string_view::npos && line.find("照片") == std::string_view::npos) return {};
+std::optional<page_photo_note> match_page_photo_note(std::string_view line) {
+  // "（本版图片除署名外均由本报记者甲摄）", "本版图片除署名外均为本报记者甲摄", "（本版摄影：本报记者甲）":
+  // a note about the page ("本版…") that names who took its photographs.
+  std::string_view t = line;
+  const bool bracketed = t.starts_with("（") || t.starts_with("(");
+  if (bracketed) {
+    const std::size_t close = bracket_end(t, 0, 200);
+    if (close == std::string_view::npos || skip_spaces(t, close + bracket_close_len(t, close)) != t.size()) {
+      return std::nullopt;
+    }
+    t = bracket_inner(t, 0, close);
+  }
+  if (!t.starts_with("本版") || t.size() > 150) return std::nullopt;
+  const bool about_photos = t.find("图") != std::string_view::npos || t.find("照片") != std::string_view::npos ||
+                            t.find("摄") != std::string_view::npos;
+  if (!about_photos) return std::nullopt;
+  page_photo_note note;
+  // The names: after the last 由, 为 or colon, up to a final 摄.
+  std::size_t from = std::string_view::npos;
+  for (std::string_view mark : {"由", "为", "：", ":"}) {
+    const std::size_t at = t.rfind(mark);
+    if (at != std::string_view::npos && (from == std::string_view::npos || at + mark.size() > from)) {
+      from = at + mark.size();
+    }
+  }
+  if (from == std::string_view::npos) return note;
+  std::string_view who = t.substr(from);
+  if (who.ends_with("摄")) who.remove_suffix(3);
   byline names;
-  if (!parse_names(line.substr(you + 3, she - you - 3), role::photographer, false, names)) return {};
-  std::vector<std::string> out = names.photographers;
-  out.insert(out.end(), names.reporters.begin(), names.reporters.end());
-  return out;
+  if (parse_names(who, role::photographer, false, names)) {
+    note.photographers = names.photographers;
+    note.photographers.insert(note.photographers.end(), names.reporters.begin(), names.reporters.end());
+    note.photographers.insert(note.photographers.end(), names.correspondents.begin(), names.correspondents.end());
+  }
+  return note;
 }
 
 std::optional<continuation_match> match_continuation(std::string_view p) {
@@ -380,6 +404,44 @@ std::optional<std::string> match_author_note(std::string_view line) {
     if (inner.starts_with(v)) { inner.remove_prefix(v.size()); break; }
   }
   return std::string(inner);
+}
+
+namespace {
+
+// The inside of a paragraph that is one bracket from start to end ("（甲（乙）丙）" too, not
+// "（甲）乙（丙）"), else nothing.
+std::optional<std::string_view> whole_bracket(std::string_view t) {
+  const bool opens = t.starts_with("（") || t.starts_with("(");
+  const bool closes = t.ends_with("）") || t.ends_with(")");
+  if (!opens || !closes) return std::nullopt;
+  int depth = 0;
+  for (std::size_t i = 0; i < t.size();) {
+    const char32_t c = next_code_point(t, i);
+    if (c == '(' || c == 0xFF08) ++depth;
+    else if (c == ')' || c == 0xFF09) {
+      if (--depth == 0 && i != t.size()) return std::nullopt;
+    }
+  }
+  if (depth != 0) return std::nullopt;
+  const std::size_t open = t[0] == '(' ? 1 : 3;
+  const std::size_t close = t.back() == ')' ? 1 : 3;
+  return t.substr(open, t.size() - open - close);
+}
+
+}  // namespace
+
+bool is_closing_line(std::string_view t) {
+  const auto inner = whole_bracket(t);
+  if (!inner || inner->empty() || inner->size() > 400) return false;
+  if (match_author_note(t)) return true;
+  const std::string_view s = *inner;
+  if (s.starts_with("执笔") || s.ends_with("整理") || s.ends_with("报道")) return true;
+  // A dateline at the end: its issuer first, then 电 or 讯 after the places and the date.
+  std::string_view rest = s;
+  if (rest.starts_with("据")) rest.remove_prefix(3);
+  if (!rest.starts_with("本报") && !(rest.find("社") != std::string_view::npos && rest.find("社") <= 12)) return false;
+  const std::size_t dian = std::min(rest.find("电"), rest.find("讯"));
+  return dian != std::string_view::npos && dian <= 150;
 }
 
 }  // namespace broadsheet::pipeline

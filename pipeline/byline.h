@@ -46,8 +46,12 @@ struct credit_match {
 };
 [[nodiscard]] std::optional<credit_match> match_photo_credit(std::string_view text);
 
-// "（本版图片除署名外均由本报记者甲摄）": the page's default photographers, else empty.
-[[nodiscard]] std::vector<std::string> parse_page_photo_credit(std::string_view line);
+// The page's note on its photographs: "（本版图片除署名外均由本报记者甲摄）", "（本版摄影：本报记者
+// 甲）". photographers: the names it gives (empty when none parse).
+struct page_photo_note {
+  std::vector<std::string> photographers;
+};
+[[nodiscard]] std::optional<page_photo_note> match_page_photo_note(std::string_view line);
 
 // "（上接A01版①）…" at the start of a paragraph: "A01版①" and the offset after the marker.
 struct continuation_match {
@@ -61,5 +65,10 @@ struct continuation_match {
 
 // "（作者为孟州市委书记）": the note inside the brackets ("孟州市委书记"), else nothing.
 [[nodiscard]] std::optional<std::string> match_author_note(std::string_view line);
+
+// A whole-paragraph bracket that signs a story off: a dateline printed at the end ("（本报北京1月
+// 22日电）", "（本报北京、伦敦2月18日电 记者甲、乙）", "（据新华社柏林电 记者甲）"), the writer or compiler
+// ("（执笔：甲）", "（甲整理）"), or an author note ("（作者为…）").
+[[nodiscard]] bool is_closing_line(std::string_view paragraph);
 
 }  // namespace broadsheet::pipeline

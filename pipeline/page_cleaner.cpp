@@ -109,21 +109,39 @@ bool is_page_date(std::string_view line) {
   return line.size() - i <= 24 && !contains(line.substr(i), "，") && !contains(line.substr(i), "。");
 }
 
+// Symbols only (stars, triangles, circles, bullets), at least one: a story's end mark. Dashes,
+// ellipses and other punctuation are text.
 bool is_end_mark(std::string_view line) {
   bool any = false;
   std::size_t i = 0;
   while (i < line.size()) {
     const char32_t c = next_code_point(line, i);
-    switch (c) {
-      case ' ': break;
-      case 0x25CF: case 0x25CB: case 0x25C6: case 0x25C7: case 0x25A0: case 0x2605: case 0x2606:
-      case 0x25B2: case 0x25B3: case 0x25BC: case 0x25BD: case 0x00B7: case 0x2022: case '*': case '-':
-        any = true;
-        break;
-      default: return false;
+    if (c == ' ') continue;
+    if (char_class(c) != 0 || c == 0x2014 || c == 0x2026 || c == '-' || c == '~' || c == 0xFF5E) {
+      // a letter, digit, ideograph, punctuation mark or a dash: not an end mark
+      if (!(c == '*' || c == 0x00B7 || c == 0x2022)) return false;
     }
+    any = true;
   }
   return any;
+}
+
+// Entries "field:name" or "field：name" between separators ("|", "｜", "■", "□"), two or more,
+// with no sentence punctuation: the editor and hotline line of a page. Recognised by that shape,
+// whatever the fields are called.
+bool is_editor_line(std::string_view line) {
+  if (line.size() > 400 || contains(line, "。") || contains(line, "，")) return false;
+  int separators = 0, fields = 0;
+  bool field_open = true;  // a separator (or the start) came since the last field
+  std::size_t i = 0;
+  int han_run = 0;
+  while (i < line.size()) {
+    const char32_t c = next_code_point(line, i);
+    if (c == '|' || c == 0xFF5C || c == 0x25A0 || c == 0x25A1) { ++separators; field_open = true; han_run = 0; continue; }
+    if ((c == ':' || c == 0xFF1A) && han_run >= 1 && han_run <= 6 && field_open) { ++fields; field_open = false; }
+    han_run = is_han(c) ? han_run + 1 : 0;
+  }
+  return fields >= 2 && separators >= 1;
 }
 
 }  // namespace
@@ -131,16 +149,9 @@ bool is_end_mark(std::string_view line) {
 furniture classify_furniture(std::string_view line) noexcept {
   if (line.size() > 12 && line.starts_with("——") && line.ends_with("——")) return furniture::banner;
   if (line.size() <= 64 && is_page_date(line)) return furniture::page_date;
-  const bool marked = line.size() <= 400 &&
-                      (line.starts_with("■") || line.starts_with("责任编辑") || line.starts_with("编辑") ||
-                       line.find('|') != std::string_view::npos || contains(line, "｜"));
-  if (marked && !contains(line, "。") &&
-      (contains(line, "编辑") || contains(line, "热线") || contains(line, "校对") || contains(line, "组版") ||
-       contains(line, "美编"))) {
-    return furniture::editor_line;
-  }
+  if (is_editor_line(line)) return furniture::editor_line;
   if (line.size() <= 64 && is_end_mark(line)) return furniture::end_mark;
-  if (!parse_page_photo_credit(line).empty()) return furniture::page_photo_credit;
+  if (match_page_photo_note(line)) return furniture::page_photo_credit;
   return furniture::none;
 }
 
@@ -178,7 +189,7 @@ result<bool> page_cleaner::split_lines(std::string_view text) {
   cleaned_page& page = page_;
   // Lines end at \n; only text that also holds \r or \f needs the slower scan.
   const bool plain_newlines = text.find('\r') == std::string_view::npos && text.find('\f') == std::string_view::npos;
-  int blanks = 0;
+  int blanks = 0, furniture_run = 0;
   std::string normalized;
   std::size_t start = 0;
   while (start <= text.size()) {
@@ -213,15 +224,18 @@ result<bool> page_cleaner::split_lines(std::string_view text) {
     const furniture kind = classify_furniture(normalized);
     if (kind != furniture::none) {
       if (kind == furniture::page_photo_credit) {
-        for (auto& name : parse_page_photo_credit(normalized)) page.default_photographers.push_back(std::move(name));
+        auto note = match_page_photo_note(normalized);
+        for (auto& name : note->photographers) page.default_photographers.push_back(std::move(name));
       }
       ++page.furniture_lines;
-      ++blanks;
+      ++furniture_run;
       continue;
     }
-    page.lines.push_back(page_line{normalized, blanks, md_level});
+    page.lines.push_back(page_line{normalized, blanks, furniture_run, md_level});
     blanks = 0;
+    furniture_run = 0;
   }
+  page.blanks_after_last = blanks;
   return all_nfc;
 }
 

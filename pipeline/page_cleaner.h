@@ -24,15 +24,17 @@ struct clean_limits {
 };
 
 struct page_line {
-  std::string text;       // normalised, trimmed, single spaces, tabs kept (table cells)
-  int blanks_before = 0;  // blank or furniture lines between this line and the previous one
-  int md_level = 0;       // 1..6 when the line was a markdown heading ("## 标题"), else 0
+  std::string text;          // normalised, trimmed, single spaces, tabs kept (table cells)
+  int blanks_before = 0;     // blank lines between this line and the previous one
+  int furniture_before = 0;  // furniture lines removed between this line and the previous one
+  int md_level = 0;          // 1..6 when the line was a markdown heading ("## 标题"), else 0
 };
 
 struct cleaned_page {
   std::vector<page_line> lines;
   std::vector<std::string> default_photographers;  // from "（本版图片除署名外均由本报记者X摄）"
   std::size_t furniture_lines = 0;
+  int blanks_after_last = 0;  // blank lines after the last line (the page's end is a wide gap)
 };
 
 class page_cleaner {
@@ -52,7 +54,13 @@ class page_cleaner {
   cleaned_page page_;  // the page being built
 };
 
-// Kinds of page furniture a line can be; none for content.
+// Kinds of page furniture a line can be, each recognised by its shape rather than its words;
+// none for content.
+//  - banner: a slogan between dashes ("—— … ——");
+//  - page_date: a date with its weekday ("2025年3月18日 星期二");
+//  - editor_line: two or more "field：name" entries between separators ("■ 编辑：甲 | 校对：乙");
+//  - end_mark: symbols only ("★ ★ ★");
+//  - page_photo_credit: the page's photo note ("（本版图片除署名外均由本报记者甲摄）").
 enum class furniture { none, banner, page_date, editor_line, end_mark, page_photo_credit };
 [[nodiscard]] furniture classify_furniture(std::string_view line) noexcept;
 

@@ -37,7 +37,7 @@ result<std::vector<article>> page_processor::process(const page_record& page, st
   if (!cleaned) return tl::unexpected(std::move(cleaned.error()));
   const auto cleaned_at = clock_type::now();
   const std::vector<paragraph> paragraphs = reflow(std::move(cleaned->lines));
-  segmented_page segmented = segment(paragraphs, cleaned->default_photographers);
+  segmented_page segmented = segmenter_.segment(paragraphs, cleaned->default_photographers);
   if (times != nullptr) times->segment = seconds_since(cleaned_at);
   if (segmented.items.empty()) {
     return fail(errc::no_content, "nothing but page furniture (" + std::to_string(cleaned->furniture_lines) +
@@ -53,6 +53,20 @@ result<std::vector<article>> page_processor::process(const page_record& page, st
     a.page = page.page;
   }
   return std::move(segmented.items);
+}
+
+result<page_explanation> page_processor::explain(const page_record& page) {
+  if (page.text.size() > options_.parse.max_record_bytes) [[unlikely]] {
+    return fail(errc::record_too_large, "text over the record limit");
+  }
+  auto cleaned = cleaner_.clean(page.text);
+  if (!cleaned) return tl::unexpected(std::move(cleaned.error()));
+  page_explanation out;
+  out.paragraphs = reflow(std::move(cleaned->lines));
+  segmented_page segmented = segmenter_.segment(out.paragraphs, cleaned->default_photographers, /*explain=*/true);
+  out.trace = std::move(segmented.trace);
+  out.items = std::move(segmented.items);
+  return out;
 }
 
 }  // namespace broadsheet::pipeline

@@ -10,7 +10,9 @@
 #include "pipeline/page_cleaner.h"
 #include "pipeline/page_parser.h"
 #include "pipeline/page_record.h"
+#include "pipeline/reflow.h"
 #include "pipeline/result.h"
+#include "pipeline/segmenter.h"
 
 namespace broadsheet::pipeline {
 
@@ -18,6 +20,14 @@ namespace broadsheet::pipeline {
 struct stage_times {
   double clean = 0;    // validation, normalisation and furniture removal
   double segment = 0;  // reflow and segmentation into articles
+};
+
+// How a page was read: its paragraphs after reflow, the segmenter's choices with their evidence,
+// and the items (without ids or page metadata).
+struct page_explanation {
+  std::vector<paragraph> paragraphs;
+  std::vector<segment_trace_entry> trace;
+  std::vector<article> items;
 };
 
 struct processor_options {
@@ -37,6 +47,9 @@ class page_processor {
   // With times, the seconds spent in its stages are written there.
   [[nodiscard]] result<std::vector<article>> process(const page_record& page, stage_times* times = nullptr);
 
+  // The same pipeline as process, keeping what explains its result. Errors: those of process.
+  [[nodiscard]] result<page_explanation> explain(const page_record& page);
+
   // Parsing alone, for callers that need the page_id of a record the pipeline then rejects.
   [[nodiscard]] result<page_record> parse(std::string_view record) { return parser_.parse(record); }
 
@@ -44,6 +57,7 @@ class page_processor {
   processor_options options_;
   page_parser parser_;
   page_cleaner cleaner_;
+  segmenter segmenter_;
 };
 
 }  // namespace broadsheet::pipeline

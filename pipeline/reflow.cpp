@@ -1,6 +1,10 @@
 #include "pipeline/reflow.h"
 
 #include <algorithm>
+#include <memory>
+
+#include <unicode/brkiter.h>
+#include <unicode/unistr.h>
 
 #include "pipeline/byline.h"
 #include "pipeline/char_class.h"
@@ -17,29 +21,11 @@ namespace {
 
 
 
-// "一、" "（一）" "(一)" "1." "第一，": an enumerated line always starts a paragraph.
-bool starts_enumerated(std::string_view s) noexcept {
-  std::size_t i = 0;
-  if (s.starts_with("（") || s.starts_with("(")) i = s[0] == '(' ? 1 : 3;
-  std::size_t numerals = 0, digits = 0;
-  while (i < s.size()) {
-    std::size_t j = i;
-    const char32_t c = next_code_point(s, j);
-    if (c >= '0' && c <= '9') ++digits;
-    else if (std::u32string_view(U"一二三四五六七八九十").find(c) != std::u32string_view::npos) ++numerals;
-    else break;
-    i = j;
-  }
-  if ((numerals == 0 && digits == 0) || (numerals > 0 && digits > 0) || digits > 2 || i >= s.size()) return false;
-  std::size_t j = i;
-  const char32_t c = next_code_point(s, j);
-  if (c == '.' || c == 0xFF0E) return digits > 0 && j < s.size() && !(s[j] >= '0' && s[j] <= '9');  // "1." not "1.5"
-  return c == 0x3001 || c == 0xFF09 || c == ')';
-}
-
 struct line_facts {
   bool alone = false;  // stands as a paragraph of its own (byline, credit, subtitle, table row…)
   bool starts = false; // always starts a new paragraph
+  bool dateline = false;  // starts with a dateline: the paragraph is body text, never a heading
+  bool enumerated = false;  // "一、" "（一）" "1.": a list item or a numbered heading
   bool ends = false;   // ends a sentence
   bool mid_clause = false;
   bool sentence_like = false;  // has_clause_punctuation(text)
@@ -50,6 +36,8 @@ struct line_facts {
 bool ends_with_colon(std::string_view t) noexcept { return t.ends_with("：") || t.ends_with(":"); }
 
 bool opens_bracket(std::string_view t) noexcept { return t.starts_with("（") || t.starts_with("("); }
+bool ends_with_bracket(std::string_view t) noexcept { return t.ends_with("）") || t.ends_with(")"); }
+
 
 bool is_formulaic_alone(std::string_view t) {
   if (t.find('\t') != std::string_view::npos) return true;
@@ -59,8 +47,9 @@ bool is_formulaic_alone(std::string_view t) {
     if (auto credit = match_photo_credit(t); credit && credit->caption_end == 0) return true;
   }
   if (opens_bracket(t)) {
-    if (match_author_note(t)) return true;
+    if (is_closing_line(t)) return true;
     if (auto cont = match_continuation(t); cont && cont->body_offset == t.size()) return true;
+    if (find_jump_marker(t) == 0) return true;
   }
   return false;
 }
@@ -69,10 +58,12 @@ line_facts facts_of(const page_line& line) {
   line_facts f;
   const std::string_view t = line.text;
   f.alone = line.md_level > 0 || is_formulaic_alone(t);
-  f.starts = f.alone || caption_arrow_length(t) > 0 || starts_enumerated(t) ||
-             ((t.starts_with("本报") || t.starts_with("新华社") || t.starts_with("中新社")) && match_dateline(t)) ||
+  f.dateline = match_dateline(t).has_value();
+  f.enumerated = starts_enumerated(t);
+  f.starts = f.alone || caption_arrow_length(t) > 0 || f.enumerated || f.dateline ||
              (opens_bracket(t) && match_continuation(t));
-  f.ends = ends_sentence(t);
+  // A caption ends with its photo credit ("…现场。 本报记者 甲 摄"): finished like a sentence.
+  f.ends = ends_sentence(t) || (t.size() <= 600 && t.ends_with("摄") && match_photo_credit(t).has_value());
   f.mid_clause = ends_mid_clause(t);
   // One column per visible character, one more for a wide one: every character with lead byte
   // E4-E9 (mostly CJK ideographs) without decoding, any other non-ASCII one by its class.
@@ -131,6 +122,36 @@ struct draft {
   }
 };
 
+// Whether joining left and right puts the join inside a word, by ICU's dictionary word break
+// for Chinese: a column break that cut "结构" into "…的结" and "构，…" leaves no word boundary
+// between them, where a headline and the text after it always do. Only the few characters on
+// either side are looked at.
+bool joins_inside_a_word(std::string_view left, std::string_view right) {
+  if (left.empty() || right.empty()) return false;
+  std::size_t r = 0;
+  if (!is_han(previous_code_point(left, left.size())) || !is_han(next_code_point(right, r))) return false;
+  thread_local std::unique_ptr<icu::BreakIterator> words = [] {
+    UErrorCode status = U_ZERO_ERROR;
+    std::unique_ptr<icu::BreakIterator> it(icu::BreakIterator::createWordInstance(icu::Locale::getChinese(), status));
+    return U_SUCCESS(status) ? std::move(it) : nullptr;
+  }();
+  if (!words) return false;
+  constexpr std::size_t side = 4;  // code points on each side of the join
+  std::size_t from = left.size();
+  for (std::size_t n = 0; n < side && from > 0; ++n) {
+    const char32_t c = previous_code_point(left, from);
+    from -= c < 0x80 ? 1 : c < 0x800 ? 2 : c < 0x10000 ? 3 : 4;
+  }
+  std::size_t to = 0;
+  for (std::size_t n = 0; n < side && to < right.size(); ++n) (void)next_code_point(right, to);
+  const std::string_view l = left.substr(from);
+  icu::UnicodeString text = icu::UnicodeString::fromUTF8(icu::StringPiece(l.data(), static_cast<int32_t>(l.size())));
+  const int32_t join = text.length();
+  text.append(icu::UnicodeString::fromUTF8(icu::StringPiece(right.data(), static_cast<int32_t>(to))));
+  words->setText(text);
+  return !words->isBoundary(join);
+}
+
 // A heading that must not be glued to the unfinished paragraph before it: short, no clause
 // punctuation, not ending a sentence, and followed by what follows a headline (a dateline, a
 // byline, a subtitle, a credit, an image gap) or by nothing.
@@ -166,6 +187,25 @@ bool ends_sentence(std::string_view t) noexcept {
     return (char_class(c) & cc::terminal) != 0 || c == 0xFF1B || c == ';';
   }
   return false;
+}
+
+bool starts_enumerated(std::string_view s) noexcept {
+  std::size_t i = 0;
+  if (s.starts_with("（") || s.starts_with("(")) i = s[0] == '(' ? 1 : 3;
+  std::size_t numerals = 0, digits = 0;
+  while (i < s.size()) {
+    std::size_t j = i;
+    const char32_t c = next_code_point(s, j);
+    if (c >= '0' && c <= '9') ++digits;
+    else if (std::u32string_view(U"一二三四五六七八九十").find(c) != std::u32string_view::npos) ++numerals;
+    else break;
+    i = j;
+  }
+  if ((numerals == 0 && digits == 0) || (numerals > 0 && digits > 0) || digits > 2 || i >= s.size()) return false;
+  std::size_t j = i;
+  const char32_t c = next_code_point(s, j);
+  if (c == '.' || c == 0xFF0E) return digits > 0 && j < s.size() && !(s[j] >= '0' && s[j] <= '9');  // "1." not "1.5"
+  return c == 0x3001 || c == 0xFF09 || c == ')';
 }
 
 bool ends_mid_clause(std::string_view t) noexcept {
@@ -244,7 +284,7 @@ std::vector<paragraph> reflow(std::vector<page_line> lines) {
     page_line& line = lines[i];
     const line_facts& f = facts[i];
     bool join = false;
-    if (line.blanks_before == 0 && !drafts.empty()) {
+    if (line.blanks_before == 0 && line.furniture_before == 0 && !drafts.empty()) {
       const draft& d = drafts.back();
       const bool hard_wrap = typical > 0 && !d.last.ends ? true
                              : typical > 0             ? d.last.columns + 3 >= typical
@@ -265,9 +305,30 @@ std::vector<paragraph> reflow(std::vector<page_line> lines) {
       d.p.line_count += 1;
       if (f.alone || d.chars <= 24) d.last.alone = d.last.alone || is_formulaic_alone(d.p.text);
     } else {
-      drafts.push_back(draft{paragraph{std::move(line.text), line.blanks_before, line.md_level, 1, false}, f, f, chars,
-                             sentence_like});
+      drafts.push_back(draft{paragraph{std::move(line.text), line.blanks_before, line.furniture_before, line.md_level, 1,
+                                       false},
+                             f, f, chars, sentence_like});
     }
+  }
+
+  // A narrow column: three or more one-line pieces of at most narrow_chars characters, each after
+  // one blank line, two or more of them with clause punctuation. Its pieces are one text cut at
+  // every line, not headings or a list (whose lines carry no clause punctuation).
+  std::vector<bool> narrow(drafts.size(), false);
+  constexpr std::size_t narrow_chars = 14;
+  auto piece = [&](const draft& d) {
+    return d.p.line_count == 1 && d.chars <= narrow_chars && !d.first.alone && d.p.md_level == 0 &&
+           d.p.furniture_before == 0;
+  };
+  for (std::size_t i = 0; i < drafts.size();) {
+    std::size_t j = i;
+    int punctuated = 0;
+    while (j < drafts.size() && piece(drafts[j]) && (j == i || drafts[j].p.blanks_before == 1)) {
+      punctuated += drafts[j].sentence_like || drafts[j].last.mid_clause ? 1 : 0;
+      ++j;
+    }
+    if (j - i >= 3 && punctuated >= 2) std::fill(narrow.begin() + static_cast<std::ptrdiff_t>(i), narrow.begin() + static_cast<std::ptrdiff_t>(j), true);
+    i = std::max(j, i + 1);
   }
 
   // Pass 2: join paragraphs across one blank line where a column break cut a sentence.
@@ -279,7 +340,8 @@ std::vector<paragraph> reflow(std::vector<page_line> lines) {
   for (std::size_t i = 0; i < drafts.size(); ++i) {
     draft& n = drafts[i];
     bool join = false;
-    if (!merged.empty() && n.p.blanks_before == 1 && !n.first.starts && n.p.md_level == 0) {
+    if (!merged.empty() && n.p.blanks_before == 1 && n.p.furniture_before == 0 && !n.first.starts &&
+        n.p.md_level == 0) {
       open = &merged.back();
       const paragraph& c = open->p;
       // A column of short lines, each cut by a blank line: the paragraph before was such a run.
@@ -292,9 +354,18 @@ std::vector<paragraph> reflow(std::vector<page_line> lines) {
       const bool body_like =
           (open->last.mid_clause && !colon_before_non_sentence) ||
           (!colon_before_non_sentence &&
-           (c.line_count > 1 || c.across_blank || wrapped_region || typical > 0 || open->chars > 30) &&
-           open->sentence_like);
-      join = unfinished && body_like && !is_strong_heading(drafts, i);
+           (c.line_count > 1 || c.across_blank || wrapped_region || typical > 0) && open->sentence_like) ||
+          (open->first.dateline && n.sentence_like) ||
+          // a clause cut between words, longer than most headlines with a comma
+          (open->sentence_like && n.sentence_like && open->chars > 12 && !ends_with_bracket(c.text) &&
+           !n.first.dateline && !(open->first.enumerated && open->chars <= 25));
+      // A word cut by a column break ("…改善金融体系的结" + "构，进一步…") joins whatever the rest says.
+      // A short phrase before it (a numbering, a kicker, a subhead) needs more than that.
+      const bool short_phrase = !open->sentence_like && open->chars < 10;
+      const bool heading_after = !n.sentence_like && !n.last.ends && n.chars <= 20;
+      const bool may_cut_a_word = !n.first.alone && !short_phrase && !(heading_after && !open->sentence_like);
+      join = unfinished && ((body_like && !is_strong_heading(drafts, i)) || (narrow[i] && narrow[i - 1]) ||
+                            (may_cut_a_word && joins_inside_a_word(c.text, n.p.text)));  // ICU last: the dearest test
     }
     if (join) {
       open->join(n.p.text, n.last, n.chars, n.sentence_like);

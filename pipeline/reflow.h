@@ -20,6 +20,7 @@ namespace broadsheet::pipeline {
 struct paragraph {
   std::string text;        // joined lines, layout spaces still in place
   int blanks_before = 0;   // blank lines before its first line
+  int furniture_before = 0;  // furniture lines removed right before its first line
   int md_level = 0;        // markdown heading level of its line, 0 for text
   int line_count = 1;      // source lines joined into it
   bool across_blank = false;  // joined over at least one column break
@@ -32,6 +33,8 @@ struct paragraph {
 // Shared text predicates (also used by the segmenter).
 [[nodiscard]] bool ends_sentence(std::string_view text) noexcept;   // 。！？… possibly before ”）
 [[nodiscard]] bool ends_mid_clause(std::string_view text) noexcept; // ，、：；“《（ and ASCII , : ; (
+// "一、" "（一）" "(一)" "1.": a numbered line (a section heading inside a text, or a list item).
+[[nodiscard]] bool starts_enumerated(std::string_view text) noexcept;
 [[nodiscard]] bool is_sentence_like(std::string_view text) noexcept;  // has ，、；：。！？ or ASCII , ; :
 // Like is_sentence_like but without the colon, which also introduces list lines such as
 // "传统技艺：甲（竹编） 乙（剪纸）" whose spaces separate entries.

@@ -2,199 +2,124 @@
 
 #include <algorithm>
 #include <array>
-#include <bitset>
+#include <cmath>
 #include <cstring>
+#include <limits>
 #include <optional>
-#include <span>
+#include <tuple>
 #include <unordered_set>
 
 #include "pipeline/byline.h"
 #include "pipeline/char_class.h"
+#include "pipeline/evidence.h"
 #include "pipeline/internal/hash.h"
 #include "pipeline/internal/utf8.h"
 #include "pipeline/page_cleaner.h"
-#include "pipeline/internal/text.h"
 
 namespace broadsheet::pipeline {
-
-using internal::contains;
 
 using internal::next_code_point;
 
 namespace {
 
-enum class role {
-  body, heading, subtitle, section, byline_line, credit, caption, dateline_body, continuation, author_note, table_row
+// --- the evidence weights -------------------------------------------------------------------
+//
+// Each reading of a run of headline lines is scored against reading them as body text (score 0):
+// a positive score says the evidence favours the reading. A story that ends without a title
+// costs untitled_story. The weights are log-odds-like: 3 is strong evidence, 1 is a hint.
+struct weights {
+  // Evidence that a run of headline lines is a story's headline, whichever side its story is on.
+  double dateline_next = 5.0;  // the text after it starts with a dateline
+  double byline = 2.25;        // it holds a byline line ("本报记者 甲")
+  double subtitle = 1.5;       // it holds a "——" subtitle
+  double kicker = 0.1;         // two or more headline lines
+  double column_tag = 2.25;    // the title ends with a bracketed column tag
+  double markdown_top = 4.0;   // "#"/"##" title; "###" and deeper count against (subheads)
+  double closing_before = 2.25;  // the text before it signs off ("（本报北京电）", "（作者为…）", an end mark)
+  double wide_gap = 3.0;         // two or more blank lines beside it
+  double photo_beside = 3.0;         // a photo right before or after it
+  double length = 0.15;              // per character of the title beyond 10 (clamped)
+  double cohesion = -12.0;           // per unit of shared bigrams between the text before and after
+  double unfinished_before = -0.75;  // the text just before it stops mid-sentence
+  double clause_title = -0.75;       // the title has clause punctuation (a cut sentence often has)
+  double label_first = 0.5;          // a section label above the kicker and title
+  double notice_title = 2.0;         // the title names a notice ("…公告", "…名单", "光荣榜")
+  double enumerated = -4.0;          // the title is numbered ("一、…", "（二）…"): a section of a text
+  double inside_notice = -3.0;       // inside a notice (its lists look like headlines), without strong evidence
+  double bias = -2.0;
+  // Which side its story is on.
+  double next_lead = 1.25;     // share of the title's bigrams in the next story's lead
+  double recent_text = -1.5;   // share in the text just before it (a subhead's neighbours)
+  double page_start = 3.0;     // nothing before it: it opens the page's first story
+  double own_lead = 2.25;      // (closing) share in the lead of the story before it
+  double close_bias = 0.0;     // titles after their body are the rarer layout
+  double close_recent = -0.5;  // (closing) share in the text just before it: a sign-off, a subhead
+  // A text paragraph that starts a story without a headline before it.
+  double cut_dateline = 3.0;
+  double cut_closing_before = 1.5;
+  double cut_continuation = 6.0;  // "（上接A01版）" opens a story's continued part
+  double cut_names_next = 3.0;    // share of the next headline run's words in the lead it starts
+  double cut_bias = -2.5;
+  // Furniture: a label-like line standing alone at the end of the page.
+  double drop_label_at_end = 1.0;
+  // A story with body text and no headline; less when it starts with a dateline, as a news item
+  // printed without a headline does.
+  double untitled_story = -3.0;
+  double untitled_dated = -1.5;
 };
+constexpr weights W{};
 
-
-struct classified {
-  const paragraph* p = nullptr;
-  role r = role::body;
-  bool sentence_end = false;  // ends_sentence(p->text): asked of most paragraphs more than once
-  std::optional<dateline_match> dateline;
-  std::optional<byline> names;
-  std::optional<credit_match> credit;
-  std::optional<continuation_match> continuation;
-  std::optional<std::string> note;
-};
-
-bool has_full_stop(std::string_view t) noexcept {
-  return contains(t, "。") || contains(t, "！") || contains(t, "？");
-}
-
-bool heading_shaped(const classified& c) {
-  if (c.p->md_level > 0) return true;
-  const std::string_view t = c.p->text;
-  // The tests of the end first: they settle most body paragraphs (which end a sentence) cheaply.
-  if (c.sentence_end || ends_mid_clause(t)) return false;
-  if ((t.starts_with("（") || t.starts_with("(")) && (t.ends_with("）") || t.ends_with(")"))) return false;  // a note
-  return visible_chars_at_most(t, 50) && !has_full_stop(t);
-}
-
-std::vector<classified> classify(const std::vector<paragraph>& ps) {
-  std::vector<classified> out(ps.size());
-  for (std::size_t i = 0; i < ps.size(); ++i) {
-    classified& c = out[i];
-    c.p = &ps[i];
-    const std::string_view t = ps[i].text;
-    c.sentence_end = ends_sentence(t);
-    if (ps[i].md_level > 0) { c.r = is_section_label(t) ? role::section : role::heading; continue; }
-    if (t.find('\t') != std::string_view::npos) { c.r = role::table_row; continue; }
-    if (auto credit = match_photo_credit(t)) {
-      c.credit = std::move(credit);
-      c.r = c.credit->caption_end == 0 ? role::credit : role::caption;
-      continue;
-    }
-    if ((c.continuation = match_continuation(t))) { c.r = role::continuation; continue; }
-    if ((c.dateline = match_dateline(t))) { c.r = role::dateline_body; continue; }
-    if ((c.names = match_byline_line(t))) { c.r = role::byline_line; continue; }
-    if ((c.note = match_author_note(t))) { c.r = role::author_note; continue; }
-    if (t.starts_with("——") && visible_chars_at_most(t, 100)) { c.r = role::subtitle; continue; }
-    if (caption_arrow_length(t) > 0) { c.r = role::caption; continue; }
-    if (is_section_label(t)) { c.r = role::section; continue; }
-    c.r = heading_shaped(c) ? role::heading : role::body;
-  }
-  // Captions by context: the paragraph before a credit line, or a short sentence standing in an
-  // image gap (two or more blank lines on both sides, or at the end of the page).
-  for (std::size_t i = 0; i < out.size(); ++i) {
-    classified& c = out[i];
-    if (c.r != role::body) continue;
-    const bool before_credit = i + 1 < out.size() && out[i + 1].r == role::credit;
-    const bool gap_before = c.p->blanks_before >= 2 && c.sentence_end;
-    const bool in_gap = gap_before && visible_chars_at_most(c.p->text, 200) &&
-                        (i + 1 == out.size() || out[i + 1].p->blanks_before >= 2 || out[i + 1].r == role::caption);
-    // The last of a run of captions may be followed by text after a single blank line.
-    const bool ends_caption_run = gap_before && i > 0 && out[i - 1].r == role::caption &&
-                                  visible_chars_at_most(c.p->text, 60);
-    if (before_credit || in_gap || ends_caption_run) c.r = role::caption;
-  }
-  return out;
-}
-
-// --- layout detection -------------------------------------------------------------------------
-
-// Han character bigrams of a heading (a few dozen), sorted for lookups.
-std::vector<std::uint64_t> heading_bigrams(std::string_view t, std::vector<std::uint64_t> out) {
-  char32_t prev = 0;
-  for (std::size_t i = 0; i < t.size();) {
-    const char32_t c = next_code_point(t, i);
-    if (!is_han(c)) { prev = 0; continue; }
-    if (prev != 0) out.push_back((static_cast<std::uint64_t>(prev) << 32) | c);
-    prev = c;
-  }
-  std::sort(out.begin(), out.end());
-  out.erase(std::unique(out.begin(), out.end()), out.end());
-  return out;
-}
-
-// A bit per hash of a heading's bigrams: a bigram of the text compared with the heading whose bit
-// is clear is not in the heading, and most are passed over without a search.
-class bigram_filter {
- public:
-  explicit bigram_filter(const std::vector<std::uint64_t>& heading) {
-    for (const std::uint64_t b : heading) bits_.set(slot(b));
-  }
-  [[nodiscard]] bool may_hold(std::uint64_t b) const { return bits_.test(slot(b)); }
-
- private:
-  static constexpr std::size_t size = 1024;  // a few dozen bigrams leave most bits clear
-  static std::size_t slot(std::uint64_t b) { return static_cast<std::size_t>(internal::mix64(b) % size); }
-  std::bitset<size> bits_;
-};
-
-// Marks in seen every heading bigram that occurs in t.
-void mark_shared(const std::vector<std::uint64_t>& heading, const bigram_filter& filter, std::string_view t,
-                 std::vector<bool>& seen) {
-  char32_t prev = 0;
-  for (std::size_t i = 0; i < t.size();) {
-    const char32_t c = next_code_point(t, i);
-    if (!is_han(c)) { prev = 0; continue; }
-    const std::uint64_t bigram = (static_cast<std::uint64_t>(prev) << 32) | c;
-    if (prev != 0 && filter.may_hold(bigram)) {
-      const auto it = std::lower_bound(heading.begin(), heading.end(), bigram);
-      if (it != heading.end() && *it == bigram) seen[it - heading.begin()] = true;
-    }
-    prev = c;
-  }
-}
-
-double shared_fraction(const std::vector<bool>& seen) {
-  if (seen.empty()) return 0;
-  return static_cast<double>(std::count(seen.begin(), seen.end(), true)) / static_cast<double>(seen.size());
-}
-
-bool is_heading_role(role r) { return r == role::heading || r == role::subtitle; }
-bool is_text_role(role r) { return r == role::body || r == role::dateline_body; }
-
-page_layout detect_layout(const std::vector<classified>& cs) {
-  const auto first = std::find_if(cs.begin(), cs.end(), [](const classified& c) {
-    return c.r != role::caption && c.r != role::credit && c.r != role::section;
-  });
-  if (first == cs.end() || (first->r != role::dateline_body && first->r != role::byline_line)) {
-    return page_layout::titles_before;
-  }
-  // For every heading group with text on both sides: how much of it appears before vs after.
-  // A few groups decide it; a long page need not be read twice over.
-  constexpr int groups_needed = 4;
-  int groups = 0;
-  double before = 0, after = 0;
+// "务，加快补齐…", "，使世界…": a text whose first clause is a word's end, cut off by the page break.
+bool starts_mid_sentence(std::string_view t) {
   std::size_t i = 0;
-  while (i < cs.size() && groups < groups_needed) {
-    if (!is_heading_role(cs[i].r)) { ++i; continue; }
-    std::size_t j = i;
-    std::vector<std::uint64_t> heading;
-    while (j < cs.size() && (is_heading_role(cs[j].r) || cs[j].r == role::section)) {
-      heading = heading_bigrams(cs[j++].p->text, std::move(heading));
-    }
-    const bigram_filter filter(heading);
-    // A headline's words are in its story's lead: compare with the first text paragraph of the
-    // story before the group and of the story after it.
-    std::vector<bool> prev(heading.size()), next(heading.size());
-    bool prev_text = false, next_text = false;
-    std::size_t lead = i;
-    for (std::size_t k = i; k-- > 0 && !is_heading_role(cs[k].r);) {
-      if (is_text_role(cs[k].r)) lead = k;
-    }
-    if (lead != i) { mark_shared(heading, filter, cs[lead].p->text, prev); prev_text = true; }
-    for (std::size_t k = j; k < cs.size() && !is_heading_role(cs[k].r); ++k) {
-      if (is_text_role(cs[k].r)) { mark_shared(heading, filter, cs[k].p->text, next); next_text = true; break; }
-    }
-    if (prev_text && next_text) {
-      before += shared_fraction(prev);
-      after += shared_fraction(next);
-      ++groups;
-    }
-    i = j;
+  for (int n = 0; n < 3 && i < t.size(); ++n) {
+    const char32_t c = next_code_point(t, i);
+    if (c == 0xFF0C || c == 0x3001 || c == 0xFF1B || c == 0x3002 || c == ',' || c == ';' || c == 0x201D) return true;
   }
-  return before > after * 1.25 + 0.1 ? page_layout::titles_after : page_layout::titles_before;
+  return false;
 }
 
-// --- building items ---------------------------------------------------------------------------
-
-bool is_label_like(std::string_view t) {
-  return visible_chars_at_most(t, 16) && !is_sentence_like(t);
+bool is_announcement_title(std::string_view t) {
+  if (t.size() < 6) return false;
+  const std::string_view last_two = t.substr(t.size() - 6);
+  static constexpr std::array<std::string_view, 8> words{"公示", "公告", "通告", "通知",
+                                                         "启事", "声明", "讣告", "告示"};
+  return std::find(words.begin(), words.end(), last_two) != words.end();
 }
+
+// A notice names itself at the end of its title: "…评审结果公示", "关于…的通知", "光荣榜".
+bool is_notice_title(std::string_view t) {
+  return is_announcement_title(t) || t.ends_with("名单") || t.ends_with("光荣榜");
+}
+
+// Where a paragraph goes before the page-level choice.
+enum class place {
+  unit,         // text, a headline line or a byline line: its role is chosen with the page's
+  caption,      // a photo caption (an item of its own)
+  photo_title,  // a headline printed with its photo
+  credit,       // a photo credit line
+  marker,       // a continuation or jump marker alone on its line
+};
+
+// What the page-level choice does with a unit (or a run of units starting there).
+enum class action : std::uint8_t { body, cut, open, close, drop };
+
+// The story being read at a point of the page.
+enum class story : std::uint8_t {
+  none,      // no story open (page start, or right after a closing headline)
+  untitled,  // text so far, no headline
+  dated,     // text so far, no headline, but it starts with a dateline: a news item of its own
+  titled,    // a headline before, text after it
+  heading,   // a headline before, no text yet
+};
+constexpr std::size_t stories = 5;
+// The states of the page-level choice: the story, and whether its headline names a notice
+// (whose lists of names and units look like headlines and are not).
+constexpr std::size_t story_states = 2 * stories;
+constexpr std::size_t state_of(story s, bool notice) { return static_cast<std::size_t>(s) + (notice ? stories : 0); }
+constexpr story story_of(std::size_t state) { return static_cast<story>(state % stories); }
+constexpr bool notice_of(std::size_t state) { return state >= stories; }
+constexpr bool untitled(story s) { return s == story::untitled || s == story::dated; }
 
 // Hashes a paragraph by its size and its first and last eight bytes, without a pass over the
 // whole text: paragraphs of one item rarely share all three (equal hashes are compared whole).
@@ -208,400 +133,677 @@ struct paragraph_hash {
   }
 };
 
-// A paragraph of an item before tidying: a view into the page's paragraphs.
-struct raw_paragraph {
-  std::string_view text;
-  bool heading = false;   // tidied as a heading; counts towards a list-like notice
-  bool verbatim = false;  // has a tab (a table row): kept as it is
-};
-
-struct item_draft {
-  article a;
-  std::vector<raw_paragraph> raw_paragraphs;
-  bool has_table = false;
-  bool closed = false;  // takes no more body text (photos)
-};
-
-class builder {
+class page_reader {
  public:
-  builder(const std::vector<classified>& cs, const std::vector<std::string>& default_photographers)
-      : cs_(cs), default_photographers_(default_photographers) {}
+  page_reader(const std::vector<paragraph>& ps, const std::vector<std::string>& default_photographers, bool explain,
+              topic_words& words)
+      : ps_(ps), default_photographers_(default_photographers), explain_(explain), topic_words_(words) {
+    std::size_t bytes = 0;
+    for (const auto& p : ps_) bytes += p.text.size();
+    topic_words_.start_page(bytes);
+  }
 
-  std::vector<article> build(page_layout layout) {
-    // Items are far fewer than paragraphs: one allocation, and no draft (a whole article) moved by
-    // regrowth.
-    items_.reserve(cs_.size());
-    for (std::size_t i = 0; i < cs_.size(); ++i) {
-      if (layout == page_layout::titles_before) step_titles_before(i);
-      else step_titles_after(i);
-    }
-    if (layout == page_layout::titles_after && current_ >= 0 && !pending_.empty()) assign_group(current_);
-    flush_pending_as_text();
-    return finish();
+  segmented_page read() {
+    facts_.reserve(ps_.size());
+    for (const auto& p : ps_) facts_.push_back(facts_of(p));
+    place_paragraphs();
+    choose();
+    segmented_page page;
+    page.items = build();
+    page.layout = closes_ * 2 > titled_ ? page_layout::titles_after : page_layout::titles_before;
+    page.trace = std::move(trace_);
+    return page;
   }
 
  private:
-  // Titles before the body.
-  void step_titles_before(std::size_t i) {
-    const classified& c = cs_[i];
-    switch (c.r) {
-      case role::section: section_ = tidy_heading(c.p->text); pending_.push_back(i); break;
-      case role::heading: case role::subtitle: case role::byline_line: pending_.push_back(i); break;
-      case role::dateline_body: start_article(item_kind::article); add_dateline(c); break;
-      case role::body: {
-        const bool has_byline = std::any_of(pending_.begin(), pending_.end(),
-                                            [&](std::size_t k) { return cs_[k].r == role::byline_line; });
-        const bool has_subtitle = std::any_of(pending_.begin(), pending_.end(),
-                                              [&](std::size_t k) { return cs_[k].r == role::subtitle; });
-        const bool has_top_heading = std::any_of(pending_.begin(), pending_.end(), [&](std::size_t k) {
-          return cs_[k].p->md_level == 1 || cs_[k].p->md_level == 2;
-        });
-        const bool has_heading = std::any_of(pending_.begin(), pending_.end(),
-                                             [&](std::size_t k) { return cs_[k].r == role::heading; });
-        const bool new_announcement =
-            has_heading && (current_signed_off() || std::any_of(pending_.begin(), pending_.end(), [&](std::size_t k) {
-                              return cs_[k].r == role::heading && is_announcement_title(cs_[k].p->text);
-                            }));
-        if (has_byline || has_subtitle || has_top_heading || new_announcement || (has_heading && !text_open())) {
-          start_article(item_kind::article);
-        } else if (!text_open() || starts_elsewhere(i)) {
-          flush_pending_as_text();
-          start_fragment(std::nullopt);
-        } else {
-          flush_pending_as_text();
+  // --- 1. photos and markers ------------------------------------------------------------------
+
+  // A caption: a credit at its end, a credit line right after it, an arrow before it, or a
+  // sentence standing alone after a photo gap (three or more blank lines). A headline right
+  // before a photo gap is the photo's title.
+  void place_paragraphs() {
+    places_.assign(ps_.size(), place::unit);
+    for (std::size_t k = 0; k < ps_.size(); ++k) {
+      const paragraph_facts& f = facts_[k];
+      const std::string_view t = ps_[k].text;
+      if (f.credit && f.credit->caption_end == 0) {
+        places_[k] = place::credit;
+        continue;
+      }
+      if (f.continuation && f.continuation->body_offset == t.size()) {
+        places_[k] = place::marker;
+        continue;
+      }
+      if (find_jump_marker(t) == 0) {
+        places_[k] = place::marker;
+        continue;
+      }
+      if (f.md_level > 0 || f.table_row || f.byline_line || f.subtitle) continue;
+      const bool credit_next =
+          k + 1 < ps_.size() && facts_[k + 1].credit && facts_[k + 1].credit->caption_end == 0 && !f.byline_line;
+      const bool inline_credit = f.credit && f.credit->caption_end > 0;
+      const bool photo_gap =
+          f.gap_before >= 3 && k > 0 && f.sentence_end && visible_chars_at_most(t, 250) && !f.closing;
+      if (inline_credit || credit_next || f.caption_arrow || photo_gap) {
+        places_[k] = place::caption;
+        // A headline printed with its photo: before a photo gap, or on the caption's own line
+        // before its arrow ("…（权威发布）⬅昨日，…", split by reflow at the arrow).
+        const bool with_photo = f.gap_before >= 3 || (f.caption_arrow && f.gap_before == 0);
+        if (k > 0 && places_[k - 1] == place::unit && facts_[k - 1].heading_like && facts_[k - 1].md_level == 0 &&
+            !facts_[k - 1].subtitle && with_photo) {
+          places_[k - 1] = place::photo_title;
         }
-        add_text(c.p->text, false, *c.p);
-        break;
       }
-      case role::caption: add_caption(i, /*title_from_pending=*/true); break;
-      case role::credit: add_credit(*c.credit); break;
-      case role::continuation: add_continuation(c); break;
-      case role::author_note: add_author_note(*c.note); break;
-      case role::table_row: add_table_row(c); break;
+    }
+    for (std::size_t k = 0; k < ps_.size(); ++k) {
+      if (places_[k] == place::unit) units_.push_back(k);
     }
   }
 
-  // Titles after the body: a dateline or byline opens a story, the headings after it name it.
-  void step_titles_after(std::size_t i) {
-    const classified& c = cs_[i];
-    switch (c.r) {
-      case role::section: section_ = tidy_heading(c.p->text); break;
-      case role::heading: case role::subtitle: pending_.push_back(i); break;
-      case role::dateline_body: case role::byline_line: {
-        if (current_ >= 0 && !pending_.empty()) assign_group(current_);
-        flush_pending_as_text();
-        open_item(item_kind::article);
-        if (c.r == role::dateline_body) add_dateline(c);
-        else items_[current_].a.names.merge(*c.names);
+  // --- 2. evidence about runs of units --------------------------------------------------------
+
+  const paragraph_facts& uf(std::size_t u) const { return facts_[units_[u]]; }
+  std::string_view ut(std::size_t u) const { return ps_[units_[u]].text; }
+  // The words of a unit's text: without its dateline, whose issuer and brackets every story shares.
+  std::string_view words_of(std::size_t u) const {
+    const paragraph_facts& f = uf(u);
+    return f.dateline ? ut(u).substr(f.dateline->body_offset) : ut(u);
+  }
+
+  // A unit that can be part of a headline run: a headline-like line or a byline line.
+  bool groupable(std::size_t u) const { return uf(u).heading_like || uf(u).byline_line.has_value(); }
+  bool is_text(std::size_t u) const { return !groupable(u); }
+
+  // Something between unit u-1 and unit u that is not a unit (a photo, a marker, furniture).
+  bool break_before(std::size_t u) const {
+    if (u == 0) return false;
+    return units_[u] != units_[u - 1] + 1 || uf(u).furniture_before > 0;
+  }
+  bool photo_between(std::size_t u) const {
+    if (u == 0 || u >= units_.size()) return false;
+    for (std::size_t k = units_[u - 1] + 1; k < units_[u]; ++k) {
+      if (places_[k] == place::caption || places_[k] == place::photo_title) return true;
+    }
+    return false;
+  }
+
+  // The title line of units [i, j): the last headline line before the first subtitle; else the
+  // last headline line that is not label-like (a column label or a lead-in may follow the
+  // title); else the last headline line. npos when the run has no headline line.
+  std::size_t title_of(std::size_t i, std::size_t j) const {
+    std::size_t first_sub = j;
+    for (std::size_t k = i; k < j; ++k) {
+      if (uf(k).subtitle) {
+        first_sub = k;
         break;
       }
-      case role::body:
-        flush_pending_as_text();
-        if (!text_open() || starts_elsewhere(i)) start_fragment(std::nullopt);
-        add_text(c.p->text, false, *c.p);
+    }
+    std::size_t last = npos, last_full = npos;
+    for (std::size_t k = i; k < first_sub; ++k) {
+      if (!uf(k).heading_like || uf(k).subtitle) continue;
+      last = k;
+      if (!uf(k).label_like) last_full = k;
+    }
+    if (first_sub < j && last != npos) return last;
+    return last_full != npos ? last_full : last;
+  }
+
+  // Each unit's words are read when first asked for, and once: the bigrams of its first and of
+  // its last lead_han Han characters (one bag for a shorter unit), and how many Han characters
+  // it has. Only the units around headline runs and possible story starts ever are read.
+  struct unit_words {
+    std::optional<topic_words::bag> head, tail;
+    std::size_t han = 0;
+  };
+
+  const topic_words::bag& head_of(std::size_t u) {
+    unit_words& w = words_[u];
+    if (!w.head) w.head = topic_words_.head_of(words_of(u), lead_han, w.han);
+    return *w.head;
+  }
+
+  const topic_words::bag& tail_of(std::size_t u) {
+    unit_words& w = words_[u];
+    if (!w.tail) {
+      const topic_words::bag& head = head_of(u);
+      w.tail = w.han < lead_han ? head : topic_words_.tail_of(words_of(u), lead_han);
+    }
+    return *w.tail;
+  }
+
+  std::size_t han_of(std::size_t u) {
+    (void)head_of(u);
+    return words_[u].han;
+  }
+
+  // The words of a headline run: its headline lines (kicker, title, subtitle), not its bylines.
+  topic_words::bag headline_bag(std::size_t i, std::size_t j) {
+    topic_words::bag bag = topic_words_.empty_bag();
+    for (std::size_t k = i; k < j; ++k) {
+      if (uf(k).heading_like) bag |= head_of(k);
+    }
+    return bag;
+  }
+
+  // The first lead_han Han characters (or a little more: whole units) of the text from unit j
+  // on, headline lines skipped only at its start.
+  const topic_words::bag& lead_bag(std::size_t j) {
+    auto& slot = lead_bags_[j];
+    if (slot) return *slot;
+    slot = topic_words_.empty_bag();
+    std::size_t han = 0;
+    for (std::size_t u = j; u < units_.size() && han < lead_han; ++u) {
+      if (!is_text(u)) {
+        if (u == j) continue;
         break;
-      case role::caption:
-        if (current_ >= 0 && !pending_.empty()) assign_group(current_);
-        flush_pending_as_text();
-        add_caption(i, /*title_from_pending=*/false);
-        current_ = last_photo_;
-        break;
-      case role::credit: add_credit(*c.credit); break;
-      case role::continuation: add_continuation(c); break;
-      case role::author_note: add_author_note(*c.note); break;
-      case role::table_row: add_table_row(c); break;
+      }
+      *slot |= head_of(u);
+      han += han_of(u);
+    }
+    return *slot;
+  }
+
+  // The last lead_han Han characters (or a little more) of the text before unit i, headline
+  // lines right before it skipped, as the lead skips them after a run.
+  const topic_words::bag& tail_bag(std::size_t i) {
+    auto& slot = tail_bags_[i];
+    if (slot) return *slot;
+    slot = topic_words_.empty_bag();
+    std::size_t han = 0;
+    std::size_t u = i;
+    while (u > 0 && !is_text(u - 1)) --u;
+    for (; u-- > 0 && han < lead_han;) {
+      if (!is_text(u)) break;
+      *slot |= tail_of(u);
+      han += han_of(u);
+    }
+    return *slot;
+  }
+
+  // Where the text run holding unit u - 1 starts (its lead), at a dateline at the latest.
+  std::size_t run_start(std::size_t i) const {
+    std::size_t s = i;
+    while (s > 0 && is_text(s - 1)) {
+      --s;
+      if (uf(s).dateline) break;
+    }
+    return s;
+  }
+
+  struct run_evidence {
+    std::size_t title = npos;
+    double boundary = 0, open = 0, close = 0;
+    bool notice = false;  // the title names a notice
+    bool strong = false;  // a dateline or byline follows, or a markdown title, or a notice's title
+    std::string explained;
+  };
+
+  // The evidence about reading units [i, j) as one story's headline run.
+  run_evidence judge_run(std::size_t i, std::size_t j) {
+    run_evidence e;
+    e.title = title_of(i, j);
+    if (e.title == npos) return e;
+    const paragraph_facts& tf = uf(e.title);
+    bool byline = false, subtitle = false;
+    int headings = 0;
+    for (std::size_t k = i; k < j; ++k) {
+      byline = byline || (uf(k).byline_line && k > e.title);
+      subtitle = subtitle || uf(k).subtitle;
+      headings += uf(k).heading_like && !uf(k).subtitle ? 1 : 0;
+    }
+    const bool at_start = i == 0, at_end = j == units_.size();
+    const bool dateline_next = !at_end && uf(j).dateline.has_value();
+    const bool md_top = tf.md_level == 1 || tf.md_level == 2, md_deep = tf.md_level >= 3;
+    const bool closing_before = !at_start && (uf(i - 1).closing || uf(i).furniture_before > 0 ||
+                                              find_jump_marker(ut(i - 1)) != std::string_view::npos);
+    // Two or more blank lines that are not a photo's (text resumes after a photo with any gap).
+    const bool gap_before = !at_start && uf(i).gap_before >= 2 && !photo_between(i);
+    const bool gap_after = !at_end && uf(j).gap_before >= 2 && !photo_between(j);
+    const bool photo_beside = (!at_start && photo_between(i)) || (!at_end && photo_between(j));
+    const double length = std::clamp((static_cast<double>(tf.chars) - 10.0), -10.0, 13.0);
+    // How much the headline shares with a text: the share of its title line's words or of all
+    // its lines' words, whichever is larger (a label above the title dilutes the second, a
+    // kicker may hold the words the title leaves out).
+    const topic_words::bag whole = headline_bag(i, j);
+    const topic_words::bag& title_line = head_of(e.title);
+    auto share = [&](const topic_words::bag& text) {
+      return std::max(title_line.shared_fraction(text), whole.shared_fraction(text));
+    };
+    const double next_lead = at_end ? 0 : share(lead_bag(j));
+    const double recent = at_start ? 0 : share(tail_bag(i));
+    const double own_lead = at_start ? 0 : share(lead_bag(run_start(i)));
+    // A label above the kicker and title: the page's section, part of the headline.
+    const bool label_first = uf(i).label_like && headings >= 2 && i < e.title;
+    const double cohesion = at_start || at_end ? 0 : tail_bag(i).shared_fraction(lead_bag(j));
+    const bool unfinished_before = !at_start && is_text(i - 1) && !uf(i - 1).sentence_end && !uf(i - 1).closing;
+    const bool clause_title = ps_[units_[e.title]].clause_punctuation && !tf.column_tag;
+
+    const bool notice = is_notice_title(ut(e.title));
+    const bool enumerated = tf.enumerated;
+    e.notice = notice;
+    e.strong = dateline_next || byline || notice || tf.md_level == 1 || tf.md_level == 2;
+    e.boundary = W.bias + W.notice_title * notice + W.enumerated * enumerated + W.dateline_next * dateline_next +
+                 W.byline * byline + W.subtitle * subtitle + W.kicker * (headings >= 2) + W.column_tag * tf.column_tag +
+                 W.markdown_top * md_top - W.markdown_top * md_deep + W.closing_before * closing_before +
+                 W.wide_gap * (gap_before || gap_after) + W.photo_beside * photo_beside + W.length * length +
+                 W.cohesion * cohesion + W.unfinished_before * unfinished_before + W.clause_title * clause_title +
+                 W.label_first * label_first;
+    e.open = e.boundary + W.next_lead * next_lead + W.recent_text * recent + W.page_start * at_start;
+    e.close = e.boundary + W.own_lead * own_lead + W.close_recent * recent + W.close_bias;
+    if (explain_) {
+      char buf[400];
+      std::snprintf(buf, sizeof buf,
+                    "title=%zu dateline_next=%d byline=%d subtitle=%d headings=%d tag=%d md=%d closing_before=%d "
+                    "gap_before=%d gap_after=%d chars=%zu next_lead=%.2f recent=%.2f own_lead=%.2f cohesion=%.3f "
+                    "unfinished_before=%d clause_title=%d",
+                    units_[e.title], dateline_next, byline, subtitle, headings, tf.column_tag, tf.md_level,
+                    closing_before, gap_before, gap_after, tf.chars, next_lead, recent, own_lead, cohesion,
+                    unfinished_before, clause_title);
+      e.explained = buf;
+    }
+    return e;
+  }
+
+  // The first headline run after unit u: [first, end), or first == npos when none follows.
+  std::pair<std::size_t, std::size_t> next_run_after(std::size_t u) const {
+    std::size_t i = u;
+    while (i < units_.size() && !groupable(i)) ++i;
+    if (i == units_.size()) return {npos, npos};
+    std::size_t j = i;
+    while (j < units_.size() && groupable(j) && j - i < max_run) ++j;
+    return {i, j};
+  }
+
+  // Whether a continuation marker ("（上接A01版①）") opens unit u: its story's headline is on
+  // another page.
+  bool continued_at(std::size_t u) const {
+    if (uf(u).continuation) return true;
+    for (std::size_t k = u > 0 ? units_[u - 1] + 1 : 0; k < units_[u]; ++k) {
+      if (places_[k] == place::marker && facts_[k].continuation) return true;
+    }
+    return false;
+  }
+
+  double cut_score(std::size_t u) {
+    if (u == 0) return -inf;
+    const paragraph_facts& f = uf(u);
+    const bool closing_before =
+        uf(u - 1).closing || f.furniture_before > 0 || find_jump_marker(ut(u - 1)) != std::string_view::npos;
+    // A marker right after a headline continues that headline's story ("标题 / （上接A01版①） / …").
+    const bool continuation = continued_at(u) && is_text(u - 1);
+    // Only a paragraph with a cue of its own may start a story without a headline before it.
+    const bool cue = f.dateline || closing_before || continuation || f.gap_before >= 2;
+    if (!cue) return -inf;
+    // A story whose headline follows its body: its lead holds the headline's words.
+    const auto [first, end] = next_run_after(u);
+    const double names_next = first == npos ? 0 : headline_bag(first, end).shared_fraction(lead_bag(u));
+    const double cohesion = is_text(u - 1) ? tail_bag(u).shared_fraction(lead_bag(u)) : 0;
+    return W.cut_bias + W.cut_dateline * f.dateline.has_value() + W.cut_closing_before * closing_before +
+           W.wide_gap * (f.gap_before >= 2) + W.cut_continuation * continuation + W.cut_names_next * names_next +
+           W.cohesion * cohesion;
+  }
+
+  double drop_score(std::size_t u) const {
+    const bool at_end = u + 1 == units_.size();
+    return uf(u).label_like && at_end && !uf(u).byline_line ? W.drop_label_at_end : -inf;
+  }
+
+  // --- 3. the page-level choice ---------------------------------------------------------------
+
+  // What ending story s costs: nothing for a titled one.
+  static double untitled_cost(story s) {
+    return s == story::untitled ? W.untitled_story : s == story::dated ? W.untitled_dated : 0;
+  }
+
+  struct step {
+    double score = -inf;
+    std::size_t from = npos;  // unit index the choice started at
+    std::size_t from_state = 0;
+    action act = action::body;
+    std::size_t end = 0;  // one past the last unit the choice covers
+  };
+
+  // Dynamic programming over the units: best[u][s] is the best score of a reading of units
+  // [0, u) that leaves the page in state s; every choice moves from u to the end of what it
+  // covers.
+  void choose() {
+    const std::size_t n = units_.size();
+    words_.assign(n, unit_words{});
+    lead_bags_.assign(n + 1, std::nullopt);
+    tail_bags_.assign(n + 1, std::nullopt);
+    std::vector<std::array<step, story_states>> best(n + 1);
+    best[0][state_of(story::none, false)].score = 0;
+    auto relax = [&](std::size_t from, std::size_t s, std::size_t to, std::size_t t, action a, double score) {
+      const double total = best[from][s].score + score;
+      step& slot = best[to][t];
+      if (total > slot.score) slot = step{total, from, s, a, to};
+    };
+    std::vector<std::vector<run_evidence>> runs(n);  // runs[i][j - i - 1]: units [i, j) as a headline run
+    for (std::size_t i = 0; i < n; ++i) {
+      for (std::size_t j = i; j < n && groupable(j) && j - i < max_run; ++j) runs[i].push_back(judge_run(i, j + 1));
+    }
+    for (std::size_t u = 0; u < n; ++u) {
+      const double cut = cut_score(u);
+      const double drop = drop_score(u);
+      const bool continued = cut > -inf && continued_at(u);
+      // An untitled story that starts here: a dated one when its first text is a dateline, a
+      // continued one (titled elsewhere) when the page starts in the middle of a sentence.
+      const story starts = uf(u).dateline                         ? story::dated
+                           : u == 0 && starts_mid_sentence(ut(0)) ? story::titled
+                                                                  : story::untitled;
+      for (std::size_t si = 0; si < story_states; ++si) {
+        if (best[u][si].score == -inf) continue;
+        const story s = story_of(si);
+        const bool notice = notice_of(si);
+        const double untitled_ends = untitled_cost(s);
+        // Body text of the current story, or the first text of an untitled one.
+        const story after_body = s == story::heading ? story::titled : s == story::none ? starts : s;
+        relax(u, si, u + 1, state_of(after_body, notice), action::body, 0);
+        if (cut > -inf && (untitled(s) || s == story::titled)) {
+          // A continued story's headline is on another page: it is not untitled.
+          const story next = continued ? story::titled : starts;
+          relax(u, si, u + 1, state_of(next, false), action::cut, cut + untitled_ends);
+        }
+        if (drop > -inf) relax(u, si, u + 1, si, action::drop, drop);
+        for (std::size_t r = 0; r < runs[u].size(); ++r) {
+          const run_evidence& e = runs[u][r];
+          if (e.title == npos) continue;
+          const std::size_t end = u + r + 1;
+          // Inside a notice, only a headline with strong evidence of its own starts a story.
+          const double in_notice = notice && !e.strong ? W.inside_notice : 0;
+          if (s != story::heading) {
+            relax(u, si, end, state_of(story::heading, e.notice), action::open, e.open + untitled_ends + in_notice);
+          }
+          if (untitled(s)) relax(u, si, end, state_of(story::none, false), action::close, e.close);
+        }
+      }
+    }
+    // The page ends: an untitled story costs, a headline without text cannot stand.
+    double best_score = -inf;
+    std::size_t last = 0;
+    for (std::size_t si = 0; si < story_states; ++si) {
+      double score = best[n][si].score;
+      if (score == -inf) continue;
+      score += untitled_cost(story_of(si));
+      if (story_of(si) == story::heading) score += W.untitled_story * 2;
+      if (score > best_score) {
+        best_score = score;
+        last = si;
+      }
+    }
+    // Walk back.
+    choices_.clear();
+    std::size_t at = n;
+    std::size_t s = last;
+    while (at > 0) {
+      const step& st = best[at][s];
+      choices_.push_back(choice{st.from, st.end, st.act, st.score - best[st.from][st.from_state].score});
+      at = st.from;
+      s = st.from_state;
+    }
+    std::reverse(choices_.begin(), choices_.end());
+    if (explain_) explain(runs);
+  }
+
+  void explain(const std::vector<std::vector<run_evidence>>& runs) {
+    // Every headline run considered, with the scores of its readings.
+    for (std::size_t i = 0; i < runs.size(); ++i) {
+      for (std::size_t r = 0; r < runs[i].size(); ++r) {
+        const run_evidence& e = runs[i][r];
+        if (e.title == npos) continue;
+        char scores[64];
+        std::snprintf(scores, sizeof scores, "open=%.3f close=%.3f ", e.open, e.close);
+        trace_.push_back(segment_trace_entry{units_[i], units_[i + r], "considered", e.boundary, scores + e.explained});
+      }
+    }
+    for (const auto& c : choices_) {
+      if (c.act == action::body && !groupable(c.first)) continue;
+      std::string evidence;
+      if (c.act == action::open || c.act == action::close) evidence = runs[c.first][c.end - c.first - 1].explained;
+      static constexpr std::array<const char*, 5> names{"body", "cut", "open", "close", "drop"};
+      trace_.push_back(segment_trace_entry{units_[c.first], units_[c.end - 1], names[static_cast<std::size_t>(c.act)],
+                                           c.score, std::move(evidence)});
     }
   }
 
-  bool text_open() const { return current_ >= 0 && !items_[current_].closed; }
+  // --- 4. items -------------------------------------------------------------------------------
 
-  // A paragraph that cannot begin a story in this article: it starts with punctuation or with a
-  // conjunction ("以及…") right after a finished paragraph: the rest of a story from elsewhere.
-  bool starts_elsewhere(std::size_t i) const {
-    if (i == 0 || !cs_[i - 1].sentence_end) return false;
-    const std::string_view t = cs_[i].p->text;
-    std::size_t k = 0;
-    const char32_t c = next_code_point(t, k);
-    const bool punct = c == 0xFF0C || c == 0x3001 || c == 0x3002 || c == 0xFF1B || c == ',' || c == ';';
-    return punct || t.starts_with("以及") || t.starts_with("并且") || t.starts_with("而且");
-  }
+  struct raw_paragraph {
+    std::string_view text;
+    bool heading = false;   // tidied as a heading
+    bool verbatim = false;  // a table row: kept as it is
+  };
 
-  int open_item(item_kind kind) {
-    item_draft& d = items_.emplace_back();
-    d.raw_paragraphs.reserve(8);  // most items have a few paragraphs: one allocation, not three
+  struct draft {
+    article a;
+    std::size_t first_paragraph = 0;  // reading order
+    std::vector<raw_paragraph> raw;
+    bool has_table = false;
+  };
+
+  draft& new_item(item_kind kind, std::size_t first_paragraph) {
+    draft& d = drafts_.emplace_back();
     d.a.kind = kind;
-    if (section_) d.a.section = section_;
-    current_ = static_cast<int>(items_.size()) - 1;
-    return current_;
+    d.first_paragraph = first_paragraph;
+    d.raw.reserve(8);
+    return d;
   }
 
-  void start_article(item_kind kind) {
-    const std::size_t title_at = group_title_index();
-    // Headings before the group's own kicker and title belong to what came before.
-    const auto group_start = pending_.begin() + static_cast<std::ptrdiff_t>(group_start_index(title_at));
-    emit_as_text({pending_.begin(), group_start});
-    pending_.erase(pending_.begin(), group_start);
-    open_item(kind);
-    assign_group(current_);
-  }
-
-  void start_fragment(std::optional<std::string> from) {
-    open_item(item_kind::fragment);
-    items_[current_].a.continued_from = std::move(from);
-  }
-
-  // Index in pending_ of the title: the last heading before the first subtitle, else the last
-  // heading; npos when there is none.
-  std::size_t group_title_index() const {
-    std::size_t first_sub = pending_.size();
-    for (std::size_t k = 0; k < pending_.size(); ++k) {
-      if (cs_[pending_[k]].r == role::subtitle) { first_sub = k; break; }
-    }
-    std::size_t title = std::string_view::npos;
-    for (std::size_t k = 0; k < first_sub; ++k) {
-      if (cs_[pending_[k]].r == role::heading) title = k;
-    }
-    if (title == std::string_view::npos) {
-      for (std::size_t k = 0; k < pending_.size(); ++k) {
-        if (cs_[pending_[k]].r == role::heading) title = k;
-      }
-    }
-    return title;
-  }
-
-  // Where the heading group of the title at title_at starts: the title itself, or the label-like
-  // heading right before it (a kicker), or a section label right before either.
-  std::size_t group_start_index(std::size_t title_at) const {
-    if (title_at == std::string_view::npos) return 0;
-    // A notice's sign-off (issuer, date) before the title closes what came before.
-    std::size_t floor = 0;
-    for (std::size_t k = 0; k < title_at; ++k) {
-      if (is_sign_off(cs_[pending_[k]].p->text)) floor = k + 1;
-    }
-    std::size_t start = title_at;
-    if (start > 0 && cs_[pending_[start - 1]].r == role::heading && is_label_like(cs_[pending_[start - 1]].p->text) &&
-        cs_[pending_[start - 1]].p->md_level == cs_[pending_[title_at]].p->md_level && start - 1 >= floor) {
-      --start;
-    }
-    while (start > floor && (cs_[pending_[start - 1]].r == role::section || cs_[pending_[start - 1]].r == role::byline_line)) {
-      --start;
-    }
-    return start;
-  }
-
-  // Gives the pending heading group to item `to`: title, subtitle, kicker, bylines, section.
-  void assign_group(int to) {
-    article& a = items_[to].a;
-    const std::size_t title_at = group_title_index();
+  // Gives the headline run [i, j) to d: title, kicker, subtitle, section, bylines.
+  void assign_headline(draft& d, std::size_t i, std::size_t j) {
+    article& a = d.a;
+    const std::size_t title = title_of(i, j);
     std::vector<std::string> kickers;
-    for (std::size_t k = 0; k < pending_.size(); ++k) {
-      const classified& c = cs_[pending_[k]];
-      switch (c.r) {
-        case role::heading:
-          if (k == title_at && !a.title) a.title = tidy_heading(c.p->text);
-          else kickers.push_back(tidy_heading(c.p->text));
-          break;
-        case role::subtitle: {
-          std::string_view t = c.p->text;
-          while (t.starts_with("——") || t.starts_with("—")) t.remove_prefix(t.starts_with("——") ? 6 : 3);
-          std::string sub = tidy_heading(t);
-          if (!a.subtitle) a.subtitle = std::move(sub);
-          else *a.subtitle += " " + sub;
-          break;
-        }
-        case role::byline_line: a.names.merge(*c.names); break;
-        case role::section: a.section = tidy_heading(c.p->text); break;
-        default: break;
+    for (std::size_t k = i; k < j; ++k) {
+      const paragraph_facts& f = uf(k);
+      const std::string_view t = ut(k);
+      if (f.byline_line) {
+        a.names.merge(*f.byline_line);
+        continue;
       }
+      if (f.subtitle) {
+        std::string_view s = t;
+        while (s.starts_with("——") || s.starts_with("—")) s.remove_prefix(s.starts_with("——") ? 6 : 3);
+        std::string sub = tidy_heading(s);
+        if (!a.subtitle)
+          a.subtitle = std::move(sub);
+        else
+          *a.subtitle += " " + sub;
+        continue;
+      }
+      if (k == title) {
+        a.title = tidy_heading(t);
+        continue;
+      }
+      if (k > title) {
+        // A column's label printed after the title and subtitle, before the bylines ("民生观察").
+        if (f.label_like) kickers.push_back(tidy_heading(t));
+        continue;
+      }
+      if (is_section_label(t)) {
+        a.section = tidy_heading(t);
+        continue;
+      }
+      kickers.push_back(tidy_heading(t));
     }
     if (!kickers.empty()) {
       std::string k;
       for (const auto& s : kickers) k += (k.empty() ? "" : " ") + s;
       a.kicker = std::move(k);
     }
-    pending_.clear();
   }
 
-  // Never changes pending_, so it may be given a part of it.
-  void emit_as_text(std::span<const std::size_t> idx) {
-    for (std::size_t k : idx) {
-      const classified& c = cs_[k];
-      if (c.r == role::section) continue;
-      if (c.r == role::byline_line) {
-        if (current_ >= 0) items_[current_].a.names.merge(*c.names);
-        continue;
-      }
-      if (!text_open()) {
-        // A headline whose story is not on this page (or not found): an item of its own.
-        open_item(item_kind::article);
-        items_[current_].a.title = tidy_heading(c.p->text);
-        continue;
-      }
-      add_text(c.p->text, true, *c.p);
+  // Adds unit u's paragraph to d's body: a dateline opening the story goes to its fields, a byline
+  // line and an author note to its names, a continuation marker to continued_from.
+  void add_body(draft& d, std::size_t u) {
+    const std::size_t k = units_[u];
+    const paragraph_facts& f = facts_[k];
+    std::string_view text = ps_[k].text;
+    if (f.byline_line) {
+      d.a.names.merge(*f.byline_line);
+      return;
     }
-  }
-
-  void flush_pending_as_text() {
-    emit_as_text(pending_);
-    pending_.clear();  // keeps its capacity for the next group
-  }
-
-  // Adds text (a paragraph, or the part of one after a dateline or marker) to the open item.
-  // clause_punctuation: what reflow found for the whole paragraph; recomputed for a part.
-  void add_text(std::string_view text, bool heading, const paragraph& whole) {
-    const bool part = text.size() != whole.text.size();
+    if (f.author_note) {
+      if (d.a.names.authors.empty() && !f.author_note->empty()) d.a.names.authors.push_back(*f.author_note);
+      return;
+    }
+    if (f.table_row) {
+      d.has_table = true;
+      d.raw.push_back({text, true, true});
+      return;
+    }
+    if (f.continuation) {
+      if (!d.a.continued_from) d.a.continued_from = f.continuation->from;
+      text.remove_prefix(f.continuation->body_offset);
+    }
+    if (f.dateline && d.raw.empty() && !d.a.dateline) {
+      d.a.dateline = f.dateline->dateline;
+      d.a.names.merge(f.dateline->names);
+      text.remove_prefix(f.dateline->body_offset);
+    }
     if (const std::size_t cut = find_jump_marker(text); cut != std::string_view::npos) text = text.substr(0, cut);
     if (text.empty()) return;
-    const bool clause = part ? has_clause_punctuation(text) : whole.clause_punctuation;
-    // Only a markdown heading can hold a tab here: classify makes every other paragraph with one
-    // a table row, which never comes through add_text.
-    const bool verbatim = whole.md_level > 0 && text.find('\t') != std::string_view::npos;
-    items_[current_].raw_paragraphs.push_back({text, heading || !clause, verbatim});
+    const bool part = text.size() != ps_[k].text.size();
+    const bool clause = part ? has_clause_punctuation(text) : ps_[k].clause_punctuation;
+    d.raw.push_back({text, f.heading_like || !clause, false});
   }
 
-  void add_dateline(const classified& c) {
-    article& a = items_[current_].a;
-    a.dateline = c.dateline->dateline;
-    a.names.merge(c.dateline->names);
-    add_text(std::string_view(c.p->text).substr(c.dateline->body_offset), false, *c.p);
-  }
-
-  void add_caption(std::size_t i, bool title_from_pending) {
-    const classified& c = cs_[i];
-    std::optional<std::string> title;
-    if (title_from_pending && !pending_.empty() && cs_[pending_.back()].r == role::heading &&
-        c.p->blanks_before >= 2) {
-      title = tidy_heading(cs_[pending_.back()].p->text);
-      pending_.pop_back();
+  std::vector<article> build() {
+    drafts_.clear();
+    drafts_.reserve(ps_.size());
+    int current = -1;  // the story taking text, -1 for none
+    int last_photo = -1;
+    std::size_t next_paragraph = 0;  // photos, credits and markers before this are placed
+    std::optional<std::string> pending_continuation;
+    std::optional<std::string> section;
+    bool titled_photo = false;  // the last photo has its title and waits for its caption
+    auto place_between = [&](std::size_t upto) {
+      for (; next_paragraph < upto; ++next_paragraph) {
+        const std::size_t k = next_paragraph;
+        const paragraph_facts& f = facts_[k];
+        switch (places_[k]) {
+          case place::unit: break;
+          case place::marker:
+            if (f.continuation) pending_continuation = f.continuation->from;
+            break;
+          case place::credit: {
+            if (last_photo >= 0 && drafts_[last_photo].a.names.photographers.empty()) {
+              drafts_[last_photo].a.names.photographers = f.credit->photographers;
+            } else if (current >= 0) {
+              byline b;
+              b.photographers = f.credit->photographers;
+              drafts_[current].a.names.merge(b);
+            }
+            break;
+          }
+          case place::photo_title: {
+            draft& d = new_item(item_kind::photo, k);
+            d.a.title = tidy_heading(ps_[k].text);
+            last_photo = static_cast<int>(drafts_.size()) - 1;
+            titled_photo = true;
+            break;
+          }
+          case place::caption: {
+            std::string_view caption = ps_[k].text;
+            if (!titled_photo) {
+              new_item(item_kind::photo, k);
+              last_photo = static_cast<int>(drafts_.size()) - 1;
+            }
+            titled_photo = false;
+            draft& d = drafts_[last_photo];
+            if (f.credit && f.credit->caption_end > 0) {
+              d.a.names.photographers = f.credit->photographers;
+              caption = caption.substr(0, f.credit->caption_end);
+            }
+            caption.remove_prefix(caption_arrow_length(caption));
+            while (!caption.empty() && caption.front() == ' ') caption.remove_prefix(1);
+            d.raw.push_back({caption, false, false});
+            break;
+          }
+        }
+      }
+    };
+    auto open_story = [&](item_kind kind, std::size_t first_paragraph) {
+      draft& d = new_item(kind, first_paragraph);
+      if (section) d.a.section = section;
+      if (pending_continuation) {
+        d.a.continued_from = std::move(pending_continuation);
+        pending_continuation.reset();
+      }
+      current = static_cast<int>(drafts_.size()) - 1;
+      return current;
+    };
+    for (const choice& c : choices_) {
+      place_between(units_[c.first]);
+      switch (c.act) {
+        case action::drop: break;
+        case action::open: {
+          const int d = open_story(item_kind::article, units_[c.first]);
+          assign_headline(drafts_[d], c.first, c.end);
+          if (drafts_[d].a.section) section = drafts_[d].a.section;
+          ++titled_;
+          break;
+        }
+        case action::close: {
+          if (current >= 0) {
+            assign_headline(drafts_[current], c.first, c.end);
+            if (drafts_[current].a.kind == item_kind::fragment) drafts_[current].a.kind = item_kind::article;
+            ++titled_;
+            ++closes_;
+          }
+          current = -1;
+          break;
+        }
+        case action::cut:
+          open_story(item_kind::fragment, units_[c.first]);
+          add_body(drafts_[current], c.first);
+          break;
+        case action::body:
+          if (current < 0) open_story(item_kind::fragment, units_[c.first]);
+          if (pending_continuation && !drafts_[current].a.continued_from) {
+            drafts_[current].a.continued_from = std::move(pending_continuation);
+            pending_continuation.reset();
+          }
+          add_body(drafts_[current], c.first);
+          break;
+      }
+      next_paragraph = std::max(next_paragraph, units_[c.end - 1] + 1);
     }
-    flush_pending_as_text();
-    std::string_view caption = c.p->text;
-    std::vector<std::string> photographers;
-    if (c.credit) {
-      caption = caption.substr(0, c.credit->caption_end);
-      photographers = c.credit->photographers;
-    }
-    caption.remove_prefix(caption_arrow_length(caption));
-    while (!caption.empty() && caption.front() == ' ') caption.remove_prefix(1);
-    const int keep_current = current_;
-    last_photo_ = open_item(item_kind::photo);
-    current_ = keep_current;
-    item_draft& d = items_[last_photo_];
-    d.a.title = std::move(title);
-    d.a.names.photographers = std::move(photographers);
-    d.closed = true;
-    d.raw_paragraphs.push_back({caption, false, false});  // a caption is never a table row: no tab
-  }
-
-  void add_credit(const credit_match& credit) {
-    if (last_photo_ >= 0 && items_[last_photo_].a.names.photographers.empty()) {
-      items_[last_photo_].a.names.photographers = credit.photographers;
-    } else if (current_ >= 0) {
-      byline b;
-      b.photographers = credit.photographers;
-      items_[current_].a.names.merge(b);
-    }
-  }
-
-  void add_continuation(const classified& c) {
-    const bool titled = std::any_of(pending_.begin(), pending_.end(),
-                                    [&](std::size_t k) { return cs_[k].r == role::heading; });
-    if (titled) start_article(item_kind::article);
-    else { flush_pending_as_text(); start_fragment(std::nullopt); }
-    items_[current_].a.continued_from = c.continuation->from;
-    add_text(std::string_view(c.p->text).substr(c.continuation->body_offset), false, *c.p);
-  }
-
-  void add_author_note(const std::string& note) {
-    flush_pending_as_text();
-    if (current_ < 0) return;
-    article& a = items_[current_].a;
-    if (a.names.authors.empty() && !note.empty()) a.names.authors.push_back(note);
-  }
-
-  void add_table_row(const classified& c) {
-    if (!text_open() || !pending_.empty()) {
-      const bool titled = std::any_of(pending_.begin(), pending_.end(),
-                                      [&](std::size_t k) { return cs_[k].r == role::heading; });
-      if (titled && !text_open()) start_article(item_kind::notice);
-      else flush_pending_as_text();
-      if (!text_open()) open_item(item_kind::notice);
-    }
-    items_[current_].has_table = true;
-    items_[current_].raw_paragraphs.push_back({c.p->text, true, true});
-  }
-
-  // A notice names itself at the end of its title: "…评审结果公示", "关于…的通知", "光荣榜".
-  static bool is_notice_title(std::string_view t) {
-    return is_announcement_title(t) || t.ends_with("名单") || t.ends_with("光荣榜");
-  }
-
-  // A headline that starts an announcement of its own even without a dateline. "名单" and
-  // "光荣榜" are left out: they also head the lists inside a notice.
-  static bool is_announcement_title(std::string_view t) {
-    // Each word two characters: one comparison of the title's last six bytes with each.
-    if (t.size() < 6) return false;
-    const std::string_view last_two = t.substr(t.size() - 6);
-    static constexpr std::array<std::string_view, 8> words{"公示", "公告", "通告", "通知",
-                                                           "启事", "声明", "讣告", "告示"};
-    return std::find(words.begin(), words.end(), last_two) != words.end();
-  }
-
-  // How a notice ends: with its date alone on a line ("2025年3月18日") or with "特此公告".
-  static bool is_sign_off(std::string_view line) {
-    if (line.starts_with("特此")) return true;
-    std::size_t digits = 0;
-    for (std::size_t i = 0; i < line.size();) {
-      const char32_t c = next_code_point(line, i);
-      if (c >= '0' && c <= '9') { ++digits; continue; }
-      if (c != U'年' && c != U'月' && c != U'日' && c != ' ') return false;
-    }
-    return digits >= 6 && line.ends_with("日");
-  }
-
-  // The open item has ended as a notice ends, in its own text or in the headings pending since.
-  bool current_signed_off() const {
-    if (current_ < 0) return false;
-    const auto& raw = items_[current_].raw_paragraphs;
-    if (!raw.empty() && is_sign_off(raw.back().text)) return true;
-    return std::any_of(pending_.begin(), pending_.end(), [&](std::size_t k) { return is_sign_off(cs_[k].p->text); });
+    place_between(ps_.size());
+    std::stable_sort(drafts_.begin(), drafts_.end(),
+                     [](const draft& a, const draft& b) { return a.first_paragraph < b.first_paragraph; });
+    return finish();
   }
 
   std::vector<article> finish() {
     std::vector<article> out;
-    out.reserve(items_.size());
+    out.reserve(drafts_.size());
     // The item's paragraphs of more than 7 characters kept so far: views into a.paragraphs, which
-    // never reallocates. A shorter one is never looked up, and never equal to a longer one. One
-    // set for the page, emptied for each item.
+    // never reallocates. A paragraph printed twice comes out once.
     std::unordered_set<std::string_view, paragraph_hash> seen;
-    for (auto& d : items_) {
+    for (auto& d : drafts_) {
       article& a = d.a;
       seen.clear();
-      seen.reserve(d.raw_paragraphs.size());
-      std::size_t list_like = 0;
-      a.paragraphs.reserve(d.raw_paragraphs.size());
-      for (const auto& [raw, heading, verbatim] : d.raw_paragraphs) {
+      seen.reserve(d.raw.size());
+      a.paragraphs.reserve(d.raw.size());
+      for (const auto& [raw, heading, verbatim] : d.raw) {
         std::string text = verbatim ? std::string(raw) : heading ? tidy_heading(raw) : tidy_sentence(raw);
         if (text.empty()) continue;
         a.paragraphs.push_back(std::move(text));
-        // A paragraph printed twice comes out again: one hash and lookup, the insert's.
         if (!visible_chars_at_most(a.paragraphs.back(), 7) && !seen.insert(a.paragraphs.back()).second) {
           a.paragraphs.pop_back();
-          continue;
         }
-        list_like += heading;
       }
+      // A headline without text is no article (its story is elsewhere, or it is furniture).
+      if (a.paragraphs.empty()) continue;
       if (a.kind == item_kind::photo) {
         a.captions = a.paragraphs;
         if (a.names.photographers.empty()) a.names.photographers = default_photographers_;
       }
-      if (a.kind == item_kind::article &&
-          (d.has_table || (a.title && is_notice_title(*a.title)) ||
-           (a.paragraphs.size() >= 3 && list_like * 2 > a.paragraphs.size()))) {
+      if (a.kind == item_kind::article && (d.has_table || (a.title && is_notice_title(*a.title)))) {
         a.kind = item_kind::notice;
       }
-      if (!a.title && a.paragraphs.empty()) continue;
-      std::size_t body_size = a.paragraphs.size();  // the text and a '\n' after each but the last
+      std::size_t body_size = a.paragraphs.size();
       for (const auto& p : a.paragraphs) body_size += p.size();
       a.body.reserve(body_size);
       for (const auto& p : a.paragraphs) {
@@ -614,34 +816,49 @@ class builder {
     return out;
   }
 
-  const std::vector<classified>& cs_;
+  static constexpr std::size_t npos = static_cast<std::size_t>(-1);
+  static constexpr double inf = std::numeric_limits<double>::infinity();
+  static constexpr std::size_t lead_han = 120;  // Han characters compared on each side of a headline
+  static constexpr std::size_t max_run = 8;     // headline lines in one run, at most
+
+  struct choice {
+    std::size_t first, end;
+    action act;
+    double score;
+  };
+
+  const std::vector<paragraph>& ps_;
   const std::vector<std::string>& default_photographers_;
-  std::vector<item_draft> items_;
-  std::vector<std::size_t> pending_;  // indices into cs_ of headings, subtitles, bylines, sections
-  std::optional<std::string> section_;
-  int current_ = -1;     // the item that takes body text, -1 for none
-  int last_photo_ = -1;  // the last photo item, for a credit line that follows it
+  const bool explain_;
+  std::vector<paragraph_facts> facts_;
+  std::vector<place> places_;
+  std::vector<std::size_t> units_;  // paragraph index of each unit
+  topic_words& topic_words_;        // the page's bigrams, numbered (the segmenter's, reused)
+  std::vector<unit_words> words_;
+  std::vector<std::optional<topic_words::bag>> lead_bags_, tail_bags_;
+  std::vector<choice> choices_;
+  std::vector<draft> drafts_;
+  std::vector<segment_trace_entry> trace_;
+  int titled_ = 0, closes_ = 0;
 };
 
 }  // namespace
 
 bool is_section_label(std::string_view t) noexcept {
-  // Every label is short and has no punctuation, so one that matches is also label-like
-  // (visible_chars_at_most(t, 6) and not is_sentence_like): the list alone decides, and a text
-  // of another length is passed over by its size.
   static constexpr std::array<std::string_view, 18> labels{
-      "政务要闻", "要闻", "时政要闻", "本地新闻", "综合新闻", "社会新闻", "国内新闻", "国际新闻", "经济新闻",
-      "县区新闻", "民生新闻", "文体新闻", "专版", "专刊", "副刊", "理论", "评论", "时评"};
+      "政务要闻", "要闻",     "时政要闻", "本地新闻", "综合新闻", "社会新闻", "国内新闻", "国际新闻", "经济新闻",
+      "县区新闻", "民生新闻", "文体新闻", "专版",     "专刊",     "副刊",     "理论",     "评论",     "时评"};
   return std::find(labels.begin(), labels.end(), t) != labels.end();
 }
 
-segmented_page segment(const std::vector<paragraph>& paragraphs, const std::vector<std::string>& default_photographers) {
-  const std::vector<classified> cs = classify(paragraphs);
-  segmented_page page;
-  page.layout = detect_layout(cs);
-  builder b(cs, default_photographers);
-  page.items = b.build(page.layout);
-  return page;
+segmented_page segmenter::segment(const std::vector<paragraph>& paragraphs,
+                                  const std::vector<std::string>& default_photographers, bool explain) {
+  return page_reader(paragraphs, default_photographers, explain, words_).read();
+}
+
+segmented_page segment(const std::vector<paragraph>& paragraphs, const std::vector<std::string>& default_photographers,
+                       bool explain) {
+  return segmenter().segment(paragraphs, default_photographers, explain);
 }
 
 }  // namespace broadsheet::pipeline

@@ -45,6 +45,8 @@ constexpr const char* process_usage =
     "\n"
     "options:\n"
     "  --pretty                  readable text for people instead of JSONL\n"
+    "  --explain                 per page, one JSON line of how it was read: its paragraphs, the\n"
+    "                            segmenter's choices with their scores and evidence, its items\n"
     "  --max-record-bytes N      reject larger records or pages (default 8388608)\n"
     "  --max-line-bytes N        reject pages with a longer line (default 65536)\n"
     "  --max-json-depth N        reject deeper JSON records (default 32)\n"
@@ -95,6 +97,8 @@ int process_main(int argc, char** argv) {
       return 0;
     } else if (arg == "--pretty") {
       options.pretty = true;
+    } else if (arg == "--explain") {
+      options.explain = true;
     } else if (arg == "--max-record-bytes") {
       if (!size_option(options.pipeline.parse.max_record_bytes)) return usage_error("--max-record-bytes needs a positive number", "", process_usage);
     } else if (arg == "--max-line-bytes") {

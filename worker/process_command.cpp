@@ -67,7 +67,50 @@ struct sink {
   std::FILE* out;
   std::FILE* err;
   bool pretty;
+  bool explain;
   std::string buffer;
+
+  // {"page_id":…,"paragraphs":[{"text":…,"blanks_before":…},…],"choices":[{"first":…,"last":…,
+  //  "choice":…,"score":…,"evidence":…},…],"items":[{"kind":…,"title":…,"first_paragraph":…}…]}
+  void write_explanation(std::string_view page_id, const pipeline::page_explanation& e) {
+    buffer = "{\"page_id\":";
+    append_json_string(buffer, page_id);
+    buffer += ",\"paragraphs\":[";
+    for (std::size_t i = 0; i < e.paragraphs.size(); ++i) {
+      const auto& p = e.paragraphs[i];
+      buffer += i == 0 ? "{\"text\":" : ",{\"text\":";
+      append_json_string(buffer, p.text);
+      buffer += ",\"blanks_before\":" + std::to_string(p.blanks_before) +
+                ",\"furniture_before\":" + std::to_string(p.furniture_before) +
+                ",\"md_level\":" + std::to_string(p.md_level) + "}";
+    }
+    buffer += "],\"choices\":[";
+    char score[32];
+    for (std::size_t i = 0; i < e.trace.size(); ++i) {
+      const auto& t = e.trace[i];
+      std::snprintf(score, sizeof score, "%.3f", t.score);
+      buffer += (i == 0 ? "{\"first\":" : ",{\"first\":") + std::to_string(t.first) + ",\"last\":" + std::to_string(t.last) +
+                ",\"choice\":";
+      append_json_string(buffer, t.choice);
+      buffer += ",\"score\":";
+      buffer += score;
+      buffer += ",\"evidence\":";
+      append_json_string(buffer, t.evidence);
+      buffer += "}";
+    }
+    buffer += "],\"items\":[";
+    for (std::size_t i = 0; i < e.items.size(); ++i) {
+      const auto& a = e.items[i];
+      buffer += i == 0 ? "{\"kind\":" : ",{\"kind\":";
+      append_json_string(buffer, pipeline::to_string(a.kind));
+      buffer += ",\"title\":";
+      if (a.title) append_json_string(buffer, *a.title);
+      else buffer += "null";
+      buffer += ",\"chars\":" + std::to_string(a.char_count) + "}";
+    }
+    buffer += "]}\n";
+    std::fwrite(buffer.data(), 1, buffer.size(), out);
+  }
 
   void write_articles(const std::vector<pipeline::article>& articles) {
     buffer.clear();
@@ -143,6 +186,16 @@ std::string base_name(const std::string& path) {
 // Runs one parsed page through the pipeline (and dedup) and writes what comes out.
 void process_page(pipeline::page_processor& processor, dedup_stage* dedup, sink& s, process_stats& stats,
                   const pipeline::page_record& page, const std::string& input) {
+  if (s.explain) {
+    auto explained = processor.explain(page);
+    if (!explained) {
+      ++stats.rejected;
+      s.write_error(page.page_id, explained.error(), input);
+      return;
+    }
+    s.write_explanation(page.page_id, *explained);
+    return;
+  }
   auto result = processor.process(page);
   if (!result) {
     ++stats.rejected;
@@ -194,7 +247,7 @@ process_stats run_process(const process_options& options, std::FILE* out, std::F
   pipeline::page_processor processor(options.pipeline);
   std::unique_ptr<dedup_stage> dedup;
   if (options.dedup) dedup = std::make_unique<dedup_stage>(options.dedup_options);
-  sink s{out, err, options.pretty, {}};
+  sink s{out, err, options.pretty, options.explain, {}};
   process_stats stats;
   std::vector<std::string> inputs = options.inputs;
   if (inputs.empty()) inputs.emplace_back("-");

@@ -19,6 +19,7 @@ namespace broadsheet::worker {
 struct process_options {
   std::vector<std::string> inputs;  // empty or "-" for stdin
   bool pretty = false;
+  bool explain = false;  // one JSON line per page: its paragraphs and the segmenter's choices
   pipeline::processor_options pipeline;
   bool dedup = true;  // near-duplicates across all pages of the run
   pipeline::dedup_options dedup_options;

@@ -90,8 +90,11 @@ TEST(byline, reads_photo_credits_alone_and_after_a_caption) {
 }
 
 TEST(byline, reads_the_page_default_photo_credit) {
-  EXPECT_EQ(parse_page_photo_credit("（本版图片除署名外均由本报记者许安然摄）"), names{"许安然"});
-  EXPECT_TRUE(parse_page_photo_credit("本版编辑说明").empty());
+  EXPECT_EQ(match_page_photo_note("（本版图片除署名外均由本报记者许安然摄）")->photographers, names{"许安然"});
+  EXPECT_EQ(match_page_photo_note("本版图片除署名外均为本报记者许安然摄")->photographers, names{"许安然"});
+  EXPECT_EQ(match_page_photo_note("（本版摄影：本报记者周明远）")->photographers, names{"周明远"});
+  EXPECT_FALSE(match_page_photo_note("本版编辑说明"));
+  EXPECT_FALSE(match_page_photo_note("（本版图片除署名外均由本报记者许安然摄）。后面还有正文"));
 }
 
 TEST(byline, reads_continuation_and_jump_markers) {

@@ -140,8 +140,9 @@ TEST(process_command, over_all_fixture_pages_marks_the_planted_reprints_and_noth
   std::fclose(err);
 }
 
-// A page's title-only items have the empty body, and short items repeat by chance: neither is a
-// reprint (dedup links only texts of min_chars and more).
+// A page that is only a headline gives a fragment holding that line (never an article with an
+// empty body), and short items repeat by chance: neither is a reprint (dedup links only texts of
+// min_chars and more).
 TEST(process_command, never_marks_an_empty_or_short_body_as_a_reprint) {
   temp_dir dir;
   const std::string long_story =
@@ -163,7 +164,8 @@ TEST(process_command, never_marks_an_empty_or_short_body_as_a_reprint) {
   EXPECT_EQ(stats.items, 6u);
   EXPECT_EQ(stats.duplicates, 1u);  // the long story's reprint only
   const std::string all = slurp(out);
-  EXPECT_NE(all.find(R"("body":"",)"), std::string::npos) << "a title-only item";
+  EXPECT_EQ(all.find(R"("body":"",)"), std::string::npos) << "no item without text";
+  EXPECT_NE(all.find(R"("kind":"fragment","title":null)"), std::string::npos) << "the headline-only page's line";
   EXPECT_NE(all.find(R"("duplicate_of":")" + pipeline::make_article_id("long-2025-03-18", 1) + R"(")"),
             std::string::npos);
   std::fclose(out);

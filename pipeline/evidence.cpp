@@ -1,0 +1,305 @@
+#include "pipeline/evidence.h"
+
+#include <algorithm>
+#include <bit>
+
+#include "pipeline/char_class.h"
+#include "pipeline/internal/hash.h"
+#include "pipeline/internal/utf8.h"
+
+namespace broadsheet::pipeline {
+
+using internal::next_code_point;
+using internal::previous_code_point;
+
+namespace {
+
+bool opens_bracket(std::string_view t) noexcept { return t.starts_with("（") || t.starts_with("("); }
+bool closes_bracket(std::string_view t) noexcept { return t.ends_with("）") || t.ends_with(")"); }
+
+// A sentence-ending mark anywhere but at the end: a heading never holds one.
+bool has_inner_full_stop(std::string_view t) noexcept {
+  for (std::string_view mark : {"。", "！", "？"}) {
+    for (std::size_t at = t.find(mark); at != std::string_view::npos; at = t.find(mark, at + 1)) {
+      std::string_view rest = t.substr(at + mark.size());
+      while (rest.starts_with("”") || rest.starts_with("’") || rest.starts_with("）") || rest.starts_with("》")) {
+        rest.remove_prefix(3);
+      }
+      if (!rest.empty()) return true;
+    }
+  }
+  return false;
+}
+
+// "韩立新家庭 宋春梅家庭 欧阳明辉家庭 孔德胜家庭", "临河县：孔令华 邢晓燕 包玉珍": entries of a list
+// (names, units) separated by spaces: six or more (a headline has up to five segments), or four
+// or more short ones of units, or three or more short ones after a colon, or people with their
+// units after a colon.
+// One entry of a list of people with their unit: a name of two to four characters and a
+// bracket ("鲁永昌（西塘竹编）").
+bool is_named_entry(std::string_view e) {
+  const std::size_t open = e.find("（");
+  if (open == std::string_view::npos || !e.ends_with("）")) return false;
+  const std::size_t name = visible_chars(e.substr(0, open));
+  return name >= 2 && name <= 4;
+}
+
+bool is_list_line(std::string_view t) {
+  std::vector<std::string_view> entries;  // space-separated
+  for (std::size_t i = 0; i < t.size();) {
+    const std::size_t space = std::min(t.find(' ', i), t.size());
+    if (space > i) entries.push_back(t.substr(i, space - i));
+    i = space + 1;
+  }
+  if (entries.size() < 1) return false;
+  // "传统技艺：鲁永昌（西塘竹编） 谭秀英（临河剪纸）": a heading and named entries after a colon.
+  std::size_t colon = std::min(entries.front().find("："), entries.front().find(":"));
+  if (colon != std::string_view::npos && visible_chars(entries.front().substr(0, colon)) <= 8) {
+    std::vector<std::string_view> named = entries;
+    named.front().remove_prefix(colon + (entries.front()[colon] == ':' ? 1 : 3));
+    if (named.front().empty()) named.erase(named.begin());
+    if (!named.empty() && std::all_of(named.begin(), named.end(), is_named_entry)) return true;
+  } else {
+    colon = std::string_view::npos;
+  }
+  if (t.ends_with("）") || t.ends_with(")") || entries.size() < 3) return false;
+  std::vector<std::size_t> lengths;
+  for (const auto e : entries) lengths.push_back(visible_chars(e));
+  // Every entry has two characters or more: a line spaced out character by character is no list.
+  if (*std::min_element(lengths.begin(), lengths.end()) < 2) return false;
+  const bool short_entries = std::all_of(lengths.begin() + 1, lengths.end(), [](std::size_t n) { return n <= 6; });
+  // Four or five entries of three characters are as often a slogan ("学思想 强党性 重实践 建新功")
+  // as names: a list then needs longer entries (units, families) or a heading with a colon.
+  std::size_t total = 0;
+  for (const std::size_t n : lengths) total += n;
+  const bool unit_entries = total * 2 >= lengths.size() * 9;  // 4.5 characters on average
+  return lengths.size() >= 6 || (lengths.size() >= 4 && short_entries && lengths.front() <= 6 && unit_entries) ||
+         (colon != std::string_view::npos && short_entries);
+}
+
+// "2025年3月18日": a date alone on its line, a notice's sign-off, never a headline.
+bool is_bare_date(std::string_view t) noexcept {
+  if (!t.ends_with("日")) return false;
+  int digits = 0;
+  for (std::size_t i = 0; i < t.size();) {
+    const char32_t c = next_code_point(t, i);
+    if (c >= '0' && c <= '9') {
+      ++digits;
+      continue;
+    }
+    if (c != U'年' && c != U'月' && c != U'日' && c != ' ') return false;
+  }
+  return digits >= 2;
+}
+
+// Ends with "。" before closing quotes or brackets ("…。”").
+bool ends_with_full_stop(std::string_view t) noexcept {
+  while (t.ends_with("”") || t.ends_with("）") || t.ends_with("’") || t.ends_with("》")) t.remove_suffix(3);
+  while (t.ends_with(")") || t.ends_with("\"")) t.remove_suffix(1);
+  return t.ends_with("。") || t.ends_with(".");
+}
+
+// "…（思想纵横）", "…(解码·一带一路)": a short bracketed tag after the headline's words.
+bool ends_with_column_tag(std::string_view t) {
+  if (!closes_bracket(t)) return false;
+  const std::size_t wide = t.rfind("（"), narrow = t.rfind('(');
+  std::size_t open = wide;
+  if (narrow != std::string_view::npos && (open == std::string_view::npos || narrow > open)) open = narrow;
+  if (open == std::string_view::npos || open == 0) return false;
+  const std::size_t open_len = t[open] == '(' ? 1 : 3;
+  const std::string_view inner = t.substr(open + open_len, t.size() - open - open_len - (t.back() == ')' ? 1 : 3));
+  const std::size_t n = visible_chars(inner);
+  // A tag names a column in words; "（4户）" counts and "（2025年）" dates are not tags.
+  const bool digits = std::any_of(inner.begin(), inner.end(), [](char c) { return c >= '0' && c <= '9'; });
+  return n >= 2 && n <= 16 && !digits && !has_clause_punctuation(inner) && inner.find("。") == std::string_view::npos;
+}
+
+// Two to eight visible characters and no punctuation of any kind.
+bool is_label_like(std::string_view t) {
+  if (!visible_chars_at_most(t, 8)) return false;
+  std::size_t letters = 0;
+  for (std::size_t i = 0; i < t.size();) {
+    const char32_t c = next_code_point(t, i);
+    if (c == ' ') continue;
+    const std::uint8_t cls = char_class(c);
+    if ((cls & (cc::han | cc::latin)) == 0) return false;
+    ++letters;
+  }
+  return letters >= 2;
+}
+
+}  // namespace
+
+paragraph_facts facts_of(const paragraph& p) {
+  paragraph_facts f;
+  const std::string_view t = p.text;
+  // Counted up to 61: only headline-sized paragraphs need their length.
+  f.chars = visible_chars_at_most(t, 60) ? visible_chars(t) : 61;
+  f.sentence_end = ends_sentence(t);
+  f.mid_clause = ends_mid_clause(t);
+  f.gap_before = p.blanks_before;
+  f.furniture_before = p.furniture_before;
+  f.md_level = p.md_level;
+  f.table_row = t.find('\t') != std::string_view::npos;
+  if (f.table_row) return f;
+  f.caption_arrow = caption_arrow_length(t) > 0;
+  if (t.size() <= 400 && t.ends_with("摄")) f.credit = match_photo_credit(t);
+  if (opens_bracket(t)) {
+    f.continuation = match_continuation(t);
+    f.author_note = match_author_note(t);
+    f.closing = is_closing_line(t);
+  }
+  // A notice signs off with "特此公告。" and its date alone on a line.
+  f.closing = f.closing || t.starts_with("特此") || is_bare_date(t);
+  if (!f.credit && !f.continuation) f.dateline = match_dateline(t);
+  if (!f.dateline && t.size() <= 90) f.byline_line = match_byline_line(t);
+  f.subtitle = t.starts_with("——") && !t.ends_with("——") && visible_chars_at_most(t, 60) && !f.sentence_end;
+  f.column_tag = !f.closing && ends_with_column_tag(t);
+  f.label_like = is_label_like(t);
+  f.enumerated = starts_enumerated(t);
+  // A paragraph that is one bracket is a note, a marker or a closing line, never a headline.
+  const bool bracketed = opens_bracket(t) && closes_bracket(t) && !f.column_tag;
+  const bool formulaic =
+      f.credit || f.continuation || f.author_note || f.closing || f.dateline || f.byline_line || bracketed;
+  // A headline may end with an exclamation or a question ("“我们是一支不可战胜的力量！”") or,
+  // as a speaker's kicker, with a colon ("甲委员："); a sentence of text ends with a full stop,
+  // and a cut clause with a comma.
+  const bool exclaims = f.sentence_end && !t.ends_with("。") && !ends_with_full_stop(t) && visible_chars_at_most(t, 30);
+  const bool speaker =
+      (t.ends_with("：") || t.ends_with(":")) && visible_chars_at_most(t, 16) && !has_clause_punctuation(t);
+  f.heading_like =
+      f.md_level > 0 || f.subtitle ||
+      (!formulaic && !is_bare_date(t) && !is_list_line(t) && !f.caption_arrow && f.chars >= 2 && f.chars <= 50 &&
+       (!f.sentence_end || exclaims) && (!f.mid_clause || speaker) && !has_inner_full_stop(t));
+  return f;
+}
+
+// --- topic_bag ----------------------------------------------------------------------------------
+
+namespace {
+
+// The code point at text[i] and its length in bytes, with a fast path for the CJK ideographs of
+// U+4000-U+9FFF (lead bytes E4-E9), nearly all of a Chinese page.
+struct decoded {
+  char32_t c;
+  bool han;
+};
+
+inline decoded decode_at(std::string_view text, std::size_t& i) {
+  const auto b0 = static_cast<unsigned char>(text[i]);
+  if (b0 >= 0xE4 && b0 <= 0xE9) {
+    const char32_t c = ((b0 & 0x0Fu) << 12) | ((static_cast<unsigned char>(text[i + 1]) & 0x3Fu) << 6) |
+                       (static_cast<unsigned char>(text[i + 2]) & 0x3Fu);
+    i += 3;
+    return {c, c >= 0x4E00 || is_han(c)};
+  }
+  const char32_t c = next_code_point(text, i);
+  return {c, is_han(c)};
+}
+
+// The start of the code point that ends at text[end - 1].
+inline std::size_t start_before(std::string_view text, std::size_t end) {
+  std::size_t start = end - 1;
+  while (start > 0 && (static_cast<unsigned char>(text[start]) & 0xC0) == 0x80) --start;
+  return start;
+}
+
+}  // namespace
+
+namespace {
+constexpr int bigram_bits = 42;  // two code points of 21 bits
+constexpr std::uint64_t bigram_mask = (std::uint64_t{1} << bigram_bits) - 1;
+}  // namespace
+
+void topic_words::start_page(std::size_t text_bytes) {
+  count_ = 0;
+  // A Han character takes three bytes: the page has fewer bigrams than text_bytes / 3.
+  const std::size_t most = text_bytes / 3 + 1;
+  bag_words_ = most / 64 + 1;
+  std::size_t size = 1024;
+  while (size < 2 * most) size *= 2;
+  if (size > slots_.size()) {
+    slots_.assign(size, slot{});
+    generation_ = 0;
+  }
+  if (++generation_ >> (64 - bigram_bits) != 0) {  // the generations ran out: clear the table once
+    generation_ = 1;
+    std::fill(slots_.begin(), slots_.end(), slot{});
+  }
+}
+
+std::uint32_t topic_words::number_of(std::uint64_t bigram) noexcept {
+  const std::uint64_t key = generation_ << bigram_bits | bigram;
+  const std::size_t mask = slots_.size() - 1;
+  for (std::size_t i = (bigram * 0x9E3779B97F4A7C15ull) >> 40 & mask;; i = (i + 1) & mask) {
+    slot& s = slots_[i];
+    if (s.key == key) return s.number;
+    if (s.key >> bigram_bits != generation_) {  // empty for this page
+      s.key = key;
+      s.number = count_;
+      return count_++;
+    }
+  }
+}
+
+std::size_t topic_words::read(std::string_view text, std::size_t max_han, bool from_end, bag& b) {
+  const std::size_t limit = max_han == 0 ? text.size() : max_han;
+  std::size_t han = 0;
+  char32_t neighbour = 0;  // the Han character next to this one in reading order, 0 after a non-Han one
+  auto take = [&](const decoded d, bool forward) {
+    if (!d.han) {
+      neighbour = 0;
+      return;
+    }
+    if (neighbour != 0) {
+      const char32_t first = forward ? neighbour : d.c, second = forward ? d.c : neighbour;
+      const std::uint32_t n = number_of((static_cast<std::uint64_t>(first) << 21) | second);
+      b.bits_[n / 64] |= std::uint64_t{1} << (n % 64);
+    }
+    neighbour = d.c;
+    ++han;
+  };
+  if (from_end) {
+    for (std::size_t end = text.size(); end > 0 && han < limit;) {
+      std::size_t at = start_before(text, end);
+      end = at;
+      take(decode_at(text, at), false);
+    }
+  } else {
+    for (std::size_t i = 0; i < text.size() && han < limit;) take(decode_at(text, i), true);
+  }
+  return han;
+}
+
+topic_words::bag topic_words::head_of(std::string_view text, std::size_t max_han, std::size_t& han_read) {
+  bag head = empty_bag();
+  han_read = read(text, max_han, /*from_end=*/false, head);
+  return head;
+}
+
+topic_words::bag topic_words::tail_of(std::string_view text, std::size_t max_han) {
+  bag tail = empty_bag();
+  (void)read(text, max_han, /*from_end=*/true, tail);
+  return tail;
+}
+
+bool topic_words::bag::empty() const noexcept {
+  return std::all_of(bits_.begin(), bits_.end(), [](std::uint64_t w) { return w == 0; });
+}
+
+topic_words::bag& topic_words::bag::operator|=(const bag& other) noexcept {
+  for (std::size_t w = 0; w < bits_.size(); ++w) bits_[w] |= other.bits_[w];
+  return *this;
+}
+
+double topic_words::bag::shared_fraction(const bag& other) const noexcept {
+  int mine = 0, shared = 0;
+  for (std::size_t w = 0; w < bits_.size(); ++w) {
+    if (bits_[w] == 0) continue;
+    mine += std::popcount(bits_[w]);
+    shared += std::popcount(bits_[w] & other.bits_[w]);
+  }
+  return mine == 0 ? 0 : static_cast<double>(shared) / mine;
+}
+
+}  // namespace broadsheet::pipeline
