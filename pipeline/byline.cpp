@@ -226,6 +226,12 @@ std::optional<dateline_match> match_dateline(std::string_view p) {
   // [据] issuer [place] [date] 电|讯: "本报讯", "本报北京1月22日电", "据新华社上海 10月21日电",
   // "新华社电". The place is at most ten Han characters; "本报记者" and "本报通讯员" are not
   // datelines (记 and 通 start no dateline ending).
+  // Cheap gate: a dateline starts with 据 or 本报, or names its agency (…社, …网) in its first
+  // five characters.
+  if (!p.starts_with("据") && !p.starts_with("本报")) {
+    const std::string_view head = p.substr(0, 15);
+    if (head.find("社") == std::string_view::npos && head.find("网") == std::string_view::npos) return std::nullopt;
+  }
   dateline_reader r{p};
   r.word("据");
   if (!r.issuer()) return std::nullopt;
@@ -436,6 +442,8 @@ bool is_closing_line(std::string_view t) {
   if (match_author_note(t)) return true;
   const std::string_view s = *inner;
   if (s.starts_with("执笔") || s.ends_with("整理") || s.ends_with("报道")) return true;
+  // The reporters who wrote it: "（本报记者甲、乙）", "（记者甲 乙）".
+  if (s.starts_with("本报记者") || s.starts_with("记者")) return true;
   // A dateline at the end: its issuer first, then 电 or 讯 after the places and the date.
   std::string_view rest = s;
   if (rest.starts_with("据")) rest.remove_prefix(3);

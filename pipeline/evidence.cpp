@@ -1,7 +1,7 @@
 #include "pipeline/evidence.h"
 
 #include <algorithm>
-#include <bit>
+#include <array>
 
 #include "pipeline/char_class.h"
 #include "pipeline/internal/hash.h"
@@ -45,36 +45,46 @@ bool is_named_entry(std::string_view e) {
 }
 
 bool is_list_line(std::string_view t) {
-  std::vector<std::string_view> entries;  // space-separated
-  for (std::size_t i = 0; i < t.size();) {
+  if (t.find(' ') == std::string_view::npos) return false;
+  // The entries' lengths in visible characters, without allocating: a line has few.
+  constexpr std::size_t most = 32;
+  std::array<std::size_t, most> lengths{};
+  std::array<std::string_view, most> entries{};
+  std::size_t count = 0;
+  for (std::size_t i = 0; i < t.size() && count < most;) {
     const std::size_t space = std::min(t.find(' ', i), t.size());
-    if (space > i) entries.push_back(t.substr(i, space - i));
+    if (space > i) {
+      entries[count] = t.substr(i, space - i);
+      lengths[count] = visible_chars(entries[count]);
+      ++count;
+    }
     i = space + 1;
   }
-  if (entries.size() < 1) return false;
+  if (count < 2) return false;
   // "传统技艺：鲁永昌（西塘竹编） 谭秀英（临河剪纸）": a heading and named entries after a colon.
-  std::size_t colon = std::min(entries.front().find("："), entries.front().find(":"));
-  if (colon != std::string_view::npos && visible_chars(entries.front().substr(0, colon)) <= 8) {
-    std::vector<std::string_view> named = entries;
-    named.front().remove_prefix(colon + (entries.front()[colon] == ':' ? 1 : 3));
-    if (named.front().empty()) named.erase(named.begin());
-    if (!named.empty() && std::all_of(named.begin(), named.end(), is_named_entry)) return true;
-  } else {
-    colon = std::string_view::npos;
+  const std::string_view first = entries[0];
+  const std::size_t colon = std::min(first.find("："), first.find(":"));
+  const bool colon_led = colon != std::string_view::npos && visible_chars(first.substr(0, colon)) <= 8;
+  if (colon_led) {
+    const std::string_view after = first.substr(colon + (first[colon] == ':' ? 1 : 3));
+    bool named = after.empty() || is_named_entry(after);
+    for (std::size_t k = 1; k < count && named; ++k) named = is_named_entry(entries[k]);
+    if (named) return true;
   }
-  if (t.ends_with("）") || t.ends_with(")") || entries.size() < 3) return false;
-  std::vector<std::size_t> lengths;
-  for (const auto e : entries) lengths.push_back(visible_chars(e));
+  if (t.ends_with("）") || t.ends_with(")") || count < 3) return false;
   // Every entry has two characters or more: a line spaced out character by character is no list.
-  if (*std::min_element(lengths.begin(), lengths.end()) < 2) return false;
-  const bool short_entries = std::all_of(lengths.begin() + 1, lengths.end(), [](std::size_t n) { return n <= 6; });
+  std::size_t total = 0, shortest = 1000;
+  bool short_entries = true;
+  for (std::size_t k = 0; k < count; ++k) {
+    total += lengths[k];
+    shortest = std::min(shortest, lengths[k]);
+    if (k > 0 && lengths[k] > 6) short_entries = false;
+  }
+  if (shortest < 2) return false;
   // Four or five entries of three characters are as often a slogan ("学思想 强党性 重实践 建新功")
   // as names: a list then needs longer entries (units, families) or a heading with a colon.
-  std::size_t total = 0;
-  for (const std::size_t n : lengths) total += n;
-  const bool unit_entries = total * 2 >= lengths.size() * 9;  // 4.5 characters on average
-  return lengths.size() >= 6 || (lengths.size() >= 4 && short_entries && lengths.front() <= 6 && unit_entries) ||
-         (colon != std::string_view::npos && short_entries);
+  const bool unit_entries = total * 2 >= count * 9;  // 4.5 characters on average
+  return count >= 6 || (count >= 4 && short_entries && lengths[0] <= 6 && unit_entries) || (colon_led && short_entries);
 }
 
 // "2025年3月18日": a date alone on its line, a notice's sign-off, never a headline.
@@ -133,8 +143,8 @@ bool is_label_like(std::string_view t) {
 paragraph_facts facts_of(const paragraph& p) {
   paragraph_facts f;
   const std::string_view t = p.text;
-  // Counted up to 61: only headline-sized paragraphs need their length.
-  f.chars = visible_chars_at_most(t, 60) ? visible_chars(t) : 61;
+  // Counted up to 81: only headline-sized paragraphs need their length.
+  f.chars = visible_chars_at_most(t, 80) ? visible_chars(t) : 81;
   f.sentence_end = ends_sentence(t);
   f.mid_clause = ends_mid_clause(t);
   f.gap_before = p.blanks_before;
@@ -149,11 +159,14 @@ paragraph_facts facts_of(const paragraph& p) {
     f.author_note = match_author_note(t);
     f.closing = is_closing_line(t);
   }
-  // A notice signs off with "特此公告。" and its date alone on a line.
-  f.closing = f.closing || t.starts_with("特此") || is_bare_date(t);
   if (!f.credit && !f.continuation) f.dateline = match_dateline(t);
-  if (!f.dateline && t.size() <= 90) f.byline_line = match_byline_line(t);
-  f.subtitle = t.starts_with("——") && !t.ends_with("——") && visible_chars_at_most(t, 60) && !f.sentence_end;
+  if (f.chars > 80) return f;  // a paragraph of text: none of the rest applies to it
+
+  // A notice signs off with "特此公告。" and its date alone on a line.
+  const bool bare_date = is_bare_date(t);
+  f.closing = f.closing || t.starts_with("特此") || bare_date;
+  if (!f.dateline) f.byline_line = match_byline_line(t);
+  f.subtitle = t.starts_with("——") && !t.ends_with("——") && f.chars <= 60 && !f.sentence_end;
   f.column_tag = !f.closing && ends_with_column_tag(t);
   f.label_like = is_label_like(t);
   f.enumerated = starts_enumerated(t);
@@ -163,14 +176,14 @@ paragraph_facts facts_of(const paragraph& p) {
       f.credit || f.continuation || f.author_note || f.closing || f.dateline || f.byline_line || bracketed;
   // A headline may end with an exclamation or a question ("“我们是一支不可战胜的力量！”") or,
   // as a speaker's kicker, with a colon ("甲委员："); a sentence of text ends with a full stop,
-  // and a cut clause with a comma.
-  const bool exclaims = f.sentence_end && !t.ends_with("。") && !ends_with_full_stop(t) && visible_chars_at_most(t, 30);
-  const bool speaker =
-      (t.ends_with("：") || t.ends_with(":")) && visible_chars_at_most(t, 16) && !has_clause_punctuation(t);
+  // and a cut clause with a comma. A line of 51 to 80 characters is a headline only without
+  // clause punctuation (a kicker and a title on one line).
+  const bool exclaims = f.sentence_end && f.chars <= 30 && !ends_with_full_stop(t);
+  const bool speaker = (t.ends_with("：") || t.ends_with(":")) && f.chars <= 16 && !has_clause_punctuation(t);
   f.heading_like =
       f.md_level > 0 || f.subtitle ||
-      (!formulaic && !is_bare_date(t) && !is_list_line(t) && !f.caption_arrow && f.chars >= 2 && f.chars <= 50 &&
-       (!f.sentence_end || exclaims) && (!f.mid_clause || speaker) && !has_inner_full_stop(t));
+      (!formulaic && !f.caption_arrow && f.chars >= 2 && (f.chars <= 50 || !has_clause_punctuation(t)) &&
+       (!f.sentence_end || exclaims) && (!f.mid_clause || speaker) && !has_inner_full_stop(t) && !is_list_line(t));
   return f;
 }
 
@@ -206,44 +219,37 @@ inline std::size_t start_before(std::string_view text, std::size_t end) {
 
 }  // namespace
 
-namespace {
-constexpr int bigram_bits = 42;  // two code points of 21 bits
-constexpr std::uint64_t bigram_mask = (std::uint64_t{1} << bigram_bits) - 1;
-}  // namespace
-
 void topic_words::start_page(std::size_t text_bytes) {
   count_ = 0;
-  // A Han character takes three bytes: the page has fewer bigrams than text_bytes / 3.
-  const std::size_t most = text_bytes / 3 + 1;
+  // A Han character takes three bytes: the page has fewer bigrams than text_bytes / 3, and no
+  // more numbers than slots.
+  const std::size_t most = std::min(text_bytes / 3 + 1, slots_.size());
   bag_words_ = most / 64 + 1;
-  std::size_t size = 1024;
-  while (size < 2 * most) size *= 2;
-  if (size > slots_.size()) {
-    slots_.assign(size, slot{});
-    generation_ = 0;
-  }
-  if (++generation_ >> (64 - bigram_bits) != 0) {  // the generations ran out: clear the table once
-    generation_ = 1;
+  pool_.clear();
+  if (++generation_ == 0) {  // the generations ran out: clear the table once
     std::fill(slots_.begin(), slots_.end(), slot{});
+    generation_ = 1;
   }
 }
 
 std::uint32_t topic_words::number_of(std::uint64_t bigram) noexcept {
-  const std::uint64_t key = generation_ << bigram_bits | bigram;
-  const std::size_t mask = slots_.size() - 1;
-  for (std::size_t i = (bigram * 0x9E3779B97F4A7C15ull) >> 40 & mask;; i = (i + 1) & mask) {
-    slot& s = slots_[i];
-    if (s.key == key) return s.number;
-    if (s.key >> bigram_bits != generation_) {  // empty for this page
-      s.key = key;
-      s.number = count_;
-      return count_++;
-    }
+  slot& s = slots_[(bigram * 0x9E3779B97F4A7C15ull) >> (64 - hash_bits)];
+  if (s.generation != generation_) {
+    s.generation = generation_;
+    s.number = static_cast<std::uint16_t>(count_++);
   }
+  return s.number;
 }
 
-std::size_t topic_words::read(std::string_view text, std::size_t max_han, bool from_end, bag& b) {
+topic_words::bag topic_words::new_bag() {
+  const bag b{static_cast<std::uint32_t>(pool_.size() / bag_words_)};
+  pool_.resize(pool_.size() + bag_words_, 0);
+  return b;
+}
+
+std::size_t topic_words::read(std::string_view text, std::size_t max_han, bool from_end, bag b) {
   const std::size_t limit = max_han == 0 ? text.size() : max_han;
+  std::uint64_t* const bits = words(b);
   std::size_t han = 0;
   char32_t neighbour = 0;  // the Han character next to this one in reading order, 0 after a non-Han one
   auto take = [&](const decoded d, bool forward) {
@@ -254,7 +260,7 @@ std::size_t topic_words::read(std::string_view text, std::size_t max_han, bool f
     if (neighbour != 0) {
       const char32_t first = forward ? neighbour : d.c, second = forward ? d.c : neighbour;
       const std::uint32_t n = number_of((static_cast<std::uint64_t>(first) << 21) | second);
-      b.bits_[n / 64] |= std::uint64_t{1} << (n % 64);
+      bits[n / 64] |= std::uint64_t{1} << (n % 64);
     }
     neighbour = d.c;
     ++han;
@@ -272,32 +278,38 @@ std::size_t topic_words::read(std::string_view text, std::size_t max_han, bool f
 }
 
 topic_words::bag topic_words::head_of(std::string_view text, std::size_t max_han, std::size_t& han_read) {
-  bag head = empty_bag();
+  const bag head = new_bag();
   han_read = read(text, max_han, /*from_end=*/false, head);
   return head;
 }
 
 topic_words::bag topic_words::tail_of(std::string_view text, std::size_t max_han) {
-  bag tail = empty_bag();
+  const bag tail = new_bag();
   (void)read(text, max_han, /*from_end=*/true, tail);
   return tail;
 }
 
-bool topic_words::bag::empty() const noexcept {
-  return std::all_of(bits_.begin(), bits_.end(), [](std::uint64_t w) { return w == 0; });
+void topic_words::add(bag into, bag from) noexcept {
+  std::uint64_t* to = words(into);
+  const std::uint64_t* add = words(from);
+  for (std::size_t w = 0; w < bag_words_; ++w) to[w] |= add[w];
 }
 
-topic_words::bag& topic_words::bag::operator|=(const bag& other) noexcept {
-  for (std::size_t w = 0; w < bits_.size(); ++w) bits_[w] |= other.bits_[w];
-  return *this;
-}
-
-double topic_words::bag::shared_fraction(const bag& other) const noexcept {
+double topic_words::shared_fraction(bag a, bag b) const noexcept {
+  // Bags are sparse (a few bits a word): counting bits one by one beats a call to the
+  // library's popcount where the target has no instruction for it.
+  auto bits_in = [](std::uint64_t w) {
+    int n = 0;
+    for (; w != 0; w &= w - 1) ++n;
+    return n;
+  };
+  const std::uint64_t* x = words(a);
+  const std::uint64_t* y = words(b);
   int mine = 0, shared = 0;
-  for (std::size_t w = 0; w < bits_.size(); ++w) {
-    if (bits_[w] == 0) continue;
-    mine += std::popcount(bits_[w]);
-    shared += std::popcount(bits_[w] & other.bits_[w]);
+  for (std::size_t w = 0; w < bag_words_; ++w) {
+    if (x[w] == 0) continue;
+    mine += bits_in(x[w]);
+    shared += bits_in(x[w] & y[w]);
   }
   return mine == 0 ? 0 : static_cast<double>(shared) / mine;
 }

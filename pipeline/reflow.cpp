@@ -1,10 +1,6 @@
 #include "pipeline/reflow.h"
 
 #include <algorithm>
-#include <memory>
-
-#include <unicode/brkiter.h>
-#include <unicode/unistr.h>
 
 #include "pipeline/byline.h"
 #include "pipeline/char_class.h"
@@ -38,6 +34,15 @@ bool ends_with_colon(std::string_view t) noexcept { return t.ends_with("：") ||
 bool opens_bracket(std::string_view t) noexcept { return t.starts_with("（") || t.starts_with("("); }
 bool ends_with_bracket(std::string_view t) noexcept { return t.ends_with("）") || t.ends_with(")"); }
 
+// A paragraph that ends with a closing line's bracket ("…举办。（本报记者甲整理）"): finished.
+bool ends_with_closing(std::string_view t) {
+  if (!ends_with_bracket(t)) return false;
+  const std::size_t wide = t.rfind("（"), narrow = t.rfind('(');
+  std::size_t open = wide;
+  if (narrow != std::string_view::npos && (open == std::string_view::npos || narrow > open)) open = narrow;
+  return open != std::string_view::npos && is_closing_line(t.substr(open));
+}
+
 
 bool is_formulaic_alone(std::string_view t) {
   if (t.find('\t') != std::string_view::npos) return true;
@@ -60,10 +65,11 @@ line_facts facts_of(const page_line& line) {
   f.alone = line.md_level > 0 || is_formulaic_alone(t);
   f.dateline = match_dateline(t).has_value();
   f.enumerated = starts_enumerated(t);
-  f.starts = f.alone || caption_arrow_length(t) > 0 || f.enumerated || f.dateline ||
+  f.starts = f.alone || f.enumerated || f.dateline || caption_arrow_length(t) > 0 ||
              (opens_bracket(t) && match_continuation(t));
   // A caption ends with its photo credit ("…现场。 本报记者 甲 摄"): finished like a sentence.
-  f.ends = ends_sentence(t) || (t.size() <= 600 && t.ends_with("摄") && match_photo_credit(t).has_value());
+  f.ends = ends_sentence(t) || (t.size() <= 600 && t.ends_with("摄") && match_photo_credit(t).has_value()) ||
+           ends_with_closing(t);
   f.mid_clause = ends_mid_clause(t);
   // One column per visible character, one more for a wide one: every character with lead byte
   // E4-E9 (mostly CJK ideographs) without decoding, any other non-ASCII one by its class.
@@ -121,36 +127,6 @@ struct draft {
     sentence_like = sentence_like || text_sentence_like;
   }
 };
-
-// Whether joining left and right puts the join inside a word, by ICU's dictionary word break
-// for Chinese: a column break that cut "结构" into "…的结" and "构，…" leaves no word boundary
-// between them, where a headline and the text after it always do. Only the few characters on
-// either side are looked at.
-bool joins_inside_a_word(std::string_view left, std::string_view right) {
-  if (left.empty() || right.empty()) return false;
-  std::size_t r = 0;
-  if (!is_han(previous_code_point(left, left.size())) || !is_han(next_code_point(right, r))) return false;
-  thread_local std::unique_ptr<icu::BreakIterator> words = [] {
-    UErrorCode status = U_ZERO_ERROR;
-    std::unique_ptr<icu::BreakIterator> it(icu::BreakIterator::createWordInstance(icu::Locale::getChinese(), status));
-    return U_SUCCESS(status) ? std::move(it) : nullptr;
-  }();
-  if (!words) return false;
-  constexpr std::size_t side = 4;  // code points on each side of the join
-  std::size_t from = left.size();
-  for (std::size_t n = 0; n < side && from > 0; ++n) {
-    const char32_t c = previous_code_point(left, from);
-    from -= c < 0x80 ? 1 : c < 0x800 ? 2 : c < 0x10000 ? 3 : 4;
-  }
-  std::size_t to = 0;
-  for (std::size_t n = 0; n < side && to < right.size(); ++n) (void)next_code_point(right, to);
-  const std::string_view l = left.substr(from);
-  icu::UnicodeString text = icu::UnicodeString::fromUTF8(icu::StringPiece(l.data(), static_cast<int32_t>(l.size())));
-  const int32_t join = text.length();
-  text.append(icu::UnicodeString::fromUTF8(icu::StringPiece(right.data(), static_cast<int32_t>(to))));
-  words->setText(text);
-  return !words->isBoundary(join);
-}
 
 // A heading that must not be glued to the unfinished paragraph before it: short, no clause
 // punctuation, not ending a sentence, and followed by what follows a headline (a dateline, a
@@ -360,12 +336,7 @@ std::vector<paragraph> reflow(std::vector<page_line> lines) {
           (open->sentence_like && n.sentence_like && open->chars > 12 && !ends_with_bracket(c.text) &&
            !n.first.dateline && !(open->first.enumerated && open->chars <= 25));
       // A word cut by a column break ("…改善金融体系的结" + "构，进一步…") joins whatever the rest says.
-      // A short phrase before it (a numbering, a kicker, a subhead) needs more than that.
-      const bool short_phrase = !open->sentence_like && open->chars < 10;
-      const bool heading_after = !n.sentence_like && !n.last.ends && n.chars <= 20;
-      const bool may_cut_a_word = !n.first.alone && !short_phrase && !(heading_after && !open->sentence_like);
-      join = unfinished && ((body_like && !is_strong_heading(drafts, i)) || (narrow[i] && narrow[i - 1]) ||
-                            (may_cut_a_word && joins_inside_a_word(c.text, n.p.text)));  // ICU last: the dearest test
+      join = unfinished && ((body_like && !is_strong_heading(drafts, i)) || (narrow[i] && narrow[i - 1]));
     }
     if (join) {
       open->join(n.p.text, n.last, n.chars, n.sentence_like);

@@ -133,19 +133,24 @@ struct paragraph_hash {
   }
 };
 
-class page_reader {
- public:
-  page_reader(const std::vector<paragraph>& ps, const std::vector<std::string>& default_photographers, bool explain,
-              topic_words& words)
-      : ps_(ps), default_photographers_(default_photographers), explain_(explain), topic_words_(words) {
-    std::size_t bytes = 0;
-    for (const auto& p : ps_) bytes += p.text.size();
-    topic_words_.start_page(bytes);
-  }
+}  // namespace
 
-  segmented_page read() {
-    facts_.reserve(ps_.size());
-    for (const auto& p : ps_) facts_.push_back(facts_of(p));
+// Reads one page after another; every buffer keeps its capacity from page to page.
+class segmenter::reader {
+ public:
+  segmented_page read(const std::vector<paragraph>& ps, const std::vector<std::string>& default_photographers,
+                      bool explain) {
+    ps_ = &ps;
+    default_photographers_ = &default_photographers;
+    explain_ = explain;
+    std::size_t bytes = 0;
+    for (const auto& p : ps) bytes += p.text.size();
+    topic_words_.start_page(bytes);
+    facts_.clear();
+    units_.clear();
+    trace_.clear();
+    titled_ = closes_ = 0;
+    for (const auto& p : ps) facts_.push_back(facts_of(p));
     place_paragraphs();
     choose();
     segmented_page page;
@@ -162,10 +167,10 @@ class page_reader {
   // sentence standing alone after a photo gap (three or more blank lines). A headline right
   // before a photo gap is the photo's title.
   void place_paragraphs() {
-    places_.assign(ps_.size(), place::unit);
-    for (std::size_t k = 0; k < ps_.size(); ++k) {
+    places_.assign(ps().size(), place::unit);
+    for (std::size_t k = 0; k < ps().size(); ++k) {
       const paragraph_facts& f = facts_[k];
-      const std::string_view t = ps_[k].text;
+      const std::string_view t = ps()[k].text;
       if (f.credit && f.credit->caption_end == 0) {
         places_[k] = place::credit;
         continue;
@@ -180,10 +185,9 @@ class page_reader {
       }
       if (f.md_level > 0 || f.table_row || f.byline_line || f.subtitle) continue;
       const bool credit_next =
-          k + 1 < ps_.size() && facts_[k + 1].credit && facts_[k + 1].credit->caption_end == 0 && !f.byline_line;
+          k + 1 < ps().size() && facts_[k + 1].credit && facts_[k + 1].credit->caption_end == 0 && !f.byline_line;
       const bool inline_credit = f.credit && f.credit->caption_end > 0;
-      const bool photo_gap =
-          f.gap_before >= 3 && k > 0 && f.sentence_end && visible_chars_at_most(t, 250) && !f.closing;
+      const bool photo_gap = f.gap_before >= 3 && f.sentence_end && visible_chars_at_most(t, 250) && !f.closing;
       if (inline_credit || credit_next || f.caption_arrow || photo_gap) {
         places_[k] = place::caption;
         // A headline printed with its photo: before a photo gap, or on the caption's own line
@@ -195,7 +199,7 @@ class page_reader {
         }
       }
     }
-    for (std::size_t k = 0; k < ps_.size(); ++k) {
+    for (std::size_t k = 0; k < ps().size(); ++k) {
       if (places_[k] == place::unit) units_.push_back(k);
     }
   }
@@ -203,7 +207,8 @@ class page_reader {
   // --- 2. evidence about runs of units --------------------------------------------------------
 
   const paragraph_facts& uf(std::size_t u) const { return facts_[units_[u]]; }
-  std::string_view ut(std::size_t u) const { return ps_[units_[u]].text; }
+  const std::vector<paragraph>& ps() const { return *ps_; }
+  std::string_view ut(std::size_t u) const { return ps()[units_[u]].text; }
   // The words of a unit's text: without its dateline, whose issuer and brackets every story shares.
   std::string_view words_of(std::size_t u) const {
     const paragraph_facts& f = uf(u);
@@ -252,23 +257,23 @@ class page_reader {
   // its last lead_han Han characters (one bag for a shorter unit), and how many Han characters
   // it has. Only the units around headline runs and possible story starts ever are read.
   struct unit_words {
-    std::optional<topic_words::bag> head, tail;
+    topic_words::bag head, tail;
     std::size_t han = 0;
   };
 
-  const topic_words::bag& head_of(std::size_t u) {
+  topic_words::bag head_of(std::size_t u) {
     unit_words& w = words_[u];
-    if (!w.head) w.head = topic_words_.head_of(words_of(u), lead_han, w.han);
-    return *w.head;
+    if (!w.head.exists()) w.head = topic_words_.head_of(words_of(u), lead_han, w.han);
+    return w.head;
   }
 
-  const topic_words::bag& tail_of(std::size_t u) {
+  topic_words::bag tail_of(std::size_t u) {
     unit_words& w = words_[u];
-    if (!w.tail) {
-      const topic_words::bag& head = head_of(u);
-      w.tail = w.han < lead_han ? head : topic_words_.tail_of(words_of(u), lead_han);
+    if (!w.tail.exists()) {
+      const topic_words::bag head = head_of(u);
+      w.tail = w.han < tail_han ? head : topic_words_.tail_of(words_of(u), tail_han);
     }
-    return *w.tail;
+    return w.tail;
   }
 
   std::size_t han_of(std::size_t u) {
@@ -278,46 +283,46 @@ class page_reader {
 
   // The words of a headline run: its headline lines (kicker, title, subtitle), not its bylines.
   topic_words::bag headline_bag(std::size_t i, std::size_t j) {
-    topic_words::bag bag = topic_words_.empty_bag();
+    const topic_words::bag bag = topic_words_.new_bag();
     for (std::size_t k = i; k < j; ++k) {
-      if (uf(k).heading_like) bag |= head_of(k);
+      if (uf(k).heading_like) topic_words_.add(bag, head_of(k));
     }
     return bag;
   }
 
   // The first lead_han Han characters (or a little more: whole units) of the text from unit j
   // on, headline lines skipped only at its start.
-  const topic_words::bag& lead_bag(std::size_t j) {
-    auto& slot = lead_bags_[j];
-    if (slot) return *slot;
-    slot = topic_words_.empty_bag();
+  topic_words::bag lead_bag(std::size_t j) {
+    topic_words::bag& slot = lead_bags_[j];
+    if (slot.exists()) return slot;
+    const topic_words::bag bag = topic_words_.new_bag();
     std::size_t han = 0;
     for (std::size_t u = j; u < units_.size() && han < lead_han; ++u) {
       if (!is_text(u)) {
         if (u == j) continue;
         break;
       }
-      *slot |= head_of(u);
+      topic_words_.add(bag, head_of(u));
       han += han_of(u);
     }
-    return *slot;
+    return lead_bags_[j] = bag;
   }
 
   // The last lead_han Han characters (or a little more) of the text before unit i, headline
   // lines right before it skipped, as the lead skips them after a run.
-  const topic_words::bag& tail_bag(std::size_t i) {
-    auto& slot = tail_bags_[i];
-    if (slot) return *slot;
-    slot = topic_words_.empty_bag();
+  topic_words::bag tail_bag(std::size_t i) {
+    topic_words::bag& slot = tail_bags_[i];
+    if (slot.exists()) return slot;
+    const topic_words::bag bag = topic_words_.new_bag();
     std::size_t han = 0;
     std::size_t u = i;
     while (u > 0 && !is_text(u - 1)) --u;
-    for (; u-- > 0 && han < lead_han;) {
+    for (; u-- > 0 && han < tail_han;) {
       if (!is_text(u)) break;
-      *slot |= tail_of(u);
+      topic_words_.add(bag, tail_of(u));
       han += han_of(u);
     }
-    return *slot;
+    return tail_bags_[i] = bag;
   }
 
   // Where the text run holding unit u - 1 starts (its lead), at a dateline at the latest.
@@ -364,19 +369,23 @@ class page_reader {
     // How much the headline shares with a text: the share of its title line's words or of all
     // its lines' words, whichever is larger (a label above the title dilutes the second, a
     // kicker may hold the words the title leaves out).
-    const topic_words::bag whole = headline_bag(i, j);
-    const topic_words::bag& title_line = head_of(e.title);
-    auto share = [&](const topic_words::bag& text) {
-      return std::max(title_line.shared_fraction(text), whole.shared_fraction(text));
+    // With one headline line, its words are all the run's.
+    std::size_t lines = 0;  // headline lines whose words the run has (subtitles too)
+    for (std::size_t k = i; k < j; ++k) lines += uf(k).heading_like ? 1 : 0;
+    const topic_words::bag whole = lines >= 2 ? headline_bag(i, j) : topic_words::bag{};
+    const topic_words::bag title_line = head_of(e.title);
+    auto share = [&](topic_words::bag text) {
+      const double title_share = topic_words_.shared_fraction(title_line, text);
+      return lines >= 2 ? std::max(title_share, topic_words_.shared_fraction(whole, text)) : title_share;
     };
     const double next_lead = at_end ? 0 : share(lead_bag(j));
     const double recent = at_start ? 0 : share(tail_bag(i));
     const double own_lead = at_start ? 0 : share(lead_bag(run_start(i)));
     // A label above the kicker and title: the page's section, part of the headline.
     const bool label_first = uf(i).label_like && headings >= 2 && i < e.title;
-    const double cohesion = at_start || at_end ? 0 : tail_bag(i).shared_fraction(lead_bag(j));
+    const double cohesion = at_start || at_end ? 0 : topic_words_.shared_fraction(tail_bag(i), lead_bag(j));
     const bool unfinished_before = !at_start && is_text(i - 1) && !uf(i - 1).sentence_end && !uf(i - 1).closing;
-    const bool clause_title = ps_[units_[e.title]].clause_punctuation && !tf.column_tag;
+    const bool clause_title = ps()[units_[e.title]].clause_punctuation && !tf.column_tag;
 
     const bool notice = is_notice_title(ut(e.title));
     const bool enumerated = tf.enumerated;
@@ -436,8 +445,8 @@ class page_reader {
     if (!cue) return -inf;
     // A story whose headline follows its body: its lead holds the headline's words.
     const auto [first, end] = next_run_after(u);
-    const double names_next = first == npos ? 0 : headline_bag(first, end).shared_fraction(lead_bag(u));
-    const double cohesion = is_text(u - 1) ? tail_bag(u).shared_fraction(lead_bag(u)) : 0;
+    const double names_next = first == npos ? 0 : topic_words_.shared_fraction(headline_bag(first, end), lead_bag(u));
+    const double cohesion = is_text(u - 1) ? topic_words_.shared_fraction(tail_bag(u), lead_bag(u)) : 0;
     return W.cut_bias + W.cut_dateline * f.dateline.has_value() + W.cut_closing_before * closing_before +
            W.wide_gap * (f.gap_before >= 2) + W.cut_continuation * continuation + W.cut_names_next * names_next +
            W.cohesion * cohesion;
@@ -469,19 +478,24 @@ class page_reader {
   void choose() {
     const std::size_t n = units_.size();
     words_.assign(n, unit_words{});
-    lead_bags_.assign(n + 1, std::nullopt);
-    tail_bags_.assign(n + 1, std::nullopt);
-    std::vector<std::array<step, story_states>> best(n + 1);
+    lead_bags_.assign(n + 1, topic_words::bag{});
+    tail_bags_.assign(n + 1, topic_words::bag{});
+    best_.assign(n + 1, std::array<step, story_states>{});
+    auto& best = best_;
     best[0][state_of(story::none, false)].score = 0;
     auto relax = [&](std::size_t from, std::size_t s, std::size_t to, std::size_t t, action a, double score) {
       const double total = best[from][s].score + score;
       step& slot = best[to][t];
       if (total > slot.score) slot = step{total, from, s, a, to};
     };
-    std::vector<std::vector<run_evidence>> runs(n);  // runs[i][j - i - 1]: units [i, j) as a headline run
+    // runs_[run_first_[i] + r]: units [i, i + r + 1) as a headline run, r < runs_at(i).
+    runs_.clear();
+    run_first_.assign(n + 1, 0);
     for (std::size_t i = 0; i < n; ++i) {
-      for (std::size_t j = i; j < n && groupable(j) && j - i < max_run; ++j) runs[i].push_back(judge_run(i, j + 1));
+      run_first_[i] = runs_.size();
+      for (std::size_t j = i; j < n && groupable(j) && j - i < max_run; ++j) runs_.push_back(judge_run(i, j + 1));
     }
+    run_first_[n] = runs_.size();
     for (std::size_t u = 0; u < n; ++u) {
       const double cut = cut_score(u);
       const double drop = drop_score(u);
@@ -505,8 +519,8 @@ class page_reader {
           relax(u, si, u + 1, state_of(next, false), action::cut, cut + untitled_ends);
         }
         if (drop > -inf) relax(u, si, u + 1, si, action::drop, drop);
-        for (std::size_t r = 0; r < runs[u].size(); ++r) {
-          const run_evidence& e = runs[u][r];
+        for (std::size_t r = 0; r < runs_at(u); ++r) {
+          const run_evidence& e = run(u, r);
           if (e.title == npos) continue;
           const std::size_t end = u + r + 1;
           // Inside a notice, only a headline with strong evidence of its own starts a story.
@@ -542,14 +556,17 @@ class page_reader {
       s = st.from_state;
     }
     std::reverse(choices_.begin(), choices_.end());
-    if (explain_) explain(runs);
+    if (explain_) explain();
   }
 
-  void explain(const std::vector<std::vector<run_evidence>>& runs) {
+  std::size_t runs_at(std::size_t i) const { return run_first_[i + 1] - run_first_[i]; }
+  const run_evidence& run(std::size_t i, std::size_t r) const { return runs_[run_first_[i] + r]; }
+
+  void explain() {
     // Every headline run considered, with the scores of its readings.
-    for (std::size_t i = 0; i < runs.size(); ++i) {
-      for (std::size_t r = 0; r < runs[i].size(); ++r) {
-        const run_evidence& e = runs[i][r];
+    for (std::size_t i = 0; i + 1 < run_first_.size(); ++i) {
+      for (std::size_t r = 0; r < runs_at(i); ++r) {
+        const run_evidence& e = run(i, r);
         if (e.title == npos) continue;
         char scores[64];
         std::snprintf(scores, sizeof scores, "open=%.3f close=%.3f ", e.open, e.close);
@@ -559,7 +576,7 @@ class page_reader {
     for (const auto& c : choices_) {
       if (c.act == action::body && !groupable(c.first)) continue;
       std::string evidence;
-      if (c.act == action::open || c.act == action::close) evidence = runs[c.first][c.end - c.first - 1].explained;
+      if (c.act == action::open || c.act == action::close) evidence = run(c.first, c.end - c.first - 1).explained;
       static constexpr std::array<const char*, 5> names{"body", "cut", "open", "close", "drop"};
       trace_.push_back(segment_trace_entry{units_[c.first], units_[c.end - 1], names[static_cast<std::size_t>(c.act)],
                                            c.score, std::move(evidence)});
@@ -638,7 +655,7 @@ class page_reader {
   void add_body(draft& d, std::size_t u) {
     const std::size_t k = units_[u];
     const paragraph_facts& f = facts_[k];
-    std::string_view text = ps_[k].text;
+    std::string_view text = ps()[k].text;
     if (f.byline_line) {
       d.a.names.merge(*f.byline_line);
       return;
@@ -663,14 +680,14 @@ class page_reader {
     }
     if (const std::size_t cut = find_jump_marker(text); cut != std::string_view::npos) text = text.substr(0, cut);
     if (text.empty()) return;
-    const bool part = text.size() != ps_[k].text.size();
-    const bool clause = part ? has_clause_punctuation(text) : ps_[k].clause_punctuation;
+    const bool part = text.size() != ps()[k].text.size();
+    const bool clause = part ? has_clause_punctuation(text) : ps()[k].clause_punctuation;
     d.raw.push_back({text, f.heading_like || !clause, false});
   }
 
   std::vector<article> build() {
     drafts_.clear();
-    drafts_.reserve(ps_.size());
+    drafts_.reserve(ps().size());
     int current = -1;  // the story taking text, -1 for none
     int last_photo = -1;
     std::size_t next_paragraph = 0;  // photos, credits and markers before this are placed
@@ -698,13 +715,13 @@ class page_reader {
           }
           case place::photo_title: {
             draft& d = new_item(item_kind::photo, k);
-            d.a.title = tidy_heading(ps_[k].text);
+            d.a.title = tidy_heading(ps()[k].text);
             last_photo = static_cast<int>(drafts_.size()) - 1;
             titled_photo = true;
             break;
           }
           case place::caption: {
-            std::string_view caption = ps_[k].text;
+            std::string_view caption = ps()[k].text;
             if (!titled_photo) {
               new_item(item_kind::photo, k);
               last_photo = static_cast<int>(drafts_.size()) - 1;
@@ -769,7 +786,7 @@ class page_reader {
       }
       next_paragraph = std::max(next_paragraph, units_[c.end - 1] + 1);
     }
-    place_between(ps_.size());
+    place_between(ps().size());
     std::stable_sort(drafts_.begin(), drafts_.end(),
                      [](const draft& a, const draft& b) { return a.first_paragraph < b.first_paragraph; });
     return finish();
@@ -798,7 +815,7 @@ class page_reader {
       if (a.paragraphs.empty()) continue;
       if (a.kind == item_kind::photo) {
         a.captions = a.paragraphs;
-        if (a.names.photographers.empty()) a.names.photographers = default_photographers_;
+        if (a.names.photographers.empty()) a.names.photographers = *default_photographers_;
       }
       if (a.kind == item_kind::article && (d.has_table || (a.title && is_notice_title(*a.title)))) {
         a.kind = item_kind::notice;
@@ -818,8 +835,9 @@ class page_reader {
 
   static constexpr std::size_t npos = static_cast<std::size_t>(-1);
   static constexpr double inf = std::numeric_limits<double>::infinity();
-  static constexpr std::size_t lead_han = 120;  // Han characters compared on each side of a headline
-  static constexpr std::size_t max_run = 8;     // headline lines in one run, at most
+  static constexpr std::size_t lead_han = 120;  // Han characters of text compared after a headline
+  static constexpr std::size_t tail_han = 80;   // and before it
+  static constexpr std::size_t max_run = 6;     // headline lines in one run, at most
 
   struct choice {
     std::size_t first, end;
@@ -827,22 +845,24 @@ class page_reader {
     double score;
   };
 
-  const std::vector<paragraph>& ps_;
-  const std::vector<std::string>& default_photographers_;
-  const bool explain_;
+  // The page being read, and what read() was asked.
+  const std::vector<paragraph>* ps_ = nullptr;
+  const std::vector<std::string>* default_photographers_ = nullptr;
+  bool explain_ = false;
   std::vector<paragraph_facts> facts_;
   std::vector<place> places_;
-  std::vector<std::size_t> units_;  // paragraph index of each unit
-  topic_words& topic_words_;        // the page's bigrams, numbered (the segmenter's, reused)
+  std::vector<std::size_t> units_;                    // paragraph index of each unit
+  topic_words topic_words_;                           // the page's bigrams, numbered
+  std::vector<std::array<step, story_states>> best_;  // the choice's table (choose())
+  std::vector<run_evidence> runs_;                    // every headline run considered
+  std::vector<std::size_t> run_first_;                // where each unit's runs start in runs_
   std::vector<unit_words> words_;
-  std::vector<std::optional<topic_words::bag>> lead_bags_, tail_bags_;
+  std::vector<topic_words::bag> lead_bags_, tail_bags_;
   std::vector<choice> choices_;
   std::vector<draft> drafts_;
   std::vector<segment_trace_entry> trace_;
   int titled_ = 0, closes_ = 0;
 };
-
-}  // namespace
 
 bool is_section_label(std::string_view t) noexcept {
   static constexpr std::array<std::string_view, 18> labels{
@@ -851,9 +871,14 @@ bool is_section_label(std::string_view t) noexcept {
   return std::find(labels.begin(), labels.end(), t) != labels.end();
 }
 
+segmenter::segmenter() : reader_(std::make_unique<reader>()) {}
+segmenter::~segmenter() = default;
+segmenter::segmenter(segmenter&&) noexcept = default;
+segmenter& segmenter::operator=(segmenter&&) noexcept = default;
+
 segmented_page segmenter::segment(const std::vector<paragraph>& paragraphs,
                                   const std::vector<std::string>& default_photographers, bool explain) {
-  return page_reader(paragraphs, default_photographers, explain, words_).read();
+  return reader_->read(paragraphs, default_photographers, explain);
 }
 
 segmented_page segment(const std::vector<paragraph>& paragraphs, const std::vector<std::string>& default_photographers,

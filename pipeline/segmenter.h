@@ -15,11 +15,11 @@
 //     title costs, and dynamic programming picks the best-scoring reading of the whole page;
 //  5. the items are built from that reading.
 
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "pipeline/article.h"
-#include "pipeline/evidence.h"
 #include "pipeline/reflow.h"
 
 namespace broadsheet::pipeline {
@@ -44,12 +44,18 @@ struct segmented_page {
 // one), not thread-safe.
 class segmenter {
  public:
+  segmenter();
+  ~segmenter();
+  segmenter(segmenter&&) noexcept;
+  segmenter& operator=(segmenter&&) noexcept;
+
   // explain: fill segmented_page::trace.
   [[nodiscard]] segmented_page segment(const std::vector<paragraph>& paragraphs,
                                        const std::vector<std::string>& default_photographers, bool explain = false);
 
  private:
-  topic_words words_;  // the bigrams of the page being read
+  class reader;
+  std::unique_ptr<reader> reader_;  // its buffers, reused from page to page
 };
 
 // One page with a segmenter of its own.
