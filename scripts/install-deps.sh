@@ -11,7 +11,7 @@ packages=(
   # libraries
   libsimdjson-dev libicu-dev libexpected-dev
   librdkafka-dev prometheus-cpp-dev libcivetweb-dev libspdlog-dev libfmt-dev libtomlplusplus-dev
-  libjemalloc-dev
+  libjemalloc-dev libssl-dev
   # tests and benchmarks
   libgtest-dev libgmock-dev googletest libbenchmark-dev
   python3 python3-jsonschema python3-confluent-kafka python3-yaml

@@ -168,7 +168,7 @@ constexpr std::array settings{
             between<1>},
 
     setting{"pipeline.max_record_bytes", "BROADSHEET_MAX_RECORD_BYTES", "--max-record-bytes",
-            "larger page records or texts are rejected (record_too_large)",
+            "larger page records or texts are rejected (record_too_large); at most the producer's message.max.bytes",
             member<&wc::pipeline, &processor_options::parse, &pipeline::parse_limits::max_record_bytes>(), between<1>},
     setting{"pipeline.max_line_bytes", "BROADSHEET_MAX_LINE_BYTES", "--max-line-bytes",
             "pages with a longer line are rejected (line_too_long)",
@@ -672,6 +672,7 @@ tl::expected<worker_config, std::string> load_config(const config_sources& sourc
     if (auto applied = apply_flag(into, flag); !applied) return fail(applied.error());
   if (config.worker_id.empty()) config.worker_id = host_name();
   if (auto topics = check_topics(config, into); !topics) return fail(topics.error());
+  if (auto limit = output_record_limit(config); !limit) return fail(limit.error());
   return config;
 }
 

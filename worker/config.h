@@ -40,8 +40,10 @@ struct worker_config {
   int delivery_attempts = 5;                          // produce attempts before giving up (fatal)
 
   // [pipeline]
-  pipeline::processor_options pipeline;               // parse.max_record_bytes, parse.max_depth,
-                                                      // clean.max_line_bytes
+  // parse.max_record_bytes, parse.max_depth, clean.max_line_bytes. Pages of up to librdkafka's
+  // default message.max.bytes, so that a page the worker accepts fits a record it can write (see
+  // output_record_limit in kafka.h); `broadsheet process`, which writes no records, keeps 8 MiB.
+  pipeline::processor_options pipeline{.parse = {.max_record_bytes = 1'000'000}, .clean = {}};
   // [dedup]
   bool dedup = true;
   pipeline::dedup_options dedup_options;

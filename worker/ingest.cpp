@@ -19,9 +19,11 @@
 #include "pipeline/version.h"
 #include "worker/article_decider.h"
 #include "worker/cpu_count.h"
+#include "worker/dead_letter.h"
 #include "worker/kafka.h"
 #include "worker/metrics.h"
 #include "worker/offset_tracker.h"
+#include "worker/record_size.h"
 
 namespace broadsheet::worker {
 
@@ -66,6 +68,8 @@ struct page_job {
   std::string page_id;
   std::string error_code, error_message;  // set when the page is rejected
   std::vector<pipeline::article> articles;
+  // articles[i]'s JSON as it was before deciding (revision 0, no duplicate), made on the pool.
+  std::vector<std::shared_ptr<const pipeline::article_json>> jsons;
   std::vector<pipeline::signature_record> signatures;
   std::vector<std::string> encoded_signatures;  // signatures[i].encode(), made on the pool
 
@@ -135,8 +139,24 @@ std::string random_instance_id() {
   return fmt::format("{:016x}", v);
 }
 
-void add_header(rd_kafka_headers_t* h, const char* name, std::string_view value) {
-  rd_kafka_header_add(h, name, -1, value.data(), static_cast<ssize_t>(value.size()));
+void add_header(rd_kafka_headers_t* h, std::string_view name, std::string_view value) {
+  rd_kafka_header_add(h, name.data(), static_cast<ssize_t>(name.size()), value.data(),
+                      static_cast<ssize_t>(value.size()));
+}
+
+// The headers of an article record, for producing it and for weighing it first.
+std::array<std::pair<std::string_view, std::string_view>, 3> article_headers(std::string_view page_id) {
+  return {{{"page_id", page_id}, {"pipeline_version", pipeline::pipeline_version}, {"content-type", "application/json"}}};
+}
+
+// An article's JSON with its decision: the one made on the pool while the decision is still the
+// undecided one it was made with (the pipeline's revision 0, no duplicate), else a copy with the
+// decision written in.
+std::shared_ptr<const pipeline::article_json> decided_json(const pipeline::article& a,
+                                                           std::shared_ptr<const pipeline::article_json> undecided) {
+  if (a.revision == 0 && !a.duplicate_of && !a.similarity) return undecided;
+  return std::make_shared<const pipeline::article_json>(
+      pipeline::with_decision(*undecided, a.revision, a.duplicate_of, a.similarity));
 }
 
 }  // namespace
@@ -153,6 +173,8 @@ struct ingest_worker::impl {
   kafka_handle producer;
   kafka_handle consumer;
   kafka_topic uncompressed_signatures;  // the producer's handle of the signatures topic
+  // The largest record produced (output_record_limit): set before the pool starts, then read only.
+  std::size_t record_limit = 0;
   bool subscribed = false;     // a group member (not a replay's assignment)
   bool ever_assigned = false;  // it owned partitions at some point
   offset_tracker tracker;
@@ -171,8 +193,8 @@ struct ingest_worker::impl {
   // and the processed pages after it in its lane go, in offset order, to `undecided` (under
   // lanes_mutex, held only for that). One thread at a time decides `undecided` in order, under
   // the sequencer's mutex, into `decided`; one thread at a time produces `decided` in order,
-  // outside both mutexes (building JSON and copying records into librdkafka are most of
-  // publishing), while the others go back to the pool. (Deciding under the lanes' lock kept the
+  // outside both mutexes (writing decisions into the articles' JSON, made on the pool, and
+  // copying records into librdkafka are most of publishing), while the others go back to the pool. (Deciding under the lanes' lock kept the
   // other pool threads and the dispatching poll loop waiting: in the e2e bench 126 ms per four
   // runs of 3,000 pages.) One queue, not one per partition: every record of an article_id (the
   // article, then its corrections, which may come from other partitions' pages or from other
@@ -223,6 +245,9 @@ struct ingest_worker::impl {
   // ---- clients ----
 
   bool create_clients(bool subscribe_group) {
+    const auto limit = output_record_limit(config);
+    if (!limit) return fail_start(limit.error());
+    record_limit = *limit;
     auto pconf = make_client_conf(config, client_role::producer, bootstrap);
     if (!pconf) return fail_start(pconf.error());
     rd_kafka_conf_set_opaque(pconf->get(), this);
@@ -338,8 +363,9 @@ struct ingest_worker::impl {
         job->articles.clear();
         job->signatures.clear();
         job->encoded_signatures.clear();
-        job->error_code = "internal_error";
-        job->error_message = e.what();
+        job->jsons.clear();
+        job->error_code = std::string(worker_metrics::internal_error);
+        job->error_message = short_error_message(e.what());
       }
       complete(job);
     }
@@ -360,6 +386,7 @@ struct ingest_worker::impl {
     metrics.observe(stage::segment, times.segment);
     metrics.pages_processed.Increment();
     job.articles = std::move(*articles);
+    if (!serialize(job)) return;
     if (signer == nullptr) return;
     started = clock_type::now();
     const std::int32_t day = page_event_day(page->edition_date, page->fetched_at, job.timestamp_ms);
@@ -372,9 +399,32 @@ struct ingest_worker::impl {
     metrics.observe(stage::signature, seconds_since(started));
   }
 
+  // Each article's JSON, made here rather than on the one thread publishing, and weighed before
+  // the page is decided: a page with an article too large for a record (with room for any later
+  // decision) goes whole to the dead-letter topic, and the index never learns it.
+  bool serialize(page_job& job) {
+    job.jsons.reserve(job.articles.size());
+    for (const auto& a : job.articles) {
+      auto json = std::make_shared<const pipeline::article_json>(pipeline::make_article_json(a));
+      std::size_t headers = 0;
+      for (const auto& [name, value] : article_headers(a.page_id)) headers += header_bytes(name, value.size());
+      const std::size_t bytes = record_bytes(a.article_id.size(), json->text.size() + decision_room_bytes, headers);
+      if (bytes > record_limit) [[unlikely]] {
+        job.error_code = std::string(worker_metrics::article_too_large);
+        job.error_message = fmt::format("article {} would be a record of {} bytes, over message.max.bytes ({})",
+                                        a.article_id, bytes, record_limit);
+        job.articles.clear();
+        job.jsons.clear();
+        return false;
+      }
+      job.jsons.push_back(std::move(json));
+    }
+    return true;
+  }
+
   void reject(page_job& job, const pipeline::error& e) {
     job.error_code = std::string(pipeline::to_string(e.code));
-    job.error_message = e.message;
+    job.error_message = short_error_message(e.message);
   }
 
   void dispatch(rd_kafka_message_t* raw) {
@@ -446,10 +496,11 @@ struct ingest_worker::impl {
       metrics.page_failed(job->error_code);
       produce_dead_letter(job);
     } else {
-      for (const auto& a : job->articles) {
+      for (std::size_t i = 0; i < job->articles.size(); ++i) {
+        const auto& a = job->articles[i];
         metrics.article_published(a.kind);
         if (a.duplicate_of) metrics.duplicate(a.similarity.value_or(0) >= 1.0);
-        published_article p{a.page_id, std::make_shared<const pipeline::article_json>(pipeline::make_article_json(a))};
+        published_article p{a.page_id, decided_json(a, std::move(job->jsons[i]))};
         produce_article(a.article_id, p, job);
         if (decider) published_articles.remember(a.article_id, std::move(p));
       }
@@ -461,6 +512,7 @@ struct ingest_worker::impl {
       produce_corrections(job);
     }
     job->articles.clear();
+    job->jsons.clear();
     job->signatures.clear();
     job->encoded_signatures.clear();
     job->corrections.clear();
@@ -486,31 +538,43 @@ struct ingest_worker::impl {
 
   void produce_article(const std::string& article_id, const published_article& a, const std::shared_ptr<page_job>& job) {
     rd_kafka_headers_t* h = rd_kafka_headers_new(3);
-    add_header(h, "page_id", a.page_id);
-    add_header(h, "pipeline_version", pipeline::pipeline_version);
-    add_header(h, "content-type", "application/json");
+    for (const auto& [name, value] : article_headers(a.page_id)) add_header(h, name, value);
     produce_raw(config.output_topic, article_id, true, new delivery{job, 1, a.json, {}}, h);
   }
 
+  // The input record with its headers and the error headers, cut to fit a record when too large.
   void produce_dead_letter(const std::shared_ptr<page_job>& job) {
     const rd_kafka_message_t* m = job->message.get();
-    rd_kafka_headers_t* original = nullptr;
-    rd_kafka_headers_t* h = rd_kafka_message_headers(m, &original) == RD_KAFKA_RESP_ERR_NO_ERROR
-                                ? rd_kafka_headers_copy(original)
-                                : rd_kafka_headers_new(7);
-    add_header(h, "error.code", job->error_code);
-    add_header(h, "error.message", job->error_message);
-    add_header(h, "source.topic", rd_kafka_topic_name(m->rkt));
-    add_header(h, "source.partition", std::to_string(m->partition));
-    add_header(h, "source.offset", std::to_string(m->offset));
-    add_header(h, "worker.id", config.worker_id);
-    add_header(h, "failed_at", utc_now());
-    spdlog::warn("dead letter: {} ({}) topic={} partition={} offset={} page_id={}", job->error_code,
-                 job->error_message, rd_kafka_topic_name(m->rkt), m->partition, m->offset,
-                 job->page_id.empty() ? "-" : job->page_id);
     const std::string_view key(static_cast<const char*>(m->key), m->key == nullptr ? 0 : m->key_len);
     const std::string_view value(static_cast<const char*>(m->payload), m->payload == nullptr ? 0 : m->len);
-    produce_raw(config.dlq_topic, key, m->key != nullptr, new delivery{job, 1, nullptr, std::string(value)}, h);
+    rd_kafka_headers_t* original = nullptr;  // owned by the message
+    if (rd_kafka_message_headers(m, &original) != RD_KAFKA_RESP_ERR_NO_ERROR) original = nullptr;
+    const std::array<std::pair<std::string_view, std::string>, 7> own{{
+        {"error.code", job->error_code},
+        {"error.message", job->error_message},
+        {"source.topic", rd_kafka_topic_name(m->rkt)},
+        {"source.partition", std::to_string(m->partition)},
+        {"source.offset", std::to_string(m->offset)},
+        {"worker.id", config.worker_id},
+        {"failed_at", utc_now()},
+    }};
+    auto letter = make_dead_letter(record_limit, key, value, original, own);
+    const std::string where = fmt::format("topic={} partition={} offset={} page_id={}", rd_kafka_topic_name(m->rkt),
+                                          m->partition, m->offset, job->page_id.empty() ? "-" : job->page_id);
+    if (!letter) {  // its own headers alone are over message.max.bytes: a worker.id of tens of kilobytes
+      spdlog::error("dead letter: its headers alone are over message.max.bytes ({}); its page is not acknowledged {}",
+                    record_limit, where);
+      job->failed = true;
+      fatal = true;
+      return;
+    }
+    spdlog::warn("dead letter: {} ({}) {}{}", job->error_code, job->error_message, where,
+                 letter->cut ? fmt::format(" cut to fit message.max.bytes ({}): key {} of {} bytes, value {} of {}",
+                                           record_limit, letter->key.size(), key.size(), letter->value.size(),
+                                           value.size())
+                             : "");
+    produce_raw(config.dlq_topic, letter->key, m->key != nullptr,
+                new delivery{job, 1, nullptr, std::string(letter->value)}, letter->headers.release());
   }
 
   void produce(const std::string& topic, std::string_view key, std::string value, rd_kafka_headers_t* headers,

@@ -4,6 +4,8 @@
 
 #include <algorithm>
 #include <array>
+#include <charconv>
+#include <cstring>
 
 namespace broadsheet::worker {
 
@@ -83,6 +85,29 @@ tl::expected<kafka_conf, std::string> make_client_conf(const worker_config& conf
   for (const auto& [name, value] : config.kafka_properties)
     if (auto ok = set(conf.get(), name, value); !ok) return tl::make_unexpected(ok.error());
   return conf;
+}
+
+tl::expected<std::size_t, std::string> output_record_limit(const worker_config& config) {
+  auto conf = make_client_conf(config, client_role::producer, "");
+  if (!conf) return tl::make_unexpected(conf.error());
+  std::array<char, 32> text{};
+  std::size_t size = text.size();
+  std::size_t limit = 0;
+  if (rd_kafka_conf_get(conf->get(), "message.max.bytes", text.data(), &size) != RD_KAFKA_CONF_OK ||
+      std::from_chars(text.data(), text.data() + std::strlen(text.data()), limit).ec != std::errc())
+    return tl::make_unexpected(std::string("cannot read the producer's message.max.bytes"));
+  const std::size_t pages = config.pipeline.parse.max_record_bytes;
+  if (limit < min_message_bytes)
+    return tl::make_unexpected(fmt::format(
+        "kafka.message.max.bytes ({}) is below {}: too small for a dead letter's headers and some of its record",
+        limit, min_message_bytes));
+  if (pages > limit)
+    return tl::make_unexpected(fmt::format(
+        "pipeline.max_record_bytes ({}) is over the producer's message.max.bytes ({}): a page the pipeline accepts "
+        "must fit a record the worker can write; lower --max-record-bytes, or raise -X message.max.bytes (and the "
+        "max.message.bytes of the output, signatures and dead-letter topics with it)",
+        pages, limit));
+  return limit;
 }
 
 tl::expected<kafka_handle, std::string> make_client(kafka_conf conf, rd_kafka_type_t type) {

@@ -32,6 +32,7 @@ using partition_list = std::unique_ptr<rd_kafka_topic_partition_list_t, kafka_de
 using kafka_message = std::unique_ptr<rd_kafka_message_t, kafka_deleter>;
 using kafka_error = std::unique_ptr<rd_kafka_error_t, kafka_deleter>;
 using kafka_topic = std::unique_ptr<rd_kafka_topic_t, kafka_deleter>;
+using kafka_headers = std::unique_ptr<rd_kafka_headers_t, kafka_deleter>;
 
 enum class client_role { consumer, producer, tailer };
 
@@ -40,6 +41,17 @@ enum class client_role { consumer, producer, tailer };
 // Errors: librdkafka's message for a rejected property.
 [[nodiscard]] tl::expected<kafka_conf, std::string> make_client_conf(const worker_config& config, client_role role,
                                                                      std::string_view bootstrap);
+
+// The smallest message.max.bytes the worker runs with: room for a dead letter's own headers with
+// some of its record, and for any signature record.
+constexpr std::size_t min_message_bytes = 64u << 10;
+
+// The largest record the worker produces: the producer's message.max.bytes (librdkafka's
+// default, 1,000,000, or the kafka.message.max.bytes passthrough), once checked against the
+// worker's own limits: at least min_message_bytes, and at least pipeline.max_record_bytes, so that
+// a page the pipeline accepts fits a record the producer writes. Errors: which limits disagree and
+// how to mend them.
+[[nodiscard]] tl::expected<std::size_t, std::string> output_record_limit(const worker_config& config);
 
 // A new client of the conf's kind; the conf is consumed.
 [[nodiscard]] tl::expected<kafka_handle, std::string> make_client(kafka_conf conf, rd_kafka_type_t type);

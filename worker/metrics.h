@@ -75,7 +75,12 @@ class worker_metrics {
   prometheus::Gauge& restore_duration;
   prometheus::Gauge& assigned_partitions;
 
-  void page_failed(std::string_view reason);  // also counts the dead letter
+  // The worker's own reason codes, beside the pipeline's errc: anything thrown while processing a
+  // page, and a page whose article would be a record over the producer's message.max.bytes.
+  static constexpr std::string_view internal_error = "internal_error";
+  static constexpr std::string_view article_too_large = "article_too_large";
+
+  void page_failed(std::string_view reason);  // also counts the dead letter; unknown: internal_error
   void article_published(pipeline::item_kind kind) { articles_[static_cast<std::size_t>(kind)]->Increment(); }
   void duplicate(bool exact) { (exact ? duplicates_exact_ : duplicates_near_).Increment(); }
   void observe(stage s, double seconds) { stages_[static_cast<std::size_t>(s)]->Observe(seconds); }

@@ -140,9 +140,11 @@ def fixture_pages(copies=1):
     return pages
 
 
-def produce(bootstrap, topic, records, partition=None):
-    """records: (key, value-bytes-or-str) pairs. Waits for every delivery."""
-    producer = Producer({"bootstrap.servers": bootstrap, "enable.idempotence": True, "linger.ms": 5})
+def produce(bootstrap, topic, records, partition=None, **settings):
+    """records: (key, value-bytes-or-str) pairs. Waits for every delivery. settings: more
+    producer properties, with '_' for '.' (message_max_bytes=10_000_000)."""
+    producer = Producer({"bootstrap.servers": bootstrap, "enable.idempotence": True, "linger.ms": 5,
+                         **{k.replace("_", "."): v for k, v in settings.items()}})
     failures = []
 
     def report(err, _msg):

@@ -3,6 +3,7 @@ embedded broker (`broadsheet broker`, librdkafka's mock cluster over TCP), loads
 independent client (python3-confluent-kafka), runs workers as processes, and checks what they
 wrote through that client. Run one with: python3 test_worker.py WorkerTest.test_end_to_end"""
 
+import hashlib
 import json
 import os
 import subprocess
@@ -132,6 +133,87 @@ class WorkerTest(unittest.TestCase):
             where = (f"topic=pages.raw partition={r['headers']['source.partition']} "
                      f"offset={r['headers']['source.offset']} page_id=")
             self.assertTrue(any(where in m for m in warnings), f"{key}: no warning with {where}")
+
+    def test_dead_letter_over_the_record_limit_is_cut_to_fit(self):
+        """Issue 14's repro: a page of 350,000 字 (1.05 MB, from a client allowed larger records) is
+        rejected, and its dead letter, over the producer's message.max.bytes, used to stop the
+        worker (exit 1 on every start: its partition never advanced). Now the dead letter holds
+        the head of the value, says so with the original size and SHA-256, and the pages behind it
+        are published."""
+        huge = json.dumps({"page_id": "huge", "text": "字" * 350_000}, ensure_ascii=False).encode()
+        good = fixture_pages()[:3]
+        records = [(p["page_id"], json.dumps(p, ensure_ascii=False).encode()) for p in good]
+        records.insert(1, ("huge", huge))  # one partition: the good pages after it wait for it
+        produce(self.bootstrap, "pages.raw", records, partition=0, message_max_bytes=10_000_000)
+        expected = expected_articles(good)
+        w = self.worker("w1")
+        dlq = read_topic(self.bootstrap, "pages.dlq", timeout=60, until=lambda rs: len(rs) >= 1)
+        articles = self.wait_articles(set(expected))
+        self.assertEqual(w.stop(), 0)
+        self.assertEqual(set(latest(articles_of(articles))), set(expected), "the pages behind it are published")
+        self.assertEqual(len(dlq), 1)
+        letter = dlq[0]
+        self.assertEqual(letter["key"], "huge")
+        self.assertEqual(letter["headers"]["error.code"], "record_too_large")
+        self.assertLessEqual(len(letter["value"]), 1_000_000)
+        self.assertGreater(len(letter["value"]), 990_000)
+        self.assertEqual(letter["value"], huge[:len(letter["value"])], "the head of the original value")
+        self.assertEqual(letter["headers"]["value.truncated"], "true")
+        self.assertEqual(letter["headers"]["value.size"], str(len(huge)))
+        self.assertEqual(letter["headers"]["value.sha256"], hashlib.sha256(huge).hexdigest())
+        offsets = committed(self.bootstrap, "broadsheet", "pages.raw", INPUT_PARTITIONS)
+        self.assertEqual(offsets[0], len(records), f"the partition advanced past it: {offsets}")
+
+    def test_article_over_the_record_limit_is_dead_lettered(self):
+        """A valid page of 0.9 MB whose article's JSON is 1.8 MB (its text twice, as paragraphs and
+        body) used to stop its partition the same way. Now the page goes whole to the dead-letter
+        topic as article_too_large, and none of its records is published."""
+        paragraph = "这是一个很长的段落，" * 2000  # 60 KB lines: under max_line_bytes
+        page = {"page_id": "long", "edition_date": "2025-04-01",
+                "text": "# 标题\n\n" + "\n\n".join([paragraph] * 15)}
+        value = json.dumps(page, ensure_ascii=False).encode()
+        self.assertLess(len(value), 1_000_000)
+        long_ids = set(expected_articles([page]))  # `process` writes no records: it has no such limit
+        good = fixture_pages()[:3]
+        records = [(p["page_id"], json.dumps(p, ensure_ascii=False).encode()) for p in good]
+        records.insert(1, ("long", value))
+        produce(self.bootstrap, "pages.raw", records, partition=0)
+        expected = expected_articles(good)
+        w = self.worker("w1")
+        dlq = read_topic(self.bootstrap, "pages.dlq", timeout=60, until=lambda rs: len(rs) >= 1)
+        articles = self.wait_articles(set(expected))
+        self.assertEqual(w.stop(), 0)
+        self.assertEqual(len(dlq), 1)
+        letter = dlq[0]
+        self.assertEqual(letter["headers"]["error.code"], "article_too_large")
+        self.assertIn("message.max.bytes", letter["headers"]["error.message"])
+        self.assertEqual(letter["value"], value, "the page whole")
+        self.assertNotIn("value.truncated", letter["headers"])
+        self.assertEqual({r["key"] for r in articles} & long_ids, set(), "no article of the page")
+        signatures = read_topic(self.bootstrap, "articles.signatures", timeout=30, until=lambda rs: True, idle=1)
+        self.assertEqual({r["key"] for r in signatures} & long_ids, set(), "no signature of the page")
+        offsets = committed(self.bootstrap, "broadsheet", "pages.raw", INPUT_PARTITIONS)
+        self.assertEqual(offsets[0], len(records), f"the partition advanced past it: {offsets}")
+
+    def test_record_limits_are_checked_at_start(self):
+        """Pages larger than the producer can write are refused at start with a message naming
+        both limits; raised together, a 1 MB page's 2 MB article is published."""
+        refused = subprocess.run([BROADSHEET, "run", "--brokers", self.bootstrap, "--metrics-port", "0",
+                                  "--max-record-bytes", "8388608"],
+                                 capture_output=True, text=True, timeout=20, env=clean_env())
+        self.assertEqual(refused.returncode, 2, refused.stderr)
+        self.assertIn("pipeline.max_record_bytes (8388608)", refused.stderr)
+        self.assertIn("message.max.bytes (1000000)", refused.stderr)
+        paragraph = "这是一个很长的段落，" * 2000
+        page = {"page_id": "large", "edition_date": "2025-04-01", "text": "\n\n".join([paragraph] * 17)}
+        value = json.dumps(page, ensure_ascii=False).encode()
+        self.assertGreater(len(value), 1_000_000)
+        produce(self.bootstrap, "pages.raw", [("large", value)], message_max_bytes=10_000_000)
+        expected = expected_articles([page])
+        w = self.worker("w1", "--max-record-bytes", "8388608", "-X", "message.max.bytes=10000000")
+        articles = self.wait_articles(set(expected))
+        self.assertEqual(w.stop(), 0)
+        self.assertGreater(max(len(r["value"]) for r in articles), 2_000_000)
 
     def test_kill_9_and_restart_loses_nothing(self):
         pages = fixture_pages(copies=150)

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "tests/support/scratch_dir.h"
+#include "worker/kafka.h"
 
 namespace broadsheet::worker {
 namespace {
@@ -67,7 +68,7 @@ TEST(Config, defaults_without_any_source) {
   EXPECT_TRUE(config->kafka_properties.empty());
   EXPECT_EQ(config->worker_id, host_name());
   EXPECT_EQ(config->max_inflight_bytes, 64u << 20);
-  EXPECT_EQ(config->pipeline.parse.max_record_bytes, 8u << 20);
+  EXPECT_EQ(config->pipeline.parse.max_record_bytes, 1'000'000u) << "librdkafka's default message.max.bytes";
   EXPECT_TRUE(config->dedup);
   EXPECT_DOUBLE_EQ(config->dedup_options.threshold, 0.6);
   EXPECT_EQ(config->dedup_options.shingles.unit, pipeline::shingle_unit::chars);
@@ -198,6 +199,25 @@ TEST(Config, rejects_two_roles_on_one_topic) {
   const auto message = error_of(load({"--output-topic", "pages.raw"}));
   EXPECT_NE(message.find("kafka.output_topic (flag --output-topic)"), std::string::npos) << message;
   EXPECT_NE(message.find("kafka.input_topic"), std::string::npos) << message;
+}
+
+// The repro of a partition stopped for good: pages of up to 8 MiB accepted, while the producer
+// could write records of 1,000,000 bytes at most.
+TEST(Config, page_limit_over_the_producer_limit_is_refused_naming_both) {
+  const auto message = error_of(load({"--max-record-bytes", "8388608"}));
+  EXPECT_NE(message.find("pipeline.max_record_bytes (8388608)"), std::string::npos) << message;
+  EXPECT_NE(message.find("message.max.bytes (1000000)"), std::string::npos) << message;
+  // Agreeing limits are fine, from any source.
+  const auto raised = load({"--max-record-bytes", "8388608"}, {{"BROADSHEET_KAFKA_MESSAGE_MAX_BYTES", "10000000"}});
+  ASSERT_TRUE(raised) << raised.error();
+  EXPECT_EQ(output_record_limit(*raised), 10'000'000u);
+  EXPECT_TRUE(load({"--max-record-bytes", "500000", "-X", "message.max.bytes=500000"}));
+}
+
+TEST(Config, producer_limit_too_small_for_a_dead_letter_is_refused) {
+  const auto message = error_of(load({"--max-record-bytes", "1000", "-X", "message.max.bytes=10000"}));
+  EXPECT_NE(message.find("message.max.bytes (10000) is below 65536"), std::string::npos) << message;
+  EXPECT_TRUE(load({"--max-record-bytes", "1000", "-X", "message.max.bytes=65536"}));
 }
 
 TEST(Config, passes_kafka_properties_from_all_three_sources) {
