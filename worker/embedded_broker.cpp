@@ -56,6 +56,10 @@ std::string embedded_broker::control(std::string_view line) {
     if (!(in >> api_key >> code >> count) || count <= 0) return "error: errors needs <api_key> <error_code> <count>";
     std::vector<rd_kafka_resp_err_t> errors(static_cast<std::size_t>(count), static_cast<rd_kafka_resp_err_t>(code));
     rd_kafka_mock_push_request_errors_array(cluster_, static_cast<int16_t>(api_key), errors.size(), errors.data());
+  } else if (verb == "clear") {
+    int api_key = 0;
+    if (!(in >> api_key)) return "error: clear needs <api_key>";
+    rd_kafka_mock_clear_request_errors(cluster_, static_cast<int16_t>(api_key));
   } else if (verb == "topic") {
     std::string name;
     int partitions = 0;

@@ -34,6 +34,7 @@ class embedded_broker {
   //   down <broker_id|-1>      disconnect a broker and refuse connections
   //   up <broker_id|-1>        accept connections again
   //   errors <api_key> <error_code> <count>   fail the next requests of that API
+  //   clear <api_key>          forget the errors still waiting for requests of that API
   //   topic <name> <partitions>              create a topic
   // Returns a one-line reply ("ok" or "error: …").
   std::string control(std::string_view line);

@@ -140,7 +140,7 @@ int broker_main(int argc, char** argv) {
                      "input, output, signatures and dead-letter topics created. Prints its bootstrap address as\n"
                      "the first line on stdout, then reads control lines on stdin and answers each on stdout:\n"
                      "  down <broker_id|-1> | up <broker_id|-1> | errors <api_key> <error_code> <count>\n"
-                     "  | topic <name> <partitions>\n"
+                     "  | clear <api_key> | topic <name> <partitions>\n"
                      "Stops on SIGTERM or SIGINT.\n");
   if (!config) return exit_usage;
   auto broker = embedded_broker::start(*config);
