@@ -9,6 +9,7 @@
 #include <exception>
 #include <future>
 #include <mutex>
+#include <optional>
 #include <random>
 #include <thread>
 #include <unordered_map>
@@ -34,6 +35,13 @@ using clock_type = std::chrono::steady_clock;
 constexpr std::size_t article_cache_bytes = 128u << 20;  // articles held for corrections
 constexpr int poll_ms = 50;
 constexpr int delivery_wait_ms = 1;  // the consumer poll's timeout while pages are in flight
+// How long a revocation waits for its commit (after draining for at most 10 s), below the
+// session timeout.
+constexpr auto revocation_commit_wait = std::chrono::seconds(5);
+// What the end of a stop may take after the shutdown deadline: the last commit, closing the
+// consumers (a commit, leaving the group) while brokers do not answer. The process exits within
+// the deadline plus a second.
+constexpr auto close_allowance = std::chrono::milliseconds(300);
 
 double seconds_since(clock_type::time_point start) {
   return std::chrono::duration<double>(clock_type::now() - start).count();
@@ -169,6 +177,14 @@ struct ingest_worker::impl {
   worker_status status;
   std::atomic<bool> stop_requested{false};
   std::atomic<bool> fatal{false};
+  // Set at the shutdown deadline (stop_producing): nothing more is produced, failed deliveries
+  // are not produced again, and what the producer still holds is purged; those pages stay
+  // unacknowledged, so the next start processes them again.
+  std::atomic<bool> abandoned{false};
+  std::atomic<std::size_t> purged{0};  // records whose delivery report said purged
+  // The shutdown deadline, once shutdown() has begun (poll loop thread only): the revocation of
+  // the consumer's close then neither drains nor commits again.
+  std::optional<clock_type::time_point> stopping_until;
 
   kafka_handle producer;
   kafka_handle consumer;
@@ -277,23 +293,26 @@ struct ingest_worker::impl {
     if (!c) return fail_start(c.error());
     consumer = std::move(*c);
     rd_kafka_poll_set_consumer(consumer.get());
-    status.producer_connected = check_topics();
+    status.producer_connected = check_topics(10000);
     return true;
   }
 
   // Every topic's metadata up front: a topic a client first meets later waits for its next
   // periodic metadata refresh, up to a second (librdkafka #3202), which would delay the first
   // page and the first signature and dead letter. It also tells that the producer is connected
-  // and the topics exist (readiness); retried every report until it does.
-  bool check_topics() {
+  // and the topics exist (readiness); retried every report until it does, with a short timeout
+  // there, as the poll loop waits meanwhile. A stop ends the waits.
+  bool check_topics(int timeout_ms) {
     bool ok = true;
     for (const auto* topic : {&config.output_topic, &config.signatures_topic, &config.dlq_topic}) {
-      if (auto n = partition_count(producer.get(), *topic, 10000); !n) {
+      if (stop_requested) return false;
+      if (auto n = partition_count(producer.get(), *topic, timeout_ms, &stop_requested); !n) {
         spdlog::warn("topic {}: {}", *topic, n.error());
         ok = false;
       }
     }
-    if (auto n = partition_count(consumer.get(), config.input_topic, 10000); !n) {
+    if (stop_requested) return false;
+    if (auto n = partition_count(consumer.get(), config.input_topic, timeout_ms, &stop_requested); !n) {
       spdlog::warn("input topic {}: {}", config.input_topic, n.error());
       ok = false;
     }
@@ -331,10 +350,13 @@ struct ingest_worker::impl {
     for (unsigned i = 0; i < n; ++i) pool.emplace_back([this] { pool_loop(); });
   }
 
+  // Joins the pool threads once they have processed what is queued; when abandoned, the pages
+  // not yet begun are dropped (they stay unacknowledged).
   void stop_pool() {
     {
       const std::lock_guard lock(pool_mutex);
       pool_closing = true;
+      if (abandoned) pool_queue.clear();
     }
     pool_cv.notify_all();
     for (auto& t : pool) t.join();
@@ -585,7 +607,8 @@ struct ingest_worker::impl {
   // Produces key (librdkafka copies it) and the delivery's value; the delivery and the headers
   // are consumed. The value is not copied: librdkafka's record points into the delivery until
   // the delivery report. While the producer's queue is full this waits for delivery reports:
-  // the in-flight bound then pauses consumption.
+  // the in-flight bound then pauses consumption. Once the shutdown deadline has passed, nothing
+  // is produced and the record's page stays unacknowledged.
   void produce_raw(const std::string& topic, std::string_view key, bool has_key, delivery* d,
                    rd_kafka_headers_t* headers) {
     const auto& job = d->job;
@@ -593,6 +616,12 @@ struct ingest_worker::impl {
     const std::string_view value = d->bytes();
     metrics.output_bytes.Increment(static_cast<double>(key.size() + value.size()));
     for (;;) {
+      if (abandoned) [[unlikely]] {
+        if (headers != nullptr) rd_kafka_headers_destroy(headers);
+        if (job) job->failed = true;
+        delete d;
+        return;
+      }
       const rd_kafka_resp_err_t err = rd_kafka_producev(
           producer.get(), RD_KAFKA_V_TOPIC(topic.c_str()), RD_KAFKA_V_MSGFLAGS(0),
           RD_KAFKA_V_KEY(has_key ? key.data() : nullptr, has_key ? key.size() : 0),
@@ -631,6 +660,14 @@ struct ingest_worker::impl {
 
   void delivered(rd_kafka_t* rk, const rd_kafka_message_t* m) {
     auto* d = static_cast<delivery*>(m->_private);
+    if (m->err != RD_KAFKA_RESP_ERR_NO_ERROR && abandoned) {
+      // Purged at the shutdown deadline, or failed after it: not produced again, and its page not
+      // acknowledged (nothing is committed for it).
+      ++purged;
+      if (d->job) d->job->failed = true;
+      delete d;
+      return;
+    }
     if (m->err != RD_KAFKA_RESP_ERR_NO_ERROR && config.exactly_once) {
       // A transactional record is not retried alone: the transaction aborts and rewinds.
       metrics.delivery_failures.Increment();
@@ -684,7 +721,8 @@ struct ingest_worker::impl {
   }
 
   // Serves delivery reports and stores offsets until no page of `partitions` (all when null) is
-  // in flight, or the deadline passes. True when drained.
+  // in flight, or the deadline passes, or (outside shutdown(), whose own drain this is not) a stop
+  // is asked. True when drained.
   bool drain(const rd_kafka_topic_partition_list_t* partitions, clock_type::time_point deadline) {
     for (bool first = true;; first = false) {
       rd_kafka_poll(producer.get(), first ? 0 : 10);  // at once when nothing is left
@@ -696,12 +734,39 @@ struct ingest_worker::impl {
         for (int i = 0; i < partitions->cnt; ++i) pending += tracker.pending_pages(partitions->elems[i].partition);
       }
       if (pending == 0) return true;
-      if (fatal || txn_abort || clock_type::now() >= deadline) return false;
+      if (fatal || txn_abort || clock_type::now() >= deadline || (stop_requested && !stopping_until)) return false;
     }
   }
 
-  // Commits the stored offsets (the commit callback counts the outcome).
-  void commit_sync() { rd_kafka_commit(consumer.get(), nullptr, 0); }
+  // Commits the stored offsets, waiting for the outcome (which the commit callback counts) until
+  // `until`, or (outside shutdown()) a stop. A commit not answered by then is left to librdkafka:
+  // the pages after the offsets last committed are processed again if it never lands.
+  void commit_stored(clock_type::time_point until) {
+    struct answer {
+      impl* self;
+      bool given = false;
+      static void on(rd_kafka_t* rk, rd_kafka_resp_err_t err, rd_kafka_topic_partition_list_t* offsets, void* opaque) {
+        auto& a = *static_cast<answer*>(opaque);
+        on_commit(rk, err, offsets, a.self);
+        a.given = true;
+      }
+    } reply{this};
+    const kafka_queue answers(rd_kafka_queue_new(consumer.get()));
+    if (const auto err = rd_kafka_commit_queue(consumer.get(), nullptr, answers.get(), &answer::on, &reply);
+        err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+      spdlog::warn("offset commit: {}", rd_kafka_err2str(err));
+      return;
+    }
+    // Served like the close queue (see close_consumer): callbacks called, anything else dropped.
+    while (!reply.given) {
+      const int left = ms_until(until);
+      if (left == 0 || (stop_requested && !stopping_until)) {
+        spdlog::warn("offset commit not answered in time");
+        return;
+      }
+      const kafka_message dropped(rd_kafka_consume_queue(answers.get(), std::min(left, 100)));
+    }
+  }
 
   // ---- rebalances ----
 
@@ -723,14 +788,15 @@ struct ingest_worker::impl {
     }
     const bool lost = rd_kafka_assignment_lost(rk) != 0;
     spdlog::info("{} {} partition(s) of {}", lost ? "lost" : "revoked", partitions->cnt, config.input_topic);
-    if (!lost && config.exactly_once) {
+    if (stopping_until) {
+      // The consumer's close: shutdown() has drained and committed up to its deadline already.
+    } else if (!lost && config.exactly_once) {
       commit_transaction(deadline_in(std::min(config.shutdown_deadline_seconds, 10.0)));
     } else if (!lost) {
       // Finish what was consumed from these partitions, within a bound below the session timeout.
-      const auto bound = std::chrono::duration<double>(std::min(config.shutdown_deadline_seconds, 10.0));
-      if (!drain(partitions, clock_type::now() + std::chrono::duration_cast<clock_type::duration>(bound)))
+      if (!drain(partitions, deadline_in(std::min(config.shutdown_deadline_seconds, 10.0))))
         spdlog::warn("revoked partitions not drained in time; their last pages will be processed again");
-      commit_sync();
+      commit_stored(clock_type::now() + revocation_commit_wait);
     }
     for (int i = 0; i < partitions->cnt; ++i) tracker.drop(partitions->elems[i].partition);
     status.assigned -= partitions->cnt;
@@ -787,13 +853,24 @@ struct ingest_worker::impl {
       published_queue(const published_queue&) = delete;
       published_queue& operator=(const published_queue&) = delete;
     } queue_published(*this, client.get());
+    read_signatures(client.get(), restored);
+    queue_published.release();
+    // It began closing when the stop was asked (within its poll's 100 ms): it has until the
+    // shutdown deadline, plus what the end of a stop may take.
+    const auto until = deadline_in(config.shutdown_deadline_seconds) + close_allowance;
+    if (!close_consumer(client.get(), until)) park(std::move(client));
+  }
+
+  // The signatures reader's work, until stopped; `restored` is set on every way out.
+  void read_signatures(rd_kafka_t* client, std::promise<bool>* restored) {
     const auto started = clock_type::now();
     std::map<std::int32_t, std::int64_t> remaining;  // partition → high watermark not yet reached
-    auto count = partition_count(client.get(), config.signatures_topic, 10000);
+    auto count = partition_count(client, config.signatures_topic, 10000, &stop_requested);
     while (!count && !stop_requested) {
       spdlog::warn("signatures topic {}: {}; retrying", config.signatures_topic, count.error());
-      std::this_thread::sleep_for(std::chrono::seconds(1));
-      count = partition_count(client.get(), config.signatures_topic, 10000);
+      for (int waited = 0; waited < 1000 && !stop_requested; waited += poll_ms)
+        std::this_thread::sleep_for(std::chrono::milliseconds(poll_ms));
+      count = partition_count(client, config.signatures_topic, 10000, &stop_requested);
     }
     if (!count) {
       restored->set_value(false);
@@ -802,7 +879,7 @@ struct ingest_worker::impl {
     // All partitions' watermarks at once, asked through the producer, which is connected and
     // knows the topic's leaders already (check_topics). Asked partition by partition through this
     // new client, they took 40 ms for four partitions in two starts out of three (the e2e bench).
-    auto marks = query_watermarks(producer.get(), config.signatures_topic, *count, 10000);
+    auto marks = query_watermarks(producer.get(), config.signatures_topic, *count, 10000, &stop_requested);
     if (!marks) {
       spdlog::warn("signatures topic {}: {}; reading every partition to its end", config.signatures_topic,
                    marks.error());
@@ -825,7 +902,7 @@ struct ingest_worker::impl {
       rd_kafka_topic_partition_list_add(list.get(), config.signatures_topic.c_str(), p)->offset =
           config.restore_index ? RD_KAFKA_OFFSET_BEGINNING : w.high;
     }
-    rd_kafka_assign(client.get(), list.get());
+    rd_kafka_assign(client, list.get());
     std::size_t records = 0;
     bool announced = false;
     while (!stop_requested) {
@@ -838,7 +915,7 @@ struct ingest_worker::impl {
         metrics.index_restored.Set(1);
         restored->set_value(true);
       }
-      kafka_message m(rd_kafka_consumer_poll(client.get(), 100));
+      kafka_message m(rd_kafka_consumer_poll(client, 100));
       if (!m) continue;
       if (m->err == RD_KAFKA_RESP_ERR__PARTITION_EOF) {
         remaining.erase(m->partition);
@@ -855,8 +932,6 @@ struct ingest_worker::impl {
       learn(m.get());
     }
     if (!announced) restored->set_value(false);
-    queue_published.release();
-    rd_kafka_consumer_close(client.get());
   }
 
   void learn(const rd_kafka_message_t* m) {
@@ -888,16 +963,36 @@ struct ingest_worker::impl {
   static constexpr int txn_timeout_ms = 30000;
 
   bool txn_ok(rd_kafka_error_t* raw, const char* what) {
-    const kafka_error e(raw);
+    const kafka_error e(raw);  // owned here
     if (!e) return true;
     spdlog::error("transaction {}: {}", what, rd_kafka_error_string(e.get()));
     if (rd_kafka_error_is_fatal(e.get())) fatal = true;
     return false;
   }
 
+  // A blocking transactional call, call(timeout_ms), in slices of wait_slice_ms (a call that
+  // timed out is retriable: calling it again resumes it), so that a stop is seen: until it
+  // succeeds or fails for good, or txn_timeout_ms passes, or a stop is asked; while stopping,
+  // until the deadline. False when it did not succeed.
+  template <class Call>
+  bool txn_call(const char* what, Call&& call) {
+    const auto until = stopping_until ? *stopping_until
+                                      : clock_type::now() + std::chrono::milliseconds(txn_timeout_ms);
+    for (;;) {
+      kafka_error e(call(std::clamp(ms_until(until), 1, wait_slice_ms)));
+      if (!e) return true;
+      const bool interrupted = !stopping_until && stop_requested;
+      if (rd_kafka_error_is_retriable(e.get()) && !interrupted && clock_type::now() < until) continue;
+      if (interrupted) return false;  // shutdown() takes over
+      return txn_ok(e.release(), what);
+    }
+  }
+
+  // False when stopped or failed.
   bool begin_transactions() {
-    if (!txn_ok(rd_kafka_init_transactions(producer.get(), txn_timeout_ms), "init")) return fail_start("transactions");
-    return begin_transaction();
+    if (txn_call("init", [&](int ms) { return rd_kafka_init_transactions(producer.get(), ms); }))
+      return begin_transaction();
+    return stop_requested ? false : fail_start("transactions");
   }
 
   bool begin_transaction() {
@@ -915,12 +1010,14 @@ struct ingest_worker::impl {
       for (const auto& [p, o] : txn_offsets)
         rd_kafka_topic_partition_list_add(list.get(), config.input_topic.c_str(), p)->offset = o;
       rd_kafka_consumer_group_metadata_t* group = rd_kafka_consumer_group_metadata(consumer.get());
-      const bool sent = txn_ok(rd_kafka_send_offsets_to_transaction(producer.get(), list.get(), group, txn_timeout_ms),
-                               "send offsets");
+      const bool sent = txn_call("send offsets", [&](int ms) {
+        return rd_kafka_send_offsets_to_transaction(producer.get(), list.get(), group, ms);
+      });
       rd_kafka_consumer_group_metadata_destroy(group);
       if (!sent) return abort_and_rewind();
     }
-    if (!txn_ok(rd_kafka_commit_transaction(producer.get(), txn_timeout_ms), "commit")) return abort_and_rewind();
+    if (!txn_call("commit", [&](int ms) { return rd_kafka_commit_transaction(producer.get(), ms); }))
+      return abort_and_rewind();
     if (!txn_offsets.empty()) metrics.commits.Increment();
     txn_offsets.clear();
     begin_transaction();
@@ -929,11 +1026,17 @@ struct ingest_worker::impl {
   void abort_and_rewind() {
     metrics.commit_failures.Increment();
     if (fatal) return;
-    txn_ok(rd_kafka_abort_transaction(producer.get(), txn_timeout_ms), "abort");
+    txn_call("abort", [&](int ms) { return rd_kafka_abort_transaction(producer.get(), ms); });
+    txn_offsets.clear();
+    txn_abort = false;
+    // Stopping: no rewind, the consumer closes and the next start reads from the committed offsets.
+    if (stop_requested) return;
     rd_kafka_topic_partition_list_t* assignment = nullptr;
     if (rd_kafka_assignment(consumer.get(), &assignment) == RD_KAFKA_RESP_ERR_NO_ERROR) {
       partition_list owned(assignment);
-      rd_kafka_committed(consumer.get(), owned.get(), txn_timeout_ms);
+      in_slices(txn_timeout_ms, &stop_requested,
+                [&](int ms) { return rd_kafka_committed(consumer.get(), owned.get(), ms); });
+      if (stop_requested) return;
       for (int i = 0; i < owned->cnt; ++i) {
         auto& e = owned->elems[i];
         if (e.offset < 0) e.offset = RD_KAFKA_OFFSET_BEGINNING;
@@ -943,8 +1046,6 @@ struct ingest_worker::impl {
         spdlog::error("rewind failed: {}", rd_kafka_error_string(e.get()));
       spdlog::warn("transaction aborted; {} partition(s) rewound to their committed offsets", owned->cnt);
     }
-    txn_offsets.clear();
-    txn_abort = false;
     begin_transaction();
   }
 
@@ -1015,7 +1116,7 @@ struct ingest_worker::impl {
       return finish_run(stop_requested ? 0 : 1);
     }
     start_pool();
-    if (config.exactly_once && !begin_transactions()) return finish_run(1);
+    if (config.exactly_once && !begin_transactions()) return finish_run(stop_requested ? 0 : 1);
     if (!(range == nullptr ? subscribe() : assign(*range))) return finish_run(1);
     spdlog::info("worker {} consuming {} as group {}", config.worker_id, config.input_topic, config.group_id);
     std::map<std::int32_t, std::int64_t> range_end;
@@ -1055,7 +1156,7 @@ struct ingest_worker::impl {
 
   void report() {
     last_report_ms = steady_ms();
-    if (!status.producer_connected) status.producer_connected = check_topics();
+    if (!status.producer_connected) status.producer_connected = check_topics(250);
     std::size_t queued = 0;
     {
       const std::lock_guard lock(pool_mutex);
@@ -1075,11 +1176,14 @@ struct ingest_worker::impl {
                   paused ? "paused" : "fetching", rd_kafka_outq_len(producer.get()), positions);
   }
 
-  // Readiness off, stop fetching, finish what is in flight, flush, commit, leave the group.
+  // Readiness off, stop fetching, finish what is in flight until the shutdown deadline, then
+  // (finish_run) give up what is left, commit and leave the group, all by the deadline plus
+  // close_allowance.
   int shutdown() {
     status.ready = false;
-    const auto deadline = clock_type::now() + std::chrono::duration_cast<clock_type::duration>(
-                                                  std::chrono::duration<double>(config.shutdown_deadline_seconds));
+    stop_requested = true;  // the signatures reader closes meanwhile
+    const auto deadline = deadline_in(config.shutdown_deadline_seconds);
+    stopping_until = deadline;
     rd_kafka_topic_partition_list_t* assignment = nullptr;
     if (rd_kafka_assignment(consumer.get(), &assignment) == RD_KAFKA_RESP_ERR_NO_ERROR) {
       partition_list owned(assignment);
@@ -1088,35 +1192,52 @@ struct ingest_worker::impl {
     if (config.exactly_once && !fatal) commit_transaction(deadline);
     const bool drained = drain(nullptr, deadline);
     if (!drained && !fatal) spdlog::warn("shutdown deadline passed with {} page(s) in flight", tracker.pending_pages());
-    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - clock_type::now()).count();
-    rd_kafka_flush(producer.get(), static_cast<int>(std::max<std::int64_t>(left, 100)));
-    store_offsets();
-    commit_sync();
-    stop_requested = true;
-    rd_kafka_consumer_close(consumer.get());
-    return finish_run(fatal ? 1 : 0);
+    // Records of no page (corrections learned from other workers' signatures), until then too.
+    rd_kafka_flush(producer.get(), ms_until(deadline));
+    return finish_run(fatal ? 1 : 0, deadline + close_allowance);
   }
 
-  int finish_run(int code) {
+  // Stops what produces, purges what was not delivered, commits what was and closes the
+  // consumer, by `close_by`. Exit status: `code`, or 1 when pages or records were left
+  // undelivered (they are not committed, so the next start processes them again).
+  int finish_run(int code, clock_type::time_point close_by = clock_type::now() + close_allowance) {
     stop_requested = true;
-    // librdkafka 2.0.2 can abort in rd_kafka_destroy of a cooperative-sticky member that never
-    // held partitions (its assignor state is null: librdkafka #4312, fixed in 2.2.1). Such a
-    // consumer is closed but kept, reachable, until the process exits.
-    if (subscribed && !ever_assigned && consumer) {
-      static auto* parked = new std::vector<rd_kafka_t*>();  // never destroyed, on purpose
-      static std::mutex parked_mutex;
-      const std::lock_guard lock(parked_mutex);
-      parked->push_back(consumer.release());
+    if (stop_producing()) code = std::max(code, 1);
+    if (consumer) {
+      if (!config.exactly_once) {
+        store_offsets();
+        commit_stored(close_by);
+      }
+      const bool closed = close_consumer(consumer.get(), close_by);
+      if (!closed) spdlog::warn("consumer not closed in time (its group learns it left at its session timeout)");
+      if (!closed || (subscribed && !ever_assigned)) park(std::move(consumer));
     }
+    spdlog::info("worker {} stopped (exit {})", config.worker_id, code);
+    return code;
+  }
+
+  // Stops everything that produces: the pool (dropping the pages it has not begun) and the
+  // signatures reader. Then purges what the producer still holds, queued or in flight: after the
+  // deadline nothing more is delivered. True when anything was left undelivered: pages consumed
+  // and not acknowledged, or records purged.
+  bool stop_producing() {
+    abandoned = true;
     stop_pool();
     {
       const std::lock_guard lock(tailer_queue_mutex);
       if (tailer_queue != nullptr) rd_kafka_queue_yield(tailer_queue);
     }
     if (tailer.joinable()) tailer.join();
-    if (producer) rd_kafka_flush(producer.get(), 1000);
-    spdlog::info("worker {} stopped (exit {})", config.worker_id, code);
-    return code;
+    if (producer && rd_kafka_outq_len(producer.get()) > 0) {
+      rd_kafka_purge(producer.get(), RD_KAFKA_PURGE_F_QUEUE | RD_KAFKA_PURGE_F_INFLIGHT);
+      rd_kafka_flush(producer.get(), 100);  // serves the purged records' delivery reports
+    }
+    const std::size_t pages = tracker.pending_pages();
+    if (pages == 0 && purged == 0) return false;
+    spdlog::warn("stopped with {} page(s) not acknowledged and {} record(s) purged undelivered: their offsets are "
+                 "not committed, the next start processes them again",
+                 pages, purged.load());
+    return true;
   }
 };
 

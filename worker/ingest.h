@@ -50,15 +50,17 @@ class ingest_worker {
   ingest_worker& operator=(const ingest_worker&) = delete;
 
   // As a member of the consumer group, until stop(). Exit status: 0 after a graceful stop, 1 on
-  // a fatal error (a client could not be created, a record could not be delivered).
+  // a fatal error (a client could not be created, a record could not be delivered) or when the
+  // shutdown deadline passed with pages not acknowledged (their records purged, their offsets not
+  // committed). Returns within the deadline plus a second of a stop.
   int run_group();
 
   // Processes the given offsets of the input topic (no group subscription; offsets are committed
   // to the configured group) and returns 0 when all of them are acknowledged.
   int run_range(const offset_range& range);
 
-  // Graceful stop: readiness off, stop fetching, finish and flush in-flight pages, commit.
-  // Async-signal-safe (it only sets an atomic flag).
+  // Graceful stop: readiness off, stop fetching, finish and flush in-flight pages until the
+  // shutdown deadline, commit. Async-signal-safe (it only sets an atomic flag).
   void stop() noexcept;
 
   [[nodiscard]] const worker_status& status() const noexcept;

@@ -5,7 +5,9 @@
 #include <algorithm>
 #include <array>
 #include <charconv>
+#include <climits>
 #include <cstring>
+#include <mutex>
 
 namespace broadsheet::worker {
 
@@ -31,7 +33,38 @@ void log_to_spdlog(const rd_kafka_t* rk, int level, const char* facility, const 
   spdlog::log(as, "librdkafka {} {}: {}", facility, rk != nullptr ? rd_kafka_name(rk) : "-", message);
 }
 
+using steady = std::chrono::steady_clock;
+
 }  // namespace
+
+int ms_until(steady::time_point until) noexcept {
+  const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(until - steady::now()).count();
+  return static_cast<int>(std::clamp<std::int64_t>(left, 0, INT_MAX));
+}
+
+bool close_consumer(rd_kafka_t* rk, steady::time_point until) {
+  const kafka_queue queue(rd_kafka_queue_new(rk));
+  if (const kafka_error e{rd_kafka_consumer_close_queue(rk, queue.get())}; e) {
+    spdlog::warn("consumer {}: close: {}", rd_kafka_name(rk), rd_kafka_error_string(e.get()));
+    return false;
+  }
+  // Served as librdkafka's own blocking close and its tests serve it: callbacks (the revocation)
+  // are called, anything else is returned and dropped. (rd_kafka_queue_poll_callback asserts
+  // that every op has a callback: rdkafka_queue.c:516, an abort seen at the end of a graceful stop.)
+  while (rd_kafka_consumer_closed(rk) == 0) {
+    const int left = ms_until(until);
+    if (left == 0) return false;
+    const kafka_message dropped(rd_kafka_consume_queue(queue.get(), std::min(left, 100)));
+  }
+  return true;
+}
+
+void park(kafka_handle client) {
+  static auto* parked = new std::vector<rd_kafka_t*>();  // never destroyed, on purpose
+  static std::mutex parked_mutex;
+  const std::lock_guard lock(parked_mutex);
+  parked->push_back(client.release());
+}
 
 tl::expected<kafka_conf, std::string> make_client_conf(const worker_config& config, client_role role,
                                                        std::string_view bootstrap) {
@@ -119,11 +152,11 @@ tl::expected<kafka_handle, std::string> make_client(kafka_conf conf, rd_kafka_ty
   return kafka_handle(rk);
 }
 
-tl::expected<int, std::string> partition_count(rd_kafka_t* rk, const std::string& topic, int timeout_ms) {
-  rd_kafka_topic_t* t = rd_kafka_topic_new(rk, topic.c_str(), nullptr);
+tl::expected<int, std::string> partition_count(rd_kafka_t* rk, const std::string& topic, int timeout_ms,
+                                               const std::atomic<bool>* stop) {
+  const kafka_topic t(rd_kafka_topic_new(rk, topic.c_str(), nullptr));
   const rd_kafka_metadata_t* md = nullptr;
-  const auto err = rd_kafka_metadata(rk, 0, t, &md, timeout_ms);
-  rd_kafka_topic_destroy(t);
+  const auto err = in_slices(timeout_ms, stop, [&](int ms) { return rd_kafka_metadata(rk, 0, t.get(), &md, ms); });
   if (err != RD_KAFKA_RESP_ERR_NO_ERROR) return tl::make_unexpected(std::string(rd_kafka_err2str(err)));
   int count = 0;
   std::string error;
@@ -148,14 +181,19 @@ std::string_view header_value(const rd_kafka_message_t* message, const char* nam
 }
 
 tl::expected<std::vector<watermarks>, std::string> query_watermarks(rd_kafka_t* rk, const std::string& topic,
-                                                                   int partitions, int timeout_ms) {
+                                                                   int partitions, int timeout_ms,
+                                                                   const std::atomic<bool>* stop) {
   std::vector<watermarks> marks(static_cast<std::size_t>(std::max(partitions, 0)));
   // ListOffsets takes a timestamp per partition; the protocol's -2 and -1 mean the earliest and
   // the latest offset, which librdkafka's offsets_for_times passes through.
   for (const std::int64_t which : {RD_KAFKA_OFFSET_BEGINNING, RD_KAFKA_OFFSET_END}) {
     partition_list list(rd_kafka_topic_partition_list_new(partitions));
     for (int p = 0; p < partitions; ++p) rd_kafka_topic_partition_list_add(list.get(), topic.c_str(), p)->offset = which;
-    if (const auto err = rd_kafka_offsets_for_times(rk, list.get(), timeout_ms); err != RD_KAFKA_RESP_ERR_NO_ERROR)
+    const auto err = in_slices(timeout_ms, stop, [&](int ms) {
+      for (int i = 0; i < list->cnt; ++i) list->elems[i].offset = which;  // a timed-out call may have set some
+      return rd_kafka_offsets_for_times(rk, list.get(), ms);
+    });
+    if (err != RD_KAFKA_RESP_ERR_NO_ERROR)
       return tl::make_unexpected("watermarks of " + topic + ": " + rd_kafka_err2str(err));
     for (int i = 0; i < list->cnt; ++i) {
       const auto& e = list->elems[i];

@@ -6,6 +6,7 @@ wrote through that client. Run one with: python3 test_worker.py WorkerTest.test_
 import hashlib
 import json
 import os
+import signal
 import subprocess
 import time
 import unittest
@@ -47,10 +48,10 @@ class WorkerTest(unittest.TestCase):
         self.workers.append(w)
         return w
 
-    def worker_in_mid_stream(self):
+    def worker_in_mid_stream(self, *extra):
         """A slow worker (one thread, 1 MiB in flight) once it has consumed 100 pages, read from
         its own counter so the moment does not depend on how fast the test reads the output."""
-        w = self.worker("w1", "--max-inflight-bytes", "1048576", "--threads", "1", metrics=True)
+        w = self.worker("w1", "--max-inflight-bytes", "1048576", "--threads", "1", *extra, metrics=True)
         self.assertTrue(wait_until(lambda: w.metric("broadsheet_pages_consumed_total") >= 100, 60, step=0.02),
                         "some pages first")
         return w
@@ -330,6 +331,73 @@ class WorkerTest(unittest.TestCase):
         self.assertEqual(below - published, set(), "every committed page's articles were delivered")
         self.assertEqual(published - below, set(), "every delivered page was committed (nothing left in flight)")
 
+
+    # ---- stopping when the brokers do not acknowledge (issue 14, item 2) ----
+
+    DEADLINE = 3.0
+
+    @staticmethod
+    def sigterm(w, timeout=60):
+        """SIGTERM, then (exit status or None if still alive after timeout, seconds to exit)."""
+        start = time.monotonic()
+        w.proc.send_signal(signal.SIGTERM)
+        try:
+            code = w.proc.wait(timeout)
+        except subprocess.TimeoutExpired:
+            code = None
+        return code, time.monotonic() - start
+
+    def stop_with_records_undeliverable(self, break_brokers, mend_brokers, *extra):
+        """A worker in mid-stream whose records stop being acknowledged (break_brokers) is sent
+        SIGTERM: it must exit non-zero within the shutdown deadline plus a second, having
+        committed only delivered pages: once the brokers mend, a new worker publishes every
+        article."""
+        pages = fixture_pages(copies=150)
+        expected = expected_articles(pages)
+        produce_pages(self.bootstrap, pages)
+        w = self.worker_in_mid_stream("--shutdown-deadline", str(self.DEADLINE), *extra)
+        break_brokers()
+        self.assertTrue(wait_until(lambda: w.metric("broadsheet_inflight_pages") > 0, 30), "pages in flight")
+        time.sleep(0.5)
+        code, seconds = self.sigterm(w)
+        log(f"exit {code} {seconds:.2f} s after SIGTERM (deadline {self.DEADLINE} s)")
+        self.assertIsNotNone(code, f"still alive {seconds:.0f} s after SIGTERM")
+        self.assertNotEqual(code, 0, "records undelivered at the deadline: exit non-zero")
+        self.assertLess(seconds, self.DEADLINE + 1.0, "exit within the deadline plus a second")
+        self.assertIn("purged", w.log_text())
+        mend_brokers()
+        w2 = self.worker("w2")
+        records = self.wait_articles(set(expected), timeout=150)
+        self.assertEqual(w2.stop(), 0)
+        self.assertEqual({r["key"] for r in records}, set(expected), "nothing lost")
+
+    def test_sigterm_with_brokers_down_exits_by_the_deadline(self):
+        self.stop_with_records_undeliverable(lambda: self.broker.control("down -1"),
+                                             lambda: self.broker.control("up -1"))
+
+    def test_sigterm_with_failing_produce_requests_exits_by_the_deadline(self):
+        # Produce (api key 0) fails with NOT_ENOUGH_REPLICAS (19), which the producer retries
+        # until message.timeout.ms (30 s); fetches and commits go on.
+        self.stop_with_records_undeliverable(lambda: self.broker.control("errors 0 19 1000000"),
+                                             lambda: self.broker.control("clear 0"))
+
+    def test_sigterm_in_exactly_once_mode_with_brokers_down_exits_by_the_deadline(self):
+        self.stop_with_records_undeliverable(lambda: self.broker.control("down -1"),
+                                             lambda: self.broker.control("up -1"), "--exactly-once")
+
+    def test_sigterm_during_start_with_brokers_down_exits_by_the_deadline(self):
+        """Start-up waits (topic metadata, the signatures topic's watermarks) took four blocking
+        10 s calls: a SIGTERM there took 47 s. Nothing is in flight yet: exit 0, within the
+        deadline plus a second like any stop (it takes a fraction of a second)."""
+        self.broker.control("down -1")
+        w = self.worker("w1", "--shutdown-deadline", str(self.DEADLINE))
+        time.sleep(2)
+        self.assertIsNone(w.proc.poll(), "still starting")
+        code, seconds = self.sigterm(w)
+        log(f"exit {code} {seconds:.2f} s after SIGTERM during start")
+        self.assertIsNotNone(code, f"still alive {seconds:.0f} s after SIGTERM")
+        self.assertEqual(code, 0)
+        self.assertLess(seconds, self.DEADLINE + 1.0)
 
     def test_exactly_once_mode_runs_its_transactions(self):
         """--exactly-once: transactional producer, offsets sent to each transaction. The embedded
