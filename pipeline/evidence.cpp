@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <bit>
 
 #include "pipeline/char_class.h"
 #include "pipeline/internal/hash.h"
@@ -191,30 +192,47 @@ paragraph_facts facts_of(const paragraph& p) {
 
 namespace {
 
-// The code point at text[i] and its length in bytes, with a fast path for the CJK ideographs of
-// U+4000-U+9FFF (lead bytes E4-E9), nearly all of a Chinese page.
-struct decoded {
-  char32_t c;
-  bool han;
-};
+// The characters of a bigram key: a Han character of U+4000-U+9FFF (lead byte E4-E9, nearly
+// all of a Chinese page) by its three UTF-8 bytes, read without decoding (0xE40000 and up); any
+// other Han character by its code point (below 0x110000); 0 for a character that is not Han.
 
-inline decoded decode_at(std::string_view text, std::size_t& i) {
-  const auto b0 = static_cast<unsigned char>(text[i]);
-  if (b0 >= 0xE4 && b0 <= 0xE9) {
-    const char32_t c = ((b0 & 0x0Fu) << 12) | ((static_cast<unsigned char>(text[i + 1]) & 0x3Fu) << 6) |
-                       (static_cast<unsigned char>(text[i + 2]) & 0x3Fu);
+// The hexagram symbols U+4DC0-U+4DFF are the only characters of lead bytes E4-E9 that are not Han.
+constexpr bool han_bytes(std::uint32_t bytes) noexcept { return (bytes & ~0x3Fu) != 0xE4B780u; }
+
+// The key of the character that starts at text[i]; i moves past it.
+inline std::uint32_t han_key_at(std::string_view text, std::size_t& i) {
+  const auto* s = reinterpret_cast<const unsigned char*>(text.data());
+  const unsigned b0 = s[i];
+  if (b0 < 0x80) {
+    ++i;
+    return 0;
+  }
+  if (b0 - 0xE4u <= 0xE9u - 0xE4u) {
+    const std::uint32_t bytes = (b0 << 16) | (std::uint32_t{s[i + 1]} << 8) | s[i + 2];
     i += 3;
-    return {c, c >= 0x4E00 || is_han(c)};
+    return han_bytes(bytes) ? bytes : 0;
   }
   const char32_t c = next_code_point(text, i);
-  return {c, is_han(c)};
+  return is_han(c) ? static_cast<std::uint32_t>(c) : 0;
 }
 
-// The start of the code point that ends at text[end - 1].
-inline std::size_t start_before(std::string_view text, std::size_t end) {
+// The key of the character that ends at text[end - 1]; end moves to its start.
+inline std::uint32_t han_key_before(std::string_view text, std::size_t& end) {
+  const auto* s = reinterpret_cast<const unsigned char*>(text.data());
+  if (s[end - 1] < 0x80) {
+    --end;
+    return 0;
+  }
+  if (end >= 3 && s[end - 3] - 0xE4u <= 0xE9u - 0xE4u) {
+    end -= 3;
+    const std::uint32_t bytes = (std::uint32_t{s[end]} << 16) | (std::uint32_t{s[end + 1]} << 8) | s[end + 2];
+    return han_bytes(bytes) ? bytes : 0;
+  }
   std::size_t start = end - 1;
-  while (start > 0 && (static_cast<unsigned char>(text[start]) & 0xC0) == 0x80) --start;
-  return start;
+  while (start > 0 && (s[start] & 0xC0) == 0x80) --start;
+  end = start;
+  const char32_t c = next_code_point(text, start);
+  return is_han(c) ? static_cast<std::uint32_t>(c) : 0;
 }
 
 }  // namespace
@@ -227,53 +245,77 @@ void topic_words::start_page(std::size_t text_bytes) {
   bag_words_ = most / 64 + 1;
   pool_.clear();
   if (++generation_ == 0) {  // the generations ran out: clear the table once
-    std::fill(slots_.begin(), slots_.end(), slot{});
+    std::fill(slots_.begin(), slots_.end(), 0u);
     generation_ = 1;
   }
-}
-
-std::uint32_t topic_words::number_of(std::uint64_t bigram) noexcept {
-  slot& s = slots_[(bigram * 0x9E3779B97F4A7C15ull) >> (64 - hash_bits)];
-  if (s.generation != generation_) {
-    s.generation = generation_;
-    s.number = static_cast<std::uint16_t>(count_++);
-  }
-  return s.number;
 }
 
 topic_words::bag topic_words::new_bag() {
   const bag b{static_cast<std::uint32_t>(pool_.size() / bag_words_)};
   pool_.resize(pool_.size() + bag_words_, 0);
+  if (members_.size() <= b.at) {
+    members_.emplace_back();
+    listed_.push_back(true);
+  }
+  members_[b.at].clear();  // keeps its memory from earlier pages
+  listed_[b.at] = true;
   return b;
 }
 
 std::size_t topic_words::read(std::string_view text, std::size_t max_han, bool from_end, bag b) {
   const std::size_t limit = max_han == 0 ? text.size() : max_han;
-  std::uint64_t* const bits = words(b);
-  std::size_t han = 0;
-  char32_t neighbour = 0;  // the Han character next to this one in reading order, 0 after a non-Han one
-  auto take = [&](const decoded d, bool forward) {
-    if (!d.han) {
-      neighbour = 0;
-      return;
-    }
-    if (neighbour != 0) {
-      const char32_t first = forward ? neighbour : d.c, second = forward ? d.c : neighbour;
-      const std::uint32_t n = number_of((static_cast<std::uint64_t>(first) << 21) | second);
-      bits[n / 64] |= std::uint64_t{1} << (n % 64);
-    }
-    neighbour = d.c;
-    ++han;
+  // First the slots of the text's bigrams in reading order (a Han character takes at least three
+  // bytes, so there are fewer than text.size() / 3), then their numbers: the table is too large
+  // for the nearest cache, and the second loop asks for each slot a few bigrams ahead.
+  slots_of_.resize(text.size() / 3 + 1);
+  std::uint32_t* const at = slots_of_.data();
+  std::size_t bigrams = 0, han = 0;
+  std::uint32_t neighbour = 0;  // the Han character next to this one in reading order, 0 after a non-Han one
+  auto slot_of = [](std::uint64_t bigram) {
+    return static_cast<std::uint32_t>((bigram * 0x9E3779B97F4A7C15ull) >> (64 - hash_bits));
   };
   if (from_end) {
     for (std::size_t end = text.size(); end > 0 && han < limit;) {
-      std::size_t at = start_before(text, end);
-      end = at;
-      take(decode_at(text, at), false);
+      const std::uint32_t c = han_key_before(text, end);
+      if (c != 0 && neighbour != 0) at[bigrams++] = slot_of((std::uint64_t{c} << 24) | neighbour);
+      neighbour = c;
+      han += c != 0 ? 1 : 0;
     }
   } else {
-    for (std::size_t i = 0; i < text.size() && han < limit;) take(decode_at(text, i), true);
+    for (std::size_t i = 0; i < text.size() && han < limit;) {
+      const std::uint32_t c = han_key_at(text, i);
+      if (c != 0 && neighbour != 0) at[bigrams++] = slot_of((std::uint64_t{neighbour} << 24) | c);
+      neighbour = c;
+      han += c != 0 ? 1 : 0;
+    }
   }
+  // Without branches: whether a bigram is new to the page, or to the bag, is a coin toss the
+  // processor cannot predict.
+  std::vector<std::uint16_t>& members = members_[b.at];
+  std::size_t count = members.size();
+  members.resize(count + bigrams + 1);
+  std::uint16_t* const out = members.data();
+  std::uint64_t* const bits = words(b);
+  std::uint32_t* const slots = slots_.data();
+  const std::uint32_t generation = std::uint32_t{generation_} << 16;
+  std::uint32_t numbered = count_;
+  constexpr std::size_t ahead = 8;
+  for (std::size_t k = 0; k < bigrams; ++k) {
+    if (k + ahead < bigrams) __builtin_prefetch(slots + at[k + ahead]);
+    std::uint32_t& slot = slots[at[k]];
+    const std::uint32_t fresh = (slot & 0xFFFF0000u) != generation ? 1u : 0u;
+    const std::uint32_t mask = 0u - fresh;
+    slot = ((generation | numbered) & mask) | (slot & ~mask);
+    numbered += fresh;
+    const std::uint32_t n = slot & 0xFFFFu;
+    std::uint64_t& word = bits[n / 64];
+    const std::uint64_t bit = std::uint64_t{1} << (n % 64);
+    out[count] = static_cast<std::uint16_t>(n);
+    count += (word & bit) == 0 ? 1 : 0;
+    word |= bit;
+  }
+  count_ = numbered;
+  members.resize(count);
   return han;
 }
 
@@ -293,25 +335,25 @@ void topic_words::add(bag into, bag from) noexcept {
   std::uint64_t* to = words(into);
   const std::uint64_t* add = words(from);
   for (std::size_t w = 0; w < bag_words_; ++w) to[w] |= add[w];
+  listed_[into.at] = false;
 }
 
-double topic_words::shared_fraction(bag a, bag b) const noexcept {
-  // Bags are sparse (a few bits a word): counting bits one by one beats a call to the
-  // library's popcount where the target has no instruction for it.
-  auto bits_in = [](std::uint64_t w) {
-    int n = 0;
-    for (; w != 0; w &= w - 1) ++n;
-    return n;
-  };
+double topic_words::shared_fraction(bag a, bag b) {
+  std::vector<std::uint16_t>& mine = members_[a.at];
   const std::uint64_t* x = words(a);
-  const std::uint64_t* y = words(b);
-  int mine = 0, shared = 0;
-  for (std::size_t w = 0; w < bag_words_; ++w) {
-    if (x[w] == 0) continue;
-    mine += bits_in(x[w]);
-    shared += bits_in(x[w] & y[w]);
+  if (!listed_[a.at]) {  // a grew by add: list its numbers again, from its bits
+    mine.clear();
+    for (std::size_t w = 0; w < bag_words_; ++w) {
+      for (std::uint64_t bits = x[w]; bits != 0; bits &= bits - 1) {
+        mine.push_back(static_cast<std::uint16_t>(w * 64 + static_cast<std::size_t>(std::countr_zero(bits))));
+      }
+    }
+    listed_[a.at] = true;
   }
-  return mine == 0 ? 0 : static_cast<double>(shared) / mine;
+  const std::uint64_t* y = words(b);
+  std::size_t shared = 0;
+  for (const std::uint16_t n : mine) shared += (y[n / 64] >> (n % 64)) & 1u;
+  return mine.empty() ? 0 : static_cast<double>(shared) / static_cast<double>(mine.size());
 }
 
 }  // namespace broadsheet::pipeline

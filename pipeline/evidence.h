@@ -53,9 +53,10 @@ struct paragraph_facts {
 [[nodiscard]] paragraph_facts facts_of(const paragraph& p);
 
 // The Han character bigrams of one page's texts, each numbered the first time it is read, and
-// sets of them ("bags") as bitsets over those numbers, built without sorting and compared word
-// by word. The bags of a page live in one pool that start_page empties (keeping its memory for
-// the next page), so a bag is a handle into it. Not thread-safe.
+// sets of them ("bags"): bitsets over those numbers, built without sorting and joined word by
+// word; a bag is compared with another by looking its numbers up in the other's bits. The bags
+// of a page live in one pool that start_page empties (keeping its memory for the next page), so
+// a bag is a handle into it. Not thread-safe.
 class topic_words {
  public:
   struct bag {
@@ -76,31 +77,32 @@ class topic_words {
   // Adds the bigrams of from to into.
   void add(bag into, bag from) noexcept;
   // The share of a's bigrams that b holds too: 0 when a is empty.
-  [[nodiscard]] double shared_fraction(bag a, bag b) const noexcept;
+  [[nodiscard]] double shared_fraction(bag a, bag b);
 
  private:
   // Adds the bigrams of text to b in reading order, from the end when from_end, up to max_han
   // Han characters; returns the Han characters read.
   std::size_t read(std::string_view text, std::size_t max_han, bool from_end, bag b);
-  std::uint32_t number_of(std::uint64_t bigram) noexcept;
   std::uint64_t* words(bag b) noexcept { return pool_.data() + std::size_t{b.at} * bag_words_; }
   const std::uint64_t* words(bag b) const noexcept { return pool_.data() + std::size_t{b.at} * bag_words_; }
 
   // Numbers by a 16-bit hash of the bigram, one slot each: two bigrams of a page that share a hash
   // share a number. A page holds a few thousand bigrams, so a bigram shares its number with
   // another of the page 2 % to 5 % of the time and two leads of 120 characters seem to share a
-  // quarter of a bigram more than they do: noise far below what the weights act on. A slot of
-  // another generation (page) is free.
-  struct slot {
-    std::uint16_t generation = 0;
-    std::uint16_t number = 0;
-  };
+  // quarter of a bigram more than they do: noise far below what the weights act on. A slot
+  // holds the generation (page) that numbered it and the number; one of another generation is
+  // free.
   static constexpr std::size_t hash_bits = 16;
-  std::vector<slot> slots_ = std::vector<slot>(std::size_t{1} << hash_bits);
+  std::vector<std::uint32_t> slots_ = std::vector<std::uint32_t>(std::size_t{1} << hash_bits);
   std::uint32_t count_ = 0;
   std::uint16_t generation_ = 0;
-  std::size_t bag_words_ = 0;        // words of a bag: enough bits for every number of the page
-  std::vector<std::uint64_t> pool_;  // the page's bags, bag_words_ words each
+  std::size_t bag_words_ = 0;            // words of a bag: enough bits for every number of the page
+  std::vector<std::uint64_t> pool_;      // the page's bags' bits, bag_words_ words each
+  std::vector<std::uint32_t> slots_of_;  // read's bigrams' slots
+  // Each bag's numbers, a list shared_fraction walks; listed_ says whether it is whole (add
+  // adds bits only, and the list is made again from them when next asked for).
+  std::vector<std::vector<std::uint16_t>> members_;
+  std::vector<bool> listed_;
 };
 
 }  // namespace broadsheet::pipeline

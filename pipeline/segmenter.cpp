@@ -282,12 +282,14 @@ class segmenter::reader {
   }
 
   // The words of a headline run: its headline lines (kicker, title, subtitle), not its bylines.
+  // Built once per run, from the run one line shorter.
   topic_words::bag headline_bag(std::size_t i, std::size_t j) {
+    topic_words::bag& slot = headline_bags_[i * max_run + (j - i - 1)];
+    if (slot.exists()) return slot;
     const topic_words::bag bag = topic_words_.new_bag();
-    for (std::size_t k = i; k < j; ++k) {
-      if (uf(k).heading_like) topic_words_.add(bag, head_of(k));
-    }
-    return bag;
+    if (j - i >= 2) topic_words_.add(bag, headline_bag(i, j - 1));
+    if (uf(j - 1).heading_like) topic_words_.add(bag, head_of(j - 1));
+    return slot = bag;
   }
 
   // The first lead_han Han characters (or a little more: whole units) of the text from unit j
@@ -480,6 +482,7 @@ class segmenter::reader {
     words_.assign(n, unit_words{});
     lead_bags_.assign(n + 1, topic_words::bag{});
     tail_bags_.assign(n + 1, topic_words::bag{});
+    headline_bags_.assign(n * max_run, topic_words::bag{});
     best_.assign(n + 1, std::array<step, story_states>{});
     auto& best = best_;
     best[0][state_of(story::none, false)].score = 0;
@@ -858,6 +861,7 @@ class segmenter::reader {
   std::vector<std::size_t> run_first_;                // where each unit's runs start in runs_
   std::vector<unit_words> words_;
   std::vector<topic_words::bag> lead_bags_, tail_bags_;
+  std::vector<topic_words::bag> headline_bags_;  // of run [i, j) at i * max_run + j - i - 1
   std::vector<choice> choices_;
   std::vector<draft> drafts_;
   std::vector<segment_trace_entry> trace_;
