@@ -110,19 +110,28 @@ bool ends_with_full_stop(std::string_view t) noexcept {
   return t.ends_with("。") || t.ends_with(".");
 }
 
-// "…（思想纵横）", "…(解码·一带一路)": a short bracketed tag after the headline's words.
-bool ends_with_column_tag(std::string_view t) {
-  if (!closes_bracket(t)) return false;
+constexpr std::string_view sentence_marks[] = {"。", "；", "？", "！", ";", "?", "!"};
+
+// Where the bracketed column tag that ends t starts, npos without one: "…（思想纵横）",
+// "…(解码·一带一路)", a longer series name with its parts parted by "·" ("（守初心 担使命·深入
+// 开展…主题教育·整改落实）").
+std::size_t column_tag_start(std::string_view t) {
+  constexpr std::size_t npos = std::string_view::npos;
+  if (!closes_bracket(t)) return npos;
   const std::size_t wide = t.rfind("（"), narrow = t.rfind('(');
   std::size_t open = wide;
-  if (narrow != std::string_view::npos && (open == std::string_view::npos || narrow > open)) open = narrow;
-  if (open == std::string_view::npos || open == 0) return false;
+  if (narrow != npos && (open == npos || narrow > open)) open = narrow;
+  if (open == npos || open == 0) return npos;
   const std::size_t open_len = t[open] == '(' ? 1 : 3;
   const std::string_view inner = t.substr(open + open_len, t.size() - open - open_len - (t.back() == ')' ? 1 : 3));
   const std::size_t n = visible_chars(inner);
   // A tag names a column in words; "（4户）" counts and "（2025年）" dates are not tags.
   const bool digits = std::any_of(inner.begin(), inner.end(), [](char c) { return c >= '0' && c <= '9'; });
-  return n >= 2 && n <= 16 && !digits && !has_clause_punctuation(inner) && inner.find("。") == std::string_view::npos;
+  // A tag may hold a comma ("（社区防控，我们在行动）"), never the end of a sentence.
+  const bool sentence_inside = std::any_of(std::begin(sentence_marks), std::end(sentence_marks),
+                                           [&](std::string_view m) { return inner.find(m) != npos; });
+  const bool series = n <= 40 && inner.find("·") != npos;
+  return n >= 2 && (n <= 16 || series) && !digits && !sentence_inside ? open : npos;
 }
 
 // Two to eight visible characters and no punctuation of any kind.
@@ -168,7 +177,11 @@ paragraph_facts facts_of(const paragraph& p) {
   f.closing = f.closing || t.starts_with("特此") || bare_date;
   if (!f.dateline) f.byline_line = match_byline_line(t);
   f.subtitle = t.starts_with("——") && !t.ends_with("——") && f.chars <= 60 && !f.sentence_end;
-  f.column_tag = !f.closing && ends_with_column_tag(t);
+  const std::size_t tag = f.closing ? std::string_view::npos : column_tag_start(t);
+  f.column_tag = tag != std::string_view::npos;
+  // The headline's own words, without its column tag.
+  const std::string_view words = f.column_tag ? t.substr(0, tag) : t;
+  const std::size_t word_chars = f.column_tag ? visible_chars(words) : f.chars;
   f.label_like = is_label_like(t);
   f.enumerated = starts_enumerated(t);
   // A paragraph that is one bracket is a note, a marker or a closing line, never a headline.
@@ -183,7 +196,7 @@ paragraph_facts facts_of(const paragraph& p) {
   const bool speaker = (t.ends_with("：") || t.ends_with(":")) && f.chars <= 16 && !has_clause_punctuation(t);
   f.heading_like =
       f.md_level > 0 || f.subtitle ||
-      (!formulaic && !f.caption_arrow && f.chars >= 2 && (f.chars <= 50 || !has_clause_punctuation(t)) &&
+      (!formulaic && !f.caption_arrow && f.chars >= 2 && (word_chars <= 50 || !has_clause_punctuation(words)) &&
        (!f.sentence_end || exclaims) && (!f.mid_clause || speaker) && !has_inner_full_stop(t) && !is_list_line(t));
   return f;
 }

@@ -14,19 +14,16 @@ using internal::previous_code_point;
 
 namespace {
 
-
-
-
 struct line_facts {
-  bool alone = false;  // stands as a paragraph of its own (byline, credit, subtitle, table row…)
-  bool starts = false; // always starts a new paragraph
-  bool dateline = false;  // starts with a dateline: the paragraph is body text, never a heading
+  bool alone = false;       // stands as a paragraph of its own (byline, credit, subtitle, table row…)
+  bool starts = false;      // always starts a new paragraph
+  bool dateline = false;    // starts with a dateline: the paragraph is body text, never a heading
   bool enumerated = false;  // "一、" "（一）" "1.": a list item or a numbered heading
-  bool ends = false;   // ends a sentence
+  bool ends = false;        // ends a sentence
   bool mid_clause = false;
   bool sentence_like = false;  // has_clause_punctuation(text)
-  int columns = 0;     // display width without spaces: CJK 2, other 1
-  std::size_t chars = 0;  // visible_chars(text)
+  int columns = 0;             // display width without spaces: CJK 2, other 1
+  std::size_t chars = 0;       // visible_chars(text)
 };
 
 bool ends_with_colon(std::string_view t) noexcept { return t.ends_with("：") || t.ends_with(":"); }
@@ -42,7 +39,6 @@ bool ends_with_closing(std::string_view t) {
   if (narrow != std::string_view::npos && (open == std::string_view::npos || narrow > open)) open = narrow;
   return open != std::string_view::npos && is_closing_line(t.substr(open));
 }
-
 
 bool is_formulaic_alone(std::string_view t) {
   if (t.find('\t') != std::string_view::npos) return true;
@@ -155,8 +151,7 @@ bool ends_sentence(std::string_view t) noexcept {
   while (end > 0) {
     const char32_t c = previous_code_point(t, end);
     std::size_t len = c < 0x80 ? 1 : c < 0x800 ? 2 : c < 0x10000 ? 3 : 4;
-    if (c == ' ' || c == 0x201D || c == 0x2019 || c == 0xFF09 || c == ')' || c == 0x300B || c == 0x300D ||
-        c == '"') {
+    if (c == ' ' || c == 0x201D || c == 0x2019 || c == 0xFF09 || c == ')' || c == 0x300B || c == 0x300D || c == '"') {
       end -= len;
       continue;
     }
@@ -172,9 +167,12 @@ bool starts_enumerated(std::string_view s) noexcept {
   while (i < s.size()) {
     std::size_t j = i;
     const char32_t c = next_code_point(s, j);
-    if (c >= '0' && c <= '9') ++digits;
-    else if (std::u32string_view(U"一二三四五六七八九十").find(c) != std::u32string_view::npos) ++numerals;
-    else break;
+    if (c >= '0' && c <= '9')
+      ++digits;
+    else if (std::u32string_view(U"一二三四五六七八九十").find(c) != std::u32string_view::npos)
+      ++numerals;
+    else
+      break;
     i = j;
   }
   if ((numerals == 0 && digits == 0) || (numerals > 0 && digits > 0) || digits > 2 || i >= s.size()) return false;
@@ -188,9 +186,17 @@ bool ends_mid_clause(std::string_view t) noexcept {
   if (t.empty()) return false;
   const char32_t c = previous_code_point(t, t.size());
   switch (c) {
-    case 0xFF0C: case 0x3001: case 0xFF1A: case 0x201C: case 0x300A: case 0xFF08: case 0x2018:
-    case ',': case ':': case '(': case 0x00B7:
-      return true;
+    case 0xFF0C:
+    case 0x3001:
+    case 0xFF1A:
+    case 0x201C:
+    case 0x300A:
+    case 0xFF08:
+    case 0x2018:
+    case ',':
+    case ':':
+    case '(':
+    case 0x00B7: return true;
     default: return false;
   }
 }
@@ -206,7 +212,10 @@ bool scan_punctuation(std::string_view t, bool colons) noexcept {
   constexpr auto next_candidate = internal::find_any_of<',', ';', '?', '!', ':', 0xEF, 0xE3>;
   for (std::size_t i = next_candidate(t, 0); i < n; i = next_candidate(t, i + 1)) {
     switch (b[i]) {
-      case ',': case ';': case '?': case '!': return true;
+      case ',':
+      case ';':
+      case '?':
+      case '!': return true;
       case ':': {
         const bool digit_before = i > 0 && b[i - 1] >= '0' && b[i - 1] <= '9';
         const bool digit_after = i + 1 < n && b[i + 1] >= '0' && b[i + 1] <= '9';
@@ -263,8 +272,8 @@ std::vector<paragraph> reflow(std::vector<page_line> lines) {
     if (line.blanks_before == 0 && line.furniture_before == 0 && !drafts.empty()) {
       const draft& d = drafts.back();
       const bool hard_wrap = typical > 0 && !d.last.ends ? true
-                             : typical > 0             ? d.last.columns + 3 >= typical
-                                                       : d.last.mid_clause;
+                             : typical > 0               ? d.last.columns + 3 >= typical
+                                                         : d.last.mid_clause;
       join = !f.starts && !d.last.alone && d.p.md_level == 0 && hard_wrap;
       if (!join && f.alone && !d.last.alone && !d.last.ends && visible_chars(d.p.text) <= 12) {
         // a byline or credit wrapped over two lines: "本报记者 宋" + "崇飞 摄"
@@ -281,9 +290,9 @@ std::vector<paragraph> reflow(std::vector<page_line> lines) {
       d.p.line_count += 1;
       if (f.alone || d.chars <= 24) d.last.alone = d.last.alone || is_formulaic_alone(d.p.text);
     } else {
-      drafts.push_back(draft{paragraph{std::move(line.text), line.blanks_before, line.furniture_before, line.md_level, 1,
-                                       false},
-                             f, f, chars, sentence_like});
+      drafts.push_back(
+          draft{paragraph{std::move(line.text), line.blanks_before, line.furniture_before, line.md_level, 1, false}, f,
+                f, chars, sentence_like});
     }
   }
 
@@ -303,7 +312,8 @@ std::vector<paragraph> reflow(std::vector<page_line> lines) {
       punctuated += drafts[j].sentence_like || drafts[j].last.mid_clause ? 1 : 0;
       ++j;
     }
-    if (j - i >= 3 && punctuated >= 2) std::fill(narrow.begin() + static_cast<std::ptrdiff_t>(i), narrow.begin() + static_cast<std::ptrdiff_t>(j), true);
+    if (j - i >= 3 && punctuated >= 2)
+      std::fill(narrow.begin() + static_cast<std::ptrdiff_t>(i), narrow.begin() + static_cast<std::ptrdiff_t>(j), true);
     i = std::max(j, i + 1);
   }
 
@@ -321,20 +331,22 @@ std::vector<paragraph> reflow(std::vector<page_line> lines) {
       open = &merged.back();
       const paragraph& c = open->p;
       // A column of short lines, each cut by a blank line: the paragraph before was such a run.
-      const bool wrapped_region = merged.size() >= 2 && merged[merged.size() - 2].p.across_blank &&
-                                  merged[merged.size() - 2].p.line_count >= 3;
+      const bool wrapped_region =
+          merged.size() >= 2 && merged[merged.size() - 2].p.across_blank && merged[merged.size() - 2].p.line_count >= 3;
       const bool unfinished = !open->last.ends && !open->last.alone && c.md_level == 0;
       // A paragraph ending in a colon introduces a list or a quote: it continues only into a
       // sentence, never into a heading or a list line.
       const bool colon_before_non_sentence = ends_with_colon(c.text) && !has_clause_punctuation(n.p.text);
       const bool body_like =
           (open->last.mid_clause && !colon_before_non_sentence) ||
-          (!colon_before_non_sentence &&
-           (c.line_count > 1 || c.across_blank || wrapped_region || typical > 0) && open->sentence_like) ||
+          (!colon_before_non_sentence && (c.line_count > 1 || c.across_blank || wrapped_region || typical > 0) &&
+           open->sentence_like) ||
           (open->first.dateline && n.sentence_like) ||
           // a clause cut between words, longer than most headlines with a comma
+          // and not into a headline that ends with its column tag ("…：田野上的文学社（解码）")
           (open->sentence_like && n.sentence_like && open->chars > 12 && !ends_with_bracket(c.text) &&
-           !n.first.dateline && !(open->first.enumerated && open->chars <= 25));
+           !(ends_with_bracket(n.p.text) && !n.last.ends) && !n.first.dateline &&
+           !(open->first.enumerated && open->chars <= 25));
       // A word cut by a column break ("…改善金融体系的结" + "构，进一步…") joins whatever the rest says.
       join = unfinished && ((body_like && !is_strong_heading(drafts, i)) || (narrow[i] && narrow[i - 1]));
     }

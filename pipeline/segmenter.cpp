@@ -29,12 +29,13 @@ namespace {
 // costs untitled_story. The weights are log-odds-like: 3 is strong evidence, 1 is a hint.
 struct weights {
   // Evidence that a run of headline lines is a story's headline, whichever side its story is on.
-  double dateline_next = 5.0;  // the text after it starts with a dateline
-  double byline = 2.25;        // it holds a byline line ("本报记者 甲")
-  double subtitle = 1.5;       // it holds a "——" subtitle
-  double kicker = 0.1;         // two or more headline lines
-  double column_tag = 2.25;    // the title ends with a bracketed column tag
-  double markdown_top = 4.0;   // "#"/"##" title; "###" and deeper count against (subheads)
+  double dateline_next = 5.0;   // the text after it starts with a dateline
+  double dateline_near = 0.75;  // or one of the two paragraphs after that one does (after a summary)
+  double byline = 2.25;         // it holds a byline line ("本报记者 甲")
+  double subtitle = 1.5;        // it holds a "——" subtitle
+  double kicker = 0.05;         // two or more headline lines
+  double column_tag = 3.4;      // the title ends with a bracketed column tag
+  double markdown_top = 4.0;    // "#"/"##" title; "###" and deeper count against (subheads)
   double closing_before = 2.25;  // the text before it signs off ("（本报北京电）", "（作者为…）", an end mark)
   double wide_gap = 3.0;         // two or more blank lines beside it
   double photo_beside = 3.0;         // a photo right before or after it
@@ -49,7 +50,7 @@ struct weights {
   double bias = -2.0;
   // Which side its story is on.
   double next_lead = 1.25;     // share of the title's bigrams in the next story's lead
-  double recent_text = -1.5;   // share in the text just before it (a subhead's neighbours)
+  double recent_text = -2.25;  // share in the text just before it (a subhead's neighbours)
   double page_start = 3.0;     // nothing before it: it opens the page's first story
   double own_lead = 2.25;      // (closing) share in the lead of the story before it
   double close_bias = 0.0;     // titles after their body are the rarer layout
@@ -360,6 +361,12 @@ class segmenter::reader {
     }
     const bool at_start = i == 0, at_end = j == units_.size();
     const bool dateline_next = !at_end && uf(j).dateline.has_value();
+    bool dateline_near = false;
+    for (std::size_t k = j + 1; !at_end && !dateline_next && k < std::min(j + 3, units_.size()) && is_text(k - 1);
+         ++k) {
+      dateline_near = is_text(k) && uf(k).dateline.has_value();
+      if (dateline_near) break;
+    }
     const bool md_top = tf.md_level == 1 || tf.md_level == 2, md_deep = tf.md_level >= 3;
     const bool closing_before = !at_start && (uf(i - 1).closing || uf(i).furniture_before > 0 ||
                                               find_jump_marker(ut(i - 1)) != std::string_view::npos);
@@ -394,11 +401,11 @@ class segmenter::reader {
     e.notice = notice;
     e.strong = dateline_next || byline || notice || tf.md_level == 1 || tf.md_level == 2;
     e.boundary = W.bias + W.notice_title * notice + W.enumerated * enumerated + W.dateline_next * dateline_next +
-                 W.byline * byline + W.subtitle * subtitle + W.kicker * (headings >= 2) + W.column_tag * tf.column_tag +
-                 W.markdown_top * md_top - W.markdown_top * md_deep + W.closing_before * closing_before +
-                 W.wide_gap * (gap_before || gap_after) + W.photo_beside * photo_beside + W.length * length +
-                 W.cohesion * cohesion + W.unfinished_before * unfinished_before + W.clause_title * clause_title +
-                 W.label_first * label_first;
+                 W.dateline_near * dateline_near + W.byline * byline + W.subtitle * subtitle +
+                 W.kicker * (headings >= 2) + W.column_tag * tf.column_tag + W.markdown_top * md_top -
+                 W.markdown_top * md_deep + W.closing_before * closing_before + W.wide_gap * (gap_before || gap_after) +
+                 W.photo_beside * photo_beside + W.length * length + W.cohesion * cohesion +
+                 W.unfinished_before * unfinished_before + W.clause_title * clause_title + W.label_first * label_first;
     e.open = e.boundary + W.next_lead * next_lead + W.recent_text * recent + W.page_start * at_start;
     e.close = e.boundary + W.own_lead * own_lead + W.close_recent * recent + W.close_bias;
     if (explain_) {
