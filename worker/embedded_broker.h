@@ -2,8 +2,11 @@
 // The embedded broker: librdkafka's mock cluster (rdkafka_mock.h), in process, over real TCP on
 // loopback. It speaks the Kafka protocol (produce, fetch, consumer groups with commits,
 // idempotent and transactional producers) but keeps everything in memory, does not compact and
-// does not look up offsets by time. `broadsheet run` starts one when no brokers are configured;
-// `broadsheet broker` runs only this, for kcat, demos and the integration tests.
+// does not look up offsets by time. It checks sequence numbers of transactional producers only:
+// after an injected produce error, an idempotent producer with several requests in flight can
+// have a batch reported delivered that was never written (README, The embedded broker).
+// `broadsheet run` starts one when no brokers are configured; `broadsheet broker` runs only this,
+// for kcat, demos and the integration tests.
 
 #include <librdkafka/rdkafka.h>
 #include <librdkafka/rdkafka_mock.h>  // after rdkafka.h
