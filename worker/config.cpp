@@ -759,6 +759,12 @@ int config_main(int argc, char** argv) {
     std::fprintf(stderr, "broadsheet config: %s\n", config.error().c_str());
     return exit_usage;
   }
+  if (check) {
+    if (auto clients = check_clients(*config); !clients) {
+      std::fprintf(stderr, "broadsheet config: %s\n", clients.error().c_str());
+      return exit_usage;
+    }
+  }
   std::fputs(print ? print_config(*config).c_str() : "configuration ok\n", stdout);
   return 0;
 }

@@ -143,13 +143,37 @@ tl::expected<std::size_t, std::string> output_record_limit(const worker_config& 
   return limit;
 }
 
-tl::expected<kafka_handle, std::string> make_client(kafka_conf conf, rd_kafka_type_t type) {
+tl::expected<kafka_handle, std::string> make_client(kafka_conf conf, rd_kafka_type_t type, client_log log) {
   std::array<char, 512> err{};
-  rd_kafka_conf_set_log_cb(conf.get(), &log_to_spdlog);
+  if (log == client_log::none)
+    rd_kafka_conf_set_log_cb(conf.get(), [](const rd_kafka_t*, int, const char*, const char*) {});
+  else
+    rd_kafka_conf_set_log_cb(conf.get(), &log_to_spdlog);
   rd_kafka_t* rk = rd_kafka_new(type, conf.get(), err.data(), err.size());
   if (rk == nullptr) return tl::make_unexpected(std::string("cannot create Kafka client: ") + err.data());
   (void)conf.release();  // owned by rk now
   return kafka_handle(rk);
+}
+
+tl::expected<void, std::string> check_clients(const worker_config& config) {
+  struct client {
+    client_role role;
+    rd_kafka_type_t type;
+    bool used;
+  };
+  const std::array<client, 3> clients{{{client_role::producer, RD_KAFKA_PRODUCER, true},
+                                       {client_role::consumer, RD_KAFKA_CONSUMER, true},
+                                       {client_role::tailer, RD_KAFKA_CONSUMER, config.dedup}}};
+  for (const auto& [role, type, used] : clients) {
+    if (!used) continue;
+    // No bootstrap servers: the client starts no broker thread and connects nowhere. Its log
+    // (which would say exactly that) is dropped.
+    auto conf = make_client_conf(config, role, "");
+    if (!conf) return tl::make_unexpected(conf.error());
+    if (auto made = make_client(std::move(*conf), type, client_log::none); !made)
+      return tl::make_unexpected(made.error());
+  }
+  return {};
 }
 
 tl::expected<int, std::string> partition_count(rd_kafka_t* rk, const std::string& topic, int timeout_ms,

@@ -59,8 +59,19 @@ constexpr std::size_t min_message_bytes = 64u << 10;
 // how to mend them.
 [[nodiscard]] tl::expected<std::size_t, std::string> output_record_limit(const worker_config& config);
 
+// Where a client's own log lines go: the worker's logger, or nowhere (a client made only to be
+// checked, whose log would only say that it has no brokers).
+enum class client_log { spdlog, none };
+
 // A new client of the conf's kind; the conf is consumed.
-[[nodiscard]] tl::expected<kafka_handle, std::string> make_client(kafka_conf conf, rd_kafka_type_t type);
+[[nodiscard]] tl::expected<kafka_handle, std::string> make_client(kafka_conf conf, rd_kafka_type_t type,
+                                                                  client_log log = client_log::spdlog);
+
+// Creates, then destroys, each client `run` creates (producer, consumer, and the signatures
+// reader when dedup is on) from make_client_conf, without bootstrap servers, so that none
+// connects: librdkafka checks some properties only when a client is created (sasl.mechanism,
+// properties that need one another). For `config --check`. Errors: librdkafka's message.
+[[nodiscard]] tl::expected<void, std::string> check_clients(const worker_config& config);
 
 // Waits on the brokers are made of slices of at most wait_slice_ms, with `stop` (when given)
 // looked at between them: a stop requested while brokers do not answer is seen within a slice.

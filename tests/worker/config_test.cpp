@@ -371,5 +371,32 @@ TEST(Config, config_command_exit_status) {
   EXPECT_NE(::testing::internal::GetCapturedStdout().find("BROADSHEET_THRESHOLD"), std::string::npos);
 }
 
+// `config --check` builds the three clients' configurations as `run` does (librdkafka checks
+// some properties only when a client is created) without connecting to anything.
+TEST(Config, check_builds_the_clients_as_run_does) {
+  without_broadsheet_env clean;
+  char check[] = "--check", x1[] = "-X", p1[] = "security.protocol=SASL_SSL", x2[] = "-X",
+       p2[] = "sasl.mechanism=BOGUS";
+  char* bogus[] = {check, x1, p1, x2, p2, nullptr};
+  ::testing::internal::CaptureStdout();
+  ::testing::internal::CaptureStderr();
+  EXPECT_EQ(config_main(5, bogus), 2);
+  const std::string out = ::testing::internal::GetCapturedStdout();
+  const std::string err = ::testing::internal::GetCapturedStderr();
+  EXPECT_EQ(out.find("configuration ok"), std::string::npos) << out;
+  EXPECT_NE(err.find("BOGUS"), std::string::npos) << err;
+
+  // PLAIN needs a user name and a password: librdkafka says so only when the client is made.
+  char q1[] = "sasl.mechanism=PLAIN", x3[] = "-X", q2[] = "sasl.username=u", x4[] = "-X", q3[] = "sasl.password=p";
+  char* plain_without_user[] = {check, x1, p1, x2, q1, nullptr};
+  ::testing::internal::CaptureStderr();
+  EXPECT_EQ(config_main(5, plain_without_user), 2);
+  EXPECT_NE(::testing::internal::GetCapturedStderr().find("sasl.username"), std::string::npos);
+  char* plain[] = {check, x1, p1, x2, q1, x3, q2, x4, q3, nullptr};
+  ::testing::internal::CaptureStdout();
+  EXPECT_EQ(config_main(9, plain), 0);
+  EXPECT_EQ(::testing::internal::GetCapturedStdout(), "configuration ok\n");
+}
+
 }  // namespace
 }  // namespace broadsheet::worker
