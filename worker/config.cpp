@@ -11,6 +11,7 @@
 #include <filesystem>
 #include <limits>
 #include <optional>
+#include <regex>
 #include <string_view>
 #include <type_traits>
 #include <variant>
@@ -483,10 +484,26 @@ std::string property_from_env(std::string_view variable) {
   return name;
 }
 
+// The variables Kubernetes injects for every Service with a cluster IP in the pod's namespace
+// (unless the pod sets enableServiceLinks: false), docker links' names: for a Service
+// broadsheet-metrics, BROADSHEET_METRICS_SERVICE_HOST, BROADSHEET_METRICS_SERVICE_PORT[_<port
+// name>], BROADSHEET_METRICS_PORT=tcp://10.0.0.1:9464 and BROADSHEET_METRICS_PORT_9464_TCP[_PROTO,
+// _PORT, _ADDR]. A bare <NAME>_PORT is a link only by its value (proto://host:port), since
+// BROADSHEET_METRICS_PORT is also a setting.
+bool is_service_link(const std::string& variable, const std::string& text) {
+  static const std::regex named(
+      R"(^[A-Z0-9_]+_(SERVICE_HOST|SERVICE_PORT(_[A-Z0-9_]+)?|PORT_[0-9]+_(TCP|UDP|SCTP)(_PROTO|_PORT|_ADDR)?)$)");
+  static const std::regex link_port(R"(^[A-Z0-9_]+_PORT$)");
+  static const std::regex link_value(R"(^(tcp|udp|sctp)://[^/]+:[0-9]+$)");
+  return std::regex_match(variable, named) ||
+         (std::regex_match(variable, link_port) && std::regex_match(text, link_value));
+}
+
 status read_env(loader& into, const std::map<std::string, std::string>& env) {
   for (const auto& [variable, text] : env) {
     if (!variable.starts_with(env_prefix)) continue;
     if (std::find(other_env.begin(), other_env.end(), variable) != other_env.end()) continue;
+    if (is_service_link(variable, text)) continue;
     const origin from = "environment variable " + variable;
     status done;
     if (const auto* s = find_setting(&setting::env, variable)) {

@@ -590,6 +590,21 @@ class DeployTest(unittest.TestCase):
         self.assertIsNotNone(governing, "serviceName names a Service of deploy/k8s")
         self.assertEqual(governing["spec"].get("clusterIP"), "None", "the governing Service is headless")
 
+    def test_kubernetes_pods_get_no_service_links(self):
+        """Kubernetes injects <SERVICE>_PORT=tcp://… and friends for every Service with a cluster IP
+        in the namespace; a Service named broadsheet-metrics would set BROADSHEET_METRICS_PORT. The
+        worker ignores such variables, and the pods do not ask for them."""
+        pods = [(f, d) for f, d in k8s_documents() if d.get("spec", {}).get("template", {}).get("spec")]
+        self.assertTrue(pods)
+        for file, doc in pods:
+            self.assertIs(doc["spec"]["template"]["spec"].get("enableServiceLinks"), False,
+                          f"{file}: {doc['kind']} without enableServiceLinks: false")
+        links = {"BROADSHEET_METRICS_PORT": "tcp://10.96.0.8:9464", "BROADSHEET_PORT": "tcp://10.96.0.7:9464",
+                 "BROADSHEET_PORT_9464_TCP_ADDR": "10.96.0.7", "BROADSHEET_SERVICE_HOST": "10.96.0.7",
+                 "BROADSHEET_SERVICE_PORT_METRICS": "9464"}
+        checked = run("config", "--check", env=links)
+        self.assertEqual(checked.returncode, 0, checked.stderr)
+
     def test_kubernetes_static_members_have_stable_names(self):
         """A replaced pod must come back under its group.instance.id: a Deployment's pod gets a new
         random name, and the old member's partitions sit idle until its session times out."""

@@ -167,6 +167,36 @@ TEST(Config, rejects_unknown_environment_variable_naming_it) {
   EXPECT_TRUE(load({}, {{"BROADSHEET_CONFIG", ""}, {"OTHER_THRESHOLD", "x"}}));
 }
 
+// A Service named broadsheet or broadsheet-metrics with a cluster IP makes Kubernetes inject
+// docker-style link variables into every pod of its namespace (unless enableServiceLinks is
+// false); they are not settings, and must neither fail the start nor set anything.
+TEST(Config, ignores_kubernetes_service_link_variables) {
+  const std::map<std::string, std::string> links = {
+      {"BROADSHEET_PORT", "tcp://10.96.0.7:9464"},
+      {"BROADSHEET_PORT_9464_TCP", "tcp://10.96.0.7:9464"},
+      {"BROADSHEET_PORT_9464_TCP_PROTO", "tcp"},
+      {"BROADSHEET_PORT_9464_TCP_PORT", "9464"},
+      {"BROADSHEET_PORT_9464_TCP_ADDR", "10.96.0.7"},
+      {"BROADSHEET_SERVICE_HOST", "10.96.0.7"},
+      {"BROADSHEET_SERVICE_PORT", "9464"},
+      {"BROADSHEET_SERVICE_PORT_METRICS", "9464"},
+      {"BROADSHEET_METRICS_PORT", "tcp://10.96.0.8:9464"},  // Service broadsheet-metrics
+      {"BROADSHEET_METRICS_SERVICE_HOST", "10.96.0.8"},
+      {"BROADSHEET_KAFKA_SERVICE_HOST", "10.96.0.9"},  // Service broadsheet-kafka: no property
+      {"BROADSHEET_KAFKA_PORT_9092_TCP_ADDR", "10.96.0.9"},
+  };
+  const auto config = load({}, links);
+  ASSERT_TRUE(config) << config.error();
+  EXPECT_EQ(config->metrics_port, 9464);
+  EXPECT_TRUE(config->kafka_properties.empty());
+  // The setting itself still reads a number, and a near miss is still an unknown variable.
+  EXPECT_EQ(load({}, {{"BROADSHEET_METRICS_PORT", "9500"}})->metrics_port, 9500);
+  EXPECT_NE(error_of(load({}, {{"BROADSHEET_METRICS_PORT", "http://x:1"}})).find("BROADSHEET_METRICS_PORT"),
+            std::string::npos);
+  EXPECT_NE(error_of(load({}, {{"BROADSHEET_PORTS", "tcp://10.96.0.7:9464"}})).find("BROADSHEET_PORTS"),
+            std::string::npos);
+}
+
 TEST(Config, rejects_unknown_flags_and_arguments) {
   EXPECT_NE(error_of(load({"--treshold", "0.5"})).find("unknown flag --treshold"), std::string::npos);
   EXPECT_NE(error_of(load({"stray"})).find("stray"), std::string::npos);
