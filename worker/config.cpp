@@ -138,6 +138,9 @@ using wc = worker_config;  // keeps the table's lines short
 constexpr std::array settings{
     setting{"kafka.brokers", "BROADSHEET_BROKERS", "--brokers",
             "bootstrap servers, host:port,...; empty: start the embedded broker", member<&wc::brokers>()},
+    setting{"kafka.require_brokers", "BROADSHEET_REQUIRE_BROKERS", "--require-brokers",
+            "an empty kafka.brokers is an error instead of starting the embedded broker (the image and manifests set it)",
+            member<&wc::require_brokers>()},
     setting{"kafka.group_id", "BROADSHEET_GROUP_ID", "--group", "consumer group of the workers",
             member<&wc::group_id>(), not_empty},
     setting{"kafka.input_topic", "BROADSHEET_INPUT_TOPIC", "--input-topic", "topic of the page records",
@@ -687,6 +690,10 @@ tl::expected<worker_config, std::string> load_config(const config_sources& sourc
   if (auto read = read_env(into, sources.env); !read) return fail(read.error());
   for (const auto& flag : *flags)
     if (auto applied = apply_flag(into, flag); !applied) return fail(applied.error());
+  if (config.require_brokers && config.brokers.empty())
+    return fail("kafka.brokers is empty and kafka.require_brokers is set (" + into.origin_of("kafka.require_brokers") +
+                "): give the bootstrap servers (--brokers, BROADSHEET_BROKERS or kafka.brokers); the embedded broker "
+                "is for tests and demonstrations only");
   if (config.worker_id.empty()) config.worker_id = host_name();
   if (auto topics = check_topics(config, into); !topics) return fail(topics.error());
   if (auto limit = output_record_limit(config); !limit) return fail(limit.error());

@@ -23,6 +23,7 @@ namespace broadsheet::worker {
 struct worker_config {
   // [kafka]
   std::string brokers;                                // empty: start the embedded broker
+  bool require_brokers = false;                       // empty brokers: refuse to start instead
   std::string group_id = "broadsheet";
   std::string input_topic = "pages.raw";
   std::string output_topic = "articles";

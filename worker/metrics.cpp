@@ -109,6 +109,7 @@ const std::vector<metric_definition>& metric_definitions() {
       {"broadsheet_output_bytes_total", "counter", "Bytes of records produced (key and value, all topics).", ""},
       {"broadsheet_stage_duration_seconds", "histogram", "Seconds per page in each stage; produce_ack is from the first produce to the last acknowledgement.", "stage"},
       {"broadsheet_end_to_end_latency_seconds", "histogram", "Seconds from a page record's timestamp to the acknowledgement of all it produced.", ""},
+      {"broadsheet_broker_info", "gauge", "Always 1; kind says which brokers the worker uses: kafka (kafka.brokers) or embedded (the in-process test broker, started when kafka.brokers is empty).", "kind"},
       {"broadsheet_consumer_lag", "gauge", "Records behind the high watermark, per assigned input partition (librdkafka statistics).", "topic, partition"},
       {"broadsheet_consumer_lag_seconds", "gauge", "Seconds behind, per assigned input partition: the age of the last record consumed (its timestamp to now) while records remain behind it, 0 when none do; absent until a record with a timestamp is consumed.", "topic, partition"},
       {"broadsheet_inflight_pages", "gauge", "Pages consumed and not yet acknowledged.", ""},
@@ -183,6 +184,10 @@ worker_metrics::worker_metrics()
   auto& stages = family<Histogram>(*registry_, "broadsheet_stage_duration_seconds");
   for (std::size_t i = 0; i < stage_names.size(); ++i)
     stages_[i] = &stages.Add({{"stage", std::string(stage_names[i])}}, latency_buckets());
+}
+
+void worker_metrics::broker_kind(std::string_view kind) {
+  family<prometheus::Gauge>(*registry_, "broadsheet_broker_info").Add({{"kind", std::string(kind)}}).Set(1);
 }
 
 void worker_metrics::page_failed(std::string_view reason) {

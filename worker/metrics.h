@@ -80,6 +80,8 @@ class worker_metrics {
   static constexpr std::string_view internal_error = "internal_error";
   static constexpr std::string_view article_too_large = "article_too_large";
 
+  // broadsheet_broker_info{kind} = 1: "kafka" (configured brokers) or "embedded". Once, at start.
+  void broker_kind(std::string_view kind);
   void page_failed(std::string_view reason);  // also counts the dead letter; unknown: internal_error
   void article_published(pipeline::item_kind kind) { articles_[static_cast<std::size_t>(kind)]->Increment(); }
   void duplicate(bool exact) { (exact ? duplicates_exact_ : duplicates_near_).Increment(); }

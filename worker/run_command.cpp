@@ -90,13 +90,19 @@ std::optional<std::string> bootstrap_for(const worker_config& config, std::optio
     return std::nullopt;
   }
   broker.emplace(std::move(*started));
-  spdlog::info("no brokers configured: embedded broker (librdkafka mock cluster) at {}", broker->bootstrap());
+  spdlog::warn(
+      "no brokers configured (kafka.brokers is empty): running on the embedded broker, librdkafka's in-process mock "
+      "cluster at {}, for tests and demonstrations only: it keeps its records in memory and loses them at exit; set "
+      "--brokers, or --require-brokers to refuse to start without them",
+      broker->bootstrap());
   return broker->bootstrap();
 }
 
 // Runs the worker with its metrics and health endpoint until it stops.
-int run_worker(const worker_config& config, const std::string& bootstrap, const offset_range* range) {
+int run_worker(const worker_config& config, const std::string& bootstrap, const std::optional<embedded_broker>& broker,
+               const offset_range* range) {
   worker_metrics metrics;
+  metrics.broker_kind(broker ? "embedded" : "kafka");
   ingest_worker worker(config, bootstrap, &metrics);
   const http_endpoint endpoint(
       metrics,
@@ -129,7 +135,7 @@ int run_main(int argc, char** argv) {
   std::optional<embedded_broker> broker;
   const auto bootstrap = bootstrap_for(*config, broker);
   if (!bootstrap) return 1;
-  return run_worker(*config, *bootstrap, nullptr);
+  return run_worker(*config, *bootstrap, broker, nullptr);
 }
 
 int broker_main(int argc, char** argv) {
@@ -219,7 +225,7 @@ int replay_main(int argc, char** argv) {
   }
   for (const auto& [p, span] : *range)
     spdlog::info("replay {} partition {}: offsets [{}, {})", config.input_topic, p, span.first, span.second);
-  return run_worker(config, *bootstrap, &*range);
+  return run_worker(config, *bootstrap, broker, &*range);
 }
 
 }  // namespace broadsheet::worker

@@ -329,7 +329,16 @@ class DeployTest(unittest.TestCase):
         user = d.lines("USER")[-1]
         self.assertRegex(user, r"^\d+(:\d+)?$", "numeric USER, so that runAsNonRoot can check it")
         self.assertNotEqual(user.split(":")[0], "0")
-        config = self.command_ok(self.image_command(), d.env(), self.image_files, "Dockerfile CMD")
+        # Run without brokers, the image's command refuses to start (exit 2) instead of starting
+        # the embedded broker; given brokers, it runs.
+        flags = self.image_command()[1:]
+        env = {k: self.image_files.get(v, v) for k, v in d.env().items()}
+        bare = run("config", "--check", *flags, env=env)
+        self.assertEqual(bare.returncode, 2, f"the image's CMD without brokers: {bare.stdout}{bare.stderr}")
+        self.assertIn("kafka.require_brokers", bare.stderr)
+        config = self.command_ok(self.image_command(), {**d.env(), "BROADSHEET_BROKERS": "kafka:9092"},
+                                 self.image_files, "Dockerfile CMD")
+        self.assertTrue(config["kafka"].get("require_brokers"), "the image's CMD must not start the embedded broker")
         port = config["metrics"]["port"]
         self.assertIn(str(port), " ".join(d.lines("EXPOSE")).split())
         healthcheck = d.lines("HEALTHCHECK")
@@ -433,6 +442,7 @@ class DeployTest(unittest.TestCase):
             config = self.command_ok(command, env, self.image_files, f"compose {name}")
             brokers = config["kafka"]["brokers"]
             self.assertNotEqual(brokers, "", f"{name} would start the embedded broker")
+            self.assertTrue(config["kafka"].get("require_brokers"), f"{name}: a missing broker list must stop it")
             for broker in brokers.split(","):
                 self.assertIn(broker, advertised, f"{name}: {broker} is not an advertised Kafka listener")
             deadline = config["worker"]["shutdown_deadline_seconds"]
@@ -561,6 +571,7 @@ class DeployTest(unittest.TestCase):
         config = self.command_ok(args, {**self.dockerfile.env(), **env}, files, "StatefulSet")
         self.assertEqual(config["kafka"]["group_instance_id"], POD_NAME)
         self.assertNotEqual(config["kafka"]["brokers"], "", "the embedded broker in a pod")
+        self.assertTrue(config["kafka"].get("require_brokers"), "StatefulSet: a missing broker list must stop a pod")
         if config["worker"]["threads"] == 0:
             self.assertIn("cpu", container["resources"].get("limits", {}),
                           "threads = 0 follows the CPU limit; without one, the node's cores")
@@ -656,6 +667,7 @@ class DeployTest(unittest.TestCase):
         self.assertEqual(args[0], "replay")
         files = self.configmap_files(spec, container)
         config = self.command_ok(args, {**self.dockerfile.env(), **self.container_env(container)}, files, "replay Job")
+        self.assertTrue(config["kafka"].get("require_brokers"), "replay Job: a missing broker list must stop it")
         group = args[args.index("--group") + 1] if "--group" in args else config["kafka"]["group_id"] + ".replay"
         (workers,) = k8s_kind("StatefulSet")
         live = self.command_ok(["run"], {**self.dockerfile.env(), **self.container_env(

@@ -81,6 +81,7 @@ class PrometheusScrapeTest(unittest.TestCase):
                         "lag per assigned partition, from librdkafka statistics")
         checks = {
             "broadsheet_build_info": lambda v: v == 1,
+            'broadsheet_broker_info{kind="kafka"}': lambda v: v == 1,
             "broadsheet_pages_consumed_total": lambda v: v == len(pages),
             "broadsheet_pages_processed_total": lambda v: v == len(pages),
             "sum(broadsheet_dead_letters_total)": lambda v: v == 0,

@@ -10,9 +10,11 @@ import signal
 import subprocess
 import time
 import unittest
+import urllib.request
+from pathlib import Path
 
 from harness import (BROADSHEET, Broker, Worker, clean_env, articles_of, committed, count_keys, expected_articles,
-                     fixture_pages, latest, log, page_positions, produce, produce_pages, read_topic,
+                     fixture_pages, free_port, latest, log, page_positions, produce, produce_pages, read_topic,
                      revisions_out_of_order, wait_until)
 
 INPUT_PARTITIONS = 4
@@ -423,6 +425,43 @@ class WorkerTest(unittest.TestCase):
         self.assertNotIn("error", w.log_text())
 
 
+    def scrape(self, port):
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=5) as r:
+                return r.read().decode()
+        except OSError:
+            return ""
+
+    def test_embedded_broker_only_where_brokers_are_not_required(self):
+        """A bare `run` starts the embedded broker, says so in a warning and in
+        broadsheet_broker_info; with --require-brokers (the image, compose, Kubernetes) a missing
+        broker list stops the start with exit status 2. A worker given brokers reports kind kafka."""
+        refused = subprocess.run([BROADSHEET, "run", "--require-brokers", "--metrics-port", "0"],
+                                 capture_output=True, text=True, timeout=20, env=clean_env())
+        self.assertEqual(refused.returncode, 2, refused.stderr)
+        self.assertIn("kafka.require_brokers", refused.stderr)
+        self.assertIn("kafka.brokers", refused.stderr)
+
+        port = free_port()
+        log_path = Path(os.environ.get("BROADSHEET_TEST_LOGS", "/tmp")) / f"embedded-{os.getpid()}.log"
+        with open(log_path, "w") as log_file:
+            bare = subprocess.Popen([BROADSHEET, "run", "--metrics-port", str(port), "--metrics-address", "127.0.0.1",
+                                     "--log-format", "json"], stdout=log_file, stderr=subprocess.STDOUT,
+                                    env=clean_env())
+            try:
+                self.assertTrue(wait_until(lambda: 'broadsheet_broker_info{kind="embedded"} 1' in self.scrape(port), 30),
+                                self.scrape(port))
+            finally:
+                bare.send_signal(signal.SIGTERM)
+                bare.wait(30)
+        lines = [json.loads(line) for line in log_path.read_text().splitlines() if line.strip()]
+        warnings = [l["message"] for l in lines if l.get("level") == "warning" and "embedded broker" in l["message"]]
+        self.assertTrue(warnings, f"no warning naming the embedded broker: {lines[:5]}")
+
+        w = self.worker("w1", metrics=True)
+        self.assertTrue(wait_until(lambda: 'broadsheet_broker_info{kind="kafka"} 1' in self.scrape(w.metrics_port), 30))
+        self.assertNotIn('kind="embedded"', self.scrape(w.metrics_port))
+        self.assertEqual(w.stop(), 0)
 
 class BacklogTest(unittest.TestCase):
     """Backpressure: a backlog far larger than the in-flight bound does not come into memory."""

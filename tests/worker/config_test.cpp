@@ -281,6 +281,20 @@ TEST(Config, librdkafka_rejects_bogus_properties) {
   EXPECT_TRUE(load({"-X", "acks=all"}));  // topic-level properties are accepted too
 }
 
+// The image and the manifests run with require_brokers: a forgotten broker list must stop the
+// start instead of running, healthy-looking, on the embedded broker.
+TEST(Config, missing_brokers_are_an_error_when_required) {
+  const auto message = error_of(load({"--require-brokers"}));
+  EXPECT_NE(message.find("kafka.brokers"), std::string::npos) << message;
+  EXPECT_NE(message.find("kafka.require_brokers"), std::string::npos) << message;
+  EXPECT_NE(message.find("flag --require-brokers"), std::string::npos) << message;
+  EXPECT_FALSE(load({}, {{"BROADSHEET_REQUIRE_BROKERS", "true"}, {"BROADSHEET_BROKERS", ""}}));
+  const auto given = load({"--require-brokers"}, {{"BROADSHEET_BROKERS", "kafka-1:9092"}});
+  ASSERT_TRUE(given) << given.error();
+  EXPECT_EQ(given->brokers, "kafka-1:9092");
+  EXPECT_TRUE(load({}));  // a bare run on a workstation keeps the embedded broker
+}
+
 TEST(Config, rejects_properties_the_worker_owns) {
   const auto message = error_of(load({"-X", "group.id=other"}));
   EXPECT_NE(message.find("group.id"), std::string::npos) << message;
