@@ -114,13 +114,22 @@ def load_yaml(relative):
     return yaml.safe_load((SOURCE / relative).read_text(encoding="utf-8"))
 
 
-def k8s_documents():
-    """(file name, document) of every deploy/k8s/*.yaml except the kustomization."""
+def k8s_documents(generated=True):
+    """(file name, document) of every deploy/k8s/*.yaml except the kustomization, and (with
+    `generated`) the ConfigMaps of its configMapGenerator, as ("kustomization.yaml", ConfigMap)."""
     docs = []
     for path in sorted((SOURCE / "deploy/k8s").glob("*.yaml")):
         if path.name == "kustomization.yaml":
             continue
         docs += [(path.name, d) for d in yaml.safe_load_all(path.read_text(encoding="utf-8")) if d]
+    if generated:
+        for generator in load_yaml("deploy/k8s/kustomization.yaml").get("configMapGenerator", []):
+            data = {}
+            for entry in generator.get("files", []):
+                key, _, file = entry.rpartition("=")
+                data[key or Path(file).name] = (SOURCE / "deploy/k8s" / file).read_text(encoding="utf-8")
+            docs.append(("kustomization.yaml", {"apiVersion": "v1", "kind": "ConfigMap",
+                                                "metadata": {"name": generator["name"]}, "data": data}))
     return docs
 
 
@@ -347,6 +356,11 @@ class DeployTest(unittest.TestCase):
         for in_image, in_repository in self.image_files.items():
             self.assertTrue(Path(in_repository).exists(), f"COPY … {in_image}")
 
+    def test_dockerfile_sets_no_setting_in_its_environment(self):
+        """An image variable beats the configuration file (a ConfigMap's, say): defaults belong in
+        the file or the binary. Only BROADSHEET_CONFIG, which names the file, is set."""
+        self.assertEqual({k for k in self.dockerfile.env() if k.startswith("BROADSHEET_")}, {"BROADSHEET_CONFIG"})
+
     def test_dockerfile_build_stage(self):
         d = self.dockerfile
         run_lines = " ".join(d.lines("RUN", 0))
@@ -543,17 +557,17 @@ class DeployTest(unittest.TestCase):
         return env
 
     def test_kubernetes_configmap(self):
-        (configmap,) = k8s_kind("ConfigMap")
-        text = configmap["data"]["broadsheet.toml"]
         known = toml_keys(tomllib.loads((SOURCE / "config/broadsheet.toml").read_text()))
-        for key in toml_keys(tomllib.loads(text)):
-            if key.startswith("kafka.properties."):
-                continue  # librdkafka passthrough
-            self.assertIn(key, known, f"ConfigMap key {key} is not in config/broadsheet.toml")
-        path = self.tmp / "configmap.toml"
-        path.write_text(text)
-        result = run("config", "--check", "--config", str(path))
-        self.assertEqual(result.returncode, 0, result.stderr)
+        for configmap in k8s_kind("ConfigMap"):
+            text = configmap["data"]["broadsheet.toml"]
+            for key in toml_keys(tomllib.loads(text)):
+                if key.startswith("kafka.properties."):
+                    continue  # librdkafka passthrough
+                self.assertIn(key, known, f"ConfigMap key {key} is not in config/broadsheet.toml")
+            path = self.tmp / "configmap.toml"
+            path.write_text(text)
+            result = run("config", "--check", "--config", str(path))
+            self.assertEqual(result.returncode, 0, result.stderr)
 
     def test_kubernetes_statefulset(self):
         (workers,) = k8s_kind("StatefulSet")
@@ -676,20 +690,42 @@ class DeployTest(unittest.TestCase):
         if "terminationGracePeriodSeconds" in spec:
             self.assertGreater(spec["terminationGracePeriodSeconds"], config["worker"]["shutdown_deadline_seconds"])
 
-    def test_kustomization(self):
-        kustomization = load_yaml("deploy/k8s/kustomization.yaml")
-        listed = set(kustomization["resources"])
-        on_disk = {p.name for p in (SOURCE / "deploy/k8s").glob("*.yaml")} - {"kustomization.yaml"}
-        self.assertEqual(listed - on_disk, set(), "resources that do not exist")
-        self.assertEqual(on_disk - listed, {"replay-job.yaml"}, "every manifest but the Job template is a resource")
+    def rendered_kustomization(self):
+        """The documents `kustomize build deploy/k8s` renders; skips without kustomize or kubectl."""
         tool = shutil.which("kustomize") or shutil.which("kubectl")
         if tool is None:
             self.skipTest("kustomize or kubectl renders the base")
         command = [tool, "build"] if tool.endswith("kustomize") else [tool, "kustomize"]
         rendered = subprocess.run([*command, str(SOURCE / "deploy/k8s")], capture_output=True, text=True, timeout=120)
         self.assertEqual(rendered.returncode, 0, rendered.stderr)
-        kinds = sorted(d["kind"] for d in yaml.safe_load_all(rendered.stdout) if d)
-        self.assertEqual(kinds, sorted(d["kind"] for f, d in k8s_documents() if f in listed))
+        return [d for d in yaml.safe_load_all(rendered.stdout) if d]
+
+    def test_kubernetes_configuration_change_rolls_the_pods(self):
+        """The ConfigMap comes from a configMapGenerator with its hash in the name, so a changed
+        file is a new ConfigMap and a changed pod template: the StatefulSet rolls its pods."""
+        kustomization = load_yaml("deploy/k8s/kustomization.yaml")
+        generators = {g["name"]: g for g in kustomization.get("configMapGenerator", [])}
+        (workers,) = k8s_kind("StatefulSet")
+        volumes = workers["spec"]["template"]["spec"]["volumes"]
+        (name,) = [v["configMap"]["name"] for v in volumes if "configMap" in v]
+        self.assertIn(name, generators, "the workers' ConfigMap is not generated")
+        self.assertFalse(generators[name].get("options", {}).get("disableNameSuffixHash"), "no hash, no rollout")
+        self.assertFalse([f for f, d in k8s_documents(generated=False) if d.get("kind") == "ConfigMap"],
+                         "a ConfigMap written by hand does not roll the pods")
+        docs = self.rendered_kustomization()
+        (sts,) = [d for d in docs if d["kind"] == "StatefulSet"]
+        (mounted,) = [v["configMap"]["name"] for v in sts["spec"]["template"]["spec"]["volumes"] if "configMap" in v]
+        self.assertRegex(mounted, rf"^{re.escape(name)}-[a-z0-9]{{6,}}$", "the rendered name carries the hash")
+        self.assertIn(mounted, [d["metadata"]["name"] for d in docs if d["kind"] == "ConfigMap"])
+
+    def test_kustomization(self):
+        kustomization = load_yaml("deploy/k8s/kustomization.yaml")
+        listed = set(kustomization["resources"])
+        on_disk = {p.name for p in (SOURCE / "deploy/k8s").glob("*.yaml")} - {"kustomization.yaml"}
+        self.assertEqual(listed - on_disk, set(), "resources that do not exist")
+        self.assertEqual(on_disk - listed, {"replay-job.yaml"}, "every manifest but the Job template is a resource")
+        kinds = sorted(d["kind"] for d in self.rendered_kustomization())
+        self.assertEqual(kinds, sorted(d["kind"] for f, d in k8s_documents() if f in listed | {"kustomization.yaml"}))
 
     # -- the running worker: health check, probe and scrape paths, graceful stop --
 
