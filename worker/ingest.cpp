@@ -21,6 +21,7 @@
 #include "worker/article_decider.h"
 #include "worker/cpu_count.h"
 #include "worker/dead_letter.h"
+#include "worker/group_lag.h"
 #include "worker/kafka.h"
 #include "worker/metrics.h"
 #include "worker/offset_tracker.h"
@@ -188,6 +189,9 @@ struct ingest_worker::impl {
 
   kafka_handle producer;
   kafka_handle consumer;
+  // Reads the group's committed offsets through `consumer` (group members only); reset before the
+  // consumer closes.
+  std::unique_ptr<group_lag_reader> lag_reader;
   kafka_topic uncompressed_signatures;  // the producer's handle of the signatures topic
   // The largest record produced (output_record_limit): set before the pool starts, then read only.
   std::size_t record_limit = 0;
@@ -1118,6 +1122,7 @@ struct ingest_worker::impl {
     start_pool();
     if (config.exactly_once && !begin_transactions()) return finish_run(stop_requested ? 0 : 1);
     if (!(range == nullptr ? subscribe() : assign(*range))) return finish_run(1);
+    if (range == nullptr) start_group_lag();
     spdlog::info("worker {} consuming {} as group {}", config.worker_id, config.input_topic, config.group_id);
     std::map<std::int32_t, std::int64_t> range_end;
     if (range != nullptr)
@@ -1149,6 +1154,19 @@ struct ingest_worker::impl {
         commit_transaction(deadline_in(config.shutdown_deadline_seconds));
     }
     return shutdown();
+  }
+
+  // broadsheet_group_lag for every partition of the input topic, which partitions no live member
+  // holds need (a static member within its session timeout).
+  void start_group_lag() {
+    constexpr std::chrono::seconds group_lag_interval{30};
+    const auto partitions = partition_count(consumer.get(), config.input_topic, 10000, &stop_requested);
+    if (!partitions) {
+      spdlog::warn("no group lag: input topic {}: {}", config.input_topic, partitions.error());
+      return;
+    }
+    lag_reader = std::make_unique<group_lag_reader>(consumer.get(), config.input_topic, *partitions, metrics,
+                                                    group_lag_interval);
   }
 
   std::int64_t last_report_ms = 0;
@@ -1202,6 +1220,7 @@ struct ingest_worker::impl {
   // undelivered (they are not committed, so the next start processes them again).
   int finish_run(int code, clock_type::time_point close_by = clock_type::now() + close_allowance) {
     stop_requested = true;
+    lag_reader.reset();  // before the consumer it reads through closes
     if (stop_producing()) code = std::max(code, 1);
     if (consumer) {
       if (!config.exactly_once) {

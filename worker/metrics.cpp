@@ -110,7 +110,8 @@ const std::vector<metric_definition>& metric_definitions() {
       {"broadsheet_stage_duration_seconds", "histogram", "Seconds per page in each stage; produce_ack is from the first produce to the last acknowledgement.", "stage"},
       {"broadsheet_end_to_end_latency_seconds", "histogram", "Seconds from a page record's timestamp to the acknowledgement of all it produced.", ""},
       {"broadsheet_broker_info", "gauge", "Always 1; kind says which brokers the worker uses: kafka (kafka.brokers) or embedded (the in-process test broker, started when kafka.brokers is empty).", "kind"},
-      {"broadsheet_consumer_lag", "gauge", "Records behind the high watermark, per assigned input partition (librdkafka statistics).", "topic, partition"},
+      {"broadsheet_consumer_lag", "gauge", "Records behind the end (the last stable offset: read_committed), per assigned input partition, from librdkafka statistics: the end less the position consumed or committed; with neither, less the next offset to fetch or the low watermark; 0 until the partition's offsets are known. Every assigned partition has a series.", "topic, partition"},
+      {"broadsheet_group_lag", "gauge", "Records behind the end of every partition of the input topic for the consumer group, from its committed offsets (from the low watermark where it committed none), whether a live member holds the partition or not; every worker asks the brokers every 30 s and reports every partition: take the largest per partition.", "topic, partition"},
       {"broadsheet_consumer_lag_seconds", "gauge", "Seconds behind, per assigned input partition: the age of the last record consumed (its timestamp to now) while records remain behind it, 0 when none do; absent until a record with a timestamp is consumed.", "topic, partition"},
       {"broadsheet_inflight_pages", "gauge", "Pages consumed and not yet acknowledged.", ""},
       {"broadsheet_inflight_bytes", "gauge", "Bytes of pages consumed and not yet acknowledged.", ""},
@@ -190,6 +191,12 @@ void worker_metrics::broker_kind(std::string_view kind) {
   family<prometheus::Gauge>(*registry_, "broadsheet_broker_info").Add({{"kind", std::string(kind)}}).Set(1);
 }
 
+void worker_metrics::set_group_lag(const std::string& topic, const std::vector<std::int64_t>& lag) {
+  auto& series = family<prometheus::Gauge>(*registry_, "broadsheet_group_lag");
+  for (std::size_t p = 0; p < lag.size(); ++p)
+    series.Add({{"topic", topic}, {"partition", std::to_string(p)}}).Set(static_cast<double>(lag[p]));
+}
+
 void worker_metrics::page_failed(std::string_view reason) {
   auto it = by_reason_.find(std::string(reason));
   if (it == by_reason_.end()) it = by_reason_.find(std::string(internal_error));
@@ -204,6 +211,29 @@ std::int32_t partition_number(std::string_view key) {
   std::int32_t number = -1;
   std::from_chars(key.data(), key.data() + key.size(), number);
   return number;
+}
+
+// An offset field of a partition's statistics, -1 when absent or not an offset (librdkafka
+// writes -1001, RD_KAFKA_OFFSET_INVALID, for one it does not know).
+std::int64_t offset_field(simdjson::dom::element partition, std::string_view name) {
+  std::int64_t offset = -1;
+  if (partition[name].get(offset) != simdjson::SUCCESS || offset < 0) return -1;
+  return offset;
+}
+
+// Records behind the end of an assigned partition. librdkafka's consumer_lag is -1 until a
+// record is consumed or an offset committed (a fresh or empty partition): then the end less the
+// next offset to fetch, or less the low watermark (auto.offset.reset=earliest starts there); 0
+// while the end is not known yet (the first fetch answers within one statistics interval).
+std::int64_t partition_lag(simdjson::dom::element partition) {
+  std::int64_t lag = -1;
+  if (partition["consumer_lag"].get(lag) == simdjson::SUCCESS && lag >= 0) return lag;
+  std::int64_t end = offset_field(partition, "ls_offset");  // read_committed: the last stable offset
+  if (end < 0) end = offset_field(partition, "hi_offset");
+  std::int64_t from = offset_field(partition, "next_offset");
+  if (from < 0) from = offset_field(partition, "lo_offset");
+  if (end < 0 || from < 0) return 0;
+  return std::max<std::int64_t>(0, end - from);
 }
 
 }  // namespace
@@ -238,8 +268,7 @@ void worker_metrics::consumer_statistics(std::string_view json, std::int64_t now
       if (partition == "-1") continue;  // librdkafka's internal unassigned partition
       bool desired = true;  // assigned to this consumer; false once revoked
       if (p["desired"].get(desired) == simdjson::SUCCESS && !desired) continue;
-      std::int64_t lag = -1;
-      if (p["consumer_lag"].get(lag) != simdjson::SUCCESS || lag < 0) continue;
+      const std::int64_t lag = partition_lag(p);
       const std::map<std::string, std::string> labels = {{"topic", std::string(topic)},
                                                          {"partition", std::string(partition)}};
       auto& records = lag_family_.Add(labels);

@@ -90,6 +90,8 @@ class worker_metrics {
   // librdkafka's statistics JSON (statistics.interval.ms): consumer lag per partition, in
   // records, and in seconds from the records consumed (record_consumed) as of now_ms.
   void consumer_statistics(std::string_view json, std::int64_t now_ms = wall_clock_ms());
+  // broadsheet_group_lag of the topic's partitions 0 .. lag.size() - 1 (group_lag.h).
+  void set_group_lag(const std::string& topic, const std::vector<std::int64_t>& lag);
   // A record of the input partition was consumed; timestamp_ms is its timestamp (<= 0: none).
   void record_consumed(std::int32_t partition, std::int64_t timestamp_ms);
   [[nodiscard]] static std::int64_t wall_clock_ms();

@@ -82,6 +82,8 @@ class PrometheusScrapeTest(unittest.TestCase):
         checks = {
             "broadsheet_build_info": lambda v: v == 1,
             'broadsheet_broker_info{kind="kafka"}': lambda v: v == 1,
+            # Every partition of the input topic, from the group's committed offsets.
+            "count(broadsheet_group_lag)": lambda v: v == 4,
             "broadsheet_pages_consumed_total": lambda v: v == len(pages),
             "broadsheet_pages_processed_total": lambda v: v == len(pages),
             "sum(broadsheet_dead_letters_total)": lambda v: v == 0,

@@ -6,6 +6,7 @@ wrote through that client. Run one with: python3 test_worker.py WorkerTest.test_
 import hashlib
 import json
 import os
+import re
 import signal
 import subprocess
 import time
@@ -462,6 +463,32 @@ class WorkerTest(unittest.TestCase):
         self.assertTrue(wait_until(lambda: 'broadsheet_broker_info{kind="kafka"} 1' in self.scrape(w.metrics_port), 30))
         self.assertNotIn('kind="embedded"', self.scrape(w.metrics_port))
         self.assertEqual(w.stop(), 0)
+
+    def test_consumer_lag_for_every_assigned_partition(self):
+        """8 partitions, 5 records: every assigned partition has a broadsheet_consumer_lag series,
+        the empty ones at 0 (librdkafka reports -1 where nothing is committed or consumed yet), and
+        broadsheet_group_lag has every partition of the topic."""
+        self.broker.control("topic lag.in 8")
+        pages = fixture_pages()[:5]
+        produce(self.bootstrap, "lag.in", [(p["page_id"], json.dumps(p, ensure_ascii=False)) for p in pages],
+                partition=None)
+        w = self.worker("w1", "--input-topic", "lag.in", metrics=True)
+
+        def series():
+            return dict(re.findall(r'(?m)^broadsheet_consumer_lag\{partition="(\d+)",topic="lag.in"\} (\S+)$',
+                                   self.scrape(w.metrics_port)))
+
+        wait_until(lambda: w.metric("broadsheet_pages_consumed_total") >= 5 and len(series()) == 8, 60)
+        got = series()
+        self.assertEqual(sorted(got, key=int), [str(p) for p in range(8)], f"lag series: {got}")
+        self.assertTrue(wait_until(lambda: all(float(v) == 0 for v in series().values()), 30), series())
+        # The group's lag from its committed offsets: every partition of the topic, held or not.
+        group = re.findall(r'(?m)^broadsheet_group_lag\{partition="(\d+)",topic="lag.in"\} (\S+)$',
+                           self.scrape(w.metrics_port))
+        self.assertEqual(sorted((int(p) for p, _ in group)), list(range(8)), f"group lag series: {group}")
+        self.assertLessEqual(sum(float(v) for _, v in group), len(pages))
+        self.assertEqual(w.stop(), 0)
+
 
 class BacklogTest(unittest.TestCase):
     """Backpressure: a backlog far larger than the in-flight bound does not come into memory."""

@@ -85,6 +85,26 @@ TEST(Metrics, LagInSecondsIsTheAgeOfTheLastRecordConsumedWhileRecordsRemain) {
   EXPECT_TRUE(has_lag(m, 0, 9));
 }
 
+// librdkafka reports consumer_lag -1 for a partition with no committed offset and no record
+// consumed yet (an empty one, or one assigned a moment ago): its lag is then the high
+// watermark (last stable offset under read_committed) less the next offset to fetch, else less
+// the low watermark, where auto.offset.reset=earliest starts; 0 while none of it is known.
+TEST(Metrics, ConsumerLagIsReportedForEveryAssignedPartition) {
+  worker_metrics m;
+  m.consumer_statistics(R"({"topics":{"pages.raw":{"partitions":{
+      "0":{"desired":true,"consumer_lag":3,"next_offset":7,"lo_offset":0,"hi_offset":10,"ls_offset":10},
+      "1":{"desired":true,"consumer_lag":-1,"next_offset":-1001,"lo_offset":0,"hi_offset":0,"ls_offset":0},
+      "2":{"desired":true,"consumer_lag":-1,"next_offset":2,"lo_offset":0,"hi_offset":9,"ls_offset":6},
+      "3":{"desired":true,"consumer_lag":-1,"next_offset":-1001,"lo_offset":4,"hi_offset":12,"ls_offset":12},
+      "4":{"desired":true,"consumer_lag":-1,"next_offset":-1001,"lo_offset":-1,"hi_offset":-1,"ls_offset":-1},
+      "-1":{"consumer_lag":-1}}}}})");
+  EXPECT_TRUE(has_lag(m, 0, 3));
+  EXPECT_TRUE(has_lag(m, 1, 0));
+  EXPECT_TRUE(has_lag(m, 2, 4));  // read_committed: up to the last stable offset
+  EXPECT_TRUE(has_lag(m, 3, 8));
+  EXPECT_TRUE(has_lag(m, 4, 0));
+}
+
 TEST(Metrics, MalformedStatisticsChangeNothing) {
   worker_metrics m;
   m.consumer_statistics(statistics({{3, 9, true}}));
