@@ -250,6 +250,7 @@ struct ingest_worker::impl {
   ~impl() { metrics.on_scrape({}); }
 
   void refresh_gauges() {
+    metrics.ready.Set(status.ready ? 1 : 0);
     metrics.inflight_pages.Set(static_cast<double>(tracker.pending_pages()));
     metrics.inflight_bytes.Set(static_cast<double>(tracker.pending_bytes()));
     if (producer) metrics.producer_queue.Set(rd_kafka_outq_len(producer.get()));

@@ -126,6 +126,7 @@ const std::vector<metric_definition>& metric_definitions() {
       {"broadsheet_commit_failures_total", "counter", "Offset commits that failed.", ""},
       {"broadsheet_rebalances_total", "counter", "Partition assignments and revocations.", ""},
       {"broadsheet_assigned_partitions", "gauge", "Input partitions assigned to this worker.", ""},
+      {"broadsheet_ready", "gauge", "1 while /readyz answers 200 (index restored, topics reached, partitions assigned, not stopping), else 0; read at each scrape.", ""},
       {"broadsheet_delivery_failures_total", "counter", "Failed delivery reports (each retried up to delivery_attempts).", ""},
   };
   return defs;
@@ -164,6 +165,7 @@ worker_metrics::worker_metrics()
       index_restored(gauge(*registry_, "broadsheet_index_restored")),
       restore_duration(gauge(*registry_, "broadsheet_index_restore_duration_seconds")),
       assigned_partitions(gauge(*registry_, "broadsheet_assigned_partitions")),
+      ready(gauge(*registry_, "broadsheet_ready")),
       failed_family_(family<prometheus::Counter>(*registry_, "broadsheet_pages_failed_total")),
       dead_family_(family<prometheus::Counter>(*registry_, "broadsheet_dead_letters_total")),
       lag_family_(family<prometheus::Gauge>(*registry_, "broadsheet_consumer_lag")),

@@ -74,6 +74,7 @@ class worker_metrics {
   prometheus::Gauge& index_restored;
   prometheus::Gauge& restore_duration;
   prometheus::Gauge& assigned_partitions;
+  prometheus::Gauge& ready;  // worker_status::ready, refreshed at each scrape
 
   // The worker's own reason codes, beside the pipeline's errc: anything thrown while processing a
   // page, and a page whose article would be a record over the producer's message.max.bytes.

@@ -81,6 +81,7 @@ class PrometheusScrapeTest(unittest.TestCase):
                         "lag per assigned partition, from librdkafka statistics")
         checks = {
             "broadsheet_build_info": lambda v: v == 1,
+            "broadsheet_ready": lambda v: v == 1,  # as /readyz
             'broadsheet_broker_info{kind="kafka"}': lambda v: v == 1,
             # Every partition of the input topic, from the group's committed offsets.
             "count(broadsheet_group_lag)": lambda v: v == 4,
