@@ -22,17 +22,30 @@ struct role_keyword {
 
 // Longest first, so that "见习记者" wins over "记者".
 constexpr std::array<role_keyword, 17> role_keywords{{
-    {"本报特约记者", role::reporter},  {"本报通讯员", role::correspondent}, {"特约通讯员", role::correspondent},
-    {"本报记者", role::reporter},      {"特约记者", role::reporter},        {"见习记者", role::reporter},
-    {"实习记者", role::reporter},      {"首席记者", role::reporter},        {"摄影记者", role::photographer},
-    {"全媒体记者", role::reporter},    {"融媒记者", role::reporter},        {"通讯员", role::correspondent},
-    {"实习生", role::reporter},        {"评论员", role::author},            {"记者", role::reporter},
-    {"作者", role::author},            {"摄影", role::photographer},
+    {"本报特约记者", role::reporter},
+    {"本报通讯员", role::correspondent},
+    {"特约通讯员", role::correspondent},
+    {"本报记者", role::reporter},
+    {"特约记者", role::reporter},
+    {"见习记者", role::reporter},
+    {"实习记者", role::reporter},
+    {"首席记者", role::reporter},
+    {"摄影记者", role::photographer},
+    {"全媒体记者", role::reporter},
+    {"融媒记者", role::reporter},
+    {"通讯员", role::correspondent},
+    {"实习生", role::reporter},
+    {"评论员", role::author},
+    {"记者", role::reporter},
+    {"作者", role::author},
+    {"摄影", role::photographer},
 }};
 
-static_assert(std::all_of(role_keywords.begin(), role_keywords.end(), [](const role_keyword& k) {
-  return k.text.size() >= 3 && (static_cast<unsigned char>(k.text[0]) & 0xF0u) == 0xE0u;
-}), "keyword_firsts decodes a three-byte first character");
+static_assert(std::all_of(role_keywords.begin(), role_keywords.end(),
+                          [](const role_keyword& k) {
+                            return k.text.size() >= 3 && (static_cast<unsigned char>(k.text[0]) & 0xF0u) == 0xE0u;
+                          }),
+              "keyword_firsts decodes a three-byte first character");
 
 // The first character of each role keyword, all Han (three bytes in UTF-8): a text position is
 // compared with the keywords only where one of them starts with its character.
@@ -125,7 +138,12 @@ bool parse_names(std::string_view text, role default_role, bool require_keyword,
       if (!flush()) return false;
       continue;
     }
-    if (c == 0x00B7 && name_chars > 0) { dotted = true; ++name_chars; name_end = i; continue; }
+    if (c == 0x00B7 && name_chars > 0) {
+      dotted = true;
+      ++name_chars;
+      name_end = i;
+      continue;
+    }
     if (!is_han(c)) return false;
     if (name_chars == 0) name_start = at;
     ++name_chars;
@@ -142,9 +160,12 @@ std::size_t skip_spaces(std::string_view s, std::size_t i) {
 // If s[i] opens a bracket, returns the offset of its matching close bracket, else npos.
 std::size_t bracket_end(std::string_view s, std::size_t i, std::size_t max_inner) {
   std::string_view close;
-  if (s.substr(i, 3) == "（") close = "）";
-  else if (s.substr(i, 1) == "(") close = ")";
-  else return std::string_view::npos;
+  if (s.substr(i, 3) == "（")
+    close = "）";
+  else if (s.substr(i, 1) == "(")
+    close = ")";
+  else
+    return std::string_view::npos;
   const std::size_t open_len = close.size();
   std::size_t j = s.find(close, i + open_len);
   if (j == std::string_view::npos || j - i > max_inner) return std::string_view::npos;
@@ -198,7 +219,10 @@ struct dateline_reader {
     for (int n = 0; n < 5 && j < p.size(); ++n) {
       const char32_t c = next_code_point(p, j);
       if (!is_han(c)) return false;
-      if (n >= 1 && (c == U'社' || c == U'网')) { i = j; return true; }
+      if (n >= 1 && (c == U'社' || c == U'网')) {
+        i = j;
+        return true;
+      }
     }
     return false;
   }
@@ -209,9 +233,16 @@ struct dateline_reader {
     while (i < p.size()) {
       const std::size_t at = i;
       const char32_t c = next_code_point(p, i);
-      if (c >= '0' && c <= '9') { ++digits; continue; }
+      if (c >= '0' && c <= '9') {
+        ++digits;
+        continue;
+      }
       if (c == ' ') continue;
-      if ((c == U'年' || c == U'月' || c == U'日') && digits > 0) { ++marks; if (c == U'日') return true; continue; }
+      if ((c == U'年' || c == U'月' || c == U'日') && digits > 0) {
+        ++marks;
+        if (c == U'日') return true;
+        continue;
+      }
       i = at;
       break;
     }
@@ -234,13 +265,18 @@ std::optional<dateline_match> match_dateline(std::string_view p) {
   }
   dateline_reader r{p};
   r.word("据");
+  const bool own_paper = p.substr(r.i).starts_with("本报");
   if (!r.issuer()) return std::nullopt;
   std::size_t prefix_end = 0;
   for (int place = 0; place <= 10 && prefix_end == 0; ++place) {
     r.spaces();
     const std::size_t before_date = r.i;
-    if (r.date()) r.spaces();
+    const bool dated = r.date();
+    if (dated) r.spaces();
     const char32_t c = r.peek();
+    // An agency names its place with a date ("新华社北京2月27日电"); a place without one is the
+    // paper's own short form ("本报北京电") or a name that ends in 电 ("国家电网江苏南京供电").
+    if ((c == U'电' || c == U'讯') && place > 0 && !dated && !own_paper) break;
     if (c == U'电' || c == U'讯') {
       // "讯" must not start "讯员" (本报通讯员 is a byline, caught by 通 below anyway).
       if (!(c == U'讯' && p.substr(r.i + 3, 3) == "员")) prefix_end = r.i + 3;
@@ -407,7 +443,10 @@ std::optional<std::string> match_author_note(std::string_view line) {
   if (!inner.starts_with("作者")) return std::nullopt;
   inner.remove_prefix(6);
   for (std::string_view v : {"为", "系", "是", "："}) {
-    if (inner.starts_with(v)) { inner.remove_prefix(v.size()); break; }
+    if (inner.starts_with(v)) {
+      inner.remove_prefix(v.size());
+      break;
+    }
   }
   return std::string(inner);
 }
@@ -423,7 +462,8 @@ std::optional<std::string_view> whole_bracket(std::string_view t) {
   int depth = 0;
   for (std::size_t i = 0; i < t.size();) {
     const char32_t c = next_code_point(t, i);
-    if (c == '(' || c == 0xFF08) ++depth;
+    if (c == '(' || c == 0xFF08)
+      ++depth;
     else if (c == ')' || c == 0xFF09) {
       if (--depth == 0 && i != t.size()) return std::nullopt;
     }

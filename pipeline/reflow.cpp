@@ -31,6 +31,19 @@ bool ends_with_colon(std::string_view t) noexcept { return t.ends_with("：") ||
 bool opens_bracket(std::string_view t) noexcept { return t.starts_with("（") || t.starts_with("("); }
 bool ends_with_bracket(std::string_view t) noexcept { return t.ends_with("）") || t.ends_with(")"); }
 
+// The characters after a bracket the text opens and does not close ("…（本报伊斯"), or npos when
+// every bracket is closed.
+std::size_t unclosed_bracket_tail(std::string_view t) {
+  const std::size_t wide = t.rfind("（"), narrow = t.rfind('(');
+  std::size_t open = wide;
+  if (narrow != std::string_view::npos && (open == std::string_view::npos || narrow > open)) open = narrow;
+  if (open == std::string_view::npos) return std::string_view::npos;
+  const std::string_view rest = t.substr(open);
+  if (rest.find("）") != std::string_view::npos || rest.find(')') != std::string_view::npos)
+    return std::string_view::npos;
+  return visible_chars(rest) - 1;
+}
+
 // A paragraph that ends with a closing line's bracket ("…举办。（本报记者甲整理）"): finished.
 bool ends_with_closing(std::string_view t) {
   if (!ends_with_bracket(t)) return false;
@@ -274,7 +287,11 @@ std::vector<paragraph> reflow(std::vector<page_line> lines) {
       const bool hard_wrap = typical > 0 && !d.last.ends ? true
                              : typical > 0               ? d.last.columns + 3 >= typical
                                                          : d.last.mid_clause;
-      join = !f.starts && !d.last.alone && d.p.md_level == 0 && hard_wrap;
+      // A first line half again as wide as the column's, ending without a cut clause, spans
+      // columns: a headline over the text below it, not a line the column wrapped.
+      const bool spans_columns = typical > 0 && d.p.line_count == 1 && 2 * d.last.columns > 3 * typical &&
+                                 !d.last.mid_clause && !d.sentence_like;
+      join = !f.starts && !d.last.alone && d.p.md_level == 0 && hard_wrap && !spans_columns;
       if (!join && f.alone && !d.last.alone && !d.last.ends && visible_chars(d.p.text) <= 12) {
         // a byline or credit wrapped over two lines: "本报记者 宋" + "崇飞 摄"
         std::string both = d.p.text;
@@ -333,7 +350,7 @@ std::vector<paragraph> reflow(std::vector<page_line> lines) {
       // A column of short lines, each cut by a blank line: the paragraph before was such a run.
       const bool wrapped_region =
           merged.size() >= 2 && merged[merged.size() - 2].p.across_blank && merged[merged.size() - 2].p.line_count >= 3;
-      const bool unfinished = !open->last.ends && !open->last.alone && c.md_level == 0;
+      const bool unfinished = !open->last.ends && !open->last.alone && c.md_level == 0 && !ends_with_closing(c.text);
       // A paragraph ending in a colon introduces a list or a quote: it continues only into a
       // sentence, never into a heading or a list line.
       const bool colon_before_non_sentence = ends_with_colon(c.text) && !has_clause_punctuation(n.p.text);
@@ -348,7 +365,13 @@ std::vector<paragraph> reflow(std::vector<page_line> lines) {
            !(ends_with_bracket(n.p.text) && !n.last.ends) && !n.first.dateline &&
            !(open->first.enumerated && open->chars <= 25));
       // A word cut by a column break ("…改善金融体系的结" + "构，进一步…") joins whatever the rest says.
-      join = unfinished && ((body_like && !is_strong_heading(drafts, i)) || (narrow[i] && narrow[i - 1]));
+      // A short bracketed line cut by column breaks ("（本报伊斯" + "兰堡2月19" + "日电）") joins
+      // its pieces until the bracket closes.
+      const std::size_t bracket_tail = unclosed_bracket_tail(c.text);
+      const bool bracket_cut =
+          bracket_tail != std::string_view::npos && bracket_tail <= 24 && n.chars <= 24 && n.p.line_count == 1;
+      join =
+          bracket_cut || (unfinished && ((body_like && !is_strong_heading(drafts, i)) || (narrow[i] && narrow[i - 1])));
     }
     if (join) {
       open->join(n.p.text, n.last, n.chars, n.sentence_like);

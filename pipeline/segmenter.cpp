@@ -40,7 +40,7 @@ struct weights {
   double wide_gap = 3.0;         // two or more blank lines beside it
   double photo_beside = 3.0;         // a photo right before or after it
   double length = 0.15;              // per character of the title beyond 10 (clamped)
-  double cohesion = -12.0;           // per unit of shared bigrams between the text before and after
+  double cohesion = -12.0;           // (opening) per unit of shared bigrams between the text before and after
   double unfinished_before = -0.75;  // the text just before it stops mid-sentence
   double clause_title = -0.75;       // the title has clause punctuation (a cut sentence often has)
   double label_first = 0.5;          // a section label above the kicker and title
@@ -49,17 +49,19 @@ struct weights {
   double inside_notice = -3.0;       // inside a notice (its lists look like headlines), without strong evidence
   double bias = -2.0;
   // Which side its story is on.
-  double next_lead = 1.25;     // share of the title's bigrams in the next story's lead
-  double recent_text = -2.25;  // share in the text just before it (a subhead's neighbours)
-  double page_start = 3.0;     // nothing before it: it opens the page's first story
-  double own_lead = 2.25;      // (closing) share in the lead of the story before it
-  double close_bias = 0.0;     // titles after their body are the rarer layout
-  double close_recent = -0.5;  // (closing) share in the text just before it: a sign-off, a subhead
+  double next_lead = 1.25;       // share of the title's bigrams in the next story's lead
+  double recent_text = -2.25;    // share in the text just before it (a subhead's neighbours)
+  double page_start = 3.0;       // nothing before it: it opens the page's first story
+  double own_lead = 2.25;        // (closing) share in the lead of the story before it
+  double close_bias = 0.0;       // titles after their body are the rarer layout
+  double close_cohesion = -6.0;  // (closing) per unit of shared bigrams between the text before and after
+  double close_recent = -0.5;    // (closing) share in the text just before it: a sign-off, a subhead
   // A text paragraph that starts a story without a headline before it.
   double cut_dateline = 3.0;
   double cut_closing_before = 1.5;
   double cut_continuation = 6.0;  // "（上接A01版）" opens a story's continued part
   double cut_names_next = 3.0;    // share of the next headline run's words in the lead it starts
+  double cut_cohesion = -12.0;    // per unit of shared bigrams between the text before and after
   double cut_bias = -2.5;
   // Furniture: a label-like line standing alone at the end of the page.
   double drop_label_at_end = 1.0;
@@ -258,7 +260,7 @@ class segmenter::reader {
   // its last lead_han Han characters (one bag for a shorter unit), and how many Han characters
   // it has. Only the units around headline runs and possible story starts ever are read.
   struct unit_words {
-    topic_words::bag head, tail;
+    topic_words::bag head, tail, wide;
     std::size_t han = 0;
   };
 
@@ -275,6 +277,17 @@ class segmenter::reader {
       w.tail = w.han < tail_han ? head : topic_words_.tail_of(words_of(u), tail_han);
     }
     return w.tail;
+  }
+
+  // The bigrams of the unit's first wide_han Han characters: nearly all of a paragraph.
+  topic_words::bag wide_of(std::size_t u) {
+    unit_words& w = words_[u];
+    if (!w.wide.exists()) {
+      const topic_words::bag head = head_of(u);
+      std::size_t han = 0;
+      w.wide = w.han < lead_han ? head : topic_words_.head_of(words_of(u), wide_han, han);
+    }
+    return w.wide;
   }
 
   std::size_t han_of(std::size_t u) {
@@ -328,6 +341,39 @@ class segmenter::reader {
     return tail_bags_[i] = bag;
   }
 
+  // Whether the text on both sides of a boundary before unit j (i: where the headline run before
+  // it starts, or j) is about the same things: the share of the bigrams of the wide_tail Han
+  // characters before i found in the wide_lead characters from j on. Wider than the leads that
+  // are matched against a headline's words: the words an article repeats are names and terms,
+  // a few in a paragraph.
+  double cohesion(std::size_t i, std::size_t j) {
+    topic_words::bag& tail = wide_tails_[i];
+    if (!tail.exists()) {
+      tail = topic_words_.new_bag();
+      std::size_t han = 0, u = i;
+      while (u > 0 && !is_text(u - 1)) --u;
+      for (; u-- > 0 && han < wide_tail;) {
+        if (!is_text(u)) break;
+        topic_words_.add(tail, wide_of(u));
+        han += han_of(u);
+      }
+    }
+    topic_words::bag& lead = wide_leads_[j];
+    if (!lead.exists()) {
+      lead = topic_words_.new_bag();
+      std::size_t han = 0;
+      for (std::size_t u = j; u < units_.size() && han < wide_lead; ++u) {
+        if (!is_text(u)) {
+          if (u == j) continue;
+          break;
+        }
+        topic_words_.add(lead, wide_of(u));
+        han += han_of(u);
+      }
+    }
+    return topic_words_.shared_fraction(tail, lead);
+  }
+
   // Where the text run holding unit u - 1 starts (its lead), at a dateline at the latest.
   std::size_t run_start(std::size_t i) const {
     std::size_t s = i;
@@ -361,6 +407,8 @@ class segmenter::reader {
     }
     const bool at_start = i == 0, at_end = j == units_.size();
     const bool dateline_next = !at_end && uf(j).dateline.has_value();
+    // A byline line right after the run opens the next story: the run closes the story before.
+    const bool byline_next = !at_end && uf(j).byline_line.has_value();
     bool dateline_near = false;
     for (std::size_t k = j + 1; !at_end && !dateline_next && k < std::min(j + 3, units_.size()) && is_text(k - 1);
          ++k) {
@@ -392,7 +440,7 @@ class segmenter::reader {
     const double own_lead = at_start ? 0 : share(lead_bag(run_start(i)));
     // A label above the kicker and title: the page's section, part of the headline.
     const bool label_first = uf(i).label_like && headings >= 2 && i < e.title;
-    const double cohesion = at_start || at_end ? 0 : topic_words_.shared_fraction(tail_bag(i), lead_bag(j));
+    const double cohesion = at_start || at_end ? 0 : this->cohesion(i, j);
     const bool unfinished_before = !at_start && is_text(i - 1) && !uf(i - 1).sentence_end && !uf(i - 1).closing;
     const bool clause_title = ps()[units_[e.title]].clause_punctuation && !tf.column_tag;
 
@@ -404,19 +452,21 @@ class segmenter::reader {
                  W.dateline_near * dateline_near + W.byline * byline + W.subtitle * subtitle +
                  W.kicker * (headings >= 2) + W.column_tag * tf.column_tag + W.markdown_top * md_top -
                  W.markdown_top * md_deep + W.closing_before * closing_before + W.wide_gap * (gap_before || gap_after) +
-                 W.photo_beside * photo_beside + W.length * length + W.cohesion * cohesion +
-                 W.unfinished_before * unfinished_before + W.clause_title * clause_title + W.label_first * label_first;
-    e.open = e.boundary + W.next_lead * next_lead + W.recent_text * recent + W.page_start * at_start;
-    e.close = e.boundary + W.own_lead * own_lead + W.close_recent * recent + W.close_bias;
+                 W.photo_beside * photo_beside + W.length * length + W.unfinished_before * unfinished_before +
+                 W.clause_title * clause_title + W.label_first * label_first;
+    e.open =
+        e.boundary + W.cohesion * cohesion + W.next_lead * next_lead + W.recent_text * recent + W.page_start * at_start;
+    e.close = e.boundary + W.close_cohesion * cohesion + W.own_lead * own_lead + W.close_recent * recent +
+              W.close_bias + W.byline * byline_next;
     if (explain_) {
       char buf[400];
       std::snprintf(buf, sizeof buf,
                     "title=%zu dateline_next=%d byline=%d subtitle=%d headings=%d tag=%d md=%d closing_before=%d "
                     "gap_before=%d gap_after=%d chars=%zu next_lead=%.2f recent=%.2f own_lead=%.2f cohesion=%.3f "
-                    "unfinished_before=%d clause_title=%d",
+                    "unfinished_before=%d clause_title=%d byline_next=%d",
                     units_[e.title], dateline_next, byline, subtitle, headings, tf.column_tag, tf.md_level,
                     closing_before, gap_before, gap_after, tf.chars, next_lead, recent, own_lead, cohesion,
-                    unfinished_before, clause_title);
+                    unfinished_before, clause_title, byline_next);
       e.explained = buf;
     }
     return e;
@@ -455,10 +505,10 @@ class segmenter::reader {
     // A story whose headline follows its body: its lead holds the headline's words.
     const auto [first, end] = next_run_after(u);
     const double names_next = first == npos ? 0 : topic_words_.shared_fraction(headline_bag(first, end), lead_bag(u));
-    const double cohesion = is_text(u - 1) ? topic_words_.shared_fraction(tail_bag(u), lead_bag(u)) : 0;
+    const double cohesion = is_text(u - 1) ? this->cohesion(u, u) : 0;
     return W.cut_bias + W.cut_dateline * f.dateline.has_value() + W.cut_closing_before * closing_before +
            W.wide_gap * (f.gap_before >= 2) + W.cut_continuation * continuation + W.cut_names_next * names_next +
-           W.cohesion * cohesion;
+           W.cut_cohesion * cohesion;
   }
 
   double drop_score(std::size_t u) const {
@@ -489,6 +539,8 @@ class segmenter::reader {
     words_.assign(n, unit_words{});
     lead_bags_.assign(n + 1, topic_words::bag{});
     tail_bags_.assign(n + 1, topic_words::bag{});
+    wide_leads_.assign(n + 1, topic_words::bag{});
+    wide_tails_.assign(n + 1, topic_words::bag{});
     headline_bags_.assign(n * max_run, topic_words::bag{});
     best_.assign(n + 1, std::array<step, story_states>{});
     auto& best = best_;
@@ -510,6 +562,8 @@ class segmenter::reader {
       const double cut = cut_score(u);
       const double drop = drop_score(u);
       const bool continued = cut > -inf && continued_at(u);
+      // A list's own heading inside a story ("…名单" above the names): what follows is a notice's list.
+      const bool list_heading = uf(u).heading_like && is_notice_title(ut(u));
       // An untitled story that starts here: a dated one when its first text is a dateline, a
       // continued one (titled elsewhere) when the page starts in the middle of a sentence.
       const story starts = uf(u).dateline                         ? story::dated
@@ -522,7 +576,7 @@ class segmenter::reader {
         const double untitled_ends = untitled_cost(s);
         // Body text of the current story, or the first text of an untitled one.
         const story after_body = s == story::heading ? story::titled : s == story::none ? starts : s;
-        relax(u, si, u + 1, state_of(after_body, notice), action::body, 0);
+        relax(u, si, u + 1, state_of(after_body, notice || list_heading), action::body, 0);
         if (cut > -inf && (untitled(s) || s == story::titled)) {
           // A continued story's headline is on another page: it is not untitled.
           const story next = continued ? story::titled : starts;
@@ -845,9 +899,12 @@ class segmenter::reader {
 
   static constexpr std::size_t npos = static_cast<std::size_t>(-1);
   static constexpr double inf = std::numeric_limits<double>::infinity();
-  static constexpr std::size_t lead_han = 120;  // Han characters of text compared after a headline
-  static constexpr std::size_t tail_han = 80;   // and before it
-  static constexpr std::size_t max_run = 6;     // headline lines in one run, at most
+  static constexpr std::size_t lead_han = 120;   // Han characters of text compared after a headline
+  static constexpr std::size_t tail_han = 80;    // and before it
+  static constexpr std::size_t wide_han = 400;   // Han characters of a unit read for cohesion
+  static constexpr std::size_t wide_tail = 300;  // Han characters before a boundary for cohesion
+  static constexpr std::size_t wide_lead = 500;  // and after it
+  static constexpr std::size_t max_run = 6;      // headline lines in one run, at most
 
   struct choice {
     std::size_t first, end;
@@ -868,7 +925,8 @@ class segmenter::reader {
   std::vector<std::size_t> run_first_;                // where each unit's runs start in runs_
   std::vector<unit_words> words_;
   std::vector<topic_words::bag> lead_bags_, tail_bags_;
-  std::vector<topic_words::bag> headline_bags_;  // of run [i, j) at i * max_run + j - i - 1
+  std::vector<topic_words::bag> wide_leads_, wide_tails_;  // cohesion()'s bags
+  std::vector<topic_words::bag> headline_bags_;            // of run [i, j) at i * max_run + j - i - 1
   std::vector<choice> choices_;
   std::vector<draft> drafts_;
   std::vector<segment_trace_entry> trace_;

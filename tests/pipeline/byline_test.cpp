@@ -58,6 +58,12 @@ TEST(byline, does_not_take_ordinary_sentences_for_datelines) {
   EXPECT_FALSE(match_dateline("新华社记者3月17日电话采访"));
   EXPECT_FALSE(match_dateline("本报记者昨日获悉，"));
   EXPECT_FALSE(match_dateline("报讯员说"));
+  // a name that ends in 电 after an issuer-like word, in a list of units: no date, not the paper's
+  EXPECT_FALSE(match_dateline("省电网西塘市北岭区供电"));
+  EXPECT_FALSE(match_dateline("南川电视台东湖广电"));
+  // the paper's own short form keeps its place without a date
+  ASSERT_TRUE(match_dateline("本报北岭电 近日"));
+  EXPECT_EQ(match_dateline("本报北岭电 近日")->dateline, "本报北岭电");
 }
 
 TEST(byline, reads_byline_lines) {

@@ -25,7 +25,9 @@ TEST(reflow, joins_hard_wrapped_lines_and_breaks_after_a_short_final_line) {
       "备、农机检修和技术培训，确保\n"
       "不误农时，为丰收打好基础。\n");
   ASSERT_EQ(ps.size(), 2u);
-  EXPECT_EQ(ps[0], "本报讯（记者林晓雨） 3 月17日上午，临河县召开春耕生产推进会，部署全县春耕备耕工作和农资储备，县委副书记陈立国出席会议并讲话。");
+  EXPECT_EQ(ps[0],
+            "本报讯（记者林晓雨） 3 "
+            "月17日上午，临河县召开春耕生产推进会，部署全县春耕备耕工作和农资储备，县委副书记陈立国出席会议并讲话。");
   EXPECT_EQ(ps[1].substr(0, 6), "会议");
 }
 
@@ -83,6 +85,54 @@ TEST(reflow, joins_a_credit_wrapped_over_two_lines) {
   const auto ps = reflowed("员工正在生产线上作业。\n\n本报记者 宋\n崇飞 摄\n");
   ASSERT_EQ(ps.size(), 2u);
   EXPECT_EQ(ps[1], "本报记者 宋崇飞 摄");
+}
+
+TEST(reflow, joins_a_closing_line_cut_into_pieces_by_column_breaks) {
+  // given: a story's closing dateline printed in three narrow pieces, each after a blank line
+  const auto ps = reflowed(
+      "县里的春耕物资已全部运抵各乡镇农资站。\n\n"
+      "（本报北\n\n"
+      "岭3月17\n\n"
+      "日电）\n\n"
+      "西塘湿地迎来候鸟\n");
+  // then: the bracket is whole again, and the headline after it stays apart
+  ASSERT_EQ(ps.size(), 3u);
+  EXPECT_EQ(ps[1], "（本报北岭3月17日电）");
+  EXPECT_EQ(ps[2], "西塘湿地迎来候鸟");
+}
+
+TEST(reflow, does_not_join_text_to_a_closing_line_before_it) {
+  // given: an author note that signs a story off, then the first paragraph of the next story
+  // across a blank line, in columns of twelve characters
+  const auto ps = reflowed(
+      "我们将继续深化合作，推动\n"
+      "交流走深走实，共同开创新\n"
+      "局面。\n\n"
+      "（作者为北岭市社会科学院\n"
+      "研究员、地方史研究中心主\n"
+      "任）\n\n"
+      "春雨过后，临河两岸的麦田\n"
+      "里一片繁忙，农民们抢抓农\n"
+      "时追肥浇水。\n");
+  ASSERT_EQ(ps.size(), 3u);
+  EXPECT_EQ(ps[1], "（作者为北岭市社会科学院研究员、地方史研究中心主任）");
+  EXPECT_EQ(ps[2].substr(0, 6), "春雨");
+}
+
+TEST(reflow, keeps_a_headline_wider_than_the_column_apart_from_the_text_under_it) {
+  // given: columns of twelve characters, and a headline with its column tag set across them,
+  // the story's text right under it without a blank line
+  const auto ps = reflowed(
+      "临河县今年新建高标准农田\n"
+      "两万亩，灌溉条件明显改善\n"
+      "，亩均增产一成以上。\n\n\n"
+      "临河春耕备耕有序推进（乡村振兴在行动）\n"
+      "3月17日，临河县各乡镇的\n"
+      "农机手们早早来到田间，检\n"
+      "修机具，准备播种。\n");
+  ASSERT_EQ(ps.size(), 3u);
+  EXPECT_EQ(ps[1], "临河春耕备耕有序推进（乡村振兴在行动）");
+  EXPECT_EQ(ps[2].substr(0, 4), "3月");
 }
 
 TEST(reflow, predicates) {
