@@ -59,6 +59,8 @@ constexpr const char* process_usage =
     "  --hashes K                MinHash values per signature, 16 to 1024 (default 128)\n"
     "  --min-chars N             shorter texts are never linked as duplicates (default 50)\n"
     "  --capacity N              articles held in the index (default 1000000)\n"
+    "  --cache-bytes N           bytes of written articles held to write them again corrected\n"
+    "                            (default 134217728; corrections of older ones are counted)\n"
     "  --horizon-days N          event days held behind the newest (default 30)\n"
     "  --help, -h                this text\n";
 
@@ -120,6 +122,8 @@ int process_main(int argc, char** argv) {
       if (arg == "--hashes") options.dedup_options.num_hashes = static_cast<int>(v);
       if (arg == "--min-chars") options.dedup_options.min_chars = static_cast<int>(v);
       if (arg == "--horizon-days") options.dedup_options.horizon_days = static_cast<int>(v);
+    } else if (arg == "--cache-bytes") {
+      if (!size_option(options.cache_bytes)) return usage_error("--cache-bytes needs a positive number", "", process_usage);
     } else if (arg == "--capacity") {
       if (!size_option(options.dedup_options.capacity)) return usage_error("--capacity needs a positive number", "", process_usage);
     } else if (arg.size() > 1 && arg[0] == '-' ) {
@@ -129,6 +133,9 @@ int process_main(int argc, char** argv) {
     }
   }
   const process_stats stats = run_process(options, stdout, stderr);
+  if (stats.corrections_missed > 0)
+    std::fprintf(stderr, "broadsheet process: %zu corrections not written: their articles were beyond --cache-bytes\n",
+                 stats.corrections_missed);
   return stats.input_missing ? exit_usage : 0;
 }
 

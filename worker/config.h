@@ -49,6 +49,7 @@ struct worker_config {
   bool dedup = true;
   pipeline::dedup_options dedup_options;
   bool restore_index = true;                          // rebuild from the signatures topic at start
+  std::size_t cache_bytes = std::size_t{128} << 20;   // published articles held for corrections
 
   // [broker] (the embedded broker)
   int broker_partitions = 4;

@@ -33,7 +33,6 @@ namespace {
 
 using clock_type = std::chrono::steady_clock;
 
-constexpr std::size_t article_cache_bytes = 128u << 20;  // articles held for corrections
 constexpr int poll_ms = 50;
 constexpr int delivery_wait_ms = 1;  // the consumer poll's timeout while pages are in flight
 // How long a revocation waits for its commit (after draining for at most 10 s), below the
@@ -228,7 +227,7 @@ struct ingest_worker::impl {
   // The articles published, for corrections: used only by the thread producing `decided`, which
   // republishes a corrected article from here (an article is published before any correction
   // of it, as both go through `decided` in order).
-  article_cache published_articles{article_cache_bytes};
+  article_cache published_articles{config.cache_bytes};
 
   std::thread tailer;
   // The signatures reader's queue while it runs, so that stopping wakes its poll at once instead

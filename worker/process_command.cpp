@@ -4,7 +4,6 @@
 #include <cstdlib>
 #include <memory>
 #include <string>
-#include <unordered_map>
 
 #include <sys/types.h>
 
@@ -18,12 +17,18 @@ namespace {
 
 using pipeline::append_json_string;
 
-// Near-duplicate decisions over the whole run; every article written stays in the cache, so
-// that any of them can be corrected.
+// Near-duplicate decisions over the whole run. The articles written stay in a cache bounded in
+// bytes, as the worker's: a correction of one still held is written again; of one no longer
+// held, it is counted (a rerun over fewer pages, or a larger cache, writes it).
 class dedup_stage {
  public:
-  explicit dedup_stage(const pipeline::dedup_options& options)
-      : signer_(options), decider_(options) {}
+  struct correction {
+    pipeline::dedup_correction decision;
+    std::shared_ptr<const pipeline::article_json> json;
+  };
+
+  dedup_stage(const pipeline::dedup_options& options, std::size_t cache_bytes)
+      : signer_(options), decider_(options), written_(cache_bytes) {}
 
   // Decides the page's articles in place; returns the changed decisions of earlier articles.
   std::vector<pipeline::dedup_correction> decide(std::vector<pipeline::article>& articles,
@@ -38,29 +43,28 @@ class dedup_stage {
     return corrections;
   }
 
-  // Holds the page's written articles; returns the earlier ones the page's decisions corrected.
-  std::vector<pipeline::article> written(std::vector<pipeline::article>&& articles,
-                                         const std::vector<pipeline::dedup_correction>& corrections,
-                                         process_stats& stats) {
-    for (auto& a : articles) {
-      std::string id = a.article_id;
-      written_.insert_or_assign(std::move(id), std::move(a));
-    }
-    std::vector<pipeline::article> corrected;
+  // Holds a written article's JSON.
+  void written(const pipeline::article& a, std::shared_ptr<const pipeline::article_json> json) {
+    written_.remember(a.article_id, published_article{a.page_id, std::move(json)});
+  }
+
+  // The corrections of the articles still held, with their corrected JSON.
+  std::vector<correction> corrected(const std::vector<pipeline::dedup_correction>& corrections, process_stats& stats) {
+    std::vector<correction> out;
     for (const auto& c : corrections) {
-      if (const auto it = written_.find(c.article_id); it != written_.end()) {
-        apply_decision(it->second, c.verdict);
-        corrected.push_back(it->second);
-      }
+      if (auto held = written_.correct(c))
+        out.push_back({c, std::move(held->json)});
+      else
+        ++stats.corrections_missed;
     }
-    stats.corrections += corrected.size();
-    return corrected;
+    stats.corrections += out.size();
+    return out;
   }
 
  private:
   pipeline::signer signer_;
   article_decider decider_;
-  std::unordered_map<std::string, pipeline::article> written_;  // every article of the run, by id: any can be corrected
+  article_cache written_;
 };
 
 struct sink {
@@ -89,8 +93,8 @@ struct sink {
     for (std::size_t i = 0; i < e.trace.size(); ++i) {
       const auto& t = e.trace[i];
       std::snprintf(score, sizeof score, "%.3f", t.score);
-      buffer += (i == 0 ? "{\"first\":" : ",{\"first\":") + std::to_string(t.first) + ",\"last\":" + std::to_string(t.last) +
-                ",\"choice\":";
+      buffer += (i == 0 ? "{\"first\":" : ",{\"first\":") + std::to_string(t.first) +
+                ",\"last\":" + std::to_string(t.last) + ",\"choice\":";
       append_json_string(buffer, t.choice);
       buffer += ",\"score\":";
       buffer += score;
@@ -104,8 +108,10 @@ struct sink {
       buffer += i == 0 ? "{\"kind\":" : ",{\"kind\":";
       append_json_string(buffer, pipeline::to_string(a.kind));
       buffer += ",\"title\":";
-      if (a.title) append_json_string(buffer, *a.title);
-      else buffer += "null";
+      if (a.title)
+        append_json_string(buffer, *a.title);
+      else
+        buffer += "null";
       buffer += ",\"chars\":" + std::to_string(a.char_count) + "}";
     }
     buffer += "]}\n";
@@ -125,10 +131,41 @@ struct sink {
     std::fwrite(buffer.data(), 1, buffer.size(), out);
   }
 
+  // Articles with dedup: each one's JSON is made once, written and handed to the cache.
+  void write_articles(const std::vector<pipeline::article>& articles, dedup_stage& dedup) {
+    buffer.clear();
+    for (const auto& a : articles) {
+      auto json = std::make_shared<const pipeline::article_json>(pipeline::make_article_json(a));
+      if (pretty) {
+        append_readable(buffer, a);
+      } else {
+        buffer += json->text;
+        buffer.push_back('\n');
+      }
+      dedup.written(a, std::move(json));
+    }
+    std::fwrite(buffer.data(), 1, buffer.size(), out);
+  }
+
+  void write_corrections(const std::vector<dedup_stage::correction>& corrections) {
+    buffer.clear();
+    for (const auto& c : corrections) {
+      if (pretty) {
+        append_readable(buffer, c.decision);
+      } else {
+        buffer += c.json->text;
+        buffer.push_back('\n');
+      }
+    }
+    std::fwrite(buffer.data(), 1, buffer.size(), out);
+  }
+
   void write_error(std::string_view page_id, const pipeline::error& e, std::string_view input) {
     std::string line = "{\"page_id\":";
-    if (page_id.empty()) line += "null";
-    else append_json_string(line, page_id);
+    if (page_id.empty())
+      line += "null";
+    else
+      append_json_string(line, page_id);
     line += ",\"error\":";
     append_json_string(line, pipeline::to_string(e.code));
     line += ",\"message\":";
@@ -205,8 +242,8 @@ void process_page(pipeline::page_processor& processor, dedup_stage* dedup, sink&
   stats.items += result->size();
   if (dedup != nullptr) {
     const auto corrections = dedup->decide(*result, page, stats);
-    s.write_articles(*result);
-    s.write_articles(dedup->written(std::move(*result), corrections, stats));
+    s.write_articles(*result, *dedup);
+    s.write_corrections(dedup->corrected(corrections, stats));
     return;
   }
   s.write_articles(*result);
@@ -226,7 +263,10 @@ void process_jsonl(pipeline::page_processor& processor, dedup_stage* dedup, sink
   std::string line;
   std::size_t number = 0;
   while (have_first || in.next(line)) {
-    if (have_first) { line = std::move(first_line); have_first = false; }
+    if (have_first) {
+      line = std::move(first_line);
+      have_first = false;
+    }
     ++number;
     if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
     ++stats.pages;
@@ -246,7 +286,7 @@ void process_jsonl(pipeline::page_processor& processor, dedup_stage* dedup, sink
 process_stats run_process(const process_options& options, std::FILE* out, std::FILE* err) {
   pipeline::page_processor processor(options.pipeline);
   std::unique_ptr<dedup_stage> dedup;
-  if (options.dedup) dedup = std::make_unique<dedup_stage>(options.dedup_options);
+  if (options.dedup) dedup = std::make_unique<dedup_stage>(options.dedup_options, options.cache_bytes);
   sink s{out, err, options.pretty, options.explain, {}};
   process_stats stats;
   std::vector<std::string> inputs = options.inputs;

@@ -1,5 +1,7 @@
 #include "worker/text_render.h"
 
+#include <cstdio>
+
 namespace broadsheet::worker {
 
 namespace {
@@ -57,6 +59,24 @@ void append_readable(std::string& out, const pipeline::article& a) {
     out += "\n";
   }
   out += "\n";
+}
+
+void append_readable(std::string& out, const pipeline::dedup_correction& c) {
+  out += "══ correction · ";
+  out += c.article_id;
+  out += " · revision " + std::to_string(c.verdict.revision);
+  if (c.verdict.duplicate_of) {
+    out += " · duplicate of ";
+    out += *c.verdict.duplicate_of;
+    if (c.verdict.similarity) {
+      char similarity[16];
+      std::snprintf(similarity, sizeof similarity, " (%.2f)", *c.verdict.similarity);
+      out += similarity;
+    }
+  } else {
+    out += " · no longer a duplicate";
+  }
+  out += "\n\n";
 }
 
 }  // namespace broadsheet::worker

@@ -1,14 +1,14 @@
 #include "worker/process_command.h"
 
-#include "pipeline/article.h"
+#include <algorithm>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <utility>
 
 #include <gtest/gtest.h>
 
-#include <cstdio>
-#include <algorithm>
-#include <filesystem>
-#include <fstream>
-
+#include "pipeline/article.h"
 
 namespace broadsheet::worker {
 namespace {
@@ -33,10 +33,20 @@ struct temp_dir {
   }
 };
 
+// Two pages printing one story, the later edition first: when the earlier page comes, its
+// article is the canonical one and the later page's article is corrected.
+fs::path reprint_pages(const temp_dir& dir) {
+  const std::string story =
+      "临河县召开推进会\\n\\n本报讯（记者林晓雨）三月十七日，临河县召开春耕生产推进会，部署全县春耕备耕工作。"
+      "会议指出，今年全县粮食播种面积稳定在四十二万亩以上，各乡镇要抓紧抓实农资储备、农机检修和技术培训。";
+  return dir.write("pages.jsonl", R"({"page_id":"later","edition_date":"2025-03-20","text":")" + story + "\"}\n" +
+                                      R"({"page_id":"earlier","edition_date":"2025-03-18","text":")" + story + "\"}\n");
+}
+
 TEST(process_command, writes_articles_for_good_records_and_one_error_line_per_bad_record) {
   temp_dir dir;
-  const auto jsonl = dir.write("pages.jsonl",
-                               R"({"page_id":"a","text":"临河县召开推进会\n\n本报讯（记者林晓雨）昨日，会议召开。"})"
+  const auto jsonl =
+      dir.write("pages.jsonl", R"({"page_id":"a","text":"临河县召开推进会\n\n本报讯（记者林晓雨）昨日，会议召开。"})"
                                "\n\nnot json\n"
                                R"({"page_id":"b","text":""})"
                                "\n");
@@ -66,12 +76,7 @@ TEST(process_command, writes_articles_for_good_records_and_one_error_line_per_ba
 
 TEST(process_command, marks_reprints_and_writes_corrections_when_an_older_page_comes_later) {
   temp_dir dir;
-  const std::string story =
-      "临河县召开推进会\\n\\n本报讯（记者林晓雨）三月十七日，临河县召开春耕生产推进会，部署全县春耕备耕工作。"
-      "会议指出，今年全县粮食播种面积稳定在四十二万亩以上，各乡镇要抓紧抓实农资储备、农机检修和技术培训。";
-  const auto jsonl = dir.write("pages.jsonl",
-                               R"({"page_id":"later","edition_date":"2025-03-20","text":")" + story + "\"}\n" +
-                               R"({"page_id":"earlier","edition_date":"2025-03-18","text":")" + story + "\"}\n");
+  const auto jsonl = reprint_pages(dir);
   process_options options;
   options.inputs = {jsonl.string()};
   std::FILE* out = std::tmpfile();
@@ -81,7 +86,8 @@ TEST(process_command, marks_reprints_and_writes_corrections_when_an_older_page_c
   const std::string lines = slurp(out);
   // three lines: later (canonical at first), earlier (canonical), later again as a correction
   EXPECT_EQ(std::count(lines.begin(), lines.end(), '\n'), 3);
-  const std::string later_id = pipeline::make_article_id("later", 1), earlier_id = pipeline::make_article_id("earlier", 1);
+  const std::string later_id = pipeline::make_article_id("later", 1),
+                    earlier_id = pipeline::make_article_id("earlier", 1);
   const auto last = lines.rfind("{\"article_id\"");
   EXPECT_NE(lines.find("\"article_id\":\"" + later_id + "\",\"revision\":1", last), std::string::npos) << lines;
   EXPECT_NE(lines.find("\"duplicate_of\":\"" + earlier_id + "\"", last), std::string::npos) << lines;
@@ -94,6 +100,41 @@ TEST(process_command, marks_reprints_and_writes_corrections_when_an_older_page_c
   std::fclose(out);
   std::fclose(out2);
   std::fclose(err);
+}
+
+// What a run over the reprint pages wrote to stdout, and its counts.
+std::pair<process_stats, std::string> run_on_reprints(process_options options) {
+  temp_dir dir;
+  options.inputs = {reprint_pages(dir).string()};
+  std::FILE* out = std::tmpfile();
+  std::FILE* err = std::tmpfile();
+  const process_stats stats = run_process(options, out, err);
+  std::string text = slurp(out);
+  std::fclose(out);
+  std::fclose(err);
+  return {stats, std::move(text)};
+}
+
+TEST(process_command, holds_only_its_cache_bytes_of_articles_for_corrections) {
+  // given a reprint, and a cache too small to hold more than the newest article
+  process_options options;
+  options.cache_bytes = 1;
+  const auto [stats, lines] = run_on_reprints(options);
+  // then the later article, no longer held, is not corrected here: it is counted as missed
+  EXPECT_EQ(stats.corrections, 0u);
+  EXPECT_EQ(stats.corrections_missed, 1u);
+  EXPECT_EQ(std::count(lines.begin(), lines.end(), '\n'), 2) << lines;
+}
+
+TEST(process_command, pretty_output_writes_a_correction_as_a_line_of_its_own) {
+  process_options options;
+  options.pretty = true;
+  const auto [stats, text] = run_on_reprints(options);
+  EXPECT_EQ(stats.corrections, 1u);
+  const std::string later_id = pipeline::make_article_id("later", 1),
+                    earlier_id = pipeline::make_article_id("earlier", 1);
+  EXPECT_NE(text.find("correction · " + later_id + " · revision 1 · duplicate of " + earlier_id), std::string::npos)
+      << text;
 }
 
 TEST(process_command, over_all_fixture_pages_marks_the_planted_reprints_and_nothing_else) {
@@ -114,14 +155,16 @@ TEST(process_command, over_all_fixture_pages_marks_the_planted_reprints_and_noth
 
   // the bodies of the 2nd and 5th article records, reprinted
   std::vector<std::string> bodies;
-  for (std::size_t at = originals.find("\"body\":\""); at != std::string::npos; at = originals.find("\"body\":\"", at + 1)) {
+  for (std::size_t at = originals.find("\"body\":\""); at != std::string::npos;
+       at = originals.find("\"body\":\"", at + 1)) {
     const std::size_t start = at + 8, end = originals.find("\",\"captions\"", start);
     bodies.push_back(originals.substr(start, end - start));
   }
   ASSERT_GT(bodies.size(), 5u);
-  const auto reprint = dir.write("reprint.jsonl",
-      R"({"page_id":"zz-reprint","text":"新标题一\n\n本报讯（记者林晓雨）)" + bodies[1] +
-      R"(\n\n新标题二\n\n本报讯（记者许安然）)" + bodies[4] + R"(另据了解，相关工作将持续推进。"})" + "\n");
+  const auto reprint =
+      dir.write("reprint.jsonl", R"({"page_id":"zz-reprint","text":"新标题一\n\n本报讯（记者林晓雨）)" + bodies[1] +
+                                     R"(\n\n新标题二\n\n本报讯（记者许安然）)" + bodies[4] +
+                                     R"(另据了解，相关工作将持续推进。"})" + "\n");
   options.inputs.push_back(reprint.string());
   std::FILE* out2 = std::tmpfile();
   const process_stats stats = run_process(options, out2, err);
@@ -130,7 +173,8 @@ TEST(process_command, over_all_fixture_pages_marks_the_planted_reprints_and_noth
   EXPECT_EQ(stats.corrections, 0u);
   const std::string all = slurp(out2);
   std::size_t marked = 0;
-  for (std::size_t at = all.find("\"duplicate_of\":\""); at != std::string::npos; at = all.find("\"duplicate_of\":\"", at + 1)) {
+  for (std::size_t at = all.find("\"duplicate_of\":\""); at != std::string::npos;
+       at = all.find("\"duplicate_of\":\"", at + 1)) {
     ++marked;
   }
   EXPECT_EQ(marked, 2u);
@@ -150,11 +194,16 @@ TEST(process_command, never_marks_an_empty_or_short_body_as_a_reprint) {
       "市民可凭身份证免费借阅图书，每天早八点半至晚九点开放。";
   std::string pages;
   for (const std::string day : {"2025-03-18", "2025-03-19"}) {
-    pages += R"({"page_id":"title-only-)" + day + R"(","edition_date":")" + day + R"(","text":"北岭区新建三座城市书房"})" "\n";
+    pages += R"({"page_id":"title-only-)" + day + R"(","edition_date":")" + day +
+             R"(","text":"北岭区新建三座城市书房"})"
+             "\n";
     pages += R"({"page_id":"short-)" + day + R"(","edition_date":")" + day +
-             R"(","text":"北岭区书房投用\n\n本报讯（记者许安然）三座书房投用。"})" "\n";
+             R"(","text":"北岭区书房投用\n\n本报讯（记者许安然）三座书房投用。"})"
+             "\n";
     pages += R"({"page_id":"long-)" + day + R"(","edition_date":")" + day + R"(","text":"北岭区新建三座城市书房\n\n)" +
-             long_story + R"("})" "\n";
+             long_story +
+             R"("})"
+             "\n";
   }
   process_options options;
   options.inputs = {dir.write("pages.jsonl", pages).string()};
