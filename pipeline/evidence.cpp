@@ -177,6 +177,7 @@ paragraph_facts facts_of(const paragraph& p) {
   f.closing = f.closing || t.starts_with("特此") || bare_date;
   if (!f.dateline) f.byline_line = match_byline_line(t);
   f.subtitle = t.starts_with("——") && !t.ends_with("——") && f.chars <= 60 && !f.sentence_end;
+  f.dash_kicker = t.ends_with("——") && !t.starts_with("——") && f.chars <= 60;
   const std::size_t tag = f.closing ? std::string_view::npos : column_tag_start(t);
   f.column_tag = tag != std::string_view::npos;
   // The headline's own words, without its column tag.

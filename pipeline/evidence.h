@@ -40,6 +40,7 @@ struct paragraph_facts {
   std::optional<std::string> author_note;          // the whole paragraph is "（作者为…）"
   bool closing = false;  // a story's last line: "（本报北京1月22日电）", "（执笔：甲）", "（甲整理）", an author note
   bool subtitle = false;       // "——…": a headline's subtitle or an in-body one, never a sentence
+  bool dash_kicker = false;    // "…——": a kicker leading into the title under it
   bool column_tag = false;     // ends with a short bracketed tag, as headlines do: "…（思想纵横）"
   bool caption_arrow = false;  // starts with an arrow that points a caption at its photo
   bool table_row = false;      // holds a tab

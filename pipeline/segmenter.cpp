@@ -32,7 +32,7 @@ struct weights {
   double dateline_next = 5.0;   // the text after it starts with a dateline
   double dateline_near = 0.75;  // or one of the two paragraphs after that one does (after a summary)
   double byline = 2.25;         // it holds a byline line ("本报记者 甲")
-  double subtitle = 1.5;        // it holds a "——" subtitle
+  double subtitle = 2.25;       // it holds a "——" subtitle, or a kicker ending in "——"
   double kicker = 0.05;         // two or more headline lines
   double column_tag = 3.4;      // the title ends with a bracketed column tag
   double markdown_top = 4.0;    // "#"/"##" title; "###" and deeper count against (subheads)
@@ -42,7 +42,7 @@ struct weights {
   double length = 0.15;              // per character of the title beyond 10 (clamped)
   double cohesion = -12.0;           // (opening) per unit of shared bigrams between the text before and after
   double unfinished_before = -0.75;  // the text just before it stops mid-sentence
-  double clause_title = -0.75;       // the title has clause punctuation (a cut sentence often has)
+  double clause_title = -1.125;      // the title has clause punctuation (a cut sentence often has)
   double label_first = 0.5;          // a section label above the kicker and title
   double notice_title = 2.0;         // the title names a notice ("…公告", "…名单", "光荣榜")
   double enumerated = -4.0;          // the title is numbered ("一、…", "（二）…"): a section of a text
@@ -61,13 +61,13 @@ struct weights {
   double cut_closing_before = 1.5;
   double cut_continuation = 6.0;  // "（上接A01版）" opens a story's continued part
   double cut_names_next = 3.0;    // share of the next headline run's words in the lead it starts
-  double cut_cohesion = -12.0;    // per unit of shared bigrams between the text before and after
+  double cut_cohesion = -6.0;     // per unit of shared bigrams between the text before and after
   double cut_bias = -2.5;
   // Furniture: a label-like line standing alone at the end of the page.
   double drop_label_at_end = 1.0;
   // A story with body text and no headline; less when it starts with a dateline, as a news item
   // printed without a headline does.
-  double untitled_story = -3.0;
+  double untitled_story = -4.5;
   double untitled_dated = -1.5;
 };
 constexpr weights W{};
@@ -249,6 +249,7 @@ class segmenter::reader {
     std::size_t last = npos, last_full = npos;
     for (std::size_t k = i; k < first_sub; ++k) {
       if (!uf(k).heading_like || uf(k).subtitle) continue;
+      if (uf(k).dash_kicker && k + 1 < first_sub) continue;  // leads into the line under it
       last = k;
       if (!uf(k).label_like) last_full = k;
     }
@@ -402,7 +403,8 @@ class segmenter::reader {
     int headings = 0;
     for (std::size_t k = i; k < j; ++k) {
       byline = byline || (uf(k).byline_line && k > e.title);
-      subtitle = subtitle || uf(k).subtitle;
+      // A "——" links the headline's parts: a subtitle after the title, a kicker before it.
+      subtitle = subtitle || uf(k).subtitle || (uf(k).dash_kicker && k < e.title);
       headings += uf(k).heading_like && !uf(k).subtitle ? 1 : 0;
     }
     const bool at_start = i == 0, at_end = j == units_.size();

@@ -44,12 +44,28 @@ TEST(segmenter, splits_articles_at_headlines_followed_by_datelines_and_keeps_sub
   ASSERT_EQ(page.items.size(), 2u);
   EXPECT_EQ(page.items[0].section, "政务要闻");
   EXPECT_EQ(page.items[0].dateline, "本报讯");
-  EXPECT_EQ(page.items[0].paragraphs,
-            (std::vector<std::string>{"昨日，临河县召开春耕生产推进会。", "春耕备耕有序推进",
-                                      "会议要求，各乡镇要抓紧抓实农资储备。"}));
+  EXPECT_EQ(page.items[0].paragraphs, (std::vector<std::string>{"昨日，临河县召开春耕生产推进会。", "春耕备耕有序推进",
+                                                                "会议要求，各乡镇要抓紧抓实农资储备。"}));
   EXPECT_EQ(page.items[1].title, "北岭区新建三座城市书房");
   EXPECT_EQ(page.items[1].names.reporters, std::vector<std::string>{"林晓雨"});
   EXPECT_EQ(page.items[1].section, "政务要闻");
+}
+
+TEST(segmenter, reads_a_kicker_ending_in_a_dash_as_a_headline_with_its_title) {
+  // given a story, then a kicker that leads into a plain title with "——", then the next story's
+  // text with no dateline or byline
+  const auto page = segmented(
+      "临河县召开春耕生产推进会\n\n"
+      "本报讯（记者林晓雨）昨日，临河县召开春耕生产推进会，部署全县春耕备耕工作。\n\n"
+      "会议要求，各乡镇要抓紧抓实春耕农资储备和农机检修，确保不误农时。\n\n"
+      "北岭区关爱一线环卫工人——\n\n"
+      "冬日送暖到街头\n\n"
+      "入冬以来，北岭区为全区八百名环卫工人送去棉衣和手套，并在街头设立十二处爱心驿站。\n\n"
+      "驿站提供热水、休息座椅和充电设备，每天从早上六点开放到晚上九点。\n");
+  // then the kicker and title open a second story
+  ASSERT_EQ(page.items.size(), 2u);
+  EXPECT_EQ(page.items[1].title, "冬日送暖到街头");
+  EXPECT_EQ(page.items[1].kicker, "北岭区关爱一线环卫工人——");
 }
 
 TEST(segmenter, reads_titles_printed_after_the_body) {
