@@ -226,8 +226,31 @@ constexpr std::array settings{
 constexpr std::string_view config_flag = "--config";
 constexpr std::string_view config_env = "BROADSHEET_CONFIG";
 constexpr std::string_view env_prefix = "BROADSHEET_";
-constexpr std::string_view kafka_env_prefix = "BROADSHEET_KAFKA_";
-constexpr std::string_view properties_key = "kafka.properties";
+// Where librdkafka properties passed through go: every client, the consumer of pages (input) or
+// the producer (output). The signatures reader takes only the shared ones.
+using property_list = std::vector<std::pair<std::string, std::string>>;
+struct property_scope {
+  std::string_view key;         // the TOML table
+  std::string_view env_prefix;  // BROADSHEET_KAFKA_SECURITY_PROTOCOL -> security.protocol
+  std::string_view flag;        // -X security.protocol=ssl
+  property_list worker_config::*list;
+  std::string_view meaning;
+};
+constexpr std::array<property_scope, 3> property_scopes{{
+    {"kafka.properties", "BROADSHEET_KAFKA_", "-X", &worker_config::kafka_properties,
+     "any librdkafka property, for every client"},
+    {"input.properties", "BROADSHEET_INPUT_KAFKA_", "--input-property", &worker_config::input_properties,
+     "a librdkafka property for the consumer of pages only"},
+    {"output.properties", "BROADSHEET_OUTPUT_KAFKA_", "--output-property", &worker_config::output_properties,
+     "a librdkafka property for the producer only"},
+}};
+const property_scope& shared_properties = property_scopes[0];
+
+const property_scope* find_scope(std::string_view property_scope::*name, std::string_view wanted) {
+  const auto it = std::find_if(property_scopes.begin(), property_scopes.end(),
+                               [&](const property_scope& p) { return p.*name == wanted; });
+  return it == property_scopes.end() ? nullptr : &*it;
+}
 // BROADSHEET_* variables that are not settings but are read elsewhere (not an error).
 constexpr std::array<std::string_view, 1> other_env{config_env};
 
@@ -365,7 +388,8 @@ class loader {
     return {};
   }
 
-  status set_property(const std::string& name, const std::string& v, const origin& from) {
+  status set_property(const property_scope& scope, const std::string& name, const std::string& v,
+                      const origin& from) {
     if (const auto owned = std::find_if(owned_properties.begin(), owned_properties.end(),
                                         [&](const owned_property& p) { return p.name == name; });
         owned != owned_properties.end()) {
@@ -378,7 +402,7 @@ class loader {
     std::array<char, 512> error{};
     if (rd_kafka_conf_set(scratch_.get(), name.c_str(), v.c_str(), error.data(), error.size()) != RD_KAFKA_CONF_OK)
       return fail(from + ": librdkafka: " + error.data());
-    auto& properties = config_.kafka_properties;
+    auto& properties = config_.*scope.list;
     const auto same =
         std::find_if(properties.begin(), properties.end(), [&](const auto& p) { return p.first == name; });
     if (same != properties.end()) {
@@ -446,8 +470,8 @@ class file_reader {
       status done;
       if (const auto* s = find_setting(&setting::key, key)) {
         done = into_.set(*s, from_toml(s->target.type, node), at(key, node));
-      } else if (key == properties_key && node.is_table()) {
-        done = read_properties(*node.as_table(), "");
+      } else if (const auto* scope = find_scope(&property_scope::key, key); scope != nullptr && node.is_table()) {
+        done = read_properties(*scope, *node.as_table(), "");
       } else if (is_section(key) && node.is_table()) {
         done = read_table(*node.as_table(), key + ".");
       } else {
@@ -458,17 +482,17 @@ class file_reader {
     return {};
   }
 
-  status read_properties(const toml::table& table, const std::string& prefix) {
+  status read_properties(const property_scope& scope, const toml::table& table, const std::string& prefix) {
     for (const auto& [part, node] : table) {
       const std::string name = prefix + std::string(part.str());
-      const origin from = at(std::string(properties_key) + "." + name, node);
+      const origin from = at(std::string(scope.key) + "." + name, node);
       status done;
       if (const auto* nested = node.as_table()) {
-        done = read_properties(*nested, name + ".");
+        done = read_properties(scope, *nested, name + ".");
       } else if (auto v = property_from_toml(node); !v) {
         return fail(from + ": " + v.error());
       } else {
-        done = into_.set_property(name, *v, from);
+        done = into_.set_property(scope, name, *v, from);
       }
       if (!done) return done;
     }
@@ -476,7 +500,9 @@ class file_reader {
   }
 
   static bool is_section(std::string_view key) {
-    return std::any_of(settings.begin(), settings.end(), [&](const setting& s) { return section_of(s.key) == key; });
+    return std::any_of(settings.begin(), settings.end(), [&](const setting& s) { return section_of(s.key) == key; }) ||
+           std::any_of(property_scopes.begin(), property_scopes.end(),
+                       [&](const property_scope& p) { return section_of(p.key) == key; });
   }
 
   loader& into_;
@@ -484,8 +510,8 @@ class file_reader {
 };
 
 // BROADSHEET_KAFKA_SECURITY_PROTOCOL -> security.protocol
-std::string property_from_env(std::string_view variable) {
-  std::string name(variable.substr(kafka_env_prefix.size()));
+std::string property_from_env(const property_scope& scope, std::string_view variable) {
+  std::string name(variable.substr(scope.env_prefix.size()));
   for (char& c : name) c = c == '_' ? '.' : static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   return name;
 }
@@ -505,6 +531,12 @@ bool is_service_link(const std::string& variable, const std::string& text) {
          (std::regex_match(variable, link_port) && std::regex_match(text, link_value));
 }
 
+const property_scope* scope_of_variable(std::string_view variable) {
+  for (const auto& scope : property_scopes)
+    if (variable.starts_with(scope.env_prefix) && variable.size() > scope.env_prefix.size()) return &scope;
+  return nullptr;
+}
+
 status read_env(loader& into, const std::map<std::string, std::string>& env) {
   for (const auto& [variable, text] : env) {
     if (!variable.starts_with(env_prefix)) continue;
@@ -514,8 +546,8 @@ status read_env(loader& into, const std::map<std::string, std::string>& env) {
     status done;
     if (const auto* s = find_setting(&setting::env, variable)) {
       done = into.set(*s, parse_text(s->target.type, text), from);
-    } else if (variable.starts_with(kafka_env_prefix) && variable.size() > kafka_env_prefix.size()) {
-      done = into.set_property(property_from_env(variable), text, from);
+    } else if (const auto* scope = scope_of_variable(variable)) {
+      done = into.set_property(*scope, property_from_env(*scope, variable), text, from);
     } else {
       return fail("unknown environment variable " + variable);
     }
@@ -532,7 +564,7 @@ struct flag_use {
 };
 
 bool takes_value(std::string_view name) {
-  if (name == config_flag || name == "-X") return true;
+  if (name == config_flag || find_scope(&property_scope::flag, name) != nullptr) return true;
   const auto* s = find_setting(&setting::flag, name);
   return s != nullptr && s->target.type != kind::boolean;
 }
@@ -549,7 +581,8 @@ tl::expected<std::vector<flag_use>, std::string> split_flags(const std::vector<s
     if (!arg.starts_with("--")) return fail("unexpected argument " + arg);
     const auto eq = arg.find('=');
     flag_use flag{arg.substr(0, eq), std::nullopt};
-    if (flag.name != config_flag && find_setting(&setting::flag, flag.name) == nullptr)
+    if (flag.name != config_flag && find_setting(&setting::flag, flag.name) == nullptr &&
+        find_scope(&property_scope::flag, flag.name) == nullptr)
       return fail("unknown flag " + flag.name);
     if (eq != std::string::npos) {
       flag.value = arg.substr(eq + 1);
@@ -564,11 +597,13 @@ tl::expected<std::vector<flag_use>, std::string> split_flags(const std::vector<s
 
 status apply_flag(loader& into, const flag_use& flag) {
   if (flag.name == config_flag) return {};  // chose the file already
-  if (flag.name == "-X") {
+  if (const auto* scope = find_scope(&property_scope::flag, flag.name)) {
+    const std::string name(scope->flag);
     const auto eq = flag.value->find('=');
-    if (eq == std::string::npos || eq == 0) return fail("flag -X " + *flag.value + ": expected property=value");
-    return into.set_property(flag.value->substr(0, eq), flag.value->substr(eq + 1),
-                             "flag -X " + flag.value->substr(0, eq));
+    if (eq == std::string::npos || eq == 0)
+      return fail("flag " + name + " " + *flag.value + ": expected property=value");
+    return into.set_property(*scope, flag.value->substr(0, eq), flag.value->substr(eq + 1),
+                             "flag " + name + " " + flag.value->substr(0, eq));
   }
   const setting& s = *find_setting(&setting::flag, flag.name);
   const origin from = "flag " + flag.name;
@@ -725,9 +760,14 @@ std::string print_config(const worker_config& config) {
     out.append(name_in_section(s.key)).append(" = ");
     out.append(s.secret ? std::string(masked) : toml_literal(s.target.get(config))).append("\n");
   }
-  out.append("\n[").append(properties_key).append("]\n# librdkafka properties, passed through unchanged\n");
-  for (const auto& [name, v] : config.kafka_properties)
-    out.append(toml_key(name)).append(" = ").append(is_secret_property(name) ? masked : toml_string(v)).append("\n");
+  for (const auto& scope : property_scopes) {
+    const property_list& list = config.*scope.list;
+    if (&scope != &shared_properties && list.empty()) continue;
+    out.append("\n[").append(scope.key).append("]\n# librdkafka properties passed through unchanged: ");
+    out.append(scope.meaning).append("\n");
+    for (const auto& [name, v] : list)
+      out.append(toml_key(name)).append(" = ").append(is_secret_property(name) ? masked : toml_string(v)).append("\n");
+  }
   return out;
 }
 
@@ -739,8 +779,9 @@ std::string config_flags_help() {
     if (!s.secret) details += " = " + toml_literal(s.target.get(defaults));
     out += help_line(std::string(s.flag) + metavar(s.target.type), s.help, details);
   }
-  out += help_line("-X PROPERTY=VALUE", "librdkafka property, repeatable",
-                   std::string(kafka_env_prefix) + "<PROPERTY with _ for .>, [kafka.properties]");
+  for (const auto& scope : property_scopes)
+    out += help_line(std::string(scope.flag) + " PROPERTY=VALUE", std::string(scope.meaning) + ", repeatable",
+                     std::string(scope.env_prefix) + "<PROPERTY with _ for .>, [" + std::string(scope.key) + "]");
   return out;
 }
 
@@ -752,8 +793,10 @@ std::string config_reference_markdown() {
     out += "| `" + std::string(s.key) + "` | `" + std::string(s.env) + "` | `" + std::string(s.flag) + "` | `" +
            value + "` | " + std::string(s.help) + " |\n";
   }
-  out += "| `kafka.properties.<name>` | `" + std::string(kafka_env_prefix) +
-         "<NAME>` | `-X name=value` | | any librdkafka property (`.` → `_` in the variable) |\n";
+  for (const auto& scope : property_scopes)
+    out += "| `" + std::string(scope.key) + ".<name>` | `" + std::string(scope.env_prefix) + "<NAME>` | `" +
+           std::string(scope.flag) + " name=value` | | " + std::string(scope.meaning) +
+           " (`.` → `_` in the variable) |\n";
   return out;
 }
 

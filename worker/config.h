@@ -32,6 +32,9 @@ struct worker_config {
   std::string group_instance_id;                      // static membership when set (pod name)
   bool exactly_once = false;
   std::vector<std::pair<std::string, std::string>> kafka_properties;  // passthrough, in order
+  // [input.properties]: the consumer of pages only; [output.properties]: the producer only.
+  std::vector<std::pair<std::string, std::string>> input_properties;
+  std::vector<std::pair<std::string, std::string>> output_properties;
 
   // [worker]
   std::string worker_id;                              // default: the host name

@@ -115,8 +115,17 @@ tl::expected<kafka_conf, std::string> make_client_conf(const worker_config& conf
   }
   for (const auto& [name, value] : props)
     if (auto ok = set(conf.get(), name, value); !ok) return tl::make_unexpected(ok.error());
-  for (const auto& [name, value] : config.kafka_properties)
-    if (auto ok = set(conf.get(), name, value); !ok) return tl::make_unexpected(ok.error());
+  // The shared properties, then the side's own: the consumer of pages takes the input's, the
+  // producer the output's; the signatures reader neither (a producer's property would only draw
+  // librdkafka's CONFWARN there).
+  const auto* own = role == client_role::consumer   ? &config.input_properties
+                    : role == client_role::producer ? &config.output_properties
+                                                    : nullptr;
+  for (const auto* list : {&config.kafka_properties, own}) {
+    if (list == nullptr) continue;
+    for (const auto& [name, value] : *list)
+      if (auto ok = set(conf.get(), name, value); !ok) return tl::make_unexpected(ok.error());
+  }
   return conf;
 }
 

@@ -42,8 +42,9 @@ using kafka_headers = std::unique_ptr<rd_kafka_headers_t, kafka_deleter>;
 
 enum class client_role { consumer, producer, tailer };
 
-// A client configuration: the worker's own settings for the role, then the kafka.<property>
-// passthrough (which may override the defaults below, not the settings the worker owns).
+// A client configuration: the worker's own settings for the role, then the kafka.properties
+// passthrough, then the role's own (input.properties for the consumer, output.properties for the
+// producer); these may override the defaults below, not the settings the worker owns.
 // Errors: librdkafka's message for a rejected property.
 [[nodiscard]] tl::expected<kafka_conf, std::string> make_client_conf(const worker_config& config, client_role role,
                                                                      std::string_view bootstrap);

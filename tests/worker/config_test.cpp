@@ -1,5 +1,6 @@
 #include "worker/config.h"
 
+#include <algorithm>
 #include <array>
 #include <climits>
 #include <cstdlib>
@@ -271,6 +272,42 @@ TEST(Config, passes_kafka_properties_from_all_three_sources) {
   EXPECT_EQ(config->kafka_properties, expected);
 }
 
+TEST(Config, passes_input_and_output_properties_from_all_three_sources) {
+  // given properties for the consumer of pages and for the producer, apart from the shared ones
+  scratch_dir dir;
+  const auto file = dir.write("io.toml",
+                              "[input.properties]\n"
+                              "\"fetch.wait.max.ms\" = 100\n"
+                              "[output.properties]\n"
+                              "\"batch.num.messages\" = 5000\n");
+  const std::map<std::string, std::string> env{{"BROADSHEET_INPUT_KAFKA_FETCH_MIN_BYTES", "1024"},
+                                               {"BROADSHEET_OUTPUT_KAFKA_LINGER_MS", "20"}};
+  // when
+  const auto config = load({"--config", file, "--input-property", "fetch.wait.max.ms=200",
+                            "--output-property=compression.type=zstd", "-X", "client.rack=r1"},
+                           env);
+  // then each goes to its own list, with the later source's value
+  ASSERT_TRUE(config) << config.error();
+  using list = std::vector<std::pair<std::string, std::string>>;
+  EXPECT_EQ(config->input_properties, (list{{"fetch.wait.max.ms", "200"}, {"fetch.min.bytes", "1024"}}));
+  EXPECT_EQ(config->output_properties,
+            (list{{"batch.num.messages", "5000"}, {"linger.ms", "20"}, {"compression.type", "zstd"}}));
+  EXPECT_EQ(config->kafka_properties, (list{{"client.rack", "r1"}}));
+  // and they print back under their own tables (a TOML table's keys come back sorted)
+  const auto reloaded = load({"--config", dir.write("printed.toml", print_config(*config))});
+  ASSERT_TRUE(reloaded) << reloaded.error();
+  const auto sorted = [](list l) {
+    std::sort(l.begin(), l.end());
+    return l;
+  };
+  EXPECT_EQ(sorted(reloaded->input_properties), sorted(config->input_properties));
+  EXPECT_EQ(sorted(reloaded->output_properties), sorted(config->output_properties));
+  // the worker's own properties stay its own on either side
+  EXPECT_FALSE(load({"--input-property", "group.id=other"}));
+  EXPECT_FALSE(load({"--output-property", "transactional.id=t"}));
+  EXPECT_FALSE(load({"--input-property", "no.such.property=1"}));
+}
+
 TEST(Config, librdkafka_rejects_bogus_properties) {
   const auto message = error_of(load({"-X", "no.such.property=1"}));
   EXPECT_NE(message.find("No such configuration property: \"no.such.property\""), std::string::npos) << message;
@@ -407,7 +444,8 @@ TEST(Config, config_command_exit_status) {
   EXPECT_EQ(config_main(2, both), 2);
   EXPECT_EQ(config_main(0, neither), 2);
   EXPECT_EQ(config_main(2, bad_flag), 2);
-  EXPECT_NE(::testing::internal::GetCapturedStderr().find("broadsheet config: unknown flag --bogus"), std::string::npos);
+  EXPECT_NE(::testing::internal::GetCapturedStderr().find("broadsheet config: unknown flag --bogus"),
+            std::string::npos);
 
   char* ask_help[] = {help, nullptr};
   ::testing::internal::CaptureStdout();

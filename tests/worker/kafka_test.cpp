@@ -2,6 +2,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -13,6 +14,32 @@ namespace {
 using steady = std::chrono::steady_clock;
 
 double seconds_since(steady::time_point start) { return std::chrono::duration<double>(steady::now() - start).count(); }
+
+// A property's value in a client configuration.
+std::string property(const kafka_conf& conf, const char* name) {
+  char value[256];
+  std::size_t size = sizeof value;
+  return rd_kafka_conf_get(conf.get(), name, value, &size) == RD_KAFKA_CONF_OK ? std::string(value) : std::string();
+}
+
+TEST(make_client_conf, gives_input_properties_to_the_consumer_and_output_properties_to_the_producer) {
+  worker_config config;
+  config.kafka_properties = {{"client.rack", "r1"}};
+  config.input_properties = {{"fetch.wait.max.ms", "123"}};
+  config.output_properties = {{"batch.num.messages", "777"}};
+  const auto consumer = make_client_conf(config, client_role::consumer, "");
+  const auto producer = make_client_conf(config, client_role::producer, "");
+  const auto tailer = make_client_conf(config, client_role::tailer, "");
+  ASSERT_TRUE(consumer && producer && tailer);
+  EXPECT_EQ(property(*consumer, "fetch.wait.max.ms"), "123");
+  EXPECT_NE(property(*consumer, "batch.num.messages"), "777");
+  EXPECT_EQ(property(*producer, "batch.num.messages"), "777");
+  EXPECT_NE(property(*producer, "fetch.wait.max.ms"), "123");
+  // the signatures reader, a consumer of the output side, takes only the shared properties
+  EXPECT_NE(property(*tailer, "fetch.wait.max.ms"), "123");
+  EXPECT_NE(property(*tailer, "batch.num.messages"), "777");
+  for (const auto* conf : {&*consumer, &*producer, &*tailer}) EXPECT_EQ(property(*conf, "client.rack"), "r1");
+}
 
 TEST(in_slices, asks_again_while_no_broker_is_reachable_until_a_stop) {
   // given: no broker answers, and a stop asked after the third attempt
