@@ -335,7 +335,7 @@ struct ingest_worker::impl {
     if (err == RD_KAFKA_RESP_ERR_NO_ERROR) {
       self.metrics.commits.Increment();
     } else {
-      self.metrics.commit_failures.Increment();
+      self.metrics.commit_failed(rd_kafka_err2name(err));
       spdlog::warn("offset commit failed: {}", rd_kafka_err2str(err));
     }
   }
@@ -675,14 +675,15 @@ struct ingest_worker::impl {
     }
     if (m->err != RD_KAFKA_RESP_ERR_NO_ERROR && config.exactly_once) {
       // A transactional record is not retried alone: the transaction aborts and rewinds.
-      metrics.delivery_failures.Increment();
+      metrics.delivery_failed(rd_kafka_err2name(m->err));
+      txn_error = m->err;
       spdlog::warn("delivery to {} failed in a transaction: {}", rd_kafka_topic_name(m->rkt), rd_kafka_err2str(m->err));
       txn_abort = true;
       delete d;
       return;
     }
     if (m->err != RD_KAFKA_RESP_ERR_NO_ERROR) {
-      metrics.delivery_failures.Increment();
+      metrics.delivery_failed(rd_kafka_err2name(m->err));
       if (d->attempts < config.delivery_attempts && !fatal) {
         ++d->attempts;
         spdlog::warn("delivery to {} failed ({}), attempt {} of {}", rd_kafka_topic_name(m->rkt),
@@ -964,6 +965,8 @@ struct ingest_worker::impl {
 
   std::map<std::int32_t, std::int64_t> txn_offsets;  // acknowledged, to commit with the transaction
   std::atomic<bool> txn_abort{false};
+  // The last error of the transaction (a call or a delivery), the code of its abort.
+  std::atomic<rd_kafka_resp_err_t> txn_error{RD_KAFKA_RESP_ERR_NO_ERROR};
   clock_type::time_point txn_started;
   static constexpr int txn_timeout_ms = 30000;
 
@@ -971,6 +974,7 @@ struct ingest_worker::impl {
     const kafka_error e(raw);  // owned here
     if (!e) return true;
     spdlog::error("transaction {}: {}", what, rd_kafka_error_string(e.get()));
+    txn_error = rd_kafka_error_code(e.get());
     if (rd_kafka_error_is_fatal(e.get())) fatal = true;
     return false;
   }
@@ -1029,11 +1033,14 @@ struct ingest_worker::impl {
   }
 
   void abort_and_rewind() {
-    metrics.commit_failures.Increment();
+    // No error of its own: not every record was acknowledged by the deadline.
+    const auto err = txn_error.exchange(RD_KAFKA_RESP_ERR_NO_ERROR);
+    metrics.commit_failed(rd_kafka_err2name(err != RD_KAFKA_RESP_ERR_NO_ERROR ? err : RD_KAFKA_RESP_ERR__TIMED_OUT));
     if (fatal) return;
     txn_call("abort", [&](int ms) { return rd_kafka_abort_transaction(producer.get(), ms); });
     txn_offsets.clear();
     txn_abort = false;
+    txn_error = RD_KAFKA_RESP_ERR_NO_ERROR;  // the abort's own
     // Stopping: no rewind, the consumer closes and the next start reads from the committed offsets.
     if (stop_requested) return;
     rd_kafka_topic_partition_list_t* assignment = nullptr;

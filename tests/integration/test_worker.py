@@ -381,6 +381,30 @@ class WorkerTest(unittest.TestCase):
         self.assertEqual(w2.stop(), 0)
         self.assertEqual({r["key"] for r in records}, set(expected), "nothing lost")
 
+    def test_failures_are_counted_by_error_code(self):
+        """broadsheet_delivery_failures_total and broadsheet_commit_failures_total carry
+        librdkafka's error name as code: an operator sees which error, not only how many."""
+        pages = fixture_pages()
+        expected = expected_articles(pages)
+        produce_pages(self.bootstrap, pages)
+        # Produce (api key 0) fails with NOT_ENOUGH_REPLICAS (19), which the producer retries
+        # until message.timeout.ms, then reports _MSG_TIMED_OUT (the worker produces again);
+        # OffsetCommit (8) fails twice with OFFSET_METADATA_TOO_LARGE (12), a commit error with no
+        # other effect.
+        self.broker.control("errors 0 19 1000000")
+        self.broker.control("errors 8 12 2")
+        w = self.worker("w1", "-X", "auto.commit.interval.ms=500", "-X", "message.timeout.ms=2000", metrics=True)
+        timed_out = 'broadsheet_delivery_failures_total{code="_MSG_TIMED_OUT"} '
+        self.assertTrue(wait_until(lambda: timed_out in self.scrape(w.metrics_port), 60, step=0.2),
+                        "a delivery failure, by code")
+        self.broker.control("clear 0")  # before the worker's five attempts run out
+        commit = 'broadsheet_commit_failures_total{code="OFFSET_METADATA_TOO_LARGE"} 2'
+        self.assertTrue(wait_until(lambda: commit in self.scrape(w.metrics_port), 60),
+                        "\n".join(l for l in self.scrape(w.metrics_port).splitlines() if "failures" in l))
+        records = self.wait_articles(set(expected))
+        self.assertEqual(w.stop(), 0)
+        self.assertEqual({r["key"] for r in records}, set(expected), "retried: nothing lost")
+
     def test_sigterm_with_brokers_down_exits_by_the_deadline(self):
         self.stop_with_records_undeliverable(lambda: self.broker.control("down -1"),
                                              lambda: self.broker.control("up -1"))
