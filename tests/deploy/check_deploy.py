@@ -794,12 +794,15 @@ class DeployTest(unittest.TestCase):
             where = dict((f"check:expression_{i}", w) for i, (w, _) in enumerate(expressions))
             self.fail(f"{result.stdout}{result.stderr}\n" + "\n".join(f"{k}: {v}" for k, v in where.items()))
 
+    # Metrics the rules read from kube-state-metrics (Kubernetes only), with their labels.
+    KUBE_STATE_METRICS = {"kube_pod_container_status_restarts_total": ("counter", {"namespace", "pod", "container", "uid"})}
+
     def test_expressions_use_exported_metrics_and_labels(self):
-        metrics = reference_metrics()
+        metrics = {**reference_metrics(), **self.KUBE_STATE_METRICS}
         target_labels = {"job", "instance"}
         for where, expr in promql.expressions(SOURCE):
             used = set()
-            for name in re.findall(r"\b((?:broadsheet|process)_[a-z0-9_]+)\b", expr):
+            for name in re.findall(r"\b((?:broadsheet|process|kube)_[a-z0-9_]+)\b", expr):
                 base = re.sub(r"_(bucket|count|sum)$", "", name)
                 if name not in metrics and metrics.get(base, ("",))[0] == "histogram":
                     name = base
