@@ -5,6 +5,7 @@ SAN_BUILD   ?= build-sanitize
 FUZZ_BUILD  ?= build-fuzz
 BENCH_BUILD ?= build-bench
 FUZZ_SECONDS ?= 60
+DEMO_KEEP   ?= 0
 CMAKE_FLAGS ?=
 EVAL_DEV    ?= ../shared/eval-dev
 EVAL_OUT    ?= $(BUILD)/eval
@@ -23,8 +24,9 @@ build: deps
 test: build
 	ctest --test-dir $(BUILD) --output-on-failure -j 2
 
+# DEMO_KEEP=1: the worker and the broker stay up after the demo until Ctrl-C.
 demo: build
-	@scripts/demo.sh $(BUILD)/broadsheet
+	@DEMO_KEEP=$(DEMO_KEEP) scripts/demo.sh $(BUILD)/broadsheet
 
 bench: deps
 	cmake -S . -B $(BENCH_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Release -DBROADSHEET_BENCH=ON -DBROADSHEET_TESTS=OFF

@@ -3,7 +3,11 @@
 # mock cluster, real Kafka protocol on loopback), loads the project's sample pages (our own
 # writing: tests/data/sample_pages.jsonl and tests/data/pages/*.txt) into pages.raw with kcat,
 # runs `broadsheet run` until every article is published, and prints the articles readably.
-# usage: demo.sh BROADSHEET_BINARY
+# The metrics endpoint listens on 127.0.0.1, on port 9464 when it is free, else on one the system
+# gives; the URL printed is the one the worker reports listening on.
+# usage: [DEMO_KEEP=1] demo.sh BROADSHEET_BINARY
+#   DEMO_KEEP=1: the worker and the broker stay up after the articles are printed, with their
+#   addresses, until Ctrl-C (SIGINT or SIGTERM), which stops the worker gracefully.
 set -euo pipefail
 bin=$(realpath "${1:-build/broadsheet}")
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -11,12 +15,18 @@ work=$(mktemp -d)
 broker_pid=""
 worker_pid=""
 cleanup() {
-  [ -n "$worker_pid" ] && kill "$worker_pid" 2>/dev/null || true
+  # The worker first, and wait for it: its graceful stop commits through the broker.
+  if [ -n "$worker_pid" ]; then
+    kill "$worker_pid" 2>/dev/null || true
+    wait "$worker_pid" 2>/dev/null || true
+  fi
   [ -n "$broker_pid" ] && kill "$broker_pid" 2>/dev/null || true
   wait 2>/dev/null || true
   rm -rf "$work"
 }
 trap cleanup EXIT
+trap 'echo; echo "== stopping the worker and the broker"; exit 0' INT TERM
+keep="${DEMO_KEEP:-0}"
 
 # The sample pages as page records, one JSON line each (key = page_id).
 /usr/bin/python3 - "$root" > "$work/pages.jsonl" <<'PY'
@@ -53,19 +63,48 @@ for line in sys.stdin:
   kcat -P -b "$bootstrap" -t pages.raw -K $'\t' -z lz4
 echo "== loaded $pages pages into pages.raw with kcat; expecting $expected articles"
 
-"$bin" run --brokers "$bootstrap" --worker-id demo --log-level info 2> "$work/worker.log" &
+# 9464 (the default) when it is free, else any free port.
+metrics_port=$(/usr/bin/python3 -c '
+import socket
+for port in (9464, 0):
+    try:
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", port))
+            print(s.getsockname()[1])
+            break
+    except OSError:
+        pass')
+"$bin" run --brokers "$bootstrap" --worker-id demo --log-level info --metrics-address 127.0.0.1 \
+  --metrics-port "$metrics_port" 2> "$work/worker.log" &
 worker_pid=$!
-echo "== worker running (log: the first lines below); metrics at http://localhost:9464/metrics"
+# The worker logs the address it listens on once it does (or exits when it cannot).
+metrics_url=""
+for _ in $(seq 100); do
+  metrics_url=$(grep -o -m 1 'metrics on http://[^ ]*' "$work/worker.log" | sed 's/^metrics on //' || true)
+  [ -n "$metrics_url" ] && break
+  kill -0 "$worker_pid" 2>/dev/null || break
+  sleep 0.1
+done
+if [ -z "$metrics_url" ]; then
+  cat "$work/worker.log" >&2
+  echo "== the worker did not start its metrics endpoint" >&2
+  exit 1
+fi
+echo "== worker running (log: the first lines below); metrics at $metrics_url"
 for _ in $(seq 120); do
   got=$(kcat -C -b "$bootstrap" -t articles -o beginning -e -q -f '%k\n' 2>/dev/null | sort -u | wc -l)
   [ "$got" -ge "$expected" ] && break
   sleep 0.5
 done
-kill -TERM "$worker_pid"
-wait "$worker_pid" && status=0 || status=$?
-worker_pid=""
 sed -n '1,6p' "$work/worker.log"
-echo "== worker stopped gracefully (exit $status) after publishing $got distinct articles"
+if [ "$keep" = 1 ]; then
+  echo "== worker published $got distinct articles and keeps running (DEMO_KEEP=1)"
+else
+  kill -TERM "$worker_pid"
+  wait "$worker_pid" && status=0 || status=$?
+  worker_pid=""
+  echo "== worker stopped gracefully (exit $status) after publishing $got distinct articles"
+fi
 echo
 
 # The articles as published (latest revision of each), read back with kcat.
@@ -95,3 +134,17 @@ signatures=$(kcat -C -b "$bootstrap" -t articles.signatures -o beginning -e -q -
 dead=$(kcat -C -b "$bootstrap" -t pages.dlq -o beginning -e -q -f '%k\n' | wc -l)
 echo "== $signatures signature records in articles.signatures, $dead dead letters in pages.dlq"
 echo "== without Kafka: $bin process --pretty tests/data/pages/*.txt"
+
+if [ "$keep" = 1 ]; then
+  echo
+  echo "== DEMO_KEEP=1: the worker and the broker stay up until Ctrl-C"
+  echo "   metrics:    curl -s $metrics_url"
+  echo "   health:     curl -s ${metrics_url%/metrics}/healthz ${metrics_url%/metrics}/readyz"
+  echo "   articles:   kcat -C -b $bootstrap -t articles -o beginning -e"
+  echo "   more pages: kcat -P -b $bootstrap -t pages.raw -K '|' (one page_id|page JSON per line)"
+  echo "   worker log: $work/worker.log"
+  while kill -0 "$worker_pid" 2>/dev/null; do sleep 1; done
+  echo "== the worker exited; the end of its log:" >&2
+  tail -n 20 "$work/worker.log" >&2
+  exit 1
+fi

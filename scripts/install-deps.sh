@@ -1,7 +1,13 @@
 #!/usr/bin/env bash
-# Installs every Debian package that building, testing, fuzzing, benchmarking and the demo need.
-# Idempotent: packages already present are not touched, and apt is not called at all when
-# nothing is missing. Uses sudo when not root.
+# Installs every Debian package that building, testing, fuzzing, benchmarking and the demo need,
+# and the npm packages of the Kubernetes schema check (tests/deploy/k8s-schema, `npm ci` from its
+# lock file). Idempotent: packages already present are not touched, apt is not called at all when
+# nothing is missing, and npm only when the lock file is newer than the installed tree. Uses sudo
+# when not root.
+#
+# Not installed: kubectl. Debian has no kustomize, and its kubernetes-client (kubectl 1.20, with
+# kustomize 2) cannot render deploy/k8s (configMapGenerator options, labels); the deployment
+# checks render it with a kubectl or kustomize found on the machine and skip, saying so, without.
 set -euo pipefail
 
 packages=(
@@ -17,7 +23,11 @@ packages=(
   python3 python3-jsonschema python3-confluent-kafka python3-yaml
   # independent peers for integration tests and the demo
   kcat prometheus
+  # deployment checks: the compose file's validation (docker-compose config)
+  docker-compose
 )
+# Node.js and npm for the schema check: the machine's own when it has them, else Debian's.
+if ! command -v npm >/dev/null 2>&1; then packages+=(nodejs npm); fi
 
 missing=()
 for p in "${packages[@]}"; do
@@ -28,11 +38,18 @@ done
 
 if [ ${#missing[@]} -eq 0 ]; then
   echo "install-deps: all ${#packages[@]} packages present"
-  exit 0
+else
+  sudo_cmd=()
+  if [ "$(id -u)" -ne 0 ]; then sudo_cmd=(sudo); fi
+  echo "install-deps: installing ${missing[*]}"
+  "${sudo_cmd[@]}" apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
 
-sudo_cmd=()
-if [ "$(id -u)" -ne 0 ]; then sudo_cmd=(sudo); fi
-echo "install-deps: installing ${missing[*]}"
-"${sudo_cmd[@]}" apt-get update -qq
-DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
+schema="$(cd "$(dirname "$0")/.." && pwd)/tests/deploy/k8s-schema"
+if [ ! -f "$schema/node_modules/.package-lock.json" ] || [ "$schema/package-lock.json" -nt "$schema/node_modules/.package-lock.json" ]; then
+  echo "install-deps: npm ci in tests/deploy/k8s-schema"
+  npm ci --prefix "$schema" --no-audit --no-fund --loglevel=error
+else
+  echo "install-deps: tests/deploy/k8s-schema's npm packages present"
+fi

@@ -107,6 +107,15 @@ std::string positive(const value& v) { return std::get<double>(v) > 0 ? "" : "mu
 
 std::string not_empty(const value& v) { return std::get<std::string>(v).empty() ? "must not be empty" : ""; }
 
+std::string header_names(const value& v) {
+  const auto& names = std::get<std::string>(v);
+  if (names.empty()) return {};
+  if (names.find_first_of(" \t") != std::string::npos) return "must be names separated by commas, without spaces";
+  if (names.front() == ',' || names.back() == ',' || names.find(",,") != std::string::npos)
+    return "must not hold an empty name";
+  return {};
+}
+
 constexpr std::array<std::string_view, 5> log_levels{"trace", "debug", "info", "warn", "error"};
 constexpr std::array<std::string_view, 2> log_formats{"text", "json"};
 
@@ -156,6 +165,10 @@ constexpr std::array settings{
             member<&wc::group_instance_id>()},
     setting{"kafka.exactly_once", "BROADSHEET_EXACTLY_ONCE", "--exactly-once",
             "transactional produce and offset commit (exactly-once)", member<&wc::exactly_once>()},
+    setting{"kafka.propagate_headers", "BROADSHEET_PROPAGATE_HEADERS", "--propagate-headers",
+            "headers of a page record copied onto the records produced for it (its articles and signatures; a dead "
+            "letter keeps them all), comma-separated; empty: none; an empty value or one over 4 KiB is not copied",
+            member<&wc::propagate_headers>(), header_names},
 
     setting{"worker.id", "BROADSHEET_WORKER_ID", "--worker-id", "this worker's id; empty: the host name",
             member<&wc::worker_id>()},

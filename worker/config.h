@@ -31,6 +31,8 @@ struct worker_config {
   std::string dlq_topic = "pages.dlq";
   std::string group_instance_id;                      // static membership when set (pod name)
   bool exactly_once = false;
+  // Headers of a page record copied onto every record produced for the page, comma-separated.
+  std::string propagate_headers = "traceparent,tracestate";
   std::vector<std::pair<std::string, std::string>> kafka_properties;  // passthrough, in order
   // [input.properties]: the consumer of pages only; [output.properties]: the producer only.
   std::vector<std::pair<std::string, std::string>> input_properties;

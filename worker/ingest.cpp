@@ -23,6 +23,7 @@
 #include "worker/dead_letter.h"
 #include "worker/group_lag.h"
 #include "worker/kafka.h"
+#include "worker/logging.h"
 #include "worker/metrics.h"
 #include "worker/offset_tracker.h"
 #include "worker/record_size.h"
@@ -152,6 +153,21 @@ void add_header(rd_kafka_headers_t* h, std::string_view name, std::string_view v
                       static_cast<ssize_t>(value.size()));
 }
 
+// Names separated by commas (kafka.propagate_headers); none for an empty string.
+std::vector<std::string> comma_separated(std::string_view text) {
+  std::vector<std::string> names;
+  for (std::size_t at = 0; at < text.size();) {
+    const std::size_t comma = std::min(text.find(',', at), text.size());
+    if (comma > at) names.emplace_back(text.substr(at, comma - at));
+    at = comma + 1;
+  }
+  return names;
+}
+
+// A propagated header longer than this is not copied: trace context is short (traceparent 55
+// bytes, tracestate at most 512), and a long value would eat into every record's size limit.
+constexpr std::size_t max_propagated_value_bytes = 4096;
+
 // The headers of an article record, for producing it and for weighing it first.
 std::array<std::pair<std::string_view, std::string_view>, 3> article_headers(std::string_view page_id) {
   return {{{"page_id", page_id}, {"pipeline_version", pipeline::pipeline_version}, {"content-type", "application/json"}}};
@@ -207,6 +223,8 @@ struct ingest_worker::impl {
 
   // Names this process on its signature records, so that its tailer skips its own.
   const std::string instance_id = random_instance_id();
+  // kafka.propagate_headers: copied from a page record onto its articles and signatures.
+  const std::vector<std::string> propagated = comma_separated(config.propagate_headers);
 
   // Sequencer: pages of each partition in offset order, and the dedup state. A processed page
   // and the processed pages after it in its lane go, in offset order, to `undecided` (under
@@ -334,9 +352,27 @@ struct ingest_worker::impl {
     if (err == RD_KAFKA_RESP_ERR_NO_ERROR) {
       self.metrics.commits.Increment();
     } else {
-      self.metrics.commit_failures.Increment();
-      spdlog::warn("offset commit failed: {}", rd_kafka_err2str(err));
+      self.metrics.commit_failed(rd_kafka_err2name(err));
+      log_record(spdlog::level::warn, {.code = rd_kafka_err2name(err)}, "offset commit failed: {}",
+                 rd_kafka_err2str(err));
     }
+  }
+
+  // add(name, value) for each propagated header the job's input record carries, not empty and
+  // not over max_propagated_value_bytes. The record is held until the page is published.
+  template <class Add>
+  void for_propagated(const page_job* job, Add&& add) const {
+    if (job == nullptr || !job->message) return;
+    for (const auto& name : propagated) {
+      const std::string_view value = header_value(job->message.get(), name.c_str());
+      if (!value.empty() && value.size() <= max_propagated_value_bytes) add(name, value);
+    }
+  }
+
+  // The log fields of a page's input record (log_record); job null: a record of no page.
+  record_fields fields_of(const page_job* job, std::string_view code = {}) const {
+    if (job == nullptr) return {.code = code};
+    return {config.input_topic, job->partition, job->offset, job->page_id, code};
   }
 
   bool fail_start(const std::string& message) {
@@ -384,8 +420,8 @@ struct ingest_worker::impl {
       try {
         process(processor, signer.get(), *job);
       } catch (const std::exception& e) {
-        spdlog::error("page failed: {} topic={} partition={} offset={} page_id={}", e.what(), config.input_topic,
-                      job->partition, job->offset, job->page_id.empty() ? "-" : job->page_id);
+        log_record(spdlog::level::err, fields_of(job.get(), worker_metrics::internal_error), "page failed: {}",
+                   e.what());
         job->articles.clear();
         job->signatures.clear();
         job->encoded_signatures.clear();
@@ -434,6 +470,8 @@ struct ingest_worker::impl {
       auto json = std::make_shared<const pipeline::article_json>(pipeline::make_article_json(a));
       std::size_t headers = 0;
       for (const auto& [name, value] : article_headers(a.page_id)) headers += header_bytes(name, value.size());
+      for_propagated(
+          &job, [&](std::string_view name, std::string_view value) { headers += header_bytes(name, value.size()); });
       const std::size_t bytes = record_bytes(a.article_id.size(), json->text.size() + decision_room_bytes, headers);
       if (bytes > record_limit) [[unlikely]] {
         job.error_code = std::string(worker_metrics::article_too_large);
@@ -465,8 +503,7 @@ struct ingest_worker::impl {
     job->epoch = tracker.begin(job->partition, job->offset, job->bytes);
     metrics.pages_consumed.Increment();
     metrics.input_bytes.Increment(static_cast<double>(job->bytes));
-    spdlog::debug("consumed topic={} partition={} offset={} bytes={}", config.input_topic, job->partition, job->offset,
-                  job->bytes);
+    log_record(spdlog::level::debug, fields_of(job.get()), "consumed bytes={}", job->bytes);
     {
       const std::lock_guard lock(lanes_mutex);
       lanes[job->partition].push_back(job);
@@ -527,12 +564,13 @@ struct ingest_worker::impl {
         metrics.article_published(a.kind);
         if (a.duplicate_of) metrics.duplicate(a.similarity.value_or(0) >= 1.0);
         published_article p{a.page_id, decided_json(a, std::move(job->jsons[i]))};
-        produce_article(a.article_id, p, job);
+        produce_article(a.article_id, p, job, job.get());
         if (decider) published_articles.remember(a.article_id, std::move(p));
       }
       for (std::size_t i = 0; i < job->signatures.size(); ++i) {
         rd_kafka_headers_t* h = rd_kafka_headers_new(1);
         add_header(h, "producer.instance", instance_id);
+        for_propagated(job.get(), [&](std::string_view name, std::string_view value) { add_header(h, name, value); });
         produce(config.signatures_topic, job->signatures[i].article_id, std::move(job->encoded_signatures[i]), h, job);
       }
       produce_corrections(job);
@@ -552,7 +590,7 @@ struct ingest_worker::impl {
     std::size_t corrected = 0, missed = 0;
     for (const auto& c : job->corrections) {
       if (const auto a = published_articles.correct(c)) {
-        produce_article(c.article_id, *a, job->learned ? nullptr : job);
+        produce_article(c.article_id, *a, job->learned ? nullptr : job, nullptr);
         ++corrected;
       } else {
         ++missed;
@@ -562,9 +600,13 @@ struct ingest_worker::impl {
     metrics.corrections_missed.Increment(static_cast<double>(missed));
   }
 
-  void produce_article(const std::string& article_id, const published_article& a, const std::shared_ptr<page_job>& job) {
+  // context: the page whose propagated headers the record carries; none for a correction, which
+  // is of an article of an earlier page, weighed (serialize) with no other page's headers.
+  void produce_article(const std::string& article_id, const published_article& a, const std::shared_ptr<page_job>& job,
+                       const page_job* context) {
     rd_kafka_headers_t* h = rd_kafka_headers_new(3);
     for (const auto& [name, value] : article_headers(a.page_id)) add_header(h, name, value);
+    for_propagated(context, [&](std::string_view name, std::string_view value) { add_header(h, name, value); });
     produce_raw(config.output_topic, article_id, true, new delivery{job, 1, a.json, {}}, h);
   }
 
@@ -585,20 +627,20 @@ struct ingest_worker::impl {
         {"failed_at", utc_now()},
     }};
     auto letter = make_dead_letter(record_limit, key, value, original, own);
-    const std::string where = fmt::format("topic={} partition={} offset={} page_id={}", rd_kafka_topic_name(m->rkt),
-                                          m->partition, m->offset, job->page_id.empty() ? "-" : job->page_id);
+    const record_fields where = fields_of(job.get(), job->error_code);
     if (!letter) {  // its own headers alone are over message.max.bytes: a worker.id of tens of kilobytes
-      spdlog::error("dead letter: its headers alone are over message.max.bytes ({}); its page is not acknowledged {}",
-                    record_limit, where);
+      log_record(spdlog::level::err, where,
+                 "dead letter: its headers alone are over message.max.bytes ({}); its page is not acknowledged",
+                 record_limit);
       job->failed = true;
       fatal = true;
       return;
     }
-    spdlog::warn("dead letter: {} ({}) {}{}", job->error_code, job->error_message, where,
-                 letter->cut ? fmt::format(" cut to fit message.max.bytes ({}): key {} of {} bytes, value {} of {}",
-                                           record_limit, letter->key.size(), key.size(), letter->value.size(),
-                                           value.size())
-                             : "");
+    log_record(spdlog::level::warn, where, "dead letter: {} ({}){}", job->error_code, job->error_message,
+               letter->cut
+                   ? fmt::format(" cut to fit message.max.bytes ({}): key {} of {} bytes, value {} of {}", record_limit,
+                                 letter->key.size(), key.size(), letter->value.size(), value.size())
+                   : "");
     produce_raw(config.dlq_topic, letter->key, m->key != nullptr,
                 new delivery{job, 1, nullptr, std::string(letter->value)}, letter->headers.release());
   }
@@ -638,7 +680,8 @@ struct ingest_worker::impl {
         rd_kafka_poll(producer.get(), 1);
         continue;
       }
-      spdlog::error("cannot produce to {}: {} page_id={}", topic, rd_kafka_err2str(err), job ? job->page_id : "-");
+      log_record(spdlog::level::err, fields_of(job.get(), rd_kafka_err2name(err)), "cannot produce to {}: {}", topic,
+                 rd_kafka_err2str(err));
       if (headers != nullptr) rd_kafka_headers_destroy(headers);
       if (job) job->failed = true;
       fatal = true;
@@ -674,18 +717,21 @@ struct ingest_worker::impl {
     }
     if (m->err != RD_KAFKA_RESP_ERR_NO_ERROR && config.exactly_once) {
       // A transactional record is not retried alone: the transaction aborts and rewinds.
-      metrics.delivery_failures.Increment();
-      spdlog::warn("delivery to {} failed in a transaction: {}", rd_kafka_topic_name(m->rkt), rd_kafka_err2str(m->err));
+      metrics.delivery_failed(rd_kafka_err2name(m->err));
+      txn_error = m->err;
+      log_record(spdlog::level::warn, fields_of(d->job.get(), rd_kafka_err2name(m->err)),
+                 "delivery to {} failed in a transaction: {}", rd_kafka_topic_name(m->rkt), rd_kafka_err2str(m->err));
       txn_abort = true;
       delete d;
       return;
     }
     if (m->err != RD_KAFKA_RESP_ERR_NO_ERROR) {
-      metrics.delivery_failures.Increment();
+      metrics.delivery_failed(rd_kafka_err2name(m->err));
       if (d->attempts < config.delivery_attempts && !fatal) {
         ++d->attempts;
-        spdlog::warn("delivery to {} failed ({}), attempt {} of {}", rd_kafka_topic_name(m->rkt),
-                     rd_kafka_err2str(m->err), d->attempts, config.delivery_attempts);
+        log_record(spdlog::level::warn, fields_of(d->job.get(), rd_kafka_err2name(m->err)),
+                   "delivery to {} failed ({}), attempt {} of {}", rd_kafka_topic_name(m->rkt),
+                   rd_kafka_err2str(m->err), d->attempts, config.delivery_attempts);
         rd_kafka_headers_t* headers = nullptr;
         rd_kafka_message_detach_headers(const_cast<rd_kafka_message_t*>(m), &headers);
         const std::string_view value = d->bytes();
@@ -696,9 +742,9 @@ struct ingest_worker::impl {
         if (err == RD_KAFKA_RESP_ERR_NO_ERROR) return;
         if (headers != nullptr) rd_kafka_headers_destroy(headers);
       }
-      spdlog::error("record to {} not delivered after {} attempts: {}; its page is not acknowledged page_id={}",
-                    rd_kafka_topic_name(m->rkt), d->attempts, rd_kafka_err2str(m->err),
-                    d->job ? d->job->page_id : "-");
+      log_record(spdlog::level::err, fields_of(d->job.get(), rd_kafka_err2name(m->err)),
+                 "record to {} not delivered after {} attempts: {}; its page is not acknowledged",
+                 rd_kafka_topic_name(m->rkt), d->attempts, rd_kafka_err2str(m->err));
       if (d->job) d->job->failed = true;
       fatal = true;
       delete d;
@@ -943,8 +989,9 @@ struct ingest_worker::impl {
     if (header_value(m, "producer.instance") == instance_id) return;
     auto record = pipeline::signature_record::decode({static_cast<const char*>(m->payload), m->len});
     if (!record) {
-      spdlog::warn("signature record skipped: {} topic={} partition={} offset={}", record.error().message,
-                   config.signatures_topic, m->partition, m->offset);
+      log_record(spdlog::level::warn,
+                 {config.signatures_topic, m->partition, m->offset, {}, pipeline::to_string(record.error().code)},
+                 "signature record skipped: {}", record.error().message);
       return;
     }
     {
@@ -963,6 +1010,8 @@ struct ingest_worker::impl {
 
   std::map<std::int32_t, std::int64_t> txn_offsets;  // acknowledged, to commit with the transaction
   std::atomic<bool> txn_abort{false};
+  // The last error of the transaction (a call or a delivery), the code of its abort.
+  std::atomic<rd_kafka_resp_err_t> txn_error{RD_KAFKA_RESP_ERR_NO_ERROR};
   clock_type::time_point txn_started;
   static constexpr int txn_timeout_ms = 30000;
 
@@ -970,6 +1019,7 @@ struct ingest_worker::impl {
     const kafka_error e(raw);  // owned here
     if (!e) return true;
     spdlog::error("transaction {}: {}", what, rd_kafka_error_string(e.get()));
+    txn_error = rd_kafka_error_code(e.get());
     if (rd_kafka_error_is_fatal(e.get())) fatal = true;
     return false;
   }
@@ -1028,11 +1078,14 @@ struct ingest_worker::impl {
   }
 
   void abort_and_rewind() {
-    metrics.commit_failures.Increment();
+    // No error of its own: not every record was acknowledged by the deadline.
+    const auto err = txn_error.exchange(RD_KAFKA_RESP_ERR_NO_ERROR);
+    metrics.commit_failed(rd_kafka_err2name(err != RD_KAFKA_RESP_ERR_NO_ERROR ? err : RD_KAFKA_RESP_ERR__TIMED_OUT));
     if (fatal) return;
     txn_call("abort", [&](int ms) { return rd_kafka_abort_transaction(producer.get(), ms); });
     txn_offsets.clear();
     txn_abort = false;
+    txn_error = RD_KAFKA_RESP_ERR_NO_ERROR;  // the abort's own
     // Stopping: no rewind, the consumer closes and the next start reads from the committed offsets.
     if (stop_requested) return;
     rd_kafka_topic_partition_list_t* assignment = nullptr;

@@ -1,13 +1,50 @@
 #pragma once
 // spdlog set up for the worker: one logger on stderr, text or JSON lines, a level from config.
-// Per-record messages are logged at debug only; errors about a record carry topic, partition,
-// offset and page_id in their text.
+// Per-record messages are logged at debug only. A line about a record carries the record's
+// topic, partition, offset, page_id and error code as fields (log_record): JSON fields of the
+// line in the json format, ` key=value` after the message in the text format.
 
+#include <cstdint>
 #include <string>
+#include <string_view>
+#include <utility>
+
+#include <spdlog/spdlog.h>
 
 namespace broadsheet::worker {
 
 // format: "text" or "json"; level: trace, debug, info, warn, error.
 void setup_logging(const std::string& level, const std::string& format);
+
+// What a log line is about. Unset fields (empty, or -1) are left out of the line.
+struct record_fields {
+  std::string_view topic;
+  std::int32_t partition = -1;
+  std::int64_t offset = -1;
+  std::string_view page_id;
+  std::string_view code;  // the error code: the pipeline's errc, a worker reason, librdkafka's error name
+};
+
+// The fields of the lines the calling thread logs while it lives (the logger is synchronous, so
+// a line is formatted on the thread that logs it). Scopes nest; the fields are viewed, not
+// copied, and must outlive the scope.
+class log_fields_scope {
+ public:
+  explicit log_fields_scope(const record_fields& fields) noexcept;
+  ~log_fields_scope();
+  log_fields_scope(const log_fields_scope&) = delete;
+  log_fields_scope& operator=(const log_fields_scope&) = delete;
+
+ private:
+  const record_fields* previous_;
+};
+
+// One line about a record: spdlog::log(level, ...) with the record's fields.
+template <class... Args>
+void log_record(spdlog::level::level_enum level, const record_fields& fields, spdlog::format_string_t<Args...> format,
+                Args&&... args) {
+  const log_fields_scope scope(fields);
+  spdlog::log(level, format, std::forward<Args>(args)...);
+}
 
 }  // namespace broadsheet::worker

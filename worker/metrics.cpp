@@ -21,11 +21,19 @@ namespace {
 
 using prometheus::Histogram;
 
-// Latency buckets from 50 µs to 60 s: stages take microseconds, acknowledgements and end-to-end
-// latency under backlog take seconds.
+// Latency buckets from 50 µs to 60 s: stages take microseconds, acknowledgements take seconds.
 Histogram::BucketBoundaries latency_buckets() {
   return {0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05,
           0.1,     0.25,   0.5,     1,      2.5,   5,      10,    30,   60};
+}
+
+// End-to-end latency: the stage buckets, then minutes to two hours. A backlog (a stopped group,
+// a replay, a burst) puts pages minutes to hours behind; with 60 s as the last bucket every
+// quantile of such a time read 60 s.
+Histogram::BucketBoundaries end_to_end_buckets() {
+  auto buckets = latency_buckets();
+  buckets.insert(buckets.end(), {120, 300, 600, 1200, 1800, 3600, 7200});
+  return buckets;
 }
 
 constexpr pipeline::errc all_errors[] = {
@@ -108,7 +116,7 @@ const std::vector<metric_definition>& metric_definitions() {
       {"broadsheet_input_bytes_total", "counter", "Bytes of page records consumed (key and value).", ""},
       {"broadsheet_output_bytes_total", "counter", "Bytes of records produced (key and value, all topics).", ""},
       {"broadsheet_stage_duration_seconds", "histogram", "Seconds per page in each stage; produce_ack is from the first produce to the last acknowledgement.", "stage"},
-      {"broadsheet_end_to_end_latency_seconds", "histogram", "Seconds from a page record's timestamp to the acknowledgement of all it produced.", ""},
+      {"broadsheet_end_to_end_latency_seconds", "histogram", "Seconds from a page record's timestamp to the acknowledgement of all it produced; buckets up to 7200 s.", ""},
       {"broadsheet_broker_info", "gauge", "Always 1; kind says which brokers the worker uses: kafka (kafka.brokers) or embedded (the in-process test broker, started when kafka.brokers is empty).", "kind"},
       {"broadsheet_consumer_lag", "gauge", "Records behind the end (the last stable offset: read_committed), per assigned input partition, from librdkafka statistics: the end less the position consumed or committed; with neither, less the next offset to fetch or the low watermark; 0 until the partition's offsets are known. Every assigned partition has a series.", "topic, partition"},
       {"broadsheet_group_lag", "gauge", "Records behind the end of every partition of the input topic for the consumer group, from its committed offsets (from the low watermark where it committed none), whether a live member holds the partition or not; every worker asks the brokers every 30 s and reports every partition: take the largest per partition.", "topic, partition"},
@@ -123,11 +131,11 @@ const std::vector<metric_definition>& metric_definitions() {
       {"broadsheet_index_restore_duration_seconds", "gauge", "Seconds the last index rebuild took.", ""},
       {"broadsheet_index_restore_records_total", "counter", "Signature records read from the signatures topic.", ""},
       {"broadsheet_commits_total", "counter", "Synchronous offset commits (rebalance, shutdown) and automatic ones reported.", ""},
-      {"broadsheet_commit_failures_total", "counter", "Offset commits that failed.", ""},
+      {"broadsheet_commit_failures_total", "counter", "Offset commits that failed (in exactly-once mode: transactions aborted), by code: librdkafka's error name (REBALANCE_IN_PROGRESS, _TIMED_OUT, ...); a code's series appears with its first failure.", "code"},
       {"broadsheet_rebalances_total", "counter", "Partition assignments and revocations.", ""},
       {"broadsheet_assigned_partitions", "gauge", "Input partitions assigned to this worker.", ""},
       {"broadsheet_ready", "gauge", "1 while /readyz answers 200 (index restored, topics reached, partitions assigned, not stopping), else 0; read at each scrape.", ""},
-      {"broadsheet_delivery_failures_total", "counter", "Failed delivery reports (each retried up to delivery_attempts).", ""},
+      {"broadsheet_delivery_failures_total", "counter", "Failed delivery reports (each retried up to delivery_attempts), by code: librdkafka's error name (_MSG_TIMED_OUT, TOPIC_AUTHORIZATION_FAILED, ...); a code's series appears with its first failure.", "code"},
   };
   return defs;
 }
@@ -151,11 +159,10 @@ worker_metrics::worker_metrics()
       input_bytes(counter(*registry_, "broadsheet_input_bytes_total")),
       output_bytes(counter(*registry_, "broadsheet_output_bytes_total")),
       commits(counter(*registry_, "broadsheet_commits_total")),
-      commit_failures(counter(*registry_, "broadsheet_commit_failures_total")),
       rebalances(counter(*registry_, "broadsheet_rebalances_total")),
-      delivery_failures(counter(*registry_, "broadsheet_delivery_failures_total")),
       restore_records(counter(*registry_, "broadsheet_index_restore_records_total")),
-      end_to_end_latency(family<Histogram>(*registry_, "broadsheet_end_to_end_latency_seconds").Add({}, latency_buckets())),
+      end_to_end_latency(
+          family<Histogram>(*registry_, "broadsheet_end_to_end_latency_seconds").Add({}, end_to_end_buckets())),
       inflight_pages(gauge(*registry_, "broadsheet_inflight_pages")),
       inflight_bytes(gauge(*registry_, "broadsheet_inflight_bytes")),
       inflight_bytes_limit(gauge(*registry_, "broadsheet_inflight_bytes_limit")),
@@ -168,6 +175,8 @@ worker_metrics::worker_metrics()
       ready(gauge(*registry_, "broadsheet_ready")),
       failed_family_(family<prometheus::Counter>(*registry_, "broadsheet_pages_failed_total")),
       dead_family_(family<prometheus::Counter>(*registry_, "broadsheet_dead_letters_total")),
+      commit_failures_(family<prometheus::Counter>(*registry_, "broadsheet_commit_failures_total")),
+      delivery_failures_(family<prometheus::Counter>(*registry_, "broadsheet_delivery_failures_total")),
       lag_family_(family<prometheus::Gauge>(*registry_, "broadsheet_consumer_lag")),
       lag_seconds_family_(family<prometheus::Gauge>(*registry_, "broadsheet_consumer_lag_seconds")),
       duplicates_exact_(family<prometheus::Counter>(*registry_, "broadsheet_duplicates_total").Add({{"match", "exact"}})),

@@ -60,9 +60,7 @@ class worker_metrics {
   prometheus::Counter& input_bytes;
   prometheus::Counter& output_bytes;
   prometheus::Counter& commits;
-  prometheus::Counter& commit_failures;
   prometheus::Counter& rebalances;
-  prometheus::Counter& delivery_failures;
   prometheus::Counter& restore_records;
   prometheus::Histogram& end_to_end_latency;
   prometheus::Gauge& inflight_pages;
@@ -84,6 +82,11 @@ class worker_metrics {
   // broadsheet_broker_info{kind} = 1: "kafka" (configured brokers) or "embedded". Once, at start.
   void broker_kind(std::string_view kind);
   void page_failed(std::string_view reason);  // also counts the dead letter; unknown: internal_error
+  // An offset commit or a delivery report that failed, by librdkafka's error name
+  // (rd_kafka_err2name: REBALANCE_IN_PROGRESS, _MSG_TIMED_OUT, ...), a bounded set. Off the hot
+  // path: the series is looked up at each failure and appears with the first failure of its code.
+  void commit_failed(std::string_view code) { commit_failures_.Add({{"code", std::string(code)}}).Increment(); }
+  void delivery_failed(std::string_view code) { delivery_failures_.Add({{"code", std::string(code)}}).Increment(); }
   void article_published(pipeline::item_kind kind) { articles_[static_cast<std::size_t>(kind)]->Increment(); }
   void duplicate(bool exact) { (exact ? duplicates_exact_ : duplicates_near_).Increment(); }
   void observe(stage s, double seconds) { stages_[static_cast<std::size_t>(s)]->Observe(seconds); }
@@ -105,6 +108,8 @@ class worker_metrics {
  private:
   prometheus::Family<prometheus::Counter>& failed_family_;
   prometheus::Family<prometheus::Counter>& dead_family_;
+  prometheus::Family<prometheus::Counter>& commit_failures_;
+  prometheus::Family<prometheus::Counter>& delivery_failures_;
   prometheus::Family<prometheus::Gauge>& lag_family_;
   std::mutex lag_mutex_;
   prometheus::Family<prometheus::Gauge>& lag_seconds_family_;

@@ -16,7 +16,10 @@
 - promtool: the rules and the scrape configuration check, the alert unit tests pass, and every
   dashboard and alert expression parses; every metric and `by` label they use is in
   `broadsheet reference`.
-Tools that are absent (promtool, kubectl/kustomize, docker compose, readelf/dpkg) skip their test.
+- The objects kustomize renders, and the replay Job, pass the JSON schemas of the Kubernetes API,
+  KEDA and the Prometheus Operator (tests/deploy/k8s-schema: npm packages, offline).
+Tools that are absent (promtool, kubectl/kustomize, docker compose, node and the schema packages,
+readelf/dpkg) skip their test, saying what to install.
 
 usage: /usr/bin/python3 check_deploy.py BROADSHEET SOURCE_DIR [unittest options]
 Needs python3-yaml (Debian) and Python 3.11 (tomllib)."""
@@ -718,6 +721,49 @@ class DeployTest(unittest.TestCase):
         self.assertRegex(mounted, rf"^{re.escape(name)}-[a-z0-9]{{6,}}$", "the rendered name carries the hash")
         self.assertIn(mounted, [d["metadata"]["name"] for d in docs if d["kind"] == "ConfigMap"])
 
+    def schema_check(self, objects):
+        """tests/deploy/k8s-schema/validate.mjs on the objects: (exit status, its report)."""
+        node = shutil.which("node")
+        folder = SOURCE / "tests/deploy/k8s-schema"
+        if node is None:
+            self.skipTest("node checks the objects against the API schemas (nodejs: scripts/install-deps.sh)")
+        if not (folder / "node_modules/kubernetes-models").is_dir():
+            self.skipTest(f"the schema packages are not installed: npm ci --prefix {folder} (scripts/install-deps.sh)")
+        result = subprocess.run([node, str(folder / "validate.mjs")], input=json.dumps(objects), capture_output=True,
+                                text=True, timeout=120)
+        return result.returncode, result.stdout + result.stderr
+
+    def test_kubernetes_objects_pass_the_api_schemas(self):
+        """Every object `kubectl kustomize deploy/k8s` renders, and the replay Job, against the
+        JSON schemas of the Kubernetes API, KEDA and the Prometheus Operator (npm packages, offline):
+        types, required fields, enumerations."""
+        objects = self.rendered_kustomization() + [load_yaml("deploy/k8s/replay-job.yaml")]
+        status, report = self.schema_check(objects)
+        self.assertEqual(status, 0, report)
+        self.assertIn(f"{len(objects)} valid, 0 invalid", report)
+        # The check itself: a wrong type, a missing required field, a kind it has no schema for.
+        (workers,) = [o for o in objects if o["kind"] == "StatefulSet"]
+        wrong = json.loads(json.dumps(workers))
+        wrong["spec"]["replicas"] = "two"
+        (scaler,) = [o for o in objects if o["kind"] == "ScaledObject"]
+        unnamed = json.loads(json.dumps(scaler))
+        del unnamed["spec"]["scaleTargetRef"]["name"]
+        unknown = {"apiVersion": "v1", "kind": "Servise", "metadata": {"name": "x"}}
+        status, report = self.schema_check([wrong, unnamed, unknown])
+        self.assertNotEqual(status, 0, report)
+        self.assertIn("0 valid, 3 invalid", report)
+
+    def test_install_deps_brings_the_deploy_tools(self):
+        """docker-compose (Debian) validates the compose file and npm installs the schema
+        packages, so that these checks run on a fresh machine instead of skipping."""
+        script = (SOURCE / "scripts/install-deps.sh").read_text()
+        packages = set(re.sub(r"#[^\n]*", "", re.search(r"(?s)packages=\((.*?)\n\)", script).group(1)).split())
+        self.assertIn("docker-compose", packages)
+        self.assertIn("npm ci", script)
+        self.assertIn("tests/deploy/k8s-schema", script)
+        lock = json.loads((SOURCE / "tests/deploy/k8s-schema/package-lock.json").read_text())
+        self.assertTrue(lock["packages"]["node_modules/kubernetes-models"]["integrity"], "a locked install")
+
     def test_kustomization(self):
         kustomization = load_yaml("deploy/k8s/kustomization.yaml")
         listed = set(kustomization["resources"])
@@ -794,12 +840,15 @@ class DeployTest(unittest.TestCase):
             where = dict((f"check:expression_{i}", w) for i, (w, _) in enumerate(expressions))
             self.fail(f"{result.stdout}{result.stderr}\n" + "\n".join(f"{k}: {v}" for k, v in where.items()))
 
+    # Metrics the rules read from kube-state-metrics (Kubernetes only), with their labels.
+    KUBE_STATE_METRICS = {"kube_pod_container_status_restarts_total": ("counter", {"namespace", "pod", "container", "uid"})}
+
     def test_expressions_use_exported_metrics_and_labels(self):
-        metrics = reference_metrics()
+        metrics = {**reference_metrics(), **self.KUBE_STATE_METRICS}
         target_labels = {"job", "instance"}
         for where, expr in promql.expressions(SOURCE):
             used = set()
-            for name in re.findall(r"\b((?:broadsheet|process)_[a-z0-9_]+)\b", expr):
+            for name in re.findall(r"\b((?:broadsheet|process|kube)_[a-z0-9_]+)\b", expr):
                 base = re.sub(r"_(bucket|count|sum)$", "", name)
                 if name not in metrics and metrics.get(base, ("",))[0] == "histogram":
                     name = base

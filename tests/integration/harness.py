@@ -141,8 +141,9 @@ def fixture_pages(copies=1):
 
 
 def produce(bootstrap, topic, records, partition=None, **settings):
-    """records: (key, value-bytes-or-str) pairs. Waits for every delivery. settings: more
-    producer properties, with '_' for '.' (message_max_bytes=10_000_000)."""
+    """records: (key, value-bytes-or-str) pairs, or (key, value, headers) with headers a list of
+    (name, value) pairs. Waits for every delivery. settings: more producer properties, with '_'
+    for '.' (message_max_bytes=10_000_000)."""
     producer = Producer({"bootstrap.servers": bootstrap, "enable.idempotence": True, "linger.ms": 5,
                          **{k.replace("_", "."): v for k, v in settings.items()}})
     failures = []
@@ -151,8 +152,10 @@ def produce(bootstrap, topic, records, partition=None, **settings):
         if err is not None:
             failures.append(err)
 
-    for key, value in records:
+    for key, value, *headers in records:
         kwargs = {"partition": partition} if partition is not None else {}
+        if headers:
+            kwargs["headers"] = headers[0]
         producer.produce(topic, key=key, value=value, on_delivery=report, **kwargs)
         producer.poll(0)
     remaining = producer.flush(30)

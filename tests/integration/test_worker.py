@@ -97,6 +97,7 @@ class WorkerTest(unittest.TestCase):
             ("nul", json.dumps({"page_id": "nul", "text": "\u0000\u0000\u0000"}).encode()),
             ("too-large", json.dumps({"page_id": "big", "text": "字" * 30000}).encode()),
             ("empty", b""),
+            ("blank", json.dumps({"page_id": "blank", "text": "   \n   "}).encode()),  # rejected after parsing
         ]
         records = []
         for i, p in enumerate(good):  # poison between good records, in every partition
@@ -116,7 +117,7 @@ class WorkerTest(unittest.TestCase):
         codes = {k: r["headers"]["error.code"] for k, r in by_key.items()}
         self.assertEqual(codes, {"bad-json": "invalid_json", "not-object": "not_an_object", "no-text": "missing_field",
                                  "bad-utf8": "invalid_utf8", "nul": "nul_byte", "too-large": "record_too_large",
-                                 "empty": "empty_record"})
+                                 "empty": "empty_record", "blank": "empty_text"})
         for key, value in poison:
             r = by_key[key]
             self.assertEqual(r["value"] or b"", value, "the original value")
@@ -127,16 +128,18 @@ class WorkerTest(unittest.TestCase):
         offsets = committed(self.bootstrap, "broadsheet", "pages.raw", INPUT_PARTITIONS)
         self.assertEqual(sum(offsets.values()), len(records), f"dead letters are committed too: {offsets}")
         # --log-format json: every line the process wrote is one JSON object, and each dead letter's
-        # warning names its topic, partition, offset and page_id.
+        # warning carries its topic, partition, offset and error code as JSON fields.
         lines = [json.loads(line) for line in w.log_text().splitlines() if line.strip()]
         self.assertTrue(all({"time", "level", "message"} <= set(entry) for entry in lines))
-        warnings = [e["message"] for e in lines if e["level"] == "warning" and e["message"].startswith("dead letter")]
+        warnings = [e for e in lines if e["level"] == "warning" and e["message"].startswith("dead letter")]
         self.assertEqual(len(warnings), len(poison), warnings)
         for key, _ in poison:
             r = by_key[key]
-            where = (f"topic=pages.raw partition={r['headers']['source.partition']} "
-                     f"offset={r['headers']['source.offset']} page_id=")
-            self.assertTrue(any(where in m for m in warnings), f"{key}: no warning with {where}")
+            where = {"topic": "pages.raw", "partition": int(r["headers"]["source.partition"]),
+                     "offset": int(r["headers"]["source.offset"]), "code": codes[key]}
+            self.assertTrue(any(where.items() <= e.items() for e in warnings), f"{key}: no warning with {where}")
+        self.assertTrue(any(e.get("page_id") == "blank" and e["code"] == "empty_text" for e in warnings),
+                        "page_id, once the record is parsed")
 
     def test_dead_letter_over_the_record_limit_is_cut_to_fit(self):
         """Issue 14's repro: a page of 350,000 字 (1.05 MB, from a client allowed larger records) is
@@ -380,6 +383,61 @@ class WorkerTest(unittest.TestCase):
         records = self.wait_articles(set(expected), timeout=150)
         self.assertEqual(w2.stop(), 0)
         self.assertEqual({r["key"] for r in records}, set(expected), "nothing lost")
+
+    def test_trace_headers_are_copied_onto_the_records_of_their_page(self):
+        """kafka.propagate_headers (default traceparent,tracestate): each page's trace context is on
+        every article and signature record produced for it; other headers are not, nor a value
+        over 4 KiB."""
+        pages = fixture_pages()[:5]
+        expected = expected_articles(pages)
+        trace = {p["page_id"]: f"00-{i + 1:032x}-{i + 1:016x}-01" for i, p in enumerate(pages[:4])}
+        records = []
+        for i, p in enumerate(pages):
+            headers = [("x-other", "not copied")]
+            if p["page_id"] in trace:
+                headers += [("traceparent", trace[p["page_id"]]),
+                            ("tracestate", "x" * 5000 if i == 3 else f"vendor=v{i}")]
+            records.append((p["page_id"], json.dumps(p, ensure_ascii=False), headers))
+        produce(self.bootstrap, "pages.raw", records)
+        w = self.worker("w1")
+        articles = self.wait_articles(set(expected))
+        signatures = read_topic(self.bootstrap, "articles.signatures", until=lambda rs: len(rs) >= len(expected))
+        self.assertEqual(w.stop(), 0)
+        page_of = {r["key"]: r["headers"]["page_id"] for r in articles}
+        self.assertEqual(set(page_of), set(expected))
+        for r in articles + signatures:
+            page = page_of[r["key"]]
+            where = f"{r['topic'] if 'topic' in r else ''} {r['key']} of {page}"
+            self.assertNotIn("x-other", r["headers"], where)
+            self.assertEqual(r["headers"].get("traceparent"), trace.get(page), where)
+            i = [p["page_id"] for p in pages].index(page)
+            wanted_state = None if page not in trace or i == 3 else f"vendor=v{i}"
+            self.assertEqual(r["headers"].get("tracestate"), wanted_state, where)
+        self.assertEqual({r["key"] for r in signatures}, set(expected))
+
+    def test_failures_are_counted_by_error_code(self):
+        """broadsheet_delivery_failures_total and broadsheet_commit_failures_total carry
+        librdkafka's error name as code: an operator sees which error, not only how many."""
+        pages = fixture_pages()
+        expected = expected_articles(pages)
+        produce_pages(self.bootstrap, pages)
+        # Produce (api key 0) fails with NOT_ENOUGH_REPLICAS (19), which the producer retries
+        # until message.timeout.ms, then reports _MSG_TIMED_OUT (the worker produces again);
+        # OffsetCommit (8) fails twice with OFFSET_METADATA_TOO_LARGE (12), a commit error with no
+        # other effect.
+        self.broker.control("errors 0 19 1000000")
+        self.broker.control("errors 8 12 2")
+        w = self.worker("w1", "-X", "auto.commit.interval.ms=500", "-X", "message.timeout.ms=2000", metrics=True)
+        timed_out = 'broadsheet_delivery_failures_total{code="_MSG_TIMED_OUT"} '
+        self.assertTrue(wait_until(lambda: timed_out in self.scrape(w.metrics_port), 60, step=0.2),
+                        "a delivery failure, by code")
+        self.broker.control("clear 0")  # before the worker's five attempts run out
+        commit = 'broadsheet_commit_failures_total{code="OFFSET_METADATA_TOO_LARGE"} 2'
+        self.assertTrue(wait_until(lambda: commit in self.scrape(w.metrics_port), 60),
+                        "\n".join(l for l in self.scrape(w.metrics_port).splitlines() if "failures" in l))
+        records = self.wait_articles(set(expected))
+        self.assertEqual(w.stop(), 0)
+        self.assertEqual({r["key"] for r in records}, set(expected), "retried: nothing lost")
 
     def test_sigterm_with_brokers_down_exits_by_the_deadline(self):
         self.stop_with_records_undeliverable(lambda: self.broker.control("down -1"),

@@ -226,6 +226,15 @@ TEST(Config, rejects_values_out_of_range_naming_the_source) {
                     "--max-inflight-bytes", "1048576", "--log-level", "trace", "--log-format", "json"}));
 }
 
+TEST(Config, propagated_headers_are_names_separated_by_commas) {
+  EXPECT_EQ(load({})->propagate_headers, "traceparent,tracestate");
+  EXPECT_EQ(load({"--propagate-headers="})->propagate_headers, "");
+  EXPECT_EQ(load({"--propagate-headers=traceparent,x-request-id"})->propagate_headers, "traceparent,x-request-id");
+  for (const auto* bad :
+       {"--propagate-headers=traceparent, tracestate", "--propagate-headers=a,,b", "--propagate-headers=a,"})
+    EXPECT_NE(error_of(load({bad})).find("flag --propagate-headers"), std::string::npos) << bad;
+}
+
 TEST(Config, rejects_two_roles_on_one_topic) {
   const auto message = error_of(load({"--output-topic", "pages.raw"}));
   EXPECT_NE(message.find("kafka.output_topic (flag --output-topic)"), std::string::npos) << message;

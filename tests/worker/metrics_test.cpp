@@ -1,10 +1,10 @@
 #include "worker/metrics.h"
 
-#include <gtest/gtest.h>
-
 #include <cstdint>
 #include <optional>
 #include <string>
+
+#include <gtest/gtest.h>
 
 namespace broadsheet::worker {
 namespace {
@@ -111,6 +111,36 @@ TEST(Metrics, MalformedStatisticsChangeNothing) {
   m.consumer_statistics("{not json");
   m.consumer_statistics(R"({"topics":7})");
   EXPECT_TRUE(has_lag(m, 3, 9));
+}
+
+bool has_line(worker_metrics& m, const std::string& line) { return m.scrape().find(line + "\n") != std::string::npos; }
+
+// During a backlog pages are minutes to hours old when acknowledged: with 60 s as the last
+// bucket every quantile of such a time read 60 s.
+TEST(Metrics, EndToEndLatencyIsMeasuredUpToTwoHours) {
+  worker_metrics m;
+  m.end_to_end_latency.Observe(45 * 60);
+  m.end_to_end_latency.Observe(90 * 60);
+  EXPECT_TRUE(has_line(m, R"(broadsheet_end_to_end_latency_seconds_bucket{le="1800"} 0)"));
+  EXPECT_TRUE(has_line(m, R"(broadsheet_end_to_end_latency_seconds_bucket{le="3600"} 1)"));
+  EXPECT_TRUE(has_line(m, R"(broadsheet_end_to_end_latency_seconds_bucket{le="7200"} 2)"));
+}
+
+TEST(Metrics, CommitAndDeliveryFailuresAreCountedByErrorCode) {
+  // given: a worker with no failure yet
+  worker_metrics m;
+  EXPECT_EQ(m.scrape().find("broadsheet_delivery_failures_total{"), std::string::npos);
+
+  // when: two delivery reports time out, one is refused, and a commit races a rebalance
+  m.delivery_failed("_MSG_TIMED_OUT");
+  m.delivery_failed("_MSG_TIMED_OUT");
+  m.delivery_failed("TOPIC_AUTHORIZATION_FAILED");
+  m.commit_failed("REBALANCE_IN_PROGRESS");
+
+  // then: one series per code
+  EXPECT_TRUE(has_line(m, R"(broadsheet_delivery_failures_total{code="_MSG_TIMED_OUT"} 2)"));
+  EXPECT_TRUE(has_line(m, R"(broadsheet_delivery_failures_total{code="TOPIC_AUTHORIZATION_FAILED"} 1)"));
+  EXPECT_TRUE(has_line(m, R"(broadsheet_commit_failures_total{code="REBALANCE_IN_PROGRESS"} 1)"));
 }
 
 }  // namespace
