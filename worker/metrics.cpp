@@ -311,7 +311,15 @@ http_endpoint::http_endpoint(worker_metrics& metrics, health checks, const std::
   if (port == 0) return;
   mg_init_library(0);
   const std::string listen = address + ":" + std::to_string(port);
-  const char* options[] = {"listening_ports", listen.c_str(), "num_threads", "2", nullptr};
+  // A connection holds a server thread from its accept until its request is read or it times
+  // out: with civetweb's 30 s request timeout and 2 threads, two idle connections kept /healthz
+  // waiting for 30 s and the liveness probe restarted the pod (issue 14, item 3). Enough threads
+  // for a handful of idle or slow clients beside the probes and the scraper, and a request
+  // timeout of a couple of seconds (a probe, a scrape send their request at once).
+  const std::string threads = std::to_string(http_threads);
+  const std::string timeout = std::to_string(http_request_timeout_ms);
+  const char* options[] = {"listening_ports",    listen.c_str(),  "num_threads", threads.c_str(),
+                           "request_timeout_ms", timeout.c_str(), nullptr};
   mg_callbacks callbacks{};
   context_ = mg_start(&callbacks, nullptr, options);
   if (context_ == nullptr) return;

@@ -124,6 +124,12 @@ class worker_metrics {
 // The HTTP endpoint. port 0: none.
 class http_endpoint {
  public:
+  // Server threads, and how long a client may take to send its request (or to read the answer):
+  // slow or idle clients hold a thread at most that long, and take the probes' threads only when
+  // more than http_threads - 2 of them are connected at once.
+  static constexpr int http_threads = 16;
+  static constexpr int http_request_timeout_ms = 2000;
+
   struct health {
     std::function<bool()> live, ready;
   };

@@ -8,9 +8,11 @@ import json
 import os
 import re
 import signal
+import socket
 import subprocess
 import time
 import unittest
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -462,6 +464,50 @@ class WorkerTest(unittest.TestCase):
         w = self.worker("w1", metrics=True)
         self.assertTrue(wait_until(lambda: 'broadsheet_broker_info{kind="kafka"} 1' in self.scrape(w.metrics_port), 30))
         self.assertNotIn('kind="embedded"', self.scrape(w.metrics_port))
+        self.assertEqual(w.stop(), 0)
+
+    def health(self, port, timeout=10):
+        """(status of GET /healthz, seconds it took); status None when it did not answer."""
+        start = time.monotonic()
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=timeout) as r:
+                status = r.status
+        except urllib.error.HTTPError as e:
+            status = e.code
+        except OSError:
+            status = None
+        return status, time.monotonic() - start
+
+    def test_idle_and_half_sent_connections_do_not_hold_up_the_health_checks(self):
+        """Issue 14, item 3: the endpoint had 2 threads and civetweb's 30 s request timeout, so two
+        idle TCP connections kept /healthz waiting 30 s and four half-sent requests timed it out."""
+        w = self.worker("w1", metrics=True)
+        port = w.metrics_port
+        self.assertTrue(wait_until(lambda: self.health(port, 2)[0] == 200, 60), "live")
+        # given: idle connections and requests that never finish their headers
+        idle = [socket.create_connection(("127.0.0.1", port)) for _ in range(4)]
+        half = [socket.create_connection(("127.0.0.1", port)) for _ in range(4)]
+        for s in half:
+            s.sendall(b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n")
+        time.sleep(0.3)
+        try:
+            # when / then: the probes are answered at once, again and again
+            for _ in range(3):
+                status, seconds = self.health(port)
+                log(f"/healthz {status} in {seconds:.3f} s beside 4 idle and 4 half-sent connections")
+                self.assertEqual(status, 200)
+                self.assertLess(seconds, 1.0)
+            # and a slow client is let go within the request timeout (2 s), not civetweb's 30 s
+            start = time.monotonic()
+            idle[0].settimeout(10)
+            try:
+                idle[0].recv(1024)
+            except socket.timeout:
+                pass
+            self.assertLess(time.monotonic() - start, 4.0, "an idle connection is closed by the server")
+        finally:
+            for s in idle + half:
+                s.close()
         self.assertEqual(w.stop(), 0)
 
     def test_consumer_lag_for_every_assigned_partition(self):
