@@ -428,6 +428,47 @@ class WorkerTest(unittest.TestCase):
         self.assertNotIn("error", w.log_text())
 
 
+    def test_tombstones_escaped_surrogates_and_punctuation_pages_are_dead_lettered(self):
+        """Issue 14, item 6: a tombstone was dead-lettered as empty_record with an empty value, an
+        escaped lone surrogate was invalid_json, a page of only punctuation became an article."""
+        good = fixture_pages()[:2]
+        edge = [
+            ("tombstone", None),
+            ("surrogate", b'{"page_id": "s", "text": "\\ud800"}'),
+            ("punctuation", json.dumps({"page_id": "p", "text": "。。。\n……\n——"}, ensure_ascii=False).encode()),
+        ]
+        records = [(p["page_id"], json.dumps(p, ensure_ascii=False).encode()) for p in good] + edge
+        produce(self.bootstrap, "pages.raw", records)
+        w = self.worker("w1")
+        dlq = read_topic(self.bootstrap, "pages.dlq", timeout=60, until=lambda rs: len(rs) >= len(edge))
+        self.wait_articles(set(expected_articles(good)))
+        self.assertEqual(w.stop(), 0)
+        by_key = {r["key"]: r for r in dlq}
+        self.assertEqual({k: r["headers"]["error.code"] for k, r in by_key.items()},
+                         {"tombstone": "tombstone", "surrogate": "invalid_utf8", "punctuation": "no_content"})
+        self.assertIsNone(by_key["tombstone"]["value"], "a tombstone's dead letter keeps its null value")
+        self.assertEqual(by_key["surrogate"]["value"], edge[1][1])
+        offsets = committed(self.bootstrap, "broadsheet", "pages.raw", INPUT_PARTITIONS)
+        self.assertEqual(sum(max(o, 0) for o in offsets.values()), len(records), f"committed {offsets}")
+
+    def test_exactly_once_mode_aborts_its_transaction_when_partitions_are_lost(self):
+        """Issue 14, item 7: partitions lost (not revoked) in the middle of a transaction must abort
+        it, as the records and offsets of pages of partitions it no longer owns are in it; it
+        only aborted on a fatal error. The embedded broker writes no transaction markers, so this
+        shows the abort and that nothing is lost, not the isolation."""
+        pages = fixture_pages(copies=40)
+        expected = expected_articles(pages)
+        produce_pages(self.bootstrap, pages)
+        w = self.worker_in_mid_stream("--exactly-once")
+        # Heartbeat (api key 12) answered ILLEGAL_GENERATION (22): the member's partitions are lost.
+        self.broker.control("errors 12 22 1")
+        self.assertTrue(wait_until(lambda: re.search(r"lost \d+ partition", w.log_text()), 30), "partitions lost")
+        self.assertTrue(wait_until(lambda: "transaction aborted" in w.log_text().split(" lost ", 1)[-1], 20),
+                        "the transaction is aborted after the loss")
+        records = self.wait_articles(set(expected), timeout=150)
+        self.assertEqual(w.stop(), 0)
+        self.assertEqual({r["key"] for r in records}, set(expected), "nothing lost")
+
     def scrape(self, port):
         try:
             with urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=5) as r:
