@@ -47,6 +47,43 @@ error from_simdjson(simdjson::error_code code, std::string_view where) {
   }
 }
 
+// The value of four hex digits at s[i..i+4), or -1.
+int hex4(std::string_view s, std::size_t i) noexcept {
+  if (i + 4 > s.size()) return -1;
+  int v = 0;
+  for (std::size_t k = i; k < i + 4; ++k) {
+    const char c = s[k];
+    const int d = c >= '0' && c <= '9'   ? c - '0'
+                  : c >= 'a' && c <= 'f' ? c - 'a' + 10
+                  : c >= 'A' && c <= 'F' ? c - 'A' + 10
+                                         : -1;
+    if (d < 0) return -1;
+    v = v * 16 + d;
+  }
+  return v;
+}
+
+// The JSON text escapes a lone surrogate (\ud800 without a low surrogate after it, or a low one
+// alone): UTF-16 of no character, which simdjson reports as a string error like any bad escape.
+// Backslashes stand only inside strings in JSON, so every escape is found without tracking them.
+bool has_lone_surrogate_escape(std::string_view json) noexcept {
+  for (std::size_t i = json.find('\\'); i != std::string_view::npos && i + 1 < json.size(); i = json.find('\\', i)) {
+    if (json[i + 1] != 'u') {
+      i += 2;
+      continue;
+    }
+    const int unit = hex4(json, i + 2);
+    i += 6;
+    if (unit < 0xD800 || unit > 0xDFFF) continue;
+    if (unit >= 0xDC00) return true;  // a low surrogate first
+    const bool low_follows = i + 1 < json.size() && json[i] == '\\' && json[i + 1] == 'u' &&
+                             hex4(json, i + 2) >= 0xDC00 && hex4(json, i + 2) <= 0xDFFF;
+    if (!low_follows) return true;
+    i += 6;
+  }
+  return false;
+}
+
 }  // namespace
 
 bool is_valid_date(std::string_view s) noexcept {
@@ -91,13 +128,21 @@ result<page_record> page_parser::parse(std::string_view json) {
   std::memcpy(buf.data(), json.data(), json.size());
   std::memset(buf.data() + json.size(), 0, simdjson::SIMDJSON_PADDING);
 
+  // A simdjson error as the page's error: a string error from an escaped lone surrogate is
+  // invalid UTF-8 (the README's promise), any other invalid JSON.
+  const auto failure = [json](simdjson::error_code ec, std::string_view where) {
+    if (ec == simdjson::STRING_ERROR && has_lone_surrogate_escape(json)) [[unlikely]] {
+      return fail(errc::invalid_utf8, std::string(where) + ": a \\u escape of a lone surrogate, not a character");
+    }
+    return tl::unexpected(from_simdjson(ec, where));
+  };
   simdjson::ondemand::document doc;
   if (auto ec = impl_->parser.iterate(buf.data(), json.size(), buf.size()).get(doc)) [[unlikely]] {
-    return tl::unexpected(from_simdjson(ec, "record"));
+    return failure(ec, "record");
   }
   simdjson::ondemand::object obj;
   if (auto ec = doc.get_object().get(obj)) [[unlikely]] {
-    if (ec != simdjson::INCORRECT_TYPE) return tl::unexpected(from_simdjson(ec, "record"));
+    if (ec != simdjson::INCORRECT_TYPE) return failure(ec, "record");
     // Cold path: tell a well-formed non-object from malformed text with a full DOM parse.
     simdjson::dom::parser dom;
     if (dom.allocate(json.size(), limits_.max_depth) != simdjson::SUCCESS) {
@@ -105,7 +150,7 @@ result<page_record> page_parser::parse(std::string_view json) {
     }
     simdjson::dom::element root;
     if (auto dom_ec = dom.parse(buf.data(), json.size(), false).get(root)) {
-      return tl::unexpected(from_simdjson(dom_ec, "record"));
+      return failure(dom_ec, "record");
     }
     return fail(errc::not_an_object, "the record is not a JSON object");
   }
@@ -114,7 +159,7 @@ result<page_record> page_parser::parse(std::string_view json) {
   bool have_id = false, have_text = false;
   for (auto field : obj) {
     std::string_view key;
-    if (auto ec = field.unescaped_key().get(key)) [[unlikely]] return tl::unexpected(from_simdjson(ec, "key"));
+    if (auto ec = field.unescaped_key().get(key)) [[unlikely]] return failure(ec, "key");
     std::optional<std::string>* optional_target = nullptr;
     std::string* required_target = nullptr;
     if (key == "page_id") { required_target = &page.page_id; have_id = true; }
@@ -126,20 +171,20 @@ result<page_record> page_parser::parse(std::string_view json) {
     else if (key == "fetched_at") optional_target = &page.fetched_at;
 
     simdjson::ondemand::value value;
-    if (auto ec = field.value().get(value)) [[unlikely]] return tl::unexpected(from_simdjson(ec, key));
+    if (auto ec = field.value().get(value)) [[unlikely]] return failure(ec, key);
     if (required_target == nullptr && optional_target == nullptr) {
       // Unknown fields are ignored, but still walked so that depth and syntax are checked.
       simdjson::ondemand::json_type type;
-      if (auto ec = value.type().get(type)) return tl::unexpected(from_simdjson(ec, key));
+      if (auto ec = value.type().get(type)) return failure(ec, key);
       std::string_view raw;
       if (type == simdjson::ondemand::json_type::array) {
         simdjson::ondemand::array nested;
-        if (auto ec = value.get_array().get(nested)) return tl::unexpected(from_simdjson(ec, key));
-        if (auto ec = nested.raw_json().get(raw)) return tl::unexpected(from_simdjson(ec, key));
+        if (auto ec = value.get_array().get(nested)) return failure(ec, key);
+        if (auto ec = nested.raw_json().get(raw)) return failure(ec, key);
       } else if (type == simdjson::ondemand::json_type::object) {
         simdjson::ondemand::object nested;
-        if (auto ec = value.get_object().get(nested)) return tl::unexpected(from_simdjson(ec, key));
-        if (auto ec = nested.raw_json().get(raw)) return tl::unexpected(from_simdjson(ec, key));
+        if (auto ec = value.get_object().get(nested)) return failure(ec, key);
+        if (auto ec = nested.raw_json().get(raw)) return failure(ec, key);
       }
       if (json_depth(raw) + 1 > limits_.max_depth) [[unlikely]] {
         return fail(errc::json_too_deep, std::string(key) + " nests deeper than " + std::to_string(limits_.max_depth));
@@ -148,13 +193,13 @@ result<page_record> page_parser::parse(std::string_view json) {
     }
     if (optional_target != nullptr) {
       bool is_null = false;
-      if (auto ec = value.is_null().get(is_null)) return tl::unexpected(from_simdjson(ec, key));
+      if (auto ec = value.is_null().get(is_null)) return failure(ec, key);
       if (is_null) continue;
     }
     std::string_view s;
     if (auto ec = value.get_string().get(s)) [[unlikely]] {
       if (ec == simdjson::INCORRECT_TYPE) return fail(errc::wrong_type, std::string(key) + " must be a string");
-      return tl::unexpected(from_simdjson(ec, key));
+      return failure(ec, key);
     }
     if (s.find('\0') != std::string_view::npos) [[unlikely]] {
       return fail(errc::nul_byte, std::string(key) + " contains U+0000");

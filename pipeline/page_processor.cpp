@@ -2,6 +2,8 @@
 
 #include <chrono>
 
+#include "pipeline/char_class.h"
+#include "pipeline/internal/utf8.h"
 #include "pipeline/reflow.h"
 #include "pipeline/segmenter.h"
 
@@ -24,6 +26,17 @@ double seconds_since(clock_type::time_point start) {
   return std::chrono::duration<double>(clock_type::now() - start).count();
 }
 
+// Some line holds a word: an ideograph (or kana, hangul), a letter or a digit. A page of only
+// punctuation, symbols and spaces (。。。, ……\n——) has nothing to publish. Stops at the first
+// word, which on a real page is within its first characters.
+bool has_words(const std::vector<page_line>& lines) noexcept {
+  constexpr std::uint8_t word = cc::han | cc::latin | cc::digit;
+  for (const auto& line : lines)
+    for (std::size_t i = 0; i < line.text.size();)
+      if ((char_class(internal::next_code_point(line.text, i)) & word) != 0) return true;
+  return false;
+}
+
 }  // namespace
 
 result<std::vector<article>> page_processor::process(const page_record& page, stage_times* times) {
@@ -35,6 +48,9 @@ result<std::vector<article>> page_processor::process(const page_record& page, st
   auto cleaned = cleaner_.clean(page.text);
   if (times != nullptr) times->clean = seconds_since(started);
   if (!cleaned) return tl::unexpected(std::move(cleaned.error()));
+  if (!cleaned->lines.empty() && !has_words(cleaned->lines)) [[unlikely]] {
+    return fail(errc::no_content, "no ideograph, letter or digit after cleaning: only punctuation, symbols and spaces");
+  }
   const auto cleaned_at = clock_type::now();
   const std::vector<paragraph> paragraphs = reflow(std::move(cleaned->lines));
   segmented_page segmented = segmenter_.segment(paragraphs, cleaned->default_photographers);

@@ -43,7 +43,7 @@ class page_processor {
   [[nodiscard]] result<std::vector<article>> process_json(std::string_view record);
 
   // A parsed page. Errors: record_too_large (text over the record limit), invalid_utf8, nul_byte,
-  // line_too_long, empty_text, no_content (only furniture).
+  // line_too_long, empty_text, no_content (only furniture, or only punctuation and symbols).
   // With times, the seconds spent in its stages are written there.
   [[nodiscard]] result<std::vector<article>> process(const page_record& page, stage_times* times = nullptr);
 

@@ -18,11 +18,11 @@ enum class errc {
   missing_field,     // a required field (page_id, text) is absent
   wrong_type,        // a known field has the wrong JSON type
   invalid_field,     // a known field has the right type but an invalid value
-  invalid_utf8,      // the text is not valid UTF-8
+  invalid_utf8,      // the text is not valid UTF-8 (or a string escapes a lone surrogate)
   nul_byte,          // the text contains U+0000
   line_too_long,     // one line of the text is longer than the configured limit
   empty_text,        // the text is empty or only white space
-  no_content,        // after removing page furniture nothing is left
+  no_content,        // after removing page furniture nothing is left, or only punctuation and symbols
 };
 
 [[nodiscard]] std::string_view to_string(errc code) noexcept;

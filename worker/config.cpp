@@ -233,7 +233,9 @@ constexpr std::array settings{
             "port of the Prometheus /metrics endpoint, 1 to 65535; 0: no endpoint", member<&wc::metrics_port>(),
             between<0, 65535>},
     setting{"metrics.address", "BROADSHEET_METRICS_ADDRESS", "--metrics-address",
-            "address the metrics endpoint listens on", member<&wc::metrics_address>(), not_empty},
+            "address the metrics and health endpoint listens on: 0.0.0.0 every IPv4 address (the kubelet's probes and "
+            "Prometheus reach the pod's address), 127.0.0.1 this host only",
+            member<&wc::metrics_address>(), not_empty},
 };
 
 constexpr std::string_view config_flag = "--config";

@@ -15,6 +15,7 @@ namespace {
 constexpr std::string_view value_part = "value";
 constexpr std::string_view key_part = "key";
 constexpr std::string_view dropped_headers = "headers.dropped";
+constexpr std::string_view renamed_prefix = "original.";
 
 // The headers of a cut part, and the longest their values can be.
 struct cut_header {
@@ -45,6 +46,38 @@ void add_cut_headers(rd_kafka_headers_t* h, std::string_view part, std::string_v
     add_header(h, std::string(part) + std::string(cut_headers[i].suffix), values[i]);
 }
 
+// What an input header is called in its dead letter: original.<name> when the name is one the
+// dead letter's own headers use or may use, so that an input cannot pass for them.
+std::string kept_name(std::string_view name, header_list own) {
+  bool reserved = name.starts_with("error.") || name.starts_with("source.") || name == "worker.id" ||
+                  name == "failed_at" || name == dropped_headers;
+  for (const auto part : {value_part, key_part})
+    for (const auto& h : cut_headers)
+      reserved = reserved || (name.starts_with(part) && name.substr(part.size()) == h.suffix);
+  for (const auto& [own_name, v] : own) reserved = reserved || name == own_name;
+  return reserved ? std::string(renamed_prefix) + std::string(name) : std::string(name);
+}
+
+// Calls f(name, value, size) for every header of h (none when null).
+template <class F>
+void for_each_header(const rd_kafka_headers_t* h, F&& f) {
+  if (h == nullptr) return;
+  const char* name = nullptr;
+  const void* value = nullptr;
+  std::size_t size = 0;
+  for (std::size_t i = 0; rd_kafka_header_get_all(h, i, &name, &value, &size) == RD_KAFKA_RESP_ERR_NO_ERROR; ++i)
+    f(std::string_view(name), value, size);
+}
+
+// The serialized size of the input's headers as the dead letter keeps them.
+std::size_t kept_headers_bytes(const rd_kafka_headers_t* original, header_list own) {
+  std::size_t bytes = 0;
+  for_each_header(original, [&](std::string_view name, const void*, std::size_t size) {
+    bytes += header_bytes(kept_name(name, own), size);
+  });
+  return bytes;
+}
+
 }  // namespace
 
 std::optional<dead_letter_fit> fit_dead_letter(std::size_t limit, std::size_t key, std::size_t value,
@@ -67,16 +100,21 @@ std::optional<dead_letter> make_dead_letter(std::size_t limit, std::string_view 
                                             const rd_kafka_headers_t* original, header_list own) {
   std::size_t own_bytes = 0;
   for (const auto& [name, v] : own) own_bytes += header_bytes(name, v.size());
-  const auto fit = fit_dead_letter(limit, key.size(), value.size(), headers_bytes(original), own_bytes);
+  const auto fit = fit_dead_letter(limit, key.size(), value.size(), kept_headers_bytes(original, own), own_bytes);
   if (!fit) return std::nullopt;
   dead_letter d;
-  if (original != nullptr && fit->original_headers) {
-    d.headers.reset(rd_kafka_headers_copy(original));
-  } else {
-    d.headers.reset(rd_kafka_headers_new(own.size() + 1));
-    if (original != nullptr)
-      add_header(d.headers.get(), dropped_headers, std::to_string(rd_kafka_header_cnt(original)));
+  const std::size_t input_count = original == nullptr ? 0 : rd_kafka_header_cnt(original);
+  d.headers.reset(rd_kafka_headers_new(input_count + own.size() + 1));
+  if (fit->original_headers) {
+    for_each_header(original, [&](std::string_view name, const void* v, std::size_t size) {
+      const std::string kept = kept_name(name, own);
+      rd_kafka_header_add(d.headers.get(), kept.data(), static_cast<ssize_t>(kept.size()), v,
+                          static_cast<ssize_t>(size));
+    });
+  } else if (original != nullptr) {
+    add_header(d.headers.get(), dropped_headers, std::to_string(input_count));
   }
+  // The worker's own, after the input's: also last for a reader that takes a header's last value.
   for (const auto& [name, v] : own) add_header(d.headers.get(), name, v);
   d.key = key.substr(0, cut_point(key, fit->key));
   d.value = value.substr(0, cut_point(value, fit->value));

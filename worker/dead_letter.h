@@ -4,7 +4,9 @@
 // the dead-letter topic is still written there and its offset committed. What is cut is said in
 // headers: `<part>.truncated` = "true", `<part>.size` = the part's original bytes and
 // `<part>.sha256` = its SHA-256 in hex, for part `value` or `key`; `headers.dropped` = how many
-// headers of the input were left out. Pure functions, any thread.
+// headers of the input were left out. An input header named like the dead letter's own
+// (error.*, source.*, worker.id, failed_at, the headers above) is kept as original.<name>, so
+// that an input cannot pass for them. Pure functions, any thread.
 
 #include <cstddef>
 #include <optional>

@@ -138,7 +138,10 @@ struct delivery {
   // JSON, shared with the article cache, or else bytes of its own.
   std::shared_ptr<const pipeline::article_json> json;
   std::string value;
+  bool null_value = false;  // a tombstone's dead letter: no value at all, not an empty one
   [[nodiscard]] std::string_view bytes() const noexcept { return json ? std::string_view(json->text) : value; }
+  // The payload to give librdkafka: null for a null value.
+  [[nodiscard]] void* payload() const noexcept { return null_value ? nullptr : const_cast<char*>(bytes().data()); }
 };
 
 // 16 hex digits from the system's random source: distinct for every process.
@@ -190,6 +193,7 @@ struct ingest_worker::impl {
   std::string bootstrap;
   std::unique_ptr<worker_metrics> own_metrics;  // when none is given
   worker_metrics& metrics;
+  const fault_probe probe;  // empty but in tests
   worker_status status;
   std::atomic<bool> stop_requested{false};
   std::atomic<bool> fatal{false};
@@ -254,11 +258,12 @@ struct ingest_worker::impl {
   rd_kafka_queue_t* tailer_queue = nullptr;
   bool paused = false;
 
-  impl(worker_config c, std::string b, worker_metrics* m)
+  impl(worker_config c, std::string b, worker_metrics* m, fault_probe p)
       : config(std::move(c)),
         bootstrap(std::move(b)),
         own_metrics(m == nullptr ? std::make_unique<worker_metrics>() : nullptr),
-        metrics(m == nullptr ? *own_metrics : *m) {
+        metrics(m == nullptr ? *own_metrics : *m),
+        probe(std::move(p)) {
     if (config.dedup) decider = std::make_unique<article_decider>(config.dedup_options);
     metrics.inflight_bytes_limit.Set(static_cast<double>(config.max_inflight_bytes));
     metrics.on_scrape([this] { refresh_gauges(); });
@@ -417,31 +422,80 @@ struct ingest_worker::impl {
         job = std::move(pool_queue.front());
         pool_queue.pop_front();
       }
-      try {
-        process(processor, signer.get(), *job);
-      } catch (const std::exception& e) {
-        log_record(spdlog::level::err, fields_of(job.get(), worker_metrics::internal_error), "page failed: {}",
-                   e.what());
-        job->articles.clear();
-        job->signatures.clear();
-        job->encoded_signatures.clear();
-        job->jsons.clear();
-        job->error_code = std::string(worker_metrics::internal_error);
-        job->error_message = short_error_message(e.what());
-      }
+      guarded(*job, "processing", [&] { process(processor, signer.get(), *job); });
       complete(job);
+    }
+  }
+
+  // Runs f, a step of the job's page. Anything it throws makes the page a dead letter
+  // (internal_error), wherever it is thrown, except running out of memory: that stops the worker
+  // (fatal, exit status 1) with the page unacknowledged, so that nothing is committed for it and
+  // the next start processes it again. False when f threw.
+  template <class F>
+  bool guarded(page_job& job, std::string_view what, F&& f) noexcept {
+    std::string error;
+    try {
+      f();
+      return true;
+    } catch (const std::bad_alloc&) {
+      out_of_memory(job, what);
+      return false;
+    } catch (const std::exception& e) {
+      error = e.what();
+    } catch (...) {
+      error = "an exception of no standard type";
+    }
+    try {
+      log_record(spdlog::level::err, fields_of(&job, worker_metrics::internal_error), "page failed in {}: {}", what,
+                 error);
+      job.articles.clear();
+      job.signatures.clear();
+      job.encoded_signatures.clear();
+      job.jsons.clear();
+      job.corrections.clear();
+      job.error_code = std::string(worker_metrics::internal_error);
+      job.error_message = short_error_message(error);
+    } catch (const std::bad_alloc&) {
+      out_of_memory(job, what);
+    }
+    return false;
+  }
+
+  // Out of memory on the job's page: it is never acknowledged, and the worker stops.
+  void out_of_memory(page_job& job, std::string_view what) noexcept {
+    job.failed = true;
+    fatal = true;
+    // spdlog formats into a buffer on the stack for a line this short.
+    spdlog::critical(
+        "out of memory in {}: stopping (exit 1) without acknowledging page at partition={} offset={}, "
+        "which the next start processes again",
+        what, job.partition, job.offset);
+  }
+
+  // The fault probe, when a test gave one.
+  void step(page_step s, const page_job& job) const {
+    if (probe) [[unlikely]] {
+      const rd_kafka_message_t* m = job.message.get();
+      probe(s, std::string_view(static_cast<const char*>(m->key), m->key == nullptr ? 0 : m->key_len));
     }
   }
 
   void process(pipeline::page_processor& processor, pipeline::signer* signer, page_job& job) {
     const rd_kafka_message_t* m = job.message.get();
     const std::string_view value(static_cast<const char*>(m->payload), m->payload == nullptr ? 0 : m->len);
+    if (m->payload == nullptr) [[unlikely]] {
+      job.error_code = std::string(worker_metrics::tombstone);
+      job.error_message = "the record's value is null (a tombstone), not a page";
+      return;
+    }
+    step(page_step::parse, job);
     auto started = clock_type::now();
     auto page = processor.parse(value);
     metrics.observe(stage::parse, seconds_since(started));
     if (!page) return reject(job, page.error());
     job.page_id = page->page_id;
     pipeline::stage_times times;
+    step(page_step::clean, job);
     auto articles = processor.process(*page, &times);
     metrics.observe(stage::clean, times.clean);
     if (!articles) return reject(job, articles.error());
@@ -450,6 +504,7 @@ struct ingest_worker::impl {
     job.articles = std::move(*articles);
     if (!serialize(job)) return;
     if (signer == nullptr) return;
+    step(page_step::sign, job);
     started = clock_type::now();
     const std::int32_t day = page_event_day(page->edition_date, page->fetched_at, job.timestamp_ms);
     job.signatures.reserve(job.articles.size());
@@ -531,7 +586,7 @@ struct ingest_worker::impl {
     }
     undecided.drain([this](const std::shared_ptr<page_job>& j) {
       const std::lock_guard lock(sequencer_mutex);
-      decide(*j);
+      guarded(*j, "decide", [&] { decide(*j); });
       decided.push(j);
     });
     produce_decided();
@@ -541,9 +596,11 @@ struct ingest_worker::impl {
     decided.drain([this](const std::shared_ptr<page_job>& j) { publish(j); });
   }
 
-  // Under the sequencer's mutex.
+  // Under the sequencer's mutex. (When the decider throws, the index may hold some of the page's
+  // articles, which the page's dead letter does not publish.)
   void decide(page_job& job) {
-    if (!decider || !job.error_code.empty()) return;
+    if (!decider || !job.error_code.empty() || job.failed) return;
+    step(page_step::decide, job);
     const auto started = clock_type::now();
     job.corrections = decider->decide(job.articles, job.signatures);
     metrics.observe(stage::lsh, seconds_since(started));
@@ -551,14 +608,43 @@ struct ingest_worker::impl {
 
   void publish(const std::shared_ptr<page_job>& job) {
     if (job->learned) {
-      produce_corrections(job);
+      guarded(*job, "correcting", [&] { produce_corrections(job); });  // no page: logged, not dead-lettered
       return;
     }
+    if (job->failed) return;  // out of memory on it: never acknowledged
     job->publish_started = clock_type::now();
-    if (!job->error_code.empty()) {
-      metrics.page_failed(job->error_code);
-      produce_dead_letter(job);
-    } else {
+    const bool rejected = !job->error_code.empty();
+    if (!guarded(*job, "publish",
+                 [&] {
+                   step(page_step::publish, *job);
+                   rejected ? publish_dead_letter(job) : publish_articles(job);
+                 }) &&
+        !job->failed) {
+      // Thrown while publishing its articles: the page becomes a dead letter (those of its records
+      // already produced stay). Thrown while producing its dead letter: it is not acknowledged.
+      if (rejected || !guarded(*job, "publish", [&] { publish_dead_letter(job); })) {
+        spdlog::error("the dead letter of partition={} offset={} could not be produced; its page is not acknowledged",
+                      job->partition, job->offset);
+        job->failed = true;
+        fatal = true;
+      }
+    }
+    job->articles.clear();
+    job->jsons.clear();
+    job->signatures.clear();
+    job->encoded_signatures.clear();
+    job->corrections.clear();
+    ++published;
+    release(*job);
+  }
+
+  void publish_dead_letter(const std::shared_ptr<page_job>& job) {
+    metrics.page_failed(job->error_code);
+    produce_dead_letter(job);
+  }
+
+  void publish_articles(const std::shared_ptr<page_job>& job) {
+    {
       for (std::size_t i = 0; i < job->articles.size(); ++i) {
         const auto& a = job->articles[i];
         metrics.article_published(a.kind);
@@ -575,13 +661,6 @@ struct ingest_worker::impl {
       }
       produce_corrections(job);
     }
-    job->articles.clear();
-    job->jsons.clear();
-    job->signatures.clear();
-    job->encoded_signatures.clear();
-    job->corrections.clear();
-    ++published;
-    release(*job);
   }
 
   // The job's corrections of articles held; the others are counted as missed. A learned job's
@@ -642,7 +721,8 @@ struct ingest_worker::impl {
                                  letter->key.size(), key.size(), letter->value.size(), value.size())
                    : "");
     produce_raw(config.dlq_topic, letter->key, m->key != nullptr,
-                new delivery{job, 1, nullptr, std::string(letter->value)}, letter->headers.release());
+                new delivery{job, 1, nullptr, std::string(letter->value), m->payload == nullptr},
+                letter->headers.release());
   }
 
   void produce(const std::string& topic, std::string_view key, std::string value, rd_kafka_headers_t* headers,
@@ -668,11 +748,11 @@ struct ingest_worker::impl {
         delete d;
         return;
       }
-      const rd_kafka_resp_err_t err = rd_kafka_producev(
-          producer.get(), RD_KAFKA_V_TOPIC(topic.c_str()), RD_KAFKA_V_MSGFLAGS(0),
-          RD_KAFKA_V_KEY(has_key ? key.data() : nullptr, has_key ? key.size() : 0),
-          RD_KAFKA_V_VALUE(const_cast<char*>(value.data()), value.size()), RD_KAFKA_V_HEADERS(headers),
-          RD_KAFKA_V_OPAQUE(d), RD_KAFKA_V_END);
+      const rd_kafka_resp_err_t err =
+          rd_kafka_producev(producer.get(), RD_KAFKA_V_TOPIC(topic.c_str()), RD_KAFKA_V_MSGFLAGS(0),
+                            RD_KAFKA_V_KEY(has_key ? key.data() : nullptr, has_key ? key.size() : 0),
+                            RD_KAFKA_V_VALUE(d->payload(), value.size()), RD_KAFKA_V_HEADERS(headers),
+                            RD_KAFKA_V_OPAQUE(d), RD_KAFKA_V_END);
       if (err == RD_KAFKA_RESP_ERR_NO_ERROR) return;
       if (err == RD_KAFKA_RESP_ERR__QUEUE_FULL && !fatal) {
         // Serve delivery reports here too (the callback is thread-safe): the poll loop may be
@@ -735,10 +815,10 @@ struct ingest_worker::impl {
         rd_kafka_headers_t* headers = nullptr;
         rd_kafka_message_detach_headers(const_cast<rd_kafka_message_t*>(m), &headers);
         const std::string_view value = d->bytes();
-        const auto err = rd_kafka_producev(
-            rk, RD_KAFKA_V_RKT(m->rkt), RD_KAFKA_V_MSGFLAGS(0), RD_KAFKA_V_KEY(m->key, m->key_len),
-            RD_KAFKA_V_VALUE(const_cast<char*>(value.data()), value.size()), RD_KAFKA_V_HEADERS(headers),
-            RD_KAFKA_V_OPAQUE(d), RD_KAFKA_V_END);
+        const auto err =
+            rd_kafka_producev(rk, RD_KAFKA_V_RKT(m->rkt), RD_KAFKA_V_MSGFLAGS(0), RD_KAFKA_V_KEY(m->key, m->key_len),
+                              RD_KAFKA_V_VALUE(d->payload(), value.size()), RD_KAFKA_V_HEADERS(headers),
+                              RD_KAFKA_V_OPAQUE(d), RD_KAFKA_V_END);
         if (err == RD_KAFKA_RESP_ERR_NO_ERROR) return;
         if (headers != nullptr) rd_kafka_headers_destroy(headers);
       }
@@ -840,6 +920,12 @@ struct ingest_worker::impl {
     spdlog::info("{} {} partition(s) of {}", lost ? "lost" : "revoked", partitions->cnt, config.input_topic);
     if (stopping_until) {
       // The consumer's close: shutdown() has drained and committed up to its deadline already.
+    } else if (lost && config.exactly_once) {
+      // The transaction holds records and offsets of pages of partitions now another member's:
+      // it aborts (at the poll loop's next turn, once they are unassigned), and the partitions
+      // kept rewind to their committed offsets.
+      spdlog::warn("partitions lost in a transaction: it is aborted");
+      txn_abort = true;
     } else if (!lost && config.exactly_once) {
       commit_transaction(deadline_in(std::min(config.shutdown_deadline_seconds, 10.0)));
     } else if (!lost) {
@@ -979,7 +1065,15 @@ struct ingest_worker::impl {
       if (!announced) metrics.restore_records.Increment();
       if (auto it = remaining.find(m->partition); it != remaining.end() && m->offset + 1 >= it->second)
         remaining.erase(it);
-      learn(m.get());
+      try {
+        learn(m.get());
+      } catch (const std::bad_alloc&) {
+        spdlog::critical("out of memory reading signature records: stopping (exit 1)");
+        fatal = true;
+      } catch (const std::exception& e) {
+        spdlog::error("signature record skipped: {} topic={} partition={} offset={}", e.what(), config.signatures_topic,
+                      m->partition, m->offset);
+      }
     }
     if (!announced) restored->set_value(false);
   }
@@ -1180,6 +1274,19 @@ struct ingest_worker::impl {
     std::map<std::int32_t, std::int64_t> range_end;
     if (range != nullptr)
       for (const auto& [partition, span] : *range) range_end[partition] = span.second;
+    try {
+      poll_loop(range, range_end);
+    } catch (const std::bad_alloc&) {
+      spdlog::critical("out of memory in the poll loop: stopping (exit 1)");
+      fatal = true;
+    } catch (const std::exception& e) {
+      spdlog::critical("poll loop: {}: stopping (exit 1)", e.what());
+      fatal = true;
+    }
+    return shutdown();
+  }
+
+  void poll_loop(const offset_range* range, std::map<std::int32_t, std::int64_t>& range_end) {
     while (!stop_requested && !fatal) {
       status.last_poll_ms = steady_ms();
       status.ready = status.restored && status.producer_connected && (range != nullptr || status.assigned > 0);
@@ -1203,10 +1310,9 @@ struct ingest_worker::impl {
       if (range != nullptr && range_done(*range)) break;
       if (steady_ms() - last_report_ms >= 5000) report();
       if (config.exactly_once && clock_type::now() - txn_started >= std::chrono::milliseconds(100) &&
-          (tracker.pending_pages() != 0 || !txn_offsets.empty()))
+          (tracker.pending_pages() != 0 || !txn_offsets.empty() || txn_abort))
         commit_transaction(deadline_in(config.shutdown_deadline_seconds));
     }
-    return shutdown();
   }
 
   // broadsheet_group_lag for every partition of the input topic, which partitions no live member
@@ -1313,8 +1419,8 @@ struct ingest_worker::impl {
   }
 };
 
-ingest_worker::ingest_worker(worker_config config, std::string bootstrap, worker_metrics* metrics)
-    : impl_(std::make_unique<impl>(std::move(config), std::move(bootstrap), metrics)) {}
+ingest_worker::ingest_worker(worker_config config, std::string bootstrap, worker_metrics* metrics, fault_probe probe)
+    : impl_(std::make_unique<impl>(std::move(config), std::move(bootstrap), metrics, std::move(probe))) {}
 
 ingest_worker::~ingest_worker() = default;
 

@@ -15,9 +15,11 @@
 
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
+#include <string_view>
 
 #include "worker/config.h"
 
@@ -41,10 +43,19 @@ struct worker_status {
   }
 };
 
+// The steps of a page in the worker, for fault_probe.
+enum class page_step { parse, clean, sign, decide, publish };
+
+// A test seam: called at the start of each step of each page with the input record's key (empty
+// when it has none), on the thread running the step. Tests make it throw, to see that an
+// exception in any step becomes a dead letter and std::bad_alloc a fatal stop. Empty in the
+// worker: nothing is called.
+using fault_probe = std::function<void(page_step, std::string_view key)>;
+
 class ingest_worker {
  public:
   // metrics may be null (then the worker keeps its own, unexposed).
-  ingest_worker(worker_config config, std::string bootstrap, worker_metrics* metrics = nullptr);
+  ingest_worker(worker_config config, std::string bootstrap, worker_metrics* metrics = nullptr, fault_probe probe = {});
   ~ingest_worker();
   ingest_worker(const ingest_worker&) = delete;
   ingest_worker& operator=(const ingest_worker&) = delete;

@@ -3,12 +3,18 @@
 // Per-record messages are logged at debug only. A line about a record carries the record's
 // topic, partition, offset, page_id and error code as fields (log_record): JSON fields of the
 // line in the json format, ` key=value` after the message in the text format.
+//
+// A line is always one line: in text, the control characters (C0, DEL, C1) of its message and
+// fields are written as escapes (\n, \r, \t, \xNN, \u0085), so that a field taken from the input
+// (a page_id, a JSON key in an error) cannot forge a line of the log; in JSON, they are JSON strings.
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <utility>
 
+#include <spdlog/formatter.h>
 #include <spdlog/spdlog.h>
 
 namespace broadsheet::worker {
@@ -46,5 +52,8 @@ void log_record(spdlog::level::level_enum level, const record_fields& fields, sp
   const log_fields_scope scope(fields);
   spdlog::log(level, format, std::forward<Args>(args)...);
 }
+
+// The formatter of a log line in `format` ("text" or "json"), which setup_logging installs.
+[[nodiscard]] std::unique_ptr<spdlog::formatter> make_log_formatter(const std::string& format);
 
 }  // namespace broadsheet::worker

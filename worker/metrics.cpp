@@ -107,7 +107,7 @@ const std::vector<metric_definition>& metric_definitions() {
       {"broadsheet_build_info", "gauge", "Always 1; the labels say what runs.", "version, pipeline_version"},
       {"broadsheet_pages_consumed_total", "counter", "Page records consumed from the input topic.", ""},
       {"broadsheet_pages_processed_total", "counter", "Pages turned into articles.", ""},
-      {"broadsheet_pages_failed_total", "counter", "Pages rejected, by reason (the pipeline's error code, internal_error or article_too_large).", "reason"},
+      {"broadsheet_pages_failed_total", "counter", "Pages rejected, by reason (the pipeline's error code, internal_error, article_too_large or tombstone).", "reason"},
       {"broadsheet_articles_published_total", "counter", "Articles produced (first revisions), by kind.", "kind"},
       {"broadsheet_corrections_total", "counter", "Corrections produced: an article again with revision + 1.", ""},
       {"broadsheet_corrections_missed_total", "counter", "Corrections of articles this worker does not hold: published by another worker (which corrects them), or by this one before its start or beyond its cache (a replay corrects them).", ""},
@@ -184,7 +184,8 @@ worker_metrics::worker_metrics()
   family<prometheus::Gauge>(*registry_, "broadsheet_build_info")
       .Add({{"version", BROADSHEET_VERSION}, {"pipeline_version", std::string(pipeline::pipeline_version)}})
       .Set(1);
-  std::vector<std::string> reasons = {std::string(internal_error), std::string(article_too_large)};
+  std::vector<std::string> reasons = {std::string(internal_error), std::string(article_too_large),
+                                      std::string(tombstone)};
   for (const auto e : all_errors) reasons.emplace_back(pipeline::to_string(e));
   for (const auto& r : reasons)
     by_reason_[r] = {&failed_family_.Add({{"reason", r}}), &dead_family_.Add({{"reason", r}})};
@@ -320,7 +321,15 @@ http_endpoint::http_endpoint(worker_metrics& metrics, health checks, const std::
   if (port == 0) return;
   mg_init_library(0);
   const std::string listen = address + ":" + std::to_string(port);
-  const char* options[] = {"listening_ports", listen.c_str(), "num_threads", "2", nullptr};
+  // A connection holds a server thread from its accept until its request is read or it times
+  // out: with civetweb's 30 s request timeout and 2 threads, two idle connections kept /healthz
+  // waiting for 30 s and the liveness probe restarted the pod (issue 14, item 3). Enough threads
+  // for a handful of idle or slow clients beside the probes and the scraper, and a request
+  // timeout of a couple of seconds (a probe, a scrape send their request at once).
+  const std::string threads = std::to_string(http_threads);
+  const std::string timeout = std::to_string(http_request_timeout_ms);
+  const char* options[] = {"listening_ports",    listen.c_str(),  "num_threads", threads.c_str(),
+                           "request_timeout_ms", timeout.c_str(), nullptr};
   mg_callbacks callbacks{};
   context_ = mg_start(&callbacks, nullptr, options);
   if (context_ == nullptr) return;

@@ -75,9 +75,11 @@ class worker_metrics {
   prometheus::Gauge& ready;  // worker_status::ready, refreshed at each scrape
 
   // The worker's own reason codes, beside the pipeline's errc: anything thrown while processing a
-  // page, and a page whose article would be a record over the producer's message.max.bytes.
+  // page, a page whose article would be a record over the producer's message.max.bytes, and a
+  // record with a null value (a tombstone), whose dead letter keeps it null.
   static constexpr std::string_view internal_error = "internal_error";
   static constexpr std::string_view article_too_large = "article_too_large";
+  static constexpr std::string_view tombstone = "tombstone";
 
   // broadsheet_broker_info{kind} = 1: "kafka" (configured brokers) or "embedded". Once, at start.
   void broker_kind(std::string_view kind);
@@ -129,6 +131,12 @@ class worker_metrics {
 // The HTTP endpoint. port 0: none.
 class http_endpoint {
  public:
+  // Server threads, and how long a client may take to send its request (or to read the answer):
+  // slow or idle clients hold a thread at most that long, and take the probes' threads only when
+  // more than http_threads - 2 of them are connected at once.
+  static constexpr int http_threads = 16;
+  static constexpr int http_request_timeout_ms = 2000;
+
   struct health {
     std::function<bool()> live, ready;
   };

@@ -8,9 +8,11 @@ import json
 import os
 import re
 import signal
+import socket
 import subprocess
 import time
 import unittest
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -484,6 +486,47 @@ class WorkerTest(unittest.TestCase):
         self.assertNotIn("error", w.log_text())
 
 
+    def test_tombstones_escaped_surrogates_and_punctuation_pages_are_dead_lettered(self):
+        """Issue 14, item 6: a tombstone was dead-lettered as empty_record with an empty value, an
+        escaped lone surrogate was invalid_json, a page of only punctuation became an article."""
+        good = fixture_pages()[:2]
+        edge = [
+            ("tombstone", None),
+            ("surrogate", b'{"page_id": "s", "text": "\\ud800"}'),
+            ("punctuation", json.dumps({"page_id": "p", "text": "。。。\n……\n——"}, ensure_ascii=False).encode()),
+        ]
+        records = [(p["page_id"], json.dumps(p, ensure_ascii=False).encode()) for p in good] + edge
+        produce(self.bootstrap, "pages.raw", records)
+        w = self.worker("w1")
+        dlq = read_topic(self.bootstrap, "pages.dlq", timeout=60, until=lambda rs: len(rs) >= len(edge))
+        self.wait_articles(set(expected_articles(good)))
+        self.assertEqual(w.stop(), 0)
+        by_key = {r["key"]: r for r in dlq}
+        self.assertEqual({k: r["headers"]["error.code"] for k, r in by_key.items()},
+                         {"tombstone": "tombstone", "surrogate": "invalid_utf8", "punctuation": "no_content"})
+        self.assertIsNone(by_key["tombstone"]["value"], "a tombstone's dead letter keeps its null value")
+        self.assertEqual(by_key["surrogate"]["value"], edge[1][1])
+        offsets = committed(self.bootstrap, "broadsheet", "pages.raw", INPUT_PARTITIONS)
+        self.assertEqual(sum(max(o, 0) for o in offsets.values()), len(records), f"committed {offsets}")
+
+    def test_exactly_once_mode_aborts_its_transaction_when_partitions_are_lost(self):
+        """Issue 14, item 7: partitions lost (not revoked) in the middle of a transaction must abort
+        it, as the records and offsets of pages of partitions it no longer owns are in it; it
+        only aborted on a fatal error. The embedded broker writes no transaction markers, so this
+        shows the abort and that nothing is lost, not the isolation."""
+        pages = fixture_pages(copies=40)
+        expected = expected_articles(pages)
+        produce_pages(self.bootstrap, pages)
+        w = self.worker_in_mid_stream("--exactly-once")
+        # Heartbeat (api key 12) answered ILLEGAL_GENERATION (22): the member's partitions are lost.
+        self.broker.control("errors 12 22 1")
+        self.assertTrue(wait_until(lambda: re.search(r"lost \d+ partition", w.log_text()), 30), "partitions lost")
+        self.assertTrue(wait_until(lambda: "transaction aborted" in w.log_text().split(" lost ", 1)[-1], 20),
+                        "the transaction is aborted after the loss")
+        records = self.wait_articles(set(expected), timeout=150)
+        self.assertEqual(w.stop(), 0)
+        self.assertEqual({r["key"] for r in records}, set(expected), "nothing lost")
+
     def scrape(self, port):
         try:
             with urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=5) as r:
@@ -520,6 +563,50 @@ class WorkerTest(unittest.TestCase):
         w = self.worker("w1", metrics=True)
         self.assertTrue(wait_until(lambda: 'broadsheet_broker_info{kind="kafka"} 1' in self.scrape(w.metrics_port), 30))
         self.assertNotIn('kind="embedded"', self.scrape(w.metrics_port))
+        self.assertEqual(w.stop(), 0)
+
+    def health(self, port, timeout=10):
+        """(status of GET /healthz, seconds it took); status None when it did not answer."""
+        start = time.monotonic()
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=timeout) as r:
+                status = r.status
+        except urllib.error.HTTPError as e:
+            status = e.code
+        except OSError:
+            status = None
+        return status, time.monotonic() - start
+
+    def test_idle_and_half_sent_connections_do_not_hold_up_the_health_checks(self):
+        """Issue 14, item 3: the endpoint had 2 threads and civetweb's 30 s request timeout, so two
+        idle TCP connections kept /healthz waiting 30 s and four half-sent requests timed it out."""
+        w = self.worker("w1", metrics=True)
+        port = w.metrics_port
+        self.assertTrue(wait_until(lambda: self.health(port, 2)[0] == 200, 60), "live")
+        # given: idle connections and requests that never finish their headers
+        idle = [socket.create_connection(("127.0.0.1", port)) for _ in range(4)]
+        half = [socket.create_connection(("127.0.0.1", port)) for _ in range(4)]
+        for s in half:
+            s.sendall(b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n")
+        time.sleep(0.3)
+        try:
+            # when / then: the probes are answered at once, again and again
+            for _ in range(3):
+                status, seconds = self.health(port)
+                log(f"/healthz {status} in {seconds:.3f} s beside 4 idle and 4 half-sent connections")
+                self.assertEqual(status, 200)
+                self.assertLess(seconds, 1.0)
+            # and a slow client is let go within the request timeout (2 s), not civetweb's 30 s
+            start = time.monotonic()
+            idle[0].settimeout(10)
+            try:
+                idle[0].recv(1024)
+            except socket.timeout:
+                pass
+            self.assertLess(time.monotonic() - start, 4.0, "an idle connection is closed by the server")
+        finally:
+            for s in idle + half:
+                s.close()
         self.assertEqual(w.stop(), 0)
 
     def test_consumer_lag_for_every_assigned_partition(self):

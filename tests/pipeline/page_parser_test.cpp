@@ -59,6 +59,43 @@ TEST(page_parser, rejects_each_kind_of_bad_record_with_its_own_code) {
   EXPECT_EQ(code_of(p, "{\"page_id\":\"p\",\"text\":\"\xff\xfe\"}"), errc::invalid_utf8);
 }
 
+// Issue 14, item 6: a JSON-escaped lone surrogate was invalid_json where the README promises
+// invalid_utf8 (simdjson reports it as a string error, like any bad escape).
+TEST(page_parser, an_escaped_lone_surrogate_is_invalid_utf8) {
+  page_parser p;
+  EXPECT_EQ(code_of(p, R"({"page_id":"p","text":"\ud800"})"), errc::invalid_utf8);
+  EXPECT_EQ(code_of(p, R"({"page_id":"p","text":"a\uDBFFb"})"), errc::invalid_utf8);
+  EXPECT_EQ(code_of(p, R"({"page_id":"p","text":"\udc00"})"), errc::invalid_utf8) << "a low surrogate alone";
+  EXPECT_EQ(code_of(p, R"({"page_id":"p","text":"\ud800\u0041"})"), errc::invalid_utf8) << "not followed by a low one";
+  EXPECT_EQ(code_of(p, R"({"page_id":"\ud800","text":"t"})"), errc::invalid_utf8);
+  EXPECT_EQ(code_of(p, R"({"\ud800":"x","page_id":"p","text":"t"})"), errc::invalid_utf8) << "in a key";
+  // and what is not a lone surrogate stays as it was
+  auto pair = p.parse(R"({"page_id":"p","text":"\ud83d\ude00 \\ud800"})");
+  ASSERT_TRUE(pair) << pair.error().message;
+  EXPECT_EQ(pair->text, "\xf0\x9f\x98\x80 \\ud800");
+  EXPECT_EQ(code_of(p, R"({"page_id":"p","text":"\q"})"), errc::invalid_json);
+  EXPECT_EQ(code_of(p, R"({"page_id":"p","text":"\\ud800\q"})"), errc::invalid_json) << "an escaped backslash";
+}
+
+// A key with a malformed escape is an error of the record wherever it stands: first, after a known
+// field, inside an ignored field, before a field's value; never a crash.
+TEST(page_parser, keys_with_malformed_escapes_are_rejected) {
+  page_parser p;
+  for (const std::string bad : {R"(\q)", R"(\u12)", R"(\u)", R"(\uZZZZ)", R"(\ud800)", R"(\udc00\ud800)", R"(a\)",
+                                R"(\x41)", R"(\u00)", R"(\/\ud83d)"}) {
+    for (const std::string& record :
+         {R"({")" + bad + R"(":1,"page_id":"p","text":"t"})", R"({"page_id":"p",")" + bad + R"(":"x","text":"t"})",
+          R"({"page_id":"p","text":"t","x":{")" + bad + R"(":[1,{")" + bad + R"(":2}]}})",
+          R"({"page_id":"p","text":"t",")" + bad + R"(")", R"({")" + bad + R"("})"}) {
+      const auto r = p.parse(record);
+      EXPECT_FALSE(r.has_value() && record.find(R"("x":{)") == std::string::npos) << record;
+      if (!r) {
+        EXPECT_TRUE(r.error().code == errc::invalid_json || r.error().code == errc::invalid_utf8) << record;
+      }
+    }
+  }
+}
+
 TEST(page_parser, page_id_limit_counts_characters_not_bytes) {
   page_parser p;
   std::string id;

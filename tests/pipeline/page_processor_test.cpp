@@ -43,6 +43,18 @@ TEST(page_processor, gives_every_kind_of_bad_input_its_own_reason) {
   EXPECT_EQ(code_of(p, "[" + std::string(100000, '[') + std::string(100001, ']')), errc::json_too_deep);
 }
 
+// Issue 14, item 6: a page of only punctuation became an article instead of no_content.
+TEST(page_processor, a_page_of_only_punctuation_and_symbols_is_no_content) {
+  page_processor p;
+  for (const char* text : {"。。。", "……\\n——", "！？、，\\n\\n《》“”", "★ ★ ★\\n※※", "... --- !!!", "……（）……"})
+    EXPECT_EQ(code_of(p, record(text)), errc::no_content) << text;
+  // one character of a word is content
+  for (const char* text : {"。。。好。。。", "…… 7 ……", "…… abc"}) {
+    auto r = p.process_json(record(text));
+    EXPECT_TRUE(r.has_value() || r.error().code != errc::no_content) << text;
+  }
+}
+
 TEST(page_processor, rejects_a_one_megabyte_line_by_default_and_processes_it_when_allowed) {
   std::string line;
   while (line.size() < (1u << 20)) line += "临河县今年新增高新技术企业十二家，";

@@ -152,5 +152,70 @@ TEST(dead_letter, sha256_is_the_standard_digest) {
   EXPECT_EQ(sha256_hex(""), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
 }
 
+// Issue 14, item 5: input headers named error.*, source.*, worker.id or failed_at were copied into
+// the dead letter before the real ones, so a reader taking the first of a name read the input's.
+TEST(dead_letter, input_headers_named_like_its_own_are_kept_as_original) {
+  // given: an input whose headers pose as the worker's
+  const std::vector<std::pair<std::string_view, std::string>> all_own{{"error.code", "invalid_json"},
+                                                                      {"error.message", "record: TAPE_ERROR"},
+                                                                      {"source.topic", "pages.raw"},
+                                                                      {"source.partition", "2"},
+                                                                      {"source.offset", "41"},
+                                                                      {"worker.id", "w1"},
+                                                                      {"failed_at", "2026-12-05T05:00:00Z"}};
+  kafka_headers input(rd_kafka_headers_new(8));
+  for (const char* name : {"error.code", "error.hint", "source.offset", "worker.id", "failed_at", "value.truncated",
+                           "headers.dropped", "trace"})
+    rd_kafka_header_add(input.get(), name, -1, "forged", 6);
+  // when
+  const auto d = make_dead_letter(100'000, "k", "v", input.get(), all_own);
+  // then: every header of the worker once, with its value; the input's kept, renamed where they pose
+  ASSERT_TRUE(d);
+  std::multimap<std::string, std::string> all;
+  const char* name = nullptr;
+  const void* value = nullptr;
+  std::size_t size = 0;
+  for (std::size_t i = 0;
+       rd_kafka_header_get_all(d->headers.get(), i, &name, &value, &size) == RD_KAFKA_RESP_ERR_NO_ERROR; ++i)
+    all.emplace(name, std::string(static_cast<const char*>(value), size));
+  for (const auto& [own_name, own_value] : all_own) {
+    EXPECT_EQ(all.count(std::string(own_name)), 1u) << own_name;
+    EXPECT_EQ(all.find(std::string(own_name))->second, own_value) << own_name;
+  }
+  for (const char* renamed :
+       {"original.error.code", "original.error.hint", "original.source.offset", "original.worker.id",
+        "original.failed_at", "original.value.truncated", "original.headers.dropped"}) {
+    ASSERT_EQ(all.count(renamed), 1u) << renamed;
+    EXPECT_EQ(all.find(renamed)->second, "forged");
+  }
+  EXPECT_EQ(all.count("trace"), 1u) << "other headers keep their names";
+  EXPECT_FALSE(all.contains("error.hint")) << "no error.* of the input's";
+  EXPECT_FALSE(all.contains("value.truncated"));
+  EXPECT_FALSE(d->cut);
+}
+
+// The renamed headers are weighed as they are written: a dead letter made to fill its limit
+// exactly with them still fits.
+TEST(dead_letter, renamed_input_headers_count_in_its_size) {
+  kafka_headers input(rd_kafka_headers_new(4));
+  for (const char* name : {"error.a", "error.b", "source.c", "source.d"})
+    rd_kafka_header_add(input.get(), name, -1, "x", 1);
+  const std::string value(10'000, 'v');
+  std::size_t own_bytes = 0;
+  for (const auto& [n, v] : own) own_bytes += header_bytes(n, v.size());
+  std::size_t renamed_bytes = 0;
+  for (const char* name : {"original.error.a", "original.error.b", "original.source.c", "original.source.d"})
+    renamed_bytes += header_bytes(name, 1);
+  const std::size_t limit = record_bytes(3, value.size(), own_bytes + renamed_bytes);
+  const auto d = make_dead_letter(limit, "key", value, input.get(), own);
+  ASSERT_TRUE(d);
+  EXPECT_FALSE(d->cut);
+  EXPECT_LE(record_bytes(d->key.size(), d->value.size(), headers_bytes(d->headers.get())), limit);
+  const auto smaller = make_dead_letter(limit - 1, "key", value, input.get(), own);
+  ASSERT_TRUE(smaller);
+  EXPECT_TRUE(smaller->cut);
+  EXPECT_LE(record_bytes(smaller->key.size(), smaller->value.size(), headers_bytes(smaller->headers.get())), limit - 1);
+}
+
 }  // namespace
 }  // namespace broadsheet::worker
