@@ -23,8 +23,9 @@ packages=(
   python3 python3-jsonschema python3-confluent-kafka python3-yaml
   # independent peers for integration tests and the demo
   kcat prometheus
-  # deployment checks: the compose file's validation (docker-compose config)
-  docker-compose
+  # deployment checks: the compose file's validation (docker-compose config), the Kubernetes API's
+  # fields (python3-kubernetes' models: a misspelt field in a manifest)
+  docker-compose python3-kubernetes
 )
 # Node.js and npm for the schema check: the machine's own when it has them, else Debian's.
 if ! command -v npm >/dev/null 2>&1; then packages+=(nodejs npm); fi

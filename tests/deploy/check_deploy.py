@@ -17,7 +17,8 @@
   dashboard and alert expression parses; every metric and `by` label they use is in
   `broadsheet reference`.
 - The objects kustomize renders, and the replay Job, pass the JSON schemas of the Kubernetes API,
-  KEDA and the Prometheus Operator (tests/deploy/k8s-schema: npm packages, offline).
+  KEDA and the Prometheus Operator (tests/deploy/k8s-schema: npm packages, offline), and the
+  built-in ones hold no field the API lacks (python3-kubernetes' models).
 Tools that are absent (promtool, kubectl/kustomize, docker compose, node and the schema packages,
 readelf/dpkg) skip their test, saying what to install.
 
@@ -99,6 +100,29 @@ def reference_metrics():
         metrics[name] = (kind, {l.strip() for l in labels.split(",") if l.strip()})
     assert metrics, "no metrics table in `broadsheet reference`"
     return metrics
+
+
+def unknown_fields(value, type_name, models, path):
+    """The paths of keys in value that the Kubernetes API type type_name (a python3-kubernetes
+    model name, or its list[...] / dict(str, ...) of one) does not have: a misspelt field, which
+    the API server would refuse or, worse, ignore."""
+    if match := re.fullmatch(r"list\[(.+)\]", type_name):
+        for i, item in enumerate(value or []):
+            yield from unknown_fields(item, match.group(1), models, f"{path}[{i}]")
+        return
+    if match := re.fullmatch(r"dict\(str, (.+)\)", type_name):
+        for key, item in (value or {}).items():
+            yield from unknown_fields(item, match.group(1), models, f"{path}.{key}")
+        return
+    model = getattr(models, type_name, None)
+    if model is None or not isinstance(value, dict):
+        return  # str, int, bool, object (int-or-string, quantities), datetime
+    known = {json_key: model.openapi_types[attr] for attr, json_key in model.attribute_map.items()}
+    for key, item in value.items():
+        if key not in known:
+            yield f"{path}.{key}"
+        else:
+            yield from unknown_fields(item, known[key], models, f"{path}.{key}")
 
 
 def toml_keys(table, prefix=""):
@@ -753,12 +777,45 @@ class DeployTest(unittest.TestCase):
         self.assertNotEqual(status, 0, report)
         self.assertIn("0 valid, 3 invalid", report)
 
+    # Fields newer than python3-kubernetes' models (Debian 12: 22.6, the API of Kubernetes 1.22)
+    # that the manifests use on purpose, with the Kubernetes version that has them.
+    NEWER_FIELDS = {"PodDisruptionBudget.spec.unhealthyPodEvictionPolicy": "1.26"}
+
+    def test_kubernetes_objects_have_no_unknown_fields(self):
+        """Every field of the built-in objects (StatefulSet, Service, ConfigMap,
+        PodDisruptionBudget, the replay Job) is one the Kubernetes API has, by the models of
+        python3-kubernetes (Debian); the JSON schemas above do not catch a misspelt field. KEDA's
+        and the Prometheus Operator's objects have no model there and are not checked for it."""
+        try:
+            from kubernetes import client as models
+        except ImportError:
+            self.skipTest("python3-kubernetes (Debian: scripts/install-deps.sh) knows the API's fields")
+        objects = self.rendered_kustomization() + [load_yaml("deploy/k8s/replay-job.yaml")]
+        checked = set()
+        for obj in objects:
+            type_name = obj["apiVersion"].split("/")[-1].capitalize() + obj["kind"]
+            if getattr(models, type_name, None) is None:
+                continue
+            checked.add(obj["kind"])
+            unknown = [p for p in unknown_fields(obj, type_name, models, obj["kind"]) if p not in self.NEWER_FIELDS]
+            self.assertEqual(unknown, [], "fields the API lacks (a newer one: NEWER_FIELDS)")
+        self.assertEqual(checked, {"StatefulSet", "Service", "ConfigMap", "PodDisruptionBudget", "Job"})
+        # The check itself: a misspelt switch deep in the pod template.
+        (workers,) = [o for o in objects if o["kind"] == "StatefulSet"]
+        typo = json.loads(json.dumps(workers))
+        typo["spec"]["template"]["spec"]["enableServiceLink"] = False
+        typo["spec"]["template"]["spec"]["containers"][0]["resource"] = {}
+        self.assertEqual(list(unknown_fields(typo, "V1StatefulSet", models, "StatefulSet")),
+                         ["StatefulSet.spec.template.spec.containers[0].resource",
+                          "StatefulSet.spec.template.spec.enableServiceLink"])
+
     def test_install_deps_brings_the_deploy_tools(self):
         """docker-compose (Debian) validates the compose file and npm installs the schema
         packages, so that these checks run on a fresh machine instead of skipping."""
         script = (SOURCE / "scripts/install-deps.sh").read_text()
         packages = set(re.sub(r"#[^\n]*", "", re.search(r"(?s)packages=\((.*?)\n\)", script).group(1)).split())
         self.assertIn("docker-compose", packages)
+        self.assertIn("python3-kubernetes", packages)
         self.assertIn("npm ci", script)
         self.assertIn("tests/deploy/k8s-schema", script)
         lock = json.loads((SOURCE / "tests/deploy/k8s-schema/package-lock.json").read_text())
