@@ -644,23 +644,21 @@ struct ingest_worker::impl {
   }
 
   void publish_articles(const std::shared_ptr<page_job>& job) {
-    {
-      for (std::size_t i = 0; i < job->articles.size(); ++i) {
-        const auto& a = job->articles[i];
-        metrics.article_published(a.kind);
-        if (a.duplicate_of) metrics.duplicate(a.similarity.value_or(0) >= 1.0);
-        published_article p{a.page_id, decided_json(a, std::move(job->jsons[i]))};
-        produce_article(a.article_id, p, job, job.get());
-        if (decider) published_articles.remember(a.article_id, std::move(p));
-      }
-      for (std::size_t i = 0; i < job->signatures.size(); ++i) {
-        rd_kafka_headers_t* h = rd_kafka_headers_new(1);
-        add_header(h, "producer.instance", instance_id);
-        for_propagated(job.get(), [&](std::string_view name, std::string_view value) { add_header(h, name, value); });
-        produce(config.signatures_topic, job->signatures[i].article_id, std::move(job->encoded_signatures[i]), h, job);
-      }
-      produce_corrections(job);
+    for (std::size_t i = 0; i < job->articles.size(); ++i) {
+      const auto& a = job->articles[i];
+      metrics.article_published(a.kind);
+      if (a.duplicate_of) metrics.duplicate(a.similarity.value_or(0) >= 1.0);
+      published_article p{a.page_id, decided_json(a, std::move(job->jsons[i]))};
+      produce_article(a.article_id, p, job, job.get());
+      if (decider) published_articles.remember(a.article_id, std::move(p));
     }
+    for (std::size_t i = 0; i < job->signatures.size(); ++i) {
+      rd_kafka_headers_t* h = rd_kafka_headers_new(1);
+      add_header(h, "producer.instance", instance_id);
+      for_propagated(job.get(), [&](std::string_view name, std::string_view value) { add_header(h, name, value); });
+      produce(config.signatures_topic, job->signatures[i].article_id, std::move(job->encoded_signatures[i]), h, job);
+    }
+    produce_corrections(job);
   }
 
   // The job's corrections of articles held; the others are counted as missed. A learned job's
