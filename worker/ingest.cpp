@@ -911,7 +911,10 @@ struct ingest_worker::impl {
       ever_assigned = ever_assigned || partitions->cnt > 0;
       if (kafka_error e{rd_kafka_incremental_assign(rk, partitions)}; e)
         spdlog::error("assign failed: {}", rd_kafka_error_string(e.get()));
+      // librdkafka keeps an application's pause on a partition across unassign and assign: one
+      // paused here before it was lost would come back paused and never be read again.
       if (paused) rd_kafka_pause_partitions(rk, partitions);
+      else rd_kafka_resume_partitions(rk, partitions);
       return;
     }
     const bool lost = rd_kafka_assignment_lost(rk) != 0;

@@ -24,11 +24,11 @@ void setup_logging(const std::string& level, const std::string& format);
 
 // What a log line is about. Unset fields (empty, or -1) are left out of the line.
 struct record_fields {
-  std::string_view topic;
+  std::string_view topic = {};
   std::int32_t partition = -1;
   std::int64_t offset = -1;
-  std::string_view page_id;
-  std::string_view code;  // the error code: the pipeline's errc, a worker reason, librdkafka's error name
+  std::string_view page_id = {};
+  std::string_view code = {};  // the error code: the pipeline's errc, a worker reason, librdkafka's error name
 };
 
 // The fields of the lines the calling thread logs while it lives (the logger is synchronous, so
