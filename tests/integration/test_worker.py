@@ -44,9 +44,9 @@ class WorkerTest(unittest.TestCase):
         self.broker.close()
 
     def _outcome_failed(self):
-        result = getattr(self, "_outcome", None)
-        errors = getattr(result, "errors", None) or getattr(getattr(result, "result", None), "errors", [])
-        return any(err for _, err in errors) if isinstance(errors, list) else False
+        """Whether this test has failed or raised so far (Python 3.11 reports each at once)."""
+        result = getattr(getattr(self, "_outcome", None), "result", None)
+        return any(test is self for test, _ in getattr(result, "failures", []) + getattr(result, "errors", []))
 
     def worker(self, name="w1", *extra, metrics=False):
         w = Worker(self.bootstrap, name, *extra, metrics=metrics)
