@@ -354,6 +354,10 @@ std::vector<paragraph> reflow(std::vector<page_line> lines) {
       // A paragraph ending in a colon introduces a list or a quote: it continues only into a
       // sentence, never into a heading or a list line.
       const bool colon_before_non_sentence = ends_with_colon(c.text) && !has_clause_punctuation(n.p.text);
+      // A story's first line after a closing line ("（本报北京电）") is its headline, however it
+      // is punctuated.
+      const bool after_closing =
+          open->chars <= 24 && merged.size() >= 2 && ends_with_closing(merged[merged.size() - 2].p.text);
       const bool body_like =
           (open->last.mid_clause && !colon_before_non_sentence) ||
           (!colon_before_non_sentence && (c.line_count > 1 || c.across_blank || wrapped_region || typical > 0) &&
@@ -371,7 +375,8 @@ std::vector<paragraph> reflow(std::vector<page_line> lines) {
       const bool bracket_cut =
           bracket_tail != std::string_view::npos && bracket_tail <= 24 && n.chars <= 24 && n.p.line_count == 1;
       join =
-          bracket_cut || (unfinished && ((body_like && !is_strong_heading(drafts, i)) || (narrow[i] && narrow[i - 1])));
+          bracket_cut ||
+          (unfinished && !after_closing && ((body_like && !is_strong_heading(drafts, i)) || (narrow[i] && narrow[i - 1])));
     }
     if (join) {
       open->join(n.p.text, n.last, n.chars, n.sentence_like);

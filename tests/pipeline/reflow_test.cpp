@@ -119,6 +119,23 @@ TEST(reflow, does_not_join_text_to_a_closing_line_before_it) {
   EXPECT_EQ(ps[2].substr(0, 6), "春雨");
 }
 
+TEST(reflow, keeps_a_punctuated_headline_after_a_closing_line_apart_from_the_text_under_it) {
+  // given: a story signed off by its dateline in brackets, then the next story's headline with a
+  // comma in it, and its first paragraph across a blank line, in columns of twelve characters
+  const auto ps = reflowed(
+      "临河两岸的麦田里一片繁忙\n"
+      "，农民们抢抓农时追肥浇水\n"
+      "。\n\n"
+      "（本报临河3月17日电）\n\n"
+      "守护一江碧水，建设美丽乡村\n\n"
+      "临河县今年新建高标准农田\n"
+      "两万亩，灌溉条件明显改善\n"
+      "，亩均增产一成以上。\n");
+  ASSERT_EQ(ps.size(), 4u);
+  EXPECT_EQ(ps[2], "守护一江碧水，建设美丽乡村");
+  EXPECT_EQ(ps[3].substr(0, 6), "临河");
+}
+
 TEST(reflow, keeps_a_headline_wider_than_the_column_apart_from_the_text_under_it) {
   // given: columns of twelve characters, and a headline with its column tag set across them,
   // the story's text right under it without a blank line
