@@ -150,14 +150,42 @@ def k8s_documents(generated=True):
             continue
         docs += [(path.name, d) for d in yaml.safe_load_all(path.read_text(encoding="utf-8")) if d]
     if generated:
-        for generator in load_yaml("deploy/k8s/kustomization.yaml").get("configMapGenerator", []):
-            data = {}
-            for entry in generator.get("files", []):
-                key, _, file = entry.rpartition("=")
-                data[key or Path(file).name] = (SOURCE / "deploy/k8s" / file).read_text(encoding="utf-8")
-            docs.append(("kustomization.yaml", {"apiVersion": "v1", "kind": "ConfigMap",
-                                                "metadata": {"name": generator["name"]}, "data": data}))
+        kustomization = load_yaml("deploy/k8s/kustomization.yaml")
+        for kind, generators in (("ConfigMap", "configMapGenerator"), ("Secret", "secretGenerator")):
+            for generator in kustomization.get(generators, []):
+                data = {}
+                for entry in generator.get("files", []):
+                    key, _, file = entry.rpartition("=")
+                    data[key or Path(file).name] = (SOURCE / "deploy/k8s" / file).read_text(encoding="utf-8")
+                for file in generator.get("envs", []):
+                    data.update(env_file((SOURCE / "deploy/k8s" / file).read_text(encoding="utf-8")))
+                docs.append(("kustomization.yaml", {"apiVersion": "v1", "kind": kind,
+                                                    "metadata": {"name": generator["name"]}, "data": data}))
     return docs
+
+
+def env_file(text):
+    """The KEY=VALUE lines of a kustomize env file (comments and blank lines skipped)."""
+    pairs = {}
+    for line in text.splitlines():
+        line = line.strip()
+        if line and not line.startswith("#"):
+            key, _, value = line.partition("=")
+            pairs[key] = value
+    return pairs
+
+
+# KEDA's Kafka scaler names of librdkafka's SASL mechanisms.
+KEDA_SASL = {"PLAIN": "plaintext", "SCRAM-SHA-256": "scram_sha256", "SCRAM-SHA-512": "scram_sha512"}
+
+
+def keda_view(credentials):
+    """(KEDA_SASL, KEDA_TLS) that agree with the workers' librdkafka properties in credentials."""
+    protocol = credentials.get("BROADSHEET_KAFKA_SECURITY_PROTOCOL", "PLAINTEXT").upper()
+    sasl = "none"
+    if protocol.startswith("SASL_"):
+        sasl = KEDA_SASL.get(credentials.get("BROADSHEET_KAFKA_SASL_MECHANISMS", "GSSAPI").upper(), "unsupported")
+    return sasl, "enable" if protocol in ("SSL", "SASL_SSL") else "disable"
 
 
 def k8s_kind(kind):
@@ -574,7 +602,14 @@ class DeployTest(unittest.TestCase):
         return files
 
     def container_env(self, container):
+        """The container's environment: envFrom the generated ConfigMaps and Secrets, then env."""
         env = {}
+        generated = {(d["kind"], d["metadata"]["name"]): d for f, d in k8s_documents() if f == "kustomization.yaml"}
+        for source in container.get("envFrom", []):
+            kind, ref = ("ConfigMap", source["configMapRef"]) if "configMapRef" in source else ("Secret", source["secretRef"])
+            found = generated.get((kind, ref["name"]))
+            self.assertTrue(found or ref.get("optional"), f"envFrom {kind} {ref['name']} is not generated")
+            env.update(found["data"] if found else {})
         for e in container.get("env", []):
             if "value" in e:
                 env[e["name"]] = e["value"]
@@ -586,6 +621,8 @@ class DeployTest(unittest.TestCase):
     def test_kubernetes_configmap(self):
         known = toml_keys(tomllib.loads((SOURCE / "config/broadsheet.toml").read_text()))
         for configmap in k8s_kind("ConfigMap"):
+            if "broadsheet.toml" not in configmap["data"]:
+                continue  # kafka.env's
             text = configmap["data"]["broadsheet.toml"]
             for key in toml_keys(tomllib.loads(text)):
                 if key.startswith("kafka.properties."):
@@ -695,9 +732,49 @@ class DeployTest(unittest.TestCase):
                          "KEDA's scaleTargetRef defaults to a Deployment")
         self.assertLessEqual(scaled["spec"]["minReplicaCount"], scaled["spec"]["maxReplicaCount"])
         (trigger,) = [t for t in scaled["spec"]["triggers"] if t["type"] == "kafka"]
-        self.assertEqual(trigger["metadata"]["consumerGroup"], config["kafka"]["group_id"])
-        self.assertEqual(trigger["metadata"]["topic"], config["kafka"]["input_topic"])
-        self.assertEqual(trigger["metadata"]["bootstrapServers"], config["kafka"]["brokers"])
+        env = {**self.dockerfile.env(), **self.container_env(container)}
+
+        def keda_reads(name):
+            """A trigger parameter as KEDA resolves it: written, or from the target's environment."""
+            metadata = trigger["metadata"]
+            if name + "FromEnv" in metadata:
+                self.assertIn(metadata[name + "FromEnv"], env, f"{name}FromEnv names no variable of the workers")
+                return env[metadata[name + "FromEnv"]]
+            return metadata[name]
+
+        self.assertEqual(keda_reads("consumerGroup"), config["kafka"]["group_id"])
+        self.assertEqual(keda_reads("topic"), config["kafka"]["input_topic"])
+        self.assertEqual(keda_reads("bootstrapServers"), config["kafka"]["brokers"])
+        fallback = scaled["spec"].get("fallback", {})
+        self.assertGreater(fallback.get("failureThreshold", 0), 0, "a fallback when the lag cannot be read")
+        self.assertTrue(scaled["spec"]["minReplicaCount"] <= fallback["replicas"] <= scaled["spec"]["maxReplicaCount"])
+
+    def test_kubernetes_keda_connects_as_the_workers_do(self):
+        """KEDA's TriggerAuthentication reads the Secret the workers take their TLS and SASL
+        settings from, and the Secret's KEDA_SASL/KEDA_TLS agree with the workers' librdkafka
+        properties in it."""
+        (scaled,) = k8s_kind("ScaledObject")
+        (trigger,) = [t for t in scaled["spec"]["triggers"] if t["type"] == "kafka"]
+        auths = {a["metadata"]["name"]: a for a in k8s_kind("TriggerAuthentication")}
+        self.assertIn(trigger.get("authenticationRef", {}).get("name"), auths, "the trigger names its credentials")
+        refs = auths[trigger["authenticationRef"]["name"]]["spec"]["secretTargetRef"]
+        (workers,) = k8s_kind("StatefulSet")
+        (container,) = workers["spec"]["template"]["spec"]["containers"]
+        worker_secrets = {s["secretRef"]["name"] for s in container.get("envFrom", []) if "secretRef" in s}
+        self.assertEqual({r["name"] for r in refs} - worker_secrets, set(), "KEDA reads a Secret the workers do not")
+        self.assertEqual({r["parameter"] for r in refs} >= {"sasl", "tls", "username", "password"}, True)
+        secrets = {d["metadata"]["name"]: d["data"] for d in k8s_kind("Secret")}
+        for name in worker_secrets:
+            credentials = secrets[name]
+            self.assertEqual((credentials.get("KEDA_SASL", "none"), credentials.get("KEDA_TLS", "disable")),
+                             keda_view(credentials), f"{name}: KEDA's and the workers' TLS/SASL disagree")
+        for r in refs:
+            if r["parameter"] in ("username", "password", "ca"):
+                self.assertTrue(r["key"].startswith("BROADSHEET_KAFKA_"), f"KEDA's {r['parameter']} is not the workers'")
+        # The check itself, on kafka-credentials.env's example.
+        example = {"BROADSHEET_KAFKA_SECURITY_PROTOCOL": "SASL_SSL", "BROADSHEET_KAFKA_SASL_MECHANISMS": "SCRAM-SHA-512"}
+        self.assertEqual(keda_view(example), ("scram_sha512", "enable"))
+        self.assertEqual(keda_view({"BROADSHEET_KAFKA_SECURITY_PROTOCOL": "SSL"}), ("none", "enable"))
 
     def test_kubernetes_replay_job(self):
         (job,) = k8s_kind("Job")
@@ -782,7 +859,7 @@ class DeployTest(unittest.TestCase):
     NEWER_FIELDS = {"PodDisruptionBudget.spec.unhealthyPodEvictionPolicy": "1.26"}
 
     def test_kubernetes_objects_have_no_unknown_fields(self):
-        """Every field of the built-in objects (StatefulSet, Service, ConfigMap,
+        """Every field of the built-in objects (StatefulSet, Service, ConfigMap, Secret,
         PodDisruptionBudget, the replay Job) is one the Kubernetes API has, by the models of
         python3-kubernetes (Debian); the JSON schemas above do not catch a misspelt field. KEDA's
         and the Prometheus Operator's objects have no model there and are not checked for it."""
@@ -799,7 +876,7 @@ class DeployTest(unittest.TestCase):
             checked.add(obj["kind"])
             unknown = [p for p in unknown_fields(obj, type_name, models, obj["kind"]) if p not in self.NEWER_FIELDS]
             self.assertEqual(unknown, [], "fields the API lacks (a newer one: NEWER_FIELDS)")
-        self.assertEqual(checked, {"StatefulSet", "Service", "ConfigMap", "PodDisruptionBudget", "Job"})
+        self.assertEqual(checked, {"StatefulSet", "Service", "ConfigMap", "Secret", "PodDisruptionBudget", "Job"})
         # The check itself: a misspelt switch deep in the pod template.
         (workers,) = [o for o in objects if o["kind"] == "StatefulSet"]
         typo = json.loads(json.dumps(workers))
