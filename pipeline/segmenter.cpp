@@ -150,12 +150,19 @@ class segmenter::reader {
     for (const auto& p : ps) bytes += p.text.size();
     topic_words_.start_page(bytes);
     facts_.clear();
-    units_.clear();
     trace_.clear();
     titled_ = closes_ = 0;
     for (const auto& p : ps) facts_.push_back(facts_of(p));
-    place_paragraphs();
+    place_paragraphs(false);
     choose();
+    // A headline over photos whose text, after the captions, starts with a dateline is the
+    // photos' title where titles follow their text, and that text's title where titles come
+    // first (the photos were set between a headline and its story): read the page again so.
+    if (places_photo_title_over_dated_text() && !titles_after()) {
+      trace_.clear();
+      place_paragraphs(true);
+      choose();
+    }
     segmented_page page;
     page.items = build();
     page.layout = closes_ * 2 > titled_ ? page_layout::titles_after : page_layout::titles_before;
@@ -169,8 +176,9 @@ class segmenter::reader {
   // A caption: a credit at its end, a credit line right after it, an arrow before it, or a
   // sentence standing alone after a photo gap (three or more blank lines). A headline right
   // before a photo gap is the photo's title.
-  void place_paragraphs() {
+  void place_paragraphs(bool titles_over_photos) {
     places_.assign(ps().size(), place::unit);
+    units_.clear();
     for (std::size_t k = 0; k < ps().size(); ++k) {
       const paragraph_facts& f = facts_[k];
       const std::string_view t = ps()[k].text;
@@ -202,9 +210,36 @@ class segmenter::reader {
         }
       }
     }
+    for (std::size_t k = 0; titles_over_photos && k < ps().size(); ++k) {
+      if (places_[k] == place::photo_title && dated_text_after_photos(k)) places_[k] = place::unit;
+    }
     for (std::size_t k = 0; k < ps().size(); ++k) {
       if (places_[k] == place::unit) units_.push_back(k);
     }
+  }
+
+  // The first unit after the photo title k and the photos under it starts with a dateline.
+  bool dated_text_after_photos(std::size_t k) const {
+    std::size_t m = k + 1;
+    while (m < ps().size() && places_[m] != place::unit) ++m;
+    return m < ps().size() && facts_[m].dateline && !facts_[m].heading_like;
+  }
+
+  bool places_photo_title_over_dated_text() const {
+    for (std::size_t k = 0; k < ps().size(); ++k) {
+      if (places_[k] == place::photo_title && dated_text_after_photos(k)) return true;
+    }
+    return false;
+  }
+
+  // Most of the page's headlines, as chosen, close the story before them.
+  bool titles_after() const {
+    std::size_t opens = 0, closes = 0;
+    for (const auto& c : choices_) {
+      opens += c.act == action::open ? 1 : 0;
+      closes += c.act == action::close ? 1 : 0;
+    }
+    return closes * 2 > opens + closes;
   }
 
   // --- 2. evidence about runs of units --------------------------------------------------------

@@ -117,6 +117,28 @@ TEST(segmenter, last_caption_of_a_run_is_a_photo_even_when_text_follows_after_on
   EXPECT_EQ(page.items[0].paragraphs.front(), "三十年砥砺前行");
 }
 
+TEST(segmenter, reads_a_headline_over_photos_as_the_title_of_the_dated_text_under_them) {
+  // given: titles before their text, and one story whose headline stands over two photos, its
+  // dated first paragraph under their captions
+  const auto page = segmented(
+      "临河县部署春耕生产\n\n"
+      "本报讯（记者林晓雨）昨日，临河县召开春耕生产推进会，部署全县春耕备耕工作。\n\n"
+      "会议要求，各乡镇要抓紧抓实春耕农资储备和农机检修。\n\n"
+      "北岭区三座城市书房投用\n\n\n\n"
+      "3月16日，游客在西塘镇油菜花田间游玩。 本报记者 许安然 摄\n\n\n\n"
+      "北岭区城市书房一角。 周明远 摄\n\n"
+      "本报讯（记者许安然）记者昨日获悉，北岭区三座城市书房已投入使用，市民可免费借阅。\n\n"
+      "城市书房每天开放十三个小时，藏书三万五千册。\n");
+  EXPECT_EQ(page.layout, page_layout::titles_before);
+  ASSERT_EQ(page.items.size(), 4u);
+  EXPECT_EQ(page.items[1].kind, item_kind::article);
+  EXPECT_EQ(page.items[1].title, "北岭区三座城市书房投用");
+  EXPECT_EQ(page.items[1].paragraphs.back(), "城市书房每天开放十三个小时，藏书三万五千册。");
+  EXPECT_EQ(page.items[2].kind, item_kind::photo);
+  EXPECT_FALSE(page.items[2].title);
+  EXPECT_EQ(page.items[3].kind, item_kind::photo);
+}
+
 TEST(segmenter, makes_fragments_of_continued_text) {
   const auto page = segmented(
       "项目建设全面提速，一季度完成投资十二亿元。\n\n"
