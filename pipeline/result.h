@@ -2,6 +2,7 @@
 // Errors of the pipeline are values, never exceptions (STYLE.md §5). Every reason a page can be
 // rejected has its own code; the worker uses to_string(code) as the dead-letter `error.code`.
 
+#include <array>
 #include <string>
 #include <string_view>
 
@@ -24,6 +25,14 @@ enum class errc {
   empty_text,        // the text is empty or only white space
   no_content,        // after removing page furniture nothing is left, or only punctuation and symbols
 };
+
+// Every code's name, in the enum's order: the one list that to_string, the dead letters'
+// `error.code` and the worker's `reason` labels read.
+inline constexpr std::array<std::string_view, 13> error_names{
+    "empty_record",  "record_too_large", "invalid_json",  "json_too_deep", "not_an_object",
+    "missing_field", "wrong_type",       "invalid_field", "invalid_utf8",  "nul_byte",
+    "line_too_long", "empty_text",       "no_content"};
+static_assert(static_cast<std::size_t>(errc::no_content) + 1 == error_names.size(), "a name for every code");
 
 [[nodiscard]] std::string_view to_string(errc code) noexcept;
 

@@ -36,13 +36,6 @@ Histogram::BucketBoundaries end_to_end_buckets() {
   return buckets;
 }
 
-constexpr pipeline::errc all_errors[] = {
-    pipeline::errc::empty_record,  pipeline::errc::record_too_large, pipeline::errc::invalid_json,
-    pipeline::errc::json_too_deep, pipeline::errc::not_an_object,    pipeline::errc::missing_field,
-    pipeline::errc::wrong_type,    pipeline::errc::invalid_field,    pipeline::errc::invalid_utf8,
-    pipeline::errc::nul_byte,      pipeline::errc::line_too_long,    pipeline::errc::empty_text,
-    pipeline::errc::no_content};
-
 const metric_definition& def(std::string_view name) {
   for (const auto& d : metric_definitions())
     if (d.name == name) return d;
@@ -186,7 +179,7 @@ worker_metrics::worker_metrics()
       .Set(1);
   std::vector<std::string> reasons = {std::string(internal_error), std::string(article_too_large),
                                       std::string(tombstone)};
-  for (const auto e : all_errors) reasons.emplace_back(pipeline::to_string(e));
+  for (const auto name : pipeline::error_names) reasons.emplace_back(name);
   for (const auto& r : reasons)
     by_reason_[r] = {&failed_family_.Add({{"reason", r}}), &dead_family_.Add({{"reason", r}})};
   for (const auto kind : {pipeline::item_kind::article, pipeline::item_kind::photo, pipeline::item_kind::notice,
