@@ -271,8 +271,9 @@ class segmenter::reader {
   }
 
   // The title line of units [i, j): the last headline line before the first subtitle; else the
-  // last headline line that is not label-like (a column label or a lead-in may follow the
-  // title); else the last headline line. npos when the run has no headline line.
+  // last headline line that is not a label of up to six characters (a column label such as
+  // "身边好人" may follow the title; a title of seven or eight is often under its kicker); else
+  // the last headline line. npos when the run has no headline line.
   std::size_t title_of(std::size_t i, std::size_t j) const {
     std::size_t first_sub = j;
     for (std::size_t k = i; k < j; ++k) {
@@ -286,7 +287,7 @@ class segmenter::reader {
       if (!uf(k).heading_like || uf(k).subtitle) continue;
       if (uf(k).dash_kicker && k + 1 < first_sub) continue;  // leads into the line under it
       last = k;
-      if (!uf(k).label_like) last_full = k;
+      if (!uf(k).label_like || uf(k).chars > 6) last_full = k;
     }
     if (first_sub < j && last != npos) return last;
     return last_full != npos ? last_full : last;

@@ -139,6 +139,22 @@ TEST(segmenter, reads_a_headline_over_photos_as_the_title_of_the_dated_text_unde
   EXPECT_EQ(page.items[3].kind, item_kind::photo);
 }
 
+TEST(segmenter, takes_a_short_title_under_its_kicker_and_not_a_column_label_after_it) {
+  // given: a kicker over a title of seven characters, and a story whose column label (four
+  // characters) follows its title
+  const auto page = segmented(
+      "临河县开展春季植树活动\n\n"
+      "让荒山披上绿装\n\n"
+      "本报讯（记者林晓雨）昨日，临河县两千余名干部群众来到北山，栽下侧柏、刺槐三万余株。\n\n"
+      "北岭区三座城市书房投用\n\n"
+      "身边好事\n\n"
+      "本报讯（记者许安然）记者昨日获悉，北岭区三座城市书房已投入使用，市民可免费借阅。\n");
+  ASSERT_EQ(page.items.size(), 2u);
+  EXPECT_EQ(page.items[0].title, "让荒山披上绿装");
+  EXPECT_EQ(page.items[0].kicker, "临河县开展春季植树活动");
+  EXPECT_EQ(page.items[1].title, "北岭区三座城市书房投用");
+}
+
 TEST(segmenter, makes_fragments_of_continued_text) {
   const auto page = segmented(
       "项目建设全面提速，一季度完成投资十二亿元。\n\n"
