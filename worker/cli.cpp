@@ -16,8 +16,6 @@ namespace broadsheet::worker {
 
 namespace {
 
-constexpr int exit_usage = 2;
-
 constexpr const char* top_usage =
     "usage: broadsheet <command> [options]\n"
     "\n"

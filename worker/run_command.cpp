@@ -25,8 +25,6 @@ namespace broadsheet::worker {
 
 namespace {
 
-constexpr int exit_usage = 2;
-
 // The first SIGTERM/SIGINT asks for a graceful stop; the second exits at once. Exiting at once
 // loses nothing: offsets are only ever stored for delivered pages.
 std::atomic<int> signals_seen{0};
