@@ -1,15 +1,18 @@
 #include "worker/cli.h"
 
+#include <fstream>
 #include <string>
 #include <vector>
 
 #include <gtest/gtest.h>
 
+#include "tests/support/scratch_dir.h"
 #include "tests/support/without_broadsheet_env.h"
 
 namespace broadsheet::worker {
 namespace {
 
+using testing::scratch_dir;
 using testing::without_broadsheet_env;
 
 TEST(cli, exits_with_2_for_usage_errors_and_0_for_help) {
@@ -56,6 +59,46 @@ cli_result broadsheet(std::vector<std::string> args) {
   return result;
 }
 
+std::string first_sample_page() {
+  std::ifstream in(std::string(BROADSHEET_TEST_DATA) + "/sample_pages.jsonl");
+  std::string line;
+  std::getline(in, line);
+  return line + "\n";
+}
+
+// `process --hashes 4` ran while `run --hashes 4` was refused: two parsers with two ranges.
+TEST(cli, every_command_refuses_a_setting_outside_its_range) {
+  without_broadsheet_env clean;
+  scratch_dir dir;
+  const auto empty = dir.write("empty.jsonl", "");
+  for (const std::vector<std::string>& args :
+       {std::vector<std::string>{"run", "--hashes", "4"}, {"replay", "--from", "beginning", "--hashes", "4"},
+        {"config", "--check", "--hashes", "4"}, {"process", "--hashes", "4", empty}}) {
+    const auto result = broadsheet(args);
+    EXPECT_EQ(result.status, 2) << args[0];
+    EXPECT_NE(result.err.find("flag --hashes: must be between 16 and 1024"), std::string::npos)
+        << args[0] << ": " << result.err;
+  }
+}
+
+// `process` refused --config, so the production configuration could not be tried offline.
+TEST(cli, process_reads_the_configuration_file_and_variables) {
+  without_broadsheet_env clean;
+  // given
+  scratch_dir dir;
+  const auto pages = dir.write("pages.jsonl", first_sample_page());
+  const auto small = dir.write("small.toml", "[pipeline]\nmax_record_bytes = 100\n");
+  // when
+  const auto limited = broadsheet({"process", "--config", small, pages});
+  const auto shipped = broadsheet({"process", "--config", std::string(BROADSHEET_SOURCE_DIR) + "/config/broadsheet.toml", pages});
+  // then
+  EXPECT_EQ(limited.status, 0) << limited.err;
+  EXPECT_NE(limited.err.find("record_too_large"), std::string::npos) << limited.err;
+  EXPECT_EQ(limited.out, "");
+  EXPECT_EQ(shipped.status, 0) << shipped.err;
+  EXPECT_NE(shipped.out.find("\"article_id\""), std::string::npos) << shipped.err;
+}
+
 // `replay --from yesterday` started the embedded broker, then failed with status 1.
 TEST(cli, replay_refuses_a_bad_offset_spec_before_starting_a_broker) {
   without_broadsheet_env clean;
@@ -87,6 +130,18 @@ TEST(cli, broker_help_lists_only_the_broker_flags) {
   const auto refused = broadsheet({"broker", "--threads", "2"});
   EXPECT_EQ(refused.status, 2);
   EXPECT_NE(refused.err.find("broadsheet broker: unknown flag --threads"), std::string::npos) << refused.err;
+}
+
+TEST(cli, every_command_answers_help_and_refuses_an_unknown_flag_the_same_way) {
+  without_broadsheet_env clean;
+  for (const std::string command : {"run", "replay", "broker", "process", "config"}) {
+    const auto help = broadsheet({command, "--help"});
+    EXPECT_EQ(help.status, 0) << command;
+    EXPECT_TRUE(help.out.starts_with("usage: broadsheet " + command)) << help.out;
+    const auto bogus = broadsheet({command, "--bogus"});
+    EXPECT_EQ(bogus.status, 2) << command;
+    EXPECT_TRUE(bogus.err.starts_with("broadsheet " + command + ": unknown flag --bogus")) << bogus.err;
+  }
 }
 
 }  // namespace
