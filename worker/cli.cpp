@@ -1,9 +1,7 @@
 #include "worker/cli.h"
 
-#include <charconv>
+#include <array>
 #include <cstdio>
-#include <optional>
-#include <string>
 #include <string_view>
 
 #include "pipeline/version.h"
@@ -15,8 +13,6 @@
 namespace broadsheet::worker {
 
 namespace {
-
-constexpr int exit_usage = 2;
 
 constexpr const char* top_usage =
     "usage: broadsheet <command> [options]\n"
@@ -34,7 +30,15 @@ constexpr const char* top_usage =
     "  --help, -h          this text (also: broadsheet <command> --help)\n"
     "  --version           the pipeline version\n";
 
-constexpr const char* process_usage =
+constexpr std::array process_options_own{
+    command_option{"--pretty", "", "readable text for people instead of JSONL"},
+    command_option{"--explain", "",
+                   "per page, one JSON line of how it was read: its paragraphs, the segmenter's choices with their "
+                   "scores and evidence, its items"},
+};
+
+constexpr command_spec process_command{
+    command::process, "process",
     "usage: broadsheet process [options] [FILE...]\n"
     "\n"
     "Reads page records and writes one JSON article record per line to stdout. Input files\n"
@@ -42,96 +46,21 @@ constexpr const char* process_usage =
     "page records; no FILE or '-' reads stdin (JSONL if it starts with '{', else one text page).\n"
     "A rejected record prints one JSON line to stderr: {\"page_id\":…,\"error\":\"<code>\",…}.\n"
     "The exit status is non-zero only for usage errors (bad options, unreadable files).\n"
-    "\n"
-    "options:\n"
-    "  --pretty                  readable text for people instead of JSONL\n"
-    "  --explain                 per page, one JSON line of how it was read: its paragraphs, the\n"
-    "                            segmenter's choices with their scores and evidence, its items\n"
-    "  --max-record-bytes N      reject larger records or pages (default 8388608)\n"
-    "  --max-line-bytes N        reject pages with a longer line (default 65536)\n"
-    "  --max-json-depth N        reject deeper JSON records (default 32)\n"
-    "\n"
-    "near-duplicates (across all pages of the run; corrections are written as extra lines):\n"
-    "  --no-dedup                no near-duplicate detection\n"
-    "  --threshold J             estimated Jaccard that makes a near-duplicate (default 0.6)\n"
-    "  --shingle-size N          characters (or words) per shingle (default 5)\n"
-    "  --shingle-words           word n-grams (ICU word break) instead of character n-grams\n"
-    "  --hashes K                MinHash values per signature, 16 to 1024 (default 128)\n"
-    "  --min-chars N             shorter texts are never linked as duplicates (default 50)\n"
-    "  --capacity N              articles held in the index (default 1000000)\n"
-    "  --cache-bytes N           bytes of written articles held to write them again corrected\n"
-    "                            (default 134217728; corrections of older ones are counted)\n"
-    "  --horizon-days N          event days held behind the newest (default 30)\n"
-    "  --help, -h                this text\n";
-
-std::optional<std::size_t> parse_size(std::string_view s) {
-  std::size_t v = 0;
-  const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-  if (ec != std::errc() || end != s.data() + s.size() || v == 0) return std::nullopt;
-  return v;
-}
-
-std::optional<double> parse_fraction(std::string_view s) {
-  double v = 0;
-  const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-  if (ec != std::errc() || end != s.data() + s.size() || !(v > 0 && v <= 1)) return std::nullopt;
-  return v;
-}
-
-int usage_error(const char* message, std::string_view arg, const char* usage) {
-  std::fprintf(stderr, "broadsheet: %s%.*s\n\n%s", message, static_cast<int>(arg.size()), arg.data(), usage);
-  return exit_usage;
-}
+    "Near-duplicates are decided across all pages of the run; corrections are written as extra\n"
+    "lines. The settings are the worker's (file, variables, flags), with 8 MiB pages by default.\n",
+    process_options_own, true};
 
 int process_main(int argc, char** argv) {
-  process_options options;
-  for (int i = 0; i < argc; ++i) {
-    const std::string_view arg = argv[i];
-    auto size_option = [&](std::size_t& target) -> bool {
-      if (i + 1 >= argc) return false;
-      const auto v = parse_size(argv[++i]);
-      if (!v) return false;
-      target = *v;
-      return true;
-    };
-    if (arg == "--help" || arg == "-h") {
-      std::fputs(process_usage, stdout);
-      return 0;
-    } else if (arg == "--pretty") {
-      options.pretty = true;
-    } else if (arg == "--explain") {
-      options.explain = true;
-    } else if (arg == "--max-record-bytes") {
-      if (!size_option(options.pipeline.parse.max_record_bytes)) return usage_error("--max-record-bytes needs a positive number", "", process_usage);
-    } else if (arg == "--max-line-bytes") {
-      if (!size_option(options.pipeline.clean.max_line_bytes)) return usage_error("--max-line-bytes needs a positive number", "", process_usage);
-    } else if (arg == "--max-json-depth") {
-      if (!size_option(options.pipeline.parse.max_depth)) return usage_error("--max-json-depth needs a positive number", "", process_usage);
-    } else if (arg == "--no-dedup") {
-      options.dedup = false;
-    } else if (arg == "--shingle-words") {
-      options.dedup_options.shingles.unit = pipeline::shingle_unit::words;
-    } else if (arg == "--threshold") {
-      const auto v = i + 1 < argc ? parse_fraction(argv[++i]) : std::nullopt;
-      if (!v) return usage_error("--threshold needs a number between 0 and 1", "", process_usage);
-      options.dedup_options.threshold = *v;
-    } else if (arg == "--shingle-size" || arg == "--hashes" || arg == "--min-chars" || arg == "--horizon-days") {
-      std::size_t v = 0;
-      if (!size_option(v) || v > 1024) return usage_error("needs a positive number: ", arg, process_usage);
-      if (arg == "--shingle-size") options.dedup_options.shingles.n = static_cast<int>(v);
-      if (arg == "--hashes") options.dedup_options.num_hashes = static_cast<int>(v);
-      if (arg == "--min-chars") options.dedup_options.min_chars = static_cast<int>(v);
-      if (arg == "--horizon-days") options.dedup_options.horizon_days = static_cast<int>(v);
-    } else if (arg == "--cache-bytes") {
-      if (!size_option(options.cache_bytes)) return usage_error("--cache-bytes needs a positive number", "", process_usage);
-    } else if (arg == "--capacity") {
-      if (!size_option(options.dedup_options.capacity)) return usage_error("--capacity needs a positive number", "", process_usage);
-    } else if (arg.size() > 1 && arg[0] == '-' ) {
-      return usage_error("unknown option ", arg, process_usage);
-    } else {
-      options.inputs.emplace_back(arg);
-    }
-  }
+  const auto line = read_command_line(process_command, argc, argv);
+  if (!line) return line.error();
+  const worker_config& config = line->config;
+  const process_options options{.inputs = line->operands,
+                                .pretty = line->options.contains("--pretty"),
+                                .explain = line->options.contains("--explain"),
+                                .pipeline = config.pipeline,
+                                .dedup = config.dedup,
+                                .dedup_options = config.dedup_options,
+                                .cache_bytes = config.cache_bytes};
   const process_stats stats = run_process(options, stdout, stderr);
   if (stats.corrections_missed > 0)
     std::fprintf(stderr, "broadsheet process: %zu corrections not written: their articles were beyond --cache-bytes\n",
@@ -166,7 +95,9 @@ int run_cli(int argc, char** argv) {
                 metrics_reference_markdown().c_str());
     return 0;
   }
-  return usage_error("unknown command ", command, top_usage);
+  std::fprintf(stderr, "broadsheet: unknown command %.*s\n\n%s", static_cast<int>(command.size()), command.data(),
+               top_usage);
+  return exit_usage;
 }
 
 }  // namespace broadsheet::worker

@@ -280,6 +280,35 @@ std::string_view name_in_section(std::string_view key) { return key.substr(key.f
 // The value a switch flag sets when given without `=value`.
 bool switch_value(const setting& s) { return !s.flag.starts_with("--no-"); }
 
+// ---- Which command reads which settings ----
+
+// The settings whose flags a command takes: the ones it reads.
+bool takes_flag(command reader, const setting& s) {
+  const auto section = section_of(s.key);
+  switch (reader) {
+    case command::run:
+    case command::config: return true;
+    case command::replay: return s.key != "kafka.group_id";  // its own --group names the replay's group
+    case command::broker:  // the embedded broker: its topics, their partitions, its log
+      return section == "broker" || section == "log" || (section == "kafka" && s.key.ends_with("_topic"));
+    case command::process: return section == "pipeline" || (section == "dedup" && s.key != "dedup.restore_index");
+  }
+  return false;
+}
+
+// Whether a command takes librdkafka properties (-X, --input-property, --output-property).
+bool takes_properties(command reader) {
+  return reader == command::run || reader == command::replay || reader == command::config;
+}
+
+// The configuration before any source: `process` writes no records, so it keeps the pipeline's
+// own page limit (8 MiB) instead of the producer's.
+worker_config defaults_for(command reader) {
+  worker_config config;
+  if (reader == command::process) config.pipeline = processor_options{};
+  return config;
+}
+
 // ---- librdkafka passthrough ----
 
 // Properties the worker derives from its own settings; a passthrough would silently fight them.
@@ -584,30 +613,68 @@ bool takes_value(std::string_view name) {
   return s != nullptr && s->target.type != kind::boolean;
 }
 
-tl::expected<std::vector<flag_use>, std::string> split_flags(const std::vector<std::string>& args) {
+// Whether a flag is one of the settings' flags a command takes (--config is every command's).
+bool takes_setting_flag(command reader, std::string_view name) {
+  if (name == config_flag) return true;
+  if (find_scope(&property_scope::flag, name) != nullptr) return takes_properties(reader);
+  const auto* s = find_setting(&setting::flag, name);
+  return s != nullptr && takes_flag(reader, *s);
+}
+
+// A command line taken apart: the settings' flags in order, the command's own options, operands.
+struct split_line {
   std::vector<flag_use> flags;
+  std::map<std::string, std::string, std::less<>> options;
+  std::vector<std::string> operands;
+};
+
+const command_option* find_option(const command_spec& spec, std::string_view name) {
+  const auto it = std::find_if(spec.options.begin(), spec.options.end(),
+                               [&](const command_option& o) { return o.flag == name; });
+  return it == spec.options.end() ? nullptr : &*it;
+}
+
+tl::expected<split_line, std::string> split_args(const std::vector<std::string>& args, const command_spec& spec) {
+  split_line line;
   for (std::size_t i = 0; i < args.size(); ++i) {
     const std::string& arg = args[i];
+    if (spec.operands && (arg == "-" || !arg.starts_with("-"))) {
+      line.operands.push_back(arg);
+      continue;
+    }
     if (arg == "-X") {
+      if (!takes_properties(spec.reads)) return fail("unknown flag -X");
       if (i + 1 == args.size()) return fail("flag -X needs a value: -X property=value");
-      flags.push_back({arg, args[++i]});
+      line.flags.push_back({arg, args[++i]});
       continue;
     }
     if (!arg.starts_with("--")) return fail("unexpected argument " + arg);
     const auto eq = arg.find('=');
-    flag_use flag{arg.substr(0, eq), std::nullopt};
-    if (flag.name != config_flag && find_setting(&setting::flag, flag.name) == nullptr &&
-        find_scope(&property_scope::flag, flag.name) == nullptr)
-      return fail("unknown flag " + flag.name);
-    if (eq != std::string::npos) {
-      flag.value = arg.substr(eq + 1);
-    } else if (takes_value(flag.name)) {
-      if (i + 1 == args.size()) return fail("flag " + flag.name + " needs a value");
-      flag.value = args[++i];
+    const std::string name = arg.substr(0, eq);
+    std::optional<std::string> value;
+    if (eq != std::string::npos) value = arg.substr(eq + 1);
+    if (const auto* own = find_option(spec, name)) {
+      if (own->metavar.empty()) {
+        if (value) return fail("flag " + name + " takes no value");
+      } else if (!value) {
+        if (i + 1 == args.size()) return fail("flag " + name + " needs a value");
+        value = args[++i];
+      }
+      if (own->problem != nullptr)
+        if (const auto problem = own->problem(*value); !problem.empty()) return fail("flag " + name + ": " + problem);
+      line.options[name] = value.value_or("");
+      continue;
     }
-    flags.push_back(std::move(flag));
+    if (!takes_setting_flag(spec.reads, name)) return fail("unknown flag " + name);
+    if (!value && takes_value(name)) {
+      if (i + 1 == args.size()) return fail("flag " + name + " needs a value");
+      value = args[++i];
+    }
+    line.flags.push_back({name, std::move(value)});
   }
-  return flags;
+  for (const auto& own : spec.options)
+    if (own.required && !line.options.contains(own.flag)) return fail(std::string(own.flag) + " is required");
+  return line;
 }
 
 status apply_flag(loader& into, const flag_use& flag) {
@@ -713,44 +780,101 @@ std::string metavar(kind k) {
   return "";
 }
 
+// "  --flag META      help [details]"; no details: no brackets.
 std::string help_line(std::string flag, std::string_view help, std::string_view details) {
   constexpr std::size_t width = 32;
   flag.insert(0, "  ");
-  flag.resize(std::max(width, flag.size() + 1), ' ');
-  return flag + std::string(help) + " [" + std::string(details) + "]\n";
+  flag.resize(std::max(width, flag.size() + 2), ' ');
+  flag += help;
+  if (!details.empty()) flag.append(" [").append(details).append("]");
+  return flag + "\n";
 }
 
-constexpr const char* config_usage =
+constexpr std::array config_options{
+    command_option{"--print", "", "print the effective configuration as TOML (secrets masked)"},
+    command_option{"--check", "", "validate the configuration and build the clients as run does; prints "
+                                  "\"configuration ok\""},
+};
+
+constexpr command_spec config_command{
+    command::config, "config",
     "usage: broadsheet config --print|--check [options]\n"
     "\n"
-    "  --print                       print the effective configuration as TOML (secrets masked)\n"
-    "  --check                       validate the configuration; prints \"configuration ok\"\n"
-    "\n"
-    "Settings come from the defaults, then the TOML file, then BROADSHEET_* environment variables,\n"
-    "then flags; each overrides the one before.\n"
-    "\n";
+    "The effective configuration of `run`, or whether it is valid. Settings come from the defaults,\n"
+    "then the TOML file, then BROADSHEET_* environment variables, then flags; each overrides the\n"
+    "one before.\n",
+    config_options};
 
-}  // namespace
-
-tl::expected<worker_config, std::string> load_config(const config_sources& sources) {
-  const auto flags = split_flags(sources.args);
-  if (!flags) return fail(flags.error());
-  worker_config config;
+// The configuration of the command sources.reader from its file, environment and flags.
+tl::expected<worker_config, std::string> load(const config_sources& sources, const std::vector<flag_use>& flags) {
+  worker_config config = defaults_for(sources.reader);
   loader into(config);
-  if (const auto file = config_file(sources, *flags); !file.empty()) {
+  if (const auto file = config_file(sources, flags); !file.empty()) {
     if (auto read = file_reader(into, file).read(); !read) return fail(read.error());
   }
   if (auto read = read_env(into, sources.env); !read) return fail(read.error());
-  for (const auto& flag : *flags)
+  for (const auto& flag : flags)
     if (auto applied = apply_flag(into, flag); !applied) return fail(applied.error());
+  if (config.worker_id.empty()) config.worker_id = host_name();
+  if (sources.reader == command::process) return config;  // nothing of Kafka
   if (config.require_brokers && config.brokers.empty())
     return fail("kafka.brokers is empty and kafka.require_brokers is set (" + into.origin_of("kafka.require_brokers") +
                 "): give the bootstrap servers (--brokers, BROADSHEET_BROKERS or kafka.brokers); the embedded broker "
                 "is for tests and demonstrations only");
-  if (config.worker_id.empty()) config.worker_id = host_name();
   if (auto topics = check_topics(config, into); !topics) return fail(topics.error());
   if (auto limit = output_record_limit(config); !limit) return fail(limit.error());
   return config;
+}
+
+}  // namespace
+
+tl::expected<worker_config, std::string> load_config(const config_sources& sources) {
+  const command_spec bare{sources.reader, "", "", {}};
+  const auto line = split_args(sources.args, bare);
+  if (!line) return fail(line.error());
+  return load(sources, line->flags);
+}
+
+tl::expected<command_line, std::string> parse_command_line(const command_spec& spec,
+                                                           const std::vector<std::string>& args,
+                                                           const std::map<std::string, std::string>& env) {
+  auto line = split_args(args, spec);
+  if (!line) return fail(line.error());
+  auto config = load(config_sources{{}, env, {}, spec.reads}, line->flags);
+  if (!config) return fail(config.error());
+  return command_line{std::move(*config), std::move(line->options), std::move(line->operands)};
+}
+
+std::string command_help(const command_spec& spec) {
+  std::string out(spec.usage);
+  out += "\noptions:\n";
+  for (const auto& own : spec.options) {
+    std::string flag(own.flag);
+    if (!own.metavar.empty()) flag.append(" ").append(own.metavar);
+    out += help_line(flag, own.help, "");
+  }
+  out += help_line("--help, -h", "this text", "");
+  out += "\nsettings (flag, then its variable and TOML key = default; flags beat variables, variables the file):\n";
+  return out + config_flags_help(spec.reads);
+}
+
+int usage_error(const command_spec& spec, std::string_view message) {
+  const std::string_view usage = spec.usage.substr(0, spec.usage.find("\n\n") + 1);
+  std::fprintf(stderr, "broadsheet %.*s: %.*s\n%.*s(broadsheet %.*s --help lists every option)\n",
+               static_cast<int>(spec.name.size()), spec.name.data(), static_cast<int>(message.size()), message.data(),
+               static_cast<int>(usage.size()), usage.data(), static_cast<int>(spec.name.size()), spec.name.data());
+  return exit_usage;
+}
+
+tl::expected<command_line, int> read_command_line(const command_spec& spec, int argc, char** argv) {
+  const std::vector<std::string> args(argv, argv + argc);
+  if (std::any_of(args.begin(), args.end(), [](const std::string& a) { return a == "--help" || a == "-h"; })) {
+    std::fputs(command_help(spec).c_str(), stdout);
+    return tl::make_unexpected(0);
+  }
+  auto line = parse_command_line(spec, args, process_environment());
+  if (!line) return tl::make_unexpected(usage_error(spec, line.error()));
+  return std::move(*line);
 }
 
 std::map<std::string, std::string> process_environment() {
@@ -786,16 +910,18 @@ std::string print_config(const worker_config& config) {
   return out;
 }
 
-std::string config_flags_help() {
-  const worker_config defaults;
+std::string config_flags_help(command reader) {
+  const worker_config defaults = defaults_for(reader);
   std::string out = help_line(std::string(config_flag) + " PATH", "TOML configuration file", config_env);
   for (const auto& s : settings) {
+    if (!takes_flag(reader, s)) continue;
     std::string details = std::string(s.env) + ", " + std::string(s.key);
     if (!s.secret) details += " = " + toml_literal(s.target.get(defaults));
     out += help_line(std::string(s.flag) + metavar(s.target.type), s.help, details);
   }
   for (const auto& scope : property_scopes)
-    out += help_line(std::string(scope.flag) + " PROPERTY=VALUE", std::string(scope.meaning) + ", repeatable",
+    if (takes_properties(reader))
+      out += help_line(std::string(scope.flag) + " PROPERTY=VALUE", std::string(scope.meaning) + ", repeatable",
                      std::string(scope.env_prefix) + "<PROPERTY with _ for .>, [" + std::string(scope.key) + "]");
   return out;
 }
@@ -816,41 +942,14 @@ std::string config_reference_markdown() {
 }
 
 int config_main(int argc, char** argv) {
-  constexpr int exit_usage = 2;
-  bool print = false;
-  bool check = false;
-  config_sources sources;
-  sources.env = process_environment();
-  for (int i = 0; i < argc; ++i) {
-    const std::string_view arg = argv[i];
-    if (arg == "--help" || arg == "-h") {
-      std::printf("%s%s", config_usage, config_flags_help().c_str());
-      return 0;
-    }
-    if (arg == "--print") {
-      print = true;
-    } else if (arg == "--check") {
-      check = true;
-    } else {
-      sources.args.emplace_back(arg);
-    }
+  const auto line = read_command_line(config_command, argc, argv);
+  if (!line) return line.error();
+  const bool print = line->options.contains("--print");
+  if (print == line->options.contains("--check")) return usage_error(config_command, "give one of --print and --check");
+  if (!print) {
+    if (auto clients = check_clients(line->config); !clients) return usage_error(config_command, clients.error());
   }
-  if (print == check) {
-    std::fprintf(stderr, "broadsheet config: give one of --print and --check\n\n%s", config_usage);
-    return exit_usage;
-  }
-  const auto config = load_config(sources);
-  if (!config) {
-    std::fprintf(stderr, "broadsheet config: %s\n", config.error().c_str());
-    return exit_usage;
-  }
-  if (check) {
-    if (auto clients = check_clients(*config); !clients) {
-      std::fprintf(stderr, "broadsheet config: %s\n", clients.error().c_str());
-      return exit_usage;
-    }
-  }
-  std::fputs(print ? print_config(*config).c_str() : "configuration ok\n", stdout);
+  std::fputs(print ? print_config(line->config).c_str() : "configuration ok\n", stdout);
   return 0;
 }
 

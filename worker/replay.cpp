@@ -2,6 +2,7 @@
 
 #include <charconv>
 #include <chrono>
+#include <climits>
 #include <set>
 #include <vector>
 
@@ -120,35 +121,27 @@ class scan_lookup final : public offset_lookup {
 
 // Offsets per partition for one spec; `end` says which side of the range it is.
 tl::expected<std::map<std::int32_t, std::int64_t>, std::string> resolve_spec(
-    const std::string& topic, int partitions, std::string_view spec,
+    const std::string& topic, int partitions, const offset_spec& spec,
     const std::map<std::int32_t, std::pair<std::int64_t, std::int64_t>>& marks, offset_lookup& lookup, bool end) {
   std::map<std::int32_t, std::int64_t> out;
   for (const auto& [p, m] : marks) out[p] = end ? m.second : m.first;
-  if (spec == "beginning") {
-    for (const auto& [p, m] : marks) out[p] = m.first;
-    return out;
-  }
-  if (spec == "end") return out;
-  if (const auto n = parse_int(spec)) {
-    for (auto& [p, o] : out) o = std::clamp(*n, marks.at(p).first, marks.at(p).second);
-    return out;
-  }
-  if (const auto ms = parse_rfc3339_ms(spec)) return lookup.offsets_for_time(topic, partitions, *ms);
-  // P:N,P:N
-  std::size_t at = 0;
-  while (at < spec.size()) {
-    auto comma = spec.find(',', at);
-    if (comma == std::string_view::npos) comma = spec.size();
-    const auto item = spec.substr(at, comma - at);
-    const auto colon = item.find(':');
-    const auto p = colon == std::string_view::npos ? std::nullopt : parse_int(item.substr(0, colon));
-    const auto o = colon == std::string_view::npos ? std::nullopt : parse_int(item.substr(colon + 1));
-    if (!p || !o || !marks.contains(static_cast<std::int32_t>(*p)))
-      return tl::make_unexpected("bad offset spec \"" + std::string(spec) +
-                                 "\": expected beginning, end, N, P:N,… or an RFC 3339 time");
-    const auto& m = marks.at(static_cast<std::int32_t>(*p));
-    out[static_cast<std::int32_t>(*p)] = std::clamp(*o, m.first, m.second);
-    at = comma + 1;
+  switch (spec.what) {
+    case offset_spec::form::beginning:
+      for (const auto& [p, m] : marks) out[p] = m.first;
+      return out;
+    case offset_spec::form::end: return out;
+    case offset_spec::form::offset:
+      for (auto& [p, o] : out) o = std::clamp(spec.value, marks.at(p).first, marks.at(p).second);
+      return out;
+    case offset_spec::form::time: return lookup.offsets_for_time(topic, partitions, spec.value);
+    case offset_spec::form::per_partition:
+      for (const auto& [p, o] : spec.partitions) {
+        const auto m = marks.find(p);
+        if (m == marks.end())
+          return tl::make_unexpected("bad offset spec: topic " + topic + " has no partition " + std::to_string(p));
+        out[p] = std::clamp(o, m->second.first, m->second.second);
+      }
+      return out;
   }
   return out;
 }
@@ -193,31 +186,52 @@ std::optional<std::int64_t> parse_rfc3339_ms(std::string_view s) {
   return seconds * 1000 + millis;
 }
 
+tl::expected<offset_spec, std::string> parse_offset_spec(std::string_view spec) {
+  if (spec == "beginning") return offset_spec{.what = offset_spec::form::beginning};
+  if (spec == "end") return offset_spec{.what = offset_spec::form::end};
+  if (const auto n = parse_int(spec)) return offset_spec{.what = offset_spec::form::offset, .value = *n};
+  if (const auto ms = parse_rfc3339_ms(spec)) return offset_spec{.what = offset_spec::form::time, .value = *ms};
+  // P:N,P:N…
+  offset_spec out{.what = offset_spec::form::per_partition};
+  std::size_t at = 0;
+  do {
+    const auto comma = std::min(spec.find(',', at), spec.size());
+    const auto item = spec.substr(at, comma - at);
+    const auto colon = item.find(':');
+    const auto p = colon == std::string_view::npos ? std::nullopt : parse_int(item.substr(0, colon));
+    const auto o = colon == std::string_view::npos ? std::nullopt : parse_int(item.substr(colon + 1));
+    if (!p || !o || *p > INT32_MAX)
+      return tl::make_unexpected("bad offset spec \"" + std::string(spec) +
+                                 "\": expected beginning, end, N, P:N,… or an RFC 3339 time");
+    out.partitions[static_cast<std::int32_t>(*p)] = *o;
+    at = comma + 1;
+  } while (at < spec.size());
+  return out;
+}
+
 std::unique_ptr<offset_lookup> kafka_offset_lookup(rd_kafka_t* client) { return std::make_unique<kafka_lookup>(client); }
 std::unique_ptr<offset_lookup> scan_offset_lookup(rd_kafka_t* client) { return std::make_unique<scan_lookup>(client); }
 
 tl::expected<offset_range, std::string> resolve_range(rd_kafka_t* client, const std::string& topic,
                                                       std::string_view from, std::string_view to,
                                                       offset_lookup& lookup) {
+  const auto from_spec = parse_offset_spec(from);
+  if (!from_spec) return tl::make_unexpected(from_spec.error());
+  const auto to_spec = parse_offset_spec(to);
+  if (!to_spec) return tl::make_unexpected(to_spec.error());
   const auto partitions = partition_count(client, topic, timeout_ms);
   if (!partitions) return tl::make_unexpected(partitions.error());
   const auto all = query_watermarks(client, topic, *partitions, timeout_ms);
   if (!all) return tl::make_unexpected(all.error());
   std::map<std::int32_t, std::pair<std::int64_t, std::int64_t>> marks;
   for (int p = 0; p < *partitions; ++p) marks[p] = {(*all)[static_cast<std::size_t>(p)].low, (*all)[static_cast<std::size_t>(p)].high};
-  auto start = resolve_spec(topic, *partitions, from, marks, lookup, false);
+  auto start = resolve_spec(topic, *partitions, *from_spec, marks, lookup, false);
   if (!start) return tl::make_unexpected(start.error());
-  auto end = resolve_spec(topic, *partitions, to, marks, lookup, true);
+  auto end = resolve_spec(topic, *partitions, *to_spec, marks, lookup, true);
   if (!end) return tl::make_unexpected(end.error());
   // With --from P:N,… only the named partitions are replayed.
   std::set<std::int32_t> named;
-  if (!parse_rfc3339_ms(from) && from.find(':') != std::string_view::npos) {
-    for (std::size_t at = 0; at < from.size();) {
-      const auto comma = std::min(from.find(',', at), from.size());
-      named.insert(static_cast<std::int32_t>(parse_int(from.substr(at, from.find(':', at) - at)).value_or(-1)));
-      at = comma + 1;
-    }
-  }
+  for (const auto& [p, o] : from_spec->partitions) named.insert(p);
   offset_range range;
   for (const auto& [p, m] : marks) {
     const std::int64_t first = named.empty() || named.contains(p) ? (*start)[p] : m.second;

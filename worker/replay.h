@@ -25,6 +25,18 @@ namespace broadsheet::worker {
 // Milliseconds since the epoch of an RFC 3339 time ("…Z" or "…+08:00"), or nothing.
 [[nodiscard]] std::optional<std::int64_t> parse_rfc3339_ms(std::string_view s);
 
+// An offset spec as written, before any broker is asked.
+struct offset_spec {
+  enum class form { beginning, end, offset, per_partition, time };
+  form what = form::beginning;
+  std::int64_t value = 0;                            // offset: the offset; time: ms since the epoch
+  std::map<std::int32_t, std::int64_t> partitions{};  // per_partition: partition -> offset
+};
+
+// The spec, or what is wrong with it ("bad offset spec \"yesterday\": expected …"). Whether the
+// partitions named exist is for resolve_range to say.
+[[nodiscard]] tl::expected<offset_spec, std::string> parse_offset_spec(std::string_view spec);
+
 // Time → offset, per partition. The real one asks Kafka (ListOffsets by timestamp); the scan one
 // reads the partition's record timestamps and works against brokers without a timestamp index,
 // such as the embedded broker (whose ListOffsets by time answers -1).
@@ -39,7 +51,8 @@ class offset_lookup {
 [[nodiscard]] std::unique_ptr<offset_lookup> kafka_offset_lookup(rd_kafka_t* client);
 [[nodiscard]] std::unique_ptr<offset_lookup> scan_offset_lookup(rd_kafka_t* client);
 
-// The range [from, to) of every partition of topic. Errors: a bad spec, or the broker's.
+// The range [from, to) of every partition of topic. Errors: a bad spec, a partition the topic
+// lacks, or the broker's.
 [[nodiscard]] tl::expected<offset_range, std::string> resolve_range(rd_kafka_t* client, const std::string& topic,
                                                                     std::string_view from, std::string_view to,
                                                                     offset_lookup& lookup);

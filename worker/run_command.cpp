@@ -3,7 +3,7 @@
 #include <spdlog/spdlog.h>
 #include <unistd.h>
 
-#include <algorithm>
+#include <array>
 #include <atomic>
 #include <csignal>
 #include <cstdio>
@@ -25,8 +25,6 @@ namespace broadsheet::worker {
 
 namespace {
 
-constexpr int exit_usage = 2;
-
 // The first SIGTERM/SIGINT asks for a graceful stop; the second exits at once. Exiting at once
 // loses nothing: offsets are only ever stored for delivered pages.
 std::atomic<int> signals_seen{0};
@@ -45,40 +43,11 @@ void install_signal_handlers() {
   sigaction(SIGINT, &sa, nullptr);
 }
 
-// Splits out the command's own options (with a value each), loads the shared configuration
-// from the rest, and sets up logging.
-std::optional<worker_config> load(int argc, char** argv, const char* command, const std::vector<std::string>& own,
-                           std::vector<std::pair<std::string, std::string>>& own_values, const char* usage) {
-  config_sources sources;
-  sources.env = process_environment();
-  for (int i = 0; i < argc; ++i) {
-    const std::string arg = argv[i];
-    if (arg == "--help" || arg == "-h") {
-      std::printf("%s\n%s", usage, config_flags_help().c_str());
-      std::exit(0);
-    }
-    const auto eq = arg.find('=');
-    const std::string name = arg.substr(0, eq);
-    if (std::find(own.begin(), own.end(), name) != own.end()) {
-      if (eq != std::string::npos) {
-        own_values.emplace_back(name, arg.substr(eq + 1));
-      } else if (i + 1 < argc) {
-        own_values.emplace_back(name, argv[++i]);
-      } else {
-        std::fprintf(stderr, "broadsheet %s: %s needs a value\n", command, name.c_str());
-        return std::nullopt;
-      }
-      continue;
-    }
-    sources.args.push_back(arg);
-  }
-  auto config = load_config(sources);
-  if (!config) {
-    std::fprintf(stderr, "broadsheet %s: %s\n", command, config.error().c_str());
-    return std::nullopt;
-  }
-  setup_logging(config->log_level, config->log_format);
-  return std::move(*config);
+// The command line of a Kafka command; on success, sets up logging as it asks.
+tl::expected<command_line, int> read(const command_spec& spec, int argc, char** argv) {
+  auto line = read_command_line(spec, argc, argv);
+  if (line) setup_logging(line->config.log_level, line->config.log_format);
+  return line;
 }
 
 // The bootstrap servers: the configured ones, or a new embedded broker's.
@@ -127,29 +96,36 @@ int run_worker(const worker_config& config, const std::string& bootstrap, const 
 }  // namespace
 
 int run_main(int argc, char** argv) {
-  std::vector<std::pair<std::string, std::string>> own;
-  auto config = load(argc, argv, "run", {}, own,
-                     "usage: broadsheet run [options]\n\nConsumes page records, publishes articles, signatures "
-                     "and dead letters. With no brokers configured, starts the embedded broker.\n");
-  if (!config) return exit_usage;
+  constexpr command_spec spec{
+      command::run, "run",
+      "usage: broadsheet run [options]\n"
+      "\n"
+      "Consumes page records, publishes articles, signatures and dead letters. With no brokers\n"
+      "configured, starts the embedded broker.\n",
+      {}};
+  const auto line = read(spec, argc, argv);
+  if (!line) return line.error();
   std::optional<embedded_broker> broker;
-  const auto bootstrap = bootstrap_for(*config, broker);
+  const auto bootstrap = bootstrap_for(line->config, broker);
   if (!bootstrap) return 1;
-  return run_worker(*config, *bootstrap, broker, nullptr);
+  return run_worker(line->config, *bootstrap, broker, nullptr);
 }
 
 int broker_main(int argc, char** argv) {
-  std::vector<std::pair<std::string, std::string>> own;
-  auto config = load(argc, argv, "broker", {}, own,
-                     "usage: broadsheet broker [--partitions N] [options]\n\n"
-                     "Runs only the embedded broker (librdkafka's mock cluster: 3 brokers on loopback) with the\n"
-                     "input, output, signatures and dead-letter topics created. Prints its bootstrap address as\n"
-                     "the first line on stdout, then reads control lines on stdin and answers each on stdout:\n"
-                     "  down <broker_id|-1> | up <broker_id|-1> | errors <api_key> <error_code> <count>\n"
-                     "  | clear <api_key> | topic <name> <partitions>\n"
-                     "Stops on SIGTERM or SIGINT.\n");
-  if (!config) return exit_usage;
-  auto broker = embedded_broker::start(*config);
+  constexpr command_spec spec{
+      command::broker, "broker",
+      "usage: broadsheet broker [--partitions N] [options]\n"
+      "\n"
+      "Runs only the embedded broker (librdkafka's mock cluster: 3 brokers on loopback) with the\n"
+      "input, output, signatures and dead-letter topics created. Prints its bootstrap address as\n"
+      "the first line on stdout, then reads control lines on stdin and answers each on stdout:\n"
+      "  down <broker_id|-1> | up <broker_id|-1> | errors <api_key> <error_code> <count>\n"
+      "  | clear <api_key> | topic <name> <partitions>\n"
+      "Stops on SIGTERM or SIGINT.\n",
+      {}};
+  const auto line = read(spec, argc, argv);
+  if (!line) return line.error();
+  auto broker = embedded_broker::start(line->config);
   if (!broker) {
     std::fprintf(stderr, "broadsheet broker: %s\n", broker.error().c_str());
     return 1;
@@ -158,10 +134,10 @@ int broker_main(int argc, char** argv) {
   std::fflush(stdout);
   std::atomic<bool> stop{false};
   std::thread control([&] {
-    std::string line;
-    while (!stop && std::getline(std::cin, line)) {
-      if (line.empty()) continue;
-      const std::string reply = broker->control(line);
+    std::string request;
+    while (!stop && std::getline(std::cin, request)) {
+      if (request.empty()) continue;
+      const std::string reply = broker->control(request);
       std::printf("%s\n", reply.c_str());
       std::fflush(stdout);
     }
@@ -178,32 +154,54 @@ int broker_main(int argc, char** argv) {
   return 0;
 }
 
+namespace {
+
+// What is wrong with a --from or --to, said before anything starts; empty when nothing is.
+std::string offset_spec_problem(std::string_view spec) {
+  const auto parsed = parse_offset_spec(spec);
+  return parsed ? std::string() : parsed.error();
+}
+
+std::string time_lookup_problem(std::string_view kind) {
+  return kind == "kafka" || kind == "scan" ? "" : "must be kafka or scan";
+}
+
+constexpr std::array replay_options{
+    command_option{"--from", "SPEC", "the first offsets: beginning | end | N | P:N,P:N… | an RFC 3339 time", true,
+                   offset_spec_problem},
+    command_option{"--to", "SPEC", "one past the last offsets, as --from (default: end, the high watermarks at start)",
+                   false, offset_spec_problem},
+    command_option{"--group", "G", "the group that receives the replay's commits (default: <kafka.group_id>.replay)"},
+    command_option{"--time-lookup", "kafka|scan",
+                   "how a time becomes offsets: the broker's time index, or reading record timestamps (the "
+                   "embedded broker has no index; default: kafka)",
+                   false, time_lookup_problem},
+};
+
+}  // namespace
+
 int replay_main(int argc, char** argv) {
-  std::vector<std::pair<std::string, std::string>> own;
-  auto loaded = load(argc, argv, "replay", {"--from", "--to", "--group", "--time-lookup"}, own,
-                     "usage: broadsheet replay --from SPEC [--to SPEC] [--output-topic T] [--group G]\n"
-                     "                         [--time-lookup kafka|scan] [options]\n\n"
-                     "Reprocesses offsets [from, to) of every partition of the input topic and exits 0 when all\n"
-                     "of it is acknowledged. SPEC: beginning | end | N | P:N,P:N… | an RFC 3339 time.\n"
-                     "--to defaults to end (the high watermarks when the replay starts). --group (default\n"
-                     "<group>.replay) receives the commits, so the live group is untouched. --time-lookup scan\n"
-                     "reads record timestamps instead of asking the broker's time index (needed for the\n"
-                     "embedded broker, which has none).\n");
-  if (!loaded) return exit_usage;
-  std::string from, to = "end", lookup_kind = "kafka";
-  std::optional<std::string> group;
-  for (const auto& [name, value] : own) {
-    if (name == "--from") from = value;
-    if (name == "--to") to = value;
-    if (name == "--group") group = value;
-    if (name == "--time-lookup") lookup_kind = value;
-  }
-  if (from.empty() || (lookup_kind != "kafka" && lookup_kind != "scan")) {
-    std::fprintf(stderr, "broadsheet replay: --from is required; --time-lookup is kafka or scan\n");
-    return exit_usage;
-  }
-  auto& config = *loaded;
-  config.group_id = group.value_or(config.group_id + ".replay");
+  constexpr command_spec spec{
+      command::replay, "replay",
+      "usage: broadsheet replay --from SPEC [--to SPEC] [--output-topic T] [--group G]\n"
+      "                         [--time-lookup kafka|scan] [options]\n"
+      "\n"
+      "Reprocesses offsets [from, to) of every partition of the input topic and exits 0 when all\n"
+      "of it is acknowledged. SPEC: beginning | end | N | P:N,P:N… | an RFC 3339 time.\n"
+      "--to defaults to end (the high watermarks when the replay starts). --group (default\n"
+      "<group>.replay) receives the commits, so the live group is untouched. --time-lookup scan\n"
+      "reads record timestamps instead of asking the broker's time index (needed for the\n"
+      "embedded broker, which has none).\n",
+      replay_options};
+  auto line = read(spec, argc, argv);
+  if (!line) return line.error();
+  const auto option = [&](std::string_view flag, std::string fallback) {
+    const auto it = line->options.find(flag);
+    return it == line->options.end() ? fallback : it->second;
+  };
+  auto& config = line->config;
+  config.group_id = option("--group", config.group_id + ".replay");
+  const std::string from = option("--from", ""), to = option("--to", "end");
   std::optional<embedded_broker> broker;
   const auto bootstrap = bootstrap_for(config, broker);
   if (!bootstrap) return 1;
@@ -217,7 +215,8 @@ int replay_main(int argc, char** argv) {
     spdlog::error("{}", client.error());
     return 1;
   }
-  auto lookup = lookup_kind == "scan" ? scan_offset_lookup(client->get()) : kafka_offset_lookup(client->get());
+  auto lookup =
+      option("--time-lookup", "kafka") == "scan" ? scan_offset_lookup(client->get()) : kafka_offset_lookup(client->get());
   const auto range = resolve_range(client->get(), config.input_topic, from, to, *lookup);
   if (!range) {
     spdlog::error("replay: {}", range.error());

@@ -209,7 +209,8 @@ def committed(bootstrap, group, topic, partitions):
 def expected_articles(pages, *extra):
     """`broadsheet process` over the same pages: the reference output (latest revision per id)."""
     data = "".join(json.dumps(p, ensure_ascii=False) + "\n" for p in pages)
-    out = subprocess.run([BROADSHEET, "process", *extra], input=data, capture_output=True, text=True, check=True)
+    out = subprocess.run([BROADSHEET, "process", *extra], input=data, capture_output=True, text=True, check=True,
+                         env=clean_env())
     return latest([json.loads(line) for line in out.stdout.splitlines()])
 
 

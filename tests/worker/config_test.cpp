@@ -17,12 +17,14 @@
 #include <unistd.h>
 
 #include "tests/support/scratch_dir.h"
+#include "tests/support/without_broadsheet_env.h"
 #include "worker/kafka.h"
 
 namespace broadsheet::worker {
 namespace {
 
 using testing::scratch_dir;
+using testing::without_broadsheet_env;
 
 tl::expected<worker_config, std::string> load(std::vector<std::string> args,
                                               std::map<std::string, std::string> env = {}, std::string file = {}) {
@@ -96,6 +98,19 @@ TEST(Config, flag_beats_environment_beats_file) {
   EXPECT_DOUBLE_EQ(no_flag->dedup_options.threshold, 0.7);
   EXPECT_DOUBLE_EQ(only_file->dedup_options.threshold, 0.5);
   EXPECT_EQ(all_three->group_id, "from-file");
+}
+
+// `process` writes no records: the pipeline's own page limit, and none of the Kafka checks.
+TEST(Config, process_starts_from_the_pipeline_limits_and_skips_the_kafka_checks) {
+  const auto process = [](std::vector<std::string> args, std::map<std::string, std::string> env = {}) {
+    return load_config(config_sources{{}, std::move(env), std::move(args), command::process});
+  };
+  const auto config = process({}, {{"BROADSHEET_REQUIRE_BROKERS", "true"}, {"BROADSHEET_OUTPUT_TOPIC", "pages.raw"}});
+  ASSERT_TRUE(config) << config.error();
+  EXPECT_EQ(config->pipeline.parse.max_record_bytes, pipeline::parse_limits{}.max_record_bytes);
+  EXPECT_NE(error_of(process({"--brokers", "a:1"})).find("unknown flag --brokers"), std::string::npos);
+  EXPECT_NE(error_of(process({"-X", "acks=1"})).find("unknown flag -X"), std::string::npos);
+  EXPECT_NE(error_of(process({"--hashes", "4"})).find("flag --hashes: must be between 16 and 1024"), std::string::npos);
 }
 
 TEST(Config, config_file_from_flag_then_environment_then_sources) {
@@ -411,27 +426,6 @@ TEST(Config, process_environment_holds_the_variables) {
   ASSERT_TRUE(env.contains("BROADSHEET_CONFIG_TEST_PROBE"));
   EXPECT_EQ(env.at("BROADSHEET_CONFIG_TEST_PROBE"), "a=b");
 }
-
-// Unsets the BROADSHEET_* variables of the test's own environment (BROADSHEET_TEST_LOGS, say)
-// while config_main reads it, and puts them back.
-class without_broadsheet_env {
- public:
-  without_broadsheet_env() {
-    for (const auto& [name, text] : process_environment()) {
-      if (!name.starts_with("BROADSHEET_")) continue;
-      saved_.emplace(name, text);
-      ::unsetenv(name.c_str());
-    }
-  }
-  ~without_broadsheet_env() {
-    for (const auto& [name, text] : saved_) ::setenv(name.c_str(), text.c_str(), 1);
-  }
-  without_broadsheet_env(const without_broadsheet_env&) = delete;
-  without_broadsheet_env& operator=(const without_broadsheet_env&) = delete;
-
- private:
-  std::map<std::string, std::string> saved_;
-};
 
 TEST(Config, config_command_exit_status) {
   without_broadsheet_env clean;

@@ -24,6 +24,20 @@ TEST(Replay, RejectsWhatIsNotATime) {
     EXPECT_FALSE(parse_rfc3339_ms(s).has_value()) << s;
 }
 
+// `replay --from yesterday` used to be found wrong only after a broker was started and asked.
+TEST(Replay, ReadsOffsetSpecsWithoutABroker) {
+  using form = offset_spec::form;
+  EXPECT_EQ(parse_offset_spec("beginning")->what, form::beginning);
+  EXPECT_EQ(parse_offset_spec("end")->what, form::end);
+  EXPECT_EQ(parse_offset_spec("42")->value, 42);
+  EXPECT_EQ(parse_offset_spec("2025-03-18T00:00:00Z")->value, 1'742'256'000'000);
+  EXPECT_EQ(parse_offset_spec("0:4,2:7")->partitions, (std::map<std::int32_t, std::int64_t>{{0, 4}, {2, 7}}));
+  for (const char* bad : {"yesterday", "", "-1", "0:", ":4", "0:4,x", "0:4;1:2", "2025-03-18", "99999999999:1"}) {
+    const auto spec = parse_offset_spec(bad);
+    ASSERT_FALSE(spec) << bad;
+    EXPECT_NE(spec.error().find("bad offset spec"), std::string::npos) << spec.error();
+  }
+}
 
 // Against the embedded broker over TCP: a partition with records at known timestamps.
 class ReplayRange : public ::testing::Test {
