@@ -271,9 +271,10 @@ class segmenter::reader {
   }
 
   // The title line of units [i, j): the last headline line before the first subtitle; else the
-  // last headline line that is not a label of up to six characters (a column label such as
-  // "身边好人" may follow the title; a title of seven or eight is often under its kicker); else
-  // the last headline line. npos when the run has no headline line.
+  // last one ending with a column tag; else the last headline line that is not a label of up
+  // to six characters (a column label such as "身边好人" may follow the title; a title of seven or
+  // eight is often under its kicker); else the last headline line. npos when the run has no
+  // headline line.
   std::size_t title_of(std::size_t i, std::size_t j) const {
     std::size_t first_sub = j;
     for (std::size_t k = i; k < j; ++k) {
@@ -282,14 +283,16 @@ class segmenter::reader {
         break;
       }
     }
-    std::size_t last = npos, last_full = npos;
+    std::size_t last = npos, last_full = npos, tagged = npos;
     for (std::size_t k = i; k < first_sub; ++k) {
       if (!uf(k).heading_like || uf(k).subtitle) continue;
       if (uf(k).dash_kicker && k + 1 < first_sub) continue;  // leads into the line under it
       last = k;
       if (!uf(k).label_like || uf(k).chars > 6) last_full = k;
+      if (uf(k).column_tag) tagged = k;  // a column tag ends a title: what follows is a label
     }
     if (first_sub < j && last != npos) return last;
+    if (tagged != npos) return tagged;
     return last_full != npos ? last_full : last;
   }
 

@@ -148,11 +148,17 @@ TEST(segmenter, takes_a_short_title_under_its_kicker_and_not_a_column_label_afte
       "本报讯（记者林晓雨）昨日，临河县两千余名干部群众来到北山，栽下侧柏、刺槐三万余株。\n\n"
       "北岭区三座城市书房投用\n\n"
       "身边好事\n\n"
-      "本报讯（记者许安然）记者昨日获悉，北岭区三座城市书房已投入使用，市民可免费借阅。\n");
-  ASSERT_EQ(page.items.size(), 2u);
+      "本报讯（记者许安然）记者昨日获悉，北岭区三座城市书房已投入使用，市民可免费借阅。\n\n"
+      "西塘花海迎客来（乡村振兴）\n\n"
+      "乡镇书记谈发展\n\n"
+      "本报讯（记者周明远）连日来，西塘镇千亩油菜花竞相绽放，吸引大批游客前来观赏。\n");
+  ASSERT_EQ(page.items.size(), 3u);
   EXPECT_EQ(page.items[0].title, "让荒山披上绿装");
   EXPECT_EQ(page.items[0].kicker, "临河县开展春季植树活动");
   EXPECT_EQ(page.items[1].title, "北岭区三座城市书房投用");
+  // a column tag ends the title: the label of seven characters under it is not the title
+  EXPECT_EQ(page.items[2].title, "西塘花海迎客来（乡村振兴）");
+  EXPECT_EQ(page.items[2].paragraphs.front().substr(0, 6), "连日");
 }
 
 TEST(segmenter, makes_fragments_of_continued_text) {
