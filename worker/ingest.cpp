@@ -12,7 +12,6 @@
 #include <optional>
 #include <random>
 #include <thread>
-#include <unordered_map>
 #include <vector>
 
 #include "pipeline/article_json.h"
@@ -26,7 +25,9 @@
 #include "worker/logging.h"
 #include "worker/metrics.h"
 #include "worker/offset_tracker.h"
+#include "worker/page_job.h"
 #include "worker/record_size.h"
+#include "worker/sequencer.h"
 
 namespace broadsheet::worker {
 
@@ -61,74 +62,6 @@ std::string utc_now() {
   std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
   return buf;
 }
-
-// One consumed page record on its way through the worker.
-struct page_job {
-  kafka_message message;  // the input record, kept until published (a dead letter copies it)
-  std::int32_t partition = 0;
-  std::int64_t offset = 0;
-  std::uint64_t epoch = 0;  // of the partition in the offset tracker
-  std::size_t bytes = 0;
-  std::int64_t timestamp_ms = 0;           // the record's timestamp, for end-to-end latency
-  clock_type::time_point publish_started;  // first produce, for the produce_ack stage
-
-  // Filled by the pool.
-  bool processed = false;  // guarded by the sequencer's mutex
-  std::string page_id;
-  std::string error_code, error_message;  // set when the page is rejected
-  std::vector<pipeline::article> articles;
-  // articles[i]'s JSON as it was before deciding (revision 0, no duplicate), made on the pool.
-  std::vector<std::shared_ptr<const pipeline::article_json>> jsons;
-  std::vector<pipeline::signature_record> signatures;
-  std::vector<std::string> encoded_signatures;  // signatures[i].encode(), made on the pool
-
-  // Filled by the sequencer.
-  std::vector<pipeline::dedup_correction> corrections;  // earlier articles this page's decisions changed
-  bool learned = false;  // no page: corrections from another worker's signature, not tracked
-
-  // Records produced and not yet delivered, plus one held while producing.
-  std::atomic<int> pending{1};
-  std::atomic<bool> failed{false};
-};
-
-// Pages handed from any thread to whichever thread is working through them, in the order they
-// were handed over: one thread at a time takes everything queued, batch after batch, until the
-// queue is empty; the others return at once.
-class relay {
- public:
-  void push(std::shared_ptr<page_job> job) {
-    const std::lock_guard lock(mutex_);
-    jobs_.push_back(std::move(job));
-  }
-  // Runs work(job) on every page queued, in order, unless another thread is at it (that thread
-  // takes what was just queued).
-  template <class Work>
-  void drain(Work&& work) {
-    {
-      const std::lock_guard lock(mutex_);
-      if (busy_ || jobs_.empty()) return;
-      busy_ = true;
-    }
-    std::deque<std::shared_ptr<page_job>> batch;
-    for (;;) {
-      {
-        const std::lock_guard lock(mutex_);
-        if (jobs_.empty()) {
-          busy_ = false;
-          return;
-        }
-        batch.swap(jobs_);
-      }
-      for (auto& job : batch) work(job);
-      batch.clear();
-    }
-  }
-
- private:
-  std::mutex mutex_;
-  std::deque<std::shared_ptr<page_job>> jobs_;
-  bool busy_ = false;
-};
 
 // The opaque of one produced record.
 struct delivery {
@@ -230,25 +163,14 @@ struct ingest_worker::impl {
   // kafka.propagate_headers: copied from a page record onto its articles and signatures.
   const std::vector<std::string> propagated = comma_separated(config.propagate_headers);
 
-  // Sequencer: pages of each partition in offset order, and the dedup state. A processed page
-  // and the processed pages after it in its lane go, in offset order, to `undecided` (under
-  // lanes_mutex, held only for that). One thread at a time decides `undecided` in order, under
-  // the sequencer's mutex, into `decided`; one thread at a time produces `decided` in order,
-  // outside both mutexes (writing decisions into the articles' JSON, made on the pool, and
-  // copying records into librdkafka are most of publishing), while the others go back to the pool. (Deciding under the lanes' lock kept the
-  // other pool threads and the dispatching poll loop waiting: in the e2e bench 126 ms per four
-  // runs of 3,000 pages.) One queue, not one per partition: every record of an article_id (the
-  // article, then its corrections, which may come from other partitions' pages or from other
-  // workers' signatures) is then produced in the order it was decided.
-  std::mutex lanes_mutex;
-  std::unordered_map<std::int32_t, std::deque<std::shared_ptr<page_job>>> lanes;
-  relay undecided;  // processed, in lane order; appended to under lanes_mutex
-  std::mutex sequencer_mutex;  // the decider
+  // Pages of each partition in offset order to decide, then publish; its decisions' mutex guards
+  // the decider.
+  sequencer sequence{[this](page_job& job) { guarded(job, "decide", [&] { decide(job); }); },
+                     [this](const std::shared_ptr<page_job>& job) { publish(job); }};
   std::unique_ptr<article_decider> decider;
-  relay decided;  // to produce, in order; appended to under the sequencer's mutex
-  // The articles published, for corrections: used only by the thread producing `decided`, which
-  // republishes a corrected article from here (an article is published before any correction
-  // of it, as both go through `decided` in order).
+  // The articles published, for corrections: used only by the thread running the sequencer's
+  // publish step, which republishes a corrected article from here (an article is published before
+  // any correction of it, as the sequencer publishes in the order of the decisions).
   article_cache published_articles{config.cache_bytes};
 
   std::thread tailer;
@@ -278,8 +200,7 @@ struct ingest_worker::impl {
     if (producer) metrics.producer_queue.Set(rd_kafka_outq_len(producer.get()));
     metrics.assigned_partitions.Set(status.assigned.load());
     if (decider) {
-      const std::lock_guard lock(sequencer_mutex);
-      const auto stats = decider->index_stats();
+      const auto stats = sequence.with_decisions([&] { return decider->index_stats(); });
       metrics.index_articles.Set(static_cast<double>(stats.articles));
       metrics.index_bytes.Set(static_cast<double>(stats.memory_bytes));
     }
@@ -423,7 +344,7 @@ struct ingest_worker::impl {
         pool_queue.pop_front();
       }
       guarded(*job, "processing", [&] { process(processor, signer.get(), *job); });
-      complete(job);
+      sequence.processed(job);
     }
   }
 
@@ -559,10 +480,7 @@ struct ingest_worker::impl {
     metrics.pages_consumed.Increment();
     metrics.input_bytes.Increment(static_cast<double>(job->bytes));
     log_record(spdlog::level::debug, fields_of(job.get()), "consumed bytes={}", job->bytes);
-    {
-      const std::lock_guard lock(lanes_mutex);
-      lanes[job->partition].push_back(job);
-    }
+    sequence.consumed(job);
     {
       const std::lock_guard lock(pool_mutex);
       pool_queue.push_back(std::move(job));
@@ -570,34 +488,10 @@ struct ingest_worker::impl {
     pool_cv.notify_one();
   }
 
-  // ---- sequencer ----
+  // ---- the sequencer's steps: decide, publish ----
 
-  // A page is processed: it and the processed pages after it in its partition go to be decided,
-  // in offset order; then they are decided and produced, unless other threads are at it.
-  void complete(const std::shared_ptr<page_job>& job) {
-    {
-      const std::lock_guard lock(lanes_mutex);
-      job->processed = true;
-      auto& lane = lanes[job->partition];
-      while (!lane.empty() && lane.front()->processed) {
-        undecided.push(std::move(lane.front()));
-        lane.pop_front();
-      }
-    }
-    undecided.drain([this](const std::shared_ptr<page_job>& j) {
-      const std::lock_guard lock(sequencer_mutex);
-      guarded(*j, "decide", [&] { decide(*j); });
-      decided.push(j);
-    });
-    produce_decided();
-  }
-
-  void produce_decided() {
-    decided.drain([this](const std::shared_ptr<page_job>& j) { publish(j); });
-  }
-
-  // Under the sequencer's mutex. (When the decider throws, the index may hold some of the page's
-  // articles, which the page's dead letter does not publish.)
+  // The sequencer's decide step, under its decisions' mutex. (When the decider throws, the index
+  // may hold some of the page's articles, which the page's dead letter does not publish.)
   void decide(page_job& job) {
     if (!decider || !job.error_code.empty() || job.failed) return;
     step(page_step::decide, job);
@@ -1028,8 +922,7 @@ struct ingest_worker::impl {
       // (filling 1,000,000 took 2.9-3.4 s growing, 1.3 s with room made first: dedup/fill_1M).
       std::size_t records = 0;
       for (const auto& w : *marks) records += static_cast<std::size_t>(std::max<std::int64_t>(0, w.high - w.low));
-      const std::lock_guard lock(sequencer_mutex);
-      decider->reserve(records);
+      sequence.with_decisions([&] { decider->reserve(records); });
     }
     partition_list list(rd_kafka_topic_partition_list_new(*count));
     for (int p = 0; p < *count; ++p) {
@@ -1089,16 +982,14 @@ struct ingest_worker::impl {
                  "signature record skipped: {}", record.error().message);
       return;
     }
-    {
-      const std::lock_guard lock(sequencer_mutex);
+    sequence.decided_elsewhere([&]() -> std::shared_ptr<page_job> {
       auto corrections = decider->learn(*record);
-      if (corrections.empty()) return;
+      if (corrections.empty()) return nullptr;
       auto learned = std::make_shared<page_job>();
       learned->learned = true;
       learned->corrections = std::move(corrections);
-      decided.push(std::move(learned));
-    }
-    produce_decided();
+      return learned;
+    });
   }
 
   // ---- exactly-once: transactions ----

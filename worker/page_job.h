@@ -1,0 +1,50 @@
+#pragma once
+// One consumed page record on its way through the worker: made by the poll loop, filled by a pool
+// thread, decided and published in its partition's order by the sequencer. Shared by each of
+// them and by the delivery reports of its records, and freed with the last of them (its input
+// record, a consumer's message, with it: before the consumer's handle, which outlives them all).
+
+#include <atomic>
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "pipeline/article.h"
+#include "pipeline/article_json.h"
+#include "pipeline/dedup.h"
+#include "worker/kafka.h"
+
+namespace broadsheet::worker {
+
+struct page_job {
+  kafka_message message;  // the input record, kept until published (a dead letter copies it)
+  std::int32_t partition = 0;
+  std::int64_t offset = 0;
+  std::uint64_t epoch = 0;  // of the partition in the offset tracker
+  std::size_t bytes = 0;
+  std::int64_t timestamp_ms = 0;                            // the record's timestamp, for end-to-end latency
+  std::chrono::steady_clock::time_point publish_started;  // first produce, for the produce_ack stage
+
+  // Filled by the pool.
+  bool processed = false;  // guarded by the sequencer's lanes mutex
+  std::string page_id;
+  std::string error_code, error_message;  // set when the page is rejected
+  std::vector<pipeline::article> articles;
+  // articles[i]'s JSON as it was before deciding (revision 0, no duplicate), made on the pool.
+  std::vector<std::shared_ptr<const pipeline::article_json>> jsons;
+  std::vector<pipeline::signature_record> signatures;
+  std::vector<std::string> encoded_signatures;  // signatures[i].encode(), made on the pool
+
+  // Filled by the sequencer.
+  std::vector<pipeline::dedup_correction> corrections;  // earlier articles this page's decisions changed
+  bool learned = false;  // no page: corrections from another worker's signature, not tracked
+
+  // Records produced and not yet delivered, plus one held while producing.
+  std::atomic<int> pending{1};
+  std::atomic<bool> failed{false};
+};
+
+}  // namespace broadsheet::worker
