@@ -26,6 +26,7 @@
 #include "worker/metrics.h"
 #include "worker/offset_tracker.h"
 #include "worker/page_job.h"
+#include "worker/publisher.h"
 #include "worker/record_size.h"
 #include "worker/sequencer.h"
 
@@ -62,20 +63,6 @@ std::string utc_now() {
   std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
   return buf;
 }
-
-// The opaque of one produced record.
-struct delivery {
-  std::shared_ptr<page_job> job;  // null for corrections learned from other workers
-  int attempts = 1;
-  // The record's value, which librdkafka points into until the delivery report: an article's
-  // JSON, shared with the article cache, or else bytes of its own.
-  std::shared_ptr<const pipeline::article_json> json;
-  std::string value;
-  bool null_value = false;  // a tombstone's dead letter: no value at all, not an empty one
-  [[nodiscard]] std::string_view bytes() const noexcept { return json ? std::string_view(json->text) : value; }
-  // The payload to give librdkafka: null for a null value.
-  [[nodiscard]] void* payload() const noexcept { return null_value ? nullptr : const_cast<char*>(bytes().data()); }
-};
 
 // 16 hex digits from the system's random source: distinct for every process.
 std::string random_instance_id() {
@@ -130,15 +117,15 @@ struct ingest_worker::impl {
   worker_status status;
   std::atomic<bool> stop_requested{false};
   std::atomic<bool> fatal{false};
-  // Set at the shutdown deadline (stop_producing): nothing more is produced, failed deliveries
-  // are not produced again, and what the producer still holds is purged; those pages stay
-  // unacknowledged, so the next start processes them again.
-  std::atomic<bool> abandoned{false};
-  std::atomic<std::size_t> purged{0};  // records whose delivery report said purged
   // The shutdown deadline, once shutdown() has begun (poll loop thread only): the revocation of
   // the consumer's close then neither drains nor commits again.
   std::optional<clock_type::time_point> stopping_until;
 
+  // Produces every record and settles its delivery report; made with the producer and declared
+  // before it, so that it outlives it. Its abandon() at the shutdown deadline (stop_producing):
+  // nothing more is produced, failed deliveries are not produced again, and what the producer
+  // still holds is purged; those pages stay unacknowledged, so the next start processes them again.
+  std::optional<publisher> output;
   kafka_handle producer;
   kafka_handle consumer;
   // Reads the group's committed offsets through `consumer` (group members only); reset before the
@@ -219,6 +206,9 @@ struct ingest_worker::impl {
     auto p = make_client(std::move(*pconf), RD_KAFKA_PRODUCER);
     if (!p) return fail_start(p.error());
     producer = std::move(*p);
+    output.emplace(kafka_record_producer(producer.get()),
+                   delivery_rules{config.delivery_attempts, config.exactly_once}, config.input_topic, tracker,
+                   metrics, fatal);
     if (decider) {
       // A signature record is MinHash values, bytes no codec shrinks: produced uncompressed, the
       // producer does not compress them nor every reader decompress them. (A topic handle made
@@ -297,8 +287,7 @@ struct ingest_worker::impl {
 
   // The log fields of a page's input record (log_record); job null: a record of no page.
   record_fields fields_of(const page_job* job, std::string_view code = {}) const {
-    if (job == nullptr) return {.code = code};
-    return {config.input_topic, job->partition, job->offset, job->page_id, code};
+    return page_fields(job, config.input_topic, code);
   }
 
   bool fail_start(const std::string& message) {
@@ -322,7 +311,7 @@ struct ingest_worker::impl {
     {
       const std::lock_guard lock(pool_mutex);
       pool_closing = true;
-      if (abandoned) pool_queue.clear();
+      if (output && output->abandoned()) pool_queue.clear();
     }
     pool_cv.notify_all();
     for (auto& t : pool) t.join();
@@ -529,7 +518,7 @@ struct ingest_worker::impl {
     job->encoded_signatures.clear();
     job->corrections.clear();
     ++published;
-    release(*job);
+    output->release(*job);
   }
 
   void publish_dead_letter(const std::shared_ptr<page_job>& job) {
@@ -547,10 +536,13 @@ struct ingest_worker::impl {
       if (decider) published_articles.remember(a.article_id, std::move(p));
     }
     for (std::size_t i = 0; i < job->signatures.size(); ++i) {
-      rd_kafka_headers_t* h = rd_kafka_headers_new(1);
-      add_header(h, "producer.instance", instance_id);
-      for_propagated(job.get(), [&](std::string_view name, std::string_view value) { add_header(h, name, value); });
-      produce(config.signatures_topic, job->signatures[i].article_id, std::move(job->encoded_signatures[i]), h, job);
+      kafka_headers h(rd_kafka_headers_new(1));
+      add_header(h.get(), "producer.instance", instance_id);
+      for_propagated(job.get(),
+                     [&](std::string_view name, std::string_view value) { add_header(h.get(), name, value); });
+      output->produce(config.signatures_topic, job->signatures[i].article_id, true,
+                      std::make_unique<delivery>(job, 1, nullptr, std::move(job->encoded_signatures[i])),
+                      std::move(h));
     }
     produce_corrections(job);
   }
@@ -575,10 +567,11 @@ struct ingest_worker::impl {
   // is of an article of an earlier page, weighed (serialize) with no other page's headers.
   void produce_article(const std::string& article_id, const published_article& a, const std::shared_ptr<page_job>& job,
                        const page_job* context) {
-    rd_kafka_headers_t* h = rd_kafka_headers_new(3);
-    for (const auto& [name, value] : article_headers(a.page_id)) add_header(h, name, value);
-    for_propagated(context, [&](std::string_view name, std::string_view value) { add_header(h, name, value); });
-    produce_raw(config.output_topic, article_id, true, new delivery{job, 1, a.json, {}}, h);
+    kafka_headers h(rd_kafka_headers_new(3));
+    for (const auto& [name, value] : article_headers(a.page_id)) add_header(h.get(), name, value);
+    for_propagated(context,
+                   [&](std::string_view name, std::string_view value) { add_header(h.get(), name, value); });
+    output->produce(config.output_topic, article_id, true, std::make_unique<delivery>(job, 1, a.json), std::move(h));
   }
 
   // The input record with its headers and the error headers, cut to fit a record when too large.
@@ -612,118 +605,17 @@ struct ingest_worker::impl {
                    ? fmt::format(" cut to fit message.max.bytes ({}): key {} of {} bytes, value {} of {}", record_limit,
                                  letter->key.size(), key.size(), letter->value.size(), value.size())
                    : "");
-    produce_raw(config.dlq_topic, letter->key, m->key != nullptr,
-                new delivery{job, 1, nullptr, std::string(letter->value), m->payload == nullptr},
-                letter->headers.release());
+    output->produce(config.dlq_topic, letter->key, m->key != nullptr,
+                    std::make_unique<delivery>(job, 1, nullptr, std::string(letter->value), m->payload == nullptr),
+                    std::move(letter->headers));
   }
 
-  void produce(const std::string& topic, std::string_view key, std::string value, rd_kafka_headers_t* headers,
-               const std::shared_ptr<page_job>& job) {
-    produce_raw(topic, key, true, new delivery{job, 1, nullptr, std::move(value)}, headers);
-  }
-
-  // Produces key (librdkafka copies it) and the delivery's value; the delivery and the headers
-  // are consumed. The value is not copied: librdkafka's record points into the delivery until
-  // the delivery report. While the producer's queue is full this waits for delivery reports:
-  // the in-flight bound then pauses consumption. Once the shutdown deadline has passed, nothing
-  // is produced and the record's page stays unacknowledged.
-  void produce_raw(const std::string& topic, std::string_view key, bool has_key, delivery* d,
-                   rd_kafka_headers_t* headers) {
-    const auto& job = d->job;
-    if (job) ++job->pending;
-    const std::string_view value = d->bytes();
-    metrics.output_bytes.Increment(static_cast<double>(key.size() + value.size()));
-    for (;;) {
-      if (abandoned) [[unlikely]] {
-        if (headers != nullptr) rd_kafka_headers_destroy(headers);
-        if (job) job->failed = true;
-        delete d;
-        return;
-      }
-      const rd_kafka_resp_err_t err =
-          rd_kafka_producev(producer.get(), RD_KAFKA_V_TOPIC(topic.c_str()), RD_KAFKA_V_MSGFLAGS(0),
-                            RD_KAFKA_V_KEY(has_key ? key.data() : nullptr, has_key ? key.size() : 0),
-                            RD_KAFKA_V_VALUE(d->payload(), value.size()), RD_KAFKA_V_HEADERS(headers),
-                            RD_KAFKA_V_OPAQUE(d), RD_KAFKA_V_END);
-      if (err == RD_KAFKA_RESP_ERR_NO_ERROR) return;
-      if (err == RD_KAFKA_RESP_ERR__QUEUE_FULL && !fatal) {
-        // Serve delivery reports here too (the callback is thread-safe): the poll loop may be
-        // waiting for this very thread at shutdown.
-        rd_kafka_poll(producer.get(), 1);
-        continue;
-      }
-      log_record(spdlog::level::err, fields_of(job.get(), rd_kafka_err2name(err)), "cannot produce to {}: {}", topic,
-                 rd_kafka_err2str(err));
-      if (headers != nullptr) rd_kafka_headers_destroy(headers);
-      if (job) job->failed = true;
-      fatal = true;
-      delete d;
-      return;
+  static void on_delivery(rd_kafka_t*, const rd_kafka_message_t* m, void* opaque) {
+    auto& self = *static_cast<impl*>(opaque);
+    if (self.output->settle(report_of(m)) == delivery_verdict::abort_transaction) {
+      self.txn_error = m->err;
+      self.txn_abort = true;
     }
-  }
-
-  // One record of the job is delivered, or the producing is over.
-  void release(page_job& job) {
-    if (--job.pending != 0 || job.failed) return;
-    tracker.finish(job.partition, job.offset, job.epoch);
-    metrics.observe(stage::produce_ack, seconds_since(job.publish_started));
-    if (job.timestamp_ms > 0) {
-      const std::int64_t age_ms = worker_metrics::wall_clock_ms() - job.timestamp_ms;
-      metrics.end_to_end_latency.Observe(static_cast<double>(std::max<std::int64_t>(0, age_ms)) / 1000);
-    }
-  }
-
-  static void on_delivery(rd_kafka_t* rk, const rd_kafka_message_t* m, void* opaque) {
-    static_cast<impl*>(opaque)->delivered(rk, m);
-  }
-
-  void delivered(rd_kafka_t* rk, const rd_kafka_message_t* m) {
-    auto* d = static_cast<delivery*>(m->_private);
-    if (m->err != RD_KAFKA_RESP_ERR_NO_ERROR && abandoned) {
-      // Purged at the shutdown deadline, or failed after it: not produced again, and its page not
-      // acknowledged (nothing is committed for it).
-      ++purged;
-      if (d->job) d->job->failed = true;
-      delete d;
-      return;
-    }
-    if (m->err != RD_KAFKA_RESP_ERR_NO_ERROR && config.exactly_once) {
-      // A transactional record is not retried alone: the transaction aborts and rewinds.
-      metrics.delivery_failed(rd_kafka_err2name(m->err));
-      txn_error = m->err;
-      log_record(spdlog::level::warn, fields_of(d->job.get(), rd_kafka_err2name(m->err)),
-                 "delivery to {} failed in a transaction: {}", rd_kafka_topic_name(m->rkt), rd_kafka_err2str(m->err));
-      txn_abort = true;
-      delete d;
-      return;
-    }
-    if (m->err != RD_KAFKA_RESP_ERR_NO_ERROR) {
-      metrics.delivery_failed(rd_kafka_err2name(m->err));
-      if (d->attempts < config.delivery_attempts && !fatal) {
-        ++d->attempts;
-        log_record(spdlog::level::warn, fields_of(d->job.get(), rd_kafka_err2name(m->err)),
-                   "delivery to {} failed ({}), attempt {} of {}", rd_kafka_topic_name(m->rkt),
-                   rd_kafka_err2str(m->err), d->attempts, config.delivery_attempts);
-        rd_kafka_headers_t* headers = nullptr;
-        rd_kafka_message_detach_headers(const_cast<rd_kafka_message_t*>(m), &headers);
-        const std::string_view value = d->bytes();
-        const auto err =
-            rd_kafka_producev(rk, RD_KAFKA_V_RKT(m->rkt), RD_KAFKA_V_MSGFLAGS(0), RD_KAFKA_V_KEY(m->key, m->key_len),
-                              RD_KAFKA_V_VALUE(d->payload(), value.size()), RD_KAFKA_V_HEADERS(headers),
-                              RD_KAFKA_V_OPAQUE(d), RD_KAFKA_V_END);
-        if (err == RD_KAFKA_RESP_ERR_NO_ERROR) return;
-        if (headers != nullptr) rd_kafka_headers_destroy(headers);
-      }
-      log_record(spdlog::level::err, fields_of(d->job.get(), rd_kafka_err2name(m->err)),
-                 "record to {} not delivered after {} attempts: {}; its page is not acknowledged",
-                 rd_kafka_topic_name(m->rkt), d->attempts, rd_kafka_err2str(m->err));
-      if (d->job) d->job->failed = true;
-      fatal = true;
-      delete d;
-      return;
-    }
-    if (d->job) release(*d->job);
-    delete d;
   }
 
   // ---- offsets ----
@@ -1291,7 +1183,7 @@ struct ingest_worker::impl {
   // deadline nothing more is delivered. True when anything was left undelivered: pages consumed
   // and not acknowledged, or records purged.
   bool stop_producing() {
-    abandoned = true;
+    if (output) output->abandon();
     stop_pool();
     {
       const std::lock_guard lock(tailer_queue_mutex);
@@ -1303,10 +1195,11 @@ struct ingest_worker::impl {
       rd_kafka_flush(producer.get(), 100);  // serves the purged records' delivery reports
     }
     const std::size_t pages = tracker.pending_pages();
+    const std::size_t purged = output ? output->purged() : 0;
     if (pages == 0 && purged == 0) return false;
     spdlog::warn("stopped with {} page(s) not acknowledged and {} record(s) purged undelivered: their offsets are "
                  "not committed, the next start processes them again",
-                 pages, purged.load());
+                 pages, purged);
     return true;
   }
 };

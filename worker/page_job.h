@@ -10,12 +10,14 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "pipeline/article.h"
 #include "pipeline/article_json.h"
 #include "pipeline/dedup.h"
 #include "worker/kafka.h"
+#include "worker/logging.h"
 
 namespace broadsheet::worker {
 
@@ -46,5 +48,13 @@ struct page_job {
   std::atomic<int> pending{1};
   std::atomic<bool> failed{false};
 };
+
+// The log fields of a page's input record (log_record), read from input_topic; job null: a record
+// of no page, with only the code.
+[[nodiscard]] inline record_fields page_fields(const page_job* job, std::string_view input_topic,
+                                               std::string_view code = {}) {
+  if (job == nullptr) return {.code = code};
+  return {input_topic, job->partition, job->offset, job->page_id, code};
+}
 
 }  // namespace broadsheet::worker
