@@ -29,6 +29,7 @@
 #include "worker/publisher.h"
 #include "worker/record_size.h"
 #include "worker/sequencer.h"
+#include "worker/signature_tailer.h"
 
 namespace broadsheet::worker {
 
@@ -45,6 +46,10 @@ constexpr auto revocation_commit_wait = std::chrono::seconds(5);
 // consumers (a commit, leaving the group) while brokers do not answer. The process exits within
 // the deadline plus a second.
 constexpr auto close_allowance = std::chrono::milliseconds(300);
+
+clock_type::duration duration_of(double seconds) {
+  return std::chrono::duration_cast<clock_type::duration>(std::chrono::duration<double>(seconds));
+}
 
 double seconds_since(clock_type::time_point start) {
   return std::chrono::duration<double>(clock_type::now() - start).count();
@@ -160,11 +165,7 @@ struct ingest_worker::impl {
   // any correction of it, as the sequencer publishes in the order of the decisions).
   article_cache published_articles{config.cache_bytes};
 
-  std::thread tailer;
-  // The signatures reader's queue while it runs, so that stopping wakes its poll at once instead
-  // of after the poll's timeout.
-  std::mutex tailer_queue_mutex;
-  rd_kafka_queue_t* tailer_queue = nullptr;
+  std::optional<signature_tailer> tailer;  // with dedup, from restore_index() on
   bool paused = false;
 
   impl(worker_config c, std::string b, worker_metrics* m, fault_probe p)
@@ -743,147 +744,6 @@ struct ingest_worker::impl {
     spdlog::debug("{} consumption: {} bytes in flight", paused ? "paused" : "resumed", bytes);
   }
 
-  // ---- signatures: restore, then tail ----
-
-  // Reads the signatures topic from the beginning up to its high watermarks into the index, then
-  // keeps reading what other workers publish until stopped. Runs on its own thread.
-  void tail_signatures(std::promise<bool>* restored) {
-    auto conf = make_client_conf(config, client_role::tailer, bootstrap);
-    kafka_handle client;
-    if (conf) {
-      if (auto c = make_client(std::move(*conf), RD_KAFKA_CONSUMER)) client = std::move(*c);
-    }
-    if (!client) {
-      spdlog::error("cannot create the signatures reader");
-      restored->set_value(false);
-      return;
-    }
-    // Published for finish_run's wake-up; released before the client is closed, on every way
-    // out. (librdkafka requires it: rd_kafka_consumer_close can wait forever while a reference to
-    // the consumer queue is held, and the e2e bench once hung there.)
-    struct published_queue {
-      impl& self;
-      explicit published_queue(impl& s, rd_kafka_t* rk) : self(s) {
-        const std::lock_guard lock(self.tailer_queue_mutex);
-        self.tailer_queue = rd_kafka_queue_get_consumer(rk);
-      }
-      ~published_queue() { release(); }
-      void release() {
-        const std::lock_guard lock(self.tailer_queue_mutex);
-        if (self.tailer_queue != nullptr) rd_kafka_queue_destroy(self.tailer_queue);
-        self.tailer_queue = nullptr;
-      }
-      published_queue(const published_queue&) = delete;
-      published_queue& operator=(const published_queue&) = delete;
-    } queue_published(*this, client.get());
-    read_signatures(client.get(), restored);
-    queue_published.release();
-    // It began closing when the stop was asked (within its poll's 100 ms): it has until the
-    // shutdown deadline, plus what the end of a stop may take.
-    const auto until = deadline_in(config.shutdown_deadline_seconds) + close_allowance;
-    if (!close_consumer(client.get(), until)) park(std::move(client));
-  }
-
-  // The signatures reader's work, until stopped; `restored` is set on every way out.
-  void read_signatures(rd_kafka_t* client, std::promise<bool>* restored) {
-    const auto started = clock_type::now();
-    std::map<std::int32_t, std::int64_t> remaining;  // partition → high watermark not yet reached
-    auto count = partition_count(client, config.signatures_topic, 10000, &stop_requested);
-    while (!count && !stop_requested) {
-      spdlog::warn("signatures topic {}: {}; retrying", config.signatures_topic, count.error());
-      for (int waited = 0; waited < 1000 && !stop_requested; waited += poll_ms)
-        std::this_thread::sleep_for(std::chrono::milliseconds(poll_ms));
-      count = partition_count(client, config.signatures_topic, 10000, &stop_requested);
-    }
-    if (!count) {
-      restored->set_value(false);
-      return;
-    }
-    // All partitions' watermarks at once, asked through the producer, which is connected and
-    // knows the topic's leaders already (check_topics). Asked partition by partition through this
-    // new client, they took 40 ms for four partitions in two starts out of three (the e2e bench).
-    auto marks = query_watermarks(producer.get(), config.signatures_topic, *count, 10000, &stop_requested);
-    if (!marks) {
-      spdlog::warn("signatures topic {}: {}; reading every partition to its end", config.signatures_topic,
-                   marks.error());
-      marks = std::vector<watermarks>(static_cast<std::size_t>(*count), watermarks{0, 1});  // ends at EOF
-    }
-    if (config.restore_index) {
-      // The topic's records bound the articles restored (it is compacted, so some are older
-      // versions): room for them all at once, so that the index does not grow on the way
-      // (filling 1,000,000 took 2.9-3.4 s growing, 1.3 s with room made first: dedup/fill_1M).
-      std::size_t records = 0;
-      for (const auto& w : *marks) records += static_cast<std::size_t>(std::max<std::int64_t>(0, w.high - w.low));
-      sequence.with_decisions([&] { decider->reserve(records); });
-    }
-    partition_list list(rd_kafka_topic_partition_list_new(*count));
-    for (int p = 0; p < *count; ++p) {
-      const auto& w = (*marks)[static_cast<std::size_t>(p)];
-      // Without restore (dedup.restore_index = false), only what is published from now on.
-      if (w.high > w.low && config.restore_index) remaining[p] = w.high;
-      rd_kafka_topic_partition_list_add(list.get(), config.signatures_topic.c_str(), p)->offset =
-          config.restore_index ? RD_KAFKA_OFFSET_BEGINNING : w.high;
-    }
-    rd_kafka_assign(client, list.get());
-    std::size_t records = 0;
-    bool announced = false;
-    while (!stop_requested) {
-      if (!announced && remaining.empty()) {
-        announced = true;
-        const double seconds = std::chrono::duration<double>(clock_type::now() - started).count();
-        spdlog::info("index restored from {}: {} signature records in {:.2f} s", config.signatures_topic, records,
-                     seconds);
-        metrics.restore_duration.Set(seconds);
-        metrics.index_restored.Set(1);
-        restored->set_value(true);
-      }
-      kafka_message m(rd_kafka_consumer_poll(client, 100));
-      if (!m) continue;
-      if (m->err == RD_KAFKA_RESP_ERR__PARTITION_EOF) {
-        remaining.erase(m->partition);
-        continue;
-      }
-      if (m->err != RD_KAFKA_RESP_ERR_NO_ERROR) {
-        spdlog::warn("signatures reader: {}", rd_kafka_message_errstr(m.get()));
-        continue;
-      }
-      ++records;
-      if (!announced) metrics.restore_records.Increment();
-      if (auto it = remaining.find(m->partition); it != remaining.end() && m->offset + 1 >= it->second)
-        remaining.erase(it);
-      try {
-        learn(m.get());
-      } catch (const std::bad_alloc&) {
-        spdlog::critical("out of memory reading signature records: stopping (exit 1)");
-        fatal = true;
-      } catch (const std::exception& e) {
-        spdlog::error("signature record skipped: {} topic={} partition={} offset={}", e.what(), config.signatures_topic,
-                      m->partition, m->offset);
-      }
-    }
-    if (!announced) restored->set_value(false);
-  }
-
-  void learn(const rd_kafka_message_t* m) {
-    // This process's own records are in its index already (the decision added them).
-    if (header_value(m, "producer.instance") == instance_id) return;
-    auto record = pipeline::signature_record::decode({static_cast<const char*>(m->payload), m->len});
-    if (!record) {
-      log_record(spdlog::level::warn,
-                 {config.signatures_topic, m->partition, m->offset, {}, pipeline::to_string(record.error().code)},
-                 "signature record skipped: {}", record.error().message);
-      return;
-    }
-    sequence.decided_elsewhere([&]() -> std::shared_ptr<page_job> {
-      auto corrections = decider->learn(*record);
-      if (corrections.empty()) return nullptr;
-      auto learned = std::make_shared<page_job>();
-      learned->learned = true;
-      learned->corrections = std::move(corrections);
-      return learned;
-    });
-  }
-
   // ---- exactly-once: transactions ----
 
   std::map<std::int32_t, std::int64_t> txn_offsets;  // acknowledged, to commit with the transaction
@@ -984,9 +844,7 @@ struct ingest_worker::impl {
     begin_transaction();
   }
 
-  clock_type::time_point deadline_in(double seconds) const {
-    return clock_type::now() + std::chrono::duration_cast<clock_type::duration>(std::chrono::duration<double>(seconds));
-  }
+  clock_type::time_point deadline_in(double seconds) const { return clock_type::now() + duration_of(seconds); }
 
   // ---- the poll loop ----
 
@@ -997,9 +855,9 @@ struct ingest_worker::impl {
       metrics.index_restored.Set(1);  // nothing to restore
       return true;
     }
-    std::promise<bool> restored;
-    auto done = restored.get_future();
-    tailer = std::thread([this, &restored] { tail_signatures(&restored); });
+    tailer.emplace(config, bootstrap, instance_id, *decider, sequence, metrics, stop_requested, fatal,
+                   duration_of(config.shutdown_deadline_seconds) + close_allowance);
+    auto done = tailer->start(producer.get());
     while (done.wait_for(std::chrono::milliseconds(100)) != std::future_status::ready) {
       status.last_poll_ms = steady_ms();
       if (stop_requested) break;
@@ -1185,11 +1043,7 @@ struct ingest_worker::impl {
   bool stop_producing() {
     if (output) output->abandon();
     stop_pool();
-    {
-      const std::lock_guard lock(tailer_queue_mutex);
-      if (tailer_queue != nullptr) rd_kafka_queue_yield(tailer_queue);
-    }
-    if (tailer.joinable()) tailer.join();
+    if (tailer) tailer->join();
     if (producer && rd_kafka_outq_len(producer.get()) > 0) {
       rd_kafka_purge(producer.get(), RD_KAFKA_PURGE_F_QUEUE | RD_KAFKA_PURGE_F_INFLIGHT);
       rd_kafka_flush(producer.get(), 100);  // serves the purged records' delivery reports
