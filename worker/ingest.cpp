@@ -59,16 +59,6 @@ std::int64_t steady_ms() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(clock_type::now().time_since_epoch()).count();
 }
 
-std::string utc_now() {
-  const auto now = std::chrono::system_clock::now();
-  const std::time_t t = std::chrono::system_clock::to_time_t(now);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
-
 // 16 hex digits from the system's random source: distinct for every process.
 std::string random_instance_id() {
   std::random_device source;
@@ -208,8 +198,12 @@ struct ingest_worker::impl {
     if (!p) return fail_start(p.error());
     producer = std::move(*p);
     output.emplace(kafka_record_producer(producer.get()),
-                   delivery_rules{config.delivery_attempts, config.exactly_once}, config.input_topic, tracker,
-                   metrics, fatal);
+                   publisher_settings{.delivery = {config.delivery_attempts, config.exactly_once},
+                                      .input_topic = config.input_topic,
+                                      .dead_letter_topic = config.dlq_topic,
+                                      .worker_id = config.worker_id,
+                                      .record_limit = record_limit},
+                   tracker, metrics, fatal);
     if (decider) {
       // A signature record is MinHash values, bytes no codec shrinks: produced uncompressed, the
       // producer does not compress them nor every reader decompress them. (A topic handle made
@@ -386,22 +380,19 @@ struct ingest_worker::impl {
   // The fault probe, when a test gave one.
   void step(page_step s, const page_job& job) const {
     if (probe) [[unlikely]] {
-      const rd_kafka_message_t* m = job.message.get();
-      probe(s, std::string_view(static_cast<const char*>(m->key), m->key == nullptr ? 0 : m->key_len));
+      probe(s, job.key.value_or(std::string_view()));
     }
   }
 
   void process(pipeline::page_processor& processor, pipeline::signer* signer, page_job& job) {
-    const rd_kafka_message_t* m = job.message.get();
-    const std::string_view value(static_cast<const char*>(m->payload), m->payload == nullptr ? 0 : m->len);
-    if (m->payload == nullptr) [[unlikely]] {
+    if (!job.value) [[unlikely]] {
       job.error_code = std::string(worker_metrics::tombstone);
       job.error_message = "the record's value is null (a tombstone), not a page";
       return;
     }
     step(page_step::parse, job);
     auto started = clock_type::now();
-    auto page = processor.parse(value);
+    auto page = processor.parse(*job.value);
     metrics.observe(stage::parse, seconds_since(started));
     if (!page) return reject(job, page.error());
     job.page_id = page->page_id;
@@ -460,6 +451,8 @@ struct ingest_worker::impl {
   void dispatch(rd_kafka_message_t* raw) {
     auto job = std::make_shared<page_job>();
     job->message.reset(raw);
+    if (raw->key != nullptr) job->key.emplace(static_cast<const char*>(raw->key), raw->key_len);
+    if (raw->payload != nullptr) job->value.emplace(static_cast<const char*>(raw->payload), raw->len);
     job->partition = raw->partition;
     job->offset = raw->offset;
     job->bytes = raw->len + raw->key_len;
@@ -501,12 +494,12 @@ struct ingest_worker::impl {
     if (!guarded(*job, "publish",
                  [&] {
                    step(page_step::publish, *job);
-                   rejected ? publish_dead_letter(job) : publish_articles(job);
+                   rejected ? output->produce_dead_letter(job) : publish_articles(job);
                  }) &&
         !job->failed) {
       // Thrown while publishing its articles: the page becomes a dead letter (those of its records
       // already produced stay). Thrown while producing its dead letter: it is not acknowledged.
-      if (rejected || !guarded(*job, "publish", [&] { publish_dead_letter(job); })) {
+      if (rejected || !guarded(*job, "publish", [&] { output->produce_dead_letter(job); })) {
         spdlog::error("the dead letter of partition={} offset={} could not be produced; its page is not acknowledged",
                       job->partition, job->offset);
         job->failed = true;
@@ -520,11 +513,6 @@ struct ingest_worker::impl {
     job->corrections.clear();
     ++published;
     output->release(*job);
-  }
-
-  void publish_dead_letter(const std::shared_ptr<page_job>& job) {
-    metrics.page_failed(job->error_code);
-    produce_dead_letter(job);
   }
 
   void publish_articles(const std::shared_ptr<page_job>& job) {
@@ -573,42 +561,6 @@ struct ingest_worker::impl {
     for_propagated(context,
                    [&](std::string_view name, std::string_view value) { add_header(h.get(), name, value); });
     output->produce(config.output_topic, article_id, true, std::make_unique<delivery>(job, 1, a.json), std::move(h));
-  }
-
-  // The input record with its headers and the error headers, cut to fit a record when too large.
-  void produce_dead_letter(const std::shared_ptr<page_job>& job) {
-    const rd_kafka_message_t* m = job->message.get();
-    const std::string_view key(static_cast<const char*>(m->key), m->key == nullptr ? 0 : m->key_len);
-    const std::string_view value(static_cast<const char*>(m->payload), m->payload == nullptr ? 0 : m->len);
-    rd_kafka_headers_t* original = nullptr;  // owned by the message
-    if (rd_kafka_message_headers(m, &original) != RD_KAFKA_RESP_ERR_NO_ERROR) original = nullptr;
-    const std::array<std::pair<std::string_view, std::string>, 7> own{{
-        {"error.code", job->error_code},
-        {"error.message", job->error_message},
-        {"source.topic", rd_kafka_topic_name(m->rkt)},
-        {"source.partition", std::to_string(m->partition)},
-        {"source.offset", std::to_string(m->offset)},
-        {"worker.id", config.worker_id},
-        {"failed_at", utc_now()},
-    }};
-    auto letter = make_dead_letter(record_limit, key, value, original, own);
-    const record_fields where = fields_of(job.get(), job->error_code);
-    if (!letter) {  // its own headers alone are over message.max.bytes: a worker.id of tens of kilobytes
-      log_record(spdlog::level::err, where,
-                 "dead letter: its headers alone are over message.max.bytes ({}); its page is not acknowledged",
-                 record_limit);
-      job->failed = true;
-      fatal = true;
-      return;
-    }
-    log_record(spdlog::level::warn, where, "dead letter: {} ({}){}", job->error_code, job->error_message,
-               letter->cut
-                   ? fmt::format(" cut to fit message.max.bytes ({}): key {} of {} bytes, value {} of {}", record_limit,
-                                 letter->key.size(), key.size(), letter->value.size(), value.size())
-                   : "");
-    output->produce(config.dlq_topic, letter->key, m->key != nullptr,
-                    std::make_unique<delivery>(job, 1, nullptr, std::string(letter->value), m->payload == nullptr),
-                    std::move(letter->headers));
   }
 
   static void on_delivery(rd_kafka_t*, const rd_kafka_message_t* m, void* opaque) {

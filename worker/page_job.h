@@ -9,6 +9,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -23,6 +24,9 @@ namespace broadsheet::worker {
 
 struct page_job {
   kafka_message message;  // the input record, kept until published (a dead letter copies it)
+  // Its key and value, views into `message`: nothing for a null key, or a null value (a
+  // tombstone). (Tests make pages of views into what they hold, with no message.)
+  std::optional<std::string_view> key, value;
   std::int32_t partition = 0;
   std::int64_t offset = 0;
   std::uint64_t epoch = 0;  // of the partition in the offset tracker

@@ -3,9 +3,12 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <array>
 #include <chrono>
+#include <ctime>
 #include <utility>
 
+#include "worker/dead_letter.h"
 #include "worker/logging.h"
 #include "worker/metrics.h"
 #include "worker/offset_tracker.h"
@@ -54,6 +57,16 @@ double seconds_since(std::chrono::steady_clock::time_point start) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }
 
+std::string utc_now() {
+  const auto now = std::chrono::system_clock::now();
+  const std::time_t t = std::chrono::system_clock::to_time_t(now);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
 }  // namespace
 
 delivery_report report_of(const rd_kafka_message_t* message) noexcept {
@@ -75,11 +88,10 @@ delivery_verdict judge_delivery(rd_kafka_resp_err_t err, int attempts, const del
   return delivery_verdict::undeliverable;
 }
 
-publisher::publisher(std::unique_ptr<record_producer> producer, delivery_rules rules, std::string input_topic,
+publisher::publisher(std::unique_ptr<record_producer> producer, publisher_settings settings,
                      offset_tracker& tracker, worker_metrics& metrics, std::atomic<bool>& fatal)
     : producer_(std::move(producer)),
-      rules_(rules),
-      input_topic_(std::move(input_topic)),
+      settings_(std::move(settings)),
       tracker_(tracker),
       metrics_(metrics),
       fatal_(fatal) {}
@@ -105,7 +117,7 @@ void publisher::produce(const std::string& topic, std::string_view key, bool has
       producer_->poll(1);
       continue;
     }
-    log_record(spdlog::level::err, page_fields(job, input_topic_, rd_kafka_err2name(err)), "cannot produce to {}: {}",
+    log_record(spdlog::level::err, page_fields(job, settings_.input_topic, rd_kafka_err2name(err)), "cannot produce to {}: {}",
                topic, rd_kafka_err2str(err));
     if (job != nullptr) job->failed = true;
     fatal_ = true;
@@ -113,10 +125,45 @@ void publisher::produce(const std::string& topic, std::string_view key, bool has
   }
 }
 
+void publisher::produce_dead_letter(const std::shared_ptr<page_job>& job) {
+  metrics_.page_failed(job->error_code);
+  const std::string_view key = job->key.value_or(std::string_view());
+  const std::string_view value = job->value.value_or(std::string_view());
+  rd_kafka_headers_t* original = nullptr;  // owned by the message
+  if (!job->message || rd_kafka_message_headers(job->message.get(), &original) != RD_KAFKA_RESP_ERR_NO_ERROR)
+    original = nullptr;
+  const std::array<std::pair<std::string_view, std::string>, 7> own{{
+      {"error.code", job->error_code},
+      {"error.message", job->error_message},
+      {"source.topic", settings_.input_topic},
+      {"source.partition", std::to_string(job->partition)},
+      {"source.offset", std::to_string(job->offset)},
+      {"worker.id", settings_.worker_id},
+      {"failed_at", utc_now()},
+  }};
+  const std::size_t limit = settings_.record_limit;
+  auto letter = make_dead_letter(limit, key, value, original, own);
+  const record_fields where = page_fields(job.get(), settings_.input_topic, job->error_code);
+  if (!letter) {  // its own headers alone are over message.max.bytes: a worker.id of tens of kilobytes
+    log_record(spdlog::level::err, where,
+               "dead letter: its headers alone are over message.max.bytes ({}); its page is not acknowledged", limit);
+    job->failed = true;
+    fatal_ = true;
+    return;
+  }
+  log_record(spdlog::level::warn, where, "dead letter: {} ({}){}", job->error_code, job->error_message,
+             letter->cut ? fmt::format(" cut to fit message.max.bytes ({}): key {} of {} bytes, value {} of {}", limit,
+                                       letter->key.size(), key.size(), letter->value.size(), value.size())
+                         : "");
+  produce(settings_.dead_letter_topic, letter->key, job->key.has_value(),
+          std::make_unique<delivery>(job, 1, nullptr, std::string(letter->value), !job->value),
+          std::move(letter->headers));
+}
+
 delivery_verdict publisher::settle(const delivery_report& report) {
   std::unique_ptr<delivery> record(report.record);
   page_job* const job = record->job.get();
-  delivery_verdict verdict = judge_delivery(report.err, record->attempts, rules_, abandoned_, fatal_);
+  delivery_verdict verdict = judge_delivery(report.err, record->attempts, settings_.delivery, abandoned_, fatal_);
   if (verdict == delivery_verdict::delivered) {
     if (job != nullptr) release(*job);
     return verdict;
@@ -129,21 +176,21 @@ delivery_verdict publisher::settle(const delivery_report& report) {
   const std::string_view code = rd_kafka_err2name(report.err);
   metrics_.delivery_failed(code);
   if (verdict == delivery_verdict::abort_transaction) {
-    log_record(spdlog::level::warn, page_fields(job, input_topic_, code), "delivery to {} failed in a transaction: {}",
+    log_record(spdlog::level::warn, page_fields(job, settings_.input_topic, code), "delivery to {} failed in a transaction: {}",
                report.topic, rd_kafka_err2str(report.err));
     return verdict;
   }
   if (verdict == delivery_verdict::retry) {
     ++record->attempts;
-    log_record(spdlog::level::warn, page_fields(job, input_topic_, code), "delivery to {} failed ({}), attempt {} of {}",
-               report.topic, rd_kafka_err2str(report.err), record->attempts, rules_.attempts);
+    log_record(spdlog::level::warn, page_fields(job, settings_.input_topic, code), "delivery to {} failed ({}), attempt {} of {}",
+               report.topic, rd_kafka_err2str(report.err), record->attempts, settings_.delivery.attempts);
     if (producer_->produce_again(report) == RD_KAFKA_RESP_ERR_NO_ERROR) {
       static_cast<void>(record.release());  // librdkafka's again
       return verdict;
     }
     verdict = delivery_verdict::undeliverable;
   }
-  log_record(spdlog::level::err, page_fields(job, input_topic_, code),
+  log_record(spdlog::level::err, page_fields(job, settings_.input_topic, code),
              "record to {} not delivered after {} attempts: {}; its page is not acknowledged", report.topic,
              record->attempts, rd_kafka_err2str(report.err));
   if (job != nullptr) job->failed = true;

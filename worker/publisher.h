@@ -5,7 +5,8 @@
 // acknowledged (exit status 1), so that the next start processes the page again. In exactly-once
 // mode a failed record is not produced again alone: its transaction aborts and rewinds. From the
 // shutdown deadline on (abandon()), nothing more is produced or produced again, and the pages of
-// the records left stay unacknowledged (nothing is committed for them).
+// the records left stay unacknowledged (nothing is committed for them). A rejected page's record
+// is its dead letter: the input record with error headers, cut to fit a record (dead_letter.h).
 //
 // The producer is reached through record_producer: librdkafka's (kafka_record_producer) in the
 // worker, a fake in tests. produce() is called by the thread publishing pages (the sequencer's
@@ -87,6 +88,14 @@ struct delivery_rules {
   bool exactly_once = false;
 };
 
+struct publisher_settings {
+  delivery_rules delivery;
+  std::string input_topic;        // of the pages: their log fields, a dead letter's source.topic
+  std::string dead_letter_topic;  // kafka.dlq_topic
+  std::string worker_id;          // a dead letter's worker.id
+  std::size_t record_limit = 0;   // the largest record produced (output_record_limit)
+};
+
 // The verdict on a record whose report says err after `attempts` productions of it. abandoned:
 // the shutdown deadline has passed; fatal: the worker is stopping on a fatal error (nothing is
 // produced again then).
@@ -96,10 +105,9 @@ struct delivery_rules {
 class publisher {
  public:
   // fatal: the worker's flag, which a record that cannot be delivered sets, and which stops
-  // retries and waits for room. input_topic: for the log fields of a record's page. The tracker,
-  // the metrics and the flag outlive the publisher.
-  publisher(std::unique_ptr<record_producer> producer, delivery_rules rules, std::string input_topic,
-            offset_tracker& tracker, worker_metrics& metrics, std::atomic<bool>& fatal);
+  // retries and waits for room. The tracker, the metrics and the flag outlive the publisher.
+  publisher(std::unique_ptr<record_producer> producer, publisher_settings settings, offset_tracker& tracker,
+            worker_metrics& metrics, std::atomic<bool>& fatal);
 
   // Produces a record (record.job: its page, which then waits for its delivery; null: a record of
   // no page). While the producer's queue is full this serves delivery reports until there is
@@ -107,6 +115,13 @@ class publisher {
   // shutdown deadline on, its page is never acknowledged (and the former is fatal).
   void produce(const std::string& topic, std::string_view key, bool has_key, std::unique_ptr<delivery> record,
                kafka_headers headers);
+
+  // The dead letter of a rejected page (its error_code set), counted by that code: its input
+  // record (a null key or value kept null) with the input's headers and the error headers
+  // (error.code, error.message, source.topic, source.partition, source.offset, worker.id,
+  // failed_at), cut to fit the record limit. When the error headers alone are over it, nothing is
+  // produced, the page is never acknowledged, and that is fatal.
+  void produce_dead_letter(const std::shared_ptr<page_job>& job);
 
   // Acts on a delivery report, as judge_delivery decides: acknowledges, produces again, or gives
   // up on the record's page. The caller aborts the transaction on abort_transaction.
@@ -125,8 +140,7 @@ class publisher {
 
  private:
   const std::unique_ptr<record_producer> producer_;
-  const delivery_rules rules_;
-  const std::string input_topic_;
+  const publisher_settings settings_;
   offset_tracker& tracker_;
   worker_metrics& metrics_;
   std::atomic<bool>& fatal_;

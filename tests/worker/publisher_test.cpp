@@ -3,7 +3,9 @@
 #include <gtest/gtest.h>
 
 #include <deque>
+#include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -21,20 +23,35 @@ class fake_producer final : public record_producer {
   std::deque<rd_kafka_resp_err_t> produce_answers;        // then success
   std::deque<rd_kafka_resp_err_t> produce_again_answers;  // then success
   std::vector<delivery*> in_flight;                       // in the order produced
-  std::vector<std::string> topics;
+  struct record {
+    std::string topic;
+    std::optional<std::string> key, value;  // nothing: null
+    std::map<std::string, std::string> headers;
+  };
+  std::vector<record> produced;
   int produced_again = 0, polls = 0;
 
   ~fake_producer() override {
     for (delivery* record : in_flight) delete record;  // never reported: the fake's, as librdkafka's would be
   }
 
-  rd_kafka_resp_err_t produce(const std::string& topic, std::string_view, bool, delivery& record,
+  rd_kafka_resp_err_t produce(const std::string& topic, std::string_view key, bool has_key, delivery& d,
                               kafka_headers& headers) override {
     const auto err = next(produce_answers);
     if (err != RD_KAFKA_RESP_ERR_NO_ERROR) return err;
+    record r;
+    r.topic = topic;
+    if (has_key) r.key = std::string(key);
+    if (d.payload() != nullptr) r.value = std::string(d.bytes());
+    const char* name = nullptr;
+    const void* value = nullptr;
+    std::size_t size = 0;
+    for (std::size_t i = 0; rd_kafka_header_get_all(headers.get(), i, &name, &value, &size) == RD_KAFKA_RESP_ERR_NO_ERROR;
+         ++i)
+      r.headers[name] = std::string(static_cast<const char*>(value), size);
     headers.reset();  // taken, as librdkafka takes them
-    topics.push_back(topic);
-    in_flight.push_back(&record);
+    produced.push_back(std::move(r));
+    in_flight.push_back(&d);
     return err;
   }
   rd_kafka_resp_err_t produce_again(const delivery_report& report) override {
@@ -65,15 +82,23 @@ constexpr auto broker_down = RD_KAFKA_RESP_ERR__TRANSPORT;
 
 // A publisher over a fake producer, with the tracker a page is acknowledged in.
 struct fixture {
-  explicit fixture(delivery_rules rules = {.attempts = 3, .exactly_once = false}) {
+  explicit fixture(delivery_rules rules = {.attempts = 3, .exactly_once = false},
+                   std::string worker_id = "worker-1") {
     auto fake = std::make_unique<fake_producer>();
     producer = fake.get();
-    out = std::make_unique<publisher>(std::move(fake), rules, "pages.raw", tracker, metrics, fatal);
+    out = std::make_unique<publisher>(std::move(fake),
+                                      publisher_settings{.delivery = rules,
+                                                         .input_topic = "pages.raw",
+                                                         .dead_letter_topic = "pages.dlq",
+                                                         .worker_id = std::move(worker_id),
+                                                         .record_limit = 64 << 10},
+                                      tracker, metrics, fatal);
   }
 
   // A consumed page, as the poll loop begins it.
   std::shared_ptr<page_job> page(std::int64_t offset) {
     auto job = std::make_shared<page_job>();
+    job->partition = 2;
     job->offset = offset;
     job->epoch = tracker.begin(job->partition, offset, 100);
     return job;
@@ -236,6 +261,80 @@ TEST(publisher, a_record_of_no_page_acknowledges_nothing) {
   f.page(0);
   f.out->produce("articles", "article-9", true, std::make_unique<delivery>(), kafka_headers(rd_kafka_headers_new(1)));
   EXPECT_EQ(f.out->settle(f.producer->report(RD_KAFKA_RESP_ERR_NO_ERROR)), delivery_verdict::delivered);
+  EXPECT_EQ(f.committable(), -1);
+}
+
+// A page the pool rejected, its input record views into what the caller holds.
+std::shared_ptr<page_job> rejected(fixture& f, std::int64_t offset, std::optional<std::string_view> key,
+                                   std::optional<std::string_view> value, std::string code) {
+  auto job = f.page(offset);
+  job->key = key;
+  job->value = value;
+  job->error_code = std::move(code);
+  job->error_message = "what went wrong";
+  return job;
+}
+
+TEST(publisher, a_dead_letter_is_the_input_record_with_the_error_headers_and_acknowledges_its_page) {
+  // given a rejected page
+  fixture f;
+  const std::string key = "page-7", value = R"({"page_id": 7})";
+  const auto job = rejected(f, 41, key, value, "invalid_field");
+
+  // when its dead letter is produced and delivered
+  f.out->produce_dead_letter(job);
+  f.out->release(*job);
+  ASSERT_EQ(f.producer->produced.size(), 1u);
+  EXPECT_EQ(f.out->settle(f.producer->report(RD_KAFKA_RESP_ERR_NO_ERROR)), delivery_verdict::delivered);
+
+  // then it holds the input record and says where it came from and why, and the page is committed
+  const auto& letter = f.producer->produced[0];
+  EXPECT_EQ(letter.topic, "pages.dlq");
+  EXPECT_EQ(letter.key, key);
+  EXPECT_EQ(letter.value, value);
+  EXPECT_EQ(letter.headers.at("error.code"), "invalid_field");
+  EXPECT_EQ(letter.headers.at("error.message"), "what went wrong");
+  EXPECT_EQ(letter.headers.at("source.topic"), "pages.raw");
+  EXPECT_EQ(letter.headers.at("source.partition"), "2");
+  EXPECT_EQ(letter.headers.at("source.offset"), "41");
+  EXPECT_EQ(letter.headers.at("worker.id"), "worker-1");
+  EXPECT_EQ(letter.headers.at("failed_at").size(), std::string_view("2026-01-01T00:00:00Z").size());
+  EXPECT_EQ(f.committable(), 42);
+}
+
+TEST(publisher, a_dead_letter_keeps_a_null_key_and_a_null_value_null) {
+  fixture f;
+  f.out->produce_dead_letter(rejected(f, 0, std::nullopt, std::nullopt, "tombstone"));
+  ASSERT_EQ(f.producer->produced.size(), 1u);
+  EXPECT_FALSE(f.producer->produced[0].key);
+  EXPECT_FALSE(f.producer->produced[0].value) << "a tombstone's dead letter is a tombstone, not an empty value";
+}
+
+TEST(publisher, a_dead_letter_over_the_record_limit_is_cut_to_fit) {
+  fixture f;
+  const std::string value(100'000, 'v');
+  f.out->produce_dead_letter(rejected(f, 0, "page-1", value, "record_too_large"));
+  ASSERT_EQ(f.producer->produced.size(), 1u);
+  const auto& letter = f.producer->produced[0];
+  EXPECT_LT(letter.value->size(), std::size_t{64 << 10});
+  EXPECT_EQ(letter.headers.at("value.truncated"), "true");
+  EXPECT_EQ(letter.headers.at("value.size"), "100000");
+  EXPECT_FALSE(f.fatal);
+}
+
+TEST(publisher, a_dead_letter_whose_error_headers_alone_do_not_fit_stops_the_worker_with_its_page_unacknowledged) {
+  // given a worker.id of tens of kilobytes
+  fixture f({.attempts = 3, .exactly_once = false}, std::string(70'000, 'w'));
+  const auto job = rejected(f, 0, "page-1", "{}", "invalid_json");
+
+  // when
+  f.out->produce_dead_letter(job);
+  f.out->release(*job);
+
+  // then
+  EXPECT_TRUE(f.producer->produced.empty());
+  EXPECT_TRUE(f.fatal);
+  EXPECT_TRUE(job->failed);
   EXPECT_EQ(f.committable(), -1);
 }
 
