@@ -4,14 +4,10 @@
 
 #include <array>
 #include <chrono>
-#include <condition_variable>
-#include <deque>
 #include <exception>
 #include <future>
-#include <mutex>
 #include <optional>
 #include <random>
-#include <thread>
 #include <vector>
 
 #include "pipeline/article_json.h"
@@ -26,6 +22,7 @@
 #include "worker/metrics.h"
 #include "worker/offset_tracker.h"
 #include "worker/page_job.h"
+#include "worker/page_pool.h"
 #include "worker/publisher.h"
 #include "worker/record_size.h"
 #include "worker/sequencer.h"
@@ -133,13 +130,6 @@ struct ingest_worker::impl {
   bool ever_assigned = false;  // it owned partitions at some point
   offset_tracker tracker;
 
-  // Pool.
-  std::mutex pool_mutex;
-  std::condition_variable pool_cv;
-  std::deque<std::shared_ptr<page_job>> pool_queue;
-  std::vector<std::thread> pool;
-  bool pool_closing = false;
-
   // Names this process on its signature records, so that its tailer skips its own.
   const std::string instance_id = random_instance_id();
   // kafka.propagate_headers: copied from a page record onto its articles and signatures.
@@ -156,6 +146,9 @@ struct ingest_worker::impl {
   article_cache published_articles{config.cache_bytes};
 
   std::optional<signature_tailer> tailer;  // with dedup, from restore_index() on
+  // Parses, cleans, segments and signs pages, handing each to the sequencer: from start_pool()
+  // on. Declared after what its threads use, so that it is stopped first.
+  std::optional<page_pool> pool;
   bool paused = false;
 
   impl(worker_config c, std::string b, worker_metrics* m, fault_probe p)
@@ -297,39 +290,18 @@ struct ingest_worker::impl {
     const unsigned n = config.threads > 0 ? static_cast<unsigned>(config.threads) : usable_cpu_count();
     spdlog::info("pipeline threads: {}{}", n,
                  config.threads > 0 ? "" : " (worker.threads = 0: the CPUs this process may use)");
-    for (unsigned i = 0; i < n; ++i) pool.emplace_back([this] { pool_loop(); });
+    pool.emplace(n, [this] { return pool_work(); });
   }
 
-  // Joins the pool threads once they have processed what is queued; when abandoned, the pages
-  // not yet begun are dropped (they stay unacknowledged).
-  void stop_pool() {
-    {
-      const std::lock_guard lock(pool_mutex);
-      pool_closing = true;
-      if (output && output->abandoned()) pool_queue.clear();
-    }
-    pool_cv.notify_all();
-    for (auto& t : pool) t.join();
-    pool.clear();
-  }
-
-  void pool_loop() {
-    pipeline::processor_options popts = config.pipeline;
-    pipeline::page_processor processor(popts);
-    std::unique_ptr<pipeline::signer> signer;
-    if (config.dedup) signer = std::make_unique<pipeline::signer>(config.dedup_options);
-    for (;;) {
-      std::shared_ptr<page_job> job;
-      {
-        std::unique_lock lock(pool_mutex);
-        pool_cv.wait(lock, [&] { return pool_closing || !pool_queue.empty(); });
-        if (pool_queue.empty()) return;
-        job = std::move(pool_queue.front());
-        pool_queue.pop_front();
-      }
-      guarded(*job, "processing", [&] { process(processor, signer.get(), *job); });
+  // A pool thread's work, with the pipeline's state of its own.
+  page_pool::work pool_work() {
+    auto processor = std::make_shared<pipeline::page_processor>(config.pipeline);
+    std::shared_ptr<pipeline::signer> signer;
+    if (config.dedup) signer = std::make_shared<pipeline::signer>(config.dedup_options);
+    return [this, processor, signer](const std::shared_ptr<page_job>& job) {
+      guarded(*job, "processing", [&] { process(*processor, signer.get(), *job); });
       sequence.processed(job);
-    }
+    };
   }
 
   // Runs f, a step of the job's page. Anything it throws makes the page a dead letter
@@ -464,11 +436,7 @@ struct ingest_worker::impl {
     metrics.input_bytes.Increment(static_cast<double>(job->bytes));
     log_record(spdlog::level::debug, fields_of(job.get()), "consumed bytes={}", job->bytes);
     sequence.consumed(job);
-    {
-      const std::lock_guard lock(pool_mutex);
-      pool_queue.push_back(std::move(job));
-    }
-    pool_cv.notify_one();
+    pool->push(std::move(job));
   }
 
   // ---- the sequencer's steps: decide, publish ----
@@ -928,11 +896,7 @@ struct ingest_worker::impl {
   void report() {
     last_report_ms = steady_ms();
     if (!status.producer_connected) status.producer_connected = check_topics(250);
-    std::size_t queued = 0;
-    {
-      const std::lock_guard lock(pool_mutex);
-      queued = pool_queue.size();
-    }
+    const std::size_t queued = pool ? pool->queued() : 0;
     std::string positions;
     rd_kafka_topic_partition_list_t* assignment = nullptr;
     if (rd_kafka_assignment(consumer.get(), &assignment) == RD_KAFKA_RESP_ERR_NO_ERROR) {
@@ -994,7 +958,7 @@ struct ingest_worker::impl {
   // and not acknowledged, or records purged.
   bool stop_producing() {
     if (output) output->abandon();
-    stop_pool();
+    if (pool) pool->stop(/*drop_queued=*/true);
     if (tailer) tailer->join();
     if (producer && rd_kafka_outq_len(producer.get()) > 0) {
       rd_kafka_purge(producer.get(), RD_KAFKA_PURGE_F_QUEUE | RD_KAFKA_PURGE_F_INFLIGHT);
