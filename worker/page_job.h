@@ -31,7 +31,7 @@ struct page_job {
   std::int64_t offset = 0;
   std::uint64_t epoch = 0;  // of the partition in the offset tracker
   std::size_t bytes = 0;
-  std::int64_t timestamp_ms = 0;                            // the record's timestamp, for end-to-end latency
+  std::int64_t timestamp_ms = 0;                          // the record's timestamp, for end-to-end latency
   std::chrono::steady_clock::time_point publish_started;  // first produce, for the produce_ack stage
 
   // Filled by the pool.

@@ -1,12 +1,12 @@
 #include "worker/publisher.h"
 
-#include <spdlog/spdlog.h>
-
 #include <algorithm>
 #include <array>
 #include <chrono>
 #include <ctime>
 #include <utility>
+
+#include <spdlog/spdlog.h>
 
 #include "worker/dead_letter.h"
 #include "worker/logging.h"
@@ -88,16 +88,16 @@ delivery_verdict judge_delivery(rd_kafka_resp_err_t err, int attempts, const del
   return delivery_verdict::undeliverable;
 }
 
-publisher::publisher(std::unique_ptr<record_producer> producer, publisher_settings settings,
-                     offset_tracker& tracker, worker_metrics& metrics, std::atomic<bool>& fatal)
+publisher::publisher(std::unique_ptr<record_producer> producer, publisher_settings settings, offset_tracker& tracker,
+                     worker_metrics& metrics, std::atomic<bool>& fatal)
     : producer_(std::move(producer)),
       settings_(std::move(settings)),
       tracker_(tracker),
       metrics_(metrics),
       fatal_(fatal) {}
 
-void publisher::produce(const std::string& topic, std::string_view key, bool has_key,
-                        std::unique_ptr<delivery> record, kafka_headers headers) {
+void publisher::produce(const std::string& topic, std::string_view key, bool has_key, std::unique_ptr<delivery> record,
+                        kafka_headers headers) {
   page_job* const job = record->job.get();
   if (job != nullptr) ++job->pending;
   metrics_.output_bytes.Increment(static_cast<double>(key.size() + record->bytes().size()));
@@ -117,8 +117,8 @@ void publisher::produce(const std::string& topic, std::string_view key, bool has
       producer_->poll(1);
       continue;
     }
-    log_record(spdlog::level::err, page_fields(job, settings_.input_topic, rd_kafka_err2name(err)), "cannot produce to {}: {}",
-               topic, rd_kafka_err2str(err));
+    log_record(spdlog::level::err, page_fields(job, settings_.input_topic, rd_kafka_err2name(err)),
+               "cannot produce to {}: {}", topic, rd_kafka_err2str(err));
     if (job != nullptr) job->failed = true;
     fatal_ = true;
     return;
@@ -176,14 +176,15 @@ delivery_verdict publisher::settle(const delivery_report& report) {
   const std::string_view code = rd_kafka_err2name(report.err);
   metrics_.delivery_failed(code);
   if (verdict == delivery_verdict::abort_transaction) {
-    log_record(spdlog::level::warn, page_fields(job, settings_.input_topic, code), "delivery to {} failed in a transaction: {}",
-               report.topic, rd_kafka_err2str(report.err));
+    log_record(spdlog::level::warn, page_fields(job, settings_.input_topic, code),
+               "delivery to {} failed in a transaction: {}", report.topic, rd_kafka_err2str(report.err));
     return verdict;
   }
   if (verdict == delivery_verdict::retry) {
     ++record->attempts;
-    log_record(spdlog::level::warn, page_fields(job, settings_.input_topic, code), "delivery to {} failed ({}), attempt {} of {}",
-               report.topic, rd_kafka_err2str(report.err), record->attempts, settings_.delivery.attempts);
+    log_record(spdlog::level::warn, page_fields(job, settings_.input_topic, code),
+               "delivery to {} failed ({}), attempt {} of {}", report.topic, rd_kafka_err2str(report.err),
+               record->attempts, settings_.delivery.attempts);
     if (producer_->produce_again(report) == RD_KAFKA_RESP_ERR_NO_ERROR) {
       static_cast<void>(record.release());  // librdkafka's again
       return verdict;

@@ -13,13 +13,13 @@
 // publish step); settle() by whichever thread serves the producer's delivery reports (the poll
 // loop, or a thread in produce() waiting for room in the producer's queue). Both are thread-safe.
 
-#include <librdkafka/rdkafka.h>
-
 #include <atomic>
 #include <cstddef>
 #include <memory>
 #include <string>
 #include <string_view>
+
+#include <librdkafka/rdkafka.h>
 
 #include "pipeline/article_json.h"
 #include "worker/kafka.h"

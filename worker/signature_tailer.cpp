@@ -1,11 +1,11 @@
 #include "worker/signature_tailer.h"
 
-#include <spdlog/spdlog.h>
-
 #include <algorithm>
 #include <memory>
 #include <new>
 #include <utility>
+
+#include <spdlog/spdlog.h>
 
 #include "worker/logging.h"
 #include "worker/metrics.h"
@@ -32,9 +32,9 @@ void restore_progress::read(std::int32_t partition, std::int64_t offset) {
 
 void restore_progress::ended(std::int32_t partition) { remaining_.erase(partition); }
 
-signature_tailer::signature_tailer(const worker_config& config, const std::string& bootstrap,
-                                   std::string instance_id, article_decider& decider, sequencer& sequence,
-                                   worker_metrics& metrics, const std::atomic<bool>& stop, std::atomic<bool>& fatal,
+signature_tailer::signature_tailer(const worker_config& config, const std::string& bootstrap, std::string instance_id,
+                                   article_decider& decider, sequencer& sequence, worker_metrics& metrics,
+                                   const std::atomic<bool>& stop, std::atomic<bool>& fatal,
                                    clock_type::duration close_within)
     : config_(config),
       bootstrap_(bootstrap),
@@ -163,8 +163,8 @@ void signature_tailer::read(rd_kafka_t* client, rd_kafka_t* producer) {
     if (!announced) metrics_.restore_records.Increment();
     progress.read(m->partition, m->offset);
     try {
-      learn(header_value(m.get(), "producer.instance"), {static_cast<const char*>(m->payload), m->len},
-            m->partition, m->offset);
+      learn(header_value(m.get(), "producer.instance"), {static_cast<const char*>(m->payload), m->len}, m->partition,
+            m->offset);
     } catch (const std::bad_alloc&) {
       spdlog::critical("out of memory reading signature records: stopping (exit 1)");
       fatal_ = true;

@@ -9,8 +9,6 @@
 // Lifecycle: start() once, after the producer has the topics' metadata; the worker's stop flag
 // set, then join() (or the destructor), before the producer, the sequencer or the decider go.
 
-#include <librdkafka/rdkafka.h>
-
 #include <atomic>
 #include <chrono>
 #include <cstdint>
@@ -21,6 +19,8 @@
 #include <string_view>
 #include <thread>
 #include <vector>
+
+#include <librdkafka/rdkafka.h>
 
 #include "worker/article_decider.h"
 #include "worker/config.h"
@@ -73,8 +73,7 @@ class signature_tailer {
 
   // A record of the signatures topic: indexed, unless it is this process's own (its decision
   // indexed it already) or unreadable (logged and skipped). Any thread.
-  void learn(std::string_view producer_instance, std::string_view bytes, std::int32_t partition,
-             std::int64_t offset);
+  void learn(std::string_view producer_instance, std::string_view bytes, std::int32_t partition, std::int64_t offset);
 
  private:
   void tail(rd_kafka_t* producer);

@@ -1,7 +1,5 @@
 #include "worker/publisher.h"
 
-#include <gtest/gtest.h>
-
 #include <deque>
 #include <map>
 #include <memory>
@@ -9,6 +7,8 @@
 #include <string>
 #include <utility>
 #include <vector>
+
+#include <gtest/gtest.h>
 
 #include "worker/metrics.h"
 #include "worker/offset_tracker.h"
@@ -46,8 +46,8 @@ class fake_producer final : public record_producer {
     const char* name = nullptr;
     const void* value = nullptr;
     std::size_t size = 0;
-    for (std::size_t i = 0; rd_kafka_header_get_all(headers.get(), i, &name, &value, &size) == RD_KAFKA_RESP_ERR_NO_ERROR;
-         ++i)
+    for (std::size_t i = 0;
+         rd_kafka_header_get_all(headers.get(), i, &name, &value, &size) == RD_KAFKA_RESP_ERR_NO_ERROR; ++i)
       r.headers[name] = std::string(static_cast<const char*>(value), size);
     headers.reset();  // taken, as librdkafka takes them
     produced.push_back(std::move(r));
@@ -82,8 +82,7 @@ constexpr auto broker_down = RD_KAFKA_RESP_ERR__TRANSPORT;
 
 // A publisher over a fake producer, with the tracker a page is acknowledged in.
 struct fixture {
-  explicit fixture(delivery_rules rules = {.attempts = 3, .exactly_once = false},
-                   std::string worker_id = "worker-1") {
+  explicit fixture(delivery_rules rules = {.attempts = 3, .exactly_once = false}, std::string worker_id = "worker-1") {
     auto fake = std::make_unique<fake_producer>();
     producer = fake.get();
     out = std::make_unique<publisher>(std::move(fake),

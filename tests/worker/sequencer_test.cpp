@@ -1,7 +1,5 @@
 #include "worker/sequencer.h"
 
-#include <gtest/gtest.h>
-
 #include <algorithm>
 #include <atomic>
 #include <map>
@@ -11,6 +9,8 @@
 #include <thread>
 #include <utility>
 #include <vector>
+
+#include <gtest/gtest.h>
 
 namespace broadsheet::worker {
 namespace {
@@ -119,7 +119,8 @@ TEST(sequencer, pages_processed_on_many_threads_are_decided_and_published_one_at
         publishing.fetch_sub(1);
       });
   std::vector<std::shared_ptr<page_job>> pages;
-  for (std::int64_t offset = 0; offset < 500; ++offset) pages.push_back(page(static_cast<std::int32_t>(offset % 4), offset));
+  for (std::int64_t offset = 0; offset < 500; ++offset)
+    pages.push_back(page(static_cast<std::int32_t>(offset % 4), offset));
   for (const auto& p : pages) sequence.consumed(p);
 
   // when four pool threads process them, each a share in its own order
