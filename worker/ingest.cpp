@@ -21,6 +21,7 @@
 #include "worker/logging.h"
 #include "worker/metrics.h"
 #include "worker/offset_tracker.h"
+#include "worker/page_guard.h"
 #include "worker/page_job.h"
 #include "worker/page_pool.h"
 #include "worker/publisher.h"
@@ -109,6 +110,8 @@ struct ingest_worker::impl {
   worker_status status;
   std::atomic<bool> stop_requested{false};
   std::atomic<bool> fatal{false};
+  // What an exception in a step of a page becomes: a dead letter, or out of memory a fatal stop.
+  const page_guard guard{config.input_topic, fatal};
   // The shutdown deadline, once shutdown() has begun (poll loop thread only): the revocation of
   // the consumer's close then neither drains nor commits again.
   std::optional<clock_type::time_point> stopping_until;
@@ -137,7 +140,7 @@ struct ingest_worker::impl {
 
   // Pages of each partition in offset order to decide, then publish; its decisions' mutex guards
   // the decider.
-  sequencer sequence{[this](page_job& job) { guarded(job, "decide", [&] { decide(job); }); },
+  sequencer sequence{[this](page_job& job) { guard.run(job, "decide", [&] { decide(job); }); },
                      [this](const std::shared_ptr<page_job>& job) { publish(job); }};
   std::unique_ptr<article_decider> decider;
   // The articles published, for corrections: used only by the thread running the sequencer's
@@ -299,54 +302,9 @@ struct ingest_worker::impl {
     std::shared_ptr<pipeline::signer> signer;
     if (config.dedup) signer = std::make_shared<pipeline::signer>(config.dedup_options);
     return [this, processor, signer](const std::shared_ptr<page_job>& job) {
-      guarded(*job, "processing", [&] { process(*processor, signer.get(), *job); });
+      guard.run(*job, "processing", [&] { process(*processor, signer.get(), *job); });
       sequence.processed(job);
     };
-  }
-
-  // Runs f, a step of the job's page. Anything it throws makes the page a dead letter
-  // (internal_error), wherever it is thrown, except running out of memory: that stops the worker
-  // (fatal, exit status 1) with the page unacknowledged, so that nothing is committed for it and
-  // the next start processes it again. False when f threw.
-  template <class F>
-  bool guarded(page_job& job, std::string_view what, F&& f) noexcept {
-    std::string error;
-    try {
-      f();
-      return true;
-    } catch (const std::bad_alloc&) {
-      out_of_memory(job, what);
-      return false;
-    } catch (const std::exception& e) {
-      error = e.what();
-    } catch (...) {
-      error = "an exception of no standard type";
-    }
-    try {
-      log_record(spdlog::level::err, fields_of(&job, worker_metrics::internal_error), "page failed in {}: {}", what,
-                 error);
-      job.articles.clear();
-      job.signatures.clear();
-      job.encoded_signatures.clear();
-      job.jsons.clear();
-      job.corrections.clear();
-      job.error_code = std::string(worker_metrics::internal_error);
-      job.error_message = short_error_message(error);
-    } catch (const std::bad_alloc&) {
-      out_of_memory(job, what);
-    }
-    return false;
-  }
-
-  // Out of memory on the job's page: it is never acknowledged, and the worker stops.
-  void out_of_memory(page_job& job, std::string_view what) noexcept {
-    job.failed = true;
-    fatal = true;
-    // spdlog formats into a buffer on the stack for a line this short.
-    spdlog::critical(
-        "out of memory in {}: stopping (exit 1) without acknowledging page at partition={} offset={}, "
-        "which the next start processes again",
-        what, job.partition, job.offset);
   }
 
   // The fault probe, when a test gave one.
@@ -453,21 +411,21 @@ struct ingest_worker::impl {
 
   void publish(const std::shared_ptr<page_job>& job) {
     if (job->learned) {
-      guarded(*job, "correcting", [&] { produce_corrections(job); });  // no page: logged, not dead-lettered
+      guard.run(*job, "correcting", [&] { produce_corrections(job); });  // no page: logged, not dead-lettered
       return;
     }
     if (job->failed) return;  // out of memory on it: never acknowledged
     job->publish_started = clock_type::now();
     const bool rejected = !job->error_code.empty();
-    if (!guarded(*job, "publish",
-                 [&] {
-                   step(page_step::publish, *job);
-                   rejected ? output->produce_dead_letter(job) : publish_articles(job);
-                 }) &&
+    if (!guard.run(*job, "publish",
+                   [&] {
+                     step(page_step::publish, *job);
+                     rejected ? output->produce_dead_letter(job) : publish_articles(job);
+                   }) &&
         !job->failed) {
       // Thrown while publishing its articles: the page becomes a dead letter (those of its records
       // already produced stay). Thrown while producing its dead letter: it is not acknowledged.
-      if (rejected || !guarded(*job, "publish", [&] { output->produce_dead_letter(job); })) {
+      if (rejected || !guard.run(*job, "publish", [&] { output->produce_dead_letter(job); })) {
         spdlog::error("the dead letter of partition={} offset={} could not be produced; its page is not acknowledged",
                       job->partition, job->offset);
         job->failed = true;
