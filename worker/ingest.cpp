@@ -13,6 +13,7 @@
 #include "pipeline/article_json.h"
 #include "pipeline/page_processor.h"
 #include "pipeline/version.h"
+#include "worker/acknowledged_offsets.h"
 #include "worker/article_decider.h"
 #include "worker/cpu_count.h"
 #include "worker/dead_letter.h"
@@ -132,6 +133,9 @@ struct ingest_worker::impl {
   bool subscribed = false;     // a group member (not a replay's assignment)
   bool ever_assigned = false;  // it owned partitions at some point
   offset_tracker tracker;
+  // The acknowledged pages' offsets, stored for the consumer's commits or kept for the
+  // transaction: made with the consumer.
+  std::optional<acknowledged_offsets> offsets;
 
   // Names this process on its signature records, so that its tailer skips its own.
   const std::string instance_id = random_instance_id();
@@ -221,6 +225,7 @@ struct ingest_worker::impl {
     auto c = make_client(std::move(*cconf), RD_KAFKA_CONSUMER);
     if (!c) return fail_start(c.error());
     consumer = std::move(*c);
+    offsets.emplace(tracker, kafka_offset_store(consumer.get(), config.input_topic), config.exactly_once);
     rd_kafka_poll_set_consumer(consumer.get());
     status.producer_connected = check_topics(10000);
     return true;
@@ -497,27 +502,13 @@ struct ingest_worker::impl {
 
   // ---- offsets ----
 
-  void store_offsets() {
-    const auto points = tracker.advance();
-    if (points.empty()) return;
-    if (config.exactly_once) {  // committed with the transaction instead
-      for (const auto& p : points) txn_offsets[p.partition] = p.next_offset;
-      return;
-    }
-    partition_list list(rd_kafka_topic_partition_list_new(static_cast<int>(points.size())));
-    for (const auto& p : points)
-      rd_kafka_topic_partition_list_add(list.get(), config.input_topic.c_str(), p.partition)->offset = p.next_offset;
-    if (const auto err = rd_kafka_offsets_store(consumer.get(), list.get()); err != RD_KAFKA_RESP_ERR_NO_ERROR)
-      spdlog::debug("offsets not stored: {}", rd_kafka_err2str(err));
-  }
-
   // Serves delivery reports and stores offsets until no page of `partitions` (all when null) is
   // in flight, or the deadline passes, or (outside shutdown(), whose own drain this is not) a stop
   // is asked. True when drained.
   bool drain(const rd_kafka_topic_partition_list_t* partitions, clock_type::time_point deadline) {
     for (bool first = true;; first = false) {
       rd_kafka_poll(producer.get(), first ? 0 : 10);  // at once when nothing is left
-      store_offsets();
+      offsets->advance();
       std::size_t pending = 0;
       if (partitions == nullptr) {
         pending = tracker.pending_pages();
@@ -622,7 +613,6 @@ struct ingest_worker::impl {
 
   // ---- exactly-once: transactions ----
 
-  std::map<std::int32_t, std::int64_t> txn_offsets;  // acknowledged, to commit with the transaction
   std::atomic<bool> txn_abort{false};
   // The last error of the transaction (a call or a delivery), the code of its abort.
   std::atomic<rd_kafka_resp_err_t> txn_error{RD_KAFKA_RESP_ERR_NO_ERROR};
@@ -673,6 +663,7 @@ struct ingest_worker::impl {
   // partition rewinds to its committed offset, so the same pages are processed again.
   void commit_transaction(clock_type::time_point deadline) {
     if (!drain(nullptr, deadline) || txn_abort) return abort_and_rewind();
+    const auto& txn_offsets = offsets->transaction();
     if (!txn_offsets.empty()) {
       partition_list list(rd_kafka_topic_partition_list_new(static_cast<int>(txn_offsets.size())));
       for (const auto& [p, o] : txn_offsets)
@@ -687,7 +678,7 @@ struct ingest_worker::impl {
     if (!txn_call("commit", [&](int ms) { return rd_kafka_commit_transaction(producer.get(), ms); }))
       return abort_and_rewind();
     if (!txn_offsets.empty()) metrics.commits.Increment();
-    txn_offsets.clear();
+    offsets->transaction_ended();
     begin_transaction();
   }
 
@@ -697,7 +688,7 @@ struct ingest_worker::impl {
     metrics.commit_failed(rd_kafka_err2name(err != RD_KAFKA_RESP_ERR_NO_ERROR ? err : RD_KAFKA_RESP_ERR__TIMED_OUT));
     if (fatal) return;
     txn_call("abort", [&](int ms) { return rd_kafka_abort_transaction(producer.get(), ms); });
-    txn_offsets.clear();
+    offsets->transaction_ended();
     txn_abort = false;
     txn_error = RD_KAFKA_RESP_ERR_NO_ERROR;  // the abort's own
     // Stopping: no rewind, the consumer closes and the next start reads from the committed offsets.
@@ -823,12 +814,12 @@ struct ingest_worker::impl {
         }
       }
       rd_kafka_poll(producer.get(), 0);
-      store_offsets();
+      offsets->advance();
       apply_backpressure();
       if (range != nullptr && range_done(*range)) break;
       if (steady_ms() - last_report_ms >= 5000) report();
       if (config.exactly_once && clock_type::now() - txn_started >= std::chrono::milliseconds(100) &&
-          (tracker.pending_pages() != 0 || !txn_offsets.empty() || txn_abort))
+          (tracker.pending_pages() != 0 || !offsets->transaction().empty() || txn_abort))
         commit_transaction(deadline_in(config.shutdown_deadline_seconds));
     }
   }
@@ -897,7 +888,7 @@ struct ingest_worker::impl {
     if (stop_producing()) code = std::max(code, 1);
     if (consumer) {
       if (!config.exactly_once) {
-        store_offsets();
+        offsets->advance();
         commit_stored(close_by);
       }
       const bool closed = close_consumer(consumer.get(), close_by);
