@@ -4,20 +4,16 @@
 
 #include <array>
 #include <chrono>
-#include <condition_variable>
-#include <deque>
 #include <exception>
 #include <future>
-#include <mutex>
 #include <optional>
 #include <random>
-#include <thread>
-#include <unordered_map>
 #include <vector>
 
 #include "pipeline/article_json.h"
 #include "pipeline/page_processor.h"
 #include "pipeline/version.h"
+#include "worker/acknowledged_offsets.h"
 #include "worker/article_decider.h"
 #include "worker/cpu_count.h"
 #include "worker/dead_letter.h"
@@ -26,7 +22,13 @@
 #include "worker/logging.h"
 #include "worker/metrics.h"
 #include "worker/offset_tracker.h"
+#include "worker/page_guard.h"
+#include "worker/page_job.h"
+#include "worker/page_pool.h"
+#include "worker/publisher.h"
 #include "worker/record_size.h"
+#include "worker/sequencer.h"
+#include "worker/signature_tailer.h"
 
 namespace broadsheet::worker {
 
@@ -44,6 +46,10 @@ constexpr auto revocation_commit_wait = std::chrono::seconds(5);
 // the deadline plus a second.
 constexpr auto close_allowance = std::chrono::milliseconds(300);
 
+clock_type::duration duration_of(double seconds) {
+  return std::chrono::duration_cast<clock_type::duration>(std::chrono::duration<double>(seconds));
+}
+
 double seconds_since(clock_type::time_point start) {
   return std::chrono::duration<double>(clock_type::now() - start).count();
 }
@@ -51,98 +57,6 @@ double seconds_since(clock_type::time_point start) {
 std::int64_t steady_ms() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(clock_type::now().time_since_epoch()).count();
 }
-
-std::string utc_now() {
-  const auto now = std::chrono::system_clock::now();
-  const std::time_t t = std::chrono::system_clock::to_time_t(now);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
-
-// One consumed page record on its way through the worker.
-struct page_job {
-  kafka_message message;  // the input record, kept until published (a dead letter copies it)
-  std::int32_t partition = 0;
-  std::int64_t offset = 0;
-  std::uint64_t epoch = 0;  // of the partition in the offset tracker
-  std::size_t bytes = 0;
-  std::int64_t timestamp_ms = 0;           // the record's timestamp, for end-to-end latency
-  clock_type::time_point publish_started;  // first produce, for the produce_ack stage
-
-  // Filled by the pool.
-  bool processed = false;  // guarded by the sequencer's mutex
-  std::string page_id;
-  std::string error_code, error_message;  // set when the page is rejected
-  std::vector<pipeline::article> articles;
-  // articles[i]'s JSON as it was before deciding (revision 0, no duplicate), made on the pool.
-  std::vector<std::shared_ptr<const pipeline::article_json>> jsons;
-  std::vector<pipeline::signature_record> signatures;
-  std::vector<std::string> encoded_signatures;  // signatures[i].encode(), made on the pool
-
-  // Filled by the sequencer.
-  std::vector<pipeline::dedup_correction> corrections;  // earlier articles this page's decisions changed
-  bool learned = false;  // no page: corrections from another worker's signature, not tracked
-
-  // Records produced and not yet delivered, plus one held while producing.
-  std::atomic<int> pending{1};
-  std::atomic<bool> failed{false};
-};
-
-// Pages handed from any thread to whichever thread is working through them, in the order they
-// were handed over: one thread at a time takes everything queued, batch after batch, until the
-// queue is empty; the others return at once.
-class relay {
- public:
-  void push(std::shared_ptr<page_job> job) {
-    const std::lock_guard lock(mutex_);
-    jobs_.push_back(std::move(job));
-  }
-  // Runs work(job) on every page queued, in order, unless another thread is at it (that thread
-  // takes what was just queued).
-  template <class Work>
-  void drain(Work&& work) {
-    {
-      const std::lock_guard lock(mutex_);
-      if (busy_ || jobs_.empty()) return;
-      busy_ = true;
-    }
-    std::deque<std::shared_ptr<page_job>> batch;
-    for (;;) {
-      {
-        const std::lock_guard lock(mutex_);
-        if (jobs_.empty()) {
-          busy_ = false;
-          return;
-        }
-        batch.swap(jobs_);
-      }
-      for (auto& job : batch) work(job);
-      batch.clear();
-    }
-  }
-
- private:
-  std::mutex mutex_;
-  std::deque<std::shared_ptr<page_job>> jobs_;
-  bool busy_ = false;
-};
-
-// The opaque of one produced record.
-struct delivery {
-  std::shared_ptr<page_job> job;  // null for corrections learned from other workers
-  int attempts = 1;
-  // The record's value, which librdkafka points into until the delivery report: an article's
-  // JSON, shared with the article cache, or else bytes of its own.
-  std::shared_ptr<const pipeline::article_json> json;
-  std::string value;
-  bool null_value = false;  // a tombstone's dead letter: no value at all, not an empty one
-  [[nodiscard]] std::string_view bytes() const noexcept { return json ? std::string_view(json->text) : value; }
-  // The payload to give librdkafka: null for a null value.
-  [[nodiscard]] void* payload() const noexcept { return null_value ? nullptr : const_cast<char*>(bytes().data()); }
-};
 
 // 16 hex digits from the system's random source: distinct for every process.
 std::string random_instance_id() {
@@ -197,15 +111,17 @@ struct ingest_worker::impl {
   worker_status status;
   std::atomic<bool> stop_requested{false};
   std::atomic<bool> fatal{false};
-  // Set at the shutdown deadline (stop_producing): nothing more is produced, failed deliveries
-  // are not produced again, and what the producer still holds is purged; those pages stay
-  // unacknowledged, so the next start processes them again.
-  std::atomic<bool> abandoned{false};
-  std::atomic<std::size_t> purged{0};  // records whose delivery report said purged
+  // What an exception in a step of a page becomes: a dead letter, or out of memory a fatal stop.
+  const page_guard guard{config.input_topic, fatal};
   // The shutdown deadline, once shutdown() has begun (poll loop thread only): the revocation of
   // the consumer's close then neither drains nor commits again.
   std::optional<clock_type::time_point> stopping_until;
 
+  // Produces every record and settles its delivery report; made with the producer and declared
+  // before it, so that it outlives it. Its abandon() at the shutdown deadline (stop_producing):
+  // nothing more is produced, failed deliveries are not produced again, and what the producer
+  // still holds is purged; those pages stay unacknowledged, so the next start processes them again.
+  std::optional<publisher> output;
   kafka_handle producer;
   kafka_handle consumer;
   // Reads the group's committed offsets through `consumer` (group members only); reset before the
@@ -217,45 +133,29 @@ struct ingest_worker::impl {
   bool subscribed = false;     // a group member (not a replay's assignment)
   bool ever_assigned = false;  // it owned partitions at some point
   offset_tracker tracker;
-
-  // Pool.
-  std::mutex pool_mutex;
-  std::condition_variable pool_cv;
-  std::deque<std::shared_ptr<page_job>> pool_queue;
-  std::vector<std::thread> pool;
-  bool pool_closing = false;
+  // The acknowledged pages' offsets, stored for the consumer's commits or kept for the
+  // transaction: made with the consumer.
+  std::optional<acknowledged_offsets> offsets;
 
   // Names this process on its signature records, so that its tailer skips its own.
   const std::string instance_id = random_instance_id();
   // kafka.propagate_headers: copied from a page record onto its articles and signatures.
   const std::vector<std::string> propagated = comma_separated(config.propagate_headers);
 
-  // Sequencer: pages of each partition in offset order, and the dedup state. A processed page
-  // and the processed pages after it in its lane go, in offset order, to `undecided` (under
-  // lanes_mutex, held only for that). One thread at a time decides `undecided` in order, under
-  // the sequencer's mutex, into `decided`; one thread at a time produces `decided` in order,
-  // outside both mutexes (writing decisions into the articles' JSON, made on the pool, and
-  // copying records into librdkafka are most of publishing), while the others go back to the pool. (Deciding under the lanes' lock kept the
-  // other pool threads and the dispatching poll loop waiting: in the e2e bench 126 ms per four
-  // runs of 3,000 pages.) One queue, not one per partition: every record of an article_id (the
-  // article, then its corrections, which may come from other partitions' pages or from other
-  // workers' signatures) is then produced in the order it was decided.
-  std::mutex lanes_mutex;
-  std::unordered_map<std::int32_t, std::deque<std::shared_ptr<page_job>>> lanes;
-  relay undecided;  // processed, in lane order; appended to under lanes_mutex
-  std::mutex sequencer_mutex;  // the decider
+  // Pages of each partition in offset order to decide, then publish; its decisions' mutex guards
+  // the decider.
+  sequencer sequence{[this](page_job& job) { guard.run(job, "decide", [&] { decide(job); }); },
+                     [this](const std::shared_ptr<page_job>& job) { publish(job); }};
   std::unique_ptr<article_decider> decider;
-  relay decided;  // to produce, in order; appended to under the sequencer's mutex
-  // The articles published, for corrections: used only by the thread producing `decided`, which
-  // republishes a corrected article from here (an article is published before any correction
-  // of it, as both go through `decided` in order).
+  // The articles published, for corrections: used only by the thread running the sequencer's
+  // publish step, which republishes a corrected article from here (an article is published before
+  // any correction of it, as the sequencer publishes in the order of the decisions).
   article_cache published_articles{config.cache_bytes};
 
-  std::thread tailer;
-  // The signatures reader's queue while it runs, so that stopping wakes its poll at once instead
-  // of after the poll's timeout.
-  std::mutex tailer_queue_mutex;
-  rd_kafka_queue_t* tailer_queue = nullptr;
+  std::optional<signature_tailer> tailer;  // with dedup, from restore_index() on
+  // Parses, cleans, segments and signs pages, handing each to the sequencer: from start_pool()
+  // on. Declared after what its threads use, so that it is stopped first.
+  std::optional<page_pool> pool;
   bool paused = false;
 
   impl(worker_config c, std::string b, worker_metrics* m, fault_probe p)
@@ -278,8 +178,7 @@ struct ingest_worker::impl {
     if (producer) metrics.producer_queue.Set(rd_kafka_outq_len(producer.get()));
     metrics.assigned_partitions.Set(status.assigned.load());
     if (decider) {
-      const std::lock_guard lock(sequencer_mutex);
-      const auto stats = decider->index_stats();
+      const auto stats = sequence.with_decisions([&] { return decider->index_stats(); });
       metrics.index_articles.Set(static_cast<double>(stats.articles));
       metrics.index_bytes.Set(static_cast<double>(stats.memory_bytes));
     }
@@ -298,6 +197,13 @@ struct ingest_worker::impl {
     auto p = make_client(std::move(*pconf), RD_KAFKA_PRODUCER);
     if (!p) return fail_start(p.error());
     producer = std::move(*p);
+    output.emplace(kafka_record_producer(producer.get()),
+                   publisher_settings{.delivery = {config.delivery_attempts, config.exactly_once},
+                                      .input_topic = config.input_topic,
+                                      .dead_letter_topic = config.dlq_topic,
+                                      .worker_id = config.worker_id,
+                                      .record_limit = record_limit},
+                   tracker, metrics, fatal);
     if (decider) {
       // A signature record is MinHash values, bytes no codec shrinks: produced uncompressed, the
       // producer does not compress them nor every reader decompress them. (A topic handle made
@@ -319,6 +225,7 @@ struct ingest_worker::impl {
     auto c = make_client(std::move(*cconf), RD_KAFKA_CONSUMER);
     if (!c) return fail_start(c.error());
     consumer = std::move(*c);
+    offsets.emplace(tracker, kafka_offset_store(consumer.get(), config.input_topic), config.exactly_once);
     rd_kafka_poll_set_consumer(consumer.get());
     status.producer_connected = check_topics(10000);
     return true;
@@ -376,8 +283,7 @@ struct ingest_worker::impl {
 
   // The log fields of a page's input record (log_record); job null: a record of no page.
   record_fields fields_of(const page_job* job, std::string_view code = {}) const {
-    if (job == nullptr) return {.code = code};
-    return {config.input_topic, job->partition, job->offset, job->page_id, code};
+    return page_fields(job, config.input_topic, code);
   }
 
   bool fail_start(const std::string& message) {
@@ -392,105 +298,36 @@ struct ingest_worker::impl {
     const unsigned n = config.threads > 0 ? static_cast<unsigned>(config.threads) : usable_cpu_count();
     spdlog::info("pipeline threads: {}{}", n,
                  config.threads > 0 ? "" : " (worker.threads = 0: the CPUs this process may use)");
-    for (unsigned i = 0; i < n; ++i) pool.emplace_back([this] { pool_loop(); });
+    pool.emplace(n, [this] { return pool_work(); });
   }
 
-  // Joins the pool threads once they have processed what is queued; when abandoned, the pages
-  // not yet begun are dropped (they stay unacknowledged).
-  void stop_pool() {
-    {
-      const std::lock_guard lock(pool_mutex);
-      pool_closing = true;
-      if (abandoned) pool_queue.clear();
-    }
-    pool_cv.notify_all();
-    for (auto& t : pool) t.join();
-    pool.clear();
-  }
-
-  void pool_loop() {
-    pipeline::processor_options popts = config.pipeline;
-    pipeline::page_processor processor(popts);
-    std::unique_ptr<pipeline::signer> signer;
-    if (config.dedup) signer = std::make_unique<pipeline::signer>(config.dedup_options);
-    for (;;) {
-      std::shared_ptr<page_job> job;
-      {
-        std::unique_lock lock(pool_mutex);
-        pool_cv.wait(lock, [&] { return pool_closing || !pool_queue.empty(); });
-        if (pool_queue.empty()) return;
-        job = std::move(pool_queue.front());
-        pool_queue.pop_front();
-      }
-      guarded(*job, "processing", [&] { process(processor, signer.get(), *job); });
-      complete(job);
-    }
-  }
-
-  // Runs f, a step of the job's page. Anything it throws makes the page a dead letter
-  // (internal_error), wherever it is thrown, except running out of memory: that stops the worker
-  // (fatal, exit status 1) with the page unacknowledged, so that nothing is committed for it and
-  // the next start processes it again. False when f threw.
-  template <class F>
-  bool guarded(page_job& job, std::string_view what, F&& f) noexcept {
-    std::string error;
-    try {
-      f();
-      return true;
-    } catch (const std::bad_alloc&) {
-      out_of_memory(job, what);
-      return false;
-    } catch (const std::exception& e) {
-      error = e.what();
-    } catch (...) {
-      error = "an exception of no standard type";
-    }
-    try {
-      log_record(spdlog::level::err, fields_of(&job, worker_metrics::internal_error), "page failed in {}: {}", what,
-                 error);
-      job.articles.clear();
-      job.signatures.clear();
-      job.encoded_signatures.clear();
-      job.jsons.clear();
-      job.corrections.clear();
-      job.error_code = std::string(worker_metrics::internal_error);
-      job.error_message = short_error_message(error);
-    } catch (const std::bad_alloc&) {
-      out_of_memory(job, what);
-    }
-    return false;
-  }
-
-  // Out of memory on the job's page: it is never acknowledged, and the worker stops.
-  void out_of_memory(page_job& job, std::string_view what) noexcept {
-    job.failed = true;
-    fatal = true;
-    // spdlog formats into a buffer on the stack for a line this short.
-    spdlog::critical(
-        "out of memory in {}: stopping (exit 1) without acknowledging page at partition={} offset={}, "
-        "which the next start processes again",
-        what, job.partition, job.offset);
+  // A pool thread's work, with the pipeline's state of its own.
+  page_pool::work pool_work() {
+    auto processor = std::make_shared<pipeline::page_processor>(config.pipeline);
+    std::shared_ptr<pipeline::signer> signer;
+    if (config.dedup) signer = std::make_shared<pipeline::signer>(config.dedup_options);
+    return [this, processor, signer](const std::shared_ptr<page_job>& job) {
+      guard.run(*job, "processing", [&] { process(*processor, signer.get(), *job); });
+      sequence.processed(job);
+    };
   }
 
   // The fault probe, when a test gave one.
   void step(page_step s, const page_job& job) const {
     if (probe) [[unlikely]] {
-      const rd_kafka_message_t* m = job.message.get();
-      probe(s, std::string_view(static_cast<const char*>(m->key), m->key == nullptr ? 0 : m->key_len));
+      probe(s, job.key.value_or(std::string_view()));
     }
   }
 
   void process(pipeline::page_processor& processor, pipeline::signer* signer, page_job& job) {
-    const rd_kafka_message_t* m = job.message.get();
-    const std::string_view value(static_cast<const char*>(m->payload), m->payload == nullptr ? 0 : m->len);
-    if (m->payload == nullptr) [[unlikely]] {
+    if (!job.value) [[unlikely]] {
       job.error_code = std::string(worker_metrics::tombstone);
       job.error_message = "the record's value is null (a tombstone), not a page";
       return;
     }
     step(page_step::parse, job);
     auto started = clock_type::now();
-    auto page = processor.parse(value);
+    auto page = processor.parse(*job.value);
     metrics.observe(stage::parse, seconds_since(started));
     if (!page) return reject(job, page.error());
     job.page_id = page->page_id;
@@ -549,6 +386,8 @@ struct ingest_worker::impl {
   void dispatch(rd_kafka_message_t* raw) {
     auto job = std::make_shared<page_job>();
     job->message.reset(raw);
+    if (raw->key != nullptr) job->key.emplace(static_cast<const char*>(raw->key), raw->key_len);
+    if (raw->payload != nullptr) job->value.emplace(static_cast<const char*>(raw->payload), raw->len);
     job->partition = raw->partition;
     job->offset = raw->offset;
     job->bytes = raw->len + raw->key_len;
@@ -559,45 +398,14 @@ struct ingest_worker::impl {
     metrics.pages_consumed.Increment();
     metrics.input_bytes.Increment(static_cast<double>(job->bytes));
     log_record(spdlog::level::debug, fields_of(job.get()), "consumed bytes={}", job->bytes);
-    {
-      const std::lock_guard lock(lanes_mutex);
-      lanes[job->partition].push_back(job);
-    }
-    {
-      const std::lock_guard lock(pool_mutex);
-      pool_queue.push_back(std::move(job));
-    }
-    pool_cv.notify_one();
+    sequence.consumed(job);
+    pool->push(std::move(job));
   }
 
-  // ---- sequencer ----
+  // ---- the sequencer's steps: decide, publish ----
 
-  // A page is processed: it and the processed pages after it in its partition go to be decided,
-  // in offset order; then they are decided and produced, unless other threads are at it.
-  void complete(const std::shared_ptr<page_job>& job) {
-    {
-      const std::lock_guard lock(lanes_mutex);
-      job->processed = true;
-      auto& lane = lanes[job->partition];
-      while (!lane.empty() && lane.front()->processed) {
-        undecided.push(std::move(lane.front()));
-        lane.pop_front();
-      }
-    }
-    undecided.drain([this](const std::shared_ptr<page_job>& j) {
-      const std::lock_guard lock(sequencer_mutex);
-      guarded(*j, "decide", [&] { decide(*j); });
-      decided.push(j);
-    });
-    produce_decided();
-  }
-
-  void produce_decided() {
-    decided.drain([this](const std::shared_ptr<page_job>& j) { publish(j); });
-  }
-
-  // Under the sequencer's mutex. (When the decider throws, the index may hold some of the page's
-  // articles, which the page's dead letter does not publish.)
+  // The sequencer's decide step, under its decisions' mutex. (When the decider throws, the index
+  // may hold some of the page's articles, which the page's dead letter does not publish.)
   void decide(page_job& job) {
     if (!decider || !job.error_code.empty() || job.failed) return;
     step(page_step::decide, job);
@@ -608,21 +416,21 @@ struct ingest_worker::impl {
 
   void publish(const std::shared_ptr<page_job>& job) {
     if (job->learned) {
-      guarded(*job, "correcting", [&] { produce_corrections(job); });  // no page: logged, not dead-lettered
+      guard.run(*job, "correcting", [&] { produce_corrections(job); });  // no page: logged, not dead-lettered
       return;
     }
     if (job->failed) return;  // out of memory on it: never acknowledged
     job->publish_started = clock_type::now();
     const bool rejected = !job->error_code.empty();
-    if (!guarded(*job, "publish",
-                 [&] {
-                   step(page_step::publish, *job);
-                   rejected ? publish_dead_letter(job) : publish_articles(job);
-                 }) &&
+    if (!guard.run(*job, "publish",
+                   [&] {
+                     step(page_step::publish, *job);
+                     rejected ? output->produce_dead_letter(job) : publish_articles(job);
+                   }) &&
         !job->failed) {
       // Thrown while publishing its articles: the page becomes a dead letter (those of its records
       // already produced stay). Thrown while producing its dead letter: it is not acknowledged.
-      if (rejected || !guarded(*job, "publish", [&] { publish_dead_letter(job); })) {
+      if (rejected || !guard.run(*job, "publish", [&] { output->produce_dead_letter(job); })) {
         spdlog::error("the dead letter of partition={} offset={} could not be produced; its page is not acknowledged",
                       job->partition, job->offset);
         job->failed = true;
@@ -635,12 +443,7 @@ struct ingest_worker::impl {
     job->encoded_signatures.clear();
     job->corrections.clear();
     ++published;
-    release(*job);
-  }
-
-  void publish_dead_letter(const std::shared_ptr<page_job>& job) {
-    metrics.page_failed(job->error_code);
-    produce_dead_letter(job);
+    output->release(*job);
   }
 
   void publish_articles(const std::shared_ptr<page_job>& job) {
@@ -653,10 +456,12 @@ struct ingest_worker::impl {
       if (decider) published_articles.remember(a.article_id, std::move(p));
     }
     for (std::size_t i = 0; i < job->signatures.size(); ++i) {
-      rd_kafka_headers_t* h = rd_kafka_headers_new(1);
-      add_header(h, "producer.instance", instance_id);
-      for_propagated(job.get(), [&](std::string_view name, std::string_view value) { add_header(h, name, value); });
-      produce(config.signatures_topic, job->signatures[i].article_id, std::move(job->encoded_signatures[i]), h, job);
+      kafka_headers h(rd_kafka_headers_new(1));
+      add_header(h.get(), "producer.instance", instance_id);
+      for_propagated(job.get(),
+                     [&](std::string_view name, std::string_view value) { add_header(h.get(), name, value); });
+      output->produce(config.signatures_topic, job->signatures[i].article_id, true,
+                      std::make_unique<delivery>(job, 1, nullptr, std::move(job->encoded_signatures[i])), std::move(h));
     }
     produce_corrections(job);
   }
@@ -681,172 +486,21 @@ struct ingest_worker::impl {
   // is of an article of an earlier page, weighed (serialize) with no other page's headers.
   void produce_article(const std::string& article_id, const published_article& a, const std::shared_ptr<page_job>& job,
                        const page_job* context) {
-    rd_kafka_headers_t* h = rd_kafka_headers_new(3);
-    for (const auto& [name, value] : article_headers(a.page_id)) add_header(h, name, value);
-    for_propagated(context, [&](std::string_view name, std::string_view value) { add_header(h, name, value); });
-    produce_raw(config.output_topic, article_id, true, new delivery{job, 1, a.json, {}}, h);
+    kafka_headers h(rd_kafka_headers_new(3));
+    for (const auto& [name, value] : article_headers(a.page_id)) add_header(h.get(), name, value);
+    for_propagated(context, [&](std::string_view name, std::string_view value) { add_header(h.get(), name, value); });
+    output->produce(config.output_topic, article_id, true, std::make_unique<delivery>(job, 1, a.json), std::move(h));
   }
 
-  // The input record with its headers and the error headers, cut to fit a record when too large.
-  void produce_dead_letter(const std::shared_ptr<page_job>& job) {
-    const rd_kafka_message_t* m = job->message.get();
-    const std::string_view key(static_cast<const char*>(m->key), m->key == nullptr ? 0 : m->key_len);
-    const std::string_view value(static_cast<const char*>(m->payload), m->payload == nullptr ? 0 : m->len);
-    rd_kafka_headers_t* original = nullptr;  // owned by the message
-    if (rd_kafka_message_headers(m, &original) != RD_KAFKA_RESP_ERR_NO_ERROR) original = nullptr;
-    const std::array<std::pair<std::string_view, std::string>, 7> own{{
-        {"error.code", job->error_code},
-        {"error.message", job->error_message},
-        {"source.topic", rd_kafka_topic_name(m->rkt)},
-        {"source.partition", std::to_string(m->partition)},
-        {"source.offset", std::to_string(m->offset)},
-        {"worker.id", config.worker_id},
-        {"failed_at", utc_now()},
-    }};
-    auto letter = make_dead_letter(record_limit, key, value, original, own);
-    const record_fields where = fields_of(job.get(), job->error_code);
-    if (!letter) {  // its own headers alone are over message.max.bytes: a worker.id of tens of kilobytes
-      log_record(spdlog::level::err, where,
-                 "dead letter: its headers alone are over message.max.bytes ({}); its page is not acknowledged",
-                 record_limit);
-      job->failed = true;
-      fatal = true;
-      return;
+  static void on_delivery(rd_kafka_t*, const rd_kafka_message_t* m, void* opaque) {
+    auto& self = *static_cast<impl*>(opaque);
+    if (self.output->settle(report_of(m)) == delivery_verdict::abort_transaction) {
+      self.txn_error = m->err;
+      self.txn_abort = true;
     }
-    log_record(spdlog::level::warn, where, "dead letter: {} ({}){}", job->error_code, job->error_message,
-               letter->cut
-                   ? fmt::format(" cut to fit message.max.bytes ({}): key {} of {} bytes, value {} of {}", record_limit,
-                                 letter->key.size(), key.size(), letter->value.size(), value.size())
-                   : "");
-    produce_raw(config.dlq_topic, letter->key, m->key != nullptr,
-                new delivery{job, 1, nullptr, std::string(letter->value), m->payload == nullptr},
-                letter->headers.release());
-  }
-
-  void produce(const std::string& topic, std::string_view key, std::string value, rd_kafka_headers_t* headers,
-               const std::shared_ptr<page_job>& job) {
-    produce_raw(topic, key, true, new delivery{job, 1, nullptr, std::move(value)}, headers);
-  }
-
-  // Produces key (librdkafka copies it) and the delivery's value; the delivery and the headers
-  // are consumed. The value is not copied: librdkafka's record points into the delivery until
-  // the delivery report. While the producer's queue is full this waits for delivery reports:
-  // the in-flight bound then pauses consumption. Once the shutdown deadline has passed, nothing
-  // is produced and the record's page stays unacknowledged.
-  void produce_raw(const std::string& topic, std::string_view key, bool has_key, delivery* d,
-                   rd_kafka_headers_t* headers) {
-    const auto& job = d->job;
-    if (job) ++job->pending;
-    const std::string_view value = d->bytes();
-    metrics.output_bytes.Increment(static_cast<double>(key.size() + value.size()));
-    for (;;) {
-      if (abandoned) [[unlikely]] {
-        if (headers != nullptr) rd_kafka_headers_destroy(headers);
-        if (job) job->failed = true;
-        delete d;
-        return;
-      }
-      const rd_kafka_resp_err_t err =
-          rd_kafka_producev(producer.get(), RD_KAFKA_V_TOPIC(topic.c_str()), RD_KAFKA_V_MSGFLAGS(0),
-                            RD_KAFKA_V_KEY(has_key ? key.data() : nullptr, has_key ? key.size() : 0),
-                            RD_KAFKA_V_VALUE(d->payload(), value.size()), RD_KAFKA_V_HEADERS(headers),
-                            RD_KAFKA_V_OPAQUE(d), RD_KAFKA_V_END);
-      if (err == RD_KAFKA_RESP_ERR_NO_ERROR) return;
-      if (err == RD_KAFKA_RESP_ERR__QUEUE_FULL && !fatal) {
-        // Serve delivery reports here too (the callback is thread-safe): the poll loop may be
-        // waiting for this very thread at shutdown.
-        rd_kafka_poll(producer.get(), 1);
-        continue;
-      }
-      log_record(spdlog::level::err, fields_of(job.get(), rd_kafka_err2name(err)), "cannot produce to {}: {}", topic,
-                 rd_kafka_err2str(err));
-      if (headers != nullptr) rd_kafka_headers_destroy(headers);
-      if (job) job->failed = true;
-      fatal = true;
-      delete d;
-      return;
-    }
-  }
-
-  // One record of the job is delivered, or the producing is over.
-  void release(page_job& job) {
-    if (--job.pending != 0 || job.failed) return;
-    tracker.finish(job.partition, job.offset, job.epoch);
-    metrics.observe(stage::produce_ack, seconds_since(job.publish_started));
-    if (job.timestamp_ms > 0) {
-      const std::int64_t age_ms = worker_metrics::wall_clock_ms() - job.timestamp_ms;
-      metrics.end_to_end_latency.Observe(static_cast<double>(std::max<std::int64_t>(0, age_ms)) / 1000);
-    }
-  }
-
-  static void on_delivery(rd_kafka_t* rk, const rd_kafka_message_t* m, void* opaque) {
-    static_cast<impl*>(opaque)->delivered(rk, m);
-  }
-
-  void delivered(rd_kafka_t* rk, const rd_kafka_message_t* m) {
-    auto* d = static_cast<delivery*>(m->_private);
-    if (m->err != RD_KAFKA_RESP_ERR_NO_ERROR && abandoned) {
-      // Purged at the shutdown deadline, or failed after it: not produced again, and its page not
-      // acknowledged (nothing is committed for it).
-      ++purged;
-      if (d->job) d->job->failed = true;
-      delete d;
-      return;
-    }
-    if (m->err != RD_KAFKA_RESP_ERR_NO_ERROR && config.exactly_once) {
-      // A transactional record is not retried alone: the transaction aborts and rewinds.
-      metrics.delivery_failed(rd_kafka_err2name(m->err));
-      txn_error = m->err;
-      log_record(spdlog::level::warn, fields_of(d->job.get(), rd_kafka_err2name(m->err)),
-                 "delivery to {} failed in a transaction: {}", rd_kafka_topic_name(m->rkt), rd_kafka_err2str(m->err));
-      txn_abort = true;
-      delete d;
-      return;
-    }
-    if (m->err != RD_KAFKA_RESP_ERR_NO_ERROR) {
-      metrics.delivery_failed(rd_kafka_err2name(m->err));
-      if (d->attempts < config.delivery_attempts && !fatal) {
-        ++d->attempts;
-        log_record(spdlog::level::warn, fields_of(d->job.get(), rd_kafka_err2name(m->err)),
-                   "delivery to {} failed ({}), attempt {} of {}", rd_kafka_topic_name(m->rkt),
-                   rd_kafka_err2str(m->err), d->attempts, config.delivery_attempts);
-        rd_kafka_headers_t* headers = nullptr;
-        rd_kafka_message_detach_headers(const_cast<rd_kafka_message_t*>(m), &headers);
-        const std::string_view value = d->bytes();
-        const auto err =
-            rd_kafka_producev(rk, RD_KAFKA_V_RKT(m->rkt), RD_KAFKA_V_MSGFLAGS(0), RD_KAFKA_V_KEY(m->key, m->key_len),
-                              RD_KAFKA_V_VALUE(d->payload(), value.size()), RD_KAFKA_V_HEADERS(headers),
-                              RD_KAFKA_V_OPAQUE(d), RD_KAFKA_V_END);
-        if (err == RD_KAFKA_RESP_ERR_NO_ERROR) return;
-        if (headers != nullptr) rd_kafka_headers_destroy(headers);
-      }
-      log_record(spdlog::level::err, fields_of(d->job.get(), rd_kafka_err2name(m->err)),
-                 "record to {} not delivered after {} attempts: {}; its page is not acknowledged",
-                 rd_kafka_topic_name(m->rkt), d->attempts, rd_kafka_err2str(m->err));
-      if (d->job) d->job->failed = true;
-      fatal = true;
-      delete d;
-      return;
-    }
-    if (d->job) release(*d->job);
-    delete d;
   }
 
   // ---- offsets ----
-
-  void store_offsets() {
-    const auto points = tracker.advance();
-    if (points.empty()) return;
-    if (config.exactly_once) {  // committed with the transaction instead
-      for (const auto& p : points) txn_offsets[p.partition] = p.next_offset;
-      return;
-    }
-    partition_list list(rd_kafka_topic_partition_list_new(static_cast<int>(points.size())));
-    for (const auto& p : points)
-      rd_kafka_topic_partition_list_add(list.get(), config.input_topic.c_str(), p.partition)->offset = p.next_offset;
-    if (const auto err = rd_kafka_offsets_store(consumer.get(), list.get()); err != RD_KAFKA_RESP_ERR_NO_ERROR)
-      spdlog::debug("offsets not stored: {}", rd_kafka_err2str(err));
-  }
 
   // Serves delivery reports and stores offsets until no page of `partitions` (all when null) is
   // in flight, or the deadline passes, or (outside shutdown(), whose own drain this is not) a stop
@@ -854,7 +508,7 @@ struct ingest_worker::impl {
   bool drain(const rd_kafka_topic_partition_list_t* partitions, clock_type::time_point deadline) {
     for (bool first = true;; first = false) {
       rd_kafka_poll(producer.get(), first ? 0 : 10);  // at once when nothing is left
-      store_offsets();
+      offsets->advance();
       std::size_t pending = 0;
       if (partitions == nullptr) {
         pending = tracker.pending_pages();
@@ -957,153 +611,8 @@ struct ingest_worker::impl {
     spdlog::debug("{} consumption: {} bytes in flight", paused ? "paused" : "resumed", bytes);
   }
 
-  // ---- signatures: restore, then tail ----
-
-  // Reads the signatures topic from the beginning up to its high watermarks into the index, then
-  // keeps reading what other workers publish until stopped. Runs on its own thread.
-  void tail_signatures(std::promise<bool>* restored) {
-    auto conf = make_client_conf(config, client_role::tailer, bootstrap);
-    kafka_handle client;
-    if (conf) {
-      if (auto c = make_client(std::move(*conf), RD_KAFKA_CONSUMER)) client = std::move(*c);
-    }
-    if (!client) {
-      spdlog::error("cannot create the signatures reader");
-      restored->set_value(false);
-      return;
-    }
-    // Published for finish_run's wake-up; released before the client is closed, on every way
-    // out. (librdkafka requires it: rd_kafka_consumer_close can wait forever while a reference to
-    // the consumer queue is held, and the e2e bench once hung there.)
-    struct published_queue {
-      impl& self;
-      explicit published_queue(impl& s, rd_kafka_t* rk) : self(s) {
-        const std::lock_guard lock(self.tailer_queue_mutex);
-        self.tailer_queue = rd_kafka_queue_get_consumer(rk);
-      }
-      ~published_queue() { release(); }
-      void release() {
-        const std::lock_guard lock(self.tailer_queue_mutex);
-        if (self.tailer_queue != nullptr) rd_kafka_queue_destroy(self.tailer_queue);
-        self.tailer_queue = nullptr;
-      }
-      published_queue(const published_queue&) = delete;
-      published_queue& operator=(const published_queue&) = delete;
-    } queue_published(*this, client.get());
-    read_signatures(client.get(), restored);
-    queue_published.release();
-    // It began closing when the stop was asked (within its poll's 100 ms): it has until the
-    // shutdown deadline, plus what the end of a stop may take.
-    const auto until = deadline_in(config.shutdown_deadline_seconds) + close_allowance;
-    if (!close_consumer(client.get(), until)) park(std::move(client));
-  }
-
-  // The signatures reader's work, until stopped; `restored` is set on every way out.
-  void read_signatures(rd_kafka_t* client, std::promise<bool>* restored) {
-    const auto started = clock_type::now();
-    std::map<std::int32_t, std::int64_t> remaining;  // partition → high watermark not yet reached
-    auto count = partition_count(client, config.signatures_topic, 10000, &stop_requested);
-    while (!count && !stop_requested) {
-      spdlog::warn("signatures topic {}: {}; retrying", config.signatures_topic, count.error());
-      for (int waited = 0; waited < 1000 && !stop_requested; waited += poll_ms)
-        std::this_thread::sleep_for(std::chrono::milliseconds(poll_ms));
-      count = partition_count(client, config.signatures_topic, 10000, &stop_requested);
-    }
-    if (!count) {
-      restored->set_value(false);
-      return;
-    }
-    // All partitions' watermarks at once, asked through the producer, which is connected and
-    // knows the topic's leaders already (check_topics). Asked partition by partition through this
-    // new client, they took 40 ms for four partitions in two starts out of three (the e2e bench).
-    auto marks = query_watermarks(producer.get(), config.signatures_topic, *count, 10000, &stop_requested);
-    if (!marks) {
-      spdlog::warn("signatures topic {}: {}; reading every partition to its end", config.signatures_topic,
-                   marks.error());
-      marks = std::vector<watermarks>(static_cast<std::size_t>(*count), watermarks{0, 1});  // ends at EOF
-    }
-    if (config.restore_index) {
-      // The topic's records bound the articles restored (it is compacted, so some are older
-      // versions): room for them all at once, so that the index does not grow on the way
-      // (filling 1,000,000 took 2.9-3.4 s growing, 1.3 s with room made first: dedup/fill_1M).
-      std::size_t records = 0;
-      for (const auto& w : *marks) records += static_cast<std::size_t>(std::max<std::int64_t>(0, w.high - w.low));
-      const std::lock_guard lock(sequencer_mutex);
-      decider->reserve(records);
-    }
-    partition_list list(rd_kafka_topic_partition_list_new(*count));
-    for (int p = 0; p < *count; ++p) {
-      const auto& w = (*marks)[static_cast<std::size_t>(p)];
-      // Without restore (dedup.restore_index = false), only what is published from now on.
-      if (w.high > w.low && config.restore_index) remaining[p] = w.high;
-      rd_kafka_topic_partition_list_add(list.get(), config.signatures_topic.c_str(), p)->offset =
-          config.restore_index ? RD_KAFKA_OFFSET_BEGINNING : w.high;
-    }
-    rd_kafka_assign(client, list.get());
-    std::size_t records = 0;
-    bool announced = false;
-    while (!stop_requested) {
-      if (!announced && remaining.empty()) {
-        announced = true;
-        const double seconds = std::chrono::duration<double>(clock_type::now() - started).count();
-        spdlog::info("index restored from {}: {} signature records in {:.2f} s", config.signatures_topic, records,
-                     seconds);
-        metrics.restore_duration.Set(seconds);
-        metrics.index_restored.Set(1);
-        restored->set_value(true);
-      }
-      kafka_message m(rd_kafka_consumer_poll(client, 100));
-      if (!m) continue;
-      if (m->err == RD_KAFKA_RESP_ERR__PARTITION_EOF) {
-        remaining.erase(m->partition);
-        continue;
-      }
-      if (m->err != RD_KAFKA_RESP_ERR_NO_ERROR) {
-        spdlog::warn("signatures reader: {}", rd_kafka_message_errstr(m.get()));
-        continue;
-      }
-      ++records;
-      if (!announced) metrics.restore_records.Increment();
-      if (auto it = remaining.find(m->partition); it != remaining.end() && m->offset + 1 >= it->second)
-        remaining.erase(it);
-      try {
-        learn(m.get());
-      } catch (const std::bad_alloc&) {
-        spdlog::critical("out of memory reading signature records: stopping (exit 1)");
-        fatal = true;
-      } catch (const std::exception& e) {
-        spdlog::error("signature record skipped: {} topic={} partition={} offset={}", e.what(), config.signatures_topic,
-                      m->partition, m->offset);
-      }
-    }
-    if (!announced) restored->set_value(false);
-  }
-
-  void learn(const rd_kafka_message_t* m) {
-    // This process's own records are in its index already (the decision added them).
-    if (header_value(m, "producer.instance") == instance_id) return;
-    auto record = pipeline::signature_record::decode({static_cast<const char*>(m->payload), m->len});
-    if (!record) {
-      log_record(spdlog::level::warn,
-                 {config.signatures_topic, m->partition, m->offset, {}, pipeline::to_string(record.error().code)},
-                 "signature record skipped: {}", record.error().message);
-      return;
-    }
-    {
-      const std::lock_guard lock(sequencer_mutex);
-      auto corrections = decider->learn(*record);
-      if (corrections.empty()) return;
-      auto learned = std::make_shared<page_job>();
-      learned->learned = true;
-      learned->corrections = std::move(corrections);
-      decided.push(std::move(learned));
-    }
-    produce_decided();
-  }
-
   // ---- exactly-once: transactions ----
 
-  std::map<std::int32_t, std::int64_t> txn_offsets;  // acknowledged, to commit with the transaction
   std::atomic<bool> txn_abort{false};
   // The last error of the transaction (a call or a delivery), the code of its abort.
   std::atomic<rd_kafka_resp_err_t> txn_error{RD_KAFKA_RESP_ERR_NO_ERROR};
@@ -1154,6 +663,7 @@ struct ingest_worker::impl {
   // partition rewinds to its committed offset, so the same pages are processed again.
   void commit_transaction(clock_type::time_point deadline) {
     if (!drain(nullptr, deadline) || txn_abort) return abort_and_rewind();
+    const auto& txn_offsets = offsets->transaction();
     if (!txn_offsets.empty()) {
       partition_list list(rd_kafka_topic_partition_list_new(static_cast<int>(txn_offsets.size())));
       for (const auto& [p, o] : txn_offsets)
@@ -1168,7 +678,7 @@ struct ingest_worker::impl {
     if (!txn_call("commit", [&](int ms) { return rd_kafka_commit_transaction(producer.get(), ms); }))
       return abort_and_rewind();
     if (!txn_offsets.empty()) metrics.commits.Increment();
-    txn_offsets.clear();
+    offsets->transaction_ended();
     begin_transaction();
   }
 
@@ -1178,7 +688,7 @@ struct ingest_worker::impl {
     metrics.commit_failed(rd_kafka_err2name(err != RD_KAFKA_RESP_ERR_NO_ERROR ? err : RD_KAFKA_RESP_ERR__TIMED_OUT));
     if (fatal) return;
     txn_call("abort", [&](int ms) { return rd_kafka_abort_transaction(producer.get(), ms); });
-    txn_offsets.clear();
+    offsets->transaction_ended();
     txn_abort = false;
     txn_error = RD_KAFKA_RESP_ERR_NO_ERROR;  // the abort's own
     // Stopping: no rewind, the consumer closes and the next start reads from the committed offsets.
@@ -1201,9 +711,7 @@ struct ingest_worker::impl {
     begin_transaction();
   }
 
-  clock_type::time_point deadline_in(double seconds) const {
-    return clock_type::now() + std::chrono::duration_cast<clock_type::duration>(std::chrono::duration<double>(seconds));
-  }
+  clock_type::time_point deadline_in(double seconds) const { return clock_type::now() + duration_of(seconds); }
 
   // ---- the poll loop ----
 
@@ -1214,9 +722,9 @@ struct ingest_worker::impl {
       metrics.index_restored.Set(1);  // nothing to restore
       return true;
     }
-    std::promise<bool> restored;
-    auto done = restored.get_future();
-    tailer = std::thread([this, &restored] { tail_signatures(&restored); });
+    tailer.emplace(config, bootstrap, instance_id, *decider, sequence, metrics, stop_requested, fatal,
+                   duration_of(config.shutdown_deadline_seconds) + close_allowance);
+    auto done = tailer->start(producer.get());
     while (done.wait_for(std::chrono::milliseconds(100)) != std::future_status::ready) {
       status.last_poll_ms = steady_ms();
       if (stop_requested) break;
@@ -1306,12 +814,12 @@ struct ingest_worker::impl {
         }
       }
       rd_kafka_poll(producer.get(), 0);
-      store_offsets();
+      offsets->advance();
       apply_backpressure();
       if (range != nullptr && range_done(*range)) break;
       if (steady_ms() - last_report_ms >= 5000) report();
       if (config.exactly_once && clock_type::now() - txn_started >= std::chrono::milliseconds(100) &&
-          (tracker.pending_pages() != 0 || !txn_offsets.empty() || txn_abort))
+          (tracker.pending_pages() != 0 || !offsets->transaction().empty() || txn_abort))
         commit_transaction(deadline_in(config.shutdown_deadline_seconds));
     }
   }
@@ -1335,11 +843,7 @@ struct ingest_worker::impl {
   void report() {
     last_report_ms = steady_ms();
     if (!status.producer_connected) status.producer_connected = check_topics(250);
-    std::size_t queued = 0;
-    {
-      const std::lock_guard lock(pool_mutex);
-      queued = pool_queue.size();
-    }
+    const std::size_t queued = pool ? pool->queued() : 0;
     std::string positions;
     rd_kafka_topic_partition_list_t* assignment = nullptr;
     if (rd_kafka_assignment(consumer.get(), &assignment) == RD_KAFKA_RESP_ERR_NO_ERROR) {
@@ -1384,7 +888,7 @@ struct ingest_worker::impl {
     if (stop_producing()) code = std::max(code, 1);
     if (consumer) {
       if (!config.exactly_once) {
-        store_offsets();
+        offsets->advance();
         commit_stored(close_by);
       }
       const bool closed = close_consumer(consumer.get(), close_by);
@@ -1400,22 +904,19 @@ struct ingest_worker::impl {
   // deadline nothing more is delivered. True when anything was left undelivered: pages consumed
   // and not acknowledged, or records purged.
   bool stop_producing() {
-    abandoned = true;
-    stop_pool();
-    {
-      const std::lock_guard lock(tailer_queue_mutex);
-      if (tailer_queue != nullptr) rd_kafka_queue_yield(tailer_queue);
-    }
-    if (tailer.joinable()) tailer.join();
+    if (output) output->abandon();
+    if (pool) pool->stop(/*drop_queued=*/true);
+    if (tailer) tailer->join();
     if (producer && rd_kafka_outq_len(producer.get()) > 0) {
       rd_kafka_purge(producer.get(), RD_KAFKA_PURGE_F_QUEUE | RD_KAFKA_PURGE_F_INFLIGHT);
       rd_kafka_flush(producer.get(), 100);  // serves the purged records' delivery reports
     }
     const std::size_t pages = tracker.pending_pages();
+    const std::size_t purged = output ? output->purged() : 0;
     if (pages == 0 && purged == 0) return false;
     spdlog::warn("stopped with {} page(s) not acknowledged and {} record(s) purged undelivered: their offsets are "
                  "not committed, the next start processes them again",
-                 pages, purged.load());
+                 pages, purged);
     return true;
   }
 };

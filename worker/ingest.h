@@ -9,6 +9,11 @@
 //        │                                         ▼
 //   offset_tracker ◄── acknowledged ── sequencer (decide, produce) ◄── signatures tailer
 //
+// Each part has its own file and tests: page_pool.h, sequencer.h, publisher.h (producing, dead
+// letters, delivery reports), acknowledged_offsets.h, signature_tailer.h, page_guard.h (what an
+// exception in a step becomes). ingest.cpp holds the pool's and the sequencer's steps, the
+// clients, rebalances, backpressure, transactions and shutdown, and wires the parts together.
+//
 // Nothing thrown by the pipeline crosses the poll loop: a page that fails in any way becomes a
 // dead letter. A record that still fails after its delivery attempts stops the worker without
 // acknowledging its page (exit status 1), so that the next run processes it again.
