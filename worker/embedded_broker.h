@@ -11,6 +11,7 @@
 #include <librdkafka/rdkafka.h>
 #include <librdkafka/rdkafka_mock.h>  // after rdkafka.h
 
+#include <memory>
 #include <string>
 #include <string_view>
 
@@ -27,9 +28,10 @@ class embedded_broker {
   // broker_partitions partitions, the others with as many.
   [[nodiscard]] static tl::expected<embedded_broker, std::string> start(const worker_config& config, int brokers = 3);
 
-  embedded_broker(embedded_broker&&) noexcept;
-  embedded_broker& operator=(embedded_broker&&) noexcept;
-  ~embedded_broker();
+
+  embedded_broker(embedded_broker&&) noexcept = default;
+  // Deleted: a member-wise assignment would free the old client before the cluster living in it.
+  embedded_broker& operator=(embedded_broker&&) = delete;
 
   [[nodiscard]] std::string bootstrap() const;
 
@@ -43,9 +45,14 @@ class embedded_broker {
   std::string control(std::string_view line);
 
  private:
+  struct cluster_deleter {
+    void operator()(rd_kafka_mock_cluster_t* c) const noexcept { rd_kafka_mock_cluster_destroy(c); }
+  };
+
   embedded_broker() = default;
-  kafka_handle owner_;                          // the client instance the mock cluster lives in
-  rd_kafka_mock_cluster_t* cluster_ = nullptr;
+  // Members are destroyed in reverse order: the cluster before the client instance it lives in.
+  kafka_handle owner_;
+  std::unique_ptr<rd_kafka_mock_cluster_t, cluster_deleter> cluster_;
 };
 
 }  // namespace broadsheet::worker

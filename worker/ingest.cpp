@@ -208,12 +208,14 @@ struct ingest_worker::impl {
       // A signature record is MinHash values, bytes no codec shrinks: produced uncompressed, the
       // producer does not compress them nor every reader decompress them. (A topic handle made
       // first holds its configuration; producing by the topic's name uses it.)
-      rd_kafka_topic_conf_t* tconf = rd_kafka_topic_conf_new();
+      kafka_topic_conf tconf(rd_kafka_topic_conf_new());
       std::array<char, 256> err{};
-      if (rd_kafka_topic_conf_set(tconf, "compression.codec", "none", err.data(), err.size()) == RD_KAFKA_CONF_OK)
-        uncompressed_signatures.reset(rd_kafka_topic_new(producer.get(), config.signatures_topic.c_str(), tconf));
-      else
-        rd_kafka_topic_conf_destroy(tconf);
+      if (rd_kafka_topic_conf_set(tconf.get(), "compression.codec", "none", err.data(), err.size()) ==
+          RD_KAFKA_CONF_OK) {
+        // rd_kafka_topic_new frees the configuration, whatever it returns.
+        uncompressed_signatures.reset(
+            rd_kafka_topic_new(producer.get(), config.signatures_topic.c_str(), tconf.release()));
+      }
     }
 
     auto cconf = make_client_conf(config, client_role::consumer, bootstrap);
@@ -668,11 +670,10 @@ struct ingest_worker::impl {
       partition_list list(rd_kafka_topic_partition_list_new(static_cast<int>(txn_offsets.size())));
       for (const auto& [p, o] : txn_offsets)
         rd_kafka_topic_partition_list_add(list.get(), config.input_topic.c_str(), p)->offset = o;
-      rd_kafka_consumer_group_metadata_t* group = rd_kafka_consumer_group_metadata(consumer.get());
+      const group_metadata group(rd_kafka_consumer_group_metadata(consumer.get()));
       const bool sent = txn_call("send offsets", [&](int ms) {
-        return rd_kafka_send_offsets_to_transaction(producer.get(), list.get(), group, ms);
+        return rd_kafka_send_offsets_to_transaction(producer.get(), list.get(), group.get(), ms);
       });
-      rd_kafka_consumer_group_metadata_destroy(group);
       if (!sent) return abort_and_rewind();
     }
     if (!txn_call("commit", [&](int ms) { return rd_kafka_commit_transaction(producer.get(), ms); }))

@@ -30,6 +30,7 @@ struct kafka_deleter {
   void operator()(rd_kafka_consumer_group_metadata_t* g) const noexcept { rd_kafka_consumer_group_metadata_destroy(g); }
   void operator()(rd_kafka_error_t* e) const noexcept { rd_kafka_error_destroy(e); }
   void operator()(rd_kafka_topic_t* t) const noexcept { rd_kafka_topic_destroy(t); }
+  void operator()(rd_kafka_topic_conf_t* c) const noexcept { rd_kafka_topic_conf_destroy(c); }
 };
 using kafka_handle = std::unique_ptr<rd_kafka_t, kafka_deleter>;
 using kafka_queue = std::unique_ptr<rd_kafka_queue_t, kafka_deleter>;
@@ -39,6 +40,8 @@ using kafka_message = std::unique_ptr<rd_kafka_message_t, kafka_deleter>;
 using kafka_error = std::unique_ptr<rd_kafka_error_t, kafka_deleter>;
 using kafka_topic = std::unique_ptr<rd_kafka_topic_t, kafka_deleter>;
 using kafka_headers = std::unique_ptr<rd_kafka_headers_t, kafka_deleter>;
+using kafka_topic_conf = std::unique_ptr<rd_kafka_topic_conf_t, kafka_deleter>;
+using group_metadata = std::unique_ptr<rd_kafka_consumer_group_metadata_t, kafka_deleter>;
 
 enum class client_role { consumer, producer, tailer };
 

@@ -57,7 +57,7 @@ std::future<bool> signature_tailer::start(rd_kafka_t* producer) {
 void signature_tailer::join() {
   {
     const std::lock_guard lock(queue_mutex_);
-    if (queue_ != nullptr) rd_kafka_queue_yield(queue_);
+    if (queue_) rd_kafka_queue_yield(queue_.get());
   }
   if (thread_.joinable()) thread_.join();
 }
@@ -80,13 +80,12 @@ void signature_tailer::tail(rd_kafka_t* producer) {
     signature_tailer& self;
     explicit published_queue(signature_tailer& s, rd_kafka_t* rk) : self(s) {
       const std::lock_guard lock(self.queue_mutex_);
-      self.queue_ = rd_kafka_queue_get_consumer(rk);
+      self.queue_.reset(rd_kafka_queue_get_consumer(rk));
     }
     ~published_queue() { release(); }
     void release() {
       const std::lock_guard lock(self.queue_mutex_);
-      if (self.queue_ != nullptr) rd_kafka_queue_destroy(self.queue_);
-      self.queue_ = nullptr;
+      self.queue_.reset();
     }
     published_queue(const published_queue&) = delete;
     published_queue& operator=(const published_queue&) = delete;

@@ -94,7 +94,7 @@ class signature_tailer {
   // is closed (rd_kafka_consumer_close can wait forever while a reference to the consumer queue is
   // held: the e2e bench once hung there).
   std::mutex queue_mutex_;
-  rd_kafka_queue_t* queue_ = nullptr;
+  kafka_queue queue_;  // the reader's consumer queue while it reads (released before its close)
 };
 
 }  // namespace broadsheet::worker
