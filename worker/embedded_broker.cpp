@@ -34,12 +34,14 @@ std::string embedded_broker::control(std::string_view line) {
   if (verb == "down" || verb == "up") {
     int broker = 0;
     if (!(in >> broker)) return "error: " + verb + " needs a broker id";
-    err = verb == "down" ? rd_kafka_mock_broker_set_down(cluster_.get(), broker) : rd_kafka_mock_broker_set_up(cluster_.get(), broker);
+    err = verb == "down" ? rd_kafka_mock_broker_set_down(cluster_.get(), broker)
+                         : rd_kafka_mock_broker_set_up(cluster_.get(), broker);
   } else if (verb == "errors") {
     int api_key = 0, code = 0, count = 0;
     if (!(in >> api_key >> code >> count) || count <= 0) return "error: errors needs <api_key> <error_code> <count>";
     std::vector<rd_kafka_resp_err_t> errors(static_cast<std::size_t>(count), static_cast<rd_kafka_resp_err_t>(code));
-    rd_kafka_mock_push_request_errors_array(cluster_.get(), static_cast<int16_t>(api_key), errors.size(), errors.data());
+    rd_kafka_mock_push_request_errors_array(cluster_.get(), static_cast<int16_t>(api_key), errors.size(),
+                                            errors.data());
   } else if (verb == "clear") {
     int api_key = 0;
     if (!(in >> api_key)) return "error: clear needs <api_key>";

@@ -8,13 +8,12 @@
 // `broadsheet run` starts one when no brokers are configured; `broadsheet broker` runs only this,
 // for kcat, demos and the integration tests.
 
-#include <librdkafka/rdkafka.h>
-#include <librdkafka/rdkafka_mock.h>  // after rdkafka.h
-
 #include <memory>
 #include <string>
 #include <string_view>
 
+#include <librdkafka/rdkafka.h>
+#include <librdkafka/rdkafka_mock.h>  // after rdkafka.h
 #include <tl/expected.hpp>
 
 #include "worker/config.h"
@@ -27,7 +26,6 @@ class embedded_broker {
   // Starts `brokers` mock brokers and creates the four topics of config: the input topic with
   // broker_partitions partitions, the others with as many.
   [[nodiscard]] static tl::expected<embedded_broker, std::string> start(const worker_config& config, int brokers = 3);
-
 
   embedded_broker(embedded_broker&&) noexcept = default;
   // Deleted: a member-wise assignment would free the old client before the cluster living in it.
