@@ -323,7 +323,7 @@ struct ingest_worker::impl {
 
   void process(pipeline::page_processor& processor, pipeline::signer* signer, page_job& job) {
     if (!job.value) [[unlikely]] {
-      job.error_code = std::string(worker_metrics::tombstone);
+      job.rejection = worker_reason::tombstone;
       job.error_message = "the record's value is null (a tombstone), not a page";
       return;
     }
@@ -368,7 +368,7 @@ struct ingest_worker::impl {
           &job, [&](std::string_view name, std::string_view value) { headers += header_bytes(name, value.size()); });
       const std::size_t bytes = record_bytes(a.article_id.size(), json->text.size() + decision_room_bytes, headers);
       if (bytes > record_limit) [[unlikely]] {
-        job.error_code = std::string(worker_metrics::article_too_large);
+        job.rejection = worker_reason::article_too_large;
         job.error_message = fmt::format("article {} would be a record of {} bytes, over message.max.bytes ({})",
                                         a.article_id, bytes, record_limit);
         job.articles.clear();
@@ -381,7 +381,7 @@ struct ingest_worker::impl {
   }
 
   void reject(page_job& job, const pipeline::error& e) {
-    job.error_code = std::string(pipeline::to_string(e.code));
+    job.rejection = e.code;
     job.error_message = short_error_message(e.message);
   }
 
@@ -409,7 +409,7 @@ struct ingest_worker::impl {
   // The sequencer's decide step, under its decisions' mutex. (When the decider throws, the index
   // may hold some of the page's articles, which the page's dead letter does not publish.)
   void decide(page_job& job) {
-    if (!decider || !job.error_code.empty() || job.failed) return;
+    if (!decider || job.rejection || job.failed) return;
     step(page_step::decide, job);
     const auto started = clock_type::now();
     job.corrections = decider->decide(job.articles, job.signatures);
@@ -423,7 +423,7 @@ struct ingest_worker::impl {
     }
     if (job->failed) return;  // out of memory on it: never acknowledged
     job->publish_started = clock_type::now();
-    const bool rejected = !job->error_code.empty();
+    const bool rejected = job->rejection.has_value();
     if (!guard.run(*job, "publish",
                    [&] {
                      step(page_step::publish, *job);

@@ -1,5 +1,7 @@
 #include "worker/metrics.h"
 
+#include "worker/reject_reason.h"
+
 #include <civetweb.h>
 #include <prometheus/text_serializer.h>
 #include <simdjson.h>
@@ -177,8 +179,7 @@ worker_metrics::worker_metrics()
   family<prometheus::Gauge>(*registry_, "broadsheet_build_info")
       .Add({{"version", BROADSHEET_VERSION}, {"pipeline_version", std::string(pipeline::pipeline_version)}})
       .Set(1);
-  std::vector<std::string> reasons = {std::string(internal_error), std::string(article_too_large),
-                                      std::string(tombstone)};
+  std::vector<std::string> reasons(worker_reason_names.begin(), worker_reason_names.end());
   for (const auto name : pipeline::error_names) reasons.emplace_back(name);
   for (const auto& r : reasons)
     by_reason_[r] = {&failed_family_.Add({{"reason", r}}), &dead_family_.Add({{"reason", r}})};
@@ -204,7 +205,7 @@ void worker_metrics::set_group_lag(const std::string& topic, const std::vector<s
 
 void worker_metrics::page_failed(std::string_view reason) {
   auto it = by_reason_.find(std::string(reason));
-  if (it == by_reason_.end()) it = by_reason_.find(std::string(internal_error));
+  if (it == by_reason_.end()) it = by_reason_.find(std::string(worker_reason_names[0]));
   it->second.first->Increment();
   it->second.second->Increment();
 }

@@ -74,13 +74,6 @@ class worker_metrics {
   prometheus::Gauge& assigned_partitions;
   prometheus::Gauge& ready;  // worker_status::ready, refreshed at each scrape
 
-  // The worker's own reason codes, beside the pipeline's errc: anything thrown while processing a
-  // page, a page whose article would be a record over the producer's message.max.bytes, and a
-  // record with a null value (a tombstone), whose dead letter keeps it null.
-  static constexpr std::string_view internal_error = "internal_error";
-  static constexpr std::string_view article_too_large = "article_too_large";
-  static constexpr std::string_view tombstone = "tombstone";
-
   // broadsheet_broker_info{kind} = 1: "kafka" (configured brokers) or "embedded". Once, at start.
   void broker_kind(std::string_view kind);
   void page_failed(std::string_view reason);  // also counts the dead letter; unknown: internal_error

@@ -10,14 +10,14 @@ namespace broadsheet::worker {
 
 void page_guard::reject(page_job& job, std::string_view what, std::string_view error) const noexcept {
   try {
-    log_record(spdlog::level::err, page_fields(&job, input_topic_, worker_metrics::internal_error),
+    log_record(spdlog::level::err, page_fields(&job, input_topic_, reject_reason(worker_reason::internal_error).name()),
                "page failed in {}: {}", what, error);
     job.articles.clear();
     job.signatures.clear();
     job.encoded_signatures.clear();
     job.jsons.clear();
     job.corrections.clear();
-    job.error_code = std::string(worker_metrics::internal_error);
+    job.rejection = worker_reason::internal_error;
     job.error_message = short_error_message(error);
   } catch (const std::bad_alloc&) {
     out_of_memory(job, what);

@@ -19,6 +19,7 @@
 #include "pipeline/dedup.h"
 #include "worker/kafka.h"
 #include "worker/logging.h"
+#include "worker/reject_reason.h"
 
 namespace broadsheet::worker {
 
@@ -37,7 +38,8 @@ struct page_job {
   // Filled by the pool.
   bool processed = false;  // guarded by the sequencer's lanes mutex
   std::string page_id;
-  std::string error_code, error_message;  // set when the page is rejected
+  std::optional<reject_reason> rejection;  // set when the page is rejected, with error_message
+  std::string error_message;
   std::vector<pipeline::article> articles;
   // articles[i]'s JSON as it was before deciding (revision 0, no duplicate), made on the pool.
   std::vector<std::shared_ptr<const pipeline::article_json>> jsons;

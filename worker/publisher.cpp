@@ -126,14 +126,14 @@ void publisher::produce(const std::string& topic, std::string_view key, bool has
 }
 
 void publisher::produce_dead_letter(const std::shared_ptr<page_job>& job) {
-  metrics_.page_failed(job->error_code);
+  metrics_.page_failed(job->rejection->name());
   const std::string_view key = job->key.value_or(std::string_view());
   const std::string_view value = job->value.value_or(std::string_view());
   rd_kafka_headers_t* original = nullptr;  // owned by the message
   if (!job->message || rd_kafka_message_headers(job->message.get(), &original) != RD_KAFKA_RESP_ERR_NO_ERROR)
     original = nullptr;
   const std::array<std::pair<std::string_view, std::string>, 7> own{{
-      {"error.code", job->error_code},
+      {"error.code", std::string(job->rejection->name())},
       {"error.message", job->error_message},
       {"source.topic", settings_.input_topic},
       {"source.partition", std::to_string(job->partition)},
@@ -143,7 +143,7 @@ void publisher::produce_dead_letter(const std::shared_ptr<page_job>& job) {
   }};
   const std::size_t limit = settings_.record_limit;
   auto letter = make_dead_letter(limit, key, value, original, own);
-  const record_fields where = page_fields(job.get(), settings_.input_topic, job->error_code);
+  const record_fields where = page_fields(job.get(), settings_.input_topic, job->rejection->name());
   if (!letter) {  // its own headers alone are over message.max.bytes: a worker.id of tens of kilobytes
     log_record(spdlog::level::err, where,
                "dead letter: its headers alone are over message.max.bytes ({}); its page is not acknowledged", limit);
@@ -151,7 +151,7 @@ void publisher::produce_dead_letter(const std::shared_ptr<page_job>& job) {
     fatal_ = true;
     return;
   }
-  log_record(spdlog::level::warn, where, "dead letter: {} ({}){}", job->error_code, job->error_message,
+  log_record(spdlog::level::warn, where, "dead letter: {} ({}){}", job->rejection->name(), job->error_message,
              letter->cut ? fmt::format(" cut to fit message.max.bytes ({}): key {} of {} bytes, value {} of {}", limit,
                                        letter->key.size(), key.size(), letter->value.size(), value.size())
                          : "");

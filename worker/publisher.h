@@ -116,7 +116,7 @@ class publisher {
   void produce(const std::string& topic, std::string_view key, bool has_key, std::unique_ptr<delivery> record,
                kafka_headers headers);
 
-  // The dead letter of a rejected page (its error_code set), counted by that code: its input
+  // The dead letter of a rejected page (its rejection set), counted by that code: its input
   // record (a null key or value kept null) with the input's headers and the error headers
   // (error.code, error.message, source.topic, source.partition, source.offset, worker.id,
   // failed_at), cut to fit the record limit. When the error headers alone are over it, nothing is

@@ -27,7 +27,7 @@ TEST(page_guard, a_step_that_returns_leaves_its_page_alone) {
   const auto page = processed_page();
   page_job& job = *page;
   EXPECT_TRUE(guard.run(job, "decide", [] {}));
-  EXPECT_TRUE(job.error_code.empty());
+  EXPECT_FALSE(job.rejection);
   EXPECT_EQ(job.articles.size(), 2u);
 }
 
@@ -42,7 +42,7 @@ TEST(page_guard, an_exception_makes_the_page_a_dead_letter_of_what_it_said) {
   EXPECT_FALSE(guard.run(job, "publish", [] { throw std::runtime_error("index out of range"); }));
 
   // then the page is rejected, with nothing of what it made left to publish, and the worker goes on
-  EXPECT_EQ(job.error_code, "internal_error");
+  EXPECT_EQ(job.rejection, reject_reason(worker_reason::internal_error));
   EXPECT_EQ(job.error_message, "index out of range");
   EXPECT_TRUE(job.articles.empty());
   EXPECT_TRUE(job.signatures.empty());
@@ -57,7 +57,7 @@ TEST(page_guard, an_exception_of_no_standard_type_is_a_dead_letter_too) {
   const auto page = processed_page();
   page_job& job = *page;
   EXPECT_FALSE(guard.run(job, "clean", [] { throw 42; }));
-  EXPECT_EQ(job.error_code, "internal_error");
+  EXPECT_EQ(job.rejection, reject_reason(worker_reason::internal_error));
   EXPECT_EQ(job.error_message, "an exception of no standard type");
   EXPECT_FALSE(fatal);
 }
@@ -70,7 +70,7 @@ TEST(page_guard, running_out_of_memory_stops_the_worker_with_the_page_unacknowle
   EXPECT_FALSE(guard.run(job, "sign", [] { throw std::bad_alloc(); }));
   EXPECT_TRUE(job.failed) << "never acknowledged: the next start processes it again";
   EXPECT_TRUE(fatal);
-  EXPECT_TRUE(job.error_code.empty()) << "not a dead letter";
+  EXPECT_FALSE(job.rejection) << "not a dead letter";
 }
 
 }  // namespace

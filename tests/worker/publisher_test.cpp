@@ -265,11 +265,11 @@ TEST(publisher, a_record_of_no_page_acknowledges_nothing) {
 
 // A page the pool rejected, its input record views into what the caller holds.
 std::shared_ptr<page_job> rejected(fixture& f, std::int64_t offset, std::optional<std::string_view> key,
-                                   std::optional<std::string_view> value, std::string code) {
+                                   std::optional<std::string_view> value, reject_reason code) {
   auto job = f.page(offset);
   job->key = key;
   job->value = value;
-  job->error_code = std::move(code);
+  job->rejection = code;
   job->error_message = "what went wrong";
   return job;
 }
@@ -278,7 +278,7 @@ TEST(publisher, a_dead_letter_is_the_input_record_with_the_error_headers_and_ack
   // given a rejected page
   fixture f;
   const std::string key = "page-7", value = R"({"page_id": 7})";
-  const auto job = rejected(f, 41, key, value, "invalid_field");
+  const auto job = rejected(f, 41, key, value, pipeline::errc::invalid_field);
 
   // when its dead letter is produced and delivered
   f.out->produce_dead_letter(job);
@@ -303,7 +303,7 @@ TEST(publisher, a_dead_letter_is_the_input_record_with_the_error_headers_and_ack
 
 TEST(publisher, a_dead_letter_keeps_a_null_key_and_a_null_value_null) {
   fixture f;
-  f.out->produce_dead_letter(rejected(f, 0, std::nullopt, std::nullopt, "tombstone"));
+  f.out->produce_dead_letter(rejected(f, 0, std::nullopt, std::nullopt, worker_reason::tombstone));
   ASSERT_EQ(f.producer->produced.size(), 1u);
   EXPECT_FALSE(f.producer->produced[0].key);
   EXPECT_FALSE(f.producer->produced[0].value) << "a tombstone's dead letter is a tombstone, not an empty value";
@@ -312,7 +312,7 @@ TEST(publisher, a_dead_letter_keeps_a_null_key_and_a_null_value_null) {
 TEST(publisher, a_dead_letter_over_the_record_limit_is_cut_to_fit) {
   fixture f;
   const std::string value(100'000, 'v');
-  f.out->produce_dead_letter(rejected(f, 0, "page-1", value, "record_too_large"));
+  f.out->produce_dead_letter(rejected(f, 0, "page-1", value, pipeline::errc::record_too_large));
   ASSERT_EQ(f.producer->produced.size(), 1u);
   const auto& letter = f.producer->produced[0];
   EXPECT_LT(letter.value->size(), std::size_t{64 << 10});
@@ -324,7 +324,7 @@ TEST(publisher, a_dead_letter_over_the_record_limit_is_cut_to_fit) {
 TEST(publisher, a_dead_letter_whose_error_headers_alone_do_not_fit_stops_the_worker_with_its_page_unacknowledged) {
   // given a worker.id of tens of kilobytes
   fixture f({.attempts = 3, .exactly_once = false}, std::string(70'000, 'w'));
-  const auto job = rejected(f, 0, "page-1", "{}", "invalid_json");
+  const auto job = rejected(f, 0, "page-1", "{}", pipeline::errc::invalid_json);
 
   // when
   f.out->produce_dead_letter(job);
