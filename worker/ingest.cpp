@@ -1,7 +1,5 @@
 #include "worker/ingest.h"
 
-#include <spdlog/spdlog.h>
-
 #include <array>
 #include <chrono>
 #include <exception>
@@ -10,11 +8,13 @@
 #include <random>
 #include <vector>
 
+#include <spdlog/spdlog.h>
+
+#include "pipeline/article_decider.h"
 #include "pipeline/article_json.h"
 #include "pipeline/page_processor.h"
 #include "pipeline/version.h"
 #include "worker/acknowledged_offsets.h"
-#include "worker/article_decider.h"
 #include "worker/cpu_count.h"
 #include "worker/dead_letter.h"
 #include "worker/group_lag.h"
@@ -146,11 +146,11 @@ struct ingest_worker::impl {
   // the decider.
   sequencer sequence{[this](page_job& job) { guard.run(job, "decide", [&] { decide(job); }); },
                      [this](const std::shared_ptr<page_job>& job) { publish(job); }};
-  std::unique_ptr<article_decider> decider;
+  std::unique_ptr<pipeline::article_decider> decider;
   // The articles published, for corrections: used only by the thread running the sequencer's
   // publish step, which republishes a corrected article from here (an article is published before
   // any correction of it, as the sequencer publishes in the order of the decisions).
-  article_cache published_articles{config.cache_bytes};
+  pipeline::article_cache published_articles{config.cache_bytes};
 
   std::optional<signature_tailer> tailer;  // with dedup, from restore_index() on
   // Parses, cleans, segments and signs pages, handing each to the sequencer: from start_pool()
@@ -164,7 +164,7 @@ struct ingest_worker::impl {
         own_metrics(m == nullptr ? std::make_unique<worker_metrics>() : nullptr),
         metrics(m == nullptr ? *own_metrics : *m),
         probe(std::move(p)) {
-    if (config.dedup) decider = std::make_unique<article_decider>(config.dedup_options);
+    if (config.dedup) decider = std::make_unique<pipeline::article_decider>(config.dedup_options);
     metrics.inflight_bytes_limit.Set(static_cast<double>(config.max_inflight_bytes));
     metrics.on_scrape([this] { refresh_gauges(); });
   }
@@ -345,7 +345,7 @@ struct ingest_worker::impl {
     if (signer == nullptr) return;
     step(page_step::sign, job);
     started = clock_type::now();
-    const std::int32_t day = page_event_day(page->edition_date, page->fetched_at, job.timestamp_ms);
+    const std::int32_t day = pipeline::page_event_day(page->edition_date, page->fetched_at, job.timestamp_ms);
     job.signatures.reserve(job.articles.size());
     job.encoded_signatures.reserve(job.articles.size());
     for (const auto& a : job.articles) {
@@ -453,7 +453,7 @@ struct ingest_worker::impl {
       const auto& a = job->articles[i];
       metrics.article_published(a.kind);
       if (a.duplicate_of) metrics.duplicate(a.similarity.value_or(0) >= 1.0);
-      published_article p{a.page_id, decided_json(a, std::move(job->jsons[i]))};
+      pipeline::published_article p{a.page_id, decided_json(a, std::move(job->jsons[i]))};
       produce_article(a.article_id, p, job, job.get());
       if (decider) published_articles.remember(a.article_id, std::move(p));
     }
@@ -486,8 +486,8 @@ struct ingest_worker::impl {
 
   // context: the page whose propagated headers the record carries; none for a correction, which
   // is of an article of an earlier page, weighed (serialize) with no other page's headers.
-  void produce_article(const std::string& article_id, const published_article& a, const std::shared_ptr<page_job>& job,
-                       const page_job* context) {
+  void produce_article(const std::string& article_id, const pipeline::published_article& a,
+                       const std::shared_ptr<page_job>& job, const page_job* context) {
     kafka_headers h(rd_kafka_headers_new(3));
     for (const auto& [name, value] : article_headers(a.page_id)) add_header(h.get(), name, value);
     for_propagated(context, [&](std::string_view name, std::string_view value) { add_header(h.get(), name, value); });

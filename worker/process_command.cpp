@@ -7,8 +7,8 @@
 
 #include <sys/types.h>
 
+#include "pipeline/article_decider.h"
 #include "pipeline/article_json.h"
-#include "worker/article_decider.h"
 #include "worker/text_render.h"
 
 namespace broadsheet::worker {
@@ -33,7 +33,7 @@ class dedup_stage {
   // Decides the page's articles in place; returns the changed decisions of earlier articles.
   std::vector<pipeline::dedup_correction> decide(std::vector<pipeline::article>& articles,
                                                  const pipeline::page_record& page, process_stats& stats) {
-    const std::int32_t day = page_event_day(page.edition_date, page.fetched_at, 0);
+    const std::int32_t day = pipeline::page_event_day(page.edition_date, page.fetched_at, 0);
     std::vector<pipeline::signature_record> records;
     records.reserve(articles.size());
     for (const auto& a : articles)
@@ -45,7 +45,7 @@ class dedup_stage {
 
   // Holds a written article's JSON.
   void written(const pipeline::article& a, std::shared_ptr<const pipeline::article_json> json) {
-    written_.remember(a.article_id, published_article{a.page_id, std::move(json)});
+    written_.remember(a.article_id, pipeline::published_article{a.page_id, std::move(json)});
   }
 
   // The corrections of the articles still held, with their corrected JSON.
@@ -63,8 +63,8 @@ class dedup_stage {
 
  private:
   pipeline::signer signer_;
-  article_decider decider_;
-  article_cache written_;
+  pipeline::article_decider decider_;
+  pipeline::article_cache written_;
 };
 
 struct sink {

@@ -33,7 +33,7 @@ void restore_progress::read(std::int32_t partition, std::int64_t offset) {
 void restore_progress::ended(std::int32_t partition) { remaining_.erase(partition); }
 
 signature_tailer::signature_tailer(const worker_config& config, const std::string& bootstrap, std::string instance_id,
-                                   article_decider& decider, sequencer& sequence, worker_metrics& metrics,
+                                   pipeline::article_decider& decider, sequencer& sequence, worker_metrics& metrics,
                                    const std::atomic<bool>& stop, std::atomic<bool>& fatal,
                                    clock_type::duration close_within)
     : config_(config),

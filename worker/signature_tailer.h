@@ -22,7 +22,7 @@
 
 #include <librdkafka/rdkafka.h>
 
-#include "worker/article_decider.h"
+#include "pipeline/article_decider.h"
 #include "worker/config.h"
 #include "worker/kafka.h"
 #include "worker/sequencer.h"
@@ -55,7 +55,7 @@ class signature_tailer {
   // its consumer's close may take once the reading ends (the shutdown deadline and a margin).
   // Everything referenced outlives the tailer.
   signature_tailer(const worker_config& config, const std::string& bootstrap, std::string instance_id,
-                   article_decider& decider, sequencer& sequence, worker_metrics& metrics,
+                   pipeline::article_decider& decider, sequencer& sequence, worker_metrics& metrics,
                    const std::atomic<bool>& stop, std::atomic<bool>& fatal,
                    std::chrono::steady_clock::duration close_within);
   ~signature_tailer();
@@ -82,7 +82,7 @@ class signature_tailer {
   const worker_config& config_;
   const std::string& bootstrap_;
   const std::string instance_id_;
-  article_decider& decider_;  // changed under the sequencer's decisions' mutex only
+  pipeline::article_decider& decider_;  // changed under the sequencer's decisions' mutex only
   sequencer& sequence_;
   worker_metrics& metrics_;
   const std::atomic<bool>& stop_;

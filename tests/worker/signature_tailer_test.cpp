@@ -24,7 +24,7 @@ constexpr std::string_view body =
 struct fixture {
   worker_config config;
   std::string bootstrap;
-  article_decider decider{config.dedup_options};
+  pipeline::article_decider decider{config.dedup_options};
   worker_metrics metrics;
   std::atomic<bool> stop{true}, fatal{false};
   std::vector<std::shared_ptr<page_job>> published;

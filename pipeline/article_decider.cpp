@@ -1,10 +1,10 @@
-#include "worker/article_decider.h"
+#include "pipeline/article_decider.h"
 
 #include <iterator>
 
-namespace broadsheet::worker {
+namespace broadsheet::pipeline {
 
-void apply_decision(pipeline::article& a, const pipeline::dedup_verdict& v) {
+void apply_decision(article& a, const dedup_verdict& v) {
   a.duplicate_of = v.duplicate_of;
   a.similarity = v.similarity;
   a.revision = v.revision;
@@ -13,17 +13,17 @@ void apply_decision(pipeline::article& a, const pipeline::dedup_verdict& v) {
 namespace {
 
 std::size_t approximate_size(const std::string& article_id, const published_article& a) {
-  return sizeof(published_article) + sizeof(pipeline::article_json) + 64 + 2 * article_id.size() + a.page_id.size() +
+  return sizeof(published_article) + sizeof(article_json) + 64 + 2 * article_id.size() + a.page_id.size() +
          a.json->text.capacity();
 }
 
 }  // namespace
 
-article_decider::article_decider(const pipeline::dedup_options& options) : index_(options) {}
+article_decider::article_decider(const dedup_options& options) : index_(options) {}
 
-std::vector<pipeline::dedup_correction> article_decider::decide(std::vector<pipeline::article>& articles,
-                                                                const std::vector<pipeline::signature_record>& records) {
-  std::vector<pipeline::dedup_correction> out;
+std::vector<dedup_correction> article_decider::decide(std::vector<article>& articles,
+                                                      const std::vector<signature_record>& records) {
+  std::vector<dedup_correction> out;
   for (std::size_t i = 0; i < articles.size() && i < records.size(); ++i) {
     auto outcome = index_.add(records[i]);
     apply_decision(articles[i], outcome.verdict);
@@ -32,7 +32,7 @@ std::vector<pipeline::dedup_correction> article_decider::decide(std::vector<pipe
   return out;
 }
 
-std::vector<pipeline::dedup_correction> article_decider::learn(const pipeline::signature_record& record) {
+std::vector<dedup_correction> article_decider::learn(const signature_record& record) {
   return index_.add(record).corrections;
 }
 
@@ -49,23 +49,23 @@ void article_cache::remember(const std::string& article_id, published_article a)
   }
 }
 
-std::optional<published_article> article_cache::correct(const pipeline::dedup_correction& c) {
+std::optional<published_article> article_cache::correct(const dedup_correction& c) {
   const auto it = held_.find(c.article_id);
   if (it == held_.end()) return std::nullopt;
   const auto& v = c.verdict;
-  it->second.json = std::make_shared<const pipeline::article_json>(
-      pipeline::with_decision(*it->second.json, v.revision, v.duplicate_of, v.similarity));
+  it->second.json =
+      std::make_shared<const article_json>(with_decision(*it->second.json, v.revision, v.duplicate_of, v.similarity));
   return it->second;
 }
 
 std::int32_t page_event_day(const std::optional<std::string>& edition_date,
                             const std::optional<std::string>& fetched_at, std::int64_t timestamp_ms) {
   if (edition_date)
-    if (const auto day = pipeline::event_day_of(*edition_date)) return *day;
+    if (const auto day = event_day_of(*edition_date)) return *day;
   if (fetched_at)
-    if (const auto day = pipeline::event_day_of(*fetched_at)) return *day;
+    if (const auto day = event_day_of(*fetched_at)) return *day;
   constexpr std::int64_t ms_per_day = 86'400'000;
   return timestamp_ms > 0 ? static_cast<std::int32_t>(timestamp_ms / ms_per_day) : 0;
 }
 
-}  // namespace broadsheet::worker
+}  // namespace broadsheet::pipeline

@@ -25,35 +25,34 @@
 #include "pipeline/article_json.h"
 #include "pipeline/dedup.h"
 
-namespace broadsheet::worker {
+namespace broadsheet::pipeline {
 
 class article_decider {
  public:
-  explicit article_decider(const pipeline::dedup_options& options);
+  explicit article_decider(const dedup_options& options);
 
   // Decides a page's articles in place (records[i] is the signature of articles[i]) and returns
   // the earlier articles whose state changed (revision already + 1), in order.
-  std::vector<pipeline::dedup_correction> decide(std::vector<pipeline::article>& articles,
-                                                 const std::vector<pipeline::signature_record>& records);
+  std::vector<dedup_correction> decide(std::vector<article>& articles, const std::vector<signature_record>& records);
 
   // A signature learned from elsewhere (another worker, or the topic at start): indexes it and
   // returns the articles whose state changed.
-  std::vector<pipeline::dedup_correction> learn(const pipeline::signature_record& record);
+  std::vector<dedup_correction> learn(const signature_record& record);
 
   // Room for an index about to be filled with this many signatures (see dedup_index::reserve).
   void reserve(std::size_t articles) { index_.reserve(articles); }
 
-  [[nodiscard]] pipeline::dedup_stats index_stats() const { return index_.stats(); }
+  [[nodiscard]] dedup_stats index_stats() const { return index_.stats(); }
 
  private:
-  pipeline::dedup_index index_;
+  dedup_index index_;
 };
 
 // A published article as the cache holds it: its JSON, shared with the record's delivery until
 // librdkafka is done with it, and its page (a header of the record).
 struct published_article {
   std::string page_id;
-  std::shared_ptr<const pipeline::article_json> json;
+  std::shared_ptr<const article_json> json;
 };
 
 class article_cache {
@@ -64,7 +63,7 @@ class article_cache {
   void remember(const std::string& article_id, published_article a);
 
   // The held article with the correction's decision (and held so), or nothing when it is not held.
-  std::optional<published_article> correct(const pipeline::dedup_correction& c);
+  std::optional<published_article> correct(const dedup_correction& c);
 
  private:
   std::size_t limit_;
@@ -74,11 +73,11 @@ class article_cache {
 };
 
 // Sets an article's revision and decision to the verdict's.
-void apply_decision(pipeline::article& a, const pipeline::dedup_verdict& v);
+void apply_decision(article& a, const dedup_verdict& v);
 
 // Days since 1970-01-01 of a page's event time: edition_date, else fetched_at, else the record
 // timestamp (milliseconds, 0 when there is none).
 [[nodiscard]] std::int32_t page_event_day(const std::optional<std::string>& edition_date,
                                           const std::optional<std::string>& fetched_at, std::int64_t timestamp_ms);
 
-}  // namespace broadsheet::worker
+}  // namespace broadsheet::pipeline
