@@ -31,12 +31,17 @@ bool ends_with_colon(std::string_view t) noexcept { return t.ends_with("：") ||
 bool opens_bracket(std::string_view t) noexcept { return t.starts_with("（") || t.starts_with("("); }
 bool ends_with_bracket(std::string_view t) noexcept { return t.ends_with("）") || t.ends_with(")"); }
 
+// Where the text's last opening bracket, wide or narrow, is; npos when it has none.
+std::size_t last_open_bracket(std::string_view t) {
+  const std::size_t wide = t.rfind("（"), narrow = t.rfind('(');
+  if (narrow != std::string_view::npos && (wide == std::string_view::npos || narrow > wide)) return narrow;
+  return wide;
+}
+
 // The characters after a bracket the text opens and does not close ("…（本报伊斯"), or npos when
 // every bracket is closed.
 std::size_t unclosed_bracket_tail(std::string_view t) {
-  const std::size_t wide = t.rfind("（"), narrow = t.rfind('(');
-  std::size_t open = wide;
-  if (narrow != std::string_view::npos && (open == std::string_view::npos || narrow > open)) open = narrow;
+  const std::size_t open = last_open_bracket(t);
   if (open == std::string_view::npos) return std::string_view::npos;
   const std::string_view rest = t.substr(open);
   if (rest.find("）") != std::string_view::npos || rest.find(')') != std::string_view::npos)
@@ -47,9 +52,7 @@ std::size_t unclosed_bracket_tail(std::string_view t) {
 // A paragraph that ends with a closing line's bracket ("…举办。（本报记者甲整理）"): finished.
 bool ends_with_closing(std::string_view t) {
   if (!ends_with_bracket(t)) return false;
-  const std::size_t wide = t.rfind("（"), narrow = t.rfind('(');
-  std::size_t open = wide;
-  if (narrow != std::string_view::npos && (open == std::string_view::npos || narrow > open)) open = narrow;
+  const std::size_t open = last_open_bracket(t);
   return open != std::string_view::npos && is_closing_line(t.substr(open));
 }
 

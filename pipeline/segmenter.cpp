@@ -346,39 +346,51 @@ class segmenter::reader {
     return slot = bag;
   }
 
-  // The first lead_han Han characters (or a little more: whole units) of the text from unit j
-  // on, headline lines skipped only at its start.
-  topic_words::bag lead_bag(std::size_t j) {
-    topic_words::bag& slot = lead_bags_[j];
-    if (slot.exists()) return slot;
+  using part_of = topic_words::bag (reader::*)(std::size_t);
+
+  // The words of the text from unit j on, part(u) of each unit, until limit Han characters (or a
+  // little more: whole units) are read; headline lines are skipped only at its start.
+  topic_words::bag text_after(std::size_t j, std::size_t limit, part_of part) {
     const topic_words::bag bag = topic_words_.new_bag();
     std::size_t han = 0;
-    for (std::size_t u = j; u < units_.size() && han < lead_han; ++u) {
+    for (std::size_t u = j; u < units_.size() && han < limit; ++u) {
       if (!is_text(u)) {
         if (u == j) continue;
         break;
       }
-      topic_words_.add(bag, head_of(u));
+      topic_words_.add(bag, (this->*part)(u));
       han += han_of(u);
     }
-    return lead_bags_[j] = bag;
+    return bag;
   }
 
-  // The last lead_han Han characters (or a little more) of the text before unit i, headline
-  // lines right before it skipped, as the lead skips them after a run.
-  topic_words::bag tail_bag(std::size_t i) {
-    topic_words::bag& slot = tail_bags_[i];
-    if (slot.exists()) return slot;
+  // The same before unit i, read backwards; the headline lines right before i are skipped, as
+  // text_after skips them after a run.
+  topic_words::bag text_before(std::size_t i, std::size_t limit, part_of part) {
     const topic_words::bag bag = topic_words_.new_bag();
     std::size_t han = 0;
     std::size_t u = i;
     while (u > 0 && !is_text(u - 1)) --u;
-    for (; u-- > 0 && han < tail_han;) {
+    for (; u-- > 0 && han < limit;) {
       if (!is_text(u)) break;
-      topic_words_.add(bag, tail_of(u));
+      topic_words_.add(bag, (this->*part)(u));
       han += han_of(u);
     }
-    return tail_bags_[i] = bag;
+    return bag;
+  }
+
+  // The first lead_han Han characters of the text from unit j on (the lead after a headline run).
+  topic_words::bag lead_bag(std::size_t j) {
+    topic_words::bag& slot = lead_bags_[j];
+    if (!slot.exists()) slot = text_after(j, lead_han, &reader::head_of);
+    return slot;
+  }
+
+  // The last tail_han Han characters of the text before unit i.
+  topic_words::bag tail_bag(std::size_t i) {
+    topic_words::bag& slot = tail_bags_[i];
+    if (!slot.exists()) slot = text_before(i, tail_han, &reader::tail_of);
+    return slot;
   }
 
   // Whether the text on both sides of a boundary before unit j (i: where the headline run before
@@ -388,29 +400,9 @@ class segmenter::reader {
   // a few in a paragraph.
   double cohesion(std::size_t i, std::size_t j) {
     topic_words::bag& tail = wide_tails_[i];
-    if (!tail.exists()) {
-      tail = topic_words_.new_bag();
-      std::size_t han = 0, u = i;
-      while (u > 0 && !is_text(u - 1)) --u;
-      for (; u-- > 0 && han < wide_tail;) {
-        if (!is_text(u)) break;
-        topic_words_.add(tail, wide_of(u));
-        han += han_of(u);
-      }
-    }
+    if (!tail.exists()) tail = text_before(i, wide_tail, &reader::wide_of);
     topic_words::bag& lead = wide_leads_[j];
-    if (!lead.exists()) {
-      lead = topic_words_.new_bag();
-      std::size_t han = 0;
-      for (std::size_t u = j; u < units_.size() && han < wide_lead; ++u) {
-        if (!is_text(u)) {
-          if (u == j) continue;
-          break;
-        }
-        topic_words_.add(lead, wide_of(u));
-        han += han_of(u);
-      }
-    }
+    if (!lead.exists()) lead = text_after(j, wide_lead, &reader::wide_of);
     return topic_words_.shared_fraction(tail, lead);
   }
 
