@@ -2,6 +2,8 @@
 
 #include <array>
 #include <chrono>
+#include <cstdint>
+#include <ctime>
 #include <exception>
 #include <future>
 #include <optional>
@@ -110,6 +112,9 @@ struct ingest_worker::impl {
   const fault_probe probe;  // empty but in tests
   worker_status status;
   std::atomic<bool> stop_requested{false};
+  // When stop() was first called (CLOCK_MONOTONIC, steady_clock's, in nanoseconds; 0: not yet):
+  // the shutdown deadline counts from the signal, not from when the poll loop turns to it.
+  std::atomic<std::int64_t> stop_asked_ns{0};
   std::atomic<bool> fatal{false};
   // What an exception in a step of a page becomes: a dead letter, or out of memory a fatal stop.
   const page_guard guard{config.input_topic, fatal};
@@ -865,7 +870,11 @@ struct ingest_worker::impl {
   int shutdown() {
     status.ready = false;
     stop_requested = true;  // the signatures reader closes meanwhile
-    const auto deadline = deadline_in(config.shutdown_deadline_seconds);
+    const std::int64_t asked = stop_asked_ns.load();
+    const auto from = asked > 0 ? clock_type::time_point(std::chrono::duration_cast<clock_type::duration>(
+                                      std::chrono::nanoseconds(asked)))
+                                : clock_type::now();
+    const auto deadline = std::min(from, clock_type::now()) + duration_of(config.shutdown_deadline_seconds);
     stopping_until = deadline;
     rd_kafka_topic_partition_list_t* assignment = nullptr;
     if (rd_kafka_assignment(consumer.get(), &assignment) == RD_KAFKA_RESP_ERR_NO_ERROR) {
@@ -931,7 +940,15 @@ int ingest_worker::run_group() { return impl_->run(nullptr); }
 
 int ingest_worker::run_range(const offset_range& range) { return impl_->run(&range); }
 
-void ingest_worker::stop() noexcept { impl_->stop_requested = true; }
+void ingest_worker::stop() noexcept {
+  // Called from a signal handler: clock_gettime is async-signal-safe, and steady_clock reads the
+  // same clock.
+  timespec now{};
+  clock_gettime(CLOCK_MONOTONIC, &now);
+  std::int64_t none = 0;
+  impl_->stop_asked_ns.compare_exchange_strong(none, std::int64_t{now.tv_sec} * 1'000'000'000 + now.tv_nsec);
+  impl_->stop_requested = true;
+}
 
 const worker_status& ingest_worker::status() const noexcept { return impl_->status; }
 
