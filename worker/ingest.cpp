@@ -468,7 +468,7 @@ struct ingest_worker::impl {
       for_propagated(job.get(),
                      [&](std::string_view name, std::string_view value) { add_header(h.get(), name, value); });
       output->produce(config.signatures_topic, job->signatures[i].article_id, true,
-                      std::make_unique<delivery>(job, 1, nullptr, std::move(job->encoded_signatures[i])), std::move(h));
+                      delivery::of_bytes(job, std::move(job->encoded_signatures[i])), std::move(h));
     }
     produce_corrections(job);
   }
@@ -496,7 +496,7 @@ struct ingest_worker::impl {
     kafka_headers h(rd_kafka_headers_new(3));
     for (const auto& [name, value] : article_headers(a.page_id)) add_header(h.get(), name, value);
     for_propagated(context, [&](std::string_view name, std::string_view value) { add_header(h.get(), name, value); });
-    output->produce(config.output_topic, article_id, true, std::make_unique<delivery>(job, 1, a.json), std::move(h));
+    output->produce(config.output_topic, article_id, true, delivery::of_article(job, a.json), std::move(h));
   }
 
   static void on_delivery(rd_kafka_t*, const rd_kafka_message_t* m, void* opaque) {

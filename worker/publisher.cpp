@@ -156,8 +156,7 @@ void publisher::produce_dead_letter(const std::shared_ptr<page_job>& job) {
                                        letter->key.size(), key.size(), letter->value.size(), value.size())
                          : "");
   produce(settings_.dead_letter_topic, letter->key, job->key.has_value(),
-          std::make_unique<delivery>(job, 1, nullptr, std::string(letter->value), !job->value),
-          std::move(letter->headers));
+          delivery::of_bytes(job, std::string(letter->value), !job->value), std::move(letter->headers));
 }
 
 delivery_verdict publisher::settle(const delivery_report& report) {

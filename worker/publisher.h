@@ -41,6 +41,23 @@ struct delivery {
   std::string value;
   bool null_value = false;  // a tombstone's dead letter: no value at all, not an empty one
   [[nodiscard]] std::string_view bytes() const noexcept { return json ? std::string_view(json->text) : value; }
+  // A record whose value is an article's JSON, shared with the article cache.
+  [[nodiscard]] static std::unique_ptr<delivery> of_article(std::shared_ptr<page_job> job,
+                                                            std::shared_ptr<const pipeline::article_json> json) {
+    auto d = std::make_unique<delivery>();
+    d->job = std::move(job);
+    d->json = std::move(json);
+    return d;
+  }
+  // A record whose value is bytes of its own; null_value for a tombstone's dead letter.
+  [[nodiscard]] static std::unique_ptr<delivery> of_bytes(std::shared_ptr<page_job> job, std::string value,
+                                                          bool null_value = false) {
+    auto d = std::make_unique<delivery>();
+    d->job = std::move(job);
+    d->value = std::move(value);
+    d->null_value = null_value;
+    return d;
+  }
   // The payload to give librdkafka: null for a null value.
   [[nodiscard]] void* payload() const noexcept { return null_value ? nullptr : const_cast<char*>(bytes().data()); }
 };
