@@ -46,6 +46,9 @@ struct paragraph_facts {
   bool table_row = false;      // holds a tab
   bool label_like = false;     // 2 to 8 characters without punctuation: a section or column label, a kicker
   bool enumerated = false;     // "一、…", "（二）…", "3.…": a numbered section heading or list item
+  // A headline line whose phrases are parted by a space ("万泉河清 琼海更美", a kicker and its
+  // title on one line): headlines are set so, a subhead inside a text almost never is.
+  bool phrases_parted = false;
 };
 
 // The facts of p. heading_like: a markdown heading, a subtitle, or a line of at most 40

@@ -361,6 +361,13 @@ std::vector<paragraph> reflow(std::vector<page_line> lines) {
       // is punctuated.
       const bool after_closing =
           open->chars <= 24 && merged.size() >= 2 && ends_with_closing(merged[merged.size() - 2].p.text);
+      auto heading_piece = [](const draft& d) {
+        return d.p.line_count == 1 && !d.p.across_blank && d.chars <= 24 && !d.last.ends && !d.last.mid_clause;
+      };
+      const bool short_start = c.line_count == 1 && !c.across_blank && open->chars <= 24 && !open->last.mid_clause &&
+                               !open->first.dateline && merged.size() >= 2 &&
+                               (merged[merged.size() - 2].last.ends || merged[merged.size() - 2].last.alone ||
+                                heading_piece(merged[merged.size() - 2]));
       const bool body_like =
           (open->last.mid_clause && !colon_before_non_sentence) ||
           (!colon_before_non_sentence && (c.line_count > 1 || c.across_blank || wrapped_region || typical > 0) &&
@@ -377,9 +384,9 @@ std::vector<paragraph> reflow(std::vector<page_line> lines) {
       const std::size_t bracket_tail = unclosed_bracket_tail(c.text);
       const bool bracket_cut =
           bracket_tail != std::string_view::npos && bracket_tail <= 24 && n.chars <= 24 && n.p.line_count == 1;
-      join =
-          bracket_cut ||
-          (unfinished && !after_closing && ((body_like && !is_strong_heading(drafts, i)) || (narrow[i] && narrow[i - 1])));
+      join = bracket_cut ||
+             (unfinished && !after_closing &&
+              ((body_like && !short_start && !is_strong_heading(drafts, i)) || (narrow[i] && narrow[i - 1])));
     }
     if (join) {
       open->join(n.p.text, n.last, n.chars, n.sentence_like);

@@ -34,6 +34,7 @@ struct weights {
   double byline = 2.25;         // it holds a byline line ("本报记者 甲")
   double subtitle = 2.25;       // it holds a "——" subtitle, or a kicker ending in "——"
   double kicker = 0.05;         // two or more headline lines
+  double phrases_parted = 3.0;  // a headline line's phrases are parted by a space
   double column_tag = 3.4;      // the title ends with a bracketed column tag
   double markdown_top = 4.0;    // "#"/"##" title; "###" and deeper count against (subheads)
   double closing_before = 3.0;  // the text before it signs off ("（本报北京电）", "（作者为…）", an end mark)
@@ -430,10 +431,11 @@ class segmenter::reader {
     e.title = title_of(i, j);
     if (e.title == npos) return e;
     const paragraph_facts& tf = uf(e.title);
-    bool byline = false, subtitle = false;
+    bool byline = false, subtitle = false, parted = false;
     int headings = 0;
     for (std::size_t k = i; k < j; ++k) {
       byline = byline || (uf(k).byline_line && k > e.title);
+      parted = parted || uf(k).phrases_parted;
       // A "——" links the headline's parts: a subtitle after the title, a kicker before it.
       subtitle = subtitle || uf(k).subtitle || (uf(k).dash_kicker && k < e.title);
       headings += uf(k).heading_like && !uf(k).subtitle ? 1 : 0;
@@ -483,10 +485,10 @@ class segmenter::reader {
     e.strong = dateline_next || byline || notice || tf.md_level == 1 || tf.md_level == 2;
     e.boundary = W.bias + W.notice_title * notice + W.enumerated * enumerated + W.dateline_next * dateline_next +
                  W.dateline_near * dateline_near + W.byline * byline + W.subtitle * subtitle +
-                 W.kicker * (headings >= 2) + W.column_tag * tf.column_tag + W.markdown_top * md_top -
-                 W.markdown_top * md_deep + W.closing_before * closing_before + W.wide_gap * (gap_before || gap_after) +
-                 W.photo_beside * photo_beside + W.length * length + W.unfinished_before * unfinished_before +
-                 W.clause_title * clause_title + W.label_first * label_first;
+                 W.kicker * (headings >= 2) + W.phrases_parted * parted + W.column_tag * tf.column_tag +
+                 W.markdown_top * md_top - W.markdown_top * md_deep + W.closing_before * closing_before +
+                 W.wide_gap * (gap_before || gap_after) + W.photo_beside * photo_beside + W.length * length +
+                 W.unfinished_before * unfinished_before + W.clause_title * clause_title + W.label_first * label_first;
     e.open =
         e.boundary + W.cohesion * cohesion + W.next_lead * next_lead + W.recent_text * recent + W.page_start * at_start;
     e.close = e.boundary + W.close_cohesion * cohesion + W.own_lead * own_lead + W.close_recent * recent +
@@ -496,10 +498,10 @@ class segmenter::reader {
       std::snprintf(buf, sizeof buf,
                     "title=%zu dateline_next=%d byline=%d subtitle=%d headings=%d tag=%d md=%d closing_before=%d "
                     "gap_before=%d gap_after=%d chars=%zu next_lead=%.2f recent=%.2f own_lead=%.2f cohesion=%.3f "
-                    "unfinished_before=%d clause_title=%d byline_next=%d",
+                    "unfinished_before=%d clause_title=%d byline_next=%d parted=%d",
                     units_[e.title], dateline_next, byline, subtitle, headings, tf.column_tag, tf.md_level,
                     closing_before, gap_before, gap_after, tf.chars, next_lead, recent, own_lead, cohesion,
-                    unfinished_before, clause_title, byline_next);
+                    unfinished_before, clause_title, byline_next, parted);
       e.explained = buf;
     }
     return e;

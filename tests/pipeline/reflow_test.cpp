@@ -136,6 +136,24 @@ TEST(reflow, keeps_a_punctuated_headline_after_a_closing_line_apart_from_the_tex
   EXPECT_EQ(ps[3].substr(0, 6), "临河");
 }
 
+TEST(reflow, keeps_a_punctuated_one_line_headline_after_a_finished_paragraph_apart) {
+  // given: a story's last paragraph, then the next story's kicker and title, each one line with
+  // a comma in it and a blank line after it, then its text, in columns of twelve characters
+  const auto ps = reflowed(
+      "临河两岸的麦田里一片繁忙\n"
+      "，农民们抢抓农时追肥浇水\n"
+      "。\n\n"
+      "冬训开启，临河队添新人\n\n"
+      "练好基本功，备战新赛季\n\n"
+      "临河县少年足球队昨日开始\n"
+      "冬训，三名新队员首次随队\n"
+      "训练。\n");
+  ASSERT_EQ(ps.size(), 4u);
+  EXPECT_EQ(ps[1], "冬训开启，临河队添新人");
+  EXPECT_EQ(ps[2], "练好基本功，备战新赛季");
+  EXPECT_EQ(ps[3].substr(0, 6), "临河");
+}
+
 TEST(reflow, keeps_a_headline_wider_than_the_column_apart_from_the_text_under_it) {
   // given: columns of twelve characters, and a headline with its column tag set across them,
   // the story's text right under it without a blank line

@@ -68,6 +68,25 @@ TEST(segmenter, reads_a_kicker_ending_in_a_dash_as_a_headline_with_its_title) {
   EXPECT_EQ(page.items[1].kicker, "北岭区关爱一线环卫工人——");
 }
 
+TEST(segmenter, reads_a_headline_of_phrases_parted_by_a_space_as_a_new_story) {
+  // given a story with an in-body subhead, then a headline of two phrases parted by a space,
+  // with no dateline, byline or closing line around it, then the next story's text
+  const auto page = segmented(
+      "临河县召开春耕生产推进会\n\n"
+      "本报讯（记者林晓雨）昨日，临河县召开春耕生产推进会，部署全县春耕备耕工作。\n\n"
+      "会议要求，各乡镇要抓紧抓实春耕农资储备和农机检修，确保不误农时。\n\n"
+      "农资储备充足\n\n"
+      "目前全县已储备化肥三万吨、种子八百吨，春耕农资储备能够满足需要。\n\n"
+      "书香满城 阅读暖心\n\n"
+      "入冬以来，北岭区新开的三座城市书房每天坐满读者，周末还有亲子阅读和作家分享会。\n\n"
+      "城市书房每天开放十三个小时，藏书三万五千册，市民凭身份证即可免费借阅。\n");
+  // then the subhead stays in the first story and the spaced headline opens the second
+  ASSERT_EQ(page.items.size(), 2u);
+  EXPECT_EQ(page.items[0].paragraphs.size(), 4u);
+  EXPECT_EQ(page.items[1].title, "书香满城 阅读暖心");
+  EXPECT_EQ(page.items[1].paragraphs.size(), 2u);
+}
+
 TEST(segmenter, reads_titles_printed_after_the_body) {
   const auto page = segmented(
       "本报讯（记者林晓雨）昨日，临河县召开春耕生产推进会，部署全县春耕备耕工作。\n\n"

@@ -1,0 +1,36 @@
+#include "pipeline/evidence.h"
+
+#include <gtest/gtest.h>
+
+namespace broadsheet::pipeline {
+namespace {
+
+paragraph_facts facts(std::string text) { return facts_of(paragraph{.text = std::move(text)}); }
+
+TEST(evidence, reads_a_short_unpunctuated_line_as_headline_like) {
+  EXPECT_TRUE(facts("临河县召开春耕生产推进会").heading_like);
+  EXPECT_FALSE(facts("临河县召开春耕生产推进会。").heading_like);
+  EXPECT_FALSE(facts("会议要求，各乡镇要抓紧抓实，").heading_like);
+  EXPECT_TRUE(facts("本报记者 林晓雨").byline_line.has_value());
+  EXPECT_FALSE(facts("本报记者 林晓雨").heading_like);
+}
+
+TEST(evidence, sees_headline_phrases_parted_by_a_space) {
+  EXPECT_TRUE(facts("书香满城 阅读暖心").phrases_parted);
+  EXPECT_TRUE(facts("春耕备耕正当时 “粮袋子”有保障").phrases_parted);
+  // a kicker and its title on one line; a column tag after the phrases
+  EXPECT_TRUE(facts("北岭区关爱一线环卫工人 冬日送暖 情暖街头").phrases_parted);
+  EXPECT_TRUE(facts("守护一江碧水 建设美丽乡村（乡村振兴在行动）").phrases_parted);
+  // a subhead without a space, a line spaced out character by character
+  EXPECT_FALSE(facts("春耕备耕有序推进").phrases_parted);
+  EXPECT_FALSE(facts("春 耕 备 耕").phrases_parted);
+  // a list of units, of names with their units, a byline
+  EXPECT_FALSE(facts("临河县农业农村局 北岭区文化和旅游局（机关） 西塘镇人民政府").phrases_parted);
+  EXPECT_FALSE(facts("林晓雨家庭 临河县城关镇东风社区 周明远家庭 北岭区新华街道").phrases_parted);
+  EXPECT_FALSE(facts("本报记者 林晓雨 周明远").phrases_parted);
+  // text, not a headline
+  EXPECT_FALSE(facts("目前全县已储备化肥三万吨 种子八百吨。").phrases_parted);
+}
+
+}  // namespace
+}  // namespace broadsheet::pipeline
