@@ -1,9 +1,9 @@
 #pragma once
 // The worker's configuration: defaults, then a TOML file, then BROADSHEET_* environment
 // variables, then command-line flags, each overriding the one before. Every setting has one
-// entry in a table (config.cpp) that names its TOML key, its environment variable and its flag,
-// so the three sources, `config --print` and the README cannot disagree. Unknown keys, variables
-// and flags are errors. librdkafka properties pass through unchanged as `kafka.<property>`
+// entry in a table (config_settings.h) that names its TOML key, its environment variable and its
+// flag, so the three sources, `config --print` and the README cannot disagree. Unknown keys,
+// variables and flags are errors. librdkafka properties pass through unchanged as `kafka.<property>`
 // (TOML table [kafka.properties], BROADSHEET_KAFKA_<PROPERTY> with '_' for '.', or
 // `-X property=value`); librdkafka itself validates them.
 //

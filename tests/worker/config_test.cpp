@@ -16,6 +16,7 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include "tests/support/config_loading.h"
 #include "tests/support/scratch_dir.h"
 #include "tests/support/without_broadsheet_env.h"
 #include "worker/kafka.h"
@@ -23,19 +24,10 @@
 namespace broadsheet::worker {
 namespace {
 
+using testing::error_of;
+using testing::load;
 using testing::scratch_dir;
 using testing::without_broadsheet_env;
-
-tl::expected<worker_config, std::string> load(std::vector<std::string> args,
-                                              std::map<std::string, std::string> env = {}, std::string file = {}) {
-  return load_config(config_sources{std::move(file), std::move(env), std::move(args)});
-}
-
-// The error of a load that must fail ("" when it succeeded, which then fails the test).
-std::string error_of(const tl::expected<worker_config, std::string>& loaded) {
-  EXPECT_FALSE(loaded.has_value());
-  return loaded ? "" : loaded.error();
-}
 
 // The keys of a TOML text as section.key, read line by line (print_config's layout: [section]
 // headers and `key = value` lines); that the text is valid TOML is for load_config to say.
@@ -218,36 +210,6 @@ TEST(Config, rejects_unknown_flags_and_arguments) {
   EXPECT_NE(error_of(load({"stray"})).find("stray"), std::string::npos);
   EXPECT_NE(error_of(load({"--threshold"})).find("--threshold needs a value"), std::string::npos);
   EXPECT_NE(error_of(load({"--no-dedup=true"})).find("--no-dedup"), std::string::npos);
-}
-
-TEST(Config, rejects_values_out_of_range_naming_the_source) {
-  // clang-format off
-  const std::vector<std::string> bad = {
-      "--threshold=0", "--threshold=1.5", "--threshold=nan", "--hashes=8", "--hashes=2048", "--shingle-size=0",
-      "--shingle-size=17", "--threads=-1", "--threads=257", "--threads=many", "--metrics-port=-1",
-      "--metrics-port=65536", "--max-inflight-bytes=1000", "--log-level=verbose", "--log-format=xml",
-      "--partitions=0", "--partitions=257", "--shutdown-deadline=0", "--delivery-attempts=0", "--input-topic=",
-      "--capacity=0", "--delivery-attempts=3000000000", "--max-json-depth=0", "--horizon-days=0"};
-  // clang-format on
-  for (const auto& arg : bad) {
-    const auto message = error_of(load({arg}));
-    EXPECT_NE(message.find("flag " + arg.substr(0, arg.find('='))), std::string::npos) << arg << ": " << message;
-  }
-  const auto from_env = error_of(load({}, {{"BROADSHEET_HASHES", "2048"}}));
-  EXPECT_NE(from_env.find("environment variable BROADSHEET_HASHES: must be between 16 and 1024"), std::string::npos)
-      << from_env;
-  // The edges are fine.
-  EXPECT_TRUE(load({"--threshold", "1", "--hashes", "16", "--metrics-port", "0", "--threads", "256",
-                    "--max-inflight-bytes", "1048576", "--log-level", "trace", "--log-format", "json"}));
-}
-
-TEST(Config, propagated_headers_are_names_separated_by_commas) {
-  EXPECT_EQ(load({})->propagate_headers, "traceparent,tracestate");
-  EXPECT_EQ(load({"--propagate-headers="})->propagate_headers, "");
-  EXPECT_EQ(load({"--propagate-headers=traceparent,x-request-id"})->propagate_headers, "traceparent,x-request-id");
-  for (const auto* bad :
-       {"--propagate-headers=traceparent, tracestate", "--propagate-headers=a,,b", "--propagate-headers=a,"})
-    EXPECT_NE(error_of(load({bad})).find("flag --propagate-headers"), std::string::npos) << bad;
 }
 
 TEST(Config, rejects_two_roles_on_one_topic) {
