@@ -141,16 +141,6 @@ int usage_error(const command_spec& spec, std::string_view message);
 // The process's environment as a map, for config_sources::env.
 [[nodiscard]] std::map<std::string, std::string> process_environment();
 
-// TOML of the effective configuration, every setting, secrets (passwords, keys, tokens) masked.
-[[nodiscard]] std::string print_config(const worker_config& config);
-
-// Help text for the flags of the settings a command reads (one line each, with env variable and
-// default), --config and, for the Kafka commands, the librdkafka passthrough.
-[[nodiscard]] std::string config_flags_help(command reader = command::run);
-
-// The settings as a Markdown table, for the README (checked against it by a test).
-[[nodiscard]] std::string config_reference_markdown();
-
 // `broadsheet config --print | --check [flags]`.
 int config_main(int argc, char** argv);
 
