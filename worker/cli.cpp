@@ -6,6 +6,7 @@
 
 #include "pipeline/version.h"
 #include "worker/config.h"
+#include "worker/config_command.h"
 #include "worker/config_print.h"
 #include "worker/metrics.h"
 #include "worker/process_command.h"

@@ -430,21 +430,6 @@ status check_topics(const worker_config& config, const loader& loaded) {
   return {};
 }
 
-constexpr std::array config_options{
-    command_option{"--print", "", "print the effective configuration as TOML (secrets masked)"},
-    command_option{"--check", "", "validate the configuration and build the clients as run does; prints "
-                                  "\"configuration ok\""},
-};
-
-constexpr command_spec config_command{
-    command::config, "config",
-    "usage: broadsheet config --print|--check [options]\n"
-    "\n"
-    "The effective configuration of `run`, or whether it is valid. Settings come from the defaults,\n"
-    "then the TOML file, then BROADSHEET_* environment variables, then flags; each overrides the\n"
-    "one before.\n",
-    config_options};
-
 // The configuration of the command sources.reader from its file, environment and flags.
 tl::expected<worker_config, std::string> load(const config_sources& sources, const std::vector<flag_use>& flags) {
   worker_config config = defaults_for(sources.reader);
@@ -525,18 +510,6 @@ std::map<std::string, std::string> process_environment() {
     if (eq != std::string_view::npos) env.emplace(text.substr(0, eq), text.substr(eq + 1));
   }
   return env;
-}
-
-int config_main(int argc, char** argv) {
-  const auto line = read_command_line(config_command, argc, argv);
-  if (!line) return line.error();
-  const bool print = line->options.contains("--print");
-  if (print == line->options.contains("--check")) return usage_error(config_command, "give one of --print and --check");
-  if (!print) {
-    if (auto clients = check_clients(line->config); !clients) return usage_error(config_command, clients.error());
-  }
-  std::fputs(print ? print_config(line->config).c_str() : "configuration ok\n", stdout);
-  return 0;
 }
 
 }  // namespace broadsheet::worker

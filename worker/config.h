@@ -141,7 +141,4 @@ int usage_error(const command_spec& spec, std::string_view message);
 // The process's environment as a map, for config_sources::env.
 [[nodiscard]] std::map<std::string, std::string> process_environment();
 
-// `broadsheet config --print | --check [flags]`.
-int config_main(int argc, char** argv);
-
 }  // namespace broadsheet::worker
