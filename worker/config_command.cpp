@@ -3,7 +3,7 @@
 #include <array>
 #include <cstdio>
 
-#include "worker/config.h"
+#include "worker/command_line.h"
 #include "worker/config_print.h"
 #include "worker/kafka.h"
 

@@ -4,7 +4,7 @@
 // which source set it, so that an error names the key, variable or flag at fault. librdkafka
 // properties pass through unchanged (TOML table [kafka.properties], BROADSHEET_KAFKA_<PROPERTY>
 // with '_' for '.', or `-X property=value`), checked by librdkafka itself. load_config (config.h)
-// reads the sources in their order; a command's own options are parse_command_line's.
+// reads the sources in their order; a command's own options are command_line.h's.
 //
 // Nothing here is shared between threads: a loader belongs to one load.
 

@@ -1,10 +1,7 @@
 #include "worker/config.h"
 
-#include <algorithm>
 #include <array>
 #include <climits>
-#include <cstdlib>
-#include <filesystem>
 #include <fstream>
 #include <iterator>
 #include <map>
@@ -155,14 +152,6 @@ TEST(Config, shipped_file_equals_the_defaults_and_names_every_setting) {
   std::ifstream in(shipped);
   const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   EXPECT_EQ(keys_of(text), keys_of(print_config(*defaults)));
-}
-
-TEST(Config, process_environment_holds_the_variables) {
-  ::setenv("BROADSHEET_CONFIG_TEST_PROBE", "a=b", 1);
-  const auto env = process_environment();
-  ::unsetenv("BROADSHEET_CONFIG_TEST_PROBE");
-  ASSERT_TRUE(env.contains("BROADSHEET_CONFIG_TEST_PROBE"));
-  EXPECT_EQ(env.at("BROADSHEET_CONFIG_TEST_PROBE"), "a=b");
 }
 
 }  // namespace
