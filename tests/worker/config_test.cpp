@@ -48,7 +48,7 @@ std::string host_name() {
   return name.data();
 }
 
-TEST(Config, defaults_without_any_source) {
+TEST(config, defaults_without_any_source) {
   const auto config = load({});
   ASSERT_TRUE(config) << config.error();
   EXPECT_EQ(config->brokers, "");
@@ -71,7 +71,7 @@ TEST(Config, defaults_without_any_source) {
             }()));
 }
 
-TEST(Config, flag_beats_environment_beats_file) {
+TEST(config, flag_beats_environment_beats_file) {
   // given
   scratch_dir dir;
   const auto file = dir.write("a.toml", "[dedup]\nthreshold = 0.5\n[kafka]\ngroup_id = \"from-file\"\n");
@@ -89,7 +89,7 @@ TEST(Config, flag_beats_environment_beats_file) {
 }
 
 // `process` writes no records: the pipeline's own page limit, and none of the Kafka checks.
-TEST(Config, process_starts_from_the_pipeline_limits_and_skips_the_kafka_checks) {
+TEST(config, process_starts_from_the_pipeline_limits_and_skips_the_kafka_checks) {
   const auto process = [](std::vector<std::string> args, std::map<std::string, std::string> env = {}) {
     return load_config(config_sources{{}, std::move(env), std::move(args), command::process});
   };
@@ -101,7 +101,7 @@ TEST(Config, process_starts_from_the_pipeline_limits_and_skips_the_kafka_checks)
   EXPECT_NE(error_of(process({"--hashes", "4"})).find("flag --hashes: must be between 16 and 1024"), std::string::npos);
 }
 
-TEST(Config, rejects_two_roles_on_one_topic) {
+TEST(config, rejects_two_roles_on_one_topic) {
   const auto message = error_of(load({"--output-topic", "pages.raw"}));
   EXPECT_NE(message.find("kafka.output_topic (flag --output-topic)"), std::string::npos) << message;
   EXPECT_NE(message.find("kafka.input_topic"), std::string::npos) << message;
@@ -109,7 +109,7 @@ TEST(Config, rejects_two_roles_on_one_topic) {
 
 // The repro of a partition stopped for good: pages of up to 8 MiB accepted, while the producer
 // could write records of 1,000,000 bytes at most.
-TEST(Config, page_limit_over_the_producer_limit_is_refused_naming_both) {
+TEST(config, page_limit_over_the_producer_limit_is_refused_naming_both) {
   const auto message = error_of(load({"--max-record-bytes", "8388608"}));
   EXPECT_NE(message.find("pipeline.max_record_bytes (8388608)"), std::string::npos) << message;
   EXPECT_NE(message.find("message.max.bytes (1000000)"), std::string::npos) << message;
@@ -120,7 +120,7 @@ TEST(Config, page_limit_over_the_producer_limit_is_refused_naming_both) {
   EXPECT_TRUE(load({"--max-record-bytes", "500000", "-X", "message.max.bytes=500000"}));
 }
 
-TEST(Config, producer_limit_too_small_for_a_dead_letter_is_refused) {
+TEST(config, producer_limit_too_small_for_a_dead_letter_is_refused) {
   const auto message = error_of(load({"--max-record-bytes", "1000", "-X", "message.max.bytes=10000"}));
   EXPECT_NE(message.find("message.max.bytes (10000) is below 65536"), std::string::npos) << message;
   EXPECT_TRUE(load({"--max-record-bytes", "1000", "-X", "message.max.bytes=65536"}));
@@ -128,7 +128,7 @@ TEST(Config, producer_limit_too_small_for_a_dead_letter_is_refused) {
 
 // The image and the manifests run with require_brokers: a forgotten broker list must stop the
 // start instead of running, healthy-looking, on the embedded broker.
-TEST(Config, missing_brokers_are_an_error_when_required) {
+TEST(config, missing_brokers_are_an_error_when_required) {
   const auto message = error_of(load({"--require-brokers"}));
   EXPECT_NE(message.find("kafka.brokers"), std::string::npos) << message;
   EXPECT_NE(message.find("kafka.require_brokers"), std::string::npos) << message;
@@ -140,7 +140,7 @@ TEST(Config, missing_brokers_are_an_error_when_required) {
   EXPECT_TRUE(load({}));  // a bare run on a workstation keeps the embedded broker
 }
 
-TEST(Config, shipped_file_equals_the_defaults_and_names_every_setting) {
+TEST(config, shipped_file_equals_the_defaults_and_names_every_setting) {
   const std::string shipped = std::string(BROADSHEET_SOURCE_DIR) + "/config/broadsheet.toml";
   const auto from_file = load({"--config", shipped});
   const auto defaults = load({});
