@@ -5,7 +5,9 @@
 #include <string_view>
 
 #include "pipeline/version.h"
-#include "worker/config.h"
+#include "worker/command_line.h"
+#include "worker/config_command.h"
+#include "worker/config_print.h"
 #include "worker/metrics.h"
 #include "worker/process_command.h"
 #include "worker/run_command.h"

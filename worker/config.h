@@ -1,21 +1,15 @@
 #pragma once
 // The worker's configuration: defaults, then a TOML file, then BROADSHEET_* environment
-// variables, then command-line flags, each overriding the one before. Every setting has one
-// entry in a table (config.cpp) that names its TOML key, its environment variable and its flag,
-// so the three sources, `config --print` and the README cannot disagree. Unknown keys, variables
-// and flags are errors. librdkafka properties pass through unchanged as `kafka.<property>`
-// (TOML table [kafka.properties], BROADSHEET_KAFKA_<PROPERTY> with '_' for '.', or
-// `-X property=value`); librdkafka itself validates them.
+// variables, then command-line flags, each overriding the one before. Unknown keys, variables
+// and flags are errors.
 //
-// The command line of every command is read here too (parse_command_line), against the same
-// table: a command's own options (`replay --from`), its operands (`process FILE…`), the flags of
-// the settings it reads and --config. One parser, one set of names, ranges and messages.
+// Where to look: the settings table, with every setting's TOML key, variable, flag, default and
+// range (config_settings.h); the three sources and the librdkafka passthrough (config_sources.h);
+// the command line of every command (command_line.h); `config --print`, the flags' help and the
+// README's reference (config_print.h); `broadsheet config` (config_command.h).
 
 #include <cstddef>
-#include <functional>
 #include <map>
-#include <span>
-#include <string_view>
 #include <string>
 #include <utility>
 #include <vector>
@@ -84,74 +78,11 @@ enum class command { run, replay, broker, config, process };
 struct config_sources {
   std::string file;                                   // empty: none (see --config / BROADSHEET_CONFIG)
   std::map<std::string, std::string> env;             // only BROADSHEET_* entries are read
-  std::vector<std::string> args;                      // flags (the command's own already removed)
+  std::vector<std::string> args;                      // the settings' flags (a command's own: command_line.h)
   command reader = command::run;                      // whose flags and defaults
 };
 
 // The effective configuration, or a message naming the bad key, variable or flag and why.
 [[nodiscard]] tl::expected<worker_config, std::string> load_config(const config_sources& sources);
-
-// ---- The command line ----
-
-// The exit status of a usage error (unknown flag, bad value, missing argument), for every command.
-inline constexpr int exit_usage = 2;
-
-// An option of a command's own, beside the settings' flags: `replay --from SPEC`, `process --pretty`.
-struct command_option {
-  std::string_view flag;     // --from
-  std::string_view metavar;  // SPEC; empty: a switch
-  std::string_view help;
-  bool required = false;
-  std::string (*problem)(std::string_view value) = nullptr;  // what is wrong with a value; empty: fine
-};
-
-// A command of `broadsheet` as its command line sees it.
-struct command_spec {
-  command reads;
-  std::string_view name;   // "replay"
-  std::string_view usage;  // the "usage: broadsheet …" lines, a blank line, what the command does
-  std::span<const command_option> options;
-  bool operands = false;   // takes arguments that are not flags (process's FILE…)
-};
-
-// What a command line gave its command.
-struct command_line {
-  worker_config config;
-  std::map<std::string, std::string, std::less<>> options;  // own options given: flag -> value ("" for a switch)
-  std::vector<std::string> operands;
-};
-
-// A command's arguments (after the command word) read with the environment: its own options and
-// operands, then the configuration from --config, the environment and the settings' flags. Errors:
-// the message of a usage error ("unknown flag --x", "flag --from: bad offset spec …").
-[[nodiscard]] tl::expected<command_line, std::string> parse_command_line(
-    const command_spec& spec, const std::vector<std::string>& args, const std::map<std::string, std::string>& env);
-
-// `broadsheet COMMAND --help`: the usage, the command's own options and the flags of the settings it reads.
-[[nodiscard]] std::string command_help(const command_spec& spec);
-
-// Prints "broadsheet COMMAND: message" and the command's usage lines to stderr; returns exit_usage.
-int usage_error(const command_spec& spec, std::string_view message);
-
-// The front of every command: with --help, prints command_help and returns unexpected(0); on a
-// usage error, prints it and returns unexpected(exit_usage); else the command line, read with the
-// process's environment.
-[[nodiscard]] tl::expected<command_line, int> read_command_line(const command_spec& spec, int argc, char** argv);
-
-// The process's environment as a map, for config_sources::env.
-[[nodiscard]] std::map<std::string, std::string> process_environment();
-
-// TOML of the effective configuration, every setting, secrets (passwords, keys, tokens) masked.
-[[nodiscard]] std::string print_config(const worker_config& config);
-
-// Help text for the flags of the settings a command reads (one line each, with env variable and
-// default), --config and, for the Kafka commands, the librdkafka passthrough.
-[[nodiscard]] std::string config_flags_help(command reader = command::run);
-
-// The settings as a Markdown table, for the README (checked against it by a test).
-[[nodiscard]] std::string config_reference_markdown();
-
-// `broadsheet config --print | --check [flags]`.
-int config_main(int argc, char** argv);
 
 }  // namespace broadsheet::worker

@@ -1,8 +1,5 @@
 #include "worker/run_command.h"
 
-#include <spdlog/spdlog.h>
-#include <unistd.h>
-
 #include <array>
 #include <atomic>
 #include <csignal>
@@ -13,6 +10,10 @@
 #include <thread>
 #include <vector>
 
+#include <spdlog/spdlog.h>
+#include <unistd.h>
+
+#include "worker/command_line.h"
 #include "worker/config.h"
 #include "worker/embedded_broker.h"
 #include "worker/ingest.h"

@@ -7,7 +7,7 @@
 #include <map>
 #include <string>
 
-#include "worker/config.h"
+#include "worker/command_line.h"
 
 namespace broadsheet::testing {
 

@@ -1,10 +1,7 @@
 #include "worker/config.h"
 
-#include <algorithm>
 #include <array>
 #include <climits>
-#include <cstdlib>
-#include <filesystem>
 #include <fstream>
 #include <iterator>
 #include <map>
@@ -16,26 +13,17 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include "tests/support/config_loading.h"
 #include "tests/support/scratch_dir.h"
-#include "tests/support/without_broadsheet_env.h"
+#include "worker/config_print.h"
 #include "worker/kafka.h"
 
 namespace broadsheet::worker {
 namespace {
 
+using testing::error_of;
+using testing::load;
 using testing::scratch_dir;
-using testing::without_broadsheet_env;
-
-tl::expected<worker_config, std::string> load(std::vector<std::string> args,
-                                              std::map<std::string, std::string> env = {}, std::string file = {}) {
-  return load_config(config_sources{std::move(file), std::move(env), std::move(args)});
-}
-
-// The error of a load that must fail ("" when it succeeded, which then fails the test).
-std::string error_of(const tl::expected<worker_config, std::string>& loaded) {
-  EXPECT_FALSE(loaded.has_value());
-  return loaded ? "" : loaded.error();
-}
 
 // The keys of a TOML text as section.key, read line by line (print_config's layout: [section]
 // headers and `key = value` lines); that the text is valid TOML is for load_config to say.
@@ -60,7 +48,7 @@ std::string host_name() {
   return name.data();
 }
 
-TEST(Config, defaults_without_any_source) {
+TEST(config, defaults_without_any_source) {
   const auto config = load({});
   ASSERT_TRUE(config) << config.error();
   EXPECT_EQ(config->brokers, "");
@@ -83,7 +71,7 @@ TEST(Config, defaults_without_any_source) {
             }()));
 }
 
-TEST(Config, flag_beats_environment_beats_file) {
+TEST(config, flag_beats_environment_beats_file) {
   // given
   scratch_dir dir;
   const auto file = dir.write("a.toml", "[dedup]\nthreshold = 0.5\n[kafka]\ngroup_id = \"from-file\"\n");
@@ -101,7 +89,7 @@ TEST(Config, flag_beats_environment_beats_file) {
 }
 
 // `process` writes no records: the pipeline's own page limit, and none of the Kafka checks.
-TEST(Config, process_starts_from_the_pipeline_limits_and_skips_the_kafka_checks) {
+TEST(config, process_starts_from_the_pipeline_limits_and_skips_the_kafka_checks) {
   const auto process = [](std::vector<std::string> args, std::map<std::string, std::string> env = {}) {
     return load_config(config_sources{{}, std::move(env), std::move(args), command::process});
   };
@@ -113,144 +101,7 @@ TEST(Config, process_starts_from_the_pipeline_limits_and_skips_the_kafka_checks)
   EXPECT_NE(error_of(process({"--hashes", "4"})).find("flag --hashes: must be between 16 and 1024"), std::string::npos);
 }
 
-TEST(Config, config_file_from_flag_then_environment_then_sources) {
-  scratch_dir dir;
-  const auto a = dir.write("a.toml", "[worker]\nid = \"a\"\n");
-  const auto b = dir.write("b.toml", "[worker]\nid = \"b\"\n");
-  const auto c = dir.write("c.toml", "[worker]\nid = \"c\"\n");
-  EXPECT_EQ(load({"--config", a}, {{"BROADSHEET_CONFIG", b}}, c)->worker_id, "a");
-  EXPECT_EQ(load({"--config=" + a}, {}, c)->worker_id, "a");
-  EXPECT_EQ(load({}, {{"BROADSHEET_CONFIG", b}}, c)->worker_id, "b");
-  EXPECT_EQ(load({}, {}, c)->worker_id, "c");
-}
-
-TEST(Config, missing_config_file_is_an_error) {
-  const auto message = error_of(load({"--config", "/nonexistent/broadsheet.toml"}));
-  EXPECT_NE(message.find("/nonexistent/broadsheet.toml"), std::string::npos) << message;
-}
-
-TEST(Config, flags_take_the_next_argument_or_an_inline_value) {
-  const auto config =
-      load({"--threshold=0.9", "--brokers=a:1,b:2", "--group", "g=1", "--exactly-once", "--no-dedup", "--shingle-words",
-            "--no-restore-index", "--max-json-depth=20", "--shutdown-deadline", "2.5"});
-  ASSERT_TRUE(config) << config.error();
-  EXPECT_DOUBLE_EQ(config->dedup_options.threshold, 0.9);
-  EXPECT_EQ(config->brokers, "a:1,b:2");
-  EXPECT_EQ(config->group_id, "g=1");
-  EXPECT_TRUE(config->exactly_once);
-  EXPECT_FALSE(config->dedup);
-  EXPECT_EQ(config->dedup_options.shingles.unit, pipeline::shingle_unit::words);
-  EXPECT_FALSE(config->restore_index);
-  EXPECT_EQ(config->pipeline.parse.max_depth, 20u);
-  EXPECT_DOUBLE_EQ(config->shutdown_deadline_seconds, 2.5);
-  EXPECT_FALSE(load({"--exactly-once", "--exactly-once=false"})->exactly_once);
-}
-
-TEST(Config, environment_sets_switches_with_true_or_false) {
-  const auto config = load({}, {{"BROADSHEET_DEDUP", "false"}, {"BROADSHEET_EXACTLY_ONCE", "true"}, {"PATH", "/bin"}});
-  ASSERT_TRUE(config) << config.error();
-  EXPECT_FALSE(config->dedup);
-  EXPECT_TRUE(config->exactly_once);
-  EXPECT_NE(error_of(load({}, {{"BROADSHEET_DEDUP", "nope"}})).find("BROADSHEET_DEDUP"), std::string::npos);
-}
-
-TEST(Config, rejects_unknown_file_key_naming_it) {
-  scratch_dir dir;
-  const auto file = dir.write("typo.toml", "[dedup]\ntreshold = 0.5\n");
-  const auto message = error_of(load({"--config", file}));
-  EXPECT_NE(message.find("unknown key dedup.treshold in " + file), std::string::npos) << message;
-  const auto table = dir.write("table.toml", "[dedupe]\nthreshold = 0.5\n");
-  EXPECT_NE(error_of(load({"--config", table})).find("unknown key dedupe in "), std::string::npos);
-}
-
-TEST(Config, rejects_wrong_types_and_bad_syntax_in_the_file) {
-  scratch_dir dir;
-  const auto message = error_of(load({"--config", dir.write("a.toml", "[dedup]\nhashes = \"many\"\n")}));
-  EXPECT_NE(message.find("dedup.hashes"), std::string::npos) << message;
-  EXPECT_NE(message.find("expected an integer"), std::string::npos) << message;
-  EXPECT_FALSE(load({"--config", dir.write("b.toml", "[log]\nlevel = 3\n")}));
-  EXPECT_FALSE(load({"--config", dir.write("c.toml", "[kafka]\nbrokers = [\"a\"]\n")}));
-  EXPECT_FALSE(load({"--config", dir.write("d.toml", "[kafka\n")}));
-  // A whole number is a fine number of seconds.
-  const auto config = load({"--config", dir.write("e.toml", "[worker]\nshutdown_deadline_seconds = 3\n")});
-  ASSERT_TRUE(config) << config.error();
-  EXPECT_DOUBLE_EQ(config->shutdown_deadline_seconds, 3);
-}
-
-TEST(Config, rejects_unknown_environment_variable_naming_it) {
-  const auto message = error_of(load({}, {{"BROADSHEET_TRESHOLD", "0.5"}}));
-  EXPECT_NE(message.find("unknown environment variable BROADSHEET_TRESHOLD"), std::string::npos) << message;
-  EXPECT_TRUE(load({}, {{"BROADSHEET_CONFIG", ""}, {"OTHER_THRESHOLD", "x"}}));
-}
-
-// A Service named broadsheet or broadsheet-metrics with a cluster IP makes Kubernetes inject
-// docker-style link variables into every pod of its namespace (unless enableServiceLinks is
-// false); they are not settings, and must neither fail the start nor set anything.
-TEST(Config, ignores_kubernetes_service_link_variables) {
-  const std::map<std::string, std::string> links = {
-      {"BROADSHEET_PORT", "tcp://10.96.0.7:9464"},
-      {"BROADSHEET_PORT_9464_TCP", "tcp://10.96.0.7:9464"},
-      {"BROADSHEET_PORT_9464_TCP_PROTO", "tcp"},
-      {"BROADSHEET_PORT_9464_TCP_PORT", "9464"},
-      {"BROADSHEET_PORT_9464_TCP_ADDR", "10.96.0.7"},
-      {"BROADSHEET_SERVICE_HOST", "10.96.0.7"},
-      {"BROADSHEET_SERVICE_PORT", "9464"},
-      {"BROADSHEET_SERVICE_PORT_METRICS", "9464"},
-      {"BROADSHEET_METRICS_PORT", "tcp://10.96.0.8:9464"},  // Service broadsheet-metrics
-      {"BROADSHEET_METRICS_SERVICE_HOST", "10.96.0.8"},
-      {"BROADSHEET_KAFKA_SERVICE_HOST", "10.96.0.9"},  // Service broadsheet-kafka: no property
-      {"BROADSHEET_KAFKA_PORT_9092_TCP_ADDR", "10.96.0.9"},
-  };
-  const auto config = load({}, links);
-  ASSERT_TRUE(config) << config.error();
-  EXPECT_EQ(config->metrics_port, 9464);
-  EXPECT_TRUE(config->kafka_properties.empty());
-  // The setting itself still reads a number, and a near miss is still an unknown variable.
-  EXPECT_EQ(load({}, {{"BROADSHEET_METRICS_PORT", "9500"}})->metrics_port, 9500);
-  EXPECT_NE(error_of(load({}, {{"BROADSHEET_METRICS_PORT", "http://x:1"}})).find("BROADSHEET_METRICS_PORT"),
-            std::string::npos);
-  EXPECT_NE(error_of(load({}, {{"BROADSHEET_PORTS", "tcp://10.96.0.7:9464"}})).find("BROADSHEET_PORTS"),
-            std::string::npos);
-}
-
-TEST(Config, rejects_unknown_flags_and_arguments) {
-  EXPECT_NE(error_of(load({"--treshold", "0.5"})).find("unknown flag --treshold"), std::string::npos);
-  EXPECT_NE(error_of(load({"stray"})).find("stray"), std::string::npos);
-  EXPECT_NE(error_of(load({"--threshold"})).find("--threshold needs a value"), std::string::npos);
-  EXPECT_NE(error_of(load({"--no-dedup=true"})).find("--no-dedup"), std::string::npos);
-}
-
-TEST(Config, rejects_values_out_of_range_naming_the_source) {
-  // clang-format off
-  const std::vector<std::string> bad = {
-      "--threshold=0", "--threshold=1.5", "--threshold=nan", "--hashes=8", "--hashes=2048", "--shingle-size=0",
-      "--shingle-size=17", "--threads=-1", "--threads=257", "--threads=many", "--metrics-port=-1",
-      "--metrics-port=65536", "--max-inflight-bytes=1000", "--log-level=verbose", "--log-format=xml",
-      "--partitions=0", "--partitions=257", "--shutdown-deadline=0", "--delivery-attempts=0", "--input-topic=",
-      "--capacity=0", "--delivery-attempts=3000000000", "--max-json-depth=0", "--horizon-days=0"};
-  // clang-format on
-  for (const auto& arg : bad) {
-    const auto message = error_of(load({arg}));
-    EXPECT_NE(message.find("flag " + arg.substr(0, arg.find('='))), std::string::npos) << arg << ": " << message;
-  }
-  const auto from_env = error_of(load({}, {{"BROADSHEET_HASHES", "2048"}}));
-  EXPECT_NE(from_env.find("environment variable BROADSHEET_HASHES: must be between 16 and 1024"), std::string::npos)
-      << from_env;
-  // The edges are fine.
-  EXPECT_TRUE(load({"--threshold", "1", "--hashes", "16", "--metrics-port", "0", "--threads", "256",
-                    "--max-inflight-bytes", "1048576", "--log-level", "trace", "--log-format", "json"}));
-}
-
-TEST(Config, propagated_headers_are_names_separated_by_commas) {
-  EXPECT_EQ(load({})->propagate_headers, "traceparent,tracestate");
-  EXPECT_EQ(load({"--propagate-headers="})->propagate_headers, "");
-  EXPECT_EQ(load({"--propagate-headers=traceparent,x-request-id"})->propagate_headers, "traceparent,x-request-id");
-  for (const auto* bad :
-       {"--propagate-headers=traceparent, tracestate", "--propagate-headers=a,,b", "--propagate-headers=a,"})
-    EXPECT_NE(error_of(load({bad})).find("flag --propagate-headers"), std::string::npos) << bad;
-}
-
-TEST(Config, rejects_two_roles_on_one_topic) {
+TEST(config, rejects_two_roles_on_one_topic) {
   const auto message = error_of(load({"--output-topic", "pages.raw"}));
   EXPECT_NE(message.find("kafka.output_topic (flag --output-topic)"), std::string::npos) << message;
   EXPECT_NE(message.find("kafka.input_topic"), std::string::npos) << message;
@@ -258,7 +109,7 @@ TEST(Config, rejects_two_roles_on_one_topic) {
 
 // The repro of a partition stopped for good: pages of up to 8 MiB accepted, while the producer
 // could write records of 1,000,000 bytes at most.
-TEST(Config, page_limit_over_the_producer_limit_is_refused_naming_both) {
+TEST(config, page_limit_over_the_producer_limit_is_refused_naming_both) {
   const auto message = error_of(load({"--max-record-bytes", "8388608"}));
   EXPECT_NE(message.find("pipeline.max_record_bytes (8388608)"), std::string::npos) << message;
   EXPECT_NE(message.find("message.max.bytes (1000000)"), std::string::npos) << message;
@@ -269,82 +120,15 @@ TEST(Config, page_limit_over_the_producer_limit_is_refused_naming_both) {
   EXPECT_TRUE(load({"--max-record-bytes", "500000", "-X", "message.max.bytes=500000"}));
 }
 
-TEST(Config, producer_limit_too_small_for_a_dead_letter_is_refused) {
+TEST(config, producer_limit_too_small_for_a_dead_letter_is_refused) {
   const auto message = error_of(load({"--max-record-bytes", "1000", "-X", "message.max.bytes=10000"}));
   EXPECT_NE(message.find("message.max.bytes (10000) is below 65536"), std::string::npos) << message;
   EXPECT_TRUE(load({"--max-record-bytes", "1000", "-X", "message.max.bytes=65536"}));
 }
 
-TEST(Config, passes_kafka_properties_from_all_three_sources) {
-  // given
-  scratch_dir dir;
-  const auto file = dir.write("k.toml",
-                              "[kafka.properties]\n"
-                              "\"socket.timeout.ms\" = 30000\n"
-                              "linger.ms = \"10\"\n"  // unquoted dots: a nested table, the same property
-                              "\"enable.idempotence\" = true\n");
-  const std::map<std::string, std::string> env{{"BROADSHEET_KAFKA_SECURITY_PROTOCOL", "ssl"},
-                                               {"BROADSHEET_KAFKA_LINGER_MS", "20"}};
-  // when
-  const auto config = load({"-X", "linger.ms=30", "-X", "client.rack=r1", "--config", file}, env);
-  // then: one entry per property, first-seen order, the later source's value
-  ASSERT_TRUE(config) << config.error();
-  const std::vector<std::pair<std::string, std::string>> expected = {
-      {"enable.idempotence", "true"}, {"linger.ms", "30"},   {"socket.timeout.ms", "30000"},
-      {"security.protocol", "ssl"},   {"client.rack", "r1"},
-  };
-  EXPECT_EQ(config->kafka_properties, expected);
-}
-
-TEST(Config, passes_input_and_output_properties_from_all_three_sources) {
-  // given properties for the consumer of pages and for the producer, apart from the shared ones
-  scratch_dir dir;
-  const auto file = dir.write("io.toml",
-                              "[input.properties]\n"
-                              "\"fetch.wait.max.ms\" = 100\n"
-                              "[output.properties]\n"
-                              "\"batch.num.messages\" = 5000\n");
-  const std::map<std::string, std::string> env{{"BROADSHEET_INPUT_KAFKA_FETCH_MIN_BYTES", "1024"},
-                                               {"BROADSHEET_OUTPUT_KAFKA_LINGER_MS", "20"}};
-  // when
-  const auto config = load({"--config", file, "--input-property", "fetch.wait.max.ms=200",
-                            "--output-property=compression.type=zstd", "-X", "client.rack=r1"},
-                           env);
-  // then each goes to its own list, with the later source's value
-  ASSERT_TRUE(config) << config.error();
-  using list = std::vector<std::pair<std::string, std::string>>;
-  EXPECT_EQ(config->input_properties, (list{{"fetch.wait.max.ms", "200"}, {"fetch.min.bytes", "1024"}}));
-  EXPECT_EQ(config->output_properties,
-            (list{{"batch.num.messages", "5000"}, {"linger.ms", "20"}, {"compression.type", "zstd"}}));
-  EXPECT_EQ(config->kafka_properties, (list{{"client.rack", "r1"}}));
-  // and they print back under their own tables (a TOML table's keys come back sorted)
-  const auto reloaded = load({"--config", dir.write("printed.toml", print_config(*config))});
-  ASSERT_TRUE(reloaded) << reloaded.error();
-  const auto sorted = [](list l) {
-    std::sort(l.begin(), l.end());
-    return l;
-  };
-  EXPECT_EQ(sorted(reloaded->input_properties), sorted(config->input_properties));
-  EXPECT_EQ(sorted(reloaded->output_properties), sorted(config->output_properties));
-  // the worker's own properties stay its own on either side
-  EXPECT_FALSE(load({"--input-property", "group.id=other"}));
-  EXPECT_FALSE(load({"--output-property", "transactional.id=t"}));
-  EXPECT_FALSE(load({"--input-property", "no.such.property=1"}));
-}
-
-TEST(Config, librdkafka_rejects_bogus_properties) {
-  const auto message = error_of(load({"-X", "no.such.property=1"}));
-  EXPECT_NE(message.find("No such configuration property: \"no.such.property\""), std::string::npos) << message;
-  const auto bad_value = error_of(load({}, {{"BROADSHEET_KAFKA_SECURITY_PROTOCOL", "carrier-pigeon"}}));
-  EXPECT_NE(bad_value.find("BROADSHEET_KAFKA_SECURITY_PROTOCOL"), std::string::npos) << bad_value;
-  EXPECT_NE(bad_value.find("Invalid value"), std::string::npos) << bad_value;
-  EXPECT_NE(error_of(load({"-X", "linger.ms"})).find("property=value"), std::string::npos);
-  EXPECT_TRUE(load({"-X", "acks=all"}));  // topic-level properties are accepted too
-}
-
 // The image and the manifests run with require_brokers: a forgotten broker list must stop the
 // start instead of running, healthy-looking, on the embedded broker.
-TEST(Config, missing_brokers_are_an_error_when_required) {
+TEST(config, missing_brokers_are_an_error_when_required) {
   const auto message = error_of(load({"--require-brokers"}));
   EXPECT_NE(message.find("kafka.brokers"), std::string::npos) << message;
   EXPECT_NE(message.find("kafka.require_brokers"), std::string::npos) << message;
@@ -356,49 +140,7 @@ TEST(Config, missing_brokers_are_an_error_when_required) {
   EXPECT_TRUE(load({}));  // a bare run on a workstation keeps the embedded broker
 }
 
-TEST(Config, rejects_properties_the_worker_owns) {
-  const auto message = error_of(load({"-X", "group.id=other"}));
-  EXPECT_NE(message.find("group.id"), std::string::npos) << message;
-  EXPECT_NE(message.find("kafka.group_id"), std::string::npos) << message;
-  const auto from_env = error_of(load({}, {{"BROADSHEET_KAFKA_BOOTSTRAP_SERVERS", "x:9092"}}));
-  EXPECT_NE(from_env.find("kafka.brokers"), std::string::npos) << from_env;
-  EXPECT_FALSE(load({"-X", "enable.auto.offset.store=true"}));
-  EXPECT_FALSE(load({"-X", "transactional.id=t"}));
-}
-
-TEST(Config, print_masks_secrets) {
-  const auto config = load({"-X", "sasl.password=hunter2", "-X", "ssl.key.password=k3y", "-X",
-                            "sasl.oauthbearer.config=principal=me", "-X", "sasl.username=alice"});
-  ASSERT_TRUE(config) << config.error();
-  const auto printed = print_config(*config);
-  EXPECT_EQ(printed.find("hunter2"), std::string::npos);
-  EXPECT_EQ(printed.find("k3y"), std::string::npos);
-  EXPECT_EQ(printed.find("principal=me"), std::string::npos);
-  EXPECT_NE(printed.find("\"sasl.password\" = \"********\""), std::string::npos) << printed;
-  EXPECT_NE(printed.find("\"sasl.username\" = \"alice\""), std::string::npos) << printed;
-}
-
-TEST(Config, printed_config_parses_back_to_the_same_config) {
-  // given: every kind of setting away from its default, and text that needs escaping
-  scratch_dir dir;
-  const auto config =
-      load({"--brokers=k1:9092,k2:9092", "--worker-id=w \"one\"\\\t", "--threshold=0.45", "--shutdown-deadline=7",
-            "--no-dedup", "--shingle-words", "--max-inflight-bytes=3000000", "--log-format=json", "--metrics-port=0",
-            "-X", "linger.ms=7", "-X", "security.protocol=ssl"});
-  ASSERT_TRUE(config) << config.error();
-  // when
-  const auto printed = print_config(*config);
-  const auto reloaded = load({"--config", dir.write("printed.toml", printed)});
-  // then
-  ASSERT_TRUE(reloaded) << reloaded.error() << "\n" << printed;
-  EXPECT_EQ(print_config(*reloaded), printed);
-  EXPECT_EQ(reloaded->worker_id, "w \"one\"\\\t");
-  EXPECT_DOUBLE_EQ(reloaded->shutdown_deadline_seconds, 7);
-  EXPECT_EQ(reloaded->kafka_properties, config->kafka_properties);
-  EXPECT_DOUBLE_EQ(reloaded->dedup_options.threshold, 0.45);
-}
-
-TEST(Config, shipped_file_equals_the_defaults_and_names_every_setting) {
+TEST(config, shipped_file_equals_the_defaults_and_names_every_setting) {
   const std::string shipped = std::string(BROADSHEET_SOURCE_DIR) + "/config/broadsheet.toml";
   const auto from_file = load({"--config", shipped});
   const auto defaults = load({});
@@ -410,77 +152,6 @@ TEST(Config, shipped_file_equals_the_defaults_and_names_every_setting) {
   std::ifstream in(shipped);
   const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   EXPECT_EQ(keys_of(text), keys_of(print_config(*defaults)));
-}
-
-TEST(Config, flags_help_names_each_flag_with_its_variable) {
-  const auto help = config_flags_help();
-  for (const auto* expected : {"--brokers", "BROADSHEET_BROKERS", "--no-dedup", "BROADSHEET_DEDUP", "--metrics-address",
-                               "--config PATH", "-X PROPERTY=VALUE", "--threshold X", "dedup.threshold = 0.6"})
-    EXPECT_NE(help.find(expected), std::string::npos) << expected;
-}
-
-TEST(Config, process_environment_holds_the_variables) {
-  ::setenv("BROADSHEET_CONFIG_TEST_PROBE", "a=b", 1);
-  const auto env = process_environment();
-  ::unsetenv("BROADSHEET_CONFIG_TEST_PROBE");
-  ASSERT_TRUE(env.contains("BROADSHEET_CONFIG_TEST_PROBE"));
-  EXPECT_EQ(env.at("BROADSHEET_CONFIG_TEST_PROBE"), "a=b");
-}
-
-TEST(Config, config_command_exit_status) {
-  without_broadsheet_env clean;
-  char print[] = "--print", check[] = "--check", bogus[] = "--bogus", help[] = "--help";
-  char* check_only[] = {check, nullptr};
-  ::testing::internal::CaptureStdout();
-  EXPECT_EQ(config_main(1, check_only), 0);
-  EXPECT_EQ(::testing::internal::GetCapturedStdout(), "configuration ok\n");
-
-  char* print_only[] = {print, nullptr};
-  ::testing::internal::CaptureStdout();
-  EXPECT_EQ(config_main(1, print_only), 0);
-  EXPECT_NE(::testing::internal::GetCapturedStdout().find("[kafka.properties]"), std::string::npos);
-
-  char* both[] = {print, check, nullptr};
-  char* neither[] = {nullptr};
-  char* bad_flag[] = {check, bogus, nullptr};
-  ::testing::internal::CaptureStderr();
-  EXPECT_EQ(config_main(2, both), 2);
-  EXPECT_EQ(config_main(0, neither), 2);
-  EXPECT_EQ(config_main(2, bad_flag), 2);
-  EXPECT_NE(::testing::internal::GetCapturedStderr().find("broadsheet config: unknown flag --bogus"),
-            std::string::npos);
-
-  char* ask_help[] = {help, nullptr};
-  ::testing::internal::CaptureStdout();
-  EXPECT_EQ(config_main(1, ask_help), 0);
-  EXPECT_NE(::testing::internal::GetCapturedStdout().find("BROADSHEET_THRESHOLD"), std::string::npos);
-}
-
-// `config --check` builds the three clients' configurations as `run` does (librdkafka checks
-// some properties only when a client is created) without connecting to anything.
-TEST(Config, check_builds_the_clients_as_run_does) {
-  without_broadsheet_env clean;
-  char check[] = "--check", x1[] = "-X", p1[] = "security.protocol=SASL_SSL", x2[] = "-X",
-       p2[] = "sasl.mechanism=BOGUS";
-  char* bogus[] = {check, x1, p1, x2, p2, nullptr};
-  ::testing::internal::CaptureStdout();
-  ::testing::internal::CaptureStderr();
-  EXPECT_EQ(config_main(5, bogus), 2);
-  const std::string out = ::testing::internal::GetCapturedStdout();
-  const std::string err = ::testing::internal::GetCapturedStderr();
-  EXPECT_EQ(out.find("configuration ok"), std::string::npos) << out;
-  EXPECT_NE(err.find("BOGUS"), std::string::npos) << err;
-
-  // PLAIN needs a user name and a password: librdkafka says so only when the client is made.
-  char q1[] = "sasl.mechanism=PLAIN", x3[] = "-X", q2[] = "sasl.username=u", x4[] = "-X", q3[] = "sasl.password=p";
-  char* plain_without_user[] = {check, x1, p1, x2, q1, nullptr};
-  ::testing::internal::CaptureStderr();
-  EXPECT_EQ(config_main(5, plain_without_user), 2);
-  EXPECT_NE(::testing::internal::GetCapturedStderr().find("sasl.username"), std::string::npos);
-  char* plain[] = {check, x1, p1, x2, q1, x3, q2, x4, q3, nullptr};
-  ::testing::internal::CaptureStdout();
-  EXPECT_EQ(config_main(9, plain), 0);
-  EXPECT_EQ(::testing::internal::GetCapturedStdout(), "configuration ok\n");
 }
 
 }  // namespace
