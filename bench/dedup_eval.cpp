@@ -1,6 +1,6 @@
 // The dedup evaluation over a sweep of parameters: for each shingle size, threshold and number
 // of hashes, the pair precision and recall on planted reprints, hard-negative false positives,
-// and recall against exact Jaccard. Used to choose the defaults (README, "Near-duplicates").
+// and recall against exact Jaccard. Used to choose the defaults (docs/design.md, "Choosing the parameters").
 //
 //   build-bench/bench/broadsheet_dedup_eval [stories] [seed]
 

@@ -4,7 +4,7 @@
 // idempotent and transactional producers) but keeps everything in memory, does not compact and
 // does not look up offsets by time. It checks sequence numbers of transactional producers only:
 // after an injected produce error, an idempotent producer with several requests in flight can
-// have a batch reported delivered that was never written (README, The embedded broker).
+// have a batch reported delivered that was never written (docs/design.md, The embedded broker).
 // `broadsheet run` starts one when no brokers are configured; `broadsheet broker` runs only this,
 // for kcat, demos and the integration tests.
 

@@ -252,7 +252,7 @@ class WorkerTest(unittest.TestCase):
         # here, and librdkafka then reports the failed batch delivered ("implicitly acked by
         # subsequent batch success", offset -1001) though it was never written: Kafka would refuse
         # that request (OUT_OF_ORDER_SEQUENCE_NUMBER). With five in flight this test lost such
-        # records in 4 of 31 runs under ASan (README, The embedded broker).
+        # records in 4 of 31 runs under ASan (docs/design.md, The embedded broker).
         w = self.worker("w1", "-X", "max.in.flight.requests.per.connection=1")
         self.assertTrue(wait_until(lambda: count_keys(self.bootstrap, "articles") >= 50, 60))
         self.broker.control("down 1")
