@@ -357,17 +357,18 @@ std::vector<paragraph> reflow(std::vector<page_line> lines) {
       // A paragraph ending in a colon introduces a list or a quote: it continues only into a
       // sentence, never into a heading or a list line.
       const bool colon_before_non_sentence = ends_with_colon(c.text) && !has_clause_punctuation(n.p.text);
+      // The paragraph before the open one, if any.
+      const draft* before = merged.size() >= 2 ? &merged[merged.size() - 2] : nullptr;
       // A story's first line after a closing line ("（本报北京电）") is its headline, however it
       // is punctuated.
-      const bool after_closing =
-          open->chars <= 24 && merged.size() >= 2 && ends_with_closing(merged[merged.size() - 2].p.text);
+      const bool after_closing = open->chars <= 24 && before != nullptr && ends_with_closing(before->p.text);
+      // One line that does not end a sentence or stop mid-clause: a headline line, or a clause cut.
       auto heading_piece = [](const draft& d) {
         return d.p.line_count == 1 && !d.p.across_blank && d.chars <= 24 && !d.last.ends && !d.last.mid_clause;
       };
-      const bool short_start = c.line_count == 1 && !c.across_blank && open->chars <= 24 && !open->last.mid_clause &&
-                               !open->first.dateline && merged.size() >= 2 &&
-                               (merged[merged.size() - 2].last.ends || merged[merged.size() - 2].last.alone ||
-                                heading_piece(merged[merged.size() - 2]));
+      // It is a headline where it follows a finished paragraph, a formulaic line or another such line.
+      const bool short_start = heading_piece(*open) && !open->first.dateline && before != nullptr &&
+                               (before->last.ends || before->last.alone || heading_piece(*before));
       const bool body_like =
           (open->last.mid_clause && !colon_before_non_sentence) ||
           (!colon_before_non_sentence && (c.line_count > 1 || c.across_blank || wrapped_region || typical > 0) &&
