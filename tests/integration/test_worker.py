@@ -665,8 +665,8 @@ class BacklogTest(unittest.TestCase):
     def test_memory_stays_bounded_under_a_backlog(self):
         if os.environ.get("BROADSHEET_TEST_SANITIZED"):
             self.skipTest("AddressSanitizer's shadow memory and quarantine make RSS meaningless")
-        # The embedded broker keeps about 5 MB per partition: 64 give a 224 MB backlog. The
-        # README's 1 GB figure: BROADSHEET_BACKLOG_PARTITIONS=256.
+        # 3.5 MB of pages per partition: 64 partitions give a 224 MB backlog, 256 the README's
+        # 896 MB figure (BROADSHEET_BACKLOG_PARTITIONS=256).
         partitions = int(os.environ.get("BROADSHEET_BACKLOG_PARTITIONS", "64"))
         broker = Broker(partitions)
         try:
