@@ -116,6 +116,19 @@ bool phrases_parted(std::string_view t) {
   return parted && parts <= 3 && longest <= 16;
 }
 
+// A headline-sized line's outline: where its Han characters and its other characters stand,
+// hashed (every Han character alike, spaces skipped), so two lines of the same length with
+// their punctuation and digits in the same places share it.
+std::uint64_t outline_of(std::string_view t) {
+  std::uint64_t h = 14695981039346656037ull;  // FNV-1a
+  for (std::size_t i = 0; i < t.size();) {
+    const char32_t c = next_code_point(t, i);
+    if (c == ' ') continue;
+    h = (h ^ (is_han(c) ? std::uint64_t{0x4e00} : std::uint64_t{c})) * 1099511628211ull;
+  }
+  return h;
+}
+
 // "2025年3月18日": a date alone on its line, a notice's sign-off, never a headline.
 bool is_bare_date(std::string_view t) noexcept {
   if (!t.ends_with("日")) return false;
@@ -198,6 +211,7 @@ paragraph_facts facts_of(const paragraph& p) {
     f.closing = is_closing_line(t);
   }
   if (!f.credit && !f.continuation) f.dateline = match_dateline(t);
+  f.note = opens_bracket(t) && closes_bracket(t) && f.chars > 6;
   if (f.chars > 80) return f;  // a paragraph of text: none of the rest applies to it
 
   // A notice signs off with "特此公告。" and its date alone on a line.
@@ -228,6 +242,7 @@ paragraph_facts facts_of(const paragraph& p) {
       (!formulaic && !f.caption_arrow && f.chars >= 2 && (word_chars <= 50 || !has_clause_punctuation(words)) &&
        (!f.sentence_end || exclaims) && (!f.mid_clause || speaker) && !has_inner_full_stop(t) && !is_list_line(t));
   f.phrases_parted = f.heading_like && !f.subtitle && phrases_parted(words);
+  if (f.heading_like) f.outline = outline_of(t);
   return f;
 }
 

@@ -38,6 +38,9 @@ struct paragraph_facts {
   std::optional<credit_match> credit;              // "… 甲 摄" (caption_end 0: a credit line alone)
   std::optional<continuation_match> continuation;  // "（上接A01版①）…" at the start
   std::optional<std::string> author_note;          // the whole paragraph is "（作者为…）"
+  // The whole paragraph is in brackets: a note after a story ("（摘编自…）", "（原文刊载于…）"), a
+  // sign-off no closing pattern names. Rarely inside a story, nearly always at its end.
+  bool note = false;
   bool closing = false;  // a story's last line: "（本报北京1月22日电）", "（执笔：甲）", "（甲整理）", an author note
   bool subtitle = false;       // "——…": a headline's subtitle or an in-body one, never a sentence
   bool dash_kicker = false;    // "…——": a kicker leading into the title under it
@@ -49,6 +52,11 @@ struct paragraph_facts {
   // A headline line whose phrases are parted by a space ("万泉河清 琼海更美", a kicker and its
   // title on one line): headlines are set so, a subhead inside a text almost never is.
   bool phrases_parted = false;
+  // A headline-like line's outline: its length and where its non-Han characters stand, hashed;
+  // 0 for other paragraphs. The subheads of one text are often set in parallel ("有条不紊" /
+  // "关键节点" / "施工不变", "稳产能：…" / "保供给：…") and share it; the headlines of a
+  // page's stories rarely do.
+  std::uint64_t outline = 0;
 };
 
 // The facts of p. heading_like: a markdown heading, a subtitle, or a line of at most 40

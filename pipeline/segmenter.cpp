@@ -45,6 +45,7 @@ struct weights {
   double unfinished_before = -0.75;  // the text just before it stops mid-sentence
   double clause_title = -1.125;      // the title has clause punctuation (a cut sentence often has)
   double label_first = 0.5;          // a section label above the kicker and title
+  double parallel = -3.0;            // a headline line of the same outline nearby: subheads set in parallel
   double notice_title = 2.0;         // the title names a notice ("…公告", "…名单", "光荣榜")
   double enumerated = -4.0;          // the title is numbered ("一、…", "（二）…"): a section of a text
   double inside_notice = -3.0;       // inside a notice (its lists look like headlines), without strong evidence
@@ -57,6 +58,9 @@ struct weights {
   double close_bias = 0.0;       // titles after their body are the rarer layout
   double close_cohesion = -6.0;  // (closing) per unit of shared bigrams between the text before and after
   double close_recent = -0.5;    // (closing) share in the text just before it: a sign-off, a subhead
+  // (opening) The text after it leaves the words of the headline of the story it would be in
+  // (story_words below): the story has ended.
+  double story_left = 2.5;
   // A text paragraph that starts a story without a headline before it.
   double cut_dateline = 3.0;
   double cut_closing_before = 1.5;
@@ -72,6 +76,14 @@ struct weights {
   double untitled_dated = -1.5;
 };
 constexpr weights W{};
+
+// Units either side of a title searched for a headline line of the same outline.
+constexpr std::size_t parallel_window = 8;
+// A run whose opening scores at least this much (and more than its closing) is a headline that
+// later runs are compared with (story_words).
+constexpr double anchor_open = 1.0;
+// At most this share of a story headline's bigrams in the text after a run: the text has left it.
+constexpr double story_left_share = 0.06;
 
 // "务，加快补齐…", "，使世界…": a text whose first clause is a word's end, cut off by the page break.
 bool starts_mid_sentence(std::string_view t) {
@@ -417,6 +429,50 @@ class segmenter::reader {
     return s;
   }
 
+  // Whether the text before unit u > 0 signs off: a closing line or a note in brackets, an end
+  // mark (removed as furniture), a jump marker ("（下转A05版）").
+  bool signed_off_before(std::size_t u) const {
+    return uf(u - 1).closing || uf(u - 1).note || uf(u).furniture_before > 0 ||
+           find_jump_marker(ut(u - 1)) != std::string_view::npos;
+  }
+
+  // Whether unit v is set as a subhead: plain text follows it (no dateline, byline or other
+  // headline line).
+  bool subhead_like(std::size_t v) const {
+    if (v + 1 >= units_.size() || !is_text(v + 1)) return false;
+    const paragraph_facts& next = uf(v + 1);
+    return !next.heading_like && !next.dateline && !next.byline_line;
+  }
+
+  // Whether a subhead of the title's outline stands within parallel_window units of it, outside
+  // the run [i, j): the title is one of a text's subheads set in parallel.
+  bool parallel_to_title(std::size_t i, std::size_t j, std::size_t title) const {
+    const std::size_t from = title > parallel_window ? title - parallel_window : 0;
+    const std::size_t to = std::min(units_.size(), title + parallel_window + 1);
+    for (std::size_t v = from; v < to; ++v) {
+      if ((v < i || v >= j) && uf(v).heading_like && uf(v).outline == uf(title).outline && subhead_like(v)) return true;
+    }
+    return false;
+  }
+
+  // The share of the words of the headline of the story a run [i, j) would be in (the last
+  // anchor headline before it) found in the text after it; -1 when that is not known: no anchor,
+  // a dateline, closing line or note since the anchor's text began (another story may have
+  // started without a headline, or with one after its body), or no paragraph of text right after
+  // the run (a list goes on).
+  double story_words(std::size_t i, std::size_t j) {
+    if (j == units_.size() || uf(j).chars <= 80) return -1;
+    for (std::size_t a = anchors_.size(); a-- > 0;) {
+      const auto [first, end] = anchors_[a];
+      if (end > i) continue;
+      if (last_break_[i - 1] != npos && last_break_[i - 1] > end) return -1;
+      topic_words::bag& lead = wide_leads_[j];
+      if (!lead.exists()) lead = text_after(j, wide_lead, &reader::wide_of);
+      return topic_words_.shared_fraction(headline_bag(first, end), lead);
+    }
+    return -1;
+  }
+
   struct run_evidence {
     std::size_t title = npos;
     double boundary = 0, open = 0, close = 0;
@@ -451,8 +507,7 @@ class segmenter::reader {
       if (dateline_near) break;
     }
     const bool md_top = tf.md_level == 1 || tf.md_level == 2, md_deep = tf.md_level >= 3;
-    const bool closing_before = !at_start && (uf(i - 1).closing || uf(i).furniture_before > 0 ||
-                                              find_jump_marker(ut(i - 1)) != std::string_view::npos);
+    const bool closing_before = !at_start && signed_off_before(i);
     // Two or more blank lines that are not a photo's (text resumes after a photo with any gap).
     const bool gap_before = !at_start && uf(i).gap_before >= 2 && !photo_between(i);
     const bool gap_after = !at_end && uf(j).gap_before >= 2 && !photo_between(j);
@@ -479,6 +534,9 @@ class segmenter::reader {
     const bool unfinished_before = !at_start && is_text(i - 1) && !uf(i - 1).sentence_end && !uf(i - 1).closing;
     const bool clause_title = ps()[units_[e.title]].clause_punctuation && !tf.column_tag;
 
+    const bool parallel = subhead_like(j - 1) && parallel_to_title(i, j, e.title);
+    const double story = story_words(i, j);
+    const bool story_left = story >= 0 && story <= story_left_share;
     const bool notice = is_notice_title(ut(e.title));
     const bool enumerated = tf.enumerated;
     e.notice = notice;
@@ -488,20 +546,21 @@ class segmenter::reader {
                  W.kicker * (headings >= 2) + W.phrases_parted * parted + W.column_tag * tf.column_tag +
                  W.markdown_top * md_top - W.markdown_top * md_deep + W.closing_before * closing_before +
                  W.wide_gap * (gap_before || gap_after) + W.photo_beside * photo_beside + W.length * length +
-                 W.unfinished_before * unfinished_before + W.clause_title * clause_title + W.label_first * label_first;
-    e.open =
-        e.boundary + W.cohesion * cohesion + W.next_lead * next_lead + W.recent_text * recent + W.page_start * at_start;
+                 W.unfinished_before * unfinished_before + W.clause_title * clause_title + W.label_first * label_first +
+                 W.parallel * parallel;
+    e.open = e.boundary + W.cohesion * cohesion + W.next_lead * next_lead + W.recent_text * recent +
+             W.page_start * at_start + W.story_left * story_left;
     e.close = e.boundary + W.close_cohesion * cohesion + W.own_lead * own_lead + W.close_recent * recent +
               W.close_bias + W.byline * byline_next;
     if (explain_) {
-      char buf[400];
+      char buf[512];
       std::snprintf(buf, sizeof buf,
                     "title=%zu dateline_next=%d byline=%d subtitle=%d headings=%d tag=%d md=%d closing_before=%d "
                     "gap_before=%d gap_after=%d chars=%zu next_lead=%.2f recent=%.2f own_lead=%.2f cohesion=%.3f "
-                    "unfinished_before=%d clause_title=%d byline_next=%d parted=%d",
+                    "unfinished_before=%d clause_title=%d byline_next=%d parted=%d parallel=%d story=%.2f",
                     units_[e.title], dateline_next, byline, subtitle, headings, tf.column_tag, tf.md_level,
                     closing_before, gap_before, gap_after, tf.chars, next_lead, recent, own_lead, cohesion,
-                    unfinished_before, clause_title, byline_next, parted);
+                    unfinished_before, clause_title, byline_next, parted, parallel, story);
       e.explained = buf;
     }
     return e;
@@ -530,8 +589,7 @@ class segmenter::reader {
   double cut_score(std::size_t u) {
     if (u == 0) return -inf;
     const paragraph_facts& f = uf(u);
-    const bool closing_before =
-        uf(u - 1).closing || f.furniture_before > 0 || find_jump_marker(ut(u - 1)) != std::string_view::npos;
+    const bool closing_before = signed_off_before(u);
     // A marker right after a headline continues that headline's story ("标题 / （上接A01版①） / …").
     const bool continuation = continued_at(u) && is_text(u - 1);
     // Only a paragraph with a cue of its own may start a story without a headline before it.
@@ -586,11 +644,18 @@ class segmenter::reader {
       if (total > slot.score) slot = step{total, from, s, a, to};
     };
     // runs_[run_first_[i] + r]: units [i, i + r + 1) as a headline run, r < runs_at(i).
+    last_break_.assign(n, npos);
+    for (std::size_t u = 0; u < n; ++u) {
+      const bool breaks = uf(u).dateline || uf(u).closing || uf(u).note;
+      last_break_[u] = breaks ? u : u > 0 ? last_break_[u - 1] : npos;
+    }
     runs_.clear();
+    anchors_.clear();
     run_first_.assign(n + 1, 0);
     for (std::size_t i = 0; i < n; ++i) {
       run_first_[i] = runs_.size();
       for (std::size_t j = i; j < n && groupable(j) && j - i < max_run; ++j) runs_.push_back(judge_run(i, j + 1));
+      note_anchor(i);
     }
     run_first_[n] = runs_.size();
     for (std::size_t u = 0; u < n; ++u) {
@@ -656,6 +721,21 @@ class segmenter::reader {
     }
     std::reverse(choices_.begin(), choices_.end());
     if (explain_) explain();
+  }
+
+  // The best-scoring run starting at unit i is an anchor when it opens a story more surely than
+  // it closes one and scores at least anchor_open: the runs after it are compared with it.
+  void note_anchor(std::size_t i) {
+    double top = -inf;
+    std::size_t top_end = npos;
+    for (std::size_t r = run_first_[i]; r < runs_.size(); ++r) {
+      const run_evidence& e = runs_[r];
+      if (e.title != npos && e.open > top && e.open >= e.close) {
+        top = e.open;
+        top_end = i + (r - run_first_[i]) + 1;
+      }
+    }
+    if (top >= anchor_open) anchors_.emplace_back(i, top_end);
   }
 
   std::size_t runs_at(std::size_t i) const { return run_first_[i + 1] - run_first_[i]; }
@@ -957,6 +1037,8 @@ class segmenter::reader {
   topic_words topic_words_;                           // the page's bigrams, numbered
   std::vector<std::array<step, story_states>> best_;  // the choice's table (choose())
   std::vector<run_evidence> runs_;                    // every headline run considered
+  std::vector<std::pair<std::size_t, std::size_t>> anchors_;  // headline runs [first, end) later runs compare with
+  std::vector<std::size_t> last_break_;               // per unit: the last dateline, closing line or note up to it
   std::vector<std::size_t> run_first_;                // where each unit's runs start in runs_
   std::vector<unit_words> words_;
   std::vector<topic_words::bag> lead_bags_, tail_bags_;

@@ -32,5 +32,25 @@ TEST(evidence, sees_headline_phrases_parted_by_a_space) {
   EXPECT_FALSE(facts("目前全县已储备化肥三万吨 种子八百吨。").phrases_parted);
 }
 
+TEST(evidence, gives_parallel_headline_lines_one_outline) {
+  // subheads set in parallel: same length, punctuation in the same places
+  EXPECT_EQ(facts("春耕备耕有序推进").outline, facts("农资储备充足到位").outline);
+  EXPECT_EQ(facts("稳产能：夯实基础").outline, facts("保供给：畅通渠道").outline);
+  // another length, the colon elsewhere, a space that parts phrases does not count
+  EXPECT_NE(facts("春耕备耕有序推进").outline, facts("农资储备充足").outline);
+  EXPECT_NE(facts("稳产能：夯实基础").outline, facts("保供给畅通：渠道").outline);
+  EXPECT_EQ(facts("书香满城 阅读暖心").outline, facts("书香满城阅读暖心").outline);
+  // text has none
+  EXPECT_EQ(facts("会议要求，各乡镇要抓紧抓实农资储备。").outline, 0u);
+}
+
+TEST(evidence, reads_a_paragraph_in_brackets_as_a_note) {
+  EXPECT_TRUE(facts("（摘编自3月2日《临河日报》）").note);
+  EXPECT_TRUE(facts("(本文系临河县“我和我的家乡”征文活动获奖作品)").note);
+  // a short bracketed tag, a sentence that only starts with a bracket
+  EXPECT_FALSE(facts("（图文）").note);
+  EXPECT_FALSE(facts("（记者林晓雨）昨日，临河县召开春耕生产推进会。").note);
+}
+
 }  // namespace
 }  // namespace broadsheet::pipeline

@@ -248,5 +248,59 @@ TEST(segmenter, recognises_section_labels) {
   EXPECT_FALSE(is_section_label("光荣榜"));
 }
 
+// A dated story of about 90 characters under its headline, for the stories that follow it.
+constexpr std::string_view dated_story =
+    "临河县召开春耕生产推进会\n\n"
+    "本报讯（记者林晓雨）昨日，临河县召开春耕生产推进会，部署全县春耕备耕工作。会议指出，"
+    "今年全县粮食播种面积稳定在八十万亩以上，春耕生产要早谋划、早部署、早落实。\n\n";
+
+TEST(segmenter, starts_a_story_where_the_text_leaves_the_words_of_the_story_headline) {
+  // given: a dated story with a subhead, then a plain headline with no byline or dateline whose
+  // text shares no words with the first story's headline
+  const auto page = segmented(std::string(dated_story) +
+                              "春耕农资储备充足\n\n"
+                              "会议要求，临河县各乡镇要抓紧抓实春耕农资储备和农机检修，做好春耕生产技术指导服务，"
+                              "确保春耕生产不误农时，为全年粮食丰收打下坚实基础。\n\n"
+                              "北岭区三座城市书房建成开放\n\n"
+                              "记者从北岭区文化和旅游局获悉，三座城市书房日前建成开放，市民凭身份证即可免费借阅图书，"
+                              "书房面积均在两百平方米以上，藏书共计三万余册，配有自助借还设备和少儿阅读区。\n\n"
+                              "书房实行全天开放，读者可在夜间自助进入阅读，周末还将举办读书分享会和亲子阅读活动。\n");
+  ASSERT_EQ(page.items.size(), 2u);
+  EXPECT_EQ(page.items[0].title, "临河县召开春耕生产推进会");
+  EXPECT_EQ(page.items[0].paragraphs.size(), 3u);  // the subhead stays in its story
+  EXPECT_EQ(page.items[1].title, "北岭区三座城市书房建成开放");
+}
+
+TEST(segmenter, keeps_subheads_set_in_parallel_in_their_story) {
+  // given: a story whose three subheads share one outline, and whose sections move away from
+  // its headline's words
+  const auto page = segmented(
+      std::string(dated_story) +
+      "化肥种子备足备好\n\n"
+      "全县已调运化肥三万吨、良种八百吨，供销网点延伸到每个行政村，群众在家门口就能买到放心农资，"
+      "价格比去年同期略有下降，货源充足，各乡镇还设立了农资质量监督点，严防假冒伪劣产品流入市场。\n\n"
+      "农机手们忙着检修\n\n"
+      "在西塘镇一处维修点，十几台拖拉机排成一排，维修师傅逐台检查发动机和液压系统，更换磨损配件，"
+      "确保机器下地就能干活。维修点负责人说，今年预约检修的农机比去年多了三成，师傅们每天要忙到天黑才收工。\n\n"
+      "技术人员走进田间\n\n"
+      "两百余名技术人员分成四十个小组，深入田间地头指导群众科学施肥、合理密植，"
+      "并通过手机群随时解答大家提出的各种问题，还把病虫害防治要点印成明白纸，挨家挨户发到群众手中。\n");
+  ASSERT_EQ(page.items.size(), 1u);
+  EXPECT_EQ(page.items[0].paragraphs.size(), 7u);
+}
+
+TEST(segmenter, reads_a_note_in_brackets_as_the_end_of_a_story) {
+  // given: a story that ends with a note on its source, then a plain headline and its text, in
+  // the same county as the story before
+  const auto page = segmented(std::string(dated_story) +
+                              "（摘编自3月2日《临河日报》）\n\n"
+                              "三座城市书房建成开放\n\n"
+                              "记者从临河县文化和旅游局获悉，三座城市书房日前建成开放，市民凭身份证即可免费借阅图书，"
+                              "书房面积均在两百平方米以上，藏书共计三万余册。\n");
+  ASSERT_EQ(page.items.size(), 2u);
+  EXPECT_EQ(page.items[0].paragraphs.back(), "（摘编自3月2日《临河日报》）");
+  EXPECT_EQ(page.items[1].title, "三座城市书房建成开放");
+}
+
 }  // namespace
 }  // namespace broadsheet::pipeline
