@@ -430,10 +430,17 @@ class segmenter::reader {
   }
 
   // Whether the text before unit u > 0 signs off: a closing line or a note in brackets, an end
-  // mark (removed as furniture), a jump marker ("（下转A05版）").
+  // mark (removed as furniture), a jump marker ("（下转A05版）") at its end or on a line of its
+  // own.
   bool signed_off_before(std::size_t u) const {
-    return uf(u - 1).closing || uf(u - 1).note || uf(u).furniture_before > 0 ||
-           find_jump_marker(ut(u - 1)) != std::string_view::npos;
+    if (uf(u - 1).closing || uf(u - 1).note || uf(u).furniture_before > 0 ||
+        find_jump_marker(ut(u - 1)) != std::string_view::npos) {
+      return true;
+    }
+    for (std::size_t k = units_[u - 1] + 1; k < units_[u]; ++k) {
+      if (places_[k] == place::marker && find_jump_marker(ps()[k].text) == 0) return true;
+    }
+    return false;
   }
 
   // Whether unit v is set as a subhead: plain text follows it (no dateline, byline or other

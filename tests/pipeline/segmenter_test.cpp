@@ -302,5 +302,18 @@ TEST(segmenter, reads_a_note_in_brackets_as_the_end_of_a_story) {
   EXPECT_EQ(page.items[1].title, "三座城市书房建成开放");
 }
 
+TEST(segmenter, reads_a_jump_marker_on_its_own_line_as_the_end_of_a_story) {
+  // given: a story continued on another page ("（下转A05版）" alone on its line), then a short
+  // plain headline and its text
+  const auto page = segmented(std::string(dated_story) +
+                              "全县各乡镇已组织农机手开展检修，农资供应网点延伸到每个行政村，\n\n"
+                              "（下转A05版）\n\n"
+                              "技术员夜里守望田野\n\n"
+                              "夜色渐深，城关镇的技术员周明远还在守望田野，查看墒情，手电筒的光"
+                              "一次次掠过刚刚翻过的土地。\n");
+  ASSERT_EQ(page.items.size(), 2u);
+  EXPECT_EQ(page.items[1].title, "技术员夜里守望田野");
+}
+
 }  // namespace
 }  // namespace broadsheet::pipeline
