@@ -3,7 +3,6 @@
 #include <array>
 #include <chrono>
 #include <cstdint>
-#include <ctime>
 #include <exception>
 #include <future>
 #include <optional>
@@ -30,7 +29,9 @@
 #include "worker/publisher.h"
 #include "worker/record_size.h"
 #include "worker/sequencer.h"
+#include "worker/shutdown.h"
 #include "worker/signature_tailer.h"
+#include "worker/transactions.h"
 
 namespace broadsheet::worker {
 
@@ -40,17 +41,6 @@ using clock_type = std::chrono::steady_clock;
 
 constexpr int poll_ms = 50;
 constexpr int delivery_wait_ms = 1;  // the consumer poll's timeout while pages are in flight
-// How long a revocation waits for its commit (after draining for at most 10 s), below the
-// session timeout.
-constexpr auto revocation_commit_wait = std::chrono::seconds(5);
-// What the end of a stop may take after the shutdown deadline: the last commit, closing the
-// consumers (a commit, leaving the group) while brokers do not answer. The process exits within
-// the deadline plus a second.
-constexpr auto close_allowance = std::chrono::milliseconds(300);
-
-clock_type::duration duration_of(double seconds) {
-  return std::chrono::duration_cast<clock_type::duration>(std::chrono::duration<double>(seconds));
-}
 
 double seconds_since(clock_type::time_point start) {
   return std::chrono::duration<double>(clock_type::now() - start).count();
@@ -111,16 +101,13 @@ struct ingest_worker::impl {
   worker_metrics& metrics;
   const fault_probe probe;  // empty but in tests
   worker_status status;
-  std::atomic<bool> stop_requested{false};
-  // When stop() was first called (CLOCK_MONOTONIC, steady_clock's, in nanoseconds; 0: not yet):
-  // the shutdown deadline counts from the signal, not from when the poll loop turns to it.
-  std::atomic<std::int64_t> stop_asked_ns{0};
+  // The stop: asked by stop() (from a signal) or by the worker itself; the shutdown's deadline,
+  // once shutdown() has begun (the revocation of the consumer's close then neither drains nor
+  // commits again).
+  shutdown_control stop{config.shutdown_deadline_seconds};
   std::atomic<bool> fatal{false};
   // What an exception in a step of a page becomes: a dead letter, or out of memory a fatal stop.
   const page_guard guard{config.input_topic, fatal};
-  // The shutdown deadline, once shutdown() has begun (poll loop thread only): the revocation of
-  // the consumer's close then neither drains nor commits again.
-  std::optional<clock_type::time_point> stopping_until;
 
   // Produces every record and settles its delivery report; made with the producer and declared
   // before it, so that it outlives it. Its abandon() at the shutdown deadline (stop_producing):
@@ -141,6 +128,8 @@ struct ingest_worker::impl {
   // The acknowledged pages' offsets, stored for the consumer's commits or kept for the
   // transaction: made with the consumer.
   std::optional<acknowledged_offsets> offsets;
+  // Exactly-once mode: the transaction open while the poll loop runs; made with the clients.
+  std::optional<transactions> txn;
 
   // Names this process on its signature records, so that its tailer skips its own.
   const std::string instance_id = random_instance_id();
@@ -233,6 +222,9 @@ struct ingest_worker::impl {
     if (!c) return fail_start(c.error());
     consumer = std::move(*c);
     offsets.emplace(tracker, kafka_offset_store(consumer.get(), config.input_topic), config.exactly_once);
+    if (config.exactly_once)
+      txn.emplace(kafka_transaction_client(producer.get(), consumer.get(), config.input_topic), stop, *offsets, tracker,
+                  metrics, fatal, [this](shutdown_control::time_point deadline) { return drain(nullptr, deadline); });
     rd_kafka_poll_set_consumer(consumer.get());
     status.producer_connected = check_topics(10000);
     return true;
@@ -246,14 +238,14 @@ struct ingest_worker::impl {
   bool check_topics(int timeout_ms) {
     bool ok = true;
     for (const auto* topic : {&config.output_topic, &config.signatures_topic, &config.dlq_topic}) {
-      if (stop_requested) return false;
-      if (auto n = partition_count(producer.get(), *topic, timeout_ms, &stop_requested); !n) {
+      if (stop.requested()) return false;
+      if (auto n = partition_count(producer.get(), *topic, timeout_ms, &stop.flag()); !n) {
         spdlog::warn("topic {}: {}", *topic, n.error());
         ok = false;
       }
     }
-    if (stop_requested) return false;
-    if (auto n = partition_count(consumer.get(), config.input_topic, timeout_ms, &stop_requested); !n) {
+    if (stop.requested()) return false;
+    if (auto n = partition_count(consumer.get(), config.input_topic, timeout_ms, &stop.flag()); !n) {
       spdlog::warn("input topic {}: {}", config.input_topic, n.error());
       ok = false;
     }
@@ -501,10 +493,8 @@ struct ingest_worker::impl {
 
   static void on_delivery(rd_kafka_t*, const rd_kafka_message_t* m, void* opaque) {
     auto& self = *static_cast<impl*>(opaque);
-    if (self.output->settle(report_of(m)) == delivery_verdict::abort_transaction) {
-      self.txn_error = m->err;
-      self.txn_abort = true;
-    }
+    if (self.output->settle(report_of(m)) == delivery_verdict::abort_transaction && self.txn)
+      self.txn->abort_for(m->err);
   }
 
   // ---- offsets ----
@@ -512,7 +502,7 @@ struct ingest_worker::impl {
   // Serves delivery reports and stores offsets until no page of `partitions` (all when null) is
   // in flight, or the deadline passes, or (outside shutdown(), whose own drain this is not) a stop
   // is asked. True when drained.
-  bool drain(const rd_kafka_topic_partition_list_t* partitions, clock_type::time_point deadline) {
+  bool drain(const rd_kafka_topic_partition_list_t* partitions, shutdown_control::time_point deadline) {
     for (bool first = true;; first = false) {
       rd_kafka_poll(producer.get(), first ? 0 : 10);  // at once when nothing is left
       offsets->advance();
@@ -523,14 +513,14 @@ struct ingest_worker::impl {
         for (int i = 0; i < partitions->cnt; ++i) pending += tracker.pending_pages(partitions->elems[i].partition);
       }
       if (pending == 0) return true;
-      if (fatal || txn_abort || clock_type::now() >= deadline || (stop_requested && !stopping_until)) return false;
+      if (fatal || (txn && txn->abort_pending()) || stop.expired(deadline)) return false;
     }
   }
 
   // Commits the stored offsets, waiting for the outcome (which the commit callback counts) until
   // `until`, or (outside shutdown()) a stop. A commit not answered by then is left to librdkafka:
   // the pages after the offsets last committed are processed again if it never lands.
-  void commit_stored(clock_type::time_point until) {
+  void commit_stored(shutdown_control::time_point until) {
     struct answer {
       impl* self;
       bool given = false;
@@ -548,8 +538,8 @@ struct ingest_worker::impl {
     }
     // Served like the close queue (see close_consumer): callbacks called, anything else dropped.
     while (!reply.given) {
-      const int left = ms_until(until);
-      if (left == 0 || (stop_requested && !stopping_until)) {
+      const int left = stop.ms_until(until);
+      if (left == 0 || stop.interrupted()) {
         spdlog::warn("offset commit not answered in time");
         return;
       }
@@ -580,21 +570,22 @@ struct ingest_worker::impl {
     }
     const bool lost = rd_kafka_assignment_lost(rk) != 0;
     spdlog::info("{} {} partition(s) of {}", lost ? "lost" : "revoked", partitions->cnt, config.input_topic);
-    if (stopping_until) {
-      // The consumer's close: shutdown() has drained and committed up to its deadline already.
-    } else if (lost && config.exactly_once) {
-      // The transaction holds records and offsets of pages of partitions now another member's:
-      // it aborts (at the poll loop's next turn, once they are unassigned), and the partitions
-      // kept rewind to their committed offsets.
-      spdlog::warn("partitions lost in a transaction: it is aborted");
-      txn_abort = true;
-    } else if (!lost && config.exactly_once) {
-      commit_transaction(deadline_in(std::min(config.shutdown_deadline_seconds, 10.0)));
-    } else if (!lost) {
-      // Finish what was consumed from these partitions, within a bound below the session timeout.
-      if (!drain(partitions, deadline_in(std::min(config.shutdown_deadline_seconds, 10.0))))
-        spdlog::warn("revoked partitions not drained in time; their last pages will be processed again");
-      commit_stored(clock_type::now() + revocation_commit_wait);
+    switch (stop.revocation(lost, config.exactly_once)) {
+      case revocation_step::nothing: break;  // lost, or the consumer's close after shutdown()'s drain
+      case revocation_step::abort_transaction:
+        // The transaction holds records and offsets of pages of partitions now another member's:
+        // it aborts (at the poll loop's next turn, once they are unassigned), and the partitions
+        // kept rewind to their committed offsets.
+        spdlog::warn("partitions lost in a transaction: it is aborted");
+        txn->partitions_lost();
+        break;
+      case revocation_step::commit_transaction: txn->commit(stop.revocation_drain_until()); break;
+      case revocation_step::drain_and_commit:
+        // Finish what was consumed from these partitions, within a bound below the session timeout.
+        if (!drain(partitions, stop.revocation_drain_until()))
+          spdlog::warn("revoked partitions not drained in time; their last pages will be processed again");
+        commit_stored(stop.revocation_commit_until());
+        break;
     }
     for (int i = 0; i < partitions->cnt; ++i) tracker.drop(partitions->elems[i].partition);
     status.assigned -= partitions->cnt;
@@ -618,106 +609,11 @@ struct ingest_worker::impl {
     spdlog::debug("{} consumption: {} bytes in flight", paused ? "paused" : "resumed", bytes);
   }
 
-  // ---- exactly-once: transactions ----
-
-  std::atomic<bool> txn_abort{false};
-  // The last error of the transaction (a call or a delivery), the code of its abort.
-  std::atomic<rd_kafka_resp_err_t> txn_error{RD_KAFKA_RESP_ERR_NO_ERROR};
-  clock_type::time_point txn_started;
-  static constexpr int txn_timeout_ms = 30000;
-
-  bool txn_ok(rd_kafka_error_t* raw, const char* what) {
-    const kafka_error e(raw);  // owned here
-    if (!e) return true;
-    spdlog::error("transaction {}: {}", what, rd_kafka_error_string(e.get()));
-    txn_error = rd_kafka_error_code(e.get());
-    if (rd_kafka_error_is_fatal(e.get())) fatal = true;
-    return false;
-  }
-
-  // A blocking transactional call, call(timeout_ms), in slices of wait_slice_ms (a call that
-  // timed out is retriable: calling it again resumes it), so that a stop is seen: until it
-  // succeeds or fails for good, or txn_timeout_ms passes, or a stop is asked; while stopping,
-  // until the deadline. False when it did not succeed.
-  template <class Call>
-  bool txn_call(const char* what, Call&& call) {
-    const auto until = stopping_until ? *stopping_until
-                                      : clock_type::now() + std::chrono::milliseconds(txn_timeout_ms);
-    for (;;) {
-      kafka_error e(call(std::clamp(ms_until(until), 1, wait_slice_ms)));
-      if (!e) return true;
-      const bool interrupted = !stopping_until && stop_requested;
-      if (rd_kafka_error_is_retriable(e.get()) && !interrupted && clock_type::now() < until) continue;
-      if (interrupted) return false;  // shutdown() takes over
-      return txn_ok(e.release(), what);
-    }
-  }
-
   // False when stopped or failed.
   bool begin_transactions() {
-    if (txn_call("init", [&](int ms) { return rd_kafka_init_transactions(producer.get(), ms); }))
-      return begin_transaction();
-    return stop_requested ? false : fail_start("transactions");
+    if (txn->init()) return txn->begin();
+    return stop.requested() ? false : fail_start("transactions");
   }
-
-  bool begin_transaction() {
-    txn_started = clock_type::now();
-    return txn_ok(rd_kafka_begin_transaction(producer.get()), "begin");
-  }
-
-  // The barrier: everything consumed so far is produced and acknowledged, then its offsets and
-  // its records are committed atomically. On any error the transaction aborts and every
-  // partition rewinds to its committed offset, so the same pages are processed again.
-  void commit_transaction(clock_type::time_point deadline) {
-    if (!drain(nullptr, deadline) || txn_abort) return abort_and_rewind();
-    const auto& txn_offsets = offsets->transaction();
-    if (!txn_offsets.empty()) {
-      partition_list list(rd_kafka_topic_partition_list_new(static_cast<int>(txn_offsets.size())));
-      for (const auto& [p, o] : txn_offsets)
-        rd_kafka_topic_partition_list_add(list.get(), config.input_topic.c_str(), p)->offset = o;
-      const group_metadata group(rd_kafka_consumer_group_metadata(consumer.get()));
-      const bool sent = txn_call("send offsets", [&](int ms) {
-        return rd_kafka_send_offsets_to_transaction(producer.get(), list.get(), group.get(), ms);
-      });
-      if (!sent) return abort_and_rewind();
-    }
-    if (!txn_call("commit", [&](int ms) { return rd_kafka_commit_transaction(producer.get(), ms); }))
-      return abort_and_rewind();
-    if (!txn_offsets.empty()) metrics.commits.Increment();
-    offsets->transaction_ended();
-    begin_transaction();
-  }
-
-  void abort_and_rewind() {
-    // No error of its own: not every record was acknowledged by the deadline.
-    const auto err = txn_error.exchange(RD_KAFKA_RESP_ERR_NO_ERROR);
-    metrics.commit_failed(rd_kafka_err2name(err != RD_KAFKA_RESP_ERR_NO_ERROR ? err : RD_KAFKA_RESP_ERR__TIMED_OUT));
-    if (fatal) return;
-    txn_call("abort", [&](int ms) { return rd_kafka_abort_transaction(producer.get(), ms); });
-    offsets->transaction_ended();
-    txn_abort = false;
-    txn_error = RD_KAFKA_RESP_ERR_NO_ERROR;  // the abort's own
-    // Stopping: no rewind, the consumer closes and the next start reads from the committed offsets.
-    if (stop_requested) return;
-    rd_kafka_topic_partition_list_t* assignment = nullptr;
-    if (rd_kafka_assignment(consumer.get(), &assignment) == RD_KAFKA_RESP_ERR_NO_ERROR) {
-      partition_list owned(assignment);
-      in_slices(txn_timeout_ms, &stop_requested,
-                [&](int ms) { return rd_kafka_committed(consumer.get(), owned.get(), ms); });
-      if (stop_requested) return;
-      for (int i = 0; i < owned->cnt; ++i) {
-        auto& e = owned->elems[i];
-        if (e.offset < 0) e.offset = RD_KAFKA_OFFSET_BEGINNING;
-        tracker.drop(e.partition);
-      }
-      if (kafka_error e{rd_kafka_seek_partitions(consumer.get(), owned.get(), txn_timeout_ms)}; e)
-        spdlog::error("rewind failed: {}", rd_kafka_error_string(e.get()));
-      spdlog::warn("transaction aborted; {} partition(s) rewound to their committed offsets", owned->cnt);
-    }
-    begin_transaction();
-  }
-
-  clock_type::time_point deadline_in(double seconds) const { return clock_type::now() + duration_of(seconds); }
 
   // ---- the poll loop ----
 
@@ -728,12 +624,12 @@ struct ingest_worker::impl {
       metrics.index_restored.Set(1);  // nothing to restore
       return true;
     }
-    tailer.emplace(config, bootstrap, instance_id, *decider, sequence, metrics, stop_requested, fatal,
-                   duration_of(config.shutdown_deadline_seconds) + close_allowance);
+    tailer.emplace(config, bootstrap, instance_id, *decider, sequence, metrics, stop.flag(), fatal,
+                   stop.close_budget());
     auto done = tailer->start(producer.get());
     while (done.wait_for(std::chrono::milliseconds(100)) != std::future_status::ready) {
       status.last_poll_ms = steady_ms();
-      if (stop_requested) break;
+      if (stop.requested()) break;
     }
     // The reader sets the promise before stopping, so waiting is bounded.
     const bool ok = done.get();
@@ -778,11 +674,11 @@ struct ingest_worker::impl {
   int run(const offset_range* range) {
     if (!create_clients(range == nullptr)) return 1;
     if (!restore_index()) {
-      if (!stop_requested) spdlog::error("cannot restore the index from {}", config.signatures_topic);
-      return finish_run(stop_requested ? 0 : 1);
+      if (!stop.requested()) spdlog::error("cannot restore the index from {}", config.signatures_topic);
+      return finish_run(stop.requested() ? 0 : 1);
     }
     start_pool();
-    if (config.exactly_once && !begin_transactions()) return finish_run(stop_requested ? 0 : 1);
+    if (txn && !begin_transactions()) return finish_run(stop.requested() ? 0 : 1);
     if (!(range == nullptr ? subscribe() : assign(*range))) return finish_run(1);
     if (range == nullptr) start_group_lag();
     spdlog::info("worker {} consuming {} as group {}", config.worker_id, config.input_topic, config.group_id);
@@ -802,7 +698,7 @@ struct ingest_worker::impl {
   }
 
   void poll_loop(const offset_range* range, std::map<std::int32_t, std::int64_t>& range_end) {
-    while (!stop_requested && !fatal) {
+    while (!stop.requested() && !fatal) {
       status.last_poll_ms = steady_ms();
       status.ready = status.restored && status.producer_connected && (range != nullptr || status.assigned > 0);
       // The consumer's poll ends only with a page or its timeout, and delivery reports are served
@@ -824,9 +720,7 @@ struct ingest_worker::impl {
       apply_backpressure();
       if (range != nullptr && range_done(*range)) break;
       if (steady_ms() - last_report_ms >= 5000) report();
-      if (config.exactly_once && clock_type::now() - txn_started >= std::chrono::milliseconds(100) &&
-          (tracker.pending_pages() != 0 || !offsets->transaction().empty() || txn_abort))
-        commit_transaction(deadline_in(config.shutdown_deadline_seconds));
+      if (txn && txn->due(tracker.pending_pages() != 0)) txn->commit(stop.deadline_from_now());
     }
   }
 
@@ -834,7 +728,7 @@ struct ingest_worker::impl {
   // holds need (a static member within its session timeout).
   void start_group_lag() {
     constexpr std::chrono::seconds group_lag_interval{30};
-    const auto partitions = partition_count(consumer.get(), config.input_topic, 10000, &stop_requested);
+    const auto partitions = partition_count(consumer.get(), config.input_topic, 10000, &stop.flag());
     if (!partitions) {
       spdlog::warn("no group lag: input topic {}: {}", config.input_topic, partitions.error());
       return;
@@ -865,37 +759,30 @@ struct ingest_worker::impl {
   }
 
   // Readiness off, stop fetching, finish what is in flight until the shutdown deadline, then
-  // (finish_run) give up what is left, commit and leave the group, all by the deadline plus
-  // close_allowance.
+  // (finish_run) give up what is left, commit and leave the group, all by the shutdown's close_by().
   int shutdown() {
     status.ready = false;
-    stop_requested = true;  // the signatures reader closes meanwhile
-    const std::int64_t asked = stop_asked_ns.load();
-    const auto from = asked > 0 ? clock_type::time_point(std::chrono::duration_cast<clock_type::duration>(
-                                      std::chrono::nanoseconds(asked)))
-                                : clock_type::now();
-    const auto deadline = std::min(from, clock_type::now()) + duration_of(config.shutdown_deadline_seconds);
-    stopping_until = deadline;
+    const auto deadline = stop.begin();  // the signatures reader closes meanwhile
     rd_kafka_topic_partition_list_t* assignment = nullptr;
     if (rd_kafka_assignment(consumer.get(), &assignment) == RD_KAFKA_RESP_ERR_NO_ERROR) {
       partition_list owned(assignment);
       rd_kafka_pause_partitions(consumer.get(), owned.get());
     }
-    if (config.exactly_once && !fatal) commit_transaction(deadline);
+    if (txn && !fatal) txn->commit(deadline);
     const bool drained = drain(nullptr, deadline);
     if (!drained && !fatal) spdlog::warn("shutdown deadline passed with {} page(s) in flight", tracker.pending_pages());
     // Records of no page (corrections learned from other workers' signatures), until then too.
-    rd_kafka_flush(producer.get(), ms_until(deadline));
-    return finish_run(fatal ? 1 : 0, deadline + close_allowance);
+    rd_kafka_flush(producer.get(), stop.ms_until(deadline));
+    return finish_run(fatal ? 1 : 0);
   }
 
   // Stops what produces, purges what was not delivered, commits what was and closes the
-  // consumer, by `close_by`. Exit status: `code`, or 1 when pages or records were left
-  // undelivered (they are not committed, so the next start processes them again).
-  int finish_run(int code, clock_type::time_point close_by = clock_type::now() + close_allowance) {
-    stop_requested = true;
+  // consumer, by the shutdown's close_by(). Exit status: shutdown_control::exit_status.
+  int finish_run(int code) {
+    const auto close_by = stop.close_by();
+    stop.request();
     lag_reader.reset();  // before the consumer it reads through closes
-    if (stop_producing()) code = std::max(code, 1);
+    code = stop_producing(code);
     if (consumer) {
       if (!config.exactly_once) {
         offsets->advance();
@@ -911,9 +798,9 @@ struct ingest_worker::impl {
 
   // Stops everything that produces: the pool (dropping the pages it has not begun) and the
   // signatures reader. Then purges what the producer still holds, queued or in flight: after the
-  // deadline nothing more is delivered. True when anything was left undelivered: pages consumed
-  // and not acknowledged, or records purged.
-  bool stop_producing() {
+  // deadline nothing more is delivered. The exit status of a run stopping with `code`, 1 when
+  // anything was left undelivered: pages consumed and not acknowledged, or records purged.
+  int stop_producing(int code) {
     if (output) output->abandon();
     if (pool) pool->stop(/*drop_queued=*/true);
     if (tailer) tailer->join();
@@ -923,11 +810,11 @@ struct ingest_worker::impl {
     }
     const std::size_t pages = tracker.pending_pages();
     const std::size_t purged = output ? output->purged() : 0;
-    if (pages == 0 && purged == 0) return false;
+    if (pages == 0 && purged == 0) return code;
     spdlog::warn("stopped with {} page(s) not acknowledged and {} record(s) purged undelivered: their offsets are "
                  "not committed, the next start processes them again",
                  pages, purged);
-    return true;
+    return shutdown_control::exit_status(code, pages, purged);
   }
 };
 
@@ -941,13 +828,7 @@ int ingest_worker::run_group() { return impl_->run(nullptr); }
 int ingest_worker::run_range(const offset_range& range) { return impl_->run(&range); }
 
 void ingest_worker::stop() noexcept {
-  // Called from a signal handler: clock_gettime is async-signal-safe, and steady_clock reads the
-  // same clock.
-  timespec now{};
-  clock_gettime(CLOCK_MONOTONIC, &now);
-  std::int64_t none = 0;
-  impl_->stop_asked_ns.compare_exchange_strong(none, std::int64_t{now.tv_sec} * 1'000'000'000 + now.tv_nsec);
-  impl_->stop_requested = true;
+  impl_->stop.request(signal_safe_now());  // called from a signal handler
 }
 
 const worker_status& ingest_worker::status() const noexcept { return impl_->status; }
