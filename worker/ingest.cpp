@@ -3,7 +3,6 @@
 #include <array>
 #include <chrono>
 #include <cstdint>
-#include <exception>
 #include <future>
 #include <optional>
 #include <random>
@@ -12,12 +11,8 @@
 #include <spdlog/spdlog.h>
 
 #include "pipeline/article_decider.h"
-#include "pipeline/article_json.h"
-#include "pipeline/page_processor.h"
-#include "pipeline/version.h"
 #include "worker/acknowledged_offsets.h"
 #include "worker/cpu_count.h"
-#include "worker/dead_letter.h"
 #include "worker/group_lag.h"
 #include "worker/kafka.h"
 #include "worker/logging.h"
@@ -26,8 +21,10 @@
 #include "worker/page_guard.h"
 #include "worker/page_job.h"
 #include "worker/page_pool.h"
+#include "worker/page_processing.h"
+#include "worker/page_publishing.h"
 #include "worker/publisher.h"
-#include "worker/record_size.h"
+#include "worker/record_headers.h"
 #include "worker/sequencer.h"
 #include "worker/shutdown.h"
 #include "worker/signature_tailer.h"
@@ -42,10 +39,6 @@ using clock_type = std::chrono::steady_clock;
 constexpr int poll_ms = 50;
 constexpr int delivery_wait_ms = 1;  // the consumer poll's timeout while pages are in flight
 
-double seconds_since(clock_type::time_point start) {
-  return std::chrono::duration<double>(clock_type::now() - start).count();
-}
-
 std::int64_t steady_ms() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(clock_type::now().time_since_epoch()).count();
 }
@@ -55,41 +48,6 @@ std::string random_instance_id() {
   std::random_device source;
   const std::uint64_t v = (static_cast<std::uint64_t>(source()) << 32) | source();
   return fmt::format("{:016x}", v);
-}
-
-void add_header(rd_kafka_headers_t* h, std::string_view name, std::string_view value) {
-  rd_kafka_header_add(h, name.data(), static_cast<ssize_t>(name.size()), value.data(),
-                      static_cast<ssize_t>(value.size()));
-}
-
-// Names separated by commas (kafka.propagate_headers); none for an empty string.
-std::vector<std::string> comma_separated(std::string_view text) {
-  std::vector<std::string> names;
-  for (std::size_t at = 0; at < text.size();) {
-    const std::size_t comma = std::min(text.find(',', at), text.size());
-    if (comma > at) names.emplace_back(text.substr(at, comma - at));
-    at = comma + 1;
-  }
-  return names;
-}
-
-// A propagated header longer than this is not copied: trace context is short (traceparent 55
-// bytes, tracestate at most 512), and a long value would eat into every record's size limit.
-constexpr std::size_t max_propagated_value_bytes = 4096;
-
-// The headers of an article record, for producing it and for weighing it first.
-std::array<std::pair<std::string_view, std::string_view>, 3> article_headers(std::string_view page_id) {
-  return {{{"page_id", page_id}, {"pipeline_version", pipeline::pipeline_version}, {"content-type", "application/json"}}};
-}
-
-// An article's JSON with its decision: the one made on the pool while the decision is still the
-// undecided one it was made with (the pipeline's revision 0, no duplicate), else a copy with the
-// decision written in.
-std::shared_ptr<const pipeline::article_json> decided_json(const pipeline::article& a,
-                                                           std::shared_ptr<const pipeline::article_json> undecided) {
-  if (a.revision == 0 && !a.duplicate_of && !a.similarity) return undecided;
-  return std::make_shared<const pipeline::article_json>(
-      pipeline::with_decision(*undecided, a.revision, a.duplicate_of, a.similarity));
 }
 
 }  // namespace
@@ -120,8 +78,6 @@ struct ingest_worker::impl {
   // consumer closes.
   std::unique_ptr<group_lag_reader> lag_reader;
   kafka_topic uncompressed_signatures;  // the producer's handle of the signatures topic
-  // The largest record produced (output_record_limit): set before the pool starts, then read only.
-  std::size_t record_limit = 0;
   bool subscribed = false;     // a group member (not a replay's assignment)
   bool ever_assigned = false;  // it owned partitions at some point
   offset_tracker tracker;
@@ -134,17 +90,17 @@ struct ingest_worker::impl {
   // Names this process on its signature records, so that its tailer skips its own.
   const std::string instance_id = random_instance_id();
   // kafka.propagate_headers: copied from a page record onto its articles and signatures.
-  const std::vector<std::string> propagated = comma_separated(config.propagate_headers);
+  const propagated_headers propagated{config.propagate_headers};
 
   // Pages of each partition in offset order to decide, then publish; its decisions' mutex guards
   // the decider.
-  sequencer sequence{[this](page_job& job) { guard.run(job, "decide", [&] { decide(job); }); },
-                     [this](const std::shared_ptr<page_job>& job) { publish(job); }};
+  sequencer sequence{[this](page_job& job) { publishing->decide(job); },
+                     [this](const std::shared_ptr<page_job>& job) { publishing->publish(job); }};
   std::unique_ptr<pipeline::article_decider> decider;
-  // The articles published, for corrections: used only by the thread running the sequencer's
-  // publish step, which republishes a corrected article from here (an article is published before
-  // any correction of it, as the sequencer publishes in the order of the decisions).
-  pipeline::article_cache published_articles{config.cache_bytes};
+  // The pool's work (parse, clean, segment, serialize, sign) and the sequencer's steps (decide,
+  // publish): made with the clients, once the record limit is known.
+  std::optional<page_processing> processing;
+  std::optional<page_publishing> publishing;
 
   std::optional<signature_tailer> tailer;  // with dedup, from restore_index() on
   // Parses, cleans, segments and signs pages, handing each to the sequencer: from start_pool()
@@ -183,7 +139,7 @@ struct ingest_worker::impl {
   bool create_clients(bool subscribe_group) {
     const auto limit = output_record_limit(config);
     if (!limit) return fail_start(limit.error());
-    record_limit = *limit;
+    const std::size_t record_limit = *limit;  // the largest record produced
     auto pconf = make_client_conf(config, client_role::producer, bootstrap);
     if (!pconf) return fail_start(pconf.error());
     rd_kafka_conf_set_opaque(pconf->get(), this);
@@ -198,6 +154,12 @@ struct ingest_worker::impl {
                                       .worker_id = config.worker_id,
                                       .record_limit = record_limit},
                    tracker, metrics, fatal);
+    processing.emplace(config, record_limit, propagated, metrics, probe);
+    publishing.emplace(publishing_settings{.articles_topic = config.output_topic,
+                                           .signatures_topic = config.signatures_topic,
+                                           .instance_id = instance_id,
+                                           .cache_bytes = config.cache_bytes},
+                       *output, decider.get(), propagated, guard, fatal, metrics, probe);
     if (decider) {
       // A signature record is MinHash values, bytes no codec shrinks: produced uncompressed, the
       // producer does not compress them nor every reader decompress them. (A topic handle made
@@ -269,17 +231,6 @@ struct ingest_worker::impl {
     }
   }
 
-  // add(name, value) for each propagated header the job's input record carries, not empty and
-  // not over max_propagated_value_bytes. The record is held until the page is published.
-  template <class Add>
-  void for_propagated(const page_job* job, Add&& add) const {
-    if (job == nullptr || !job->message) return;
-    for (const auto& name : propagated) {
-      const std::string_view value = header_value(job->message.get(), name.c_str());
-      if (!value.empty() && value.size() <= max_propagated_value_bytes) add(name, value);
-    }
-  }
-
   // The log fields of a page's input record (log_record); job null: a record of no page.
   record_fields fields_of(const page_job* job, std::string_view code = {}) const {
     return page_fields(job, config.input_topic, code);
@@ -302,84 +253,11 @@ struct ingest_worker::impl {
 
   // A pool thread's work, with the pipeline's state of its own.
   page_pool::work pool_work() {
-    auto processor = std::make_shared<pipeline::page_processor>(config.pipeline);
-    std::shared_ptr<pipeline::signer> signer;
-    if (config.dedup) signer = std::make_shared<pipeline::signer>(config.dedup_options);
-    return [this, processor, signer](const std::shared_ptr<page_job>& job) {
-      guard.run(*job, "processing", [&] { process(*processor, signer.get(), *job); });
+    auto state = std::make_shared<page_processing::thread_state>(config);
+    return [this, state](const std::shared_ptr<page_job>& job) {
+      guard.run(*job, "processing", [&] { processing->process(*state, *job); });
       sequence.processed(job);
     };
-  }
-
-  // The fault probe, when a test gave one.
-  void step(page_step s, const page_job& job) const {
-    if (probe) [[unlikely]] {
-      probe(s, job.key.value_or(std::string_view()));
-    }
-  }
-
-  void process(pipeline::page_processor& processor, pipeline::signer* signer, page_job& job) {
-    if (!job.value) [[unlikely]] {
-      job.rejection = worker_reason::tombstone;
-      job.error_message = "the record's value is null (a tombstone), not a page";
-      return;
-    }
-    step(page_step::parse, job);
-    auto started = clock_type::now();
-    auto page = processor.parse(*job.value);
-    metrics.observe(stage::parse, seconds_since(started));
-    if (!page) return reject(job, page.error());
-    job.page_id = page->page_id;
-    pipeline::stage_times times;
-    step(page_step::clean, job);
-    auto articles = processor.process(*page, &times);
-    metrics.observe(stage::clean, times.clean);
-    if (!articles) return reject(job, articles.error());
-    metrics.observe(stage::segment, times.segment);
-    metrics.pages_processed.Increment();
-    job.articles = std::move(*articles);
-    if (!serialize(job)) return;
-    if (signer == nullptr) return;
-    step(page_step::sign, job);
-    started = clock_type::now();
-    const std::int32_t day = pipeline::page_event_day(page->edition_date, page->fetched_at, job.timestamp_ms);
-    job.signatures.reserve(job.articles.size());
-    job.encoded_signatures.reserve(job.articles.size());
-    for (const auto& a : job.articles) {
-      job.signatures.push_back(signer->sign(a.article_id, pipeline::order_key{day, a.page_id, a.ordinal}, a.body));
-      job.encoded_signatures.push_back(job.signatures.back().encode());
-    }
-    metrics.observe(stage::signature, seconds_since(started));
-  }
-
-  // Each article's JSON, made here rather than on the one thread publishing, and weighed before
-  // the page is decided: a page with an article too large for a record (with room for any later
-  // decision) goes whole to the dead-letter topic, and the index never learns it.
-  bool serialize(page_job& job) {
-    job.jsons.reserve(job.articles.size());
-    for (const auto& a : job.articles) {
-      auto json = std::make_shared<const pipeline::article_json>(pipeline::make_article_json(a));
-      std::size_t headers = 0;
-      for (const auto& [name, value] : article_headers(a.page_id)) headers += header_bytes(name, value.size());
-      for_propagated(
-          &job, [&](std::string_view name, std::string_view value) { headers += header_bytes(name, value.size()); });
-      const std::size_t bytes = record_bytes(a.article_id.size(), json->text.size() + decision_room_bytes, headers);
-      if (bytes > record_limit) [[unlikely]] {
-        job.rejection = worker_reason::article_too_large;
-        job.error_message = fmt::format("article {} would be a record of {} bytes, over message.max.bytes ({})",
-                                        a.article_id, bytes, record_limit);
-        job.articles.clear();
-        job.jsons.clear();
-        return false;
-      }
-      job.jsons.push_back(std::move(json));
-    }
-    return true;
-  }
-
-  void reject(page_job& job, const pipeline::error& e) {
-    job.rejection = e.code;
-    job.error_message = short_error_message(e.message);
   }
 
   void dispatch(rd_kafka_message_t* raw) {
@@ -399,96 +277,6 @@ struct ingest_worker::impl {
     log_record(spdlog::level::debug, fields_of(job.get()), "consumed bytes={}", job->bytes);
     sequence.consumed(job);
     pool->push(std::move(job));
-  }
-
-  // ---- the sequencer's steps: decide, publish ----
-
-  // The sequencer's decide step, under its decisions' mutex. (When the decider throws, the index
-  // may hold some of the page's articles, which the page's dead letter does not publish.)
-  void decide(page_job& job) {
-    if (!decider || job.rejection || job.failed) return;
-    step(page_step::decide, job);
-    const auto started = clock_type::now();
-    job.corrections = decider->decide(job.articles, job.signatures);
-    metrics.observe(stage::lsh, seconds_since(started));
-  }
-
-  void publish(const std::shared_ptr<page_job>& job) {
-    if (job->learned) {
-      guard.run(*job, "correcting", [&] { produce_corrections(job); });  // no page: logged, not dead-lettered
-      return;
-    }
-    if (job->failed) return;  // out of memory on it: never acknowledged
-    job->publish_started = clock_type::now();
-    const bool rejected = job->rejection.has_value();
-    if (!guard.run(*job, "publish",
-                   [&] {
-                     step(page_step::publish, *job);
-                     rejected ? output->produce_dead_letter(job) : publish_articles(job);
-                   }) &&
-        !job->failed) {
-      // Thrown while publishing its articles: the page becomes a dead letter (those of its records
-      // already produced stay). Thrown while producing its dead letter: it is not acknowledged.
-      if (rejected || !guard.run(*job, "publish", [&] { output->produce_dead_letter(job); })) {
-        spdlog::error("the dead letter of partition={} offset={} could not be produced; its page is not acknowledged",
-                      job->partition, job->offset);
-        job->failed = true;
-        fatal = true;
-      }
-    }
-    job->articles.clear();
-    job->jsons.clear();
-    job->signatures.clear();
-    job->encoded_signatures.clear();
-    job->corrections.clear();
-    ++published;
-    output->release(*job);
-  }
-
-  void publish_articles(const std::shared_ptr<page_job>& job) {
-    for (std::size_t i = 0; i < job->articles.size(); ++i) {
-      const auto& a = job->articles[i];
-      metrics.article_published(a.kind);
-      if (a.duplicate_of) metrics.duplicate(a.similarity.value_or(0) >= 1.0);
-      pipeline::published_article p{a.page_id, decided_json(a, std::move(job->jsons[i]))};
-      produce_article(a.article_id, p, job, job.get());
-      if (decider) published_articles.remember(a.article_id, std::move(p));
-    }
-    for (std::size_t i = 0; i < job->signatures.size(); ++i) {
-      kafka_headers h(rd_kafka_headers_new(1));
-      add_header(h.get(), "producer.instance", instance_id);
-      for_propagated(job.get(),
-                     [&](std::string_view name, std::string_view value) { add_header(h.get(), name, value); });
-      output->produce(config.signatures_topic, job->signatures[i].article_id, true,
-                      delivery::of_bytes(job, std::move(job->encoded_signatures[i])), std::move(h));
-    }
-    produce_corrections(job);
-  }
-
-  // The job's corrections of articles held; the others are counted as missed. A learned job's
-  // records belong to no page, so no page waits for their acknowledgement.
-  void produce_corrections(const std::shared_ptr<page_job>& job) {
-    std::size_t corrected = 0, missed = 0;
-    for (const auto& c : job->corrections) {
-      if (const auto a = published_articles.correct(c)) {
-        produce_article(c.article_id, *a, job->learned ? nullptr : job, nullptr);
-        ++corrected;
-      } else {
-        ++missed;
-      }
-    }
-    metrics.corrections.Increment(static_cast<double>(corrected));
-    metrics.corrections_missed.Increment(static_cast<double>(missed));
-  }
-
-  // context: the page whose propagated headers the record carries; none for a correction, which
-  // is of an article of an earlier page, weighed (serialize) with no other page's headers.
-  void produce_article(const std::string& article_id, const pipeline::published_article& a,
-                       const std::shared_ptr<page_job>& job, const page_job* context) {
-    kafka_headers h(rd_kafka_headers_new(3));
-    for (const auto& [name, value] : article_headers(a.page_id)) add_header(h.get(), name, value);
-    for_propagated(context, [&](std::string_view name, std::string_view value) { add_header(h.get(), name, value); });
-    output->produce(config.output_topic, article_id, true, delivery::of_article(job, a.json), std::move(h));
   }
 
   static void on_delivery(rd_kafka_t*, const rd_kafka_message_t* m, void* opaque) {
@@ -738,7 +526,6 @@ struct ingest_worker::impl {
   }
 
   std::int64_t last_report_ms = 0;
-  std::atomic<std::uint64_t> published{0};  // pages whose records are all produced
 
   void report() {
     last_report_ms = steady_ms();
@@ -752,10 +539,11 @@ struct ingest_worker::impl {
       for (int i = 0; i < owned->cnt; ++i)
         positions += fmt::format(" {}@{}", owned->elems[i].partition, owned->elems[i].offset);
     }
-    spdlog::debug("pages consumed {}, published {}, in flight {} ({} bytes), queued {}, {}, producer queue {}, "
-                  "positions{}",
-                  metrics.pages_consumed.Value(), published.load(), tracker.pending_pages(), tracker.pending_bytes(), queued,
-                  paused ? "paused" : "fetching", rd_kafka_outq_len(producer.get()), positions);
+    spdlog::debug(
+        "pages consumed {}, published {}, in flight {} ({} bytes), queued {}, {}, producer queue {}, "
+        "positions{}",
+        metrics.pages_consumed.Value(), (publishing ? publishing->published() : 0), tracker.pending_pages(),
+        tracker.pending_bytes(), queued, paused ? "paused" : "fetching", rd_kafka_outq_len(producer.get()), positions);
   }
 
   // Readiness off, stop fetching, finish what is in flight until the shutdown deadline, then
