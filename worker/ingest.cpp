@@ -1,6 +1,5 @@
 #include "worker/ingest.h"
 
-#include <array>
 #include <chrono>
 #include <cstdint>
 #include <future>
@@ -12,6 +11,8 @@
 
 #include "pipeline/article_decider.h"
 #include "worker/acknowledged_offsets.h"
+#include "worker/backpressure.h"
+#include "worker/clients.h"
 #include "worker/cpu_count.h"
 #include "worker/group_lag.h"
 #include "worker/kafka.h"
@@ -24,7 +25,9 @@
 #include "worker/page_processing.h"
 #include "worker/page_publishing.h"
 #include "worker/publisher.h"
+#include "worker/rebalance.h"
 #include "worker/record_headers.h"
+#include "worker/replay.h"
 #include "worker/sequencer.h"
 #include "worker/shutdown.h"
 #include "worker/signature_tailer.h"
@@ -73,19 +76,38 @@ struct ingest_worker::impl {
   // still holds is purged; those pages stay unacknowledged, so the next start processes them again.
   std::optional<publisher> output;
   kafka_handle producer;
+  // What the consumer's callbacks reach: declared before it, so that it outlives it.
+  consumer_events events{&metrics, {}};
   kafka_handle consumer;
   // Reads the group's committed offsets through `consumer` (group members only); reset before the
   // consumer closes.
   std::unique_ptr<group_lag_reader> lag_reader;
   kafka_topic uncompressed_signatures;  // the producer's handle of the signatures topic
-  bool subscribed = false;     // a group member (not a replay's assignment)
-  bool ever_assigned = false;  // it owned partitions at some point
+  // The consumer's partitions, for rebalances and backpressure: made with the consumer.
+  std::unique_ptr<consumer_partitions> partition_control;
+  bool subscribed = false;  // a group member (not a replay's assignment)
   offset_tracker tracker;
   // The acknowledged pages' offsets, stored for the consumer's commits or kept for the
   // transaction: made with the consumer.
   std::optional<acknowledged_offsets> offsets;
   // Exactly-once mode: the transaction open while the poll loop runs; made with the clients.
   std::optional<transactions> txn;
+  // Consumption paused while too many bytes are in flight (poll loop thread only).
+  backpressure flow{config.max_inflight_bytes};
+  // The group's rebalances (poll loop thread only, in its consumer polls and close).
+  rebalance_handler rebalances{
+      config.input_topic,
+      config.exactly_once,
+      stop,
+      tracker,
+      status.assigned,
+      metrics,
+      flow,
+      revocation_steps{.drain = [this](const rd_kafka_topic_partition_list_t* revoked,
+                                       shutdown_control::time_point until) { return drain(revoked, until); },
+                       .commit_offsets = [this](shutdown_control::time_point until) { commit_stored(until); },
+                       .commit_transaction = [this](shutdown_control::time_point until) { txn->commit(until); },
+                       .abort_transaction = [this] { txn->partitions_lost(); }}};
 
   // Names this process on its signature records, so that its tailer skips its own.
   const std::string instance_id = random_instance_id();
@@ -106,7 +128,6 @@ struct ingest_worker::impl {
   // Parses, cleans, segments and signs pages, handing each to the sequencer: from start_pool()
   // on. Declared after what its threads use, so that it is stopped first.
   std::optional<page_pool> pool;
-  bool paused = false;
 
   impl(worker_config c, std::string b, worker_metrics* m, fault_probe p)
       : config(std::move(c)),
@@ -140,11 +161,7 @@ struct ingest_worker::impl {
     const auto limit = output_record_limit(config);
     if (!limit) return fail_start(limit.error());
     const std::size_t record_limit = *limit;  // the largest record produced
-    auto pconf = make_client_conf(config, client_role::producer, bootstrap);
-    if (!pconf) return fail_start(pconf.error());
-    rd_kafka_conf_set_opaque(pconf->get(), this);
-    rd_kafka_conf_set_dr_msg_cb(pconf->get(), &impl::on_delivery);
-    auto p = make_client(std::move(*pconf), RD_KAFKA_PRODUCER);
+    auto p = make_producer(config, bootstrap, &impl::on_delivery, this);
     if (!p) return fail_start(p.error());
     producer = std::move(*p);
     output.emplace(kafka_record_producer(producer.get()),
@@ -160,75 +177,29 @@ struct ingest_worker::impl {
                                            .instance_id = instance_id,
                                            .cache_bytes = config.cache_bytes},
                        *output, decider.get(), propagated, guard, fatal, metrics, probe);
-    if (decider) {
-      // A signature record is MinHash values, bytes no codec shrinks: produced uncompressed, the
-      // producer does not compress them nor every reader decompress them. (A topic handle made
-      // first holds its configuration; producing by the topic's name uses it.)
-      kafka_topic_conf tconf(rd_kafka_topic_conf_new());
-      std::array<char, 256> err{};
-      if (rd_kafka_topic_conf_set(tconf.get(), "compression.codec", "none", err.data(), err.size()) ==
-          RD_KAFKA_CONF_OK) {
-        // rd_kafka_topic_new frees the configuration, whatever it returns.
-        uncompressed_signatures.reset(
-            rd_kafka_topic_new(producer.get(), config.signatures_topic.c_str(), tconf.release()));
-      }
-    }
+    if (decider) uncompressed_signatures = uncompressed_topic(producer.get(), config.signatures_topic);
 
-    auto cconf = make_client_conf(config, client_role::consumer, bootstrap);
-    if (!cconf) return fail_start(cconf.error());
-    rd_kafka_conf_set_opaque(cconf->get(), this);
-    if (subscribe_group) rd_kafka_conf_set_rebalance_cb(cconf->get(), &impl::on_rebalance);
-    rd_kafka_conf_set_stats_cb(cconf->get(), &impl::on_statistics);
-    rd_kafka_conf_set_offset_commit_cb(cconf->get(), &impl::on_commit);
-    auto c = make_client(std::move(*cconf), RD_KAFKA_CONSUMER);
+    if (subscribe_group) {
+      events.rebalance = [this](rd_kafka_resp_err_t err, rd_kafka_topic_partition_list_t* partitions) {
+        rebalances.on(*partition_control, err, partitions);
+      };
+    }
+    auto c = make_consumer(config, bootstrap, events);
     if (!c) return fail_start(c.error());
     consumer = std::move(*c);
+    partition_control = kafka_consumer_partitions(consumer.get());
     offsets.emplace(tracker, kafka_offset_store(consumer.get(), config.input_topic), config.exactly_once);
     if (config.exactly_once)
       txn.emplace(kafka_transaction_client(producer.get(), consumer.get(), config.input_topic), stop, *offsets, tracker,
                   metrics, fatal, [this](shutdown_control::time_point deadline) { return drain(nullptr, deadline); });
-    rd_kafka_poll_set_consumer(consumer.get());
     status.producer_connected = check_topics(10000);
     return true;
   }
 
-  // Every topic's metadata up front: a topic a client first meets later waits for its next
-  // periodic metadata refresh, up to a second (librdkafka #3202), which would delay the first
-  // page and the first signature and dead letter. It also tells that the producer is connected
-  // and the topics exist (readiness); retried every report until it does, with a short timeout
-  // there, as the poll loop waits meanwhile. A stop ends the waits.
+  // Whether the clients reach every topic (readiness), retried every report until they do, with
+  // a short timeout there, as the poll loop waits meanwhile.
   bool check_topics(int timeout_ms) {
-    bool ok = true;
-    for (const auto* topic : {&config.output_topic, &config.signatures_topic, &config.dlq_topic}) {
-      if (stop.requested()) return false;
-      if (auto n = partition_count(producer.get(), *topic, timeout_ms, &stop.flag()); !n) {
-        spdlog::warn("topic {}: {}", *topic, n.error());
-        ok = false;
-      }
-    }
-    if (stop.requested()) return false;
-    if (auto n = partition_count(consumer.get(), config.input_topic, timeout_ms, &stop.flag()); !n) {
-      spdlog::warn("input topic {}: {}", config.input_topic, n.error());
-      ok = false;
-    }
-    return ok;
-  }
-
-  static int on_statistics(rd_kafka_t*, char* json, std::size_t len, void* opaque) {
-    static_cast<impl*>(opaque)->metrics.consumer_statistics({json, len});
-    return 0;  // librdkafka frees json
-  }
-
-  static void on_commit(rd_kafka_t*, rd_kafka_resp_err_t err, rd_kafka_topic_partition_list_t*, void* opaque) {
-    auto& self = *static_cast<impl*>(opaque);
-    if (err == RD_KAFKA_RESP_ERR__NO_OFFSET) return;  // nothing new to commit
-    if (err == RD_KAFKA_RESP_ERR_NO_ERROR) {
-      self.metrics.commits.Increment();
-    } else {
-      self.metrics.commit_failed(rd_kafka_err2name(err));
-      log_record(spdlog::level::warn, {.code = rd_kafka_err2name(err)}, "offset commit failed: {}",
-                 rd_kafka_err2str(err));
-    }
+    return topics_reachable(producer.get(), consumer.get(), config, timeout_ms, stop.flag());
   }
 
   // The log fields of a page's input record (log_record); job null: a record of no page.
@@ -305,96 +276,8 @@ struct ingest_worker::impl {
     }
   }
 
-  // Commits the stored offsets, waiting for the outcome (which the commit callback counts) until
-  // `until`, or (outside shutdown()) a stop. A commit not answered by then is left to librdkafka:
-  // the pages after the offsets last committed are processed again if it never lands.
   void commit_stored(shutdown_control::time_point until) {
-    struct answer {
-      impl* self;
-      bool given = false;
-      static void on(rd_kafka_t* rk, rd_kafka_resp_err_t err, rd_kafka_topic_partition_list_t* offsets, void* opaque) {
-        auto& a = *static_cast<answer*>(opaque);
-        on_commit(rk, err, offsets, a.self);
-        a.given = true;
-      }
-    } reply{this};
-    const kafka_queue answers(rd_kafka_queue_new(consumer.get()));
-    if (const auto err = rd_kafka_commit_queue(consumer.get(), nullptr, answers.get(), &answer::on, &reply);
-        err != RD_KAFKA_RESP_ERR_NO_ERROR) {
-      spdlog::warn("offset commit: {}", rd_kafka_err2str(err));
-      return;
-    }
-    // Served like the close queue (see close_consumer): callbacks called, anything else dropped.
-    while (!reply.given) {
-      const int left = stop.ms_until(until);
-      if (left == 0 || stop.interrupted()) {
-        spdlog::warn("offset commit not answered in time");
-        return;
-      }
-      const kafka_message dropped(rd_kafka_consume_queue(answers.get(), std::min(left, 100)));
-    }
-  }
-
-  // ---- rebalances ----
-
-  static void on_rebalance(rd_kafka_t* rk, rd_kafka_resp_err_t err, rd_kafka_topic_partition_list_t* partitions,
-                           void* opaque) {
-    static_cast<impl*>(opaque)->rebalance(rk, err, partitions);
-  }
-
-  void rebalance(rd_kafka_t* rk, rd_kafka_resp_err_t err, rd_kafka_topic_partition_list_t* partitions) {
-    metrics.rebalances.Increment();
-    if (err == RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS) {
-      spdlog::info("assigned {} partition(s) of {}", partitions->cnt, config.input_topic);
-      status.assigned += partitions->cnt;
-      ever_assigned = ever_assigned || partitions->cnt > 0;
-      if (kafka_error e{rd_kafka_incremental_assign(rk, partitions)}; e)
-        spdlog::error("assign failed: {}", rd_kafka_error_string(e.get()));
-      // librdkafka keeps an application's pause on a partition across unassign and assign: one
-      // paused here before it was lost would come back paused and never be read again.
-      if (paused) rd_kafka_pause_partitions(rk, partitions);
-      else rd_kafka_resume_partitions(rk, partitions);
-      return;
-    }
-    const bool lost = rd_kafka_assignment_lost(rk) != 0;
-    spdlog::info("{} {} partition(s) of {}", lost ? "lost" : "revoked", partitions->cnt, config.input_topic);
-    switch (stop.revocation(lost, config.exactly_once)) {
-      case revocation_step::nothing: break;  // lost, or the consumer's close after shutdown()'s drain
-      case revocation_step::abort_transaction:
-        // The transaction holds records and offsets of pages of partitions now another member's:
-        // it aborts (at the poll loop's next turn, once they are unassigned), and the partitions
-        // kept rewind to their committed offsets.
-        spdlog::warn("partitions lost in a transaction: it is aborted");
-        txn->partitions_lost();
-        break;
-      case revocation_step::commit_transaction: txn->commit(stop.revocation_drain_until()); break;
-      case revocation_step::drain_and_commit:
-        // Finish what was consumed from these partitions, within a bound below the session timeout.
-        if (!drain(partitions, stop.revocation_drain_until()))
-          spdlog::warn("revoked partitions not drained in time; their last pages will be processed again");
-        commit_stored(stop.revocation_commit_until());
-        break;
-    }
-    for (int i = 0; i < partitions->cnt; ++i) tracker.drop(partitions->elems[i].partition);
-    status.assigned -= partitions->cnt;
-    if (kafka_error e{rd_kafka_incremental_unassign(rk, partitions)}; e)
-      spdlog::error("unassign failed: {}", rd_kafka_error_string(e.get()));
-  }
-
-  // ---- backpressure ----
-
-  void apply_backpressure() {
-    const std::size_t bytes = tracker.pending_bytes();
-    const bool over = bytes > config.max_inflight_bytes;
-    const bool under = bytes < config.max_inflight_bytes / 2;
-    if (paused == over || (paused && !under)) return;
-    rd_kafka_topic_partition_list_t* assignment = nullptr;
-    if (rd_kafka_assignment(consumer.get(), &assignment) != RD_KAFKA_RESP_ERR_NO_ERROR) return;
-    partition_list owned(assignment);
-    if (over) rd_kafka_pause_partitions(consumer.get(), owned.get());
-    else rd_kafka_resume_partitions(consumer.get(), owned.get());
-    paused = over;
-    spdlog::debug("{} consumption: {} bytes in flight", paused ? "paused" : "resumed", bytes);
+    worker::commit_stored(consumer.get(), metrics, stop, until);
   }
 
   // False when stopped or failed.
@@ -435,28 +318,15 @@ struct ingest_worker::impl {
   }
 
   bool assign(const offset_range& range) {
-    partition_list list(rd_kafka_topic_partition_list_new(static_cast<int>(range.size())));
-    for (const auto& [partition, span] : range)
-      rd_kafka_topic_partition_list_add(list.get(), config.input_topic.c_str(), partition)->offset = span.first;
-    if (const auto err = rd_kafka_assign(consumer.get(), list.get()); err != RD_KAFKA_RESP_ERR_NO_ERROR)
-      return fail_start(std::string("assign: ") + rd_kafka_err2str(err));
+    if (const auto assigned = assign_range(consumer.get(), config.input_topic, range); !assigned)
+      return fail_start("assign: " + assigned.error());
     return true;
   }
 
   // Every partition of the range was consumed to its end (and all of it acknowledged).
   bool range_done(const offset_range& range) {
-    if (tracker.pending_pages() != 0) return false;
-    partition_list list(rd_kafka_topic_partition_list_new(static_cast<int>(range.size())));
-    for (const auto& [partition, span] : range)
-      rd_kafka_topic_partition_list_add(list.get(), config.input_topic.c_str(), partition);
-    rd_kafka_position(consumer.get(), list.get());
-    for (int i = 0; i < list->cnt; ++i) {
-      const auto& e = list->elems[i];
-      const auto end = range.at(e.partition).second;
-      const auto start = range.at(e.partition).first;
-      if (end > start && (e.offset < 0 || e.offset < end)) return false;
-    }
-    return true;
+    return tracker.pending_pages() == 0 &&
+           range_consumed(range, range_positions(consumer.get(), config.input_topic, range));
   }
 
   int run(const offset_range* range) {
@@ -470,11 +340,8 @@ struct ingest_worker::impl {
     if (!(range == nullptr ? subscribe() : assign(*range))) return finish_run(1);
     if (range == nullptr) start_group_lag();
     spdlog::info("worker {} consuming {} as group {}", config.worker_id, config.input_topic, config.group_id);
-    std::map<std::int32_t, std::int64_t> range_end;
-    if (range != nullptr)
-      for (const auto& [partition, span] : *range) range_end[partition] = span.second;
     try {
-      poll_loop(range, range_end);
+      poll_loop(range);
     } catch (const std::bad_alloc&) {
       spdlog::critical("out of memory in the poll loop: stopping (exit 1)");
       fatal = true;
@@ -485,7 +352,7 @@ struct ingest_worker::impl {
     return shutdown();
   }
 
-  void poll_loop(const offset_range* range, std::map<std::int32_t, std::int64_t>& range_end) {
+  void poll_loop(const offset_range* range) {
     while (!stop.requested() && !fatal) {
       status.last_poll_ms = steady_ms();
       status.ready = status.restored && status.producer_connected && (range != nullptr || status.assigned > 0);
@@ -497,7 +364,7 @@ struct ingest_worker::impl {
       if (m) {
         if (m->err != RD_KAFKA_RESP_ERR_NO_ERROR) {
           spdlog::warn("consumer: {}", rd_kafka_message_errstr(m.get()));
-        } else if (range != nullptr && m->offset >= range_end[m->partition]) {
+        } else if (range != nullptr && past_range_end(*range, m->partition, m->offset)) {
           // past the end of the range: not ours to process
         } else {
           dispatch(m.release());
@@ -505,7 +372,7 @@ struct ingest_worker::impl {
       }
       rd_kafka_poll(producer.get(), 0);
       offsets->advance();
-      apply_backpressure();
+      flow.apply(*partition_control, tracker.pending_bytes());  // backpressure
       if (range != nullptr && range_done(*range)) break;
       if (steady_ms() - last_report_ms >= 5000) report();
       if (txn && txn->due(tracker.pending_pages() != 0)) txn->commit(stop.deadline_from_now());
@@ -543,7 +410,8 @@ struct ingest_worker::impl {
         "pages consumed {}, published {}, in flight {} ({} bytes), queued {}, {}, producer queue {}, "
         "positions{}",
         metrics.pages_consumed.Value(), (publishing ? publishing->published() : 0), tracker.pending_pages(),
-        tracker.pending_bytes(), queued, paused ? "paused" : "fetching", rd_kafka_outq_len(producer.get()), positions);
+        tracker.pending_bytes(), queued, flow.paused() ? "paused" : "fetching", rd_kafka_outq_len(producer.get()),
+        positions);
   }
 
   // Readiness off, stop fetching, finish what is in flight until the shutdown deadline, then
@@ -551,11 +419,7 @@ struct ingest_worker::impl {
   int shutdown() {
     status.ready = false;
     const auto deadline = stop.begin();  // the signatures reader closes meanwhile
-    rd_kafka_topic_partition_list_t* assignment = nullptr;
-    if (rd_kafka_assignment(consumer.get(), &assignment) == RD_KAFKA_RESP_ERR_NO_ERROR) {
-      partition_list owned(assignment);
-      rd_kafka_pause_partitions(consumer.get(), owned.get());
-    }
+    if (const auto owned = partition_control->assignment()) partition_control->pause(owned.get());
     if (txn && !fatal) txn->commit(deadline);
     const bool drained = drain(nullptr, deadline);
     if (!drained && !fatal) spdlog::warn("shutdown deadline passed with {} page(s) in flight", tracker.pending_pages());
@@ -578,7 +442,7 @@ struct ingest_worker::impl {
       }
       const bool closed = close_consumer(consumer.get(), close_by);
       if (!closed) spdlog::warn("consumer not closed in time (its group learns it left at its session timeout)");
-      if (!closed || (subscribed && !ever_assigned)) park(std::move(consumer));
+      if (!closed || (subscribed && !rebalances.ever_assigned())) park(std::move(consumer));
     }
     spdlog::info("worker {} stopped (exit {})", config.worker_id, code);
     return code;
@@ -598,10 +462,11 @@ struct ingest_worker::impl {
     }
     const std::size_t pages = tracker.pending_pages();
     const std::size_t purged = output ? output->purged() : 0;
-    if (pages == 0 && purged == 0) return code;
-    spdlog::warn("stopped with {} page(s) not acknowledged and {} record(s) purged undelivered: their offsets are "
-                 "not committed, the next start processes them again",
-                 pages, purged);
+    if (pages != 0 || purged != 0)
+      spdlog::warn(
+          "stopped with {} page(s) not acknowledged and {} record(s) purged undelivered: their offsets are "
+          "not committed, the next start processes them again",
+          pages, purged);
     return shutdown_control::exit_status(code, pages, purged);
   }
 };

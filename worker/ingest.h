@@ -13,8 +13,9 @@
 // sequencer.h, page_publishing.h (the sequencer's decide and publish steps), publisher.h
 // (producing, dead letters, delivery reports), acknowledged_offsets.h, signature_tailer.h,
 // page_guard.h (what an exception in a step becomes), transactions.h (exactly-once), shutdown.h
-// (the stop, its deadline and exit status). ingest.cpp holds the clients, the poll loop,
-// rebalances, backpressure and the shutdown's steps, and wires the parts together.
+// (the stop, its deadline and exit status), rebalance.h, backpressure.h, clients.h (the Kafka
+// clients and their callbacks, commits). ingest.cpp holds the poll loop and the shutdown's steps,
+// and wires the parts together.
 //
 // Nothing thrown by the pipeline crosses the poll loop: a page that fails in any way becomes a
 // dead letter. A record that still fails after its delivery attempts stops the worker without
