@@ -171,7 +171,7 @@ struct ingest_worker::impl {
                                       .worker_id = config.worker_id,
                                       .record_limit = record_limit},
                    tracker, metrics, fatal);
-    processing.emplace(config, record_limit, propagated, metrics, probe);
+    processing.emplace(record_limit, propagated, metrics, probe);
     publishing.emplace(publishing_settings{.articles_topic = config.output_topic,
                                            .signatures_topic = config.signatures_topic,
                                            .instance_id = instance_id,

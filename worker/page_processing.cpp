@@ -31,13 +31,9 @@ page_processing::thread_state::thread_state(const worker_config& config) : proce
   if (config.dedup) signer.emplace(config.dedup_options);
 }
 
-page_processing::page_processing(const worker_config& config, std::size_t record_limit,
-                                 const propagated_headers& propagated, worker_metrics& metrics, fault_probe probe)
-    : config_(config),
-      record_limit_(record_limit),
-      propagated_(propagated),
-      metrics_(metrics),
-      probe_(std::move(probe)) {}
+page_processing::page_processing(std::size_t record_limit, const propagated_headers& propagated,
+                                 worker_metrics& metrics, fault_probe probe)
+    : record_limit_(record_limit), propagated_(propagated), metrics_(metrics), probe_(std::move(probe)) {}
 
 void page_processing::process(thread_state& state, page_job& job) const {
   if (!job.value) [[unlikely]] {

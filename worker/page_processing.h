@@ -30,10 +30,10 @@ class page_processing {
     std::optional<pipeline::signer> signer;
   };
 
-  // record_limit: the largest record produced (output_record_limit). The configuration, the
-  // propagated headers and the metrics outlive this.
-  page_processing(const worker_config& config, std::size_t record_limit, const propagated_headers& propagated,
-                  worker_metrics& metrics, fault_probe probe);
+  // record_limit: the largest record produced (output_record_limit). The propagated headers and
+  // the metrics outlive this.
+  page_processing(std::size_t record_limit, const propagated_headers& propagated, worker_metrics& metrics,
+                  fault_probe probe);
 
   // Fills the job from its input record's value: its page_id, articles, their JSON, and with
   // dedup their signatures; or its rejection: tombstone (no value), a pipeline errc, or
@@ -44,7 +44,6 @@ class page_processing {
  private:
   bool serialize(page_job& job) const;
 
-  const worker_config& config_;
   const std::size_t record_limit_;
   const propagated_headers& propagated_;
   worker_metrics& metrics_;

@@ -21,7 +21,7 @@ constexpr std::string_view page_record =
 // A page_processing with its own configuration and metrics, the steps it probes written down.
 struct fixture {
   explicit fixture(bool dedup, std::size_t record_limit = 1 << 20) : config(with_dedup(dedup)) {
-    processing.emplace(config, record_limit, propagated, metrics,
+    processing.emplace(record_limit, propagated, metrics,
                        [this](page_step step, std::string_view key) { steps.emplace_back(step, key); });
     state.emplace(config);
   }

@@ -40,7 +40,7 @@ struct fixture {
                                       .record_limit = 1 << 20},
                    tracker, metrics, fatal);
     if (dedup) decider = std::make_unique<pipeline::article_decider>(config.dedup_options);
-    processing.emplace(config, 1 << 20, propagated, metrics, fault_probe{});
+    processing.emplace(1 << 20, propagated, metrics, fault_probe{});
     state.emplace(config);
     publishing.emplace(publishing_settings{.articles_topic = "articles",
                                            .signatures_topic = "articles.signatures",
