@@ -1,10 +1,7 @@
 #include "worker/ingest.h"
 
-#include <array>
 #include <chrono>
 #include <cstdint>
-#include <ctime>
-#include <exception>
 #include <future>
 #include <optional>
 #include <random>
@@ -13,12 +10,10 @@
 #include <spdlog/spdlog.h>
 
 #include "pipeline/article_decider.h"
-#include "pipeline/article_json.h"
-#include "pipeline/page_processor.h"
-#include "pipeline/version.h"
 #include "worker/acknowledged_offsets.h"
+#include "worker/backpressure.h"
+#include "worker/clients.h"
 #include "worker/cpu_count.h"
-#include "worker/dead_letter.h"
 #include "worker/group_lag.h"
 #include "worker/kafka.h"
 #include "worker/logging.h"
@@ -27,10 +22,16 @@
 #include "worker/page_guard.h"
 #include "worker/page_job.h"
 #include "worker/page_pool.h"
+#include "worker/page_processing.h"
+#include "worker/page_publishing.h"
 #include "worker/publisher.h"
-#include "worker/record_size.h"
+#include "worker/rebalance.h"
+#include "worker/record_headers.h"
+#include "worker/replay.h"
 #include "worker/sequencer.h"
+#include "worker/shutdown.h"
 #include "worker/signature_tailer.h"
+#include "worker/transactions.h"
 
 namespace broadsheet::worker {
 
@@ -40,21 +41,6 @@ using clock_type = std::chrono::steady_clock;
 
 constexpr int poll_ms = 50;
 constexpr int delivery_wait_ms = 1;  // the consumer poll's timeout while pages are in flight
-// How long a revocation waits for its commit (after draining for at most 10 s), below the
-// session timeout.
-constexpr auto revocation_commit_wait = std::chrono::seconds(5);
-// What the end of a stop may take after the shutdown deadline: the last commit, closing the
-// consumers (a commit, leaving the group) while brokers do not answer. The process exits within
-// the deadline plus a second.
-constexpr auto close_allowance = std::chrono::milliseconds(300);
-
-clock_type::duration duration_of(double seconds) {
-  return std::chrono::duration_cast<clock_type::duration>(std::chrono::duration<double>(seconds));
-}
-
-double seconds_since(clock_type::time_point start) {
-  return std::chrono::duration<double>(clock_type::now() - start).count();
-}
 
 std::int64_t steady_ms() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(clock_type::now().time_since_epoch()).count();
@@ -67,41 +53,6 @@ std::string random_instance_id() {
   return fmt::format("{:016x}", v);
 }
 
-void add_header(rd_kafka_headers_t* h, std::string_view name, std::string_view value) {
-  rd_kafka_header_add(h, name.data(), static_cast<ssize_t>(name.size()), value.data(),
-                      static_cast<ssize_t>(value.size()));
-}
-
-// Names separated by commas (kafka.propagate_headers); none for an empty string.
-std::vector<std::string> comma_separated(std::string_view text) {
-  std::vector<std::string> names;
-  for (std::size_t at = 0; at < text.size();) {
-    const std::size_t comma = std::min(text.find(',', at), text.size());
-    if (comma > at) names.emplace_back(text.substr(at, comma - at));
-    at = comma + 1;
-  }
-  return names;
-}
-
-// A propagated header longer than this is not copied: trace context is short (traceparent 55
-// bytes, tracestate at most 512), and a long value would eat into every record's size limit.
-constexpr std::size_t max_propagated_value_bytes = 4096;
-
-// The headers of an article record, for producing it and for weighing it first.
-std::array<std::pair<std::string_view, std::string_view>, 3> article_headers(std::string_view page_id) {
-  return {{{"page_id", page_id}, {"pipeline_version", pipeline::pipeline_version}, {"content-type", "application/json"}}};
-}
-
-// An article's JSON with its decision: the one made on the pool while the decision is still the
-// undecided one it was made with (the pipeline's revision 0, no duplicate), else a copy with the
-// decision written in.
-std::shared_ptr<const pipeline::article_json> decided_json(const pipeline::article& a,
-                                                           std::shared_ptr<const pipeline::article_json> undecided) {
-  if (a.revision == 0 && !a.duplicate_of && !a.similarity) return undecided;
-  return std::make_shared<const pipeline::article_json>(
-      pipeline::with_decision(*undecided, a.revision, a.duplicate_of, a.similarity));
-}
-
 }  // namespace
 
 struct ingest_worker::impl {
@@ -111,16 +62,13 @@ struct ingest_worker::impl {
   worker_metrics& metrics;
   const fault_probe probe;  // empty but in tests
   worker_status status;
-  std::atomic<bool> stop_requested{false};
-  // When stop() was first called (CLOCK_MONOTONIC, steady_clock's, in nanoseconds; 0: not yet):
-  // the shutdown deadline counts from the signal, not from when the poll loop turns to it.
-  std::atomic<std::int64_t> stop_asked_ns{0};
+  // The stop: asked by stop() (from a signal) or by the worker itself; the shutdown's deadline,
+  // once shutdown() has begun (the revocation of the consumer's close then neither drains nor
+  // commits again).
+  shutdown_control stop{config.shutdown_deadline_seconds};
   std::atomic<bool> fatal{false};
   // What an exception in a step of a page becomes: a dead letter, or out of memory a fatal stop.
   const page_guard guard{config.input_topic, fatal};
-  // The shutdown deadline, once shutdown() has begun (poll loop thread only): the revocation of
-  // the consumer's close then neither drains nor commits again.
-  std::optional<clock_type::time_point> stopping_until;
 
   // Produces every record and settles its delivery report; made with the producer and declared
   // before it, so that it outlives it. Its abandon() at the shutdown deadline (stop_producing):
@@ -128,40 +76,58 @@ struct ingest_worker::impl {
   // still holds is purged; those pages stay unacknowledged, so the next start processes them again.
   std::optional<publisher> output;
   kafka_handle producer;
+  // What the consumer's callbacks reach: declared before it, so that it outlives it.
+  consumer_events events{&metrics, {}};
   kafka_handle consumer;
   // Reads the group's committed offsets through `consumer` (group members only); reset before the
   // consumer closes.
   std::unique_ptr<group_lag_reader> lag_reader;
   kafka_topic uncompressed_signatures;  // the producer's handle of the signatures topic
-  // The largest record produced (output_record_limit): set before the pool starts, then read only.
-  std::size_t record_limit = 0;
-  bool subscribed = false;     // a group member (not a replay's assignment)
-  bool ever_assigned = false;  // it owned partitions at some point
+  // The consumer's partitions, for rebalances and backpressure: made with the consumer.
+  std::unique_ptr<consumer_partitions> partition_control;
+  bool subscribed = false;  // a group member (not a replay's assignment)
   offset_tracker tracker;
   // The acknowledged pages' offsets, stored for the consumer's commits or kept for the
   // transaction: made with the consumer.
   std::optional<acknowledged_offsets> offsets;
+  // Exactly-once mode: the transaction open while the poll loop runs; made with the clients.
+  std::optional<transactions> txn;
+  // Consumption paused while too many bytes are in flight (poll loop thread only).
+  backpressure flow{config.max_inflight_bytes};
+  // The group's rebalances (poll loop thread only, in its consumer polls and close).
+  rebalance_handler rebalances{
+      config.input_topic,
+      config.exactly_once,
+      stop,
+      tracker,
+      status.assigned,
+      metrics,
+      flow,
+      revocation_steps{.drain = [this](const rd_kafka_topic_partition_list_t* revoked,
+                                       shutdown_control::time_point until) { return drain(revoked, until); },
+                       .commit_offsets = [this](shutdown_control::time_point until) { commit_stored(until); },
+                       .commit_transaction = [this](shutdown_control::time_point until) { txn->commit(until); },
+                       .abort_transaction = [this] { txn->partitions_lost(); }}};
 
   // Names this process on its signature records, so that its tailer skips its own.
   const std::string instance_id = random_instance_id();
   // kafka.propagate_headers: copied from a page record onto its articles and signatures.
-  const std::vector<std::string> propagated = comma_separated(config.propagate_headers);
+  const propagated_headers propagated{config.propagate_headers};
 
   // Pages of each partition in offset order to decide, then publish; its decisions' mutex guards
   // the decider.
-  sequencer sequence{[this](page_job& job) { guard.run(job, "decide", [&] { decide(job); }); },
-                     [this](const std::shared_ptr<page_job>& job) { publish(job); }};
+  sequencer sequence{[this](page_job& job) { publishing->decide(job); },
+                     [this](const std::shared_ptr<page_job>& job) { publishing->publish(job); }};
   std::unique_ptr<pipeline::article_decider> decider;
-  // The articles published, for corrections: used only by the thread running the sequencer's
-  // publish step, which republishes a corrected article from here (an article is published before
-  // any correction of it, as the sequencer publishes in the order of the decisions).
-  pipeline::article_cache published_articles{config.cache_bytes};
+  // The pool's work (parse, clean, segment, serialize, sign) and the sequencer's steps (decide,
+  // publish): made with the clients, once the record limit is known.
+  std::optional<page_processing> processing;
+  std::optional<page_publishing> publishing;
 
   std::optional<signature_tailer> tailer;  // with dedup, from restore_index() on
   // Parses, cleans, segments and signs pages, handing each to the sequencer: from start_pool()
   // on. Declared after what its threads use, so that it is stopped first.
   std::optional<page_pool> pool;
-  bool paused = false;
 
   impl(worker_config c, std::string b, worker_metrics* m, fault_probe p)
       : config(std::move(c)),
@@ -194,12 +160,8 @@ struct ingest_worker::impl {
   bool create_clients(bool subscribe_group) {
     const auto limit = output_record_limit(config);
     if (!limit) return fail_start(limit.error());
-    record_limit = *limit;
-    auto pconf = make_client_conf(config, client_role::producer, bootstrap);
-    if (!pconf) return fail_start(pconf.error());
-    rd_kafka_conf_set_opaque(pconf->get(), this);
-    rd_kafka_conf_set_dr_msg_cb(pconf->get(), &impl::on_delivery);
-    auto p = make_client(std::move(*pconf), RD_KAFKA_PRODUCER);
+    const std::size_t record_limit = *limit;  // the largest record produced
+    auto p = make_producer(config, bootstrap, &impl::on_delivery, this);
     if (!p) return fail_start(p.error());
     producer = std::move(*p);
     output.emplace(kafka_record_producer(producer.get()),
@@ -209,83 +171,35 @@ struct ingest_worker::impl {
                                       .worker_id = config.worker_id,
                                       .record_limit = record_limit},
                    tracker, metrics, fatal);
-    if (decider) {
-      // A signature record is MinHash values, bytes no codec shrinks: produced uncompressed, the
-      // producer does not compress them nor every reader decompress them. (A topic handle made
-      // first holds its configuration; producing by the topic's name uses it.)
-      kafka_topic_conf tconf(rd_kafka_topic_conf_new());
-      std::array<char, 256> err{};
-      if (rd_kafka_topic_conf_set(tconf.get(), "compression.codec", "none", err.data(), err.size()) ==
-          RD_KAFKA_CONF_OK) {
-        // rd_kafka_topic_new frees the configuration, whatever it returns.
-        uncompressed_signatures.reset(
-            rd_kafka_topic_new(producer.get(), config.signatures_topic.c_str(), tconf.release()));
-      }
-    }
+    processing.emplace(record_limit, propagated, metrics, probe);
+    publishing.emplace(publishing_settings{.articles_topic = config.output_topic,
+                                           .signatures_topic = config.signatures_topic,
+                                           .instance_id = instance_id,
+                                           .cache_bytes = config.cache_bytes},
+                       *output, decider.get(), propagated, guard, fatal, metrics, probe);
+    if (decider) uncompressed_signatures = uncompressed_topic(producer.get(), config.signatures_topic);
 
-    auto cconf = make_client_conf(config, client_role::consumer, bootstrap);
-    if (!cconf) return fail_start(cconf.error());
-    rd_kafka_conf_set_opaque(cconf->get(), this);
-    if (subscribe_group) rd_kafka_conf_set_rebalance_cb(cconf->get(), &impl::on_rebalance);
-    rd_kafka_conf_set_stats_cb(cconf->get(), &impl::on_statistics);
-    rd_kafka_conf_set_offset_commit_cb(cconf->get(), &impl::on_commit);
-    auto c = make_client(std::move(*cconf), RD_KAFKA_CONSUMER);
+    if (subscribe_group) {
+      events.rebalance = [this](rd_kafka_resp_err_t err, rd_kafka_topic_partition_list_t* partitions) {
+        rebalances.on(*partition_control, err, partitions);
+      };
+    }
+    auto c = make_consumer(config, bootstrap, events);
     if (!c) return fail_start(c.error());
     consumer = std::move(*c);
+    partition_control = kafka_consumer_partitions(consumer.get());
     offsets.emplace(tracker, kafka_offset_store(consumer.get(), config.input_topic), config.exactly_once);
-    rd_kafka_poll_set_consumer(consumer.get());
+    if (config.exactly_once)
+      txn.emplace(kafka_transaction_client(producer.get(), consumer.get(), config.input_topic), stop, *offsets, tracker,
+                  metrics, fatal, [this](shutdown_control::time_point deadline) { return drain(nullptr, deadline); });
     status.producer_connected = check_topics(10000);
     return true;
   }
 
-  // Every topic's metadata up front: a topic a client first meets later waits for its next
-  // periodic metadata refresh, up to a second (librdkafka #3202), which would delay the first
-  // page and the first signature and dead letter. It also tells that the producer is connected
-  // and the topics exist (readiness); retried every report until it does, with a short timeout
-  // there, as the poll loop waits meanwhile. A stop ends the waits.
+  // Whether the clients reach every topic (readiness), retried every report until they do, with
+  // a short timeout there, as the poll loop waits meanwhile.
   bool check_topics(int timeout_ms) {
-    bool ok = true;
-    for (const auto* topic : {&config.output_topic, &config.signatures_topic, &config.dlq_topic}) {
-      if (stop_requested) return false;
-      if (auto n = partition_count(producer.get(), *topic, timeout_ms, &stop_requested); !n) {
-        spdlog::warn("topic {}: {}", *topic, n.error());
-        ok = false;
-      }
-    }
-    if (stop_requested) return false;
-    if (auto n = partition_count(consumer.get(), config.input_topic, timeout_ms, &stop_requested); !n) {
-      spdlog::warn("input topic {}: {}", config.input_topic, n.error());
-      ok = false;
-    }
-    return ok;
-  }
-
-  static int on_statistics(rd_kafka_t*, char* json, std::size_t len, void* opaque) {
-    static_cast<impl*>(opaque)->metrics.consumer_statistics({json, len});
-    return 0;  // librdkafka frees json
-  }
-
-  static void on_commit(rd_kafka_t*, rd_kafka_resp_err_t err, rd_kafka_topic_partition_list_t*, void* opaque) {
-    auto& self = *static_cast<impl*>(opaque);
-    if (err == RD_KAFKA_RESP_ERR__NO_OFFSET) return;  // nothing new to commit
-    if (err == RD_KAFKA_RESP_ERR_NO_ERROR) {
-      self.metrics.commits.Increment();
-    } else {
-      self.metrics.commit_failed(rd_kafka_err2name(err));
-      log_record(spdlog::level::warn, {.code = rd_kafka_err2name(err)}, "offset commit failed: {}",
-                 rd_kafka_err2str(err));
-    }
-  }
-
-  // add(name, value) for each propagated header the job's input record carries, not empty and
-  // not over max_propagated_value_bytes. The record is held until the page is published.
-  template <class Add>
-  void for_propagated(const page_job* job, Add&& add) const {
-    if (job == nullptr || !job->message) return;
-    for (const auto& name : propagated) {
-      const std::string_view value = header_value(job->message.get(), name.c_str());
-      if (!value.empty() && value.size() <= max_propagated_value_bytes) add(name, value);
-    }
+    return topics_reachable(producer.get(), consumer.get(), config, timeout_ms, stop.flag());
   }
 
   // The log fields of a page's input record (log_record); job null: a record of no page.
@@ -310,84 +224,11 @@ struct ingest_worker::impl {
 
   // A pool thread's work, with the pipeline's state of its own.
   page_pool::work pool_work() {
-    auto processor = std::make_shared<pipeline::page_processor>(config.pipeline);
-    std::shared_ptr<pipeline::signer> signer;
-    if (config.dedup) signer = std::make_shared<pipeline::signer>(config.dedup_options);
-    return [this, processor, signer](const std::shared_ptr<page_job>& job) {
-      guard.run(*job, "processing", [&] { process(*processor, signer.get(), *job); });
+    auto state = std::make_shared<page_processing::thread_state>(config);
+    return [this, state](const std::shared_ptr<page_job>& job) {
+      guard.run(*job, "processing", [&] { processing->process(*state, *job); });
       sequence.processed(job);
     };
-  }
-
-  // The fault probe, when a test gave one.
-  void step(page_step s, const page_job& job) const {
-    if (probe) [[unlikely]] {
-      probe(s, job.key.value_or(std::string_view()));
-    }
-  }
-
-  void process(pipeline::page_processor& processor, pipeline::signer* signer, page_job& job) {
-    if (!job.value) [[unlikely]] {
-      job.rejection = worker_reason::tombstone;
-      job.error_message = "the record's value is null (a tombstone), not a page";
-      return;
-    }
-    step(page_step::parse, job);
-    auto started = clock_type::now();
-    auto page = processor.parse(*job.value);
-    metrics.observe(stage::parse, seconds_since(started));
-    if (!page) return reject(job, page.error());
-    job.page_id = page->page_id;
-    pipeline::stage_times times;
-    step(page_step::clean, job);
-    auto articles = processor.process(*page, &times);
-    metrics.observe(stage::clean, times.clean);
-    if (!articles) return reject(job, articles.error());
-    metrics.observe(stage::segment, times.segment);
-    metrics.pages_processed.Increment();
-    job.articles = std::move(*articles);
-    if (!serialize(job)) return;
-    if (signer == nullptr) return;
-    step(page_step::sign, job);
-    started = clock_type::now();
-    const std::int32_t day = pipeline::page_event_day(page->edition_date, page->fetched_at, job.timestamp_ms);
-    job.signatures.reserve(job.articles.size());
-    job.encoded_signatures.reserve(job.articles.size());
-    for (const auto& a : job.articles) {
-      job.signatures.push_back(signer->sign(a.article_id, pipeline::order_key{day, a.page_id, a.ordinal}, a.body));
-      job.encoded_signatures.push_back(job.signatures.back().encode());
-    }
-    metrics.observe(stage::signature, seconds_since(started));
-  }
-
-  // Each article's JSON, made here rather than on the one thread publishing, and weighed before
-  // the page is decided: a page with an article too large for a record (with room for any later
-  // decision) goes whole to the dead-letter topic, and the index never learns it.
-  bool serialize(page_job& job) {
-    job.jsons.reserve(job.articles.size());
-    for (const auto& a : job.articles) {
-      auto json = std::make_shared<const pipeline::article_json>(pipeline::make_article_json(a));
-      std::size_t headers = 0;
-      for (const auto& [name, value] : article_headers(a.page_id)) headers += header_bytes(name, value.size());
-      for_propagated(
-          &job, [&](std::string_view name, std::string_view value) { headers += header_bytes(name, value.size()); });
-      const std::size_t bytes = record_bytes(a.article_id.size(), json->text.size() + decision_room_bytes, headers);
-      if (bytes > record_limit) [[unlikely]] {
-        job.rejection = worker_reason::article_too_large;
-        job.error_message = fmt::format("article {} would be a record of {} bytes, over message.max.bytes ({})",
-                                        a.article_id, bytes, record_limit);
-        job.articles.clear();
-        job.jsons.clear();
-        return false;
-      }
-      job.jsons.push_back(std::move(json));
-    }
-    return true;
-  }
-
-  void reject(page_job& job, const pipeline::error& e) {
-    job.rejection = e.code;
-    job.error_message = short_error_message(e.message);
   }
 
   void dispatch(rd_kafka_message_t* raw) {
@@ -409,102 +250,10 @@ struct ingest_worker::impl {
     pool->push(std::move(job));
   }
 
-  // ---- the sequencer's steps: decide, publish ----
-
-  // The sequencer's decide step, under its decisions' mutex. (When the decider throws, the index
-  // may hold some of the page's articles, which the page's dead letter does not publish.)
-  void decide(page_job& job) {
-    if (!decider || job.rejection || job.failed) return;
-    step(page_step::decide, job);
-    const auto started = clock_type::now();
-    job.corrections = decider->decide(job.articles, job.signatures);
-    metrics.observe(stage::lsh, seconds_since(started));
-  }
-
-  void publish(const std::shared_ptr<page_job>& job) {
-    if (job->learned) {
-      guard.run(*job, "correcting", [&] { produce_corrections(job); });  // no page: logged, not dead-lettered
-      return;
-    }
-    if (job->failed) return;  // out of memory on it: never acknowledged
-    job->publish_started = clock_type::now();
-    const bool rejected = job->rejection.has_value();
-    if (!guard.run(*job, "publish",
-                   [&] {
-                     step(page_step::publish, *job);
-                     rejected ? output->produce_dead_letter(job) : publish_articles(job);
-                   }) &&
-        !job->failed) {
-      // Thrown while publishing its articles: the page becomes a dead letter (those of its records
-      // already produced stay). Thrown while producing its dead letter: it is not acknowledged.
-      if (rejected || !guard.run(*job, "publish", [&] { output->produce_dead_letter(job); })) {
-        spdlog::error("the dead letter of partition={} offset={} could not be produced; its page is not acknowledged",
-                      job->partition, job->offset);
-        job->failed = true;
-        fatal = true;
-      }
-    }
-    job->articles.clear();
-    job->jsons.clear();
-    job->signatures.clear();
-    job->encoded_signatures.clear();
-    job->corrections.clear();
-    ++published;
-    output->release(*job);
-  }
-
-  void publish_articles(const std::shared_ptr<page_job>& job) {
-    for (std::size_t i = 0; i < job->articles.size(); ++i) {
-      const auto& a = job->articles[i];
-      metrics.article_published(a.kind);
-      if (a.duplicate_of) metrics.duplicate(a.similarity.value_or(0) >= 1.0);
-      pipeline::published_article p{a.page_id, decided_json(a, std::move(job->jsons[i]))};
-      produce_article(a.article_id, p, job, job.get());
-      if (decider) published_articles.remember(a.article_id, std::move(p));
-    }
-    for (std::size_t i = 0; i < job->signatures.size(); ++i) {
-      kafka_headers h(rd_kafka_headers_new(1));
-      add_header(h.get(), "producer.instance", instance_id);
-      for_propagated(job.get(),
-                     [&](std::string_view name, std::string_view value) { add_header(h.get(), name, value); });
-      output->produce(config.signatures_topic, job->signatures[i].article_id, true,
-                      delivery::of_bytes(job, std::move(job->encoded_signatures[i])), std::move(h));
-    }
-    produce_corrections(job);
-  }
-
-  // The job's corrections of articles held; the others are counted as missed. A learned job's
-  // records belong to no page, so no page waits for their acknowledgement.
-  void produce_corrections(const std::shared_ptr<page_job>& job) {
-    std::size_t corrected = 0, missed = 0;
-    for (const auto& c : job->corrections) {
-      if (const auto a = published_articles.correct(c)) {
-        produce_article(c.article_id, *a, job->learned ? nullptr : job, nullptr);
-        ++corrected;
-      } else {
-        ++missed;
-      }
-    }
-    metrics.corrections.Increment(static_cast<double>(corrected));
-    metrics.corrections_missed.Increment(static_cast<double>(missed));
-  }
-
-  // context: the page whose propagated headers the record carries; none for a correction, which
-  // is of an article of an earlier page, weighed (serialize) with no other page's headers.
-  void produce_article(const std::string& article_id, const pipeline::published_article& a,
-                       const std::shared_ptr<page_job>& job, const page_job* context) {
-    kafka_headers h(rd_kafka_headers_new(3));
-    for (const auto& [name, value] : article_headers(a.page_id)) add_header(h.get(), name, value);
-    for_propagated(context, [&](std::string_view name, std::string_view value) { add_header(h.get(), name, value); });
-    output->produce(config.output_topic, article_id, true, delivery::of_article(job, a.json), std::move(h));
-  }
-
   static void on_delivery(rd_kafka_t*, const rd_kafka_message_t* m, void* opaque) {
     auto& self = *static_cast<impl*>(opaque);
-    if (self.output->settle(report_of(m)) == delivery_verdict::abort_transaction) {
-      self.txn_error = m->err;
-      self.txn_abort = true;
-    }
+    if (self.output->settle(report_of(m)) == delivery_verdict::abort_transaction && self.txn)
+      self.txn->abort_for(m->err);
   }
 
   // ---- offsets ----
@@ -512,7 +261,7 @@ struct ingest_worker::impl {
   // Serves delivery reports and stores offsets until no page of `partitions` (all when null) is
   // in flight, or the deadline passes, or (outside shutdown(), whose own drain this is not) a stop
   // is asked. True when drained.
-  bool drain(const rd_kafka_topic_partition_list_t* partitions, clock_type::time_point deadline) {
+  bool drain(const rd_kafka_topic_partition_list_t* partitions, shutdown_control::time_point deadline) {
     for (bool first = true;; first = false) {
       rd_kafka_poll(producer.get(), first ? 0 : 10);  // at once when nothing is left
       offsets->advance();
@@ -523,201 +272,19 @@ struct ingest_worker::impl {
         for (int i = 0; i < partitions->cnt; ++i) pending += tracker.pending_pages(partitions->elems[i].partition);
       }
       if (pending == 0) return true;
-      if (fatal || txn_abort || clock_type::now() >= deadline || (stop_requested && !stopping_until)) return false;
+      if (fatal || (txn && txn->abort_pending()) || stop.expired(deadline)) return false;
     }
   }
 
-  // Commits the stored offsets, waiting for the outcome (which the commit callback counts) until
-  // `until`, or (outside shutdown()) a stop. A commit not answered by then is left to librdkafka:
-  // the pages after the offsets last committed are processed again if it never lands.
-  void commit_stored(clock_type::time_point until) {
-    struct answer {
-      impl* self;
-      bool given = false;
-      static void on(rd_kafka_t* rk, rd_kafka_resp_err_t err, rd_kafka_topic_partition_list_t* offsets, void* opaque) {
-        auto& a = *static_cast<answer*>(opaque);
-        on_commit(rk, err, offsets, a.self);
-        a.given = true;
-      }
-    } reply{this};
-    const kafka_queue answers(rd_kafka_queue_new(consumer.get()));
-    if (const auto err = rd_kafka_commit_queue(consumer.get(), nullptr, answers.get(), &answer::on, &reply);
-        err != RD_KAFKA_RESP_ERR_NO_ERROR) {
-      spdlog::warn("offset commit: {}", rd_kafka_err2str(err));
-      return;
-    }
-    // Served like the close queue (see close_consumer): callbacks called, anything else dropped.
-    while (!reply.given) {
-      const int left = ms_until(until);
-      if (left == 0 || (stop_requested && !stopping_until)) {
-        spdlog::warn("offset commit not answered in time");
-        return;
-      }
-      const kafka_message dropped(rd_kafka_consume_queue(answers.get(), std::min(left, 100)));
-    }
-  }
-
-  // ---- rebalances ----
-
-  static void on_rebalance(rd_kafka_t* rk, rd_kafka_resp_err_t err, rd_kafka_topic_partition_list_t* partitions,
-                           void* opaque) {
-    static_cast<impl*>(opaque)->rebalance(rk, err, partitions);
-  }
-
-  void rebalance(rd_kafka_t* rk, rd_kafka_resp_err_t err, rd_kafka_topic_partition_list_t* partitions) {
-    metrics.rebalances.Increment();
-    if (err == RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS) {
-      spdlog::info("assigned {} partition(s) of {}", partitions->cnt, config.input_topic);
-      status.assigned += partitions->cnt;
-      ever_assigned = ever_assigned || partitions->cnt > 0;
-      if (kafka_error e{rd_kafka_incremental_assign(rk, partitions)}; e)
-        spdlog::error("assign failed: {}", rd_kafka_error_string(e.get()));
-      // librdkafka keeps an application's pause on a partition across unassign and assign: one
-      // paused here before it was lost would come back paused and never be read again.
-      if (paused) rd_kafka_pause_partitions(rk, partitions);
-      else rd_kafka_resume_partitions(rk, partitions);
-      return;
-    }
-    const bool lost = rd_kafka_assignment_lost(rk) != 0;
-    spdlog::info("{} {} partition(s) of {}", lost ? "lost" : "revoked", partitions->cnt, config.input_topic);
-    if (stopping_until) {
-      // The consumer's close: shutdown() has drained and committed up to its deadline already.
-    } else if (lost && config.exactly_once) {
-      // The transaction holds records and offsets of pages of partitions now another member's:
-      // it aborts (at the poll loop's next turn, once they are unassigned), and the partitions
-      // kept rewind to their committed offsets.
-      spdlog::warn("partitions lost in a transaction: it is aborted");
-      txn_abort = true;
-    } else if (!lost && config.exactly_once) {
-      commit_transaction(deadline_in(std::min(config.shutdown_deadline_seconds, 10.0)));
-    } else if (!lost) {
-      // Finish what was consumed from these partitions, within a bound below the session timeout.
-      if (!drain(partitions, deadline_in(std::min(config.shutdown_deadline_seconds, 10.0))))
-        spdlog::warn("revoked partitions not drained in time; their last pages will be processed again");
-      commit_stored(clock_type::now() + revocation_commit_wait);
-    }
-    for (int i = 0; i < partitions->cnt; ++i) tracker.drop(partitions->elems[i].partition);
-    status.assigned -= partitions->cnt;
-    if (kafka_error e{rd_kafka_incremental_unassign(rk, partitions)}; e)
-      spdlog::error("unassign failed: {}", rd_kafka_error_string(e.get()));
-  }
-
-  // ---- backpressure ----
-
-  void apply_backpressure() {
-    const std::size_t bytes = tracker.pending_bytes();
-    const bool over = bytes > config.max_inflight_bytes;
-    const bool under = bytes < config.max_inflight_bytes / 2;
-    if (paused == over || (paused && !under)) return;
-    rd_kafka_topic_partition_list_t* assignment = nullptr;
-    if (rd_kafka_assignment(consumer.get(), &assignment) != RD_KAFKA_RESP_ERR_NO_ERROR) return;
-    partition_list owned(assignment);
-    if (over) rd_kafka_pause_partitions(consumer.get(), owned.get());
-    else rd_kafka_resume_partitions(consumer.get(), owned.get());
-    paused = over;
-    spdlog::debug("{} consumption: {} bytes in flight", paused ? "paused" : "resumed", bytes);
-  }
-
-  // ---- exactly-once: transactions ----
-
-  std::atomic<bool> txn_abort{false};
-  // The last error of the transaction (a call or a delivery), the code of its abort.
-  std::atomic<rd_kafka_resp_err_t> txn_error{RD_KAFKA_RESP_ERR_NO_ERROR};
-  clock_type::time_point txn_started;
-  static constexpr int txn_timeout_ms = 30000;
-
-  bool txn_ok(rd_kafka_error_t* raw, const char* what) {
-    const kafka_error e(raw);  // owned here
-    if (!e) return true;
-    spdlog::error("transaction {}: {}", what, rd_kafka_error_string(e.get()));
-    txn_error = rd_kafka_error_code(e.get());
-    if (rd_kafka_error_is_fatal(e.get())) fatal = true;
-    return false;
-  }
-
-  // A blocking transactional call, call(timeout_ms), in slices of wait_slice_ms (a call that
-  // timed out is retriable: calling it again resumes it), so that a stop is seen: until it
-  // succeeds or fails for good, or txn_timeout_ms passes, or a stop is asked; while stopping,
-  // until the deadline. False when it did not succeed.
-  template <class Call>
-  bool txn_call(const char* what, Call&& call) {
-    const auto until = stopping_until ? *stopping_until
-                                      : clock_type::now() + std::chrono::milliseconds(txn_timeout_ms);
-    for (;;) {
-      kafka_error e(call(std::clamp(ms_until(until), 1, wait_slice_ms)));
-      if (!e) return true;
-      const bool interrupted = !stopping_until && stop_requested;
-      if (rd_kafka_error_is_retriable(e.get()) && !interrupted && clock_type::now() < until) continue;
-      if (interrupted) return false;  // shutdown() takes over
-      return txn_ok(e.release(), what);
-    }
+  void commit_stored(shutdown_control::time_point until) {
+    worker::commit_stored(consumer.get(), metrics, stop, until);
   }
 
   // False when stopped or failed.
   bool begin_transactions() {
-    if (txn_call("init", [&](int ms) { return rd_kafka_init_transactions(producer.get(), ms); }))
-      return begin_transaction();
-    return stop_requested ? false : fail_start("transactions");
+    if (txn->init()) return txn->begin();
+    return stop.requested() ? false : fail_start("transactions");
   }
-
-  bool begin_transaction() {
-    txn_started = clock_type::now();
-    return txn_ok(rd_kafka_begin_transaction(producer.get()), "begin");
-  }
-
-  // The barrier: everything consumed so far is produced and acknowledged, then its offsets and
-  // its records are committed atomically. On any error the transaction aborts and every
-  // partition rewinds to its committed offset, so the same pages are processed again.
-  void commit_transaction(clock_type::time_point deadline) {
-    if (!drain(nullptr, deadline) || txn_abort) return abort_and_rewind();
-    const auto& txn_offsets = offsets->transaction();
-    if (!txn_offsets.empty()) {
-      partition_list list(rd_kafka_topic_partition_list_new(static_cast<int>(txn_offsets.size())));
-      for (const auto& [p, o] : txn_offsets)
-        rd_kafka_topic_partition_list_add(list.get(), config.input_topic.c_str(), p)->offset = o;
-      const group_metadata group(rd_kafka_consumer_group_metadata(consumer.get()));
-      const bool sent = txn_call("send offsets", [&](int ms) {
-        return rd_kafka_send_offsets_to_transaction(producer.get(), list.get(), group.get(), ms);
-      });
-      if (!sent) return abort_and_rewind();
-    }
-    if (!txn_call("commit", [&](int ms) { return rd_kafka_commit_transaction(producer.get(), ms); }))
-      return abort_and_rewind();
-    if (!txn_offsets.empty()) metrics.commits.Increment();
-    offsets->transaction_ended();
-    begin_transaction();
-  }
-
-  void abort_and_rewind() {
-    // No error of its own: not every record was acknowledged by the deadline.
-    const auto err = txn_error.exchange(RD_KAFKA_RESP_ERR_NO_ERROR);
-    metrics.commit_failed(rd_kafka_err2name(err != RD_KAFKA_RESP_ERR_NO_ERROR ? err : RD_KAFKA_RESP_ERR__TIMED_OUT));
-    if (fatal) return;
-    txn_call("abort", [&](int ms) { return rd_kafka_abort_transaction(producer.get(), ms); });
-    offsets->transaction_ended();
-    txn_abort = false;
-    txn_error = RD_KAFKA_RESP_ERR_NO_ERROR;  // the abort's own
-    // Stopping: no rewind, the consumer closes and the next start reads from the committed offsets.
-    if (stop_requested) return;
-    rd_kafka_topic_partition_list_t* assignment = nullptr;
-    if (rd_kafka_assignment(consumer.get(), &assignment) == RD_KAFKA_RESP_ERR_NO_ERROR) {
-      partition_list owned(assignment);
-      in_slices(txn_timeout_ms, &stop_requested,
-                [&](int ms) { return rd_kafka_committed(consumer.get(), owned.get(), ms); });
-      if (stop_requested) return;
-      for (int i = 0; i < owned->cnt; ++i) {
-        auto& e = owned->elems[i];
-        if (e.offset < 0) e.offset = RD_KAFKA_OFFSET_BEGINNING;
-        tracker.drop(e.partition);
-      }
-      if (kafka_error e{rd_kafka_seek_partitions(consumer.get(), owned.get(), txn_timeout_ms)}; e)
-        spdlog::error("rewind failed: {}", rd_kafka_error_string(e.get()));
-      spdlog::warn("transaction aborted; {} partition(s) rewound to their committed offsets", owned->cnt);
-    }
-    begin_transaction();
-  }
-
-  clock_type::time_point deadline_in(double seconds) const { return clock_type::now() + duration_of(seconds); }
 
   // ---- the poll loop ----
 
@@ -728,12 +295,12 @@ struct ingest_worker::impl {
       metrics.index_restored.Set(1);  // nothing to restore
       return true;
     }
-    tailer.emplace(config, bootstrap, instance_id, *decider, sequence, metrics, stop_requested, fatal,
-                   duration_of(config.shutdown_deadline_seconds) + close_allowance);
+    tailer.emplace(config, bootstrap, instance_id, *decider, sequence, metrics, stop.flag(), fatal,
+                   stop.close_budget());
     auto done = tailer->start(producer.get());
     while (done.wait_for(std::chrono::milliseconds(100)) != std::future_status::ready) {
       status.last_poll_ms = steady_ms();
-      if (stop_requested) break;
+      if (stop.requested()) break;
     }
     // The reader sets the promise before stopping, so waiting is bounded.
     const bool ok = done.get();
@@ -751,46 +318,30 @@ struct ingest_worker::impl {
   }
 
   bool assign(const offset_range& range) {
-    partition_list list(rd_kafka_topic_partition_list_new(static_cast<int>(range.size())));
-    for (const auto& [partition, span] : range)
-      rd_kafka_topic_partition_list_add(list.get(), config.input_topic.c_str(), partition)->offset = span.first;
-    if (const auto err = rd_kafka_assign(consumer.get(), list.get()); err != RD_KAFKA_RESP_ERR_NO_ERROR)
-      return fail_start(std::string("assign: ") + rd_kafka_err2str(err));
+    if (const auto assigned = assign_range(consumer.get(), config.input_topic, range); !assigned)
+      return fail_start("assign: " + assigned.error());
     return true;
   }
 
   // Every partition of the range was consumed to its end (and all of it acknowledged).
   bool range_done(const offset_range& range) {
-    if (tracker.pending_pages() != 0) return false;
-    partition_list list(rd_kafka_topic_partition_list_new(static_cast<int>(range.size())));
-    for (const auto& [partition, span] : range)
-      rd_kafka_topic_partition_list_add(list.get(), config.input_topic.c_str(), partition);
-    rd_kafka_position(consumer.get(), list.get());
-    for (int i = 0; i < list->cnt; ++i) {
-      const auto& e = list->elems[i];
-      const auto end = range.at(e.partition).second;
-      const auto start = range.at(e.partition).first;
-      if (end > start && (e.offset < 0 || e.offset < end)) return false;
-    }
-    return true;
+    return tracker.pending_pages() == 0 &&
+           range_consumed(range, range_positions(consumer.get(), config.input_topic, range));
   }
 
   int run(const offset_range* range) {
     if (!create_clients(range == nullptr)) return 1;
     if (!restore_index()) {
-      if (!stop_requested) spdlog::error("cannot restore the index from {}", config.signatures_topic);
-      return finish_run(stop_requested ? 0 : 1);
+      if (!stop.requested()) spdlog::error("cannot restore the index from {}", config.signatures_topic);
+      return finish_run(stop.requested() ? 0 : 1);
     }
     start_pool();
-    if (config.exactly_once && !begin_transactions()) return finish_run(stop_requested ? 0 : 1);
+    if (txn && !begin_transactions()) return finish_run(stop.requested() ? 0 : 1);
     if (!(range == nullptr ? subscribe() : assign(*range))) return finish_run(1);
     if (range == nullptr) start_group_lag();
     spdlog::info("worker {} consuming {} as group {}", config.worker_id, config.input_topic, config.group_id);
-    std::map<std::int32_t, std::int64_t> range_end;
-    if (range != nullptr)
-      for (const auto& [partition, span] : *range) range_end[partition] = span.second;
     try {
-      poll_loop(range, range_end);
+      poll_loop(range);
     } catch (const std::bad_alloc&) {
       spdlog::critical("out of memory in the poll loop: stopping (exit 1)");
       fatal = true;
@@ -801,8 +352,8 @@ struct ingest_worker::impl {
     return shutdown();
   }
 
-  void poll_loop(const offset_range* range, std::map<std::int32_t, std::int64_t>& range_end) {
-    while (!stop_requested && !fatal) {
+  void poll_loop(const offset_range* range) {
+    while (!stop.requested() && !fatal) {
       status.last_poll_ms = steady_ms();
       status.ready = status.restored && status.producer_connected && (range != nullptr || status.assigned > 0);
       // The consumer's poll ends only with a page or its timeout, and delivery reports are served
@@ -813,7 +364,7 @@ struct ingest_worker::impl {
       if (m) {
         if (m->err != RD_KAFKA_RESP_ERR_NO_ERROR) {
           spdlog::warn("consumer: {}", rd_kafka_message_errstr(m.get()));
-        } else if (range != nullptr && m->offset >= range_end[m->partition]) {
+        } else if (range != nullptr && past_range_end(*range, m->partition, m->offset)) {
           // past the end of the range: not ours to process
         } else {
           dispatch(m.release());
@@ -821,12 +372,10 @@ struct ingest_worker::impl {
       }
       rd_kafka_poll(producer.get(), 0);
       offsets->advance();
-      apply_backpressure();
+      flow.apply(*partition_control, tracker.pending_bytes());  // backpressure
       if (range != nullptr && range_done(*range)) break;
       if (steady_ms() - last_report_ms >= 5000) report();
-      if (config.exactly_once && clock_type::now() - txn_started >= std::chrono::milliseconds(100) &&
-          (tracker.pending_pages() != 0 || !offsets->transaction().empty() || txn_abort))
-        commit_transaction(deadline_in(config.shutdown_deadline_seconds));
+      if (txn && txn->due(tracker.pending_pages() != 0)) txn->commit(stop.deadline_from_now());
     }
   }
 
@@ -834,7 +383,7 @@ struct ingest_worker::impl {
   // holds need (a static member within its session timeout).
   void start_group_lag() {
     constexpr std::chrono::seconds group_lag_interval{30};
-    const auto partitions = partition_count(consumer.get(), config.input_topic, 10000, &stop_requested);
+    const auto partitions = partition_count(consumer.get(), config.input_topic, 10000, &stop.flag());
     if (!partitions) {
       spdlog::warn("no group lag: input topic {}: {}", config.input_topic, partitions.error());
       return;
@@ -844,7 +393,6 @@ struct ingest_worker::impl {
   }
 
   std::int64_t last_report_ms = 0;
-  std::atomic<std::uint64_t> published{0};  // pages whose records are all produced
 
   void report() {
     last_report_ms = steady_ms();
@@ -858,44 +406,35 @@ struct ingest_worker::impl {
       for (int i = 0; i < owned->cnt; ++i)
         positions += fmt::format(" {}@{}", owned->elems[i].partition, owned->elems[i].offset);
     }
-    spdlog::debug("pages consumed {}, published {}, in flight {} ({} bytes), queued {}, {}, producer queue {}, "
-                  "positions{}",
-                  metrics.pages_consumed.Value(), published.load(), tracker.pending_pages(), tracker.pending_bytes(), queued,
-                  paused ? "paused" : "fetching", rd_kafka_outq_len(producer.get()), positions);
+    spdlog::debug(
+        "pages consumed {}, published {}, in flight {} ({} bytes), queued {}, {}, producer queue {}, "
+        "positions{}",
+        metrics.pages_consumed.Value(), (publishing ? publishing->published() : 0), tracker.pending_pages(),
+        tracker.pending_bytes(), queued, flow.paused() ? "paused" : "fetching", rd_kafka_outq_len(producer.get()),
+        positions);
   }
 
   // Readiness off, stop fetching, finish what is in flight until the shutdown deadline, then
-  // (finish_run) give up what is left, commit and leave the group, all by the deadline plus
-  // close_allowance.
+  // (finish_run) give up what is left, commit and leave the group, all by the shutdown's close_by().
   int shutdown() {
     status.ready = false;
-    stop_requested = true;  // the signatures reader closes meanwhile
-    const std::int64_t asked = stop_asked_ns.load();
-    const auto from = asked > 0 ? clock_type::time_point(std::chrono::duration_cast<clock_type::duration>(
-                                      std::chrono::nanoseconds(asked)))
-                                : clock_type::now();
-    const auto deadline = std::min(from, clock_type::now()) + duration_of(config.shutdown_deadline_seconds);
-    stopping_until = deadline;
-    rd_kafka_topic_partition_list_t* assignment = nullptr;
-    if (rd_kafka_assignment(consumer.get(), &assignment) == RD_KAFKA_RESP_ERR_NO_ERROR) {
-      partition_list owned(assignment);
-      rd_kafka_pause_partitions(consumer.get(), owned.get());
-    }
-    if (config.exactly_once && !fatal) commit_transaction(deadline);
+    const auto deadline = stop.begin();  // the signatures reader closes meanwhile
+    if (const auto owned = partition_control->assignment()) partition_control->pause(owned.get());
+    if (txn && !fatal) txn->commit(deadline);
     const bool drained = drain(nullptr, deadline);
     if (!drained && !fatal) spdlog::warn("shutdown deadline passed with {} page(s) in flight", tracker.pending_pages());
     // Records of no page (corrections learned from other workers' signatures), until then too.
-    rd_kafka_flush(producer.get(), ms_until(deadline));
-    return finish_run(fatal ? 1 : 0, deadline + close_allowance);
+    rd_kafka_flush(producer.get(), stop.ms_until(deadline));
+    return finish_run(fatal ? 1 : 0);
   }
 
   // Stops what produces, purges what was not delivered, commits what was and closes the
-  // consumer, by `close_by`. Exit status: `code`, or 1 when pages or records were left
-  // undelivered (they are not committed, so the next start processes them again).
-  int finish_run(int code, clock_type::time_point close_by = clock_type::now() + close_allowance) {
-    stop_requested = true;
+  // consumer, by the shutdown's close_by(). Exit status: shutdown_control::exit_status.
+  int finish_run(int code) {
+    const auto close_by = stop.close_by();
+    stop.request();
     lag_reader.reset();  // before the consumer it reads through closes
-    if (stop_producing()) code = std::max(code, 1);
+    code = stop_producing(code);
     if (consumer) {
       if (!config.exactly_once) {
         offsets->advance();
@@ -903,7 +442,7 @@ struct ingest_worker::impl {
       }
       const bool closed = close_consumer(consumer.get(), close_by);
       if (!closed) spdlog::warn("consumer not closed in time (its group learns it left at its session timeout)");
-      if (!closed || (subscribed && !ever_assigned)) park(std::move(consumer));
+      if (!closed || (subscribed && !rebalances.ever_assigned())) park(std::move(consumer));
     }
     spdlog::info("worker {} stopped (exit {})", config.worker_id, code);
     return code;
@@ -911,9 +450,9 @@ struct ingest_worker::impl {
 
   // Stops everything that produces: the pool (dropping the pages it has not begun) and the
   // signatures reader. Then purges what the producer still holds, queued or in flight: after the
-  // deadline nothing more is delivered. True when anything was left undelivered: pages consumed
-  // and not acknowledged, or records purged.
-  bool stop_producing() {
+  // deadline nothing more is delivered. The exit status of a run stopping with `code`, 1 when
+  // anything was left undelivered: pages consumed and not acknowledged, or records purged.
+  int stop_producing(int code) {
     if (output) output->abandon();
     if (pool) pool->stop(/*drop_queued=*/true);
     if (tailer) tailer->join();
@@ -923,11 +462,12 @@ struct ingest_worker::impl {
     }
     const std::size_t pages = tracker.pending_pages();
     const std::size_t purged = output ? output->purged() : 0;
-    if (pages == 0 && purged == 0) return false;
-    spdlog::warn("stopped with {} page(s) not acknowledged and {} record(s) purged undelivered: their offsets are "
-                 "not committed, the next start processes them again",
-                 pages, purged);
-    return true;
+    if (pages != 0 || purged != 0)
+      spdlog::warn(
+          "stopped with {} page(s) not acknowledged and {} record(s) purged undelivered: their offsets are "
+          "not committed, the next start processes them again",
+          pages, purged);
+    return shutdown_control::exit_status(code, pages, purged);
   }
 };
 
@@ -941,13 +481,7 @@ int ingest_worker::run_group() { return impl_->run(nullptr); }
 int ingest_worker::run_range(const offset_range& range) { return impl_->run(&range); }
 
 void ingest_worker::stop() noexcept {
-  // Called from a signal handler: clock_gettime is async-signal-safe, and steady_clock reads the
-  // same clock.
-  timespec now{};
-  clock_gettime(CLOCK_MONOTONIC, &now);
-  std::int64_t none = 0;
-  impl_->stop_asked_ns.compare_exchange_strong(none, std::int64_t{now.tv_sec} * 1'000'000'000 + now.tv_nsec);
-  impl_->stop_requested = true;
+  impl_->stop.request(signal_safe_now());  // called from a signal handler
 }
 
 const worker_status& ingest_worker::status() const noexcept { return impl_->status; }

@@ -9,10 +9,13 @@
 //        │                                         ▼
 //   offset_tracker ◄── acknowledged ── sequencer (decide, produce) ◄── signatures tailer
 //
-// Each part has its own file and tests: page_pool.h, sequencer.h, publisher.h (producing, dead
-// letters, delivery reports), acknowledged_offsets.h, signature_tailer.h, page_guard.h (what an
-// exception in a step becomes). ingest.cpp holds the pool's and the sequencer's steps, the
-// clients, rebalances, backpressure, transactions and shutdown, and wires the parts together.
+// Each part has its own file and tests: page_pool.h, page_processing.h (the pool's work),
+// sequencer.h, page_publishing.h (the sequencer's decide and publish steps), publisher.h
+// (producing, dead letters, delivery reports), acknowledged_offsets.h, signature_tailer.h,
+// page_guard.h (what an exception in a step becomes), transactions.h (exactly-once), shutdown.h
+// (the stop, its deadline and exit status), rebalance.h, backpressure.h, clients.h (the Kafka
+// clients and their callbacks, commits). ingest.cpp holds the poll loop and the shutdown's steps,
+// and wires the parts together.
 //
 // Nothing thrown by the pipeline crosses the poll loop: a page that fails in any way becomes a
 // dead letter. A record that still fails after its delivery attempts stops the worker without
@@ -27,6 +30,7 @@
 #include <string_view>
 
 #include "worker/config.h"
+#include "worker/fault_probe.h"
 
 namespace broadsheet::worker {
 
@@ -47,15 +51,6 @@ struct worker_status {
     return now_ms - last_poll_ms.load() < stall_ms;
   }
 };
-
-// The steps of a page in the worker, for fault_probe.
-enum class page_step { parse, clean, sign, decide, publish };
-
-// A test seam: called at the start of each step of each page with the input record's key (empty
-// when it has none), on the thread running the step. Tests make it throw, to see that an
-// exception in any step becomes a dead letter and std::bad_alloc a fatal stop. Empty in the
-// worker: nothing is called.
-using fault_probe = std::function<void(page_step, std::string_view key)>;
 
 class ingest_worker {
  public:

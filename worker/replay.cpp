@@ -240,4 +240,39 @@ tl::expected<offset_range, std::string> resolve_range(rd_kafka_t* client, const 
   return range;
 }
 
+tl::expected<void, std::string> assign_range(rd_kafka_t* consumer, const std::string& topic,
+                                             const offset_range& range) {
+  partition_list list(rd_kafka_topic_partition_list_new(static_cast<int>(range.size())));
+  for (const auto& [partition, span] : range)
+    rd_kafka_topic_partition_list_add(list.get(), topic.c_str(), partition)->offset = span.first;
+  if (const auto err = rd_kafka_assign(consumer, list.get()); err != RD_KAFKA_RESP_ERR_NO_ERROR)
+    return tl::make_unexpected(std::string(rd_kafka_err2str(err)));
+  return {};
+}
+
+bool past_range_end(const offset_range& range, std::int32_t partition, std::int64_t offset) {
+  const auto it = range.find(partition);
+  return it == range.end() || offset >= it->second.second;
+}
+
+std::map<std::int32_t, std::int64_t> range_positions(rd_kafka_t* consumer, const std::string& topic,
+                                                     const offset_range& range) {
+  partition_list list(rd_kafka_topic_partition_list_new(static_cast<int>(range.size())));
+  for (const auto& [partition, span] : range) rd_kafka_topic_partition_list_add(list.get(), topic.c_str(), partition);
+  rd_kafka_position(consumer, list.get());
+  std::map<std::int32_t, std::int64_t> positions;
+  for (int i = 0; i < list->cnt; ++i) positions[list->elems[i].partition] = list->elems[i].offset;
+  return positions;
+}
+
+bool range_consumed(const offset_range& range, const std::map<std::int32_t, std::int64_t>& positions) {
+  for (const auto& [partition, span] : range) {
+    const auto [start, end] = span;
+    const auto at = positions.find(partition);
+    const std::int64_t position = at == positions.end() ? -1 : at->second;
+    if (end > start && (position < 0 || position < end)) return false;
+  }
+  return true;
+}
+
 }  // namespace broadsheet::worker

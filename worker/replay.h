@@ -57,4 +57,23 @@ class offset_lookup {
                                                                     std::string_view from, std::string_view to,
                                                                     offset_lookup& lookup);
 
+// Consuming a range (ingest_worker::run_range):
+
+// The consumer assigned the range's partitions of topic, each from its start. Errors: librdkafka's.
+[[nodiscard]] tl::expected<void, std::string> assign_range(rd_kafka_t* consumer, const std::string& topic,
+                                                           const offset_range& range);
+
+// A record of that partition and offset is past its partition's end of the range (or of no
+// partition in it): not the replay's to process.
+[[nodiscard]] bool past_range_end(const offset_range& range, std::int32_t partition, std::int64_t offset);
+
+// The consumer's positions in the range's partitions of topic: the next offset each fetches
+// (negative: none yet).
+[[nodiscard]] std::map<std::int32_t, std::int64_t> range_positions(rd_kafka_t* consumer, const std::string& topic,
+                                                                   const offset_range& range);
+
+// Every partition of the range consumed to its end, at these positions (a partition absent or at a
+// negative position: none consumed yet). A partition whose range is empty needs nothing.
+[[nodiscard]] bool range_consumed(const offset_range& range, const std::map<std::int32_t, std::int64_t>& positions);
+
 }  // namespace broadsheet::worker

@@ -109,5 +109,25 @@ TEST_F(ReplayRange, TimesGoThroughTheLookupSeam) {
   EXPECT_EQ(lookup.asked, (std::vector<std::int64_t>{1'742'256'000'000}));
 }
 
+TEST(Replay, RecordsPastTheirPartitionsEndOrOfNoPartitionInTheRangeAreNotProcessed) {
+  const offset_range range{{0, {5, 10}}, {2, {0, 0}}};
+  EXPECT_FALSE(past_range_end(range, 0, 5));
+  EXPECT_FALSE(past_range_end(range, 0, 9));
+  EXPECT_TRUE(past_range_end(range, 0, 10));
+  EXPECT_TRUE(past_range_end(range, 2, 0)) << "an empty range";
+  EXPECT_TRUE(past_range_end(range, 1, 0)) << "a partition not replayed";
+}
+
+TEST(Replay, ARangeIsConsumedWhenEveryPartitionWithRecordsIsAtItsEnd) {
+  // partition 0: [5, 10); partition 1: empty, nothing to wait for
+  const offset_range range{{0, {5, 10}}, {1, {7, 7}}};
+  EXPECT_FALSE(range_consumed(range, {}));
+  EXPECT_FALSE(range_consumed(range, {{0, RD_KAFKA_OFFSET_INVALID}, {1, RD_KAFKA_OFFSET_INVALID}}))
+      << "not fetched yet";
+  EXPECT_FALSE(range_consumed(range, {{0, 9}}));
+  EXPECT_TRUE(range_consumed(range, {{0, 10}}));
+  EXPECT_TRUE(range_consumed(range, {{0, 12}, {1, RD_KAFKA_OFFSET_INVALID}}));
+}
+
 }  // namespace
 }  // namespace broadsheet::worker
