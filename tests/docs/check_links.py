@@ -33,7 +33,8 @@ def anchors(text):
 def problems(root, path):
     text = path.read_text(encoding="utf-8")
     where = path.relative_to(root)
-    top = {p.name for p in root.iterdir() if p.is_dir() and not p.name.startswith(".")} - {"build"}
+    # Build trees (build, build-bench, build-sanitize, …) are not the repository's folders.
+    top = {p.name for p in root.iterdir() if p.is_dir() and not p.name.startswith((".", "build"))}
     found = []
     for number, line in enumerate(text.splitlines(), 1):
         for pattern, why in FORBIDDEN:
