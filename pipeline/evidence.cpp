@@ -129,6 +129,13 @@ std::uint64_t outline_of(std::string_view t) {
   return h;
 }
 
+// An e-mail or web address ("电子信箱：linhe@example.cn", "www.example.cn"): a line of contact
+// details, never a headline.
+bool holds_address(std::string_view t) noexcept {
+  return t.find('@') != std::string_view::npos || t.find("www.") != std::string_view::npos ||
+         t.find("http://") != std::string_view::npos || t.find("https://") != std::string_view::npos;
+}
+
 // "2025年3月18日": a date alone on its line, a notice's sign-off, never a headline.
 bool is_bare_date(std::string_view t) noexcept {
   if (!t.ends_with("日")) return false;
@@ -237,10 +244,10 @@ paragraph_facts facts_of(const paragraph& p) {
   // clause punctuation (a kicker and a title on one line).
   const bool exclaims = f.sentence_end && f.chars <= 30 && !ends_with_full_stop(t);
   const bool speaker = (t.ends_with("：") || t.ends_with(":")) && f.chars <= 16 && !has_clause_punctuation(t);
-  f.heading_like =
-      f.md_level > 0 || f.subtitle ||
-      (!formulaic && !f.caption_arrow && f.chars >= 2 && (word_chars <= 50 || !has_clause_punctuation(words)) &&
-       (!f.sentence_end || exclaims) && (!f.mid_clause || speaker) && !has_inner_full_stop(t) && !is_list_line(t));
+  f.heading_like = f.md_level > 0 || f.subtitle ||
+                   (!formulaic && !f.caption_arrow && f.chars >= 2 &&
+                    (word_chars <= 50 || !has_clause_punctuation(words)) && (!f.sentence_end || exclaims) &&
+                    (!f.mid_clause || speaker) && !has_inner_full_stop(t) && !is_list_line(t) && !holds_address(t));
   f.phrases_parted = f.heading_like && !f.subtitle && phrases_parted(words);
   if (f.heading_like) f.outline = outline_of(t);
   return f;

@@ -13,6 +13,9 @@ TEST(evidence, reads_a_short_unpunctuated_line_as_headline_like) {
   EXPECT_FALSE(facts("会议要求，各乡镇要抓紧抓实，").heading_like);
   EXPECT_TRUE(facts("本报记者 林晓雨").byline_line.has_value());
   EXPECT_FALSE(facts("本报记者 林晓雨").heading_like);
+  // contact details
+  EXPECT_FALSE(facts("电子信箱：linhe@example.cn").heading_like);
+  EXPECT_FALSE(facts("网址：www.example.cn").heading_like);
 }
 
 TEST(evidence, sees_headline_phrases_parted_by_a_space) {
