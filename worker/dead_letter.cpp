@@ -6,6 +6,7 @@
 
 #include <openssl/evp.h>
 
+#include "worker/record_headers.h"
 #include "worker/record_size.h"
 
 namespace broadsheet::worker {
@@ -33,11 +34,6 @@ std::size_t cut_marks_bytes(std::string_view part) {
   std::size_t bytes = 0;
   for (const auto& h : cut_headers) bytes += header_bytes(std::string(part) + std::string(h.suffix), h.longest_value);
   return bytes;
-}
-
-void add_header(rd_kafka_headers_t* h, std::string_view name, std::string_view value) {
-  rd_kafka_header_add(h, name.data(), static_cast<ssize_t>(name.size()), value.data(),
-                      static_cast<ssize_t>(value.size()));
 }
 
 void add_cut_headers(rd_kafka_headers_t* h, std::string_view part, std::string_view original) {
