@@ -9,10 +9,11 @@
 //  3. every other paragraph is a unit, and every reading of the page is a sequence of choices
 //     over the units: a run of headline lines opens the story after it or closes the story
 //     before it; a unit is body text, starts a story of its own, or is furniture;
-//  4. each choice scores its evidence (weights in segmenter.cpp: datelines and bylines after a
-//     headline, subtitles and column tags, how much a headline shares with the text on either
-//     side, how much the text across it shares, blank lines, closing lines), a story without a
-//     title costs, and dynamic programming picks the best-scoring reading of the whole page;
+//  4. each choice scores its evidence (weights in internal/segmenter_weights.h: datelines and
+//     bylines after a headline, subtitles and column tags, how much a headline shares with the
+//     text on either side, how much the text across it shares, blank lines, closing lines), a
+//     story without a title costs, and dynamic programming picks the best-scoring reading of the
+//     whole page;
 //  5. the items are built from that reading.
 
 #include <memory>

@@ -1,0 +1,118 @@
+#include "pipeline/internal/segmenter_words.h"
+
+namespace broadsheet::pipeline::internal {
+
+void segmenter_words::start_page(std::size_t text_bytes) { topic_words_.start_page(text_bytes); }
+
+void segmenter_words::start_reading(const std::vector<paragraph>& ps, const std::vector<paragraph_facts>& facts,
+                                    const std::vector<std::size_t>& units) {
+  ps_ = &ps;
+  facts_ = &facts;
+  units_ = &units;
+  const std::size_t n = units.size();
+  words_.assign(n, unit_words{});
+  lead_bags_.assign(n + 1, topic_words::bag{});
+  tail_bags_.assign(n + 1, topic_words::bag{});
+  wide_leads_.assign(n + 1, topic_words::bag{});
+  wide_tails_.assign(n + 1, topic_words::bag{});
+  headline_bags_.assign(n * max_run, topic_words::bag{});
+}
+
+topic_words::bag segmenter_words::head_of(std::size_t u) {
+  unit_words& w = words_[u];
+  if (!w.head.exists()) w.head = topic_words_.head_of(words_of(u), lead_han, w.han);
+  return w.head;
+}
+
+topic_words::bag segmenter_words::tail_of(std::size_t u) {
+  unit_words& w = words_[u];
+  if (!w.tail.exists()) {
+    const topic_words::bag head = head_of(u);
+    w.tail = w.han < tail_han ? head : topic_words_.tail_of(words_of(u), tail_han);
+  }
+  return w.tail;
+}
+
+// The bigrams of the unit's first wide_han Han characters: nearly all of a paragraph.
+topic_words::bag segmenter_words::wide_of(std::size_t u) {
+  unit_words& w = words_[u];
+  if (!w.wide.exists()) {
+    const topic_words::bag head = head_of(u);
+    std::size_t han = 0;
+    w.wide = w.han < lead_han ? head : topic_words_.head_of(words_of(u), wide_han, han);
+  }
+  return w.wide;
+}
+
+std::size_t segmenter_words::han_of(std::size_t u) {
+  (void)head_of(u);
+  return words_[u].han;
+}
+
+// A headline run's words are built once per run, from the run one line shorter.
+topic_words::bag segmenter_words::headline_bag(std::size_t i, std::size_t j) {
+  topic_words::bag& slot = headline_bags_[i * max_run + (j - i - 1)];
+  if (slot.exists()) return slot;
+  const topic_words::bag bag = topic_words_.new_bag();
+  if (j - i >= 2) topic_words_.add(bag, headline_bag(i, j - 1));
+  if (uf(j - 1).heading_like) topic_words_.add(bag, head_of(j - 1));
+  return slot = bag;
+}
+
+// The words of the text from unit j on, part(u) of each unit, until limit Han characters (or a
+// little more: whole units) are read; headline lines are skipped only at its start.
+topic_words::bag segmenter_words::text_after(std::size_t j, std::size_t limit, part_of part) {
+  const topic_words::bag bag = topic_words_.new_bag();
+  std::size_t han = 0;
+  for (std::size_t u = j; u < units_->size() && han < limit; ++u) {
+    if (!is_text(u)) {
+      if (u == j) continue;
+      break;
+    }
+    topic_words_.add(bag, (this->*part)(u));
+    han += han_of(u);
+  }
+  return bag;
+}
+
+// The same before unit i, read backwards; the headline lines right before i are skipped, as
+// text_after skips them after a run.
+topic_words::bag segmenter_words::text_before(std::size_t i, std::size_t limit, part_of part) {
+  const topic_words::bag bag = topic_words_.new_bag();
+  std::size_t han = 0;
+  std::size_t u = i;
+  while (u > 0 && !is_text(u - 1)) --u;
+  for (; u-- > 0 && han < limit;) {
+    if (!is_text(u)) break;
+    topic_words_.add(bag, (this->*part)(u));
+    han += han_of(u);
+  }
+  return bag;
+}
+
+topic_words::bag segmenter_words::lead_bag(std::size_t j) {
+  topic_words::bag& slot = lead_bags_[j];
+  if (!slot.exists()) slot = text_after(j, lead_han, &segmenter_words::head_of);
+  return slot;
+}
+
+topic_words::bag segmenter_words::tail_bag(std::size_t i) {
+  topic_words::bag& slot = tail_bags_[i];
+  if (!slot.exists()) slot = text_before(i, tail_han, &segmenter_words::tail_of);
+  return slot;
+}
+
+double segmenter_words::cohesion(std::size_t i, std::size_t j) {
+  topic_words::bag& tail = wide_tails_[i];
+  if (!tail.exists()) tail = text_before(i, wide_tail, &segmenter_words::wide_of);
+  const topic_words::bag lead = wide_lead_bag(j);
+  return topic_words_.shared_fraction(tail, lead);
+}
+
+topic_words::bag segmenter_words::wide_lead_bag(std::size_t j) {
+  topic_words::bag& lead = wide_leads_[j];
+  if (!lead.exists()) lead = text_after(j, wide_lead, &segmenter_words::wide_of);
+  return lead;
+}
+
+}  // namespace broadsheet::pipeline::internal

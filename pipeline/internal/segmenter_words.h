@@ -1,0 +1,105 @@
+#pragma once
+// segmenter_words: the words around the segmenter's boundaries, each read once per reading of a
+// page. A unit is a paragraph the page-level choice decides on (segmenter::reader numbers them);
+// its words are the Han character bigrams of topic_words. The segmenter's run judgement asks
+// how much a headline run shares with the lead after it, the text before it and the lead of the
+// story before it, how much the text across a boundary shares (cohesion), and how much of a
+// story's headline the text after a run still holds; this class reads the bags those questions
+// need, when first asked for, and keeps them for the rest of the reading. The order in which
+// they are first asked for numbers the page's bigrams, so callers keep it fixed.
+//
+// Lifecycle: start_page for each page (it forgets the last page's bigrams and bags), then
+// start_reading for each reading of its units (a page may be read twice); the paragraphs, facts
+// and units it is given must outlive the reading. Memory is kept from page to page. One per
+// segmenter::reader, not thread-safe.
+
+#include <cstddef>
+#include <string_view>
+#include <vector>
+
+#include "pipeline/evidence.h"
+#include "pipeline/reflow.h"
+
+namespace broadsheet::pipeline::internal {
+
+inline constexpr std::size_t max_run = 6;  // headline lines in one run, at most
+
+// A unit that can be part of a headline run: a headline-like line or a byline line.
+inline bool groupable(const paragraph_facts& f) { return f.heading_like || f.byline_line.has_value(); }
+
+class segmenter_words {
+ public:
+  // A new page of text_bytes bytes of paragraph text.
+  void start_page(std::size_t text_bytes);
+  // A new reading of the page: units[u] is the index in ps and facts of unit u. Forgets the bags
+  // of the last reading.
+  void start_reading(const std::vector<paragraph>& ps, const std::vector<paragraph_facts>& facts,
+                     const std::vector<std::size_t>& units);
+
+  // The bigrams of unit u's first lead_han Han characters (its dateline left out).
+  [[nodiscard]] topic_words::bag head_of(std::size_t u);
+  // The words of the headline run [i, j) (j - i <= max_run): its headline lines (kicker, title,
+  // subtitle), not its bylines.
+  [[nodiscard]] topic_words::bag headline_bag(std::size_t i, std::size_t j);
+  // The first lead_han Han characters of the text from unit j on (the lead after a headline run).
+  [[nodiscard]] topic_words::bag lead_bag(std::size_t j);
+  // The last tail_han Han characters of the text before unit i.
+  [[nodiscard]] topic_words::bag tail_bag(std::size_t i);
+  // Whether the text on both sides of a boundary before unit j (i: where the headline run before
+  // it starts, or j) is about the same things: the share of the bigrams of the wide_tail Han
+  // characters before i found in the wide_lead characters from j on. Wider than the leads that
+  // are matched against a headline's words: the words an article repeats are names and terms,
+  // a few in a paragraph.
+  [[nodiscard]] double cohesion(std::size_t i, std::size_t j);
+  // The bigrams of the wide_lead Han characters of the text from unit j on: the lead cohesion()
+  // compares, and the text a story's headline words are looked for in (the reader's story_words).
+  [[nodiscard]] topic_words::bag wide_lead_bag(std::size_t j);
+  // The share of a's bigrams that b holds too: 0 when a is empty.
+  [[nodiscard]] double shared_fraction(topic_words::bag a, topic_words::bag b) {
+    return topic_words_.shared_fraction(a, b);
+  }
+
+  static constexpr std::size_t lead_han = 120;   // Han characters of text compared after a headline
+  static constexpr std::size_t tail_han = 80;    // and before it
+  static constexpr std::size_t wide_han = 400;   // Han characters of a unit read for cohesion
+  static constexpr std::size_t wide_tail = 300;  // Han characters before a boundary for cohesion
+  static constexpr std::size_t wide_lead = 500;  // and after it
+
+ private:
+  // Each unit's words are read when first asked for, and once: the bigrams of its first and of
+  // its last lead_han Han characters (one bag for a shorter unit), and how many Han characters
+  // it has. Only the units around headline runs and possible story starts ever are read.
+  struct unit_words {
+    topic_words::bag head, tail, wide;
+    std::size_t han = 0;
+  };
+
+  const paragraph_facts& uf(std::size_t u) const { return (*facts_)[(*units_)[u]]; }
+  std::string_view ut(std::size_t u) const { return (*ps_)[(*units_)[u]].text; }
+  bool is_text(std::size_t u) const { return !groupable(uf(u)); }
+  // The words of a unit's text: without its dateline, whose issuer and brackets every story shares.
+  std::string_view words_of(std::size_t u) const {
+    const paragraph_facts& f = uf(u);
+    return f.dateline ? ut(u).substr(f.dateline->body_offset) : ut(u);
+  }
+
+  topic_words::bag tail_of(std::size_t u);
+  topic_words::bag wide_of(std::size_t u);
+  std::size_t han_of(std::size_t u);
+
+  using part_of = topic_words::bag (segmenter_words::*)(std::size_t);
+  topic_words::bag text_after(std::size_t j, std::size_t limit, part_of part);
+  topic_words::bag text_before(std::size_t i, std::size_t limit, part_of part);
+
+  // The reading's page.
+  const std::vector<paragraph>* ps_ = nullptr;
+  const std::vector<paragraph_facts>* facts_ = nullptr;
+  const std::vector<std::size_t>* units_ = nullptr;
+  topic_words topic_words_;  // the page's bigrams, numbered
+  std::vector<unit_words> words_;
+  std::vector<topic_words::bag> lead_bags_, tail_bags_;
+  std::vector<topic_words::bag> wide_leads_, wide_tails_;  // cohesion()'s bags
+  std::vector<topic_words::bag> headline_bags_;            // of run [i, j) at i * max_run + j - i - 1
+};
+
+}  // namespace broadsheet::pipeline::internal
