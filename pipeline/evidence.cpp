@@ -182,6 +182,21 @@ std::size_t column_tag_start(std::string_view t) {
   return n >= 2 && (n <= 16 || series) && !digits && !sentence_inside ? open : npos;
 }
 
+// "（柯文）", "(刘诗瑶)": a short bracket holding Han characters only, a brief's source.
+bool is_bracketed_name(std::string_view t) {
+  if (!opens_bracket(t) || !closes_bracket(t) || !visible_chars_at_most(t, 8)) return false;
+  std::size_t han = 0;
+  for (std::size_t i = 0; i < t.size();) {
+    const char32_t c = next_code_point(t, i);
+    if ((char_class(c) & cc::han) != 0) {
+      ++han;
+    } else if (c != 0xFF08 && c != 0xFF09 && c != '(' && c != ')') {
+      return false;
+    }
+  }
+  return han >= 2;
+}
+
 // Two to eight visible characters and no punctuation of any kind.
 bool is_label_like(std::string_view t) {
   if (!visible_chars_at_most(t, 8)) return false;
@@ -218,7 +233,7 @@ paragraph_facts facts_of(const paragraph& p) {
     f.closing = is_closing_line(t);
   }
   if (!f.credit && !f.continuation) f.dateline = match_dateline(t);
-  f.note = opens_bracket(t) && closes_bracket(t) && f.chars > 6;
+  f.note = (opens_bracket(t) && closes_bracket(t) && f.chars > 6) || is_bracketed_name(t);
   if (f.chars > 80) return f;  // a paragraph of text: none of the rest applies to it
 
   // A notice signs off with "特此公告。" and its date alone on a line.

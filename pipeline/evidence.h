@@ -39,7 +39,8 @@ struct paragraph_facts {
   std::optional<continuation_match> continuation;  // "（上接A01版①）…" at the start
   std::optional<std::string> author_note;          // the whole paragraph is "（作者为…）"
   // The whole paragraph is in brackets: a note after a story ("（摘编自…）", "（原文刊载于…）"), a
-  // sign-off no closing pattern names. Rarely inside a story, nearly always at its end.
+  // sign-off no closing pattern names, or a brief's source ("（柯文）"). Rarely inside a story,
+  // nearly always at its end.
   bool note = false;
   bool closing = false;  // a story's last line: "（本报北京1月22日电）", "（执笔：甲）", "（甲整理）", an author note
   bool subtitle = false;       // "——…": a headline's subtitle or an in-body one, never a sentence

@@ -157,6 +157,7 @@ void segmenter::reader::choose() {
     s = st.from_state;
   }
   std::reverse(choices_.begin(), choices_.end());
+  group_digests();
   if (explain_) explain();
 }
 

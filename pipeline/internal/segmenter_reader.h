@@ -5,6 +5,7 @@
 //   segmenter.cpp           read(), the page-level choice (choose, explain)
 //   segmenter_photos.cpp    1. photos and markers: which paragraphs are units
 //   segmenter_evidence.cpp  2. evidence about runs of units and story starts
+//   segmenter_digests.cpp   3b. a column of briefs under one label joined as one item
 //   segmenter_items.cpp     4. items built from the chosen reading
 // The words around each boundary are segmenter_words' (segmenter_words.h).
 // One per segmenter, not thread-safe.
@@ -131,6 +132,17 @@ class segmenter::reader {
   const run_evidence& run(std::size_t i, std::size_t r) const { return runs_[run_first_[i] + r]; }
   void explain();
 
+  // --- 3b. digests (segmenter_digests.cpp) -----------------------------------------------------
+
+  struct brief_story {
+    std::size_t end = 0;  // one past the story's last choice
+    bool brief = false;   // short text signed off by a line in brackets
+  };
+  brief_story story_at(std::size_t c) const;
+  std::size_t digest_label(std::size_t i, std::size_t j) const;
+  bool brief_headline(std::size_t i, std::size_t j) const;
+  void group_digests();
+
   // --- 4. items (segmenter_items.cpp) ---------------------------------------------------------
 
   struct raw_paragraph {
@@ -172,6 +184,7 @@ class segmenter::reader {
   std::vector<std::size_t> last_break_;  // per unit: the last dateline, closing line or note up to it
   std::vector<std::size_t> run_first_;   // where each unit's runs start in runs_
   std::vector<choice> choices_;
+  std::vector<choice> regrouped_;  // group_digests' copy of choices_, swapped with it
   std::vector<draft> drafts_;
   std::vector<segment_trace_entry> trace_;
   int titled_ = 0, closes_ = 0;

@@ -50,9 +50,18 @@ TEST(evidence, gives_parallel_headline_lines_one_outline) {
 TEST(evidence, reads_a_paragraph_in_brackets_as_a_note) {
   EXPECT_TRUE(facts("（摘编自3月2日《临河日报》）").note);
   EXPECT_TRUE(facts("(本文系临河县“我和我的家乡”征文活动获奖作品)").note);
-  // a short bracketed tag, a sentence that only starts with a bracket
-  EXPECT_FALSE(facts("（图文）").note);
+  // a part marker, a numbered section, a count, a sentence that only starts with a bracket
+  EXPECT_FALSE(facts("（上）").note);
+  EXPECT_FALSE(facts("（一）").note);
+  EXPECT_FALSE(facts("（50个）").note);
   EXPECT_FALSE(facts("（记者林晓雨）昨日，临河县召开春耕生产推进会。").note);
+}
+
+TEST(evidence, reads_a_name_in_brackets_as_a_note) {
+  // a brief's source signs it off: a reporter's name alone in brackets
+  EXPECT_TRUE(facts("（林晓雨）").note);
+  EXPECT_TRUE(facts("(周明远)").note);
+  EXPECT_TRUE(facts("（许安然 周明远）").note);
 }
 
 }  // namespace

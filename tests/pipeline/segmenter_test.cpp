@@ -315,5 +315,58 @@ TEST(segmenter, reads_a_jump_marker_on_its_own_line_as_the_end_of_a_story) {
   EXPECT_EQ(page.items[1].title, "技术员夜里守望田野");
 }
 
+// Two briefs, each signed off by its source in brackets.
+constexpr std::string_view briefs =
+    "北岭区新建三座城市书房\n\n"
+    "本报讯 记者从北岭区文化和旅游局获悉，三座城市书房日前建成开放，市民凭身份证即可免费借阅图书。\n\n"
+    "（林晓雨）\n\n"
+    "临河县开通两条乡村公交\n\n"
+    "本报讯 临河县日前开通两条乡村公交线路，沿线十二个行政村的群众出行更加方便。\n\n"
+    "（周明远）\n\n";
+
+// A long story after the column.
+constexpr std::string_view long_story =
+    "城关镇推进老旧小区改造\n\n"
+    "本报讯（记者许安然）城关镇今年启动十二个老旧小区改造项目，涉及居民两千余户。"
+    "改造内容包括管网更新、外墙保温、加装电梯和停车位建设，预计年底前全部完工。"
+    "镇里成立了专班，逐个小区听取居民意见，改造方案经居民议事会讨论通过后再开工。"
+    "已完工的三个小区，居民满意率达到百分之九十以上。"
+    "镇党委负责人表示，下一步将把改造与社区服务结合起来，在小区内建设养老服务站和便民服务点，"
+    "让居民在家门口就能办事、就医、买菜，老旧小区改造不仅要改好面子，更要改好里子。\n";
+
+TEST(segmenter, joins_a_column_of_briefs_under_its_label_into_one_item) {
+  // given: a story, the label "简讯" over two briefs each signed off by its source, a long story
+  const auto page = segmented(std::string(dated_story) + "简讯\n\n" + std::string(briefs) + std::string(long_story));
+  ASSERT_EQ(page.items.size(), 3u);
+  EXPECT_EQ(page.items[1].title, "简讯");
+  EXPECT_EQ(page.items[1].paragraphs,
+            (std::vector<std::string>{
+                "北岭区新建三座城市书房",
+                "本报讯记者从北岭区文化和旅游局获悉，三座城市书房日前建成开放，市民凭身份证即可免费借阅图书。",
+                "（林晓雨）", "临河县开通两条乡村公交",
+                "本报讯临河县日前开通两条乡村公交线路，沿线十二个行政村的群众出行更加方便。", "（周明远）"}));
+  // a brief's dateline stays in its text: the item's dateline would be one brief's only
+  EXPECT_EQ(page.items[1].dateline, std::nullopt);
+  EXPECT_EQ(page.items[2].title, "城关镇推进老旧小区改造");
+}
+
+TEST(segmenter, keeps_briefs_apart_without_a_label_over_them) {
+  // given: the same briefs with no label over them: two stories of their own
+  const auto page = segmented(std::string(dated_story) + std::string(briefs) + std::string(long_story));
+  ASSERT_EQ(page.items.size(), 4u);
+  EXPECT_EQ(page.items[1].title, "北岭区新建三座城市书房");
+  EXPECT_EQ(page.items[2].title, "临河县开通两条乡村公交");
+}
+
+TEST(segmenter, keeps_a_label_over_a_long_story_as_its_kicker) {
+  // given: a label over a long story, then the briefs: the label names the story, not a column
+  const auto page =
+      segmented(std::string(dated_story) + "简讯\n\n" + std::string(long_story) + "\n" + std::string(briefs));
+  ASSERT_EQ(page.items.size(), 4u);
+  EXPECT_EQ(page.items[1].title, "城关镇推进老旧小区改造");
+  EXPECT_EQ(page.items[1].kicker, "简讯");
+  EXPECT_EQ(page.items[2].title, "北岭区新建三座城市书房");
+}
+
 }  // namespace
 }  // namespace broadsheet::pipeline

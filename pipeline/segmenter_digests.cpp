@@ -1,0 +1,112 @@
+// segmenter::reader, 3b. digests: a column of briefs under one label ("新闻速递", "微阅读") is
+// one item, the label its title and each brief's headline a paragraph of its text
+// (segmenter_reader.h, pipeline/README.md "How the segmenter reads a page").
+//
+// The page-level choice reads every brief's headline as a story's headline; this step finds the
+// column in the chosen reading and joins it. A digest is:
+//   - a story whose headline run holds a short label line right above its title, and no byline
+//     or subtitle (a label above an article's title is a section or column name: what tells a
+//     digest apart is what comes after it);
+//   - then at least one more story whose headline is its title alone (or under a "……——"
+//     kicker);
+//   - every one of them brief (at most digest_brief_chars of text) and signed off by a line in
+//     brackets, the brief's source ("（柯文）", "（据新华社日内瓦电记者甲）").
+// Briefs with their own bylines, subtitles or labels, or a long story, end the column.
+#include <cstddef>
+#include <vector>
+
+#include "pipeline/internal/segmenter_reader.h"
+#include "pipeline/internal/utf8.h"
+
+namespace broadsheet::pipeline {
+
+namespace {
+
+// A brief's text holds at most this many characters.
+constexpr std::size_t digest_brief_chars = 700;
+// A digest's label: a short line above the first brief's title.
+constexpr std::size_t digest_label_chars = 8;
+
+}  // namespace
+
+// The story opened by choices_[c]: one past its last choice, and whether it is a brief (short
+// text whose last paragraph is a bracket).
+segmenter::reader::brief_story segmenter::reader::story_at(std::size_t c) const {
+  brief_story b;
+  std::size_t chars = 0, last_text = npos;
+  b.end = c + 1;
+  for (; b.end < choices_.size(); ++b.end) {
+    const choice& x = choices_[b.end];
+    if (x.act == action::drop) continue;
+    if (x.act != action::body) break;
+    chars += internal::count_code_points(ut(x.first));
+    last_text = x.first;
+  }
+  const bool closes = b.end < choices_.size() && choices_[b.end].act == action::close;
+  b.brief =
+      !closes && last_text != npos && chars <= digest_brief_chars && (uf(last_text).closing || uf(last_text).note);
+  return b;
+}
+
+// The label line of the headline run [i, j) when it can head a digest: right above the title,
+// short, not a speaker's name ("甲委员："); npos otherwise.
+std::size_t segmenter::reader::digest_label(std::size_t i, std::size_t j) const {
+  const std::size_t title = title_of(i, j);
+  if (title == npos || title == i) return npos;
+  for (std::size_t k = i; k < j; ++k) {
+    if (uf(k).byline_line || uf(k).subtitle) return npos;
+  }
+  const std::size_t label = title - 1;
+  const paragraph_facts& f = uf(label);
+  const std::string_view t = ut(label);
+  const bool short_line = f.heading_like && f.chars <= digest_label_chars && !f.dash_kicker;
+  return short_line && !t.ends_with("：") && !t.ends_with(":") ? label : npos;
+}
+
+// Whether the headline run [i, j) is a brief's inside a digest: its title alone, or under a
+// kicker that leads into it.
+bool segmenter::reader::brief_headline(std::size_t i, std::size_t j) const {
+  const std::size_t title = title_of(i, j);
+  if (title == npos || title + 1 != j) return false;
+  return title == i || (title == i + 1 && uf(i).dash_kicker);
+}
+
+void segmenter::reader::group_digests() {
+  std::vector<choice>& out = regrouped_;
+  out.clear();
+  for (std::size_t c = 0; c < choices_.size();) {
+    const choice& head = choices_[c];
+    const std::size_t label = head.act == action::open ? digest_label(head.first, head.end) : npos;
+    const brief_story first = label != npos ? story_at(c) : brief_story{};
+    // The briefs after the first: each opened by a brief's headline.
+    std::size_t end = first.end, briefs = 1;
+    while (first.brief && end < choices_.size() && choices_[end].act == action::open &&
+           brief_headline(choices_[end].first, choices_[end].end)) {
+      const brief_story next = story_at(end);
+      if (!next.brief) break;
+      end = next.end;
+      ++briefs;
+    }
+    if (briefs < 2) {
+      out.push_back(head);
+      ++c;
+      continue;
+    }
+    // The label opens the digest; every headline line after it is a paragraph of its text.
+    out.push_back(choice{head.first, label + 1, action::open, head.score});
+    for (std::size_t k = c; k < end; ++k) {
+      const choice& x = choices_[k];
+      if (x.act != action::open) {
+        out.push_back(x);
+        continue;
+      }
+      for (std::size_t u = k == c ? label + 1 : x.first; u < x.end; ++u) {
+        out.push_back(choice{u, u + 1, action::body, 0});
+      }
+    }
+    c = end;
+  }
+  choices_.swap(out);
+}
+
+}  // namespace broadsheet::pipeline
