@@ -253,6 +253,15 @@ struct dateline_reader {
 
 }  // namespace
 
+namespace {
+
+bool starts_a_role(std::string_view t) {
+  static constexpr std::array<std::string_view, 6> roles{"记者", "通讯", "评论", "特约", "特派", "特稿"};
+  return std::any_of(roles.begin(), roles.end(), [&](std::string_view r) { return t.starts_with(r); });
+}
+
+}  // namespace
+
 std::optional<dateline_match> match_dateline(std::string_view p) {
   // [据] issuer [place] [date] 电|讯: "本报讯", "本报北京1月22日电", "据新华社上海 10月21日电",
   // "新华社电". The place is at most ten Han characters; "本报记者" and "本报通讯员" are not
@@ -283,7 +292,9 @@ std::optional<dateline_match> match_dateline(std::string_view p) {
       break;
     }
     r.i = before_date;
-    if (!is_han(c) || c == U'记' || c == U'通' || c == U'评' || c == U'特') break;
+    // A byline's role after the issuer ("本报记者", "本报通讯员", "本报特约评论员") ends the
+    // search; the same characters inside a place name do not ("本报呼和浩特电", "本报通辽电").
+    if (!is_han(c) || starts_a_role(p.substr(r.i))) break;
     (void)next_code_point(p, r.i);  // one Han character of the place
   }
   if (prefix_end == 0) return std::nullopt;

@@ -40,6 +40,9 @@ TEST(byline, reads_datelines_with_a_place_and_a_date) {
       {"据新华社西塘 10月21日电（记者周明远）记者获悉", "据新华社西塘 10月21日电"},
       {"据新华社电 日前", "据新华社电"},
       {"中新社电 日前", "中新社电"},
+      // a place holding characters that start a byline's role elsewhere (特, 通)
+      {"本报呼和浩特1月2日电（记者林晓雨）1日，冬季运动会开幕。", "本报呼和浩特1月2日电"},
+      {"本报通辽3月5日电 全市春耕", "本报通辽3月5日电"},
   };
   for (const auto& [text, dateline] : cases) {
     // when
@@ -57,6 +60,8 @@ TEST(byline, does_not_take_ordinary_sentences_for_datelines) {
   EXPECT_FALSE(match_dateline("本报评论员文章指出，"));
   EXPECT_FALSE(match_dateline("新华社记者3月17日电话采访"));
   EXPECT_FALSE(match_dateline("本报记者昨日获悉，"));
+  EXPECT_FALSE(match_dateline("本报特约记者 周明远"));
+  EXPECT_FALSE(match_dateline("本报特派记者电话采访"));
   EXPECT_FALSE(match_dateline("报讯员说"));
   // a name that ends in 电 after an issuer-like word, in a list of units: no date, not the paper's
   EXPECT_FALSE(match_dateline("省电网西塘市北岭区供电"));
