@@ -22,8 +22,8 @@ struct weights {
   double kicker = 0.05;         // two or more headline lines
   double phrases_parted = 3.0;  // a headline line's phrases are parted by a space
   double column_tag = 3.4;      // the title ends with a bracketed column tag
-  double markdown_top = 4.0;    // "#"/"##" title; "###" and deeper count against (subheads)
-  double closing_before = 3.0;  // the text before it signs off ("（本报北京电）", "（作者为…）", an end mark)
+  double markdown_top = 5.0;    // "#"/"##" title; "###" and deeper count against (subheads)
+  double closing_before = 4.0;  // the text before it signs off ("（本报北京电）", "（作者为…）", an end mark)
   double wide_gap = 3.0;        // two or more blank lines beside it
   double photo_beside = 3.0;         // a photo right before or after it
   double length = 0.15;              // per character of the title beyond 10 (clamped)
