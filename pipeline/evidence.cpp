@@ -249,6 +249,7 @@ paragraph_facts facts_of(const paragraph& p) {
   const std::size_t word_chars = f.column_tag ? visible_chars(words) : f.chars;
   f.label_like = is_label_like(t);
   f.enumerated = starts_enumerated(t);
+  f.first_part = t == "一" || t == "（一）" || t == "(一)";
   // A paragraph that is one bracket is a note, a marker or a closing line, never a headline.
   const bool bracketed = opens_bracket(t) && closes_bracket(t) && !f.column_tag;
   const bool formulaic =

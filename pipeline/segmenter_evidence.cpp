@@ -145,6 +145,8 @@ segmenter::reader::run_evidence segmenter::reader::judge_run(std::size_t i, std:
   const bool dateline_next = !at_end && uf(j).dateline.has_value();
   // A byline line right after the run opens the next story: the run closes the story before.
   const bool byline_next = !at_end && uf(j).byline_line.has_value();
+  // The text after the run starts with its first numbered part ("一"): a text begins there.
+  const bool first_part_next = !at_end && uf(j).first_part;
   bool dateline_near = false;
   for (std::size_t k = j + 1; !at_end && !dateline_next && k < std::min(j + 3, units_.size()) && is_text(k - 1); ++k) {
     dateline_near = is_text(k) && uf(k).dateline.has_value();
@@ -192,8 +194,8 @@ segmenter::reader::run_evidence segmenter::reader::judge_run(std::size_t i, std:
                W.wide_gap * (gap_before || gap_after) + W.photo_beside * photo_beside + W.length * length +
                W.unfinished_before * unfinished_before + W.clause_title * clause_title + W.label_first * label_first +
                W.parallel * parallel;
-  e.open = e.boundary + W.cohesion * cohesion + W.next_lead * next_lead + W.recent_text * recent +
-           W.page_start * at_start + W.story_left * story_left;
+  e.open = e.boundary + W.first_part_next * first_part_next + W.cohesion * cohesion + W.next_lead * next_lead +
+           W.recent_text * recent + W.page_start * at_start + W.story_left * story_left;
   e.close = e.boundary + W.close_cohesion * cohesion + W.own_lead * own_lead + W.close_recent * recent + W.close_bias +
             W.byline * byline_next;
   if (explain_) {

@@ -57,6 +57,14 @@ TEST(evidence, reads_a_paragraph_in_brackets_as_a_note) {
   EXPECT_FALSE(facts("（记者林晓雨）昨日，临河县召开春耕生产推进会。").note);
 }
 
+TEST(evidence, reads_a_lone_first_numeral_as_a_first_part) {
+  EXPECT_TRUE(facts("一").first_part);
+  EXPECT_TRUE(facts("（一）").first_part);
+  // a later part, a numbered heading with its words
+  EXPECT_FALSE(facts("二").first_part);
+  EXPECT_FALSE(facts("一、春耕备耕有序推进").first_part);
+}
+
 TEST(evidence, reads_a_name_in_brackets_as_a_note) {
   // a brief's source signs it off: a reporter's name alone in brackets
   EXPECT_TRUE(facts("（林晓雨）").note);

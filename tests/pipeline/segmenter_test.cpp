@@ -334,6 +334,21 @@ constexpr std::string_view long_story =
     "镇党委负责人表示，下一步将把改造与社区服务结合起来，在小区内建设养老服务站和便民服务点，"
     "让居民在家门口就能办事、就医、买菜，老旧小区改造不仅要改好面子，更要改好里子。\n";
 
+TEST(segmenter, reads_a_short_line_over_a_first_numbered_part_as_a_new_story) {
+  // given: a story ending in a full stop, then a two-character title over "一" and an essay
+  // that shares no words with the story
+  const auto page = segmented(std::string(dated_story) +
+                              "渡口\n\n"
+                              "一\n\n"
+                              "小时候，外婆家门前有一个渡口，一条木船，一位撑船的老人。"
+                              "每天清晨，赶集的人挑着担子在岸边等船，船桨划开薄雾，水声哗哗地响。\n\n"
+                              "二\n\n"
+                              "后来河上修了桥，渡口冷清了，老人还是每天把船擦得干干净净。\n");
+  ASSERT_EQ(page.items.size(), 2u);
+  EXPECT_EQ(page.items[1].title, "渡口");
+  EXPECT_EQ(page.items[1].paragraphs.front(), "一");
+}
+
 TEST(segmenter, joins_a_column_of_briefs_under_its_label_into_one_item) {
   // given: a story, the label "简讯" over two briefs each signed off by its source, a long story
   const auto page = segmented(std::string(dated_story) + "简讯\n\n" + std::string(briefs) + std::string(long_story));
