@@ -251,10 +251,6 @@ struct dateline_reader {
   }
 };
 
-}  // namespace
-
-namespace {
-
 bool starts_a_role(std::string_view t) {
   static constexpr std::array<std::string_view, 6> roles{"记者", "通讯", "评论", "特约", "特派", "特稿"};
   return std::any_of(roles.begin(), roles.end(), [&](std::string_view r) { return t.starts_with(r); });

@@ -182,9 +182,10 @@ std::size_t column_tag_start(std::string_view t) {
   return n >= 2 && (n <= 16 || series) && !digits && !sentence_inside ? open : npos;
 }
 
-// "（柯文）", "(刘诗瑶)": a short bracket holding Han characters only, a brief's source.
+// "（柯文）", "(刘诗瑶)", given a paragraph wholly in brackets: a short one holding Han characters
+// only, a brief's source.
 bool is_bracketed_name(std::string_view t) {
-  if (!opens_bracket(t) || !closes_bracket(t) || !visible_chars_at_most(t, 8)) return false;
+  if (!visible_chars_at_most(t, 8)) return false;
   std::size_t han = 0;
   for (std::size_t i = 0; i < t.size();) {
     const char32_t c = next_code_point(t, i);
@@ -233,7 +234,8 @@ paragraph_facts facts_of(const paragraph& p) {
     f.closing = is_closing_line(t);
   }
   if (!f.credit && !f.continuation) f.dateline = match_dateline(t);
-  f.note = (opens_bracket(t) && closes_bracket(t) && f.chars > 6) || is_bracketed_name(t);
+  const bool in_brackets = opens_bracket(t) && closes_bracket(t);
+  f.note = in_brackets && (f.chars > 6 || is_bracketed_name(t));
   if (f.chars > 80) return f;  // a paragraph of text: none of the rest applies to it
 
   // A notice signs off with "特此公告。" and its date alone on a line.
@@ -251,7 +253,7 @@ paragraph_facts facts_of(const paragraph& p) {
   f.enumerated = starts_enumerated(t);
   f.first_part = t == "一" || t == "（一）" || t == "(一)";
   // A paragraph that is one bracket is a note, a marker or a closing line, never a headline.
-  const bool bracketed = opens_bracket(t) && closes_bracket(t) && !f.column_tag;
+  const bool bracketed = in_brackets && !f.column_tag;
   const bool formulaic =
       f.credit || f.continuation || f.author_note || f.closing || f.dateline || f.byline_line || bracketed;
   // A headline may end with an exclamation or a question ("“我们是一支不可战胜的力量！”") or,

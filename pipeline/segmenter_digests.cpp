@@ -79,15 +79,14 @@ void segmenter::reader::group_digests() {
     const std::size_t label = head.act == action::open ? digest_label(head.first, head.end) : npos;
     const brief_story first = label != npos ? story_at(c) : brief_story{};
     // The briefs after the first: each opened by a brief's headline.
-    std::size_t end = first.end, briefs = 1;
+    std::size_t end = first.end;
     while (first.brief && end < choices_.size() && choices_[end].act == action::open &&
            brief_headline(choices_[end].first, choices_[end].end)) {
       const brief_story next = story_at(end);
       if (!next.brief) break;
       end = next.end;
-      ++briefs;
     }
-    if (briefs < 2) {
+    if (end == first.end) {  // no brief after the first: not a digest
       out.push_back(head);
       ++c;
       continue;

@@ -200,13 +200,14 @@ segmenter::reader::run_evidence segmenter::reader::judge_run(std::size_t i, std:
             W.byline * byline_next;
   if (explain_) {
     char buf[512];
-    std::snprintf(buf, sizeof buf,
-                  "title=%zu dateline_next=%d byline=%d subtitle=%d headings=%d tag=%d md=%d closing_before=%d "
-                  "gap_before=%d gap_after=%d chars=%zu next_lead=%.2f recent=%.2f own_lead=%.2f cohesion=%.3f "
-                  "unfinished_before=%d clause_title=%d byline_next=%d parted=%d parallel=%d story=%.2f",
-                  units_[e.title], dateline_next, byline, subtitle, headings, tf.column_tag, tf.md_level,
-                  closing_before, gap_before, gap_after, tf.chars, next_lead, recent, own_lead, cohesion,
-                  unfinished_before, clause_title, byline_next, parted, parallel, story);
+    std::snprintf(
+        buf, sizeof buf,
+        "title=%zu dateline_next=%d byline=%d subtitle=%d headings=%d tag=%d md=%d closing_before=%d "
+        "gap_before=%d gap_after=%d chars=%zu next_lead=%.2f recent=%.2f own_lead=%.2f cohesion=%.3f "
+        "unfinished_before=%d clause_title=%d byline_next=%d parted=%d parallel=%d story=%.2f first_part_next=%d",
+        units_[e.title], dateline_next, byline, subtitle, headings, tf.column_tag, tf.md_level, closing_before,
+        gap_before, gap_after, tf.chars, next_lead, recent, own_lead, cohesion, unfinished_before, clause_title,
+        byline_next, parted, parallel, story, first_part_next);
     e.explained = buf;
   }
   return e;
