@@ -6,7 +6,8 @@
 // column in the chosen reading and joins it. A digest is:
 //   - a story whose headline run holds a short label line right above its title, and no byline
 //     or subtitle (a label above an article's title is a section or column name: what tells a
-//     digest apart is what comes after it);
+//     digest apart is what comes after it); or a story headed by the label alone whose first
+//     text is a headline line, the first brief's title read as a subhead ("## 简讯 / ### 甲");
 //   - then at least one more story whose headline is its title alone (or under a "……——"
 //     kicker);
 //   - every one of them brief (at most digest_brief_chars of text) and signed off by a line in
@@ -48,15 +49,21 @@ segmenter::reader::brief_story segmenter::reader::story_at(std::size_t c) const 
   return b;
 }
 
-// The label line of the headline run [i, j) when it can head a digest: right above the title,
-// short, not a speaker's name ("甲委员："); npos otherwise.
-std::size_t segmenter::reader::digest_label(std::size_t i, std::size_t j) const {
-  const std::size_t title = title_of(i, j);
-  if (title == npos || title == i) return npos;
-  for (std::size_t k = i; k < j; ++k) {
+// The label line of the story opened by choices_[c] when it can head a digest: right above the
+// title in its headline run, or that run alone over a headline line read as text; short, not a
+// speaker's name ("甲委员："); npos otherwise.
+std::size_t segmenter::reader::digest_label(std::size_t c) const {
+  const choice& head = choices_[c];
+  if (head.act != action::open) return npos;
+  const std::size_t title = title_of(head.first, head.end);
+  if (title == npos) return npos;
+  const bool over_text_title = c + 1 < choices_.size() && choices_[c + 1].act == action::body &&
+                               uf(choices_[c + 1].first).heading_like && !uf(choices_[c + 1].first).byline_line;
+  if (title == head.first && !(head.end == head.first + 1 && over_text_title)) return npos;
+  for (std::size_t k = head.first; k < head.end; ++k) {
     if (uf(k).byline_line || uf(k).subtitle) return npos;
   }
-  const std::size_t label = title - 1;
+  const std::size_t label = title == head.first ? title : title - 1;
   const paragraph_facts& f = uf(label);
   const std::string_view t = ut(label);
   const bool short_line = f.heading_like && f.chars <= digest_label_chars && !f.dash_kicker;
@@ -76,7 +83,7 @@ void segmenter::reader::group_digests() {
   out.clear();
   for (std::size_t c = 0; c < choices_.size();) {
     const choice& head = choices_[c];
-    const std::size_t label = head.act == action::open ? digest_label(head.first, head.end) : npos;
+    const std::size_t label = digest_label(c);
     const brief_story first = label != npos ? story_at(c) : brief_story{};
     // The briefs after the first: each opened by a brief's headline.
     std::size_t end = first.end;

@@ -139,7 +139,7 @@ class segmenter::reader {
     bool brief = false;   // short text signed off by a line in brackets
   };
   brief_story story_at(std::size_t c) const;
-  std::size_t digest_label(std::size_t i, std::size_t j) const;
+  std::size_t digest_label(std::size_t c) const;
   bool brief_headline(std::size_t i, std::size_t j) const;
   void group_digests();
 

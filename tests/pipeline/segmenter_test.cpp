@@ -365,6 +365,17 @@ TEST(segmenter, joins_a_column_of_briefs_under_its_label_into_one_item) {
   EXPECT_EQ(page.items[2].title, "城关镇推进老旧小区改造");
 }
 
+TEST(segmenter, joins_briefs_under_a_label_whose_first_title_reads_as_a_subhead) {
+  // given: markdown, the label "## 简讯" over a brief titled "### …", then a brief whose title
+  // lost its marks: the first brief's title reads as a subhead of the label's text
+  const auto page = segmented("## " + std::string(long_story) + "\n## 简讯\n\n### " + std::string(briefs) + "## " +
+                              std::string(long_story));
+  ASSERT_EQ(page.items.size(), 3u);
+  EXPECT_EQ(page.items[1].title, "简讯");
+  ASSERT_EQ(page.items[1].paragraphs.size(), 6u);
+  EXPECT_EQ(page.items[1].paragraphs[3], "临河县开通两条乡村公交");
+}
+
 TEST(segmenter, keeps_briefs_apart_without_a_label_over_them) {
   // given: the same briefs with no label over them: two stories of their own
   const auto page = segmented(std::string(dated_story) + std::string(briefs) + std::string(long_story));
