@@ -13,6 +13,10 @@
 //   - every one of them brief (at most digest_brief_chars of text) and signed off by a line in
 //     brackets, the brief's source ("（柯文）", "（据新华社日内瓦电记者甲）").
 // Briefs with their own bylines, subtitles or labels, or a long story, end the column.
+//
+// Where titles follow their text, the label follows the column: the briefs' titles, each above
+// its text, are read as the titles closing the texts before them. There a digest is a close by a
+// label line alone after a brief, and the briefs closed by titles alone right before it.
 #include <cstddef>
 #include <vector>
 
@@ -30,22 +34,37 @@ constexpr std::size_t digest_label_chars = 8;
 
 }  // namespace
 
-// The story opened by choices_[c]: one past its last choice, and whether it is a brief (short
-// text whose last paragraph is a bracket).
+// Whether the text choices [first, end) make a brief: short text whose last paragraph is a
+// bracket.
+bool segmenter::reader::brief_text(std::size_t first, std::size_t end) const {
+  std::size_t chars = 0, last_text = npos;
+  for (std::size_t c = first; c < end; ++c) {
+    if (choices_[c].act == action::drop) continue;
+    chars += internal::count_code_points(ut(choices_[c].first));
+    last_text = choices_[c].first;
+  }
+  return last_text != npos && chars <= digest_brief_chars && (uf(last_text).closing || uf(last_text).note);
+}
+
+// The story opened by choices_[c]: one past its last choice, and whether it is a brief.
 segmenter::reader::brief_story segmenter::reader::story_at(std::size_t c) const {
   brief_story b;
-  std::size_t chars = 0, last_text = npos;
   b.end = c + 1;
-  for (; b.end < choices_.size(); ++b.end) {
-    const choice& x = choices_[b.end];
-    if (x.act == action::drop) continue;
-    if (x.act != action::body) break;
-    chars += internal::count_code_points(ut(x.first));
-    last_text = x.first;
-  }
+  while (b.end < choices_.size() && (choices_[b.end].act == action::body || choices_[b.end].act == action::drop))
+    ++b.end;
   const bool closes = b.end < choices_.size() && choices_[b.end].act == action::close;
-  b.brief =
-      !closes && last_text != npos && chars <= digest_brief_chars && (uf(last_text).closing || uf(last_text).note);
+  b.brief = !closes && brief_text(c + 1, b.end);
+  return b;
+}
+
+// The text of the story closed by choices_[c]: the index of its first choice (a cut starting it
+// included), and whether it is a brief.
+segmenter::reader::brief_story segmenter::reader::story_before(std::size_t c) const {
+  brief_story b;
+  b.end = c;
+  while (b.end > 0 && (choices_[b.end - 1].act == action::body || choices_[b.end - 1].act == action::drop)) --b.end;
+  if (b.end > 0 && choices_[b.end - 1].act == action::cut) --b.end;
+  b.brief = brief_text(b.end, c);
   return b;
 }
 
@@ -64,10 +83,15 @@ std::size_t segmenter::reader::digest_label(std::size_t c) const {
     if (uf(k).byline_line || uf(k).subtitle) return npos;
   }
   const std::size_t label = title == head.first ? title : title - 1;
-  const paragraph_facts& f = uf(label);
-  const std::string_view t = ut(label);
-  const bool short_line = f.heading_like && f.chars <= digest_label_chars && !f.dash_kicker;
-  return short_line && !t.ends_with("：") && !t.ends_with(":") ? label : npos;
+  return label_line(label) ? label : npos;
+}
+
+// Whether unit u can be a digest's label: a short headline line, not a speaker's name ("甲委员：").
+bool segmenter::reader::label_line(std::size_t u) const {
+  const paragraph_facts& f = uf(u);
+  const std::string_view t = ut(u);
+  return f.heading_like && f.chars <= digest_label_chars && !f.dash_kicker && !f.byline_line && !t.ends_with("：") &&
+         !t.ends_with(":");
 }
 
 // Whether the headline run [i, j) is a brief's inside a digest: its title alone, or under a
@@ -78,7 +102,54 @@ bool segmenter::reader::brief_headline(std::size_t i, std::size_t j) const {
   return title == i || (title == i + 1 && uf(i).dash_kicker);
 }
 
+// Every headline line of the choices [first, end) as a paragraph of a digest's text.
+void segmenter::reader::push_as_text(std::size_t first, std::size_t end, std::vector<choice>& out) const {
+  for (std::size_t k = first; k < end; ++k) {
+    const choice& x = choices_[k];
+    if (x.act != action::open && x.act != action::close) {
+      out.push_back(x);
+      continue;
+    }
+    for (std::size_t u = x.first; u < x.end; ++u) out.push_back(choice{u, u + 1, action::body, 0});
+  }
+}
+
 void segmenter::reader::group_digests() {
+  group_digests_before();
+  group_digests_after();
+}
+
+// Where titles follow their text: a label closing a brief, after briefs closed by their titles.
+void segmenter::reader::group_digests_after() {
+  std::vector<choice>& out = regrouped_;
+  out.clear();
+  std::size_t done = 0;  // choices_[0, done) are in out
+  for (std::size_t c = 0; c < choices_.size(); ++c) {
+    const choice& label = choices_[c];
+    if (label.act != action::close || label.end != label.first + 1 || !label_line(label.first)) continue;
+    brief_story b = story_before(c);
+    if (!b.brief) continue;
+    std::size_t first = b.end;
+    while (first > done && choices_[first - 1].act == action::close &&
+           brief_headline(choices_[first - 1].first, choices_[first - 1].end)) {
+      const brief_story before = story_before(first - 1);
+      if (!before.brief || before.end < done) break;
+      first = before.end;
+    }
+    if (first == b.end) continue;  // no brief before the last: not a digest
+    out.insert(out.end(), choices_.begin() + static_cast<std::ptrdiff_t>(done),
+               choices_.begin() + static_cast<std::ptrdiff_t>(first));
+    push_as_text(first, c, out);
+    out.push_back(label);
+    done = c + 1;
+  }
+  if (done == 0) return;
+  out.insert(out.end(), choices_.begin() + static_cast<std::ptrdiff_t>(done), choices_.end());
+  choices_.swap(out);
+}
+
+// Where titles come first: a label over a brief's title, then briefs opened by their titles.
+void segmenter::reader::group_digests_before() {
   std::vector<choice>& out = regrouped_;
   out.clear();
   for (std::size_t c = 0; c < choices_.size();) {
@@ -100,16 +171,8 @@ void segmenter::reader::group_digests() {
     }
     // The label opens the digest; every headline line after it is a paragraph of its text.
     out.push_back(choice{head.first, label + 1, action::open, head.score});
-    for (std::size_t k = c; k < end; ++k) {
-      const choice& x = choices_[k];
-      if (x.act != action::open) {
-        out.push_back(x);
-        continue;
-      }
-      for (std::size_t u = k == c ? label + 1 : x.first; u < x.end; ++u) {
-        out.push_back(choice{u, u + 1, action::body, 0});
-      }
-    }
+    for (std::size_t u = label + 1; u < head.end; ++u) out.push_back(choice{u, u + 1, action::body, 0});
+    push_as_text(c + 1, end, out);
     c = end;
   }
   choices_.swap(out);

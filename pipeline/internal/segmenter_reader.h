@@ -118,6 +118,13 @@ class segmenter::reader {
 
   static double untitled_cost(story s);
 
+  // A choice of the reading: the units [first, end) as act.
+  struct choice {
+    std::size_t first, end;
+    action act;
+    double score;
+  };
+
   struct step {
     double score = -inf;
     std::size_t from = npos;  // unit index the choice started at
@@ -138,10 +145,16 @@ class segmenter::reader {
     std::size_t end = 0;  // one past the story's last choice
     bool brief = false;   // short text signed off by a line in brackets
   };
+  bool brief_text(std::size_t first, std::size_t end) const;
   brief_story story_at(std::size_t c) const;
+  brief_story story_before(std::size_t c) const;
   std::size_t digest_label(std::size_t c) const;
+  bool label_line(std::size_t u) const;
   bool brief_headline(std::size_t i, std::size_t j) const;
+  void push_as_text(std::size_t first, std::size_t end, std::vector<choice>& out) const;
   void group_digests();
+  void group_digests_before();
+  void group_digests_after();
 
   // --- 4. items (segmenter_items.cpp) ---------------------------------------------------------
 
@@ -163,12 +176,6 @@ class segmenter::reader {
   void add_body(draft& d, std::size_t u);
   std::vector<article> build();
   std::vector<article> finish();
-
-  struct choice {
-    std::size_t first, end;
-    action act;
-    double score;
-  };
 
   // The page being read, and what read() was asked.
   const std::vector<paragraph>* ps_ = nullptr;

@@ -376,6 +376,36 @@ TEST(segmenter, joins_briefs_under_a_label_whose_first_title_reads_as_a_subhead)
   EXPECT_EQ(page.items[1].paragraphs[3], "临河县开通两条乡村公交");
 }
 
+TEST(segmenter, joins_briefs_under_a_label_printed_after_them_where_titles_follow_their_text) {
+  // given: titles after their text, then two briefs (each title over its text, signed off by its
+  // source) and after them the label "简讯", then another story with its title after it: each
+  // brief's title reads as the title closing the text before it
+  const auto page = segmented(
+      "本报讯（记者林晓雨）昨日，临河县召开春耕生产推进会，部署全县春耕备耕工作。\n\n"
+      "会议要求，各乡镇要抓紧抓实春耕农资储备和农机检修，确保不误农时。\n\n"
+      "临河县部署春耕生产\n——各乡镇抓紧抓实春耕备耕\n\n"
+      "北岭区新建三座城市书房\n\n"
+      "记者从北岭区文化和旅游局获悉，三座城市书房日前建成开放，市民凭身份证即可免费借阅图书。\n\n"
+      "（据新华社电）\n\n"
+      "西塘镇新开两条乡村公交线路 十二个村通上公交\n\n"
+      "西塘镇日前开通两条乡村公交线路，沿线十二个行政村的群众出行更加方便。\n\n"
+      "（本报北岭电）\n\n"
+      "简讯\n\n"
+      "本报讯（记者许安然）城关镇今年启动十二个老旧小区改造项目，涉及居民两千余户。\n\n"
+      "改造内容包括管网更新、外墙保温、加装电梯和停车位建设，预计年底前全部完工。\n\n"
+      "城关镇推进老旧小区改造\n");
+  EXPECT_EQ(page.layout, page_layout::titles_after);
+  ASSERT_EQ(page.items.size(), 3u);
+  EXPECT_EQ(page.items[1].title, "简讯");
+  EXPECT_EQ(page.items[1].paragraphs,
+            (std::vector<std::string>{
+                "北岭区新建三座城市书房",
+                "记者从北岭区文化和旅游局获悉，三座城市书房日前建成开放，市民凭身份证即可免费借阅图书。",
+                "（据新华社电）", "西塘镇新开两条乡村公交线路 十二个村通上公交",
+                "西塘镇日前开通两条乡村公交线路，沿线十二个行政村的群众出行更加方便。", "（本报北岭电）"}));
+  EXPECT_EQ(page.items[2].title, "城关镇推进老旧小区改造");
+}
+
 TEST(segmenter, keeps_briefs_apart_without_a_label_over_them) {
   // given: the same briefs with no label over them: two stories of their own
   const auto page = segmented(std::string(dated_story) + std::string(briefs) + std::string(long_story));
