@@ -180,7 +180,8 @@ segmenter::reader::run_evidence segmenter::reader::judge_run(std::size_t i, std:
   const bool unfinished_before = !at_start && is_text(i - 1) && !uf(i - 1).sentence_end && !uf(i - 1).closing;
   const bool clause_title = ps()[units_[e.title]].clause_punctuation && !tf.column_tag;
 
-  const bool parallel = subhead_like(j - 1) && parallel_to_title(i, j, e.title);
+  // After a sign-off the story before has ended: subheads of the title's outline are its own.
+  const bool parallel = subhead_like(j - 1) && !closing_before && parallel_to_title(i, j, e.title);
   const double story = story_words(i, j);
   const bool story_left = story >= 0 && story <= story_left_share;
   const bool notice = is_notice_title(ut(e.title));

@@ -243,6 +243,24 @@ TEST(segmenter, takes_author_lines_and_notes) {
   EXPECT_EQ(page.items[0].paragraphs.size(), 1u);
 }
 
+TEST(segmenter, opens_a_story_after_a_sign_off_even_when_its_subheads_match_its_title) {
+  // given: an essay signed off by its author's note, then a nine-character title over a story
+  // whose subhead is nine characters too: subheads set in parallel would read the title as one
+  const auto page = segmented(
+      "在践行新发展理念中当标杆\n\n"
+      "□王立新\n\n"
+      "县域稳则大局稳，县域活则全盘活。临河县把新发展理念落实到项目建设、乡村振兴和民生改善各方面。\n\n"
+      "（作者为临河县委书记）\n\n"
+      "一场特别的春节联欢\n\n"
+      "今年的春节联欢会在北岭区文化中心举行，台上演员都是社区居民，节目由居民自编自演。\n\n"
+      "台下坐满了从各个小区赶来的老人和孩子，掌声一阵接着一阵。\n\n"
+      "居民自编自演节目多\n\n"
+      "联欢会的十二个节目全部由居民自己编排，从快板到合唱，从小品到舞龙，热闹非凡。\n");
+  ASSERT_EQ(page.items.size(), 2u);
+  EXPECT_EQ(page.items[1].title, "一场特别的春节联欢");
+  EXPECT_EQ(page.items[1].paragraphs.size(), 4u);
+}
+
 TEST(segmenter, recognises_section_labels) {
   EXPECT_TRUE(is_section_label("政务要闻"));
   EXPECT_FALSE(is_section_label("光荣榜"));
