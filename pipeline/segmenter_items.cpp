@@ -156,7 +156,9 @@ std::vector<article> segmenter::reader::build() {
         }
         case place::caption: {
           std::string_view caption = ps()[k].text;
-          if (!titled_photo) {
+          // A caption goes on in the same block (a narrow column cut it where a sentence ended).
+          const bool goes_on = k > 0 && places_[k - 1] == place::caption && f.gap_before == 0 && last_photo >= 0;
+          if (!titled_photo && !goes_on) {
             new_item(item_kind::photo, k);
             last_photo = static_cast<int>(drafts_.size()) - 1;
           }

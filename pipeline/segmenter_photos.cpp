@@ -6,6 +6,16 @@
 
 namespace broadsheet::pipeline {
 
+namespace {
+
+// A sentence of text: not a headline, dateline, byline or sign-off.
+bool plain_sentence(const paragraph_facts& f) {
+  return f.sentence_end && !f.heading_like && !f.dateline && !f.byline_line && !f.closing && !f.note && !f.credit &&
+         f.chars <= 80;
+}
+
+}  // namespace
+
 // A caption: a credit at its end, a credit line right after it, an arrow before it, or a
 // sentence standing alone after a photo gap (three or more blank lines). A headline right
 // before a photo gap is the photo's title.
@@ -34,6 +44,13 @@ void segmenter::reader::place_paragraphs(bool titles_over_photos) {
     const bool photo_gap = f.gap_before >= 3 && f.sentence_end && visible_chars_at_most(t, 250) && !f.closing;
     if (inline_credit || credit_next || f.caption_arrow || photo_gap) {
       places_[k] = place::caption;
+      // A caption set in a narrow column may be cut where a sentence ends flush with it: the
+      // sentences of its block before it are the caption's too.
+      for (std::size_t m = k; (inline_credit || credit_next) && m > 0 && facts_[m].gap_before == 0 &&
+                              places_[m - 1] == place::unit && plain_sentence(facts_[m - 1]);
+           --m) {
+        places_[m - 1] = place::caption;
+      }
       // A headline printed with its photo: before a photo gap, or on the caption's own line
       // before its arrow ("…（权威发布）⬅昨日，…", split by reflow at the arrow).
       const bool with_photo = f.gap_before >= 3 || (f.caption_arrow && f.gap_before == 0);

@@ -136,6 +136,22 @@ TEST(segmenter, last_caption_of_a_run_is_a_photo_even_when_text_follows_after_on
   EXPECT_EQ(page.items[0].paragraphs.front(), "三十年砥砺前行");
 }
 
+TEST(segmenter, keeps_a_caption_of_two_sentences_in_a_narrow_column_whole) {
+  // given: a photo's caption set in a narrow column, two sentences, the first ending flush with
+  // the column (reflow ends a paragraph there), then its credit
+  const auto page = segmented(
+      "本报讯（记者林晓雨）昨日，临河\n县召开春耕生产推进会，部署全\n县春耕备耕工作。会议要求，各\n乡镇要抓紧抓实春耕农"
+      "资储备和\n农机检修，确保不误农时。\n\n"
+      "临河县部署春耕生产\n\n\n"
+      "春耕时节，临河\n县的田野上处处\n是忙碌的身影。\n农机手驾驶拖拉\n机翻耕土地，为\n播种做好准备。\n\n"
+      "周明远 摄\n");
+  ASSERT_EQ(page.items.size(), 2u);
+  EXPECT_EQ(page.items[1].kind, item_kind::photo);
+  EXPECT_EQ(page.items[1].captions, (std::vector<std::string>{"春耕时节，临河县的田野上处处是忙碌的身影。",
+                                                              "农机手驾驶拖拉机翻耕土地，为播种做好准备。"}));
+  EXPECT_EQ(page.items[1].names.photographers, std::vector<std::string>{"周明远"});
+}
+
 TEST(segmenter, reads_a_headline_over_photos_as_the_title_of_the_dated_text_under_them) {
   // given: titles before their text, and one story whose headline stands over two photos, its
   // dated first paragraph under their captions
