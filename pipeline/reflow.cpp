@@ -1,6 +1,7 @@
 #include "pipeline/reflow.h"
 
 #include <algorithm>
+#include <cstdlib>
 
 #include "pipeline/byline.h"
 #include "pipeline/char_class.h"
@@ -292,8 +293,13 @@ std::vector<paragraph> reflow(std::vector<page_line> lines) {
                                                          : d.last.mid_clause;
       // A first line half again as wide as the column's, ending without a cut clause, spans
       // columns: a headline over the text below it, not a line the column wrapped.
-      const bool spans_columns = typical > 0 && d.p.line_count == 1 && 2 * d.last.columns > 3 * typical &&
-                                 !d.last.mid_clause && !d.sentence_like;
+      // So does one wider than the next two lines, set alike: a headline over a narrow column (a
+      // photo's title over its caption).
+      const bool next_alike = i + 1 < lines.size() && lines[i + 1].blanks_before == 0 &&
+                              lines[i + 1].furniture_before == 0 && std::abs(facts[i + 1].columns - f.columns) <= 2;
+      const bool wider = 2 * d.last.columns > 3 * typical || (next_alike && d.last.columns >= f.columns + 6);
+      const bool spans_columns =
+          typical > 0 && d.p.line_count == 1 && wider && !d.last.mid_clause && !d.sentence_like && !d.last.ends;
       join = !f.starts && !d.last.alone && d.p.md_level == 0 && hard_wrap && !spans_columns;
       if (!join && f.alone && !d.last.alone && !d.last.ends && visible_chars(d.p.text) <= 12) {
         // a byline or credit wrapped over two lines: "本报记者 宋" + "崇飞 摄"

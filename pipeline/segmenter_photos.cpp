@@ -51,9 +51,10 @@ void segmenter::reader::place_paragraphs(bool titles_over_photos) {
            --m) {
         places_[m - 1] = place::caption;
       }
-      // A headline printed with its photo: before a photo gap, or on the caption's own line
-      // before its arrow ("…（权威发布）⬅昨日，…", split by reflow at the arrow).
-      const bool with_photo = f.gap_before >= 3 || (f.caption_arrow && f.gap_before == 0);
+      // A headline printed with its photo: before a photo gap, or in the caption's own block
+      // (on its line before its arrow, "…（权威发布）⬅昨日，…", or on a line of its own above
+      // it, both split from it by reflow).
+      const bool with_photo = f.gap_before >= 3 || f.gap_before == 0;
       if (k > 0 && places_[k - 1] == place::unit && facts_[k - 1].heading_like && facts_[k - 1].md_level == 0 &&
           !facts_[k - 1].subtitle && with_photo) {
         places_[k - 1] = place::photo_title;

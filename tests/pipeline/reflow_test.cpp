@@ -170,6 +170,23 @@ TEST(reflow, keeps_a_headline_wider_than_the_column_apart_from_the_text_under_it
   EXPECT_EQ(ps[2].substr(0, 4), "3月");
 }
 
+TEST(reflow, keeps_a_headline_wider_than_the_narrow_column_under_it_apart) {
+  // given: columns of twelve characters, and a photo's title over its caption set in a column
+  // of eight, the title line wider than the caption's lines though not than the page's columns
+  const auto ps = reflowed(
+      "临河县今年新建高标准农田\n"
+      "两万亩，灌溉条件明显改善\n"
+      "，亩均增产一成以上。\n\n\n"
+      "春耕备耕有序推进（田间地头）\n"
+      "农机手们早早来到\n"
+      "田间，检修机具，\n"
+      "准备播种。\n\n"
+      "周明远 摄\n");
+  ASSERT_EQ(ps.size(), 4u);
+  EXPECT_EQ(ps[1], "春耕备耕有序推进（田间地头）");
+  EXPECT_EQ(ps[2], "农机手们早早来到田间，检修机具，准备播种。");
+}
+
 TEST(reflow, predicates) {
   EXPECT_TRUE(ends_sentence("好。"));
   EXPECT_TRUE(ends_sentence("他说：“好。”"));

@@ -152,6 +152,21 @@ TEST(segmenter, keeps_a_caption_of_two_sentences_in_a_narrow_column_whole) {
   EXPECT_EQ(page.items[1].names.photographers, std::vector<std::string>{"周明远"});
 }
 
+TEST(segmenter, reads_a_headline_set_in_a_captions_block_as_the_photos_title) {
+  // given: a photo's title on the first line of its caption's block, wider than the caption's
+  // narrow column, then the caption and its credit
+  const auto page = segmented(
+      "本报讯（记者林晓雨）昨日，临河\n县召开春耕生产推进会，部署全\n县春耕备耕工作。会议要求，各\n乡镇要抓紧抓实春耕农"
+      "资储备和\n农机检修，确保不误农时。\n\n"
+      "临河县部署春耕生产\n\n\n"
+      "春耕备耕有序推进（田间地头）\n农机手们早早来到\n田间，检修机具，\n准备播种。\n\n"
+      "周明远 摄\n");
+  ASSERT_EQ(page.items.size(), 2u);
+  EXPECT_EQ(page.items[1].kind, item_kind::photo);
+  EXPECT_EQ(page.items[1].title, "春耕备耕有序推进（田间地头）");
+  EXPECT_EQ(page.items[1].captions, std::vector<std::string>{"农机手们早早来到田间，检修机具，准备播种。"});
+}
+
 TEST(segmenter, reads_a_headline_over_photos_as_the_title_of_the_dated_text_under_them) {
   // given: titles before their text, and one story whose headline stands over two photos, its
   // dated first paragraph under their captions
