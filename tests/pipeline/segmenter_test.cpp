@@ -136,15 +136,19 @@ TEST(segmenter, last_caption_of_a_run_is_a_photo_even_when_text_follows_after_on
   EXPECT_EQ(page.items[0].paragraphs.front(), "三十年砥砺前行");
 }
 
+// A story wrapped at fourteen characters with its title after it, then a photo gap.
+constexpr std::string_view wrapped_story =
+    "本报讯（记者林晓雨）昨日，临河\n县召开春耕生产推进会，部署全\n县春耕备耕工作。会议要求，各\n"
+    "乡镇要抓紧抓实春耕农资储备和\n农机检修，确保不误农时。\n\n"
+    "临河县部署春耕生产\n\n\n";
+
 TEST(segmenter, keeps_a_caption_of_two_sentences_in_a_narrow_column_whole) {
   // given: a photo's caption set in a narrow column, two sentences, the first ending flush with
   // the column (reflow ends a paragraph there), then its credit
-  const auto page = segmented(
-      "本报讯（记者林晓雨）昨日，临河\n县召开春耕生产推进会，部署全\n县春耕备耕工作。会议要求，各\n乡镇要抓紧抓实春耕农"
-      "资储备和\n农机检修，确保不误农时。\n\n"
-      "临河县部署春耕生产\n\n\n"
-      "春耕时节，临河\n县的田野上处处\n是忙碌的身影。\n农机手驾驶拖拉\n机翻耕土地，为\n播种做好准备。\n\n"
-      "周明远 摄\n");
+  const auto page =
+      segmented(std::string(wrapped_story) +
+                "春耕时节，临河\n县的田野上处处\n是忙碌的身影。\n农机手驾驶拖拉\n机翻耕土地，为\n播种做好准备。\n\n"
+                "周明远 摄\n");
   ASSERT_EQ(page.items.size(), 2u);
   EXPECT_EQ(page.items[1].kind, item_kind::photo);
   EXPECT_EQ(page.items[1].captions, (std::vector<std::string>{"春耕时节，临河县的田野上处处是忙碌的身影。",
@@ -155,12 +159,9 @@ TEST(segmenter, keeps_a_caption_of_two_sentences_in_a_narrow_column_whole) {
 TEST(segmenter, reads_a_headline_set_in_a_captions_block_as_the_photos_title) {
   // given: a photo's title on the first line of its caption's block, wider than the caption's
   // narrow column, then the caption and its credit
-  const auto page = segmented(
-      "本报讯（记者林晓雨）昨日，临河\n县召开春耕生产推进会，部署全\n县春耕备耕工作。会议要求，各\n乡镇要抓紧抓实春耕农"
-      "资储备和\n农机检修，确保不误农时。\n\n"
-      "临河县部署春耕生产\n\n\n"
-      "春耕备耕有序推进（田间地头）\n农机手们早早来到\n田间，检修机具，\n准备播种。\n\n"
-      "周明远 摄\n");
+  const auto page = segmented(std::string(wrapped_story) +
+                              "春耕备耕有序推进（田间地头）\n农机手们早早来到\n田间，检修机具，\n准备播种。\n\n"
+                              "周明远 摄\n");
   ASSERT_EQ(page.items.size(), 2u);
   EXPECT_EQ(page.items[1].kind, item_kind::photo);
   EXPECT_EQ(page.items[1].title, "春耕备耕有序推进（田间地头）");
