@@ -240,9 +240,10 @@ double segmenter::reader::cut_score(std::size_t u) {
   const bool closing_before = signed_off_before(u);
   // A marker right after a headline continues that headline's story ("标题 / （上接A01版①） / …").
   const bool continuation = continued_at(u) && is_text(u - 1);
-  // Only a paragraph with a cue of its own may start a story without a headline before it.
+  // A paragraph with a cue of its own may start a story without a headline before it; one
+  // without, only at a cost that a title after its text must repay (a page that mixes titles
+  // before and after their text: a titled story, then one whose title follows it).
   const bool cue = f.dateline || closing_before || continuation || f.gap_before >= 2;
-  if (!cue) return -inf;
   // A story whose headline follows its body: its lead holds the headline's words.
   const auto [first, end] = next_run_after(u);
   const double names_next =
@@ -250,7 +251,7 @@ double segmenter::reader::cut_score(std::size_t u) {
   const double cohesion = is_text(u - 1) ? words_.cohesion(u, u) : 0;
   return W.cut_bias + W.cut_dateline * f.dateline.has_value() + W.cut_closing_before * closing_before +
          W.wide_gap * (f.gap_before >= 2) + W.cut_continuation * continuation + W.cut_names_next * names_next +
-         W.cut_cohesion * cohesion;
+         W.cut_cohesion * cohesion + W.cut_uncued * !cue;
 }
 
 double segmenter::reader::drop_score(std::size_t u) const {

@@ -54,6 +54,7 @@ struct weights {
   double cut_continuation = 6.0;  // "（上接A01版）" opens a story's continued part
   double cut_names_next = 3.0;    // share of the next headline run's words in the lead it starts
   double cut_cohesion = -6.0;     // per unit of shared bigrams between the text before and after
+  double cut_uncued = -3.5;       // no dateline, sign-off, continuation or wide gap before it
   double cut_bias = -2.5;
   // Furniture: a label-like line standing alone at the end of the page.
   double drop_label_at_end = 1.0;

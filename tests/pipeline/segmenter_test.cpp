@@ -103,6 +103,24 @@ TEST(segmenter, reads_titles_printed_after_the_body) {
   EXPECT_EQ(page.items[1].kicker, "书香北岭");
 }
 
+TEST(segmenter, starts_a_story_without_a_cue_where_a_title_after_its_text_closes_it) {
+  // given: a story with its title first, then a story with no headline, dateline or sign-off
+  // before it whose kicker and title follow its text
+  const auto page = segmented(
+      "临河县部署春耕生产\n\n"
+      "本报讯（记者林晓雨）昨日，临河县召开春耕生产推进会，部署全县春耕备耕工作。\n\n"
+      "会议要求，各乡镇要抓紧抓实春耕农资储备和农机检修，确保不误农时。\n\n"
+      "北岭区三座城市书房日前建成开放，市民凭身份证即可免费借阅图书，每天开放十三个小时。\n\n"
+      "城市书房藏书三万五千册，还设有少儿阅读区和自习区，开放首周接待读者两千余人次。\n\n"
+      "北岭区推进全民阅读——\n\n"
+      "三座城市书房开门迎客（书香北岭）\n");
+  ASSERT_EQ(page.items.size(), 2u);
+  EXPECT_EQ(page.items[0].title, "临河县部署春耕生产");
+  EXPECT_EQ(page.items[0].paragraphs.size(), 2u);
+  EXPECT_EQ(page.items[1].title, "三座城市书房开门迎客（书香北岭）");
+  EXPECT_EQ(page.items[1].paragraphs.size(), 2u);
+}
+
 TEST(segmenter, makes_photo_items_from_captions_and_credits) {
   const auto page = segmented(
       "西塘镇花海迎客\n\n\n\n"
