@@ -267,6 +267,13 @@ paragraph_facts facts_of(const paragraph& p) {
                     (word_chars <= 50 || !has_clause_punctuation(words)) && (!f.sentence_end || exclaims) &&
                     (!f.mid_clause || speaker) && !has_inner_full_stop(t) && !is_list_line(t) && !holds_address(t));
   f.phrases_parted = f.heading_like && !f.subtitle && phrases_parted(words);
+  if (f.heading_like && !f.subtitle && !f.dash_kicker) {
+    const std::size_t dash = t.find("——");
+    const std::string_view after = dash == std::string_view::npos ? std::string_view{} : t.substr(dash + 6);
+    f.kicker_inline = dash != std::string_view::npos && dash > 0 &&
+                      (after.starts_with(" ") || after.starts_with("：") || after.starts_with(":")) &&
+                      visible_chars(after) >= 3;
+  }
   if (f.heading_like) f.outline = outline_of(t);
   return f;
 }

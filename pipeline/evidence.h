@@ -45,6 +45,7 @@ struct paragraph_facts {
   bool closing = false;  // a story's last line: "（本报北京1月22日电）", "（执笔：甲）", "（甲整理）", an author note
   bool subtitle = false;       // "——…": a headline's subtitle or an in-body one, never a sentence
   bool dash_kicker = false;    // "…——": a kicker leading into the title under it
+  bool kicker_inline = false;  // "甲—— 乙": a kicker and its title on one line, parted by a space or colon
   bool column_tag = false;     // ends with a short bracketed tag, as headlines do: "…（思想纵横）"
   bool caption_arrow = false;  // starts with an arrow that points a caption at its photo
   bool table_row = false;      // holds a tab

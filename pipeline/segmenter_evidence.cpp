@@ -137,8 +137,9 @@ segmenter::reader::run_evidence segmenter::reader::judge_run(std::size_t i, std:
   for (std::size_t k = i; k < j; ++k) {
     byline = byline || (uf(k).byline_line && k > e.title);
     parted = parted || uf(k).phrases_parted;
-    // A "——" links the headline's parts: a subtitle after the title, a kicker before it.
-    subtitle = subtitle || uf(k).subtitle || (uf(k).dash_kicker && k < e.title);
+    // A "——" links the headline's parts: a subtitle after the title, a kicker before it or on
+    // its line ("甲—— 乙").
+    subtitle = subtitle || uf(k).subtitle || (uf(k).dash_kicker && k < e.title) || uf(k).kicker_inline;
     headings += uf(k).heading_like && !uf(k).subtitle ? 1 : 0;
   }
   const bool at_start = i == 0, at_end = j == units_.size();

@@ -35,6 +35,16 @@ TEST(evidence, sees_headline_phrases_parted_by_a_space) {
   EXPECT_FALSE(facts("目前全县已储备化肥三万吨 种子八百吨。").phrases_parted);
 }
 
+TEST(evidence, sees_a_kicker_and_its_title_on_one_line) {
+  EXPECT_TRUE(facts("临河县西塘镇—— 建起村民议事厅").kicker_inline);
+  EXPECT_TRUE(facts("北岭区文化和旅游局——：三座城市书房开门迎客（书香北岭）").kicker_inline);
+  // a dash inside a phrase, a speaker's call, a line starting or ending with the dash
+  EXPECT_FALSE(facts("春耕——临河县的头等大事").kicker_inline);
+  EXPECT_FALSE(facts("“同志们好——”、“首长好！”").kicker_inline);
+  EXPECT_FALSE(facts("——临河县西塘镇见闻").kicker_inline);
+  EXPECT_FALSE(facts("临河县西塘镇——").kicker_inline);
+}
+
 TEST(evidence, gives_parallel_headline_lines_one_outline) {
   // subheads set in parallel: same length, punctuation in the same places
   EXPECT_EQ(facts("春耕备耕有序推进").outline, facts("农资储备充足到位").outline);

@@ -322,6 +322,18 @@ constexpr std::string_view dated_story =
     "本报讯（记者林晓雨）昨日，临河县召开春耕生产推进会，部署全县春耕备耕工作。会议指出，"
     "今年全县粮食播种面积稳定在八十万亩以上，春耕生产要早谋划、早部署、早落实。\n\n";
 
+TEST(segmenter, opens_a_story_at_a_kicker_and_title_set_on_one_line) {
+  // given: a dated story, then "kicker—— title" on one line over a plain text
+  const auto page = segmented(std::string(dated_story) +
+                              "会议要求，各乡镇要抓紧抓实春耕农资储备和农机检修，确保不误农时。\n\n"
+                              "西塘镇—— 建起村民议事厅\n\n"
+                              "“有事大家商量着办，心里敞亮。”西塘镇村民说。\n\n"
+                              "今年以来，西塘镇在十二个行政村建起村民议事厅，春耕生产、修路建园都拿到厅里议，"
+                              "各乡镇纷纷前来学习。\n");
+  ASSERT_EQ(page.items.size(), 2u);
+  EXPECT_EQ(page.items[1].title, "西塘镇——建起村民议事厅");
+}
+
 TEST(segmenter, starts_a_story_where_the_text_leaves_the_words_of_the_story_headline) {
   // given: a dated story with a subhead, then a plain headline with no byline or dateline whose
   // text shares no words with the first story's headline
