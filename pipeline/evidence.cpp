@@ -265,7 +265,7 @@ paragraph_facts facts_of(const paragraph& p) {
   f.heading_like = f.md_level > 0 || f.subtitle ||
                    (!formulaic && !f.caption_arrow && f.chars >= 2 &&
                     (word_chars <= 50 || !has_clause_punctuation(words)) && (!f.sentence_end || exclaims) &&
-                    (!f.mid_clause || speaker) && !has_inner_full_stop(t) && !is_list_line(t) && !holds_address(t));
+                    (!f.mid_clause || speaker) && !has_inner_full_stop(words) && !is_list_line(t) && !holds_address(t));
   f.phrases_parted = f.heading_like && !f.subtitle && phrases_parted(words);
   if (f.heading_like && !f.subtitle && !f.dash_kicker) {
     const std::size_t dash = t.find("——");

@@ -9,6 +9,9 @@ paragraph_facts facts(std::string text) { return facts_of(paragraph{.text = std:
 
 TEST(evidence, reads_a_short_unpunctuated_line_as_headline_like) {
   EXPECT_TRUE(facts("临河县召开春耕生产推进会").heading_like);
+  // an exclaimed quote under its column tag; a sentence after an exclamation is text
+  EXPECT_TRUE(facts("“多干一点，再累也值得！”（抗疫一线）").heading_like);
+  EXPECT_FALSE(facts("“多干一点！”村民说道").heading_like);
   EXPECT_FALSE(facts("临河县召开春耕生产推进会。").heading_like);
   EXPECT_FALSE(facts("会议要求，各乡镇要抓紧抓实，").heading_like);
   EXPECT_TRUE(facts("本报记者 林晓雨").byline_line.has_value());
