@@ -372,9 +372,16 @@ std::vector<paragraph> reflow(std::vector<page_line> lines) {
       auto heading_piece = [](const draft& d) {
         return d.p.line_count == 1 && !d.p.across_blank && d.chars <= 24 && !d.last.ends && !d.last.mid_clause;
       };
-      // It is a headline where it follows a finished paragraph, a formulaic line or another such line.
-      const bool short_start = heading_piece(*open) && !open->first.dateline && before != nullptr &&
-                               (before->last.ends || before->last.alone || heading_piece(*before));
+      // A headline wrapped over a few lines: short, unpunctuated.
+      auto wrapped_heading = [](const draft& d) {
+        return d.p.line_count <= 3 && !d.p.across_blank && d.chars <= 24 && !d.sentence_like && !d.last.ends &&
+               !d.last.mid_clause;
+      };
+      // It is a headline where it follows a finished paragraph, a formulaic line or another
+      // headline line.
+      const bool short_start =
+          heading_piece(*open) && !open->first.dateline && before != nullptr &&
+          (before->last.ends || before->last.alone || heading_piece(*before) || wrapped_heading(*before));
       const bool body_like =
           (open->last.mid_clause && !colon_before_non_sentence) ||
           (!colon_before_non_sentence && (c.line_count > 1 || c.across_blank || wrapped_region || typical > 0) &&

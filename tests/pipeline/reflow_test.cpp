@@ -187,6 +187,25 @@ TEST(reflow, keeps_a_headline_wider_than_the_narrow_column_under_it_apart) {
   EXPECT_EQ(ps[2], "农机手们早早来到田间，检修机具，准备播种。");
 }
 
+TEST(reflow, keeps_a_punctuated_kicker_after_a_wrapped_headline_apart) {
+  // given: columns of twelve characters; a story's title wrapped over two lines after its text,
+  // then the next story's kicker (with a comma) and title, each after one blank line
+  const auto ps = reflowed(
+      "临河县今年新建高标准农田\n"
+      "两万亩，灌溉条件明显改善\n"
+      "，亩均增产一成以上。\n\n"
+      "临河县高标准农田建设\n"
+      "成效明显（乡村振兴）\n\n"
+      "北岭区三座书房开放，藏书三万五千册\n\n"
+      "城市书房开门迎客（书香）\n\n"
+      "北岭区三座城市书房日前\n"
+      "建成开放，市民凭身份证\n"
+      "即可免费借阅图书。\n");
+  ASSERT_EQ(ps.size(), 5u);
+  EXPECT_EQ(ps[2], "北岭区三座书房开放，藏书三万五千册");
+  EXPECT_EQ(ps[3], "城市书房开门迎客（书香）");
+}
+
 TEST(reflow, predicates) {
   EXPECT_TRUE(ends_sentence("好。"));
   EXPECT_TRUE(ends_sentence("他说：“好。”"));
