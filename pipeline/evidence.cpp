@@ -158,30 +158,6 @@ bool ends_with_full_stop(std::string_view t) noexcept {
   return t.ends_with("。") || t.ends_with(".");
 }
 
-constexpr std::string_view sentence_marks[] = {"。", "；", "？", "！", ";", "?", "!"};
-
-// Where the bracketed column tag that ends t starts, npos without one: "…（思想纵横）",
-// "…(解码·一带一路)", a longer series name with its parts parted by "·" ("（守初心 担使命·深入
-// 开展…主题教育·整改落实）").
-std::size_t column_tag_start(std::string_view t) {
-  constexpr std::size_t npos = std::string_view::npos;
-  if (!closes_bracket(t)) return npos;
-  const std::size_t wide = t.rfind("（"), narrow = t.rfind('(');
-  std::size_t open = wide;
-  if (narrow != npos && (open == npos || narrow > open)) open = narrow;
-  if (open == npos || open == 0) return npos;
-  const std::size_t open_len = t[open] == '(' ? 1 : 3;
-  const std::string_view inner = t.substr(open + open_len, t.size() - open - open_len - (t.back() == ')' ? 1 : 3));
-  const std::size_t n = visible_chars(inner);
-  // A tag names a column in words; "（4户）" counts and "（2025年）" dates are not tags.
-  const bool digits = std::any_of(inner.begin(), inner.end(), [](char c) { return c >= '0' && c <= '9'; });
-  // A tag may hold a comma ("（社区防控，我们在行动）"), never the end of a sentence.
-  const bool sentence_inside = std::any_of(std::begin(sentence_marks), std::end(sentence_marks),
-                                           [&](std::string_view m) { return inner.find(m) != npos; });
-  const bool series = n <= 40 && inner.find("·") != npos;
-  return n >= 2 && (n <= 16 || series) && !digits && !sentence_inside ? open : npos;
-}
-
 // "（柯文）", "(刘诗瑶)", given a paragraph wholly in brackets: a short one holding Han characters
 // only, a brief's source.
 bool is_bracketed_name(std::string_view t) {

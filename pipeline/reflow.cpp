@@ -218,6 +218,32 @@ bool ends_mid_clause(std::string_view t) noexcept {
   }
 }
 
+constexpr std::string_view sentence_marks[] = {"。", "；", "？", "！", ";", "?", "!"};
+
+// Where the bracketed column tag that ends t starts, npos without one: "…（思想纵横）",
+// "…(解码·一带一路)", a longer series name with its parts parted by "·" ("（守初心 担使命·深入
+// 开展…主题教育·整改落实）").
+std::size_t column_tag_start(std::string_view t) noexcept {
+  constexpr std::size_t npos = std::string_view::npos;
+  if (!ends_with_bracket(t)) return npos;
+  const std::size_t wide = t.rfind("（"), narrow = t.rfind('(');
+  std::size_t open = wide;
+  if (narrow != npos && (open == npos || narrow > open)) open = narrow;
+  if (open == npos || open == 0) return npos;
+  const std::size_t open_len = t[open] == '(' ? 1 : 3;
+  const std::string_view inner = t.substr(open + open_len, t.size() - open - open_len - (t.back() == ')' ? 1 : 3));
+  const std::size_t n = visible_chars(inner);
+  // A tag names a column in words; "（4户）" counts and "（2025年）" dates are not tags.
+  const bool digits = std::any_of(inner.begin(), inner.end(), [](char c) { return c >= '0' && c <= '9'; });
+  // A tag may hold a comma ("（社区防控，我们在行动）"), never the end of a sentence.
+  const bool sentence_inside = std::any_of(std::begin(sentence_marks), std::end(sentence_marks),
+                                           [&](std::string_view m) { return inner.find(m) != npos; });
+  const bool series = n <= 40 && inner.find("·") != npos;
+  // "（作者为甲公司 （乙局） 丙）": the last bracket opened inside another, not a tag.
+  const bool nested = inner.find("）") != npos || inner.find(')') != npos;
+  return n >= 2 && (n <= 16 || series) && !digits && !sentence_inside && !nested ? open : npos;
+}
+
 namespace {
 
 // Byte-level scan for clause punctuation: ，；！？ are EF BC 8C/9B/81/9F, ： is EF BC 9A, 、。 are
@@ -398,8 +424,11 @@ std::vector<paragraph> reflow(std::vector<page_line> lines) {
       const std::size_t bracket_tail = unclosed_bracket_tail(c.text);
       const bool bracket_cut =
           bracket_tail != std::string_view::npos && bracket_tail <= 24 && n.chars <= 24 && n.p.line_count == 1;
+      // A short paragraph ending with its column tag is a headline, however it is punctuated.
+      const bool tagged_headline =
+          open->chars <= 45 && !opens_bracket(c.text) && column_tag_start(c.text) != std::string_view::npos;
       join = bracket_cut ||
-             (unfinished && !after_closing &&
+             (unfinished && !after_closing && !tagged_headline &&
               ((body_like && !short_start && !is_strong_heading(drafts, i)) || (narrow[i] && narrow[i - 1])));
     }
     if (join) {

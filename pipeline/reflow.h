@@ -43,5 +43,7 @@ struct paragraph {
 // Byte length of an arrow that points a caption at its photo ("➡", "⬅", …) at the start, else 0.
 [[nodiscard]] std::size_t caption_arrow_length(std::string_view text) noexcept;
 [[nodiscard]] bool visible_chars_at_most(std::string_view text, std::size_t limit) noexcept;  // stops early
+// Where the bracketed column tag that ends the text starts ("…（思想纵横）"), npos without one.
+[[nodiscard]] std::size_t column_tag_start(std::string_view text) noexcept;
 
 }  // namespace broadsheet::pipeline

@@ -206,6 +206,22 @@ TEST(reflow, keeps_a_punctuated_kicker_after_a_wrapped_headline_apart) {
   EXPECT_EQ(ps[3], "城市书房开门迎客（书香）");
 }
 
+TEST(reflow, keeps_a_headline_ending_with_its_column_tag_apart_from_the_text_after_a_blank_line) {
+  // given: columns of twelve characters; a punctuated headline wrapped over two lines, ending
+  // with its column tag, one blank line, then its story's text
+  const auto ps = reflowed(
+      "临河县今年新建高标准农田\n"
+      "两万亩，灌溉条件明显改善\n"
+      "，亩均增产一成以上。\n\n\n"
+      "春耕时节，走进北岭田间（\n"
+      "一线见闻）\n\n"
+      "北岭区三座城市书房日前\n"
+      "建成开放，市民凭身份证\n"
+      "即可免费借阅图书。\n");
+  ASSERT_EQ(ps.size(), 3u);
+  EXPECT_EQ(ps[1], "春耕时节，走进北岭田间（一线见闻）");
+}
+
 TEST(reflow, predicates) {
   EXPECT_TRUE(ends_sentence("好。"));
   EXPECT_TRUE(ends_sentence("他说：“好。”"));
