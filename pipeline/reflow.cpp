@@ -427,8 +427,11 @@ std::vector<paragraph> reflow(std::vector<page_line> lines) {
       // A short paragraph ending with its column tag is a headline, however it is punctuated.
       const bool tagged_headline =
           open->chars <= 45 && !opens_bracket(c.text) && column_tag_start(c.text) != std::string_view::npos;
+      // So is one line half again as wide as the column's, spanning columns (a kicker).
+      const bool spanning = typical > 0 && c.line_count == 1 && !c.across_blank &&
+                            2 * open->last.columns > 3 * typical && !open->last.mid_clause;
       join = bracket_cut ||
-             (unfinished && !after_closing && !tagged_headline &&
+             (unfinished && !after_closing && !tagged_headline && !spanning &&
               ((body_like && !short_start && !is_strong_heading(drafts, i)) || (narrow[i] && narrow[i - 1])));
     }
     if (join) {

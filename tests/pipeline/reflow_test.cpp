@@ -222,6 +222,22 @@ TEST(reflow, keeps_a_headline_ending_with_its_column_tag_apart_from_the_text_aft
   EXPECT_EQ(ps[1], "春耕时节，走进北岭田间（一线见闻）");
 }
 
+TEST(reflow, keeps_a_kicker_wider_than_the_column_apart_from_the_title_under_it) {
+  // given: columns of twelve characters; a punctuated kicker set across columns, one blank
+  // line, then the title and the text
+  const auto ps = reflowed(
+      "临河县今年新建高标准农田\n"
+      "两万亩，灌溉条件明显改善\n"
+      "，亩均增产一成以上。\n\n\n"
+      "投资二十亿元、占地两百亩的仿古小镇，开业没几年就冷清了\n\n"
+      "仿古小镇为何难以为继\n\n"
+      "北岭区三座城市书房日前\n"
+      "建成开放，市民凭身份证\n"
+      "即可免费借阅图书。\n");
+  ASSERT_EQ(ps.size(), 4u);
+  EXPECT_EQ(ps[1], "投资二十亿元、占地两百亩的仿古小镇，开业没几年就冷清了");
+}
+
 TEST(reflow, predicates) {
   EXPECT_TRUE(ends_sentence("好。"));
   EXPECT_TRUE(ends_sentence("他说：“好。”"));
