@@ -238,6 +238,18 @@ TEST(reflow, keeps_a_kicker_wider_than_the_column_apart_from_the_title_under_it)
   EXPECT_EQ(ps[1], "投资二十亿元、占地两百亩的仿古小镇，开业没几年就冷清了");
 }
 
+TEST(reflow, keeps_a_short_punctuated_headline_apart_from_a_punctuated_kicker_on_an_unwrapped_page) {
+  // given: paragraphs one line each; a kicker with commas that does not end a sentence, one
+  // blank line, a short title with a comma, then the text
+  const auto ps = reflowed(
+      "临河县今年新建高标准农田两万亩，灌溉条件明显改善，亩均增产一成以上。\n\n"
+      "全县参保人数超过八十万人，报销水平逐年提高，异地就医直接结算\n\n"
+      "全民医保，群众得实惠\n\n"
+      "临河县用十年时间建起覆盖城乡的医疗保障网，参保率稳定在百分之九十五以上。\n");
+  ASSERT_EQ(ps.size(), 4u);
+  EXPECT_EQ(ps[2], "全民医保，群众得实惠");
+}
+
 TEST(reflow, predicates) {
   EXPECT_TRUE(ends_sentence("好。"));
   EXPECT_TRUE(ends_sentence("他说：“好。”"));
