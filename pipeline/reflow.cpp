@@ -57,6 +57,22 @@ bool ends_with_closing(std::string_view t) {
   return open != std::string_view::npos && is_closing_line(t.substr(open));
 }
 
+// "甲，乙 丙丁": one line of two phrases parted by a single space between Han characters (a
+// quote or a bracket beside it allowed), each of four characters or more: a kicker and its
+// title set on one line.
+bool two_phrases(std::string_view t) {
+  const std::size_t space = t.find(' ');
+  if (space == std::string_view::npos || t.find(' ', space + 1) != std::string_view::npos) return false;
+  const std::string_view left = t.substr(0, space), right = t.substr(space + 1);
+  if (visible_chars(left) < 4 || visible_chars(right) < 4) return false;
+  std::size_t end = left.size(), start = 0;
+  char32_t before = previous_code_point(left, end);
+  if ((char_class(before) & cc::cjk_punct) && end > 0) before = previous_code_point(left, end);
+  char32_t after = next_code_point(right, start);
+  if ((char_class(after) & cc::cjk_punct) && start < right.size()) after = next_code_point(right, start);
+  return is_han(before) && is_han(after);
+}
+
 bool is_formulaic_alone(std::string_view t) {
   if (t.find('\t') != std::string_view::npos) return true;
   if (t.starts_with("——")) return true;
@@ -427,11 +443,14 @@ std::vector<paragraph> reflow(std::vector<page_line> lines) {
       // A short paragraph ending with its column tag is a headline, however it is punctuated.
       const bool tagged_headline =
           open->chars <= 45 && !opens_bracket(c.text) && column_tag_start(c.text) != std::string_view::npos;
+      // So is one line of two phrases parted by a space, not ending a sentence.
+      const bool parted_headline = c.line_count == 1 && !c.across_blank && open->chars <= 50 && !open->last.ends &&
+                                   !open->last.mid_clause && two_phrases(c.text);
       // So is one line half again as wide as the column's, spanning columns (a kicker).
       const bool spanning = typical > 0 && c.line_count == 1 && !c.across_blank &&
                             2 * open->last.columns > 3 * typical && !open->last.mid_clause;
       join = bracket_cut ||
-             (unfinished && !after_closing && !tagged_headline && !spanning &&
+             (unfinished && !after_closing && !tagged_headline && !parted_headline && !spanning &&
               ((body_like && !short_start && !is_strong_heading(drafts, i)) || (narrow[i] && narrow[i - 1])));
     }
     if (join) {

@@ -250,6 +250,23 @@ TEST(reflow, keeps_a_short_punctuated_headline_apart_from_a_punctuated_kicker_on
   EXPECT_EQ(ps[2], "全民医保，群众得实惠");
 }
 
+TEST(reflow, keeps_a_kicker_and_title_on_one_line_apart_from_the_text_after_a_blank_line) {
+  // given: paragraphs one line each; a kicker and a punctuated title on one line, parted by a
+  // space, one blank line, then the story's text
+  const auto ps = reflowed(
+      "临河县今年新建高标准农田两万亩，灌溉条件明显改善，亩均增产一成以上。\n\n"
+      "北岭区城关镇东风社区居委会主任王立新 战疫一线，他守住小区大门\n\n"
+      "2月3日清晨6时，北岭区城关镇东风社区门口，王立新已经站了一个小时，寒风中他仔细核对每一位进出居民的信息。\n");
+  ASSERT_EQ(ps.size(), 3u);
+  EXPECT_EQ(ps[1], "北岭区城关镇东风社区居委会主任王立新 战疫一线，他守住小区大门");
+  // a line of text that is not finished, with one space, joins the rest of its sentence
+  const auto cut = reflowed(
+      "临河县今年新建高标准农田两万亩，灌溉条件明显改善，亩均增产一成以上。\n\n"
+      "会议要求，各乡镇要抓紧 抓实春耕农资储备和农机检修，\n\n"
+      "确保不误农时，做好春耕生产技术指导服务。\n");
+  ASSERT_EQ(cut.size(), 2u);
+}
+
 TEST(reflow, predicates) {
   EXPECT_TRUE(ends_sentence("好。"));
   EXPECT_TRUE(ends_sentence("他说：“好。”"));
