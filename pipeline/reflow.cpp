@@ -57,20 +57,27 @@ bool ends_with_closing(std::string_view t) {
   return open != std::string_view::npos && is_closing_line(t.substr(open));
 }
 
-// "甲，乙 丙丁": one line of two phrases parted by a single space between Han characters (a
-// quote or a bracket beside it allowed), each of four characters or more: a kicker and its
-// title set on one line.
-bool two_phrases(std::string_view t) {
-  const std::size_t space = t.find(' ');
-  if (space == std::string_view::npos || t.find(' ', space + 1) != std::string_view::npos) return false;
-  const std::string_view left = t.substr(0, space), right = t.substr(space + 1);
-  if (visible_chars(left) < 4 || visible_chars(right) < 4) return false;
-  std::size_t end = left.size(), start = 0;
-  char32_t before = previous_code_point(left, end);
-  if ((char_class(before) & cc::cjk_punct) && end > 0) before = previous_code_point(left, end);
-  char32_t after = next_code_point(right, start);
-  if ((char_class(after) & cc::cjk_punct) && start < right.size()) after = next_code_point(right, start);
-  return is_han(before) && is_han(after);
+// "甲，乙 丙丁": one line of two or three phrases parted by single spaces between Han characters
+// (a quote or a bracket beside a space allowed), each of four characters or more: a kicker and
+// its title set on one line.
+bool parted_phrases(std::string_view t) {
+  std::size_t parts = 0;
+  for (std::size_t from = 0; from <= t.size();) {
+    const std::size_t space = std::min(t.find(' ', from), t.size());
+    const std::string_view part = t.substr(from, space - from);
+    if (visible_chars(part) < 4 || ++parts > 3) return false;
+    if (space < t.size()) {
+      std::size_t end = part.size(), start = 0;
+      const std::string_view next = t.substr(space + 1);
+      char32_t before = previous_code_point(part, end);
+      if ((char_class(before) & cc::cjk_punct) && end > 0) before = previous_code_point(part, end);
+      char32_t after = next_code_point(next, start);
+      if ((char_class(after) & cc::cjk_punct) && start < next.size()) after = next_code_point(next, start);
+      if (!is_han(before) || !is_han(after)) return false;
+    }
+    from = space + 1;
+  }
+  return parts >= 2;
 }
 
 bool is_formulaic_alone(std::string_view t) {
@@ -443,9 +450,9 @@ std::vector<paragraph> reflow(std::vector<page_line> lines) {
       // A short paragraph ending with its column tag is a headline, however it is punctuated.
       const bool tagged_headline =
           open->chars <= 45 && !opens_bracket(c.text) && column_tag_start(c.text) != std::string_view::npos;
-      // So is one line of two phrases parted by a space, not ending a sentence.
+      // So is one line of two or three phrases parted by spaces, not ending a sentence or clause.
       const bool parted_headline = c.line_count == 1 && !c.across_blank && open->chars <= 50 && !open->last.ends &&
-                                   !open->last.mid_clause && two_phrases(c.text);
+                                   !open->last.mid_clause && parted_phrases(c.text);
       // So is one line half again as wide as the column's, spanning columns (a kicker).
       const bool spanning = typical > 0 && c.line_count == 1 && !c.across_blank &&
                             2 * open->last.columns > 3 * typical && !open->last.mid_clause;

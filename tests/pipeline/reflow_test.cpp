@@ -259,6 +259,12 @@ TEST(reflow, keeps_a_kicker_and_title_on_one_line_apart_from_the_text_after_a_bl
       "2月3日清晨6时，北岭区城关镇东风社区门口，王立新已经站了一个小时，寒风中他仔细核对每一位进出居民的信息。\n");
   ASSERT_EQ(ps.size(), 3u);
   EXPECT_EQ(ps[1], "北岭区城关镇东风社区居委会主任王立新 战疫一线，他守住小区大门");
+  // three phrases
+  const auto three = reflowed(
+      "临河县今年新建高标准农田两万亩，灌溉条件明显改善，亩均增产一成以上。\n\n"
+      "数据多跑路，群众少跑腿，服务更贴心 北岭区精准服务 网上办事提速\n\n"
+      "2月3日上午，北岭区政务服务中心大厅里，前来办事的群众不多，网上办件量却比去年同期增加了一倍。\n");
+  EXPECT_EQ(three.size(), 3u);
   // a line of text that is not finished, with one space, joins the rest of its sentence
   const auto cut = reflowed(
       "临河县今年新建高标准农田两万亩，灌溉条件明显改善，亩均增产一成以上。\n\n"
