@@ -88,7 +88,8 @@ bool is_list_line(std::string_view t) {
   return count >= 6 || (count >= 4 && short_entries && lengths[0] <= 6 && unit_entries) || (colon_led && short_entries);
 }
 
-// Two or three phrases of at most sixteen characters parted by spaces, with two Han characters
+// Two or three phrases of at most twenty-four characters (a kicker naming a person and their
+// post may be long) parted by spaces, with two Han characters
 // on each side of a space (a quote or a bracket between them allowed): "万泉河清 琼海更美",
 // "发挥作用 “硬核”担当". Not a line spaced out character by character, nor a list of units
 // ("焦作市纪委监委 政协焦作市委员会办公室（机关） 中共焦作市委宣传部").
@@ -113,7 +114,7 @@ bool phrases_parted(std::string_view t) {
     const std::size_t before = punct(k - 1) ? k - 2 : k - 1, after = punct(k + 1) ? k + 2 : k + 1;
     parted = parted || (before >= 1 && han(before) && han(before - 1) && han(after) && han(after + 1));
   }
-  return parted && parts <= 3 && longest <= 16;
+  return parted && parts <= 3 && longest <= 24;
 }
 
 // A headline-sized line's outline: where its Han characters and its other characters stand,

@@ -29,6 +29,8 @@ TEST(evidence, sees_headline_phrases_parted_by_a_space) {
   // a kicker and its title on one line; a column tag after the phrases
   EXPECT_TRUE(facts("北岭区关爱一线环卫工人 冬日送暖 情暖街头").phrases_parted);
   EXPECT_TRUE(facts("守护一江碧水 建设美丽乡村（乡村振兴在行动）").phrases_parted);
+  // a kicker naming a person with a long title, then the title
+  EXPECT_TRUE(facts("北岭区城关镇东风社区居委会主任王立新 战疫一线，他守住小区大门").phrases_parted);
   // a subhead without a space, a line spaced out character by character
   EXPECT_FALSE(facts("春耕备耕有序推进").phrases_parted);
   EXPECT_FALSE(facts("春 耕 备 耕").phrases_parted);
