@@ -50,11 +50,11 @@ struct order_key {
 struct dedup_options {
   shingle_options shingles{};
   int num_hashes = 128;
-  double threshold = 0.6;  // estimated Jaccard at or above which two articles are near-duplicates
+  double threshold = 0.5;  // estimated Jaccard at or above which two articles are near-duplicates
   int min_chars = 50;      // shorter (and empty) normalised bodies are never linked
   std::size_t capacity = 1'000'000;  // articles held
   int horizon_days = 30;             // event days held behind the newest seen
-  double min_recall = 0.97;          // LSH candidate probability required at the threshold
+  double min_recall = 0.85;          // LSH candidate probability required at the threshold (docs/design.md)
 };
 
 // What the index keeps of an article and what the worker publishes to articles.signatures.

@@ -51,7 +51,7 @@ TEST(config_print, printed_config_parses_back_to_the_same_config) {
 TEST(config_print, flags_help_names_each_flag_with_its_variable) {
   const auto help = config_flags_help();
   for (const auto* expected : {"--brokers", "BROADSHEET_BROKERS", "--no-dedup", "BROADSHEET_DEDUP", "--metrics-address",
-                               "--config PATH", "-X PROPERTY=VALUE", "--threshold X", "dedup.threshold = 0.6"})
+                               "--config PATH", "-X PROPERTY=VALUE", "--threshold X", "dedup.threshold = 0.5"})
     EXPECT_NE(help.find(expected), std::string::npos) << expected;
 }
 
@@ -64,7 +64,7 @@ TEST(config_print, reference_has_a_row_per_setting_and_per_property_table) {
   std::size_t rows = 0;
   for (std::size_t at = reference.find("\n| `"); at != std::string::npos; at = reference.find("\n| `", at + 1)) ++rows;
   EXPECT_EQ(rows, settings().size() + property_scopes().size());
-  EXPECT_NE(reference.find("| `dedup.threshold` | `BROADSHEET_THRESHOLD` | `--threshold` | `0.6` | "),
+  EXPECT_NE(reference.find("| `dedup.threshold` | `BROADSHEET_THRESHOLD` | `--threshold` | `0.5` | "),
             std::string::npos)
       << reference;
 }

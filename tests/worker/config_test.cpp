@@ -61,7 +61,7 @@ TEST(config, defaults_without_any_source) {
   EXPECT_EQ(config->max_inflight_bytes, 64u << 20);
   EXPECT_EQ(config->pipeline.parse.max_record_bytes, 1'000'000u) << "librdkafka's default message.max.bytes";
   EXPECT_TRUE(config->dedup);
-  EXPECT_DOUBLE_EQ(config->dedup_options.threshold, 0.6);
+  EXPECT_DOUBLE_EQ(config->dedup_options.threshold, 0.5);
   EXPECT_EQ(config->dedup_options.shingles.unit, pipeline::shingle_unit::chars);
   EXPECT_EQ(config->metrics_port, 9464);
   EXPECT_EQ(print_config(*config), print_config([] {
