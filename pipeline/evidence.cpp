@@ -32,6 +32,15 @@ bool has_inner_full_stop(std::string_view t) noexcept {
   return false;
 }
 
+// "甲、乙：": the only clause punctuation is "、" between names, before the closing colon.
+bool names_listed(std::string_view t) {
+  std::string_view head = t.ends_with("：") ? t.substr(0, t.size() - 3) : t.substr(0, t.size() - 1);
+  std::string plain(head);
+  for (std::size_t at = plain.find("、"); at != std::string::npos; at = plain.find("、")) plain.erase(at, 3);
+  return plain.size() < head.size() && !has_clause_punctuation(plain) && plain.find(':') == std::string::npos &&
+         plain.find("：") == std::string::npos;
+}
+
 // "韩立新家庭 宋春梅家庭 欧阳明辉家庭 孔德胜家庭", "临河县：孔令华 邢晓燕 包玉珍": entries of a list
 // (names, units) separated by spaces: six or more (a headline has up to five segments), or four
 // or more short ones of units, or three or more short ones after a colon, or people with their
@@ -238,7 +247,9 @@ paragraph_facts facts_of(const paragraph& p) {
   // and a cut clause with a comma. A line of 51 to 80 characters is a headline only without
   // clause punctuation (a kicker and a title on one line).
   const bool exclaims = f.sentence_end && f.chars <= 30 && !ends_with_full_stop(t);
-  const bool speaker = (t.ends_with("：") || t.ends_with(":")) && f.chars <= 16 && !has_clause_punctuation(t);
+  // Names parted by "、" are no clause ("甲、乙：").
+  const bool speaker =
+      (t.ends_with("：") || t.ends_with(":")) && f.chars <= 16 && (!has_clause_punctuation(t) || names_listed(t));
   f.heading_like = f.md_level > 0 || f.subtitle ||
                    (!formulaic && !f.caption_arrow && f.chars >= 2 &&
                     (word_chars <= 50 || !has_clause_punctuation(words)) && (!f.sentence_end || exclaims) &&

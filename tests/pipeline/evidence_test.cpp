@@ -12,6 +12,10 @@ TEST(evidence, reads_a_short_unpunctuated_line_as_headline_like) {
   // an exclaimed quote under its column tag; a sentence after an exclamation is text
   EXPECT_TRUE(facts("“多干一点，再累也值得！”（抗疫一线）").heading_like);
   EXPECT_FALSE(facts("“多干一点！”村民说道").heading_like);
+  // a speaker's kicker, one name or two ("甲、乙："), and a clause introducing a quote
+  EXPECT_TRUE(facts("林晓雨委员：").heading_like);
+  EXPECT_TRUE(facts("林晓雨、周明远：").heading_like);
+  EXPECT_FALSE(facts("会上，林晓雨说：").heading_like);
   // an author's note whose unit is in brackets inside it
   EXPECT_FALSE(facts("（作者为临河县农业公司 （农业局） 党委书记）").heading_like);
   EXPECT_FALSE(facts("临河县召开春耕生产推进会。").heading_like);
