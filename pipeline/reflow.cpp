@@ -241,6 +241,22 @@ bool ends_mid_clause(std::string_view t) noexcept {
   }
 }
 
+namespace {
+
+// A column's name with a number in it: two Han characters or more besides those of dates,
+// counts, datelines and page markers, and none of the last three.
+bool named_with_number(std::string_view inner) {
+  std::size_t words = 0;
+  for (std::size_t i = 0; i < inner.size();) {
+    const char32_t c = next_code_point(inner, i);
+    if (c == U'月' || c == U'日' || c == U'电' || c == U'版') return false;
+    if (is_han(c) && c != U'年' && c != U'个' && c != U'户' && c != U'人' && c != U'号') ++words;
+  }
+  return words >= 2;
+}
+
+}  // namespace
+
 constexpr std::string_view sentence_marks[] = {"。", "；", "？", "！", ";", "?", "!"};
 
 // Where the bracketed column tag that ends t starts, npos without one: "…（思想纵横）",
@@ -256,8 +272,11 @@ std::size_t column_tag_start(std::string_view t) noexcept {
   const std::size_t open_len = t[open] == '(' ? 1 : 3;
   const std::string_view inner = t.substr(open + open_len, t.size() - open - open_len - (t.back() == ')' ? 1 : 3));
   const std::size_t n = visible_chars(inner);
-  // A tag names a column in words; "（4户）" counts and "（2025年）" dates are not tags.
-  const bool digits = std::any_of(inner.begin(), inner.end(), [](char c) { return c >= '0' && c <= '9'; });
+  // A tag names a column in words, a number may be part of its name ("（动感2019）", "（礼赞70年）");
+  // counts ("（4户）"), dates ("（2025年）", "…月…日"), datelines ("…电") and page markers ("…版")
+  // are not tags.
+  const bool digits =
+      std::any_of(inner.begin(), inner.end(), [](char c) { return c >= '0' && c <= '9'; }) && !named_with_number(inner);
   // A tag may hold a comma ("（社区防控，我们在行动）"), never the end of a sentence.
   const bool sentence_inside = std::any_of(std::begin(sentence_marks), std::end(sentence_marks),
                                            [&](std::string_view m) { return inner.find(m) != npos; });

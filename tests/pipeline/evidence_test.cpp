@@ -56,6 +56,15 @@ TEST(evidence, sees_a_kicker_and_its_title_on_one_line) {
   EXPECT_FALSE(facts("临河县西塘镇——").kicker_inline);
 }
 
+TEST(evidence, reads_a_column_tag_with_a_year_or_a_number_in_it) {
+  EXPECT_TRUE(facts("临河春耕忙（动感2023）").column_tag);
+  EXPECT_TRUE(facts("城市书房开门迎客（礼赞70年）").column_tag);
+  // a date, a count, a page marker are not column tags
+  EXPECT_FALSE(facts("临河县春耕生产推进会召开（2023年）").column_tag);
+  EXPECT_FALSE(facts("临河县新建城市书房（50个）").column_tag);
+  EXPECT_FALSE(facts("城市书房开门迎客（下转A05版）").column_tag);
+}
+
 TEST(evidence, gives_parallel_headline_lines_one_outline) {
   // subheads set in parallel: same length, punctuation in the same places
   EXPECT_EQ(facts("春耕备耕有序推进").outline, facts("农资储备充足到位").outline);
