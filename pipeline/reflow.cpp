@@ -458,7 +458,8 @@ std::vector<paragraph> reflow(std::vector<page_line> lines) {
           // a clause cut between words, longer than most headlines with a comma
           // and not into a headline that ends with its column tag ("…：田野上的文学社（解码）")
           (open->sentence_like && n.sentence_like && open->chars > 12 && !ends_with_bracket(c.text) &&
-           !(ends_with_bracket(n.p.text) && !n.last.ends) && !n.first.dateline && !heading_piece(n) &&
+           !(ends_with_bracket(n.p.text) && !n.last.ends) && !n.first.dateline &&
+           !(heading_piece(n) && c.text.find("。") == std::string::npos) &&
            !(open->first.enumerated && open->chars <= 25));
       // A word cut by a column break ("…改善金融体系的结" + "构，进一步…") joins whatever the rest says.
       // A short bracketed line cut by column breaks ("（本报伊斯" + "兰堡2月19" + "日电）") joins

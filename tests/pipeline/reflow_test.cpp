@@ -248,6 +248,14 @@ TEST(reflow, keeps_a_short_punctuated_headline_apart_from_a_punctuated_kicker_on
       "临河县用十年时间建起覆盖城乡的医疗保障网，参保率稳定在百分之九十五以上。\n");
   ASSERT_EQ(ps.size(), 4u);
   EXPECT_EQ(ps[2], "全民医保，群众得实惠");
+  // a sentence cut inside a word after a finished one: the short piece is its rest
+  const auto cut = reflowed(
+      "临河县今年新建高标准农田两万亩，灌溉条件明显改善，亩均增产一成以上。\n\n"
+      "会议强调，各级各部门要提高认识，加强保护。要突出抓好西塘河干流沿\n\n"
+      "岸的治理工作，采\n\n"
+      "取有力措施，确保水质稳定达标。\n");
+  ASSERT_EQ(cut.size(), 2u);
+  EXPECT_NE(cut[1].find("干流沿岸的治理工作，采取有力措施"), std::string::npos);
 }
 
 TEST(reflow, keeps_a_kicker_and_title_on_one_line_apart_from_the_text_after_a_blank_line) {
