@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "pipeline/page_cleaner.h"
+#include "pipeline/text_shape.h"
 
 namespace broadsheet::pipeline {
 
@@ -29,21 +30,5 @@ struct paragraph {
 
 // Takes the lines by value: their text moves into the paragraphs.
 [[nodiscard]] std::vector<paragraph> reflow(std::vector<page_line> lines);
-
-// Shared text predicates (also used by the segmenter).
-[[nodiscard]] bool ends_sentence(std::string_view text) noexcept;   // 。！？… possibly before ”）
-[[nodiscard]] bool ends_mid_clause(std::string_view text) noexcept; // ，、：；“《（ and ASCII , : ; (
-// "一、" "（一）" "(一)" "1.": a numbered line (a section heading inside a text, or a list item).
-[[nodiscard]] bool starts_enumerated(std::string_view text) noexcept;
-[[nodiscard]] bool is_sentence_like(std::string_view text) noexcept;  // has ，、；：。！？ or ASCII , ; :
-// Like is_sentence_like but without the colon, which also introduces list lines such as
-// "传统技艺：甲（竹编） 乙（剪纸）" whose spaces separate entries.
-[[nodiscard]] bool has_clause_punctuation(std::string_view text) noexcept;
-[[nodiscard]] std::size_t visible_chars(std::string_view text) noexcept;  // code points, spaces excluded
-// Byte length of an arrow that points a caption at its photo ("➡", "⬅", …) at the start, else 0.
-[[nodiscard]] std::size_t caption_arrow_length(std::string_view text) noexcept;
-[[nodiscard]] bool visible_chars_at_most(std::string_view text, std::size_t limit) noexcept;  // stops early
-// Where the bracketed column tag that ends the text starts ("…（思想纵横）"), npos without one.
-[[nodiscard]] std::size_t column_tag_start(std::string_view text) noexcept;
 
 }  // namespace broadsheet::pipeline

@@ -281,15 +281,5 @@ TEST(reflow, keeps_a_kicker_and_title_on_one_line_apart_from_the_text_after_a_bl
   ASSERT_EQ(cut.size(), 2u);
 }
 
-TEST(reflow, predicates) {
-  EXPECT_TRUE(ends_sentence("好。"));
-  EXPECT_TRUE(ends_sentence("他说：“好。”"));
-  EXPECT_FALSE(ends_sentence("发现问"));
-  EXPECT_TRUE(ends_mid_clause("市委宣传部、"));
-  EXPECT_TRUE(is_sentence_like("甲，乙"));
-  EXPECT_FALSE(is_sentence_like("8:30 开放"));
-  EXPECT_EQ(visible_chars("甲 乙a"), 3u);
-}
-
 }  // namespace
 }  // namespace broadsheet::pipeline

@@ -1,0 +1,179 @@
+#include "pipeline/text_shape.h"
+
+#include <algorithm>
+#include <iterator>
+
+#include "pipeline/char_class.h"
+#include "pipeline/internal/byte_scan.h"
+#include "pipeline/internal/utf8.h"
+
+namespace broadsheet::pipeline {
+
+using internal::next_code_point;
+using internal::previous_code_point;
+
+std::size_t caption_arrow_length(std::string_view t) noexcept {
+  if (t.empty() || static_cast<unsigned char>(t[0]) != 0xE2) return 0;  // all arrows are U+2xxx
+  for (std::string_view a : {"➡", "⬅", "→", "←", "↑", "↓", "▲", "▼", "◀", "▶"}) {
+    if (t.starts_with(a)) return a.size();
+  }
+  return 0;
+}
+
+bool ends_sentence(std::string_view t) noexcept {
+  std::size_t end = t.size();
+  while (end > 0) {
+    const char32_t c = previous_code_point(t, end);
+    std::size_t len = c < 0x80 ? 1 : c < 0x800 ? 2 : c < 0x10000 ? 3 : 4;
+    if (c == ' ' || c == 0x201D || c == 0x2019 || c == 0xFF09 || c == ')' || c == 0x300B || c == 0x300D || c == '"') {
+      end -= len;
+      continue;
+    }
+    return (char_class(c) & cc::terminal) != 0 || c == 0xFF1B || c == ';';
+  }
+  return false;
+}
+
+bool starts_enumerated(std::string_view s) noexcept {
+  std::size_t i = 0;
+  if (s.starts_with("（") || s.starts_with("(")) i = s[0] == '(' ? 1 : 3;
+  std::size_t numerals = 0, digits = 0;
+  while (i < s.size()) {
+    std::size_t j = i;
+    const char32_t c = next_code_point(s, j);
+    if (c >= '0' && c <= '9')
+      ++digits;
+    else if (std::u32string_view(U"一二三四五六七八九十").find(c) != std::u32string_view::npos)
+      ++numerals;
+    else
+      break;
+    i = j;
+  }
+  if ((numerals == 0 && digits == 0) || (numerals > 0 && digits > 0) || digits > 2 || i >= s.size()) return false;
+  std::size_t j = i;
+  const char32_t c = next_code_point(s, j);
+  if (c == '.' || c == 0xFF0E) return digits > 0 && j < s.size() && !(s[j] >= '0' && s[j] <= '9');  // "1." not "1.5"
+  return c == 0x3001 || c == 0xFF09 || c == ')';
+}
+
+bool ends_mid_clause(std::string_view t) noexcept {
+  if (t.empty()) return false;
+  const char32_t c = previous_code_point(t, t.size());
+  switch (c) {
+    case 0xFF0C:
+    case 0x3001:
+    case 0xFF1A:
+    case 0x201C:
+    case 0x300A:
+    case 0xFF08:
+    case 0x2018:
+    case ',':
+    case ':':
+    case '(':
+    case 0x00B7: return true;
+    default: return false;
+  }
+}
+
+namespace {
+
+// A column's name with a number in it: two Han characters or more besides those of dates,
+// counts, datelines and page markers, and none of the last three.
+bool named_with_number(std::string_view inner) {
+  std::size_t words = 0;
+  for (std::size_t i = 0; i < inner.size();) {
+    const char32_t c = next_code_point(inner, i);
+    if (c == U'月' || c == U'日' || c == U'电' || c == U'版') return false;
+    if (is_han(c) && c != U'年' && c != U'个' && c != U'户' && c != U'人' && c != U'号') ++words;
+  }
+  return words >= 2;
+}
+
+}  // namespace
+
+constexpr std::string_view sentence_marks[] = {"。", "；", "？", "！", ";", "?", "!"};
+
+// Where the bracketed column tag that ends t starts, npos without one: "…（思想纵横）",
+// "…(解码·一带一路)", a longer series name with its parts parted by "·" ("（守初心 担使命·深入
+// 开展…主题教育·整改落实）").
+std::size_t column_tag_start(std::string_view t) noexcept {
+  constexpr std::size_t npos = std::string_view::npos;
+  if (!t.ends_with("）") && !t.ends_with(")")) return npos;
+  const std::size_t wide = t.rfind("（"), narrow = t.rfind('(');
+  std::size_t open = wide;
+  if (narrow != npos && (open == npos || narrow > open)) open = narrow;
+  if (open == npos || open == 0) return npos;
+  const std::size_t open_len = t[open] == '(' ? 1 : 3;
+  const std::string_view inner = t.substr(open + open_len, t.size() - open - open_len - (t.back() == ')' ? 1 : 3));
+  const std::size_t n = visible_chars(inner);
+  // A tag names a column in words, a number may be part of its name ("（动感2019）", "（礼赞70年）");
+  // counts ("（4户）"), dates ("（2025年）", "…月…日"), datelines ("…电") and page markers ("…版")
+  // are not tags.
+  const bool digits =
+      std::any_of(inner.begin(), inner.end(), [](char c) { return c >= '0' && c <= '9'; }) && !named_with_number(inner);
+  // A tag may hold a comma ("（社区防控，我们在行动）"), never the end of a sentence.
+  const bool sentence_inside = std::any_of(std::begin(sentence_marks), std::end(sentence_marks),
+                                           [&](std::string_view m) { return inner.find(m) != npos; });
+  const bool series = n <= 40 && inner.find("·") != npos;
+  // "（作者为甲公司 （乙局） 丙）": the last bracket opened inside another, not a tag.
+  const bool nested = inner.find("）") != npos || inner.find(')') != npos;
+  return n >= 2 && (n <= 16 || series) && !digits && !sentence_inside && !nested ? open : npos;
+}
+
+namespace {
+
+// Byte-level scan for clause punctuation: ，；！？ are EF BC 8C/9B/81/9F, ： is EF BC 9A, 、。 are
+// E3 80 81/82, plus ASCII , ; ? ! and, when colons count, a ':' that is not between digits
+// ("8:30").
+bool scan_punctuation(std::string_view t, bool colons) noexcept {
+  const auto* b = reinterpret_cast<const unsigned char*>(t.data());
+  const std::size_t n = t.size();
+  constexpr auto next_candidate = internal::find_any_of<',', ';', '?', '!', ':', 0xEF, 0xE3>;
+  for (std::size_t i = next_candidate(t, 0); i < n; i = next_candidate(t, i + 1)) {
+    switch (b[i]) {
+      case ',':
+      case ';':
+      case '?':
+      case '!': return true;
+      case ':': {
+        const bool digit_before = i > 0 && b[i - 1] >= '0' && b[i - 1] <= '9';
+        const bool digit_after = i + 1 < n && b[i + 1] >= '0' && b[i + 1] <= '9';
+        if (colons && !(digit_before && digit_after)) return true;
+        break;
+      }
+      case 0xEF:
+        if (i + 2 < n && b[i + 1] == 0xBC &&
+            (b[i + 2] == 0x8C || b[i + 2] == 0x9B || b[i + 2] == 0x81 || b[i + 2] == 0x9F ||
+             (colons && b[i + 2] == 0x9A))) {
+          return true;
+        }
+        break;
+      case 0xE3:
+        if (i + 2 < n && b[i + 1] == 0x80 && (b[i + 2] == 0x81 || b[i + 2] == 0x82)) return true;
+        break;
+      default: break;
+    }
+  }
+  return false;
+}
+
+}  // namespace
+
+bool is_sentence_like(std::string_view t) noexcept { return scan_punctuation(t, true); }
+bool has_clause_punctuation(std::string_view t) noexcept { return scan_punctuation(t, false); }
+
+std::size_t visible_chars(std::string_view t) noexcept { return internal::count_visible(t); }
+
+bool visible_chars_at_most(std::string_view t, std::size_t limit) noexcept {
+  if (t.size() <= limit) return true;  // a code point takes at least one byte
+  // Counted in pieces of 64 bytes, so that a long text stops soon after the limit.
+  constexpr std::size_t piece = 64;
+  std::size_t n = 0;
+  for (std::size_t i = 0; i < t.size(); i += piece) {
+    n += internal::count_visible(t.substr(i, piece));
+    if (n > limit) return false;
+  }
+  return true;
+}
+
+}  // namespace broadsheet::pipeline

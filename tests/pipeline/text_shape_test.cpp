@@ -1,0 +1,25 @@
+#include "pipeline/text_shape.h"
+
+#include <gtest/gtest.h>
+
+namespace broadsheet::pipeline {
+namespace {
+
+TEST(text_shape, predicates) {
+  EXPECT_TRUE(ends_sentence("好。"));
+  EXPECT_TRUE(ends_sentence("他说：“好。”"));
+  EXPECT_FALSE(ends_sentence("发现问"));
+  EXPECT_TRUE(ends_mid_clause("市委宣传部、"));
+  EXPECT_TRUE(is_sentence_like("甲，乙"));
+  EXPECT_FALSE(is_sentence_like("8:30 开放"));
+  EXPECT_EQ(visible_chars("甲 乙a"), 3u);
+}
+
+TEST(text_shape, finds_the_column_tag_that_ends_a_headline) {
+  EXPECT_EQ(column_tag_start("城市书房开门迎客（书香北岭）"), std::string_view("城市书房开门迎客").size());
+  EXPECT_EQ(column_tag_start("（书香北岭）"), std::string_view::npos);
+  EXPECT_EQ(column_tag_start("城市书房开门迎客（下转A05版）"), std::string_view::npos);
+}
+
+}  // namespace
+}  // namespace broadsheet::pipeline
