@@ -57,29 +57,6 @@ bool ends_with_closing(std::string_view t) {
   return open != std::string_view::npos && is_closing_line(t.substr(open));
 }
 
-// "甲，乙 丙丁": one line of two or three phrases parted by single spaces between Han characters
-// (a quote or a bracket beside a space allowed), each of four characters or more: a kicker and
-// its title set on one line.
-bool parted_phrases(std::string_view t) {
-  std::size_t parts = 0;
-  for (std::size_t from = 0; from <= t.size();) {
-    const std::size_t space = std::min(t.find(' ', from), t.size());
-    const std::string_view part = t.substr(from, space - from);
-    if (visible_chars(part) < 4 || ++parts > 3) return false;
-    if (space < t.size()) {
-      std::size_t end = part.size(), start = 0;
-      const std::string_view next = t.substr(space + 1);
-      char32_t before = previous_code_point(part, end);
-      if ((char_class(before) & cc::cjk_punct) && end > 0) before = previous_code_point(part, end);
-      char32_t after = next_code_point(next, start);
-      if ((char_class(after) & cc::cjk_punct) && start < next.size()) after = next_code_point(next, start);
-      if (!is_han(before) || !is_han(after)) return false;
-    }
-    from = space + 1;
-  }
-  return parts >= 2;
-}
-
 bool is_formulaic_alone(std::string_view t) {
   if (t.find('\t') != std::string_view::npos) return true;
   if (t.starts_with("——")) return true;
@@ -308,7 +285,7 @@ std::vector<paragraph> reflow(std::vector<page_line> lines) {
           open->chars <= 45 && !opens_bracket(c.text) && column_tag_start(c.text) != std::string_view::npos;
       // So is one line of two or three phrases parted by spaces, not ending a sentence or clause.
       const bool parted_headline = c.line_count == 1 && !c.across_blank && open->chars <= 50 && !open->last.ends &&
-                                   !open->last.mid_clause && parted_phrases(c.text);
+                                   !open->last.mid_clause && phrases_parted(c.text);
       // So is one line half again as wide as the column's, spanning columns (a kicker).
       const bool spanning = typical > 0 && c.line_count == 1 && !c.across_blank &&
                             2 * open->last.columns > 3 * typical && !open->last.mid_clause;

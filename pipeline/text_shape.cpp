@@ -1,6 +1,7 @@
 #include "pipeline/text_shape.h"
 
 #include <algorithm>
+#include <array>
 #include <iterator>
 
 #include "pipeline/char_class.h"
@@ -174,6 +175,35 @@ bool visible_chars_at_most(std::string_view t, std::size_t limit) noexcept {
     if (n > limit) return false;
   }
   return true;
+}
+
+// Two or three phrases of at most twenty-four characters (a kicker naming a person and their
+// post may be long) parted by spaces, with two Han characters
+// on each side of a space (a quote or a bracket between them allowed): "万泉河清 琼海更美",
+// "发挥作用 “硬核”担当". Not a line spaced out character by character, nor a list of units
+// ("焦作市纪委监委 政协焦作市委员会办公室（机关） 中共焦作市委宣传部").
+bool phrases_parted(std::string_view t) noexcept {
+  // A headline line has at most 80 characters: decoded once, into the stack.
+  std::array<char32_t, 96> cs{};
+  std::size_t n = 0;
+  for (std::size_t i = 0; i < t.size() && n < cs.size();) cs[n++] = next_code_point(t, i);
+  auto han = [&](std::size_t k) { return k < n && is_han(cs[k]); };
+  auto punct = [&](std::size_t k) { return k < n && (char_class(cs[k]) & cc::cjk_punct) != 0; };
+  std::size_t parts = 1, part = 0, longest = 0;
+  bool parted = false;
+  for (std::size_t k = 0; k < n; ++k) {
+    if (cs[k] == U'（' || cs[k] == '(') return false;
+    if (cs[k] != ' ') {
+      longest = std::max(longest, ++part);
+      continue;
+    }
+    part = 0;
+    ++parts;
+    if (k < 2) continue;
+    const std::size_t before = punct(k - 1) ? k - 2 : k - 1, after = punct(k + 1) ? k + 2 : k + 1;
+    parted = parted || (before >= 1 && han(before) && han(before - 1) && han(after) && han(after + 1));
+  }
+  return parted && parts <= 3 && longest <= 24;
 }
 
 }  // namespace broadsheet::pipeline

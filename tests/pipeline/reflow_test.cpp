@@ -273,6 +273,12 @@ TEST(reflow, keeps_a_kicker_and_title_on_one_line_apart_from_the_text_after_a_bl
       "数据多跑路，群众少跑腿，服务更贴心 北岭区精准服务 网上办事提速\n\n"
       "2月3日上午，北岭区政务服务中心大厅里，前来办事的群众不多，网上办件量却比去年同期增加了一倍。\n");
   EXPECT_EQ(three.size(), 3u);
+  // a line of text with a bracket holding a space is no headline: it joins the rest of its sentence
+  const auto bracketed = reflowed(
+      "临河县今年新建高标准农田两万亩，灌溉条件明显改善，亩均增产一成以上。\n\n"
+      "本报讯（记者林晓雨 通讯员周明远）北岭区今年新建的三座城市书房已全部投\n\n"
+      "入使用，市民可凭身份证免费借阅图书。\n");
+  EXPECT_EQ(bracketed.size(), 2u);
   // a line of text that is not finished, with one space, joins the rest of its sentence
   const auto cut = reflowed(
       "临河县今年新建高标准农田两万亩，灌溉条件明显改善，亩均增产一成以上。\n\n"
