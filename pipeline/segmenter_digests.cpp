@@ -49,22 +49,22 @@ bool segmenter::reader::brief_text(std::size_t first, std::size_t end) const {
 // The story opened by choices_[c]: one past its last choice, and whether it is a brief.
 segmenter::reader::brief_story segmenter::reader::story_at(std::size_t c) const {
   brief_story b;
-  b.end = c + 1;
+  b.first = b.end = c + 1;
   while (b.end < choices_.size() && (choices_[b.end].act == action::body || choices_[b.end].act == action::drop))
     ++b.end;
   const bool closes = b.end < choices_.size() && choices_[b.end].act == action::close;
-  b.brief = !closes && brief_text(c + 1, b.end);
+  b.brief = !closes && brief_text(b.first, b.end);
   return b;
 }
 
-// The text of the story closed by choices_[c]: the index of its first choice (a cut starting it
-// included), and whether it is a brief.
+// The text of the story closed by choices_[c], and whether it is a brief.
 segmenter::reader::brief_story segmenter::reader::story_before(std::size_t c) const {
   brief_story b;
-  b.end = c;
-  while (b.end > 0 && (choices_[b.end - 1].act == action::body || choices_[b.end - 1].act == action::drop)) --b.end;
-  if (b.end > 0 && choices_[b.end - 1].act == action::cut) --b.end;
-  b.brief = brief_text(b.end, c);
+  b.first = b.end = c;
+  while (b.first > 0 && (choices_[b.first - 1].act == action::body || choices_[b.first - 1].act == action::drop))
+    --b.first;
+  if (b.first > 0 && choices_[b.first - 1].act == action::cut) --b.first;
+  b.brief = brief_text(b.first, b.end);
   return b;
 }
 
@@ -127,16 +127,16 @@ void segmenter::reader::group_digests_after() {
   for (std::size_t c = 0; c < choices_.size(); ++c) {
     const choice& label = choices_[c];
     if (label.act != action::close || label.end != label.first + 1 || !label_line(label.first)) continue;
-    brief_story b = story_before(c);
-    if (!b.brief) continue;
-    std::size_t first = b.end;
+    const brief_story last = story_before(c);
+    if (!last.brief) continue;
+    std::size_t first = last.first;
     while (first > done && choices_[first - 1].act == action::close &&
            brief_headline(choices_[first - 1].first, choices_[first - 1].end)) {
       const brief_story before = story_before(first - 1);
-      if (!before.brief || before.end < done) break;
-      first = before.end;
+      if (!before.brief || before.first < done) break;
+      first = before.first;
     }
-    if (first == b.end) continue;  // no brief before the last: not a digest
+    if (first == last.first) continue;  // no brief before the last: not a digest
     out.insert(out.end(), choices_.begin() + static_cast<std::ptrdiff_t>(done),
                choices_.begin() + static_cast<std::ptrdiff_t>(first));
     push_as_text(first, c, out);

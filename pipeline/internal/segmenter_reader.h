@@ -142,8 +142,9 @@ class segmenter::reader {
   // --- 3b. digests (segmenter_digests.cpp) -----------------------------------------------------
 
   struct brief_story {
-    std::size_t end = 0;  // one past the story's last choice
-    bool brief = false;   // short text signed off by a line in brackets
+    std::size_t first = 0;  // the story's first text choice (a cut starting it included)
+    std::size_t end = 0;    // one past its last choice
+    bool brief = false;     // short text signed off by a line in brackets
   };
   bool brief_text(std::size_t first, std::size_t end) const;
   brief_story story_at(std::size_t c) const;
