@@ -280,17 +280,16 @@ std::vector<paragraph> reflow(std::vector<page_line> lines) {
       const std::size_t bracket_tail = unclosed_bracket_tail(c.text);
       const bool bracket_cut =
           bracket_tail != std::string_view::npos && bracket_tail <= 24 && n.chars <= 24 && n.p.line_count == 1;
-      // A short paragraph ending with its column tag is a headline, however it is punctuated.
-      const bool tagged_headline =
-          open->chars <= 45 && !opens_bracket(c.text) && column_tag_start(c.text) != std::string_view::npos;
-      // So is one line of two or three phrases parted by spaces, not ending a sentence or clause.
-      const bool parted_headline = c.line_count == 1 && !c.across_blank && open->chars <= 50 && !open->last.ends &&
-                                   !open->last.mid_clause && phrases_parted(c.text);
-      // So is one line half again as wide as the column's, spanning columns (a kicker).
-      const bool spanning = typical > 0 && c.line_count == 1 && !c.across_blank &&
-                            2 * open->last.columns > 3 * typical && !open->last.mid_clause;
+      // A headline, however it is punctuated, takes nothing after a blank line: a short paragraph
+      // ending with its column tag; one line, not stopping mid-clause, of two or three phrases
+      // parted by spaces or half again as wide as the column's (a kicker set across columns).
+      const bool one_line = c.line_count == 1 && !c.across_blank && !open->last.mid_clause;
+      const bool headline =
+          (open->chars <= 45 && !opens_bracket(c.text) && column_tag_start(c.text) != std::string_view::npos) ||
+          (one_line && open->chars <= 50 && !open->last.ends && phrases_parted(c.text)) ||
+          (one_line && typical > 0 && 2 * open->last.columns > 3 * typical);
       join = bracket_cut ||
-             (unfinished && !after_closing && !tagged_headline && !parted_headline && !spanning &&
+             (unfinished && !after_closing && !headline &&
               ((body_like && !short_start && !is_strong_heading(drafts, i)) || (narrow[i] && narrow[i - 1])));
     }
     if (join) {
