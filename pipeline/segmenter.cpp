@@ -42,7 +42,9 @@ segmented_page segmenter::reader::read(const std::vector<paragraph>& ps,
   trace_.clear();
   titled_ = closes_ = 0;
   for (const auto& p : ps) facts_.push_back(facts_of(p));
+  close_cost_ = 0;
   place_paragraphs(false);
+  judge();
   choose();
   // A headline over photos whose text, after the captions, starts with a dateline is the
   // photos' title where titles follow their text, and that text's title where titles come
@@ -50,6 +52,15 @@ segmented_page segmenter::reader::read(const std::vector<paragraph>& ps,
   if (places_photo_title_over_dated_text() && !titles_after()) {
     trace_.clear();
     place_paragraphs(true);
+    judge();
+    choose();
+  }
+  // A page sets its titles one way. Where few of the chosen titles close the story before
+  // them, the page sets its titles first, and those few were read against it: choose again,
+  // with closing at a cost.
+  if (few_titles_close()) {
+    trace_.clear();
+    close_cost_ = W.close_against_page;
     choose();
   }
   segmented_page page;
@@ -66,20 +77,31 @@ double segmenter::reader::untitled_cost(story s) {
   return s == story::untitled ? W.untitled_story : s == story::dated ? W.untitled_dated : 0;
 }
 
-// Dynamic programming over the units: best[u][s] is the best score of a reading of units
-// [0, u) that leaves the page in state s; every choice moves from u to the end of what it
-// covers.
-void segmenter::reader::choose() {
+segmenter::reader::title_sides segmenter::reader::sides_chosen() const {
+  title_sides sides;
+  for (const auto& c : choices_) {
+    sides.opens += c.act == action::open ? 1 : 0;
+    sides.closes += c.act == action::close ? 1 : 0;
+  }
+  return sides;
+}
+
+// Most of the page's headlines, as chosen, close the story before them.
+bool segmenter::reader::titles_after() const {
+  const title_sides sides = sides_chosen();
+  return sides.closes * 2 > sides.opens + sides.closes;
+}
+
+// Some of the page's headlines, as chosen, close the story before them, but fewer than a third.
+bool segmenter::reader::few_titles_close() const {
+  const title_sides sides = sides_chosen();
+  return sides.closes > 0 && sides.closes * 2 < sides.opens;
+}
+
+// The evidence of the page's units as read: every headline run judged, the anchors noted.
+void segmenter::reader::judge() {
   const std::size_t n = units_.size();
   words_.start_reading(ps(), facts_, units_);
-  best_.assign(n + 1, std::array<step, story_states>{});
-  auto& best = best_;
-  best[0][state_of(story::none, false)].score = 0;
-  auto relax = [&](std::size_t from, std::size_t s, std::size_t to, std::size_t t, action a, double score) {
-    const double total = best[from][s].score + score;
-    step& slot = best[to][t];
-    if (total > slot.score) slot = step{total, from, s, a, to};
-  };
   // runs_[run_first_[i] + r]: units [i, i + r + 1) as a headline run, r < runs_at(i).
   last_break_.assign(n, npos);
   for (std::size_t u = 0; u < n; ++u) {
@@ -95,6 +117,21 @@ void segmenter::reader::choose() {
     note_anchor(i);
   }
   run_first_[n] = runs_.size();
+}
+
+// Dynamic programming over the units: best[u][s] is the best score of a reading of units
+// [0, u) that leaves the page in state s; every choice moves from u to the end of what it
+// covers.
+void segmenter::reader::choose() {
+  const std::size_t n = units_.size();
+  best_.assign(n + 1, std::array<step, story_states>{});
+  auto& best = best_;
+  best[0][state_of(story::none, false)].score = 0;
+  auto relax = [&](std::size_t from, std::size_t s, std::size_t to, std::size_t t, action a, double score) {
+    const double total = best[from][s].score + score;
+    step& slot = best[to][t];
+    if (total > slot.score) slot = step{total, from, s, a, to};
+  };
   for (std::size_t u = 0; u < n; ++u) {
     const double cut = cut_score(u);
     const double drop = drop_score(u);
@@ -129,7 +166,7 @@ void segmenter::reader::choose() {
         if (s != story::heading) {
           relax(u, si, end, state_of(story::heading, e.notice), action::open, e.open + untitled_ends + in_notice);
         }
-        if (untitled(s)) relax(u, si, end, state_of(story::none, false), action::close, e.close);
+        if (untitled(s)) relax(u, si, end, state_of(story::none, false), action::close, e.close + close_cost_);
       }
     }
   }

@@ -83,14 +83,4 @@ bool segmenter::reader::places_photo_title_over_dated_text() const {
   return false;
 }
 
-// Most of the page's headlines, as chosen, close the story before them.
-bool segmenter::reader::titles_after() const {
-  std::size_t opens = 0, closes = 0;
-  for (const auto& c : choices_) {
-    opens += c.act == action::open ? 1 : 0;
-    closes += c.act == action::close ? 1 : 0;
-  }
-  return closes * 2 > opens + closes;
-}
-
 }  // namespace broadsheet::pipeline

@@ -74,7 +74,6 @@ class segmenter::reader {
   void place_paragraphs(bool titles_over_photos);
   bool dated_text_after_photos(std::size_t k) const;
   bool places_photo_title_over_dated_text() const;
-  bool titles_after() const;
 
   // --- 2. evidence about runs of units (segmenter_evidence.cpp) -------------------------------
 
@@ -133,6 +132,15 @@ class segmenter::reader {
     std::size_t end = 0;  // one past the last unit the choice covers
   };
 
+  // How many of the chosen headlines open the story after them, and how many close the one
+  // before.
+  struct title_sides {
+    std::size_t opens = 0, closes = 0;
+  };
+  title_sides sides_chosen() const;
+  bool titles_after() const;
+  bool few_titles_close() const;
+  void judge();
   void choose();
   void note_anchor(std::size_t i);
   std::size_t runs_at(std::size_t i) const { return run_first_[i + 1] - run_first_[i]; }
@@ -192,6 +200,7 @@ class segmenter::reader {
   std::vector<std::size_t> last_break_;  // per unit: the last dateline, closing line or note up to it
   std::vector<std::size_t> run_first_;   // where each unit's runs start in runs_
   std::vector<choice> choices_;
+  double close_cost_ = 0;          // what closing a story costs in this choice (W.close_against_page or 0)
   std::vector<choice> regrouped_;  // group_digests' copy of choices_, swapped with it
   std::vector<draft> drafts_;
   std::vector<segment_trace_entry> trace_;

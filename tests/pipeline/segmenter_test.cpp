@@ -395,6 +395,54 @@ TEST(segmenter, reads_a_jump_marker_on_its_own_line_as_the_end_of_a_story) {
   EXPECT_EQ(page.items[1].title, "技术员夜里守望田野");
 }
 
+TEST(segmenter, reads_a_title_that_could_close_the_story_before_it_as_opening_its_own_where_titles_come_first) {
+  // given: a page whose titles stand before their text; a dated text after a stray line; a
+  // tagged title whose lead shares none of its words, with a dateline after it; a tagged
+  // roundup title over a byline whose sections have titles and bylines of their own. Read
+  // alone, the tagged titles could each close the text before them, and the roundup's first
+  // section open the roundup's text.
+  const auto page = segmented(
+      "临河县召开春耕生产推进会\n\n"
+      "本报讯（记者林晓雨）昨日，临河县召开春耕生产推进会，部署全县春耕备耕工作，要求各乡镇抓紧抓实农资储备。\n\n"
+      "会议要求，各乡镇要抓紧抓实春耕农资储备和农机检修，确保不误农时，为全年粮食丰收打下基础。\n\n"
+      "北岭区与南湾市签署合作协议\n\n"
+      "另据了解，东湖公园今年还将新建两座儿童游乐场，方便市民带孩子游玩。\n\n"
+      "新华社南湾3月1日电 北岭区与南湾市昨日在南湾签署合作协议，双方将在港口物流、旅游和人才培养等领域开展合作，"
+      "共同推动区域协调发展。\n\n"
+      "协议提出，两地将联合建设物流园区，开通旅游专线，互派干部挂职锻炼，每年召开一次联席会议，"
+      "协调解决合作中遇到的问题。\n\n"
+      "南湾市负责人表示，将以此次签约为契机，推动合作项目尽快落地见效，让两地群众共享发展成果。\n\n"
+      "旧手机里的照片该怎么保存（生活课堂）\n\n"
+      "本报讯（记者周明远）去年冬天，家住东湖街道的陈女士整理抽屉时，翻出了十年前用过的一部老式设备，"
+      "却怎么也开不了机。\n\n"
+      "专家建议，可以定期把影像导入电脑或移动硬盘，并在两个不同的地方各保存一份，避免因设备故障造成损失。\n\n"
+      "对于年代较久的设备，如果无法开机，可以请专业人员读取存储芯片，但要选择信誉良好的机构，防止隐私泄露。\n\n"
+      "（作者为北岭大学信息学院教授）\n\n"
+      "春天里的好日子（新春走基层）\n\n"
+      "本报记者 许安然 王小川\n\n"
+      "卫生室的灯亮得早\n\n"
+      "本报记者许安然\n\n"
+      "清晨七点，西塘村卫生室就亮起了灯，刚到村里工作的医生王晓霞正在整理药品，准备迎接当天的第一批病人。\n\n"
+      "王晓霞毕业于省医科大学，去年主动报名到基层工作。她说，村里老人多，慢性病患者多，"
+      "最需要的就是身边有个靠得住的医生。\n\n"
+      "渡口边的新客船\n\n"
+      "本报记者王小川\n\n"
+      "正月初三，南湾渡口人来人往，一艘新客船停靠在码头，船长刘大海正招呼乘客有序登船。\n\n"
+      "刘大海说，新客船宽敞明亮，还装了空调，乡亲们过江走亲戚更方便了。\n\n"
+      "东湖公园樱花进入盛花期\n\n"
+      "本报讯（记者林晓雨）连日来，东湖公园的樱花陆续进入盛花期，吸引了大批市民前来赏花拍照。\n\n"
+      "南湾市启用新版公交线路图\n\n"
+      "本报讯（记者周明远）南湾市新版公交线路图日前启用，市民可在各站台和手机应用上查看线路走向和换乘信息。\n\n"
+      "北岭区开展春季植树活动\n\n"
+      "本报讯（记者许安然）北岭区昨日组织机关干部和志愿者在西山开展春季植树活动，共栽种各类苗木三千余株。\n");
+  ASSERT_GE(page.items.size(), 3u);
+  EXPECT_EQ(page.items[1].title, "旧手机里的照片该怎么保存（生活课堂）");
+  EXPECT_TRUE(page.items[1].paragraphs.front().starts_with("去年冬天"));
+  EXPECT_EQ(page.items[2].title, "春天里的好日子（新春走基层）");
+  EXPECT_TRUE(page.items[2].paragraphs.at(1).starts_with("清晨七点"));
+  EXPECT_EQ(page.layout, page_layout::titles_before);
+}
+
 // Two briefs, each signed off by its source in brackets.
 constexpr std::string_view briefs =
     "北岭区新建三座城市书房\n\n"
