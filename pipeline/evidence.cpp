@@ -139,22 +139,6 @@ bool ends_with_full_stop(std::string_view t) noexcept {
   return t.ends_with("。") || t.ends_with(".");
 }
 
-// "（柯文）", "(刘诗瑶)", given a paragraph wholly in brackets: a short one holding Han characters
-// only, a brief's source.
-bool is_bracketed_name(std::string_view t) {
-  if (!visible_chars_at_most(t, 8)) return false;
-  std::size_t han = 0;
-  for (std::size_t i = 0; i < t.size();) {
-    const char32_t c = next_code_point(t, i);
-    if ((char_class(c) & cc::han) != 0) {
-      ++han;
-    } else if (c != 0xFF08 && c != 0xFF09 && c != '(' && c != ')') {
-      return false;
-    }
-  }
-  return han >= 2;
-}
-
 // Two to eight visible characters and no punctuation of any kind.
 bool is_label_like(std::string_view t) {
   if (!visible_chars_at_most(t, 8)) return false;

@@ -23,6 +23,7 @@ struct line_facts {
   bool ends = false;        // ends a sentence
   bool mid_clause = false;
   bool sentence_like = false;  // has_clause_punctuation(text)
+  bool source = false;         // a short name in brackets, a brief's source ("（柯文）")
   int columns = 0;             // display width without spaces: CJK 2, other 1
   std::size_t chars = 0;       // visible_chars(text)
 };
@@ -93,6 +94,7 @@ line_facts facts_of(const page_line& line) {
     if (char_class(next_code_point(t, after)) & (cc::han | cc::cjk_punct)) ++f.columns;
   }
   f.sentence_like = has_clause_punctuation(t);  // a colon alone does not make a cut sentence
+  f.source = opens_bracket(t) && ends_with_bracket(t) && is_bracketed_name(t);
   return f;
 }
 
@@ -181,7 +183,10 @@ std::vector<paragraph> reflow(std::vector<page_line> lines) {
       const bool wider = 2 * d.last.columns > 3 * typical || (next_alike && d.last.columns >= f.columns + 6);
       const bool spans_columns =
           typical > 0 && d.p.line_count == 1 && wider && !d.last.mid_clause && !d.sentence_like && !d.last.ends;
-      join = !f.starts && !d.last.alone && d.p.md_level == 0 && hard_wrap && !spans_columns;
+      // A brief's source on the first line of its paragraph signs the brief off: the next line
+      // starts the next brief (after a headline line, "（作品品鉴）" is that headline's column tag).
+      const bool signed_off = d.p.line_count == 1 && d.first.source;
+      join = !f.starts && !d.last.alone && d.p.md_level == 0 && hard_wrap && !spans_columns && !signed_off;
       if (!join && f.alone && !d.last.alone && !d.last.ends && visible_chars(d.p.text) <= 12) {
         // a byline or credit wrapped over two lines: "本报记者 宋" + "崇飞 摄"
         std::string both = d.p.text;

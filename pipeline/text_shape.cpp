@@ -206,4 +206,18 @@ bool phrases_parted(std::string_view t) noexcept {
   return parted && parts <= 3 && longest <= 24;
 }
 
+bool is_bracketed_name(std::string_view t) noexcept {
+  if (!visible_chars_at_most(t, 8)) return false;
+  std::size_t han = 0;
+  for (std::size_t i = 0; i < t.size();) {
+    const char32_t c = next_code_point(t, i);
+    if ((char_class(c) & cc::han) != 0) {
+      ++han;
+    } else if (c != 0xFF08 && c != 0xFF09 && c != '(' && c != ')') {
+      return false;
+    }
+  }
+  return han >= 2;
+}
+
 }  // namespace broadsheet::pipeline

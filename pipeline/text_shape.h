@@ -24,6 +24,10 @@ namespace broadsheet::pipeline {
 // Where the bracketed column tag that ends the text starts ("…（思想纵横）"), npos without one.
 [[nodiscard]] std::size_t column_tag_start(std::string_view text) noexcept;
 
+// "（柯文）", "(刘诗瑶)": a short text of Han characters and brackets only, given one wholly in
+// brackets: a brief's source.
+[[nodiscard]] bool is_bracketed_name(std::string_view text) noexcept;
+
 // Two or three headline phrases parted by spaces ("万泉河清 琼海更美"), each at most 24
 // characters, with two Han characters on each side of a space; never a bracket.
 [[nodiscard]] bool phrases_parted(std::string_view text) noexcept;

@@ -87,6 +87,26 @@ TEST(reflow, joins_a_credit_wrapped_over_two_lines) {
   EXPECT_EQ(ps[1], "本报记者 宋崇飞 摄");
 }
 
+TEST(reflow, ends_a_brief_at_its_source_in_brackets_and_starts_the_next_brief_under_it) {
+  // given: a brief in a narrow column, signed off by its source on a line of its own, and the
+  // next brief's title right under that line; and a headline wrapped with its column tag
+  const auto ps = reflowed(
+      "本报电 临河县日前开通两条乡村\n"
+      "公交线路，沿线十二个行政村的\n"
+      "群众出行更加方便快捷了。\n\n"
+      "（林晓雨）\n"
+      "北岭区新建三座城市书房\n\n"
+      "本报电 北岭区三座城市书房日前\n"
+      "建成开放，市民凭身份证就可以\n"
+      "免费借阅图书。\n\n"
+      "让老手艺走进新课堂\n"
+      "（文化观察）\n");
+  ASSERT_EQ(ps.size(), 5u);
+  EXPECT_EQ(ps[1], "（林晓雨）");
+  EXPECT_EQ(ps[2], "北岭区新建三座城市书房");
+  EXPECT_EQ(ps[4], "让老手艺走进新课堂（文化观察）");
+}
+
 TEST(reflow, joins_a_closing_line_cut_into_pieces_by_column_breaks) {
   // given: a story's closing dateline printed in three narrow pieces, each after a blank line
   const auto ps = reflowed(

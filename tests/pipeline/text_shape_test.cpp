@@ -21,5 +21,13 @@ TEST(text_shape, finds_the_column_tag_that_ends_a_headline) {
   EXPECT_EQ(column_tag_start("城市书房开门迎客（下转A05版）"), std::string_view::npos);
 }
 
+TEST(text_shape, reads_a_short_name_in_brackets_as_a_brief_s_source) {
+  EXPECT_TRUE(is_bracketed_name("（林晓雨）"));
+  EXPECT_TRUE(is_bracketed_name("(周明远)"));
+  EXPECT_FALSE(is_bracketed_name("（本报记者林晓雨整理）"));  // longer than a name
+  EXPECT_FALSE(is_bracketed_name("（2023）"));
+  EXPECT_FALSE(is_bracketed_name("（甲）"));
+}
+
 }  // namespace
 }  // namespace broadsheet::pipeline
