@@ -150,7 +150,10 @@ void segmenter::reader::choose() {
       const double untitled_ends = untitled_cost(s);
       // Body text of the current story, or the first text of an untitled one.
       const story after_body = s == story::heading ? story::titled : s == story::none ? starts : s;
-      relax(u, si, u + 1, state_of(after_body, notice || list_heading), action::body, 0);
+      // A subtitle right under a headline is part of the headline's run, never its text.
+      if (s != story::heading || !uf(u).subtitle) {
+        relax(u, si, u + 1, state_of(after_body, notice || list_heading), action::body, 0);
+      }
       if (cut > -inf && (untitled(s) || s == story::titled)) {
         // A continued story's headline is on another page: it is not untitled.
         const story next = continued ? story::titled : starts;

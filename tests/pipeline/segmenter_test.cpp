@@ -443,6 +443,24 @@ TEST(segmenter, reads_a_title_that_could_close_the_story_before_it_as_opening_it
   EXPECT_EQ(page.layout, page_layout::titles_before);
 }
 
+TEST(segmenter, never_reads_a_subtitle_under_a_headline_as_its_text) {
+  // given: a dated story, then a text without a headline, signed off, and after a wide gap a
+  // headline and its "——" subtitle ending the page: the headline of the text before it
+  const auto page =
+      segmented(std::string(dated_story) +
+                "西塘村的清晨总是从卫生室开始。刚到村里工作的医生王晓霞整理好药品，迎接当天的第一批病人。\n\n"
+                "王晓霞毕业于省医科大学，去年主动报名到基层工作。她说，村里老人多，最需要身边有个靠得住的医生。\n\n"
+                "如今，她每周都会上门为行动不便的老人测量血压，村民们都说，看病心里踏实多了。\n\n"
+                "（本报记者 许安然）\n\n\n"
+                "乡村医生 守护健康\n\n"
+                "——记西塘村卫生室医生王晓霞\n");
+  ASSERT_EQ(page.items.size(), 2u);
+  EXPECT_EQ(page.items[0].paragraphs.size(), 1u);
+  EXPECT_EQ(page.items[1].title, "乡村医生 守护健康");
+  EXPECT_EQ(page.items[1].subtitle, "记西塘村卫生室医生王晓霞");
+  EXPECT_TRUE(page.items[1].paragraphs.front().starts_with("西塘村的清晨"));
+}
+
 // Two briefs, each signed off by its source in brackets.
 constexpr std::string_view briefs =
     "北岭区新建三座城市书房\n\n"
