@@ -310,6 +310,16 @@ std::optional<dateline_match> match_dateline(std::string_view p) {
   return m;
 }
 
+bool has_dateline_after_lead_in(std::string_view p) {
+  constexpr std::size_t lead_in_chars = 12;
+  std::size_t i = 0;
+  for (std::size_t n = 0; n < lead_in_chars && i < p.size(); ++n) {
+    const char32_t c = next_code_point(p, i);
+    if ((c == 0xFF0C || c == ',') && n > 0 && match_dateline(p.substr(i))) return true;
+  }
+  return false;
+}
+
 std::optional<byline> match_byline_line(std::string_view line) {
   if (line.size() > 90 || line.size() < 4) return std::nullopt;
   // Cheap gate: a byline line starts with a role keyword or an author mark.

@@ -175,6 +175,7 @@ paragraph_facts facts_of(const paragraph& p) {
     f.closing = is_closing_line(t);
   }
   if (!f.credit && !f.continuation) f.dateline = match_dateline(t);
+  f.dated_late = !f.dateline && !f.credit && !f.continuation && has_dateline_after_lead_in(t);
   const bool in_brackets = opens_bracket(t) && closes_bracket(t);
   f.note = in_brackets && (f.chars > 6 || is_bracketed_name(t));
   if (f.chars > 80) return f;  // a paragraph of text: none of the rest applies to it

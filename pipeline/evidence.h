@@ -34,6 +34,9 @@ struct paragraph_facts {
   int md_level = 0;           // markdown heading level, 0 for text
   // Formulaic content.
   std::optional<dateline_match> dateline;          // "本报北京1月22日电（记者甲）…" at the start
+  // A dateline after a lead-in of a few words ("目前，本报讯（记者甲）…"): a story's first text
+  // all the same, though the dateline is not taken out of it.
+  bool dated_late = false;
   std::optional<byline> byline_line;               // the whole paragraph is "本报记者 甲 乙" / "□甲"
   std::optional<credit_match> credit;              // "… 甲 摄" (caption_end 0: a credit line alone)
   std::optional<continuation_match> continuation;  // "（上接A01版①）…" at the start

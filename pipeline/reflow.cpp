@@ -77,7 +77,7 @@ line_facts facts_of(const page_line& line) {
   line_facts f;
   const std::string_view t = line.text;
   f.alone = line.md_level > 0 || is_formulaic_alone(t);
-  f.dateline = match_dateline(t).has_value();
+  f.dateline = match_dateline(t).has_value() || has_dateline_after_lead_in(t);
   f.enumerated = starts_enumerated(t);
   f.starts = f.alone || f.enumerated || f.dateline || caption_arrow_length(t) > 0 ||
              (opens_bracket(t) && match_continuation(t));

@@ -105,7 +105,7 @@ void segmenter::reader::judge() {
   // runs_[run_first_[i] + r]: units [i, i + r + 1) as a headline run, r < runs_at(i).
   last_break_.assign(n, npos);
   for (std::size_t u = 0; u < n; ++u) {
-    const bool breaks = uf(u).dateline || uf(u).closing || uf(u).note;
+    const bool breaks = dated(u) || uf(u).closing || uf(u).note;
     last_break_[u] = breaks ? u : u > 0 ? last_break_[u - 1] : npos;
   }
   runs_.clear();
@@ -140,7 +140,7 @@ void segmenter::reader::choose() {
     const bool list_heading = uf(u).heading_like && is_notice_title(ut(u));
     // An untitled story that starts here: a dated one when its first text is a dateline, a
     // continued one (titled elsewhere) when the page starts in the middle of a sentence.
-    const story starts = uf(u).dateline                         ? story::dated
+    const story starts = dated(u)                               ? story::dated
                          : u == 0 && starts_mid_sentence(ut(0)) ? story::titled
                                                                 : story::untitled;
     for (std::size_t si = 0; si < story_states; ++si) {

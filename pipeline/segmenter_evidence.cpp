@@ -71,7 +71,7 @@ std::size_t segmenter::reader::run_start(std::size_t i) const {
   std::size_t s = i;
   while (s > 0 && is_text(s - 1)) {
     --s;
-    if (uf(s).dateline) break;
+    if (dated(s)) break;
   }
   return s;
 }
@@ -95,7 +95,7 @@ bool segmenter::reader::signed_off_before(std::size_t u) const {
 bool segmenter::reader::subhead_like(std::size_t v) const {
   if (v + 1 >= units_.size() || !is_text(v + 1)) return false;
   const paragraph_facts& next = uf(v + 1);
-  return !next.heading_like && !next.dateline && !next.byline_line;
+  return !next.heading_like && !dated(v + 1) && !next.byline_line;
 }
 
 // Whether a subhead of the title's outline stands within parallel_window units of it, outside
@@ -143,14 +143,14 @@ segmenter::reader::run_evidence segmenter::reader::judge_run(std::size_t i, std:
     headings += uf(k).heading_like && !uf(k).subtitle ? 1 : 0;
   }
   const bool at_start = i == 0, at_end = j == units_.size();
-  const bool dateline_next = !at_end && uf(j).dateline.has_value();
+  const bool dateline_next = !at_end && dated(j);
   // A byline line right after the run opens the next story: the run closes the story before.
   const bool byline_next = !at_end && uf(j).byline_line.has_value();
   // The text after the run starts with its first numbered part ("一"): a text begins there.
   const bool first_part_next = !at_end && uf(j).first_part;
   bool dateline_near = false;
   for (std::size_t k = j + 1; !at_end && !dateline_next && k < std::min(j + 3, units_.size()) && is_text(k - 1); ++k) {
-    dateline_near = is_text(k) && uf(k).dateline.has_value();
+    dateline_near = is_text(k) && dated(k);
     if (dateline_near) break;
   }
   const bool md_top = tf.md_level == 1 || tf.md_level == 2, md_deep = tf.md_level >= 3;
@@ -244,13 +244,13 @@ double segmenter::reader::cut_score(std::size_t u) {
   // A paragraph with a cue of its own may start a story without a headline before it; one
   // without, only at a cost that a title after its text must repay (a page that mixes titles
   // before and after their text: a titled story, then one whose title follows it).
-  const bool cue = f.dateline || closing_before || continuation || f.gap_before >= 2;
+  const bool cue = dated(u) || closing_before || continuation || f.gap_before >= 2;
   // A story whose headline follows its body: its lead holds the headline's words.
   const auto [first, end] = next_run_after(u);
   const double names_next =
       first == npos ? 0 : words_.shared_fraction(words_.headline_bag(first, end), words_.lead_bag(u));
   const double cohesion = is_text(u - 1) ? words_.cohesion(u, u) : 0;
-  return W.cut_bias + W.cut_dateline * f.dateline.has_value() + W.cut_closing_before * closing_before +
+  return W.cut_bias + W.cut_dateline * dated(u) + W.cut_closing_before * closing_before +
          W.wide_gap * (f.gap_before >= 2) + W.cut_continuation * continuation + W.cut_names_next * names_next +
          W.cut_cohesion * cohesion + W.cut_uncued * !cue;
 }

@@ -78,6 +78,8 @@ class segmenter::reader {
   // --- 2. evidence about runs of units (segmenter_evidence.cpp) -------------------------------
 
   const paragraph_facts& uf(std::size_t u) const { return facts_[units_[u]]; }
+  // Unit u starts with a dateline, or has one after a lead-in of a few words.
+  bool dated(std::size_t u) const { return uf(u).dateline || uf(u).dated_late; }
   const std::vector<paragraph>& ps() const { return *ps_; }
   std::string_view ut(std::size_t u) const { return ps()[units_[u]].text; }
   // A unit that can be part of a headline run: a headline-like line or a byline line.

@@ -55,6 +55,15 @@ TEST(byline, reads_datelines_with_a_place_and_a_date) {
   EXPECT_EQ(m->names.reporters, names{"许安然"});
 }
 
+TEST(byline, finds_a_dateline_after_a_lead_in_of_a_few_words) {
+  EXPECT_TRUE(has_dateline_after_lead_in("目前，本报讯（记者林晓雨）临河县春耕生产有序推进。"));
+  EXPECT_TRUE(has_dateline_after_lead_in("据了解,本报北京3月2日电(记者周明远)记者从有关部门获悉"));
+  EXPECT_TRUE(has_dateline_after_lead_in("目前，目前，新华社北京3月2日电 记者从有关部门获悉"));
+  EXPECT_FALSE(has_dateline_after_lead_in("本报讯（记者林晓雨）临河县春耕生产有序推进。"));  // at the start
+  EXPECT_FALSE(has_dateline_after_lead_in("会议由县委副书记主持，县长出席会议并讲话，本报讯员参加"));
+  EXPECT_FALSE(has_dateline_after_lead_in("据了解，今年以来全县新增就业岗位三千余个，本报讯"));  // too far in
+}
+
 TEST(byline, does_not_take_ordinary_sentences_for_datelines) {
   EXPECT_FALSE(match_dateline("本报通讯员 周明远"));
   EXPECT_FALSE(match_dateline("本报评论员文章指出，"));

@@ -461,6 +461,18 @@ TEST(segmenter, never_reads_a_subtitle_under_a_headline_as_its_text) {
   EXPECT_TRUE(page.items[1].paragraphs.front().starts_with("西塘村的清晨"));
 }
 
+TEST(segmenter, opens_a_story_at_a_headline_over_a_dateline_after_a_lead_in) {
+  // given: a dated story, then a plain headline over text whose dateline comes after a lead-in
+  // of a few words; the text keeps them
+  const auto page =
+      segmented(std::string(dated_story) +
+                "北岭区新建三座城市书房\n\n"
+                "目前，本报讯（记者周明远）北岭区三座城市书房日前建成开放，市民凭身份证即可免费借阅图书。\n");
+  ASSERT_EQ(page.items.size(), 2u);
+  EXPECT_EQ(page.items[1].title, "北岭区新建三座城市书房");
+  EXPECT_TRUE(page.items[1].paragraphs.front().starts_with("目前，本报讯（记者周明远）"));
+}
+
 // Two briefs, each signed off by its source in brackets.
 constexpr std::string_view briefs =
     "北岭区新建三座城市书房\n\n"
