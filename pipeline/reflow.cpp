@@ -282,9 +282,8 @@ std::vector<paragraph> reflow(std::vector<page_line> lines) {
       // A word cut by a column break ("…改善金融体系的结" + "构，进一步…") joins whatever the rest says.
       // A short bracketed line cut by column breaks ("（本报伊斯" + "兰堡2月19" + "日电）") joins
       // its pieces until the bracket closes.
-      const std::size_t bracket_tail = unclosed_bracket_tail(c.text);
-      const bool bracket_cut =
-          bracket_tail != std::string_view::npos && bracket_tail <= 24 && n.chars <= 24 && n.p.line_count == 1;
+      // (The bracket is looked for last: the search reads the whole paragraph, which grows.)
+      const bool bracket_cut = n.chars <= 24 && n.p.line_count == 1 && unclosed_bracket_tail(c.text) <= 24;
       // A headline, however it is punctuated, takes nothing after a blank line: a short paragraph
       // ending with its column tag; one line, not stopping mid-clause, of two or three phrases
       // parted by spaces or half again as wide as the column's (a kicker set across columns).
