@@ -250,23 +250,25 @@ inline std::uint32_t han_key_at(std::string_view text, std::size_t& i) {
   return is_han(c) ? static_cast<std::uint32_t>(c) : 0;
 }
 
-// The key of the character that ends at text[end - 1]; end moves to its start.
-inline std::uint32_t han_key_before(std::string_view text, std::size_t& end) {
-  const auto* s = reinterpret_cast<const unsigned char*>(text.data());
-  if (s[end - 1] < 0x80) {
-    --end;
-    return 0;
+// The bits set in both x and y, words [0, n). std::popcount without -mpopcnt is a library call
+// per word: each word's bits are counted in its bytes instead (at most 8 a byte), and the bytes
+// of up to 31 words summed before they are added up.
+std::size_t bits_in_common(const std::uint64_t* x, const std::uint64_t* y, std::size_t n) noexcept {
+  constexpr std::uint64_t ones = 0x5555555555555555ull, twos = 0x3333333333333333ull, nibbles = 0x0F0F0F0F0F0F0F0Full;
+  constexpr std::uint64_t byte_pairs = 0x00FF00FF00FF00FFull, halves = 0x0001000100010001ull;
+  std::size_t total = 0;
+  for (std::size_t w = 0; w < n;) {
+    std::uint64_t bytes = 0;  // each byte at most 8 * 31
+    for (const std::size_t stop = std::min(n, w + 31); w < stop; ++w) {
+      std::uint64_t v = x[w] & y[w];
+      v -= (v >> 1) & ones;
+      v = (v & twos) + ((v >> 2) & twos);
+      bytes += (v + (v >> 4)) & nibbles;
+    }
+    const std::uint64_t pairs = (bytes & byte_pairs) + ((bytes >> 8) & byte_pairs);  // four sums under 2,000
+    total += static_cast<std::size_t>((pairs * halves) >> 48);
   }
-  if (end >= 3 && s[end - 3] - 0xE4u <= 0xE9u - 0xE4u) {
-    end -= 3;
-    const std::uint32_t bytes = (std::uint32_t{s[end]} << 16) | (std::uint32_t{s[end + 1]} << 8) | s[end + 2];
-    return han_bytes(bytes) ? bytes : 0;
-  }
-  std::size_t start = end - 1;
-  while (start > 0 && (s[start] & 0xC0) == 0x80) --start;
-  end = start;
-  const char32_t c = next_code_point(text, start);
-  return is_han(c) ? static_cast<std::uint32_t>(c) : 0;
+  return total;
 }
 
 }  // namespace
@@ -290,46 +292,42 @@ topic_words::bag topic_words::new_bag() {
   if (members_.size() <= b.at) {
     members_.emplace_back();
     listed_.push_back(true);
+    sizes_.push_back(0);
   }
   members_[b.at].clear();  // keeps its memory from earlier pages
   listed_[b.at] = true;
+  sizes_[b.at] = unknown_size;
   return b;
 }
 
-std::size_t topic_words::read(std::string_view text, std::size_t max_han, bool from_end, bag b) {
-  const std::size_t limit = max_han == 0 ? text.size() : max_han;
+std::size_t topic_words::number_bigrams(std::string_view text, std::vector<std::uint16_t>& numbers,
+                                        std::vector<std::uint32_t>& han_ends) {
   // First the slots of the text's bigrams in reading order (a Han character takes at least three
   // bytes, so there are fewer than text.size() / 3), then their numbers: the table is too large
   // for the nearest cache, and the second loop asks for each slot a few bigrams ahead.
   slots_of_.resize(text.size() / 3 + 1);
+  const std::size_t first = numbers.size();
+  han_ends.resize(first + text.size() / 3 + 1);
   std::uint32_t* const at = slots_of_.data();
-  std::size_t bigrams = 0, han = 0;
-  std::uint32_t neighbour = 0;  // the Han character next to this one in reading order, 0 after a non-Han one
-  auto slot_of = [](std::uint64_t bigram) {
-    return static_cast<std::uint32_t>((bigram * 0x9E3779B97F4A7C15ull) >> (64 - hash_bits));
-  };
-  if (from_end) {
-    for (std::size_t end = text.size(); end > 0 && han < limit;) {
-      const std::uint32_t c = han_key_before(text, end);
-      if (c != 0 && neighbour != 0) at[bigrams++] = slot_of((std::uint64_t{c} << 24) | neighbour);
-      neighbour = c;
-      han += c != 0 ? 1 : 0;
+  std::uint32_t* const ends = han_ends.data() + first;
+  std::size_t bigrams = 0;
+  std::uint32_t han = 0;
+  std::uint32_t neighbour = 0;  // the Han character before this one, 0 after a non-Han one
+  for (std::size_t i = 0; i < text.size();) {
+    const std::uint32_t c = han_key_at(text, i);
+    han += c != 0 ? 1 : 0;
+    if (c != 0 && neighbour != 0) {
+      const std::uint64_t bigram = (std::uint64_t{neighbour} << 24) | c;
+      ends[bigrams] = han;
+      at[bigrams++] = static_cast<std::uint32_t>((bigram * 0x9E3779B97F4A7C15ull) >> (64 - hash_bits));
     }
-  } else {
-    for (std::size_t i = 0; i < text.size() && han < limit;) {
-      const std::uint32_t c = han_key_at(text, i);
-      if (c != 0 && neighbour != 0) at[bigrams++] = slot_of((std::uint64_t{neighbour} << 24) | c);
-      neighbour = c;
-      han += c != 0 ? 1 : 0;
-    }
+    neighbour = c;
   }
-  // Without branches: whether a bigram is new to the page, or to the bag, is a coin toss the
-  // processor cannot predict.
-  std::vector<std::uint16_t>& members = members_[b.at];
-  std::size_t count = members.size();
-  members.resize(count + bigrams + 1);
-  std::uint16_t* const out = members.data();
-  std::uint64_t* const bits = words(b);
+  han_ends.resize(first + bigrams);
+  // Without branches: whether a bigram is new to the page is a coin toss the processor cannot
+  // predict.
+  numbers.resize(first + bigrams);
+  std::uint16_t* const out = numbers.data() + first;
   std::uint32_t* const slots = slots_.data();
   const std::uint32_t generation = std::uint32_t{generation_} << 16;
   std::uint32_t numbered = count_;
@@ -341,28 +339,29 @@ std::size_t topic_words::read(std::string_view text, std::size_t max_han, bool f
     const std::uint32_t mask = 0u - fresh;
     slot = ((generation | numbered) & mask) | (slot & ~mask);
     numbered += fresh;
-    const std::uint32_t n = slot & 0xFFFFu;
-    std::uint64_t& word = bits[n / 64];
-    const std::uint64_t bit = std::uint64_t{1} << (n % 64);
-    out[count] = static_cast<std::uint16_t>(n);
-    count += (word & bit) == 0 ? 1 : 0;
-    word |= bit;
+    out[k] = static_cast<std::uint16_t>(slot & 0xFFFFu);
   }
   count_ = numbered;
-  members.resize(count);
   return han;
 }
 
-topic_words::bag topic_words::head_of(std::string_view text, std::size_t max_han, std::size_t& han_read) {
-  const bag head = new_bag();
-  han_read = read(text, max_han, /*from_end=*/false, head);
-  return head;
-}
-
-topic_words::bag topic_words::tail_of(std::string_view text, std::size_t max_han) {
-  const bag tail = new_bag();
-  (void)read(text, max_han, /*from_end=*/true, tail);
-  return tail;
+topic_words::bag topic_words::bag_of(std::span<const std::uint16_t> numbers) {
+  const bag b = new_bag();
+  // Without branches, as above: whether a bigram is new to the bag is as hard to predict.
+  std::vector<std::uint16_t>& members = members_[b.at];
+  members.resize(numbers.size());
+  std::uint16_t* const out = members.data();
+  std::uint64_t* const bits = words(b);
+  std::size_t count = 0;
+  for (const std::uint16_t n : numbers) {
+    std::uint64_t& word = bits[n / 64];
+    const std::uint64_t bit = std::uint64_t{1} << (n % 64);
+    out[count] = n;
+    count += (word & bit) == 0 ? 1 : 0;
+    word |= bit;
+  }
+  members.resize(count);
+  return b;
 }
 
 void topic_words::add(bag into, bag from) noexcept {
@@ -370,24 +369,25 @@ void topic_words::add(bag into, bag from) noexcept {
   const std::uint64_t* add = words(from);
   for (std::size_t w = 0; w < bag_words_; ++w) to[w] |= add[w];
   listed_[into.at] = false;
+  sizes_[into.at] = unknown_size;
 }
 
+// A small bag whose list is whole looks its numbers up in b's bits; any other is compared word by
+// word (a bag joined by add would have to be listed again, and a large one holds more numbers
+// than a bag has words), its size counted once.
 double topic_words::shared_fraction(bag a, bag b) {
-  std::vector<std::uint16_t>& mine = members_[a.at];
+  const std::vector<std::uint16_t>& mine = members_[a.at];
   const std::uint64_t* x = words(a);
-  if (!listed_[a.at]) {  // a grew by add: list its numbers again, from its bits
-    mine.clear();
-    for (std::size_t w = 0; w < bag_words_; ++w) {
-      for (std::uint64_t bits = x[w]; bits != 0; bits &= bits - 1) {
-        mine.push_back(static_cast<std::uint16_t>(w * 64 + static_cast<std::size_t>(std::countr_zero(bits))));
-      }
-    }
-    listed_[a.at] = true;
-  }
   const std::uint64_t* y = words(b);
   std::size_t shared = 0;
-  for (const std::uint16_t n : mine) shared += (y[n / 64] >> (n % 64)) & 1u;
-  return mine.empty() ? 0 : static_cast<double>(shared) / static_cast<double>(mine.size());
+  if (listed_[a.at] && mine.size() < bag_words_) {
+    for (const std::uint16_t n : mine) shared += (y[n / 64] >> (n % 64)) & 1u;
+  } else {
+    shared = bits_in_common(x, y, bag_words_);
+    if (sizes_[a.at] == unknown_size) sizes_[a.at] = static_cast<std::uint32_t>(bits_in_common(x, x, bag_words_));
+  }
+  const std::size_t size = listed_[a.at] ? mine.size() : sizes_[a.at];
+  return size == 0 ? 0 : static_cast<double>(shared) / static_cast<double>(size);
 }
 
 }  // namespace broadsheet::pipeline

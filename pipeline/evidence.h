@@ -13,6 +13,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -72,9 +73,9 @@ struct paragraph_facts {
 
 // The Han character bigrams of one page's texts, each numbered the first time it is read, and
 // sets of them ("bags"): bitsets over those numbers, built without sorting and joined word by
-// word; a bag is compared with another by looking its numbers up in the other's bits. The bags
-// of a page live in one pool that start_page empties (keeping its memory for the next page), so
-// a bag is a handle into it. Not thread-safe.
+// word; a small bag is compared with another by looking its numbers up in the other's bits, a
+// large one word by word. The bags of a page live in one pool that start_page empties (keeping
+// its memory for the next page), so a bag is a handle into it. Not thread-safe.
 class topic_words {
  public:
   struct bag {
@@ -87,20 +88,20 @@ class topic_words {
   void start_page(std::size_t text_bytes);
 
   [[nodiscard]] bag new_bag();
-  // The bag of the first (tail_of: the last) max_han Han characters of text, a text of the page
-  // start_page was told of. han_read receives the Han characters read: fewer than max_han when
-  // that was all of text.
-  [[nodiscard]] bag head_of(std::string_view text, std::size_t max_han, std::size_t& han_read);
-  [[nodiscard]] bag tail_of(std::string_view text, std::size_t max_han);
+  // A text's bigrams in reading order, each numbered (text: a text of the page start_page was
+  // told of). Appends each bigram's number to numbers and, to han_ends, how many of the text's Han
+  // characters come up to and including its second one; returns the text's Han characters. A
+  // bag of the first (or last) n Han characters is then the bag of a prefix (suffix) of numbers.
+  std::size_t number_bigrams(std::string_view text, std::vector<std::uint16_t>& numbers,
+                             std::vector<std::uint32_t>& han_ends);
+  // The bag of bigrams numbered by number_bigrams.
+  [[nodiscard]] bag bag_of(std::span<const std::uint16_t> numbers);
   // Adds the bigrams of from to into.
   void add(bag into, bag from) noexcept;
   // The share of a's bigrams that b holds too: 0 when a is empty.
   [[nodiscard]] double shared_fraction(bag a, bag b);
 
  private:
-  // Adds the bigrams of text to b in reading order, from the end when from_end, up to max_han
-  // Han characters; returns the Han characters read.
-  std::size_t read(std::string_view text, std::size_t max_han, bool from_end, bag b);
   std::uint64_t* words(bag b) noexcept { return pool_.data() + std::size_t{b.at} * bag_words_; }
   const std::uint64_t* words(bag b) const noexcept { return pool_.data() + std::size_t{b.at} * bag_words_; }
 
@@ -116,11 +117,14 @@ class topic_words {
   std::uint16_t generation_ = 0;
   std::size_t bag_words_ = 0;            // words of a bag: enough bits for every number of the page
   std::vector<std::uint64_t> pool_;      // the page's bags' bits, bag_words_ words each
-  std::vector<std::uint32_t> slots_of_;  // read's bigrams' slots
-  // Each bag's numbers, a list shared_fraction walks; listed_ says whether it is whole (add
-  // adds bits only, and the list is made again from them when next asked for).
+  std::vector<std::uint32_t> slots_of_;  // number_bigrams' slots of the text's bigrams
+  // Each bag's numbers, a list shared_fraction walks for a small bag; listed_ says whether it is
+  // whole (add adds bits only).
   std::vector<std::vector<std::uint16_t>> members_;
   std::vector<bool> listed_;
+  // Each bag's count of numbers where its list is not whole, counted when first compared.
+  static constexpr std::uint32_t unknown_size = ~std::uint32_t{0};
+  std::vector<std::uint32_t> sizes_;
 };
 
 }  // namespace broadsheet::pipeline

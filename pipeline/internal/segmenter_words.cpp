@@ -1,5 +1,8 @@
 #include "pipeline/internal/segmenter_words.h"
 
+#include <algorithm>
+#include <span>
+
 namespace broadsheet::pipeline::internal {
 
 void segmenter_words::start_page(std::size_t text_bytes) { topic_words_.start_page(text_bytes); }
@@ -11,6 +14,8 @@ void segmenter_words::start_reading(const std::vector<paragraph>& ps, const std:
   units_ = &units;
   const std::size_t n = units.size();
   words_.assign(n, unit_words{});
+  numbers_.clear();
+  han_ends_.clear();
   lead_bags_.assign(n + 1, topic_words::bag{});
   tail_bags_.assign(n + 1, topic_words::bag{});
   wide_leads_.assign(n + 1, topic_words::bag{});
@@ -18,17 +23,39 @@ void segmenter_words::start_reading(const std::vector<paragraph>& ps, const std:
   headline_bags_.assign(n * max_run, topic_words::bag{});
 }
 
-topic_words::bag segmenter_words::head_of(std::size_t u) {
+segmenter_words::unit_words& segmenter_words::read(std::size_t u) {
   unit_words& w = words_[u];
-  if (!w.head.exists()) w.head = topic_words_.head_of(words_of(u), lead_han, w.han);
+  if (!w.read) {
+    w.read = true;
+    w.first = numbers_.size();
+    w.all_han = topic_words_.number_bigrams(words_of(u), numbers_, han_ends_);
+    w.end = numbers_.size();
+    w.han = std::min(w.all_han, lead_han);
+  }
+  return w;
+}
+
+topic_words::bag segmenter_words::bag_between(const unit_words& w, std::size_t from, std::size_t to) {
+  const auto ends_first = han_ends_.begin() + static_cast<std::ptrdiff_t>(w.first);
+  const auto ends_end = han_ends_.begin() + static_cast<std::ptrdiff_t>(w.end);
+  const auto lo = std::lower_bound(ends_first, ends_end, from);
+  const auto hi = std::lower_bound(lo, ends_end, to);
+  return topic_words_.bag_of(std::span<const std::uint16_t>(numbers_).subspan(
+      static_cast<std::size_t>(lo - han_ends_.begin()), static_cast<std::size_t>(hi - lo)));
+}
+
+topic_words::bag segmenter_words::head_of(std::size_t u) {
+  unit_words& w = read(u);
+  if (!w.head.exists()) w.head = bag_between(w, 1, lead_han + 1);
   return w.head;
 }
 
+// The bigrams of the unit's last tail_han Han characters: those whose first one is among them.
 topic_words::bag segmenter_words::tail_of(std::size_t u) {
   unit_words& w = words_[u];
   if (!w.tail.exists()) {
     const topic_words::bag head = head_of(u);
-    w.tail = w.han < tail_han ? head : topic_words_.tail_of(words_of(u), tail_han);
+    w.tail = w.han < tail_han ? head : bag_between(w, w.all_han - tail_han + 2, w.all_han + 1);
   }
   return w.tail;
 }
@@ -38,8 +65,7 @@ topic_words::bag segmenter_words::wide_of(std::size_t u) {
   unit_words& w = words_[u];
   if (!w.wide.exists()) {
     const topic_words::bag head = head_of(u);
-    std::size_t han = 0;
-    w.wide = w.han < lead_han ? head : topic_words_.head_of(words_of(u), wide_han, han);
+    w.wide = w.han < lead_han ? head : bag_between(w, 1, wide_han + 1);
   }
   return w.wide;
 }

@@ -14,6 +14,7 @@
 // segmenter::reader, not thread-safe.
 
 #include <cstddef>
+#include <cstdint>
 #include <string_view>
 #include <vector>
 
@@ -66,12 +67,17 @@ class segmenter_words {
   static constexpr std::size_t wide_lead = 500;  // and after it
 
  private:
-  // Each unit's words are read when first asked for, and once: the bigrams of its first and of
-  // its last lead_han Han characters (one bag for a shorter unit), and how many Han characters
-  // it has. Only the units around headline runs and possible story starts ever are read.
+  // Each unit's words are read when first asked for, and once: its bigrams, numbered, kept in
+  // numbers_ (from first to end), so that the bags of its first lead_han and wide_han and of its
+  // last tail_han Han characters are ranges of them (one bag for a shorter unit), and how many
+  // Han characters it has. Only the units around headline runs and possible story starts ever
+  // are read.
   struct unit_words {
     topic_words::bag head, tail, wide;
-    std::size_t han = 0;
+    bool read = false;
+    std::size_t first = 0, end = 0;  // its bigrams in numbers_ and han_ends_
+    std::size_t han = 0;             // its Han characters, at most lead_han
+    std::size_t all_han = 0;         // all of them
   };
 
   const paragraph_facts& uf(std::size_t u) const { return (*facts_)[(*units_)[u]]; }
@@ -83,6 +89,10 @@ class segmenter_words {
     return f.dateline ? ut(u).substr(f.dateline->body_offset) : ut(u);
   }
 
+  unit_words& read(std::size_t u);
+  // The unit's bigrams whose second character is among its Han characters [from, to), counted
+  // from 1 (its first max_han characters: [1, max_han + 1)).
+  topic_words::bag bag_between(const unit_words& w, std::size_t from, std::size_t to);
   topic_words::bag tail_of(std::size_t u);
   topic_words::bag wide_of(std::size_t u);
   std::size_t han_of(std::size_t u);
@@ -97,6 +107,8 @@ class segmenter_words {
   const std::vector<std::size_t>* units_ = nullptr;
   topic_words topic_words_;  // the page's bigrams, numbered
   std::vector<unit_words> words_;
+  std::vector<std::uint16_t> numbers_;   // the read units' bigrams' numbers, unit by unit
+  std::vector<std::uint32_t> han_ends_;  // and the Han characters of their unit up to each
   std::vector<topic_words::bag> lead_bags_, tail_bags_;
   std::vector<topic_words::bag> wide_leads_, wide_tails_;  // cohesion()'s bags
   std::vector<topic_words::bag> headline_bags_;            // of run [i, j) at i * max_run + j - i - 1
