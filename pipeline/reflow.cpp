@@ -34,10 +34,14 @@ bool opens_bracket(std::string_view t) noexcept { return t.starts_with("（") ||
 bool ends_with_bracket(std::string_view t) noexcept { return t.ends_with("）") || t.ends_with(")"); }
 
 // Where the text's last opening bracket, wide or narrow, is; npos when it has none.
+// One pass from the end: two rfind calls read all of a text without the one bracket, and
+// rfind("（") compares at every byte.
 std::size_t last_open_bracket(std::string_view t) {
-  const std::size_t wide = t.rfind("（"), narrow = t.rfind('(');
-  if (narrow != std::string_view::npos && (wide == std::string_view::npos || narrow > wide)) return narrow;
-  return wide;
+  constexpr std::string_view wide = "（";
+  for (std::size_t i = t.size(); i-- > 0;) {
+    if (t[i] == '(' || (t[i] == wide[0] && t.substr(i).starts_with(wide))) return i;
+  }
+  return std::string_view::npos;
 }
 
 // The characters after a bracket the text opens and does not close ("…（本报伊斯"), or npos when
