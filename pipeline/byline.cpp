@@ -311,11 +311,12 @@ std::optional<dateline_match> match_dateline(std::string_view p) {
 }
 
 bool has_dateline_after_lead_in(std::string_view p) {
-  constexpr std::size_t lead_in_chars = 12;
-  std::size_t i = 0;
-  for (std::size_t n = 0; n < lead_in_chars && i < p.size(); ++n) {
-    const char32_t c = next_code_point(p, i);
-    if ((c == 0xFF0C || c == ',') && n > 0 && match_dateline(p.substr(i))) return true;
+  // Commas in the first 12 Han characters' bytes, each followed by the rest of the paragraph.
+  const std::string_view lead = p.substr(0, 36);
+  for (std::size_t at = 0; (at = lead.find_first_of(",\xEF", at)) != std::string_view::npos; ++at) {
+    const bool wide = lead.compare(at, 3, "，") == 0;
+    if (!wide && lead[at] != ',') continue;
+    if (at > 0 && match_dateline(p.substr(at + (wide ? 3 : 1)))) return true;
   }
   return false;
 }

@@ -35,7 +35,7 @@ struct dateline_match {
 };
 [[nodiscard]] std::optional<dateline_match> match_dateline(std::string_view paragraph);
 // "目前，本报讯（记者甲）…", "据了解，新华社北京1月30日电…": a dateline after one or two short
-// clauses (at most 12 characters in all), each ending in a comma.
+// clauses (at most 36 bytes, 12 Han characters, in all), each ending in a comma.
 [[nodiscard]] bool has_dateline_after_lead_in(std::string_view paragraph);
 
 // A line that is only a byline: "本报记者 甲 乙", "本报通讯员 丙", "记者 甲", "□丁" (author).
