@@ -1,21 +1,25 @@
 #include "worker/metrics.h"
 
-#include "worker/reject_reason.h"
-
-#include <civetweb.h>
-#include <prometheus/text_serializer.h>
-#include <simdjson.h>
-#include <unistd.h>
-
 #include <algorithm>
+#include <atomic>
 #include <charconv>
 #include <chrono>
 #include <cstdio>
 #include <fstream>
 #include <sstream>
+#include <thread>
+
+#include <arpa/inet.h>
+#include <civetweb.h>
+#include <netinet/in.h>
+#include <prometheus/text_serializer.h>
+#include <simdjson.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include "pipeline/result.h"
 #include "pipeline/version.h"
+#include "worker/reject_reason.h"
 
 namespace broadsheet::worker {
 
@@ -93,6 +97,37 @@ std::string process_metrics() {
                 "# TYPE process_start_time_seconds gauge\nprocess_start_time_seconds %.0f\n",
                 (utime + stime) / ticks, rss, boot_time + start_ticks / ticks);
   return out;
+}
+
+// Where a connection reaches a listener on `address`: loopback for every address of the host.
+std::string loopback_if_any(const std::string& address) {
+  if (address == "0.0.0.0" || address.empty()) return "127.0.0.1";
+  if (address == "::" || address == "[::]") return "::1";
+  return address;
+}
+
+// Opens and closes a connection to address:port (a numeric IPv4 or IPv6 address), not waiting
+// for it to be accepted.
+void knock(const std::string& address, int port) {
+  sockaddr_storage to{};
+  socklen_t size = 0;
+  const std::string host =
+      address.size() > 2 && address.front() == '[' ? address.substr(1, address.size() - 2) : address;
+  if (auto* v4 = reinterpret_cast<sockaddr_in*>(&to); inet_pton(AF_INET, host.c_str(), &v4->sin_addr) == 1) {
+    v4->sin_family = AF_INET;
+    v4->sin_port = htons(static_cast<std::uint16_t>(port));
+    size = sizeof(sockaddr_in);
+  } else if (auto* v6 = reinterpret_cast<sockaddr_in6*>(&to); inet_pton(AF_INET6, host.c_str(), &v6->sin6_addr) == 1) {
+    v6->sin6_family = AF_INET6;
+    v6->sin6_port = htons(static_cast<std::uint16_t>(port));
+    size = sizeof(sockaddr_in6);
+  } else {
+    return;
+  }
+  const int fd = ::socket(to.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+  if (fd < 0) return;
+  (void)::connect(fd, reinterpret_cast<const sockaddr*>(&to), size);
+  ::close(fd);
 }
 
 }  // namespace
@@ -311,7 +346,7 @@ std::string worker_metrics::scrape() {
 }
 
 http_endpoint::http_endpoint(worker_metrics& metrics, health checks, const std::string& address, int port)
-    : metrics_(metrics), checks_(std::move(checks)) {
+    : metrics_(metrics), checks_(std::move(checks)), wake_address_(loopback_if_any(address)), port_(port) {
   if (port == 0) return;
   mg_init_library(0);
   const std::string listen = address + ":" + std::to_string(port);
@@ -330,8 +365,21 @@ http_endpoint::http_endpoint(worker_metrics& metrics, health checks, const std::
   for (const char* path : {"/metrics", "/healthz", "/readyz"}) mg_set_request_handler(context_, path, &serve, this);
 }
 
+// civetweb's listener looks at its stop flag between waits for a connection of up to 2 s: while
+// mg_stop waits for it, a connection every 10 ms wakes it, so that the stop takes milliseconds
+// (the worker's exit is bounded by its shutdown deadline).
 http_endpoint::~http_endpoint() {
-  if (context_ != nullptr) mg_stop(context_);
+  if (context_ == nullptr) return;
+  std::atomic<bool> stopped{false};
+  std::thread stopper([&] {
+    mg_stop(context_);
+    stopped = true;
+  });
+  while (!stopped) {
+    knock(wake_address_, port_);
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  stopper.join();
 }
 
 int http_endpoint::serve(mg_connection* conn, void* data) {

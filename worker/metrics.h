@@ -143,6 +143,8 @@ class http_endpoint {
   static int serve(mg_connection* conn, void* self);
   worker_metrics& metrics_;
   health checks_;
+  std::string wake_address_;  // where a connection wakes the listener (see the destructor)
+  int port_;
   mg_context* context_ = nullptr;
 };
 
