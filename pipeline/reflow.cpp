@@ -24,11 +24,19 @@ struct line_facts {
   bool mid_clause = false;
   bool sentence_like = false;  // has_clause_punctuation(text)
   bool source = false;         // a short name in brackets, a brief's source ("（柯文）")
+  bool continues = false;      // starts with clause punctuation (，。、；：？！）): never a line's start
   int columns = 0;             // display width without spaces: CJK 2, other 1
   std::size_t chars = 0;       // visible_chars(text)
 };
 
 bool ends_with_colon(std::string_view t) noexcept { return t.ends_with("：") || t.ends_with(":"); }
+
+// Clause punctuation at a line's start: the column wrapped before it, whatever the line before is.
+bool starts_with_clause_punctuation(std::string_view t) noexcept {
+  for (const std::string_view p : {"，", "。", "、", "；", "：", "？", "！", "）"})
+    if (t.starts_with(p)) return true;
+  return t.starts_with(',') || t.starts_with(';') || t.starts_with(':');
+}
 
 bool opens_bracket(std::string_view t) noexcept { return t.starts_with("（") || t.starts_with("("); }
 bool ends_with_bracket(std::string_view t) noexcept { return t.ends_with("）") || t.ends_with(")"); }
@@ -99,6 +107,7 @@ line_facts facts_of(const page_line& line) {
   }
   f.sentence_like = has_clause_punctuation(t);  // a colon alone does not make a cut sentence
   f.source = opens_bracket(t) && ends_with_bracket(t) && is_bracketed_name(t);
+  f.continues = starts_with_clause_punctuation(t);
   return f;
 }
 
@@ -190,7 +199,8 @@ std::vector<paragraph> reflow(std::vector<page_line> lines) {
       // A brief's source on the first line of its paragraph signs the brief off: the next line
       // starts the next brief (after a headline line, "（作品品鉴）" is that headline's column tag).
       const bool signed_off = d.p.line_count == 1 && d.first.source;
-      join = !f.starts && !d.last.alone && d.p.md_level == 0 && hard_wrap && !spans_columns && !signed_off;
+      join = d.p.md_level == 0 &&
+             (f.continues || (!f.starts && !d.last.alone && hard_wrap && !spans_columns && !signed_off));
       if (!join && f.alone && !d.last.alone && !d.last.ends && visible_chars(d.p.text) <= 12) {
         // a byline or credit wrapped over two lines: "本报记者 宋" + "崇飞 摄"
         std::string both = d.p.text;
@@ -296,7 +306,7 @@ std::vector<paragraph> reflow(std::vector<page_line> lines) {
           (open->chars <= 45 && !opens_bracket(c.text) && column_tag_start(c.text) != std::string_view::npos) ||
           (one_line && open->chars <= 50 && !open->last.ends && phrases_parted(c.text)) ||
           (one_line && typical > 0 && 2 * open->last.columns > 3 * typical);
-      join = bracket_cut ||
+      join = n.first.continues || bracket_cut ||
              (unfinished && !after_closing && !headline &&
               ((body_like && !short_start && !is_strong_heading(drafts, i)) || (narrow[i] && narrow[i - 1])));
     }

@@ -107,6 +107,20 @@ TEST(reflow, ends_a_brief_at_its_source_in_brackets_and_starts_the_next_brief_un
   EXPECT_EQ(ps[4], "让老手艺走进新课堂（文化观察）");
 }
 
+TEST(reflow, continues_the_line_before_at_a_line_that_starts_with_clause_punctuation) {
+  // given: a line shaped like a subtitle ("——" and a few words), then a line that begins with a
+  // colon (the column wrapped before it), and a sentence cut at a blank line before a comma
+  const auto ps = reflowed(
+      "——小妹（老家人对妹妹的叫法）\n"
+      " ：哥哥在家等你，平安，\n"
+      "顺利，凯旋……\n\n"
+      "她回信说，自己已经到了医院的\n\n"
+      "，一切都好。\n");
+  ASSERT_EQ(ps.size(), 2u);
+  EXPECT_EQ(ps[0], "——小妹（老家人对妹妹的叫法）：哥哥在家等你，平安，顺利，凯旋……");
+  EXPECT_EQ(ps[1], "她回信说，自己已经到了医院的，一切都好。");
+}
+
 TEST(reflow, starts_a_paragraph_at_a_dateline_after_a_lead_in) {
   // given: a headline with a clause comma, then after a blank line a text whose dateline
   // follows a lead-in of a few words
