@@ -21,6 +21,7 @@ packages=(
   # tests and benchmarks
   libgtest-dev libgmock-dev googletest libbenchmark-dev
   python3 python3-jsonschema python3-confluent-kafka python3-yaml
+  gdb  # a worker that does not stop in an integration test: every thread's stack in the report
   # independent peers for integration tests and the demo
   kcat prometheus
   # deployment checks: the compose file's validation (docker-compose config), the Kubernetes API's

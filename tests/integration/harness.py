@@ -6,6 +6,7 @@ and every wait is bounded."""
 import datetime
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -28,6 +29,19 @@ SESSION = ["-X", "session.timeout.ms=6000", "-X", "heartbeat.interval.ms=500"]
 
 def log(*args):
     print(*args, file=sys.stderr, flush=True)
+
+
+def log_stacks(pid):
+    """Every thread's stack of a process that does not stop, into the test's report (gdb)."""
+    if shutil.which("gdb") is None:
+        log(f"---- no stacks of process {pid}: gdb is not installed ----")
+        return
+    try:
+        out = subprocess.run(["gdb", "-p", str(pid), "-batch", "-ex", "thread apply all bt"], capture_output=True,
+                             text=True, timeout=120)
+        log(f"---- stacks of process {pid} ----\n{out.stdout}{out.stderr}")
+    except subprocess.TimeoutExpired:
+        log(f"---- no stacks of process {pid}: gdb did not finish in 120 s ----")
 
 
 def free_port():
@@ -102,7 +116,11 @@ class Worker:
         """SIGTERM, then the exit status (graceful shutdown must finish within timeout)."""
         if self.proc.poll() is None:
             self.proc.send_signal(signal.SIGTERM)
-        code = self.proc.wait(timeout)
+        try:
+            code = self.proc.wait(timeout)
+        except subprocess.TimeoutExpired:
+            log_stacks(self.proc.pid)
+            raise
         self.log_file.close()
         return code
 
