@@ -1,17 +1,16 @@
 #include "worker/metrics.h"
 
 #include <algorithm>
-#include <atomic>
 #include <charconv>
 #include <chrono>
 #include <cstdio>
 #include <fstream>
 #include <sstream>
-#include <thread>
+#include <future>
+#include <memory>
 
-#include <arpa/inet.h>
 #include <civetweb.h>
-#include <netinet/in.h>
+#include <netdb.h>
 #include <prometheus/text_serializer.h>
 #include <simdjson.h>
 #include <sys/socket.h>
@@ -109,24 +108,17 @@ std::string loopback_if_any(const std::string& address) {
 // Opens and closes a connection to address:port (a numeric IPv4 or IPv6 address), not waiting
 // for it to be accepted.
 void knock(const std::string& address, int port) {
-  sockaddr_storage to{};
-  socklen_t size = 0;
   const std::string host =
-      address.size() > 2 && address.front() == '[' ? address.substr(1, address.size() - 2) : address;
-  if (auto* v4 = reinterpret_cast<sockaddr_in*>(&to); inet_pton(AF_INET, host.c_str(), &v4->sin_addr) == 1) {
-    v4->sin_family = AF_INET;
-    v4->sin_port = htons(static_cast<std::uint16_t>(port));
-    size = sizeof(sockaddr_in);
-  } else if (auto* v6 = reinterpret_cast<sockaddr_in6*>(&to); inet_pton(AF_INET6, host.c_str(), &v6->sin6_addr) == 1) {
-    v6->sin6_family = AF_INET6;
-    v6->sin6_port = htons(static_cast<std::uint16_t>(port));
-    size = sizeof(sockaddr_in6);
-  } else {
-    return;
-  }
-  const int fd = ::socket(to.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+      address.starts_with('[') && address.ends_with(']') ? address.substr(1, address.size() - 2) : address;
+  addrinfo hints{};
+  hints.ai_flags = AI_NUMERICHOST | AI_NUMERICSERV;
+  hints.ai_socktype = SOCK_STREAM;
+  addrinfo* found = nullptr;
+  if (::getaddrinfo(host.c_str(), std::to_string(port).c_str(), &hints, &found) != 0) return;
+  const std::unique_ptr<addrinfo, decltype(&::freeaddrinfo)> owned(found, &::freeaddrinfo);
+  const int fd = ::socket(found->ai_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
   if (fd < 0) return;
-  (void)::connect(fd, reinterpret_cast<const sockaddr*>(&to), size);
+  (void)::connect(fd, found->ai_addr, found->ai_addrlen);
   ::close(fd);
 }
 
@@ -370,16 +362,8 @@ http_endpoint::http_endpoint(worker_metrics& metrics, health checks, const std::
 // (the worker's exit is bounded by its shutdown deadline).
 http_endpoint::~http_endpoint() {
   if (context_ == nullptr) return;
-  std::atomic<bool> stopped{false};
-  std::thread stopper([&] {
-    mg_stop(context_);
-    stopped = true;
-  });
-  while (!stopped) {
-    knock(wake_address_, port_);
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  }
-  stopper.join();
+  const auto stopped = std::async(std::launch::async, [this] { mg_stop(context_); });
+  while (stopped.wait_for(std::chrono::milliseconds(10)) != std::future_status::ready) knock(wake_address_, port_);
 }
 
 int http_endpoint::serve(mg_connection* conn, void* data) {
