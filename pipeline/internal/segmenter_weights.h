@@ -30,7 +30,7 @@ struct weights {
   double cohesion = -12.0;           // (opening) per unit of shared bigrams between the text before and after
   double unfinished_before = -0.75;  // the text just before it stops mid-sentence
   double clause_title = -1.125;      // the title has clause punctuation (a cut sentence often has)
-  double label_first = 0.5;          // a section label above the kicker and title
+  double label_first = 0.2;          // a section label above the kicker and title
   double parallel = -3.0;            // a headline line of the same outline nearby: subheads set in parallel
   double notice_title = 2.0;         // the title names a notice ("…公告", "…名单", "光荣榜")
   double enumerated = -4.0;          // the title is numbered ("一、…", "（二）…"): a section of a text
@@ -51,7 +51,7 @@ struct weights {
   double story_left = 2.5;
   // A text paragraph that starts a story without a headline before it.
   double cut_dateline = 3.0;
-  double cut_closing_before = 1.5;
+  double cut_closing_before = 1.0;
   double cut_continuation = 6.0;  // "（上接A01版）" opens a story's continued part
   double cut_names_next = 3.0;    // share of the next headline run's words in the lead it starts
   double cut_cohesion = -6.0;     // per unit of shared bigrams between the text before and after
@@ -70,7 +70,7 @@ constexpr weights W{};
 constexpr std::size_t parallel_window = 8;
 // A run whose opening scores at least this much (and more than its closing) is a headline that
 // later runs are compared with (story_words).
-constexpr double anchor_open = 1.0;
+constexpr double anchor_open = 0.5;
 // At most this share of a story headline's bigrams in the text after a run: the text has left it.
 constexpr double story_left_share = 0.06;
 
