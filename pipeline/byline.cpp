@@ -98,10 +98,46 @@ std::vector<std::string>& list_for(byline& b, role r) {
 
 bool is_separator(char32_t c) { return c == ' ' || c == 0x3001 || c == 0xFF0C || c == ',' || c == 0x3000; }
 
+// How parse_names reads its text.
+struct name_rules {
+  bool require_keyword = false;  // the text must start with a role keyword
+  // A line's only run of names, five or six Han characters, is two names whose space was lost
+  // ("本报记者王斌来蒋云龙"): only on a byline line, where nothing but names follows the keyword.
+  bool glued_pairs = false;
+};
+
+// Common single-character family names: where two names of five characters together are cut.
+constexpr std::string_view common_family_names =
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁"
+    "任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武"
+    "戴莫孔向汤申";
+
+bool common_family_name(std::string_view c) {
+  for (std::size_t i = 0; i + c.size() <= common_family_names.size(); i += c.size()) {
+    if (common_family_names.substr(i, c.size()) == c) return true;
+  }
+  return false;
+}
+
+// How many characters of a glued run of two names (five or six Han characters) the first name
+// takes: three of six; of five, two when the third character starts a family name and the fourth
+// does not ("何勇申智林"), else three ("王昊男魏薇").
+std::size_t glued_cut(std::string_view run, std::size_t chars) {
+  if (chars == 6) return 3;
+  std::size_t at = 0;
+  std::array<std::string_view, 5> c{};
+  for (std::size_t k = 0; k < c.size() && at < run.size(); ++k) {
+    const std::size_t from = at;
+    next_code_point(run, at);
+    c[k] = run.substr(from, at - from);
+  }
+  return common_family_name(c[2]) && !common_family_name(c[3]) ? 2 : 3;
+}
+
 // Parses "记者甲 通讯员乙 丙" into b. Every token must be a role keyword or a name of 2 to 4 Han
-// characters (up to 8 with a middle dot, as in transliterated names). Returns false otherwise.
-// require_keyword: the text must start with a role keyword.
-bool parse_names(std::string_view text, role default_role, bool require_keyword, byline& b) {
+// characters (up to 8 with a middle dot, as in transliterated names; two names of 5 or 6
+// characters together under rules.glued_pairs). Returns false otherwise.
+bool parse_names(std::string_view text, role default_role, name_rules rules, byline& b) {
   role current = default_role;
   // The name being read is text[name_start, name_end): its characters are never apart.
   std::size_t name_start = 0, name_end = 0;
@@ -111,8 +147,19 @@ bool parse_names(std::string_view text, role default_role, bool require_keyword,
   auto flush = [&]() -> bool {
     if (name_chars == 0) return true;
     const std::size_t max = dotted ? 8 : 4;
-    if (name_chars < 2 || name_chars > max) return false;
-    list_for(b, current).emplace_back(text.substr(name_start, name_end - name_start));
+    // Only a line's one run of names, at its end ("记者从会上获悉，今年以来" is a sentence).
+    const bool glued =
+        rules.glued_pairs && !dotted && (name_chars == 5 || name_chars == 6) && !any_name && name_end == text.size();
+    if (name_chars < 2 || (name_chars > max && !glued)) return false;
+    const std::string_view name = text.substr(name_start, name_end - name_start);
+    if (glued) {
+      std::size_t cut = 0;
+      for (std::size_t k = 0, n = glued_cut(name, name_chars); k < n; ++k) next_code_point(name, cut);
+      list_for(b, current).emplace_back(name.substr(0, cut));
+      list_for(b, current).emplace_back(name.substr(cut));
+    } else {
+      list_for(b, current).emplace_back(name);
+    }
     any_name = true;
     name_chars = 0;
     dotted = false;
@@ -131,7 +178,7 @@ bool parse_names(std::string_view text, role default_role, bool require_keyword,
       if (!flush()) return false;
       continue;
     }
-    if (require_keyword && !any_keyword) return false;
+    if (rules.require_keyword && !any_keyword) return false;
     const std::size_t at = i;
     const char32_t c = next_code_point(text, i);
     if (is_separator(c)) {
@@ -301,7 +348,7 @@ std::optional<dateline_match> match_dateline(std::string_view p) {
   const std::size_t close = bracket_end(p, i, 120);
   if (close != std::string_view::npos) {
     byline names;
-    if (parse_names(bracket_inner(p, i, close), role::reporter, false, names)) {
+    if (parse_names(bracket_inner(p, i, close), role::reporter, {}, names)) {
       m.names = std::move(names);
       i = close + bracket_close_len(p, close);
     }
@@ -332,12 +379,12 @@ std::optional<byline> match_byline_line(std::string_view line) {
   for (std::string_view mark : {"□", "◎", "○"}) {
     if (line.starts_with(mark)) {
       byline b;
-      if (parse_names(line.substr(mark.size()), role::author, false, b)) return b;
+      if (parse_names(line.substr(mark.size()), role::author, {}, b)) return b;
       return std::nullopt;
     }
   }
   byline b;
-  if (parse_names(line, role::reporter, true, b)) return b;
+  if (parse_names(line, role::reporter, {.require_keyword = true, .glued_pairs = true}, b)) return b;
   return std::nullopt;
 }
 
@@ -361,7 +408,7 @@ std::optional<credit_match> match_photo_credit(std::string_view text) {
   for (auto it = boundaries.rbegin(); it != boundaries.rend(); ++it) {
     const std::size_t b = skip_spaces(body, *it);
     byline names;
-    if (b >= body.size() || !parse_names(body.substr(b), role::photographer, false, names)) {
+    if (b >= body.size() || !parse_names(body.substr(b), role::photographer, {}, names)) {
       if (best) break;
       continue;
     }
@@ -409,7 +456,7 @@ std::optional<page_photo_note> match_page_photo_note(std::string_view line) {
   std::string_view who = t.substr(from);
   if (who.ends_with("摄")) who.remove_suffix(3);
   byline names;
-  if (parse_names(who, role::photographer, false, names)) {
+  if (parse_names(who, role::photographer, {}, names)) {
     note.photographers = names.photographers;
     note.photographers.insert(note.photographers.end(), names.reporters.begin(), names.reporters.end());
     note.photographers.insert(note.photographers.end(), names.correspondents.begin(), names.correspondents.end());

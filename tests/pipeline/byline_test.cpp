@@ -88,6 +88,16 @@ TEST(byline, reads_byline_lines) {
   EXPECT_FALSE(match_byline_line("本报记者 许安然 摄"));
 }
 
+TEST(byline, reads_two_names_glued_on_a_byline_line) {
+  // six characters: two names of three; five: the second name starts at a family name
+  EXPECT_EQ(match_byline_line("本报记者周明远许安然")->reporters, (names{"周明远", "许安然"}));
+  EXPECT_EQ(match_byline_line("本报记者林晓雨孙一")->reporters, (names{"林晓雨", "孙一"}));
+  EXPECT_EQ(match_byline_line("本报记者王川林晓雨")->reporters, (names{"王川", "林晓雨"}));
+  // only a line's one run of names, at its end: a sentence after "记者" is no byline
+  EXPECT_FALSE(match_byline_line("记者从会上获悉，今年以来"));
+  EXPECT_FALSE(match_byline_line("本报记者林晓雨许安然在现场"));
+}
+
 TEST(byline, keeps_a_transliterated_name_with_its_middle_dot) {
   auto m = match_dateline("本报讯（记者阿卜杜·热合曼、林晓雨）昨日");
   ASSERT_TRUE(m);
