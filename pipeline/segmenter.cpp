@@ -198,6 +198,7 @@ void segmenter::reader::choose() {
   }
   std::reverse(choices_.begin(), choices_.end());
   group_digests();
+  group_reports();
   if (explain_) explain();
 }
 

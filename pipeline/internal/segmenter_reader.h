@@ -167,6 +167,12 @@ class segmenter::reader {
   void group_digests_before();
   void group_digests_after();
 
+  // --- 3c. reports (segmenter_reports.cpp) -----------------------------------------------------
+
+  std::size_t text_chars(std::size_t first, std::size_t end) const;
+  bool report_at(std::size_t c) const;
+  void group_reports();
+
   // --- 4. items (segmenter_items.cpp) ---------------------------------------------------------
 
   struct raw_paragraph {

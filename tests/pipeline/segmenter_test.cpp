@@ -418,7 +418,7 @@ TEST(segmenter, reads_a_title_that_could_close_the_story_before_it_as_opening_it
       "专家建议，可以定期把影像导入电脑或移动硬盘，并在两个不同的地方各保存一份，避免因设备故障造成损失。\n\n"
       "对于年代较久的设备，如果无法开机，可以请专业人员读取存储芯片，但要选择信誉良好的机构，防止隐私泄露。\n\n"
       "（作者为北岭大学信息学院教授）\n\n"
-      "春天里的好日子（新春走基层）\n\n"
+      "春天里的好日子（节日一线）\n\n"
       "本报记者 许安然 王小川\n\n"
       "卫生室的灯亮得早\n\n"
       "本报记者许安然\n\n"
@@ -438,7 +438,7 @@ TEST(segmenter, reads_a_title_that_could_close_the_story_before_it_as_opening_it
   ASSERT_GE(page.items.size(), 3u);
   EXPECT_EQ(page.items[1].title, "旧手机里的照片该怎么保存（生活课堂）");
   EXPECT_TRUE(page.items[1].paragraphs.front().starts_with("去年冬天"));
-  EXPECT_EQ(page.items[2].title, "春天里的好日子（新春走基层）");
+  EXPECT_EQ(page.items[2].title, "春天里的好日子（节日一线）");
   EXPECT_TRUE(page.items[2].paragraphs.at(1).starts_with("清晨七点"));
   EXPECT_EQ(page.layout, page_layout::titles_before);
 }

@@ -1,0 +1,89 @@
+// segmenter::reader, 3c. reports: a headline over reports from several places, each under a
+// title and a byline of its own, is one item; each report's headline lines are paragraphs of its
+// text (segmenter_reader.h, pipeline/README.md "How the segmenter reads a page").
+//
+// The page-level choice reads each report's title and byline as a story's headline, and the
+// headline over them as a story without text. This step finds them in the chosen reading and
+// joins them. Reports are:
+//   - a story whose headline has no text under it (byline lines at most) or a short intro not
+//     signed off: a story does not end before its text has begun, so the stories after it are
+//     its parts;
+//   - then at least report_min_parts stories, each opened by a headline run holding a byline line
+//     below its title, with text that does not start with a dateline (a news item of its own)
+//     and is at most report_part_chars long.
+// The first story that is not such a part ends the reports.
+#include <cstddef>
+#include <vector>
+
+#include "pipeline/internal/segmenter_reader.h"
+#include "pipeline/internal/utf8.h"
+
+namespace broadsheet::pipeline {
+
+namespace {
+
+// A report holds at most this many characters of text.
+constexpr std::size_t report_part_chars = 1600;
+// The headline over the reports has at most this much text of its own: none, or an intro.
+constexpr std::size_t report_intro_chars = 300;
+// A headline over fewer reports than this is not read as their head.
+constexpr std::size_t report_min_parts = 2;
+
+}  // namespace
+
+// Characters of text in the choices [first, end), byline lines and dropped lines not counted.
+std::size_t segmenter::reader::text_chars(std::size_t first, std::size_t end) const {
+  std::size_t chars = 0;
+  for (std::size_t c = first; c < end; ++c) {
+    if (choices_[c].act == action::drop) continue;
+    for (std::size_t u = choices_[c].first; u < choices_[c].end; ++u) {
+      if (!uf(u).byline_line) chars += internal::count_code_points(ut(u));
+    }
+  }
+  return chars;
+}
+
+// Whether choices_[c] opens a report: a headline run with a byline line below its title, over
+// text that does not start with a dateline and is short.
+bool segmenter::reader::report_at(std::size_t c) const {
+  const choice& head = choices_[c];
+  if (head.act != action::open) return false;
+  const std::size_t title = title_of(head.first, head.end);
+  if (title == npos) return false;
+  bool byline = false;
+  for (std::size_t k = title + 1; k < head.end; ++k) byline = byline || uf(k).byline_line.has_value();
+  if (!byline || head.end >= units_.size() || dated(head.end)) return false;
+  const brief_story s = story_at(c);
+  const std::size_t chars = text_chars(s.first, s.end);
+  return chars > 0 && chars <= report_part_chars;
+}
+
+void segmenter::reader::group_reports() {
+  std::vector<choice>& out = regrouped_;
+  out.clear();
+  for (std::size_t c = 0; c < choices_.size();) {
+    const brief_story head = choices_[c].act == action::open ? story_at(c) : brief_story{};
+    std::size_t end = head.end, parts = 0;
+    // A story signed off before the reports ("（作者为…）") has ended: it does not head them.
+    const bool heads = head.end > 0 && head.end < choices_.size() && !signed_off_before(choices_[head.end].first) &&
+                       text_chars(head.first, head.end) <= report_intro_chars;
+    if (heads) {
+      while (end < choices_.size() && report_at(end)) {
+        end = story_at(end).end;
+        ++parts;
+      }
+    }
+    if (parts < report_min_parts) {
+      out.push_back(choices_[c]);
+      ++c;
+      continue;
+    }
+    out.insert(out.end(), choices_.begin() + static_cast<std::ptrdiff_t>(c),
+               choices_.begin() + static_cast<std::ptrdiff_t>(head.end));
+    push_as_text(head.end, end, out);
+    c = end;
+  }
+  choices_.swap(out);
+}
+
+}  // namespace broadsheet::pipeline
