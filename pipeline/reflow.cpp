@@ -168,6 +168,24 @@ bool is_strong_heading(const std::vector<draft>& ps, std::size_t i) {
   return match_photo_credit(next.text).has_value();
 }
 
+// Paragraphs before a repeat that are searched for its first print.
+constexpr std::size_t repeat_window = 12;
+
+// A paragraph printed twice, its second print set inside a sentence a column break cut ("…为推动上合"
+// + the repeat + "组织不断发展壮大…"): the paragraph before it stops mid-sentence, and it is one of
+// the last few paragraphs again, word for word. It is left out; the cut sentence joins what
+// follows it.
+bool repeats_inside_a_cut_sentence(const std::vector<draft>& merged, const draft& n) {
+  if (merged.empty() || n.chars < 20 || n.p.blanks_before != 1 || n.p.furniture_before != 0) return false;
+  const draft& open = merged.back();
+  if (open.last.ends || open.last.alone || open.p.md_level != 0 || !open.sentence_like) return false;
+  const std::size_t from = merged.size() > repeat_window ? merged.size() - repeat_window : 0;
+  for (std::size_t k = merged.size() - 1; k-- > from;) {
+    if (merged[k].p.text == n.p.text) return true;
+  }
+  return false;
+}
+
 }  // namespace
 
 std::vector<paragraph> reflow(std::vector<page_line> lines) {
@@ -251,6 +269,7 @@ std::vector<paragraph> reflow(std::vector<page_line> lines) {
   merged.reserve(drafts.size());
   for (std::size_t i = 0; i < drafts.size(); ++i) {
     draft& n = drafts[i];
+    if (repeats_inside_a_cut_sentence(merged, n)) continue;
     bool join = false;
     if (!merged.empty() && n.p.blanks_before == 1 && n.p.furniture_before == 0 && !n.first.starts &&
         n.p.md_level == 0) {

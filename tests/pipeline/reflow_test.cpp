@@ -121,6 +121,28 @@ TEST(reflow, continues_the_line_before_at_a_line_that_starts_with_clause_punctua
   EXPECT_EQ(ps[1], "她回信说，自己已经到了医院的，一切都好。");
 }
 
+TEST(reflow, leaves_out_a_paragraph_printed_again_inside_a_sentence_cut_by_a_column_break) {
+  // given: a paragraph, a sentence cut by a column break, the first paragraph again word for word,
+  // then the rest of the cut sentence
+  const auto ps = reflowed(
+      "会议要求，各乡镇要抓紧抓实春耕农资储备和农机检修，确保不误农时。\n\n"
+      "县农业农村局负责人表示，将组织技术人员下乡，帮助农户解决\n\n"
+      "会议要求，各乡镇要抓紧抓实春耕农资储备和农机检修，确保不误农时。\n\n"
+      "春耕生产中遇到的实际困难。\n");
+  ASSERT_EQ(ps.size(), 2u);
+  EXPECT_EQ(ps[1], "县农业农村局负责人表示，将组织技术人员下乡，帮助农户解决春耕生产中遇到的实际困难。");
+}
+
+TEST(reflow, keeps_a_paragraph_printed_again_after_a_finished_one) {
+  // given: the same paragraph twice with a finished paragraph between them: the repeat stays
+  // (the segmenter keeps an item's paragraph once)
+  const auto ps = reflowed(
+      "会议要求，各乡镇要抓紧抓实春耕农资储备和农机检修，确保不误农时。\n\n"
+      "县农业农村局负责人表示，将组织技术人员下乡，帮助农户解决实际困难。\n\n"
+      "会议要求，各乡镇要抓紧抓实春耕农资储备和农机检修，确保不误农时。\n");
+  ASSERT_EQ(ps.size(), 3u);
+}
+
 TEST(reflow, starts_a_paragraph_at_a_dateline_after_a_lead_in) {
   // given: a headline with a clause comma, then after a blank line a text whose dateline
   // follows a lead-in of a few words
