@@ -111,6 +111,12 @@ void segmenter::reader::add_body(draft& d, std::size_t u) {
     d.a.dateline = f.dateline->dateline;
     d.a.names.merge(f.dateline->names);
     text.remove_prefix(f.dateline->body_offset);
+  } else if (f.dateline && d.a.dateline) {
+    // The dated first paragraph printed twice: the second print is the first without its dateline.
+    const std::string_view rest = text.substr(f.dateline->body_offset);
+    for (const raw_paragraph& r : d.raw) {
+      if (r.text == rest) return;
+    }
   }
   if (const std::size_t cut = find_jump_marker(text); cut != std::string_view::npos) text = text.substr(0, cut);
   if (text.empty()) return;
