@@ -30,6 +30,39 @@ struct paragraph_hash {
   }
 };
 
+// A paragraph of at least this many bytes (some thirty Han characters) that another paragraph of
+// its item starts or ends with is a part of that one printed twice (a shorter one may be a
+// speaker's name and post over the paragraph that starts with them).
+constexpr std::size_t part_printed_twice_bytes = 90;
+// Paragraphs either side of one searched for its other print (bounds the work on a long item).
+constexpr std::size_t part_window = 32;
+
+// Drops each paragraph that a longer paragraph of the same item starts or ends with: a paragraph
+// printed twice, one print cut short by a column break or parted in two ("…更广阔的天地" beside
+// "…更广阔的天地。"; "甲。乙。" beside "甲。" and "乙。").
+void drop_parts_printed_twice(std::vector<std::string>& paragraphs) {
+  std::vector<bool> drop(paragraphs.size(), false);
+  bool any = false;
+  for (std::size_t i = 0; i < paragraphs.size(); ++i) {
+    const std::string& p = paragraphs[i];
+    if (p.size() < part_printed_twice_bytes) continue;
+    const std::size_t from = i > part_window ? i - part_window : 0;
+    const std::size_t to = std::min(paragraphs.size(), i + part_window + 1);
+    for (std::size_t j = from; j < to && !drop[i]; ++j) {
+      const std::string& q = paragraphs[j];
+      if (j != i && !drop[j] && q.size() > p.size() && (q.starts_with(p) || q.ends_with(p))) drop[i] = any = true;
+    }
+  }
+  if (!any) return;
+  std::size_t kept = 0;
+  for (std::size_t i = 0; i < paragraphs.size(); ++i) {
+    if (drop[i]) continue;
+    if (kept != i) paragraphs[kept] = std::move(paragraphs[i]);
+    ++kept;
+  }
+  paragraphs.resize(kept);
+}
+
 }  // namespace
 
 segmenter::reader::draft& segmenter::reader::new_item(item_kind kind, std::size_t first_paragraph) {
@@ -253,6 +286,7 @@ std::vector<article> segmenter::reader::finish() {
         a.paragraphs.pop_back();
       }
     }
+    drop_parts_printed_twice(a.paragraphs);
     // A headline without text is no article (its story is elsewhere, or it is furniture).
     if (a.paragraphs.empty()) continue;
     if (a.kind == item_kind::photo) {
