@@ -4,9 +4,10 @@
 //
 // The page-level choice reads every brief's headline as a story's headline; this step finds the
 // column in the chosen reading and joins it. A digest is:
-//   - a story whose headline run holds a short label line right above its title, and no byline
-//     or subtitle (a label above an article's title is a section or column name: what tells a
-//     digest apart is what comes after it); or a story headed by the label alone whose first
+//   - a story whose headline run holds a short label line right above its title, or at its top
+//     over lines set between them (another label, a byline line), and no subtitle (a label
+//     above an article's title is a section or column name: what tells a digest apart is what
+//     comes after it); or a story headed by the label alone whose first
 //     text is a headline line, the first brief's title read as a subhead ("## 简讯 / ### 甲");
 //   - then at least one more story whose headline is its title alone (or under a "……——"
 //     kicker);
@@ -80,8 +81,11 @@ std::size_t segmenter::reader::digest_label(std::size_t c) const {
                                uf(choices_[c + 1].first).heading_like && !uf(choices_[c + 1].first).byline_line;
   if (title == head.first && !(head.end == head.first + 1 && over_text_title)) return npos;
   for (std::size_t k = head.first; k < head.end; ++k) {
-    if (uf(k).byline_line || uf(k).subtitle) return npos;
+    if (uf(k).subtitle) return npos;
   }
+  // The label heads the run: right above the title, or at the run's top over lines set between
+  // them (another label, a byline).
+  if (title != head.first && label_line(head.first)) return head.first;
   const std::size_t label = title == head.first ? title : title - 1;
   return label_line(label) ? label : npos;
 }

@@ -523,6 +523,19 @@ TEST(segmenter, joins_a_column_of_briefs_under_its_label_into_one_item) {
   EXPECT_EQ(page.items[2].title, "城关镇推进老旧小区改造");
 }
 
+TEST(segmenter, joins_briefs_under_a_label_over_another_label_and_a_byline) {
+  // given: a story, the label "简讯" over a second label and a byline line, then two briefs each
+  // signed off by its source, a long story: the top label heads the column
+  const auto page = segmented(std::string(dated_story) + "简讯\n\n身边事\n\n本报记者 周明远\n\n" + std::string(briefs) +
+                              std::string(long_story));
+  ASSERT_EQ(page.items.size(), 3u);
+  EXPECT_EQ(page.items[1].title, "简讯");
+  ASSERT_EQ(page.items[1].paragraphs.size(), 7u);
+  EXPECT_EQ(page.items[1].paragraphs[0], "身边事");
+  EXPECT_EQ(page.items[1].paragraphs[1], "北岭区新建三座城市书房");
+  EXPECT_EQ(page.items[2].title, "城关镇推进老旧小区改造");
+}
+
 TEST(segmenter, joins_briefs_under_a_label_whose_first_title_reads_as_a_subhead) {
   // given: markdown, the label "## 简讯" over a brief titled "### …", then a brief whose title
   // lost its marks: the first brief's title reads as a subhead of the label's text
