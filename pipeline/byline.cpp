@@ -5,6 +5,7 @@
 #include <cstdint>
 
 #include "pipeline/char_class.h"
+#include "pipeline/internal/byte_scan.h"
 #include "pipeline/internal/utf8.h"
 
 namespace broadsheet::pipeline {
@@ -360,7 +361,10 @@ std::optional<dateline_match> match_dateline(std::string_view p) {
 bool has_dateline_after_lead_in(std::string_view p) {
   // Commas in the first 12 Han characters' bytes, each followed by the rest of the paragraph.
   const std::string_view lead = p.substr(0, 36);
-  for (std::size_t at = 0; (at = lead.find_first_of(",\xEF", at)) != std::string_view::npos; ++at) {
+  // find_first_of with a set calls memchr on the set for every byte: the bytes are searched for
+  // sixteen at a time instead.
+  for (std::size_t at = internal::find_any_of<',', 0xEF>(lead, 0); at < lead.size();
+       at = internal::find_any_of<',', 0xEF>(lead, at + 1)) {
     const bool wide = lead.compare(at, 3, "，") == 0;
     if (!wide && lead[at] != ',') continue;
     if (at > 0 && match_dateline(p.substr(at + (wide ? 3 : 1)))) return true;
