@@ -293,10 +293,12 @@ topic_words::bag topic_words::new_bag() {
     members_.emplace_back();
     listed_.push_back(true);
     sizes_.push_back(0);
+    used_.push_back(0);
   }
   members_[b.at].clear();  // keeps its memory from earlier pages
   listed_[b.at] = true;
   sizes_[b.at] = unknown_size;
+  used_[b.at] = 0;
   return b;
 }
 
@@ -353,21 +355,26 @@ topic_words::bag topic_words::bag_of(std::span<const std::uint16_t> numbers) {
   std::uint16_t* const out = members.data();
   std::uint64_t* const bits = words(b);
   std::size_t count = 0;
+  std::uint16_t highest = 0;
   for (const std::uint16_t n : numbers) {
     std::uint64_t& word = bits[n / 64];
     const std::uint64_t bit = std::uint64_t{1} << (n % 64);
     out[count] = n;
     count += (word & bit) == 0 ? 1 : 0;
     word |= bit;
+    highest = std::max(highest, n);
   }
   members.resize(count);
+  used_[b.at] = count == 0 ? 0 : highest / 64 + 1u;
   return b;
 }
 
 void topic_words::add(bag into, bag from) noexcept {
   std::uint64_t* to = words(into);
   const std::uint64_t* add = words(from);
-  for (std::size_t w = 0; w < bag_words_; ++w) to[w] |= add[w];
+  const std::uint32_t used = used_[from.at];
+  for (std::size_t w = 0; w < used; ++w) to[w] |= add[w];
+  used_[into.at] = std::max(used_[into.at], used);
   listed_[into.at] = false;
   sizes_[into.at] = unknown_size;
 }
@@ -383,8 +390,8 @@ double topic_words::shared_fraction(bag a, bag b) {
   if (listed_[a.at] && mine.size() < bag_words_) {
     for (const std::uint16_t n : mine) shared += (y[n / 64] >> (n % 64)) & 1u;
   } else {
-    shared = bits_in_common(x, y, bag_words_);
-    if (sizes_[a.at] == unknown_size) sizes_[a.at] = static_cast<std::uint32_t>(bits_in_common(x, x, bag_words_));
+    shared = bits_in_common(x, y, std::min(used_[a.at], used_[b.at]));
+    if (sizes_[a.at] == unknown_size) sizes_[a.at] = static_cast<std::uint32_t>(bits_in_common(x, x, used_[a.at]));
   }
   const std::size_t size = listed_[a.at] ? mine.size() : sizes_[a.at];
   return size == 0 ? 0 : static_cast<double>(shared) / static_cast<double>(size);

@@ -125,6 +125,9 @@ class topic_words {
   // Each bag's count of numbers where its list is not whole, counted when first compared.
   static constexpr std::uint32_t unknown_size = ~std::uint32_t{0};
   std::vector<std::uint32_t> sizes_;
+  // Each bag's words in use: its bits lie in words [0, used_[b]). Numbers are given in reading
+  // order, so the bags of the text read first stay low; add and shared_fraction stop there.
+  std::vector<std::uint32_t> used_;
 };
 
 }  // namespace broadsheet::pipeline
