@@ -120,19 +120,21 @@ bool common_family_name(std::string_view c) {
   return false;
 }
 
+// The byte offset after the first n characters of s.
+std::size_t offset_after(std::string_view s, std::size_t n) {
+  std::size_t at = 0;
+  for (std::size_t k = 0; k < n && at < s.size(); ++k) static_cast<void>(next_code_point(s, at));
+  return at;
+}
+
 // How many characters of a glued run of two names (five or six Han characters) the first name
 // takes: three of six; of five, two when the third character starts a family name and the fourth
 // does not ("何勇申智林"), else three ("王昊男魏薇").
 std::size_t glued_cut(std::string_view run, std::size_t chars) {
   if (chars == 6) return 3;
-  std::size_t at = 0;
-  std::array<std::string_view, 5> c{};
-  for (std::size_t k = 0; k < c.size() && at < run.size(); ++k) {
-    const std::size_t from = at;
-    next_code_point(run, at);
-    c[k] = run.substr(from, at - from);
-  }
-  return common_family_name(c[2]) && !common_family_name(c[3]) ? 2 : 3;
+  const std::size_t third = offset_after(run, 2), fourth = offset_after(run, 3), fifth = offset_after(run, 4);
+  const bool third_starts = common_family_name(run.substr(third, fourth - third));
+  return third_starts && !common_family_name(run.substr(fourth, fifth - fourth)) ? 2 : 3;
 }
 
 // Parses "记者甲 通讯员乙 丙" into b. Every token must be a role keyword or a name of 2 to 4 Han
@@ -154,8 +156,7 @@ bool parse_names(std::string_view text, role default_role, name_rules rules, byl
     if (name_chars < 2 || (name_chars > max && !glued)) return false;
     const std::string_view name = text.substr(name_start, name_end - name_start);
     if (glued) {
-      std::size_t cut = 0;
-      for (std::size_t k = 0, n = glued_cut(name, name_chars); k < n; ++k) next_code_point(name, cut);
+      const std::size_t cut = offset_after(name, glued_cut(name, name_chars));
       list_for(b, current).emplace_back(name.substr(0, cut));
       list_for(b, current).emplace_back(name.substr(cut));
     } else {
