@@ -1,5 +1,6 @@
 #pragma once
-// Helpers shared by the page-level tests: read a file, run the pipeline on a .txt page.
+// Helpers shared by the page-level tests: read a file, run the pipeline on a .txt page, segment a
+// page's text.
 
 #include <filesystem>
 #include <fstream>
@@ -7,7 +8,12 @@
 #include <string>
 #include <vector>
 
+#include <gtest/gtest.h>
+
+#include "pipeline/page_cleaner.h"
 #include "pipeline/page_processor.h"
+#include "pipeline/reflow.h"
+#include "pipeline/segmenter.h"
 
 namespace broadsheet::pipeline::testing {
 
@@ -34,6 +40,14 @@ inline result<std::vector<article>> process_text_file(const std::filesystem::pat
   page.page_id = path.filename().string();
   page.text = read_file(path);
   return processor.process(page);
+}
+
+// A page's text cleaned, reflowed and segmented.
+inline segmented_page segmented(std::string_view text) {
+  page_cleaner cleaner;
+  auto cleaned = cleaner.clean(text);
+  EXPECT_TRUE(cleaned);
+  return segment(reflow(cleaned->lines), cleaned->default_photographers);
 }
 
 }  // namespace broadsheet::pipeline::testing

@@ -1,19 +1,12 @@
 // Items built from the chosen reading (pipeline/segmenter_items.cpp): fields and text.
 #include <gtest/gtest.h>
 
-#include "pipeline/page_cleaner.h"
-#include "pipeline/reflow.h"
-#include "pipeline/segmenter.h"
+#include "tests/pipeline/page_test_support.h"
 
 namespace broadsheet::pipeline {
 namespace {
 
-segmented_page segmented(std::string_view text) {
-  page_cleaner cleaner;
-  auto cleaned = cleaner.clean(text);
-  EXPECT_TRUE(cleaned);
-  return segment(reflow(cleaned->lines), cleaned->default_photographers);
-}
+using testing::segmented;
 
 TEST(segmenter_items, keeps_a_dated_first_paragraph_printed_twice_once) {
   // given: a headline, its dated first paragraph, the same paragraph again, then the text: the

@@ -2,19 +2,12 @@
 // own over short reports, each with a title and a byline, is one item.
 #include <gtest/gtest.h>
 
-#include "pipeline/page_cleaner.h"
-#include "pipeline/reflow.h"
-#include "pipeline/segmenter.h"
+#include "tests/pipeline/page_test_support.h"
 
 namespace broadsheet::pipeline {
 namespace {
 
-segmented_page segmented(std::string_view text) {
-  page_cleaner cleaner;
-  auto cleaned = cleaner.clean(text);
-  EXPECT_TRUE(cleaned);
-  return segment(reflow(cleaned->lines), cleaned->default_photographers);
-}
+using testing::segmented;
 
 constexpr std::string_view story_before =
     "临河县召开春耕生产推进会\n\n"

@@ -2,15 +2,12 @@
 
 #include <gtest/gtest.h>
 
+#include "tests/pipeline/page_test_support.h"
+
 namespace broadsheet::pipeline {
 namespace {
 
-segmented_page segmented(std::string_view text) {
-  page_cleaner cleaner;
-  auto cleaned = cleaner.clean(text);
-  EXPECT_TRUE(cleaned);
-  return segment(reflow(cleaned->lines), cleaned->default_photographers);
-}
+using testing::segmented;
 
 TEST(segmenter, reads_a_heading_group_before_the_body) {
   const auto page = segmented(
