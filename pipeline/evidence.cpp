@@ -168,7 +168,7 @@ paragraph_facts facts_of(const paragraph& p) {
   f.table_row = t.find('\t') != std::string_view::npos;
   if (f.table_row) return f;
   f.caption_arrow = caption_arrow_length(t) > 0;
-  if (t.size() <= 400 && t.ends_with("摄")) f.credit = match_photo_credit(t);
+  if (t.size() <= 600 && t.ends_with("摄")) f.credit = match_photo_credit(t);
   if (opens_bracket(t)) {
     f.continuation = match_continuation(t);
     f.author_note = match_author_note(t);

@@ -77,6 +77,17 @@ TEST(evidence, gives_parallel_headline_lines_one_outline) {
   EXPECT_EQ(facts("会议要求，各乡镇要抓紧抓实农资储备。").outline, 0u);
 }
 
+TEST(evidence, reads_the_credit_at_the_end_of_a_long_caption) {
+  // given: a caption of some 150 characters (more than 400 bytes) ending with its credit
+  const std::string caption =
+      "3月2日，北岭区城市书房里，读者在阅读区安静看书，孩子们在绘本区听志愿者讲故事，管理员在服务台为市民办理借阅手续。"
+      "书房今年新增图书两万册，开设了地方文献专区和盲文阅读角，每天开放到晚上九点，节假日不休息，"
+      "周末还为孩子们举办亲子读书会和手工课，吸引了附近社区的许多家庭前来参加。";
+  const auto f = facts(caption + " 本报记者 许安然 摄");
+  ASSERT_TRUE(f.credit);
+  EXPECT_EQ(f.credit->photographers, std::vector<std::string>{"许安然"});
+}
+
 TEST(evidence, reads_a_paragraph_in_brackets_as_a_note) {
   EXPECT_TRUE(facts("（摘编自3月2日《临河日报》）").note);
   EXPECT_TRUE(facts("(本文系临河县“我和我的家乡”征文活动获奖作品)").note);
