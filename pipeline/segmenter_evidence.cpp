@@ -179,7 +179,7 @@ segmenter::reader::run_evidence segmenter::reader::judge_run(std::size_t i, std:
   const bool label_first = uf(i).label_like && headings >= 2 && i < e.title;
   const double cohesion = at_start || at_end ? 0 : words_.cohesion(i, j);
   const bool unfinished_before = !at_start && is_text(i - 1) && !uf(i - 1).sentence_end && !uf(i - 1).closing;
-  const bool clause_title = ps()[units_[e.title]].clause_punctuation && !tf.column_tag;
+  const bool clause_title = ps()[units_[e.title]].clause_punctuation && !tf.column_tag && !byline;
 
   // After a sign-off the story before has ended: subheads of the title's outline are its own.
   const bool parallel = subhead_like(j - 1) && !closing_before && parallel_to_title(i, j, e.title);

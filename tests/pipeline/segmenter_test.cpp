@@ -319,6 +319,21 @@ constexpr std::string_view dated_story =
     "本报讯（记者林晓雨）昨日，临河县召开春耕生产推进会，部署全县春耕备耕工作。会议指出，"
     "今年全县粮食播种面积稳定在八十万亩以上，春耕生产要早谋划、早部署、早落实。\n\n";
 
+TEST(segmenter, opens_a_story_at_a_headline_with_a_comma_over_a_byline) {
+  // given: a dated story, then a headline whose two phrases are parted by a comma, a byline line
+  // and a text: a sentence cut short is never followed by a byline
+  const auto page = segmented(std::string(dated_story) +
+                              "会议要求，各乡镇要抓紧抓实春耕农资储备和农机检修，确保不误农时。\n\n"
+                              "守护一河清水，留住乡愁记忆\n\n"
+                              "本报记者 周明远\n\n"
+                              "西塘村的小河曾经淤塞发臭，村民们绕道而行。去年以来，村里清淤疏浚、修建步道，"
+                              "沿岸种下柳树和桃树。\n\n"
+                              "如今河水清澈见底，傍晚时分，老人们在河边散步聊天，孩子们在步道上追逐嬉戏。\n");
+  ASSERT_EQ(page.items.size(), 2u);
+  EXPECT_EQ(page.items[1].title, "守护一河清水，留住乡愁记忆");
+  EXPECT_EQ(page.items[1].names.reporters, std::vector<std::string>{"周明远"});
+}
+
 TEST(segmenter, opens_a_story_at_a_kicker_and_title_set_on_one_line) {
   // given: a dated story, then "kicker—— title" on one line over a plain text
   const auto page = segmented(std::string(dated_story) +
