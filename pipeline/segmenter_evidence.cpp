@@ -174,7 +174,8 @@ segmenter::reader::run_evidence segmenter::reader::judge_run(std::size_t i, std:
   };
   const double next_lead = at_end ? 0 : share(words_.lead_bag(j));
   const double recent = at_start ? 0 : share(words_.tail_bag(i));
-  const double own_lead = at_start ? 0 : share(words_.lead_bag(run_start(i)));
+  // Only text before the run has a lead to own (after another headline line, run_start(i) is i).
+  const double own_lead = at_start || !is_text(i - 1) ? 0 : share(words_.lead_bag(run_start(i)));
   // A label above the kicker and title: the page's section, part of the headline.
   const bool label_first = uf(i).label_like && headings >= 2 && i < e.title;
   const double cohesion = at_start || at_end ? 0 : words_.cohesion(i, j);

@@ -455,6 +455,26 @@ TEST(segmenter, reads_a_title_that_could_close_the_story_before_it_as_opening_it
   EXPECT_EQ(page.layout, page_layout::titles_before);
 }
 
+TEST(segmenter, reads_a_title_right_under_another_as_opening_the_dated_text_after_it) {
+  // given: titles after their text, then a title over a dated text: the second title is not
+  // read as closing a story (the first title is no text whose words it could share)
+  const auto page = segmented(
+      "本报讯（记者林晓雨）昨日，临河县召开春耕生产推进会，部署全县春耕备耕工作。\n\n"
+      "会议要求，各乡镇要抓紧抓实春耕农资储备和农机检修，确保不误农时。\n\n"
+      "临河县部署春耕生产\n\n"
+      "北岭区新建三座城市书房\n\n"
+      "本报北岭3月2日电（记者周明远）北岭区新建的三座城市书房日前开放，市民凭身份证即可免费借阅图书。\n\n"
+      "城市书房每天开放到晚上九点，节假日不休息，周末还有面向孩子们的读书会。\n\n"
+      "本报讯（记者许安然）城关镇今年启动十二个老旧小区改造项目，涉及居民两千余户。\n\n"
+      "改造内容包括管网更新、外墙保温、加装电梯和停车位建设，预计年底前全部完工。\n\n"
+      "城关镇推进老旧小区改造\n");
+  ASSERT_EQ(page.items.size(), 3u);
+  EXPECT_EQ(page.items[0].title, "临河县部署春耕生产");
+  EXPECT_EQ(page.items[1].title, "北岭区新建三座城市书房");
+  EXPECT_TRUE(page.items[1].paragraphs.front().starts_with("北岭区新建的三座城市书房"));
+  EXPECT_EQ(page.items[2].title, "城关镇推进老旧小区改造");
+}
+
 TEST(segmenter, never_reads_a_subtitle_under_a_headline_as_its_text) {
   // given: a dated story, then a text without a headline, signed off, and after a wide gap a
   // headline and its "——" subtitle ending the page: the headline of the text before it
