@@ -41,7 +41,7 @@ struct weights {
   double recent_text = -2.25;    // share in the text just before it (a subhead's neighbours)
   double page_start = 3.0;       // nothing before it: it opens the page's first story
   double first_part_next = 4.0;  // the text after it starts with its first numbered part ("一")
-  double own_lead = 2.25;        // (closing) share in the lead of the story before it
+  double own_lead = 2.6;         // (closing) share in the lead of the story before it
   double close_bias = 0.0;       // titles after their body are the rarer layout
   double close_cohesion = -6.0;  // (closing) per unit of shared bigrams between the text before and after
   double close_recent = -0.5;    // (closing) share in the text just before it: a sign-off, a subhead
