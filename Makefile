@@ -4,13 +4,14 @@ BUILD       ?= build
 SAN_BUILD   ?= build-sanitize
 FUZZ_BUILD  ?= build-fuzz
 BENCH_BUILD ?= build-bench
+TUNE_BUILD  ?= build-tune
 FUZZ_SECONDS ?= 60
 DEMO_KEEP   ?= 0
 CMAKE_FLAGS ?=
 EVAL_DEV    ?= ../shared/eval-dev
 EVAL_OUT    ?= $(BUILD)/eval
 
-.PHONY: all deps build test demo bench eval eval-dedup sanitize fuzz format clean
+.PHONY: all deps build test demo bench eval eval-dedup fit-weights sanitize fuzz format clean
 
 all: build
 
@@ -47,6 +48,13 @@ eval: build
 	  sed '$$d' $(EVAL_OUT)/score.txt; \
 	fi
 
+# The segmenter's weights fitted to the development set (scripts/fit-weights.py): a build that
+# reads its weights from a file, then a coordinate search that prints the steps it would keep.
+fit-weights: deps
+	cmake -S . -B $(TUNE_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Release -DBROADSHEET_TUNABLE_WEIGHTS=ON -DBROADSHEET_TESTS=OFF
+	cmake --build $(TUNE_BUILD) --target broadsheet
+	python3 scripts/fit-weights.py $(TUNE_BUILD)/broadsheet --dev $(EVAL_DEV)
+
 # The near-duplicate evaluation on synthetic stories: precision and recall over a parameter sweep.
 eval-dedup: deps
 	cmake -S . -B $(BENCH_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Release -DBROADSHEET_BENCH=ON -DBROADSHEET_TESTS=OFF
@@ -71,4 +79,4 @@ format:
 	clang-format -i $$(git ls-files '*.cpp' '*.h')
 
 clean:
-	rm -rf $(BUILD) $(SAN_BUILD) $(FUZZ_BUILD) $(BENCH_BUILD)
+	rm -rf $(BUILD) $(SAN_BUILD) $(FUZZ_BUILD) $(BENCH_BUILD) $(TUNE_BUILD)

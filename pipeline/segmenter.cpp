@@ -12,7 +12,6 @@
 
 namespace broadsheet::pipeline {
 
-using internal::anchor_open;
 using internal::next_code_point;
 using internal::W;
 
@@ -203,7 +202,7 @@ void segmenter::reader::choose() {
 }
 
 // The best-scoring run starting at unit i is an anchor when it opens a story more surely than
-// it closes one and scores at least anchor_open: the runs after it are compared with it.
+// it closes one and scores at least W.anchor_open: the runs after it are compared with it.
 void segmenter::reader::note_anchor(std::size_t i) {
   double top = -inf;
   std::size_t top_end = npos;
@@ -214,7 +213,7 @@ void segmenter::reader::note_anchor(std::size_t i) {
       top_end = i + (r - run_first_[i]) + 1;
     }
   }
-  if (top >= anchor_open) anchors_.emplace_back(i, top_end);
+  if (top >= W.anchor_open) anchors_.emplace_back(i, top_end);
 }
 
 void segmenter::reader::explain() {

@@ -13,7 +13,6 @@
 namespace broadsheet::pipeline {
 
 using internal::parallel_window;
-using internal::story_left_share;
 using internal::W;
 
 namespace {
@@ -185,7 +184,7 @@ segmenter::reader::run_evidence segmenter::reader::judge_run(std::size_t i, std:
   // After a sign-off the story before has ended: subheads of the title's outline are its own.
   const bool parallel = subhead_like(j - 1) && !closing_before && parallel_to_title(i, j, e.title);
   const double story = story_words(i, j);
-  const bool story_left = story >= 0 && story <= story_left_share;
+  const bool story_left = story >= 0 && story <= W.story_left_share;
   const bool notice = is_notice_title(ut(e.title));
   const bool enumerated = tf.enumerated;
   e.notice = notice;

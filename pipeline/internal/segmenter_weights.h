@@ -5,6 +5,7 @@
 // choice) and segmenter_evidence.cpp (the run judgement).
 
 #include <cstddef>
+#include <iosfwd>
 
 namespace broadsheet::pipeline::internal {
 
@@ -63,15 +64,25 @@ struct weights {
   // printed without a headline does.
   double untitled_story = -4.5;
   double untitled_dated = -1.5;
+  // Thresholds. A run whose opening scores at least anchor_open (and more than its closing) is a
+  // headline that later runs are compared with (story_words); at most story_left_share of that
+  // headline's bigrams in the text after a run: the text has left it.
+  double anchor_open = 0.5;
+  double story_left_share = 0.06;
 };
+// Weights read from "name value" lines, the defaults above for any line missing or unknown
+// (segmenter_weights_tuning.cpp).
+weights read_weights(std::istream& in);
+// The weights in the file SEGMENTER_WEIGHTS names, read once; the defaults where it is unset.
+const weights& tunable_weights();
+#ifdef BROADSHEET_TUNABLE_WEIGHTS
+// A build for fitting the weights (cmake -DBROADSHEET_TUNABLE_WEIGHTS=ON, scripts/fit-weights.py).
+inline const weights& W = tunable_weights();
+#else
 constexpr weights W{};
+#endif
 
 // Units either side of a title searched for a headline line of the same outline.
 constexpr std::size_t parallel_window = 8;
-// A run whose opening scores at least this much (and more than its closing) is a headline that
-// later runs are compared with (story_words).
-constexpr double anchor_open = 0.5;
-// At most this share of a story headline's bigrams in the text after a run: the text has left it.
-constexpr double story_left_share = 0.06;
 
 }  // namespace broadsheet::pipeline::internal
