@@ -39,7 +39,8 @@ bool segmenter::reader::photo_between(std::size_t u) const {
   return false;
 }
 
-// The title line of units [i, j): the last headline line before the first subtitle; else the
+// The title line of units [i, j), never a line ending with a colon (it leads into what follows: a
+// kicker, a list's intro): the last headline line before the first subtitle; else the
 // last one ending with a column tag; else the last headline line that is not a label of up
 // to six characters (a column label such as "身边好人" may follow the title; a title of seven or
 // eight is often under its kicker); else the last headline line. npos when the run has no
@@ -56,6 +57,7 @@ std::size_t segmenter::reader::title_of(std::size_t i, std::size_t j) const {
   for (std::size_t k = i; k < first_sub; ++k) {
     if (!uf(k).heading_like || uf(k).subtitle) continue;
     if (uf(k).dash_kicker && k + 1 < first_sub) continue;  // leads into the line under it
+    if (ut(k).ends_with("：") || ut(k).ends_with(":")) continue;  // leads into what follows: a kicker, a list's intro
     last = k;
     if (!uf(k).label_like || uf(k).chars > 6) last_full = k;
     if (uf(k).column_tag) tagged = k;  // a column tag ends a title: what follows is a label

@@ -475,6 +475,19 @@ TEST(segmenter, reads_a_title_right_under_another_as_opening_the_dated_text_afte
   EXPECT_EQ(page.items[2].title, "城关镇推进老旧小区改造");
 }
 
+TEST(segmenter, keeps_a_line_ending_with_a_colon_over_a_list_in_the_story) {
+  // given: a dated story signed off by its author's note, then a short line ending with a colon
+  // over a numbered list: the line introduces the list, it is no headline
+  const auto page = segmented(std::string(dated_story) +
+                              "会议要求，各乡镇要抓紧抓实春耕农资储备和农机检修，确保不误农时。\n\n"
+                              "（作者为临河县农业农村局局长）\n\n"
+                              "参考资料：\n\n"
+                              "1.《土壤肥料学通论》：王立新主编；科学出版社出版。\n\n"
+                              "2.《作物栽培学》：许安然主编；高等教育出版社出版。\n");
+  ASSERT_EQ(page.items.size(), 1u);
+  EXPECT_EQ(page.items[0].paragraphs.back(), "2.《作物栽培学》：许安然主编；高等教育出版社出版。");
+}
+
 TEST(segmenter, never_reads_a_subtitle_under_a_headline_as_its_text) {
   // given: a dated story, then a text without a headline, signed off, and after a wide gap a
   // headline and its "——" subtitle ending the page: the headline of the text before it
