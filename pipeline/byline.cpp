@@ -103,7 +103,7 @@ bool is_separator(char32_t c) { return c == ' ' || c == 0x3001 || c == 0xFF0C ||
 struct name_rules {
   bool require_keyword = false;  // the text must start with a role keyword
   // A line's only run of names, five or six Han characters, is two names whose space was lost
-  // ("本报记者王斌来蒋云龙"): only on a byline line, where nothing but names follows the keyword.
+  // ("本报记者周明远许安然"): only on a byline line, where nothing but names follows the keyword.
   bool glued_pairs = false;
 };
 
@@ -129,7 +129,7 @@ std::size_t offset_after(std::string_view s, std::size_t n) {
 
 // How many characters of a glued run of two names (five or six Han characters) the first name
 // takes: three of six; of five, two when the third character starts a family name and the fourth
-// does not ("何勇申智林"), else three ("王昊男魏薇").
+// does not ("王川林晓雨"), else three ("林晓雨孙一").
 std::size_t glued_cut(std::string_view run, std::size_t chars) {
   if (chars == 6) return 3;
   const std::size_t third = offset_after(run, 2), fourth = offset_after(run, 3), fifth = offset_after(run, 4);

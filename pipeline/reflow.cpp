@@ -171,8 +171,8 @@ bool is_strong_heading(const std::vector<draft>& ps, std::size_t i) {
 // Paragraphs before a repeat that are searched for its first print.
 constexpr std::size_t repeat_window = 12;
 
-// A paragraph printed twice, its second print set inside a sentence a column break cut ("…为推动上合"
-// + the repeat + "组织不断发展壮大…"): the paragraph before it stops mid-sentence, and it is one of
+// A paragraph printed twice, its second print set inside a sentence a column break cut ("…帮助农户解决"
+// + the repeat + "春耕生产中遇到的…"): the paragraph before it stops mid-sentence, and it is one of
 // the last few paragraphs again, word for word. It is left out; the cut sentence joins what
 // follows it.
 bool repeats_inside_a_cut_sentence(const std::vector<draft>& merged, const draft& n) {

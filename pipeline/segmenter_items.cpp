@@ -38,8 +38,8 @@ constexpr std::size_t part_printed_twice_bytes = 90;
 constexpr std::size_t part_window = 32;
 
 // Drops each paragraph that a longer paragraph of the same item starts or ends with: a paragraph
-// printed twice, one print cut short by a column break or parted in two ("…更广阔的天地" beside
-// "…更广阔的天地。"; "甲。乙。" beside "甲。" and "乙。").
+// printed twice, one print cut short by a column break or parted in two ("…每月更新一次" beside
+// "…每月更新一次。"; "甲。乙。" beside "甲。" and "乙。").
 void drop_parts_printed_twice(std::vector<std::string>& paragraphs) {
   std::vector<bool> drop(paragraphs.size(), false);
   bool any = false;
