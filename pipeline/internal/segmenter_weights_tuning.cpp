@@ -62,6 +62,9 @@ constexpr std::array<std::pair<std::string_view, double weights::*>, 43> fields{
     {"story_left_share", &weights::story_left_share},
 }};
 
+// Every weight is a double and has its line above.
+static_assert(sizeof(weights) == fields.size() * sizeof(double), "a weight is missing from fields");
+
 }  // namespace
 
 weights read_weights(std::istream& in) {
