@@ -190,6 +190,7 @@ segmenter::reader::run_evidence segmenter::reader::judge_run(std::size_t i, std:
   const bool notice = is_notice_title(ut(e.title));
   const bool enumerated = tf.enumerated;
   e.notice = notice;
+  e.byline = byline;
   e.strong = dateline_next || byline || notice || tf.md_level == 1 || tf.md_level == 2;
   e.boundary = W.bias + W.notice_title * notice + W.enumerated * enumerated + W.dateline_next * dateline_next +
                W.dateline_near * dateline_near + W.byline * byline + W.subtitle * subtitle +

@@ -43,19 +43,16 @@ std::size_t segmenter::reader::text_chars(std::size_t first, std::size_t end) co
   return chars;
 }
 
-// Whether choices_[c] opens a report: a headline run with a byline line below its title, over
+// Where the report that choices_[c] opens ends (one past its last choice), npos when it opens
+// none: a report is a headline run with a byline line below its title (as judged, judge_run), over
 // text that does not start with a dateline and is short.
-bool segmenter::reader::report_at(std::size_t c) const {
+std::size_t segmenter::reader::report_end(std::size_t c) const {
   const choice& head = choices_[c];
-  if (head.act != action::open) return false;
-  const std::size_t title = title_of(head.first, head.end);
-  if (title == npos) return false;
-  bool byline = false;
-  for (std::size_t k = title + 1; k < head.end; ++k) byline = byline || uf(k).byline_line.has_value();
-  if (!byline || head.end >= units_.size() || dated(head.end)) return false;
+  if (head.act != action::open || !run(head.first, head.end - head.first - 1).byline) return npos;
+  if (head.end >= units_.size() || dated(head.end)) return npos;
   const brief_story s = story_at(c);
   const std::size_t chars = text_chars(s.first, s.end);
-  return chars > 0 && chars <= report_part_chars;
+  return chars > 0 && chars <= report_part_chars ? s.end : npos;
 }
 
 void segmenter::reader::group_reports() {
@@ -68,10 +65,7 @@ void segmenter::reader::group_reports() {
     const bool heads = head.end > 0 && head.end < choices_.size() && !signed_off_before(choices_[head.end].first) &&
                        text_chars(head.first, head.end) <= report_intro_chars;
     if (heads) {
-      while (end < choices_.size() && report_at(end)) {
-        end = story_at(end).end;
-        ++parts;
-      }
+      for (std::size_t next; end < choices_.size() && (next = report_end(end)) != npos; end = next) ++parts;
     }
     if (parts < report_min_parts) {
       out.push_back(choices_[c]);

@@ -103,6 +103,7 @@ class segmenter::reader {
     std::size_t title = npos;
     double boundary = 0, open = 0, close = 0;
     bool notice = false;  // the title names a notice
+    bool byline = false;  // a byline line below the title
     bool strong = false;  // a dateline or byline follows, or a markdown title, or a notice's title
     std::string explained;
   };
@@ -170,7 +171,7 @@ class segmenter::reader {
   // --- 3c. reports (segmenter_reports.cpp) -----------------------------------------------------
 
   std::size_t text_chars(std::size_t first, std::size_t end) const;
-  bool report_at(std::size_t c) const;
+  std::size_t report_end(std::size_t c) const;
   void group_reports();
 
   // --- 4. items (segmenter_items.cpp) ---------------------------------------------------------
