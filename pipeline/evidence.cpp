@@ -204,8 +204,7 @@ paragraph_facts facts_of(const paragraph& p) {
   // clause punctuation (a kicker and a title on one line).
   const bool exclaims = f.sentence_end && f.chars <= 30 && !ends_with_full_stop(t);
   // Names parted by "、" are no clause ("甲、乙：").
-  const bool speaker =
-      (t.ends_with("：") || t.ends_with(":")) && f.chars <= 16 && (!has_clause_punctuation(t) || names_listed(t));
+  const bool speaker = ends_with_colon(t) && f.chars <= 16 && (!has_clause_punctuation(t) || names_listed(t));
   f.heading_like = f.md_level > 0 || f.subtitle ||
                    (!formulaic && !f.caption_arrow && f.chars >= 2 &&
                     (word_chars <= 50 || !has_clause_punctuation(words)) && (!f.sentence_end || exclaims) &&

@@ -29,8 +29,6 @@ struct line_facts {
   std::size_t chars = 0;       // visible_chars(text)
 };
 
-bool ends_with_colon(std::string_view t) noexcept { return t.ends_with("：") || t.ends_with(":"); }
-
 // Clause punctuation at a line's start: the column wrapped before it, whatever the line before is.
 bool starts_with_clause_punctuation(std::string_view t) noexcept {
   for (const std::string_view p : {"，", "。", "、", "；", "：", "？", "！", "）"})

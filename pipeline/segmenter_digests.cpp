@@ -94,8 +94,7 @@ std::size_t segmenter::reader::digest_label(std::size_t c) const {
 bool segmenter::reader::label_line(std::size_t u) const {
   const paragraph_facts& f = uf(u);
   const std::string_view t = ut(u);
-  return f.heading_like && f.chars <= digest_label_chars && !f.dash_kicker && !f.byline_line && !t.ends_with("：") &&
-         !t.ends_with(":");
+  return f.heading_like && f.chars <= digest_label_chars && !f.dash_kicker && !f.byline_line && !ends_with_colon(t);
 }
 
 // Whether the headline run [i, j) is a brief's inside a digest: its title alone, or under a

@@ -57,7 +57,7 @@ std::size_t segmenter::reader::title_of(std::size_t i, std::size_t j) const {
   for (std::size_t k = i; k < first_sub; ++k) {
     if (!uf(k).heading_like || uf(k).subtitle) continue;
     if (uf(k).dash_kicker && k + 1 < first_sub) continue;  // leads into the line under it
-    if (ut(k).ends_with("：") || ut(k).ends_with(":")) continue;  // leads into what follows: a kicker, a list's intro
+    if (ends_with_colon(ut(k))) continue;                  // leads into what follows: a kicker, a list's intro
     last = k;
     if (!uf(k).label_like || uf(k).chars > 6) last_full = k;
     if (uf(k).column_tag) tagged = k;  // a column tag ends a title: what follows is a label

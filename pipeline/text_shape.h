@@ -11,6 +11,10 @@ namespace broadsheet::pipeline {
 
 [[nodiscard]] bool ends_sentence(std::string_view text) noexcept;    // 。！？… possibly before ”）
 [[nodiscard]] bool ends_mid_clause(std::string_view text) noexcept;  // ，、：；“《（ and ASCII , : ; (
+// Ends with a colon, wide or narrow: the line leads into what follows (a quote, a list, a title).
+[[nodiscard]] inline bool ends_with_colon(std::string_view text) noexcept {
+  return text.ends_with("：") || text.ends_with(':');
+}
 // "一、" "（一）" "(一)" "1.": a numbered line (a section heading inside a text, or a list item).
 [[nodiscard]] bool starts_enumerated(std::string_view text) noexcept;
 [[nodiscard]] bool is_sentence_like(std::string_view text) noexcept;  // has ，、；：。！？ or ASCII , ; :

@@ -10,6 +10,9 @@ TEST(text_shape, predicates) {
   EXPECT_TRUE(ends_sentence("他说：“好。”"));
   EXPECT_FALSE(ends_sentence("发现问"));
   EXPECT_TRUE(ends_mid_clause("市委宣传部、"));
+  EXPECT_TRUE(ends_with_colon("参考资料："));
+  EXPECT_TRUE(ends_with_colon("Note:"));
+  EXPECT_FALSE(ends_with_colon("8:30 开放"));
   EXPECT_TRUE(is_sentence_like("甲，乙"));
   EXPECT_FALSE(is_sentence_like("8:30 开放"));
   EXPECT_EQ(visible_chars("甲 乙a"), 3u);
