@@ -165,7 +165,8 @@ void segmenter::reader::choose() {
         const std::size_t end = u + r + 1;
         // Inside a notice, only a headline with strong evidence of its own starts a story.
         const double in_notice = notice && !e.strong ? W.inside_notice : 0;
-        if (s != story::heading) {
+        // A "……——" kicker begins a headline: right after another one too (a head over reports).
+        if (s != story::heading || uf(u).dash_kicker) {
           relax(u, si, end, state_of(story::heading, e.notice), action::open, e.open + untitled_ends + in_notice);
         }
         if (untitled(s)) relax(u, si, end, state_of(story::none, false), action::close, e.close + close_cost_);

@@ -135,6 +135,11 @@ segmenter::reader::run_evidence segmenter::reader::judge_run(std::size_t i, std:
   const paragraph_facts& tf = uf(e.title);
   bool byline = false, subtitle = false, parted = false;
   int headings = 0;
+  // A headline line above a "——" kicker, not a label: a headline of its own (over reports).
+  bool two_headlines = false;
+  for (std::size_t k = i + 1; k < j; ++k) {
+    two_headlines = two_headlines || (uf(k).dash_kicker && uf(k - 1).heading_like && !uf(k - 1).label_like);
+  }
   for (std::size_t k = i; k < j; ++k) {
     byline = byline || (uf(k).byline_line && k > e.title);
     parted = parted || uf(k).phrases_parted;
@@ -198,7 +203,7 @@ segmenter::reader::run_evidence segmenter::reader::judge_run(std::size_t i, std:
                W.markdown_top * md_top - W.markdown_top * md_deep + W.closing_before * closing_before +
                W.wide_gap * (gap_before || gap_after) + W.photo_beside * photo_beside + W.length * length +
                W.unfinished_before * unfinished_before + W.clause_title * clause_title + W.label_first * label_first +
-               W.parallel * parallel;
+               W.parallel * parallel + W.two_headlines * two_headlines;
   e.open = e.boundary + W.first_part_next * first_part_next + W.cohesion * cohesion + W.next_lead * next_lead +
            W.recent_text * recent + W.page_start * at_start + W.story_left * story_left;
   e.close = e.boundary + W.close_cohesion * cohesion + W.own_lead * own_lead + W.close_recent * recent + W.close_bias +

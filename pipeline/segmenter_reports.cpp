@@ -10,7 +10,8 @@
 //     its parts;
 //   - then at least report_min_parts stories, each opened by a headline run holding a byline line
 //     below its title, with text that does not start with a dateline (a news item of its own)
-//     and is at most report_part_chars long.
+//     and is at most report_part_chars long; under a headline with no text at all, a story
+//     signed at its end by its reporters' names in brackets is a report too.
 // The first story that is not such a part ends the reports.
 #include <cstddef>
 #include <vector>
@@ -44,15 +45,19 @@ std::size_t segmenter::reader::text_chars(std::size_t first, std::size_t end) co
 }
 
 // Where the report that choices_[c] opens ends (one past its last choice), npos when it opens
-// none: a report is a headline run with a byline line below its title (as judged, judge_run), over
-// text that does not start with a dateline and is short.
-std::size_t segmenter::reader::report_end(std::size_t c) const {
+// none: a report is a headline run with a byline line below its title (as judged, judge_run), or
+// where signed_at_end_enough a story whose last line is a note or a closing line, over text that
+// does not start with a dateline and is short.
+std::size_t segmenter::reader::report_end(std::size_t c, bool signed_at_end_enough) const {
   const choice& head = choices_[c];
-  if (head.act != action::open || !run(head.first, head.end - head.first - 1).byline) return npos;
-  if (head.end >= units_.size() || dated(head.end)) return npos;
+  if (head.act != action::open || head.end >= units_.size() || dated(head.end)) return npos;
   const brief_story s = story_at(c);
   const std::size_t chars = text_chars(s.first, s.end);
-  return chars > 0 && chars <= report_part_chars ? s.end : npos;
+  if (chars == 0 || chars > report_part_chars) return npos;
+  // Signed: by a byline line under its title, or by its reporters' names in brackets at its end.
+  const std::size_t last = choices_[s.end - 1].end - 1;
+  const bool signed_at_end = uf(last).closing || uf(last).note;
+  return run(head.first, head.end - head.first - 1).byline || (signed_at_end_enough && signed_at_end) ? s.end : npos;
 }
 
 void segmenter::reader::group_reports() {
@@ -62,10 +67,11 @@ void segmenter::reader::group_reports() {
     const brief_story head = choices_[c].act == action::open ? story_at(c) : brief_story{};
     std::size_t end = head.end, parts = 0;
     // A story signed off before the reports ("（作者为…）") has ended: it does not head them.
+    const std::size_t intro = head.end > 0 ? text_chars(head.first, head.end) : 0;
     const bool heads = head.end > 0 && head.end < choices_.size() && !signed_off_before(choices_[head.end].first) &&
-                       text_chars(head.first, head.end) <= report_intro_chars;
+                       intro <= report_intro_chars;
     if (heads) {
-      for (std::size_t next; end < choices_.size() && (next = report_end(end)) != npos; end = next) ++parts;
+      for (std::size_t next; end < choices_.size() && (next = report_end(end, intro == 0)) != npos; end = next) ++parts;
     }
     if (parts < report_min_parts) {
       out.push_back(choices_[c]);

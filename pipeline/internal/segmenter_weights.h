@@ -35,7 +35,9 @@ struct weights {
   double parallel = -3.0;            // a headline line of the same outline nearby: subheads set in parallel
   double notice_title = 2.0;         // the title names a notice ("…公告", "…名单", "光荣榜")
   double enumerated = -4.0;          // the title is numbered ("一、…", "（二）…"): a section of a text
-  double inside_notice = -3.0;       // inside a notice (its lists look like headlines), without strong evidence
+  double inside_notice = -3.0;
+  double two_headlines = -3.0;  // a headline line above a "——" kicker that is no label: two headlines       // inside a
+                                // notice (its lists look like headlines), without strong evidence
   double bias = -2.0;
   // Which side its story is on.
   double next_lead = 1.25;       // share of the title's bigrams in the next story's lead

@@ -16,7 +16,7 @@ namespace broadsheet::pipeline::internal {
 namespace {
 
 // Every weight by its name in the struct.
-constexpr std::array<std::pair<std::string_view, double weights::*>, 43> fields{{
+constexpr std::array<std::pair<std::string_view, double weights::*>, 44> fields{{
     {"dateline_next", &weights::dateline_next},
     {"dateline_near", &weights::dateline_near},
     {"byline", &weights::byline},
@@ -37,6 +37,7 @@ constexpr std::array<std::pair<std::string_view, double weights::*>, 43> fields{
     {"notice_title", &weights::notice_title},
     {"enumerated", &weights::enumerated},
     {"inside_notice", &weights::inside_notice},
+    {"two_headlines", &weights::two_headlines},
     {"bias", &weights::bias},
     {"next_lead", &weights::next_lead},
     {"recent_text", &weights::recent_text},
