@@ -373,8 +373,23 @@ bool has_dateline_after_lead_in(std::string_view p) {
   return false;
 }
 
+// The bytes of an outlet's name before a role keyword at the start of a byline line ("甲乙网记者
+// 丙", "甲乙社记者 丙"): two to six Han characters, the last 社, 网 or 台; 0 when there is none.
+std::size_t outlet_before_keyword(std::string_view line) {
+  std::size_t i = 0;
+  for (int chars = 1; chars <= 6 && i < line.size(); ++chars) {
+    const char32_t c = next_code_point(line, i);
+    if (!is_han(c)) return 0;
+    if (chars >= 3 && (c == U'社' || c == U'网' || c == U'台') && keyword_at(line.substr(i)) != nullptr) return i;
+  }
+  return 0;
+}
+
 std::optional<byline> match_byline_line(std::string_view line) {
   if (line.size() > 90 || line.size() < 4) return std::nullopt;
+  // A line that stops at a comma goes on in the next one: a sentence or a closing note, cut.
+  if (line.ends_with("，") || line.ends_with(",") || line.ends_with("、")) return std::nullopt;
+  line.remove_prefix(outlet_before_keyword(line));
   // Cheap gate: a byline line starts with a role keyword or an author mark.
   std::size_t i = 0;
   const char32_t first = next_code_point(line, i);

@@ -98,6 +98,21 @@ TEST(byline, reads_two_names_glued_on_a_byline_line) {
   EXPECT_FALSE(match_byline_line("本报记者林晓雨许安然在现场"));
 }
 
+TEST(byline, reads_an_outlets_reporters_on_a_byline_line) {
+  auto reporters = [](std::string_view line) { return match_byline_line(line).value_or(byline{}).reporters; };
+  // an outlet's name ending in 网, 社 or 台 before the role keyword; two bylines glued together
+  EXPECT_EQ(reporters("星城网记者 林晓雨"), names{"林晓雨"});
+  EXPECT_EQ(reporters("星城网记者周明远本报记者许安然"), (names{"周明远", "许安然"}));
+  EXPECT_EQ(reporters("河州广播台记者 孙一"), names{"孙一"});
+  EXPECT_FALSE(match_byline_line("全市网点记者从会上获悉"));
+}
+
+TEST(byline, leaves_a_line_stopping_at_a_comma_to_the_next) {
+  // a closing note cut by the layout: "（本报北京电 / 星城社记者甲、乙， / 本报记者丙）"
+  EXPECT_FALSE(match_byline_line("星城社记者周明远、许安然，"));
+  EXPECT_FALSE(match_byline_line("本报记者 林晓雨、"));
+}
+
 TEST(byline, keeps_a_transliterated_name_with_its_middle_dot) {
   auto m = match_dateline("本报讯（记者阿卜杜·热合曼、林晓雨）昨日");
   ASSERT_TRUE(m);
