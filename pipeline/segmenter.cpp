@@ -147,8 +147,11 @@ void segmenter::reader::choose() {
       const story s = story_of(si);
       const bool notice = notice_of(si);
       const double untitled_ends = untitled_cost(s);
-      // Body text of the current story, or the first text of an untitled one.
-      const story after_body = s == story::heading ? story::titled : s == story::none ? starts : s;
+      // Body text of the current story, or the first text of an untitled one. A byline line under
+      // a headline is no text: the story still has none.
+      const story after_body = s == story::heading ? (uf(u).byline_line ? story::heading : story::titled)
+                               : s == story::none  ? starts
+                                                   : s;
       // A subtitle right under a headline is part of the headline's run, never its text.
       if (s != story::heading || !uf(u).subtitle) {
         relax(u, si, u + 1, state_of(after_body, notice || list_heading), action::body, 0);

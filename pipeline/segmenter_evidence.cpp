@@ -135,10 +135,18 @@ segmenter::reader::run_evidence segmenter::reader::judge_run(std::size_t i, std:
   const paragraph_facts& tf = uf(e.title);
   bool byline = false, subtitle = false, parted = false;
   int headings = 0;
-  // A headline line above a "——" kicker, not a label: a headline of its own (over reports).
+  // Two headlines read as one run: a headline line above a "——" kicker, not a label (a head over
+  // reports, and the first report's), or a headline line after a subtitle (the title closing a
+  // story, then the next story's).
   bool two_headlines = false;
   for (std::size_t k = i + 1; k < j; ++k) {
-    two_headlines = two_headlines || (uf(k).dash_kicker && uf(k - 1).heading_like && !uf(k - 1).label_like);
+    two_headlines = two_headlines || (uf(k).dash_kicker && uf(k - 1).heading_like && !uf(k - 1).label_like) ||
+                    (uf(k - 1).subtitle && uf(k).heading_like && !uf(k).subtitle && !uf(k).label_like);
+  }
+  // Two byline lines with a headline line between them, the second one in the run or right after
+  // it: each headline has its own.
+  for (std::size_t k = i + 2; k <= j && k < units_.size(); ++k) {
+    two_headlines = two_headlines || (uf(k).byline_line && uf(k - 1).heading_like && uf(k - 2).byline_line);
   }
   for (std::size_t k = i; k < j; ++k) {
     byline = byline || (uf(k).byline_line && k > e.title);
@@ -184,7 +192,8 @@ segmenter::reader::run_evidence segmenter::reader::judge_run(std::size_t i, std:
   const double own_lead = at_start || !is_text(i - 1) ? 0 : share(words_.lead_bag(run_start(i)));
   // A label above the kicker and title: the page's section, part of the headline.
   const bool label_first = uf(i).label_like && headings >= 2 && i < e.title;
-  const double cohesion = at_start || at_end ? 0 : words_.cohesion(i, j);
+  // Notices of one page share their issuers' and places' words whatever they announce.
+  const double cohesion = at_start || at_end || is_notice_title(ut(e.title)) ? 0 : words_.cohesion(i, j);
   const bool unfinished_before = !at_start && is_text(i - 1) && !uf(i - 1).sentence_end && !uf(i - 1).closing;
   const bool clause_title = ps()[units_[e.title]].clause_punctuation && !tf.column_tag && !byline;
 

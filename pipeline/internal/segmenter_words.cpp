@@ -75,6 +75,8 @@ std::size_t segmenter_words::han_of(std::size_t u) {
   return words_[u].han;
 }
 
+std::size_t segmenter_words::wide_han_of(std::size_t u) { return std::min(read(u).all_han, wide_han); }
+
 // A headline run's words are built once per run, from the run one line shorter.
 topic_words::bag segmenter_words::headline_bag(std::size_t i, std::size_t j) {
   topic_words::bag& slot = headline_bags_[i * max_run + (j - i - 1)];
@@ -86,17 +88,20 @@ topic_words::bag segmenter_words::headline_bag(std::size_t i, std::size_t j) {
 }
 
 // The words of the text from unit j on, part(u) of each unit, until limit Han characters (or a
-// little more: whole units) are read; headline lines are skipped only at its start.
+// little more: whole units) are read. Headline lines are skipped at its start; further on the
+// wide parts (cohesion's) are read across them (a subhead's text is its story's too), the others
+// stop there.
 topic_words::bag segmenter_words::text_after(std::size_t j, std::size_t limit, part_of part) {
   const topic_words::bag bag = topic_words_.new_bag();
+  const bool wide = part == &segmenter_words::wide_of;
   std::size_t han = 0;
   for (std::size_t u = j; u < units_->size() && han < limit; ++u) {
     if (!is_text(u)) {
-      if (u == j) continue;
+      if (u == j || wide) continue;
       break;
     }
     topic_words_.add(bag, (this->*part)(u));
-    han += han_of(u);
+    han += wide ? wide_han_of(u) : han_of(u);
   }
   return bag;
 }
@@ -105,13 +110,17 @@ topic_words::bag segmenter_words::text_after(std::size_t j, std::size_t limit, p
 // text_after skips them after a run.
 topic_words::bag segmenter_words::text_before(std::size_t i, std::size_t limit, part_of part) {
   const topic_words::bag bag = topic_words_.new_bag();
+  const bool wide = part == &segmenter_words::wide_of;
   std::size_t han = 0;
   std::size_t u = i;
   while (u > 0 && !is_text(u - 1)) --u;
   for (; u-- > 0 && han < limit;) {
-    if (!is_text(u)) break;
+    if (!is_text(u)) {
+      if (wide) continue;
+      break;
+    }
     topic_words_.add(bag, (this->*part)(u));
-    han += han_of(u);
+    han += wide ? wide_han_of(u) : han_of(u);
   }
   return bag;
 }

@@ -48,9 +48,9 @@ class segmenter_words {
   [[nodiscard]] topic_words::bag tail_bag(std::size_t i);
   // Whether the text on both sides of a boundary before unit j (i: where the headline run before
   // it starts, or j) is about the same things: the share of the bigrams of the wide_tail Han
-  // characters before i found in the wide_lead characters from j on. Wider than the leads that
-  // are matched against a headline's words: the words an article repeats are names and terms,
-  // a few in a paragraph.
+  // characters before i found in the wide_lead characters from j on, read across headline lines
+  // (a subhead's neighbours are one story's text). Wider than the leads that are matched against
+  // a headline's words: the words an article repeats are names and terms, a few in a paragraph.
   [[nodiscard]] double cohesion(std::size_t i, std::size_t j);
   // The bigrams of the wide_lead Han characters of the text from unit j on: the lead cohesion()
   // compares, and the text a story's headline words are looked for in (the reader's story_words).
@@ -95,7 +95,8 @@ class segmenter_words {
   topic_words::bag bag_between(const unit_words& w, std::size_t from, std::size_t to);
   topic_words::bag tail_of(std::size_t u);
   topic_words::bag wide_of(std::size_t u);
-  std::size_t han_of(std::size_t u);
+  std::size_t han_of(std::size_t u);       // the unit's Han characters in its head (at most lead_han)
+  std::size_t wide_han_of(std::size_t u);  // and in its wide part (at most wide_han)
 
   using part_of = topic_words::bag (segmenter_words::*)(std::size_t);
   topic_words::bag text_after(std::size_t j, std::size_t limit, part_of part);

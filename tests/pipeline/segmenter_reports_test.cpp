@@ -21,11 +21,11 @@ constexpr std::string_view reports =
     "本报记者 周明远\n\n"
     "大年初三一早，北岭区城市书房刚开门，就有十几位读者在门口等候。管理员小刘忙着整理新到的图书。\n\n"
     "“假期里的读者比平时还多，孩子们最喜欢绘本区。”小刘说，书房春节不打烊，每天开放到晚上九点。\n\n"
-    "临河县汽车站——\n\n"
+    "东坪客运站——\n\n"
     "“让每位旅客平安到家”\n\n"
     "本报记者 许安然\n\n"
-    "凌晨五点，临河县汽车站的调度室已经亮起了灯。站长老王逐一检查当天发车的每一辆客车。\n\n"
-    "节日期间，车站增开了通往各乡镇的班次，老王和同事们轮流值班，已经三年没在家过年了。\n\n"
+    "凌晨五点，东坪客运站的调度室已经亮起了灯。站长老王逐一检查当天发车的每一辆客车。\n\n"
+    "节日期间，车站增开了通往山区的班次，老王和同事们轮流值班，已经三年没在家过年了。\n\n"
     "西塘镇卫生院——\n\n"
     "“病人需要，我们就在”\n\n"
     "本报记者 林晓雨\n\n"
@@ -48,7 +48,7 @@ TEST(segmenter_reports, joins_reports_under_a_headline_without_text_into_one_ite
   ASSERT_EQ(a.paragraphs.size(), 12u);
   EXPECT_EQ(a.paragraphs[0], "北岭区城市书房——");
   EXPECT_EQ(a.paragraphs[1], "“假期里的读者比平时还多”");
-  EXPECT_EQ(a.paragraphs[4], "临河县汽车站——");
+  EXPECT_EQ(a.paragraphs[4], "东坪客运站——");
   EXPECT_EQ(a.names.reporters, (std::vector<std::string>{"王立新", "周明远", "许安然", "林晓雨"}));
   EXPECT_EQ(page.items[2].title, "城关镇推进老旧小区改造");
 }
@@ -65,7 +65,7 @@ TEST(segmenter_reports, joins_reports_under_a_headline_with_a_short_intro) {
 
 TEST(segmenter_reports, leaves_a_single_report_under_a_headline_without_text_as_it_is) {
   // given: a headline and its byline with no text over one report only: no column of reports
-  const std::string one_report(reports.substr(0, reports.find("临河县汽车站")));
+  const std::string one_report(reports.substr(0, reports.find("东坪客运站")));
   const auto page = segmented(std::string(story_before) + "春节里的坚守（节日一线）\n\n本报记者 王立新\n\n" +
                               one_report + std::string(story_after));
   ASSERT_EQ(page.items.size(), 3u);
@@ -90,10 +90,10 @@ constexpr std::string_view reports_signed_at_end =
     "大年初三一早，北岭区城市书房刚开门，就有十几位读者在门口等候。管理员小刘忙着整理新到的图书。\n\n"
     "“假期里的读者比平时还多，孩子们最喜欢绘本区。”小刘说，书房春节不打烊，每天开放到晚上九点。\n\n"
     "（本报记者周明远）\n\n"
-    "临河县汽车站——\n\n"
+    "东坪客运站——\n\n"
     "“让每位旅客平安到家”\n\n"
-    "凌晨五点，临河县汽车站的调度室已经亮起了灯。站长老王逐一检查当天发车的每一辆客车。\n\n"
-    "节日期间，车站增开了通往各乡镇的班次，老王和同事们轮流值班，已经三年没在家过年了。\n\n"
+    "凌晨五点，东坪客运站的调度室已经亮起了灯。站长老王逐一检查当天发车的每一辆客车。\n\n"
+    "节日期间，车站增开了通往山区的班次，老王和同事们轮流值班，已经三年没在家过年了。\n\n"
     "（许安然、孙一）\n\n"
     "西塘镇卫生院——\n\n"
     "“病人需要，我们就在”\n\n"

@@ -537,6 +537,16 @@ constexpr std::string_view long_story =
     "镇党委负责人表示，下一步将把改造与社区服务结合起来，在小区内建设养老服务站和便民服务点，"
     "让居民在家门口就能办事、就医、买菜，老旧小区改造不仅要改好面子，更要改好里子。\n";
 
+// Another long story, on other things than the first.
+constexpr std::string_view second_long_story =
+    "滨江公园完成生态修复\n\n"
+    "本报讯（记者王小川）历时两年的滨江公园生态修复工程近日完工，湿地面积扩大到八十公顷。"
+    "工程拆除了沿岸的硬质护坡，种下芦苇、菖蒲等水生植物，为候鸟留出了栖息的滩涂。"
+    "园林部门在湿地里设置了观鸟屋和木栈道，游客可以在不打扰鸟类的前提下近距离观察。"
+    "今年冬天，已有白鹭、苍鹭等二十多种水鸟在公园停留越冬。"
+    "公园管理处表示，将定期监测水质和鸟类数量，并邀请志愿者参与巡护，"
+    "让修复后的湿地成为市民亲近自然、了解生态保护的课堂。\n";
+
 TEST(segmenter, reads_a_short_line_over_a_first_numbered_part_as_a_new_story) {
   // given: a story ending in a full stop, then a two-character title over "一" and an essay
   // that shares no words with the story
@@ -585,7 +595,7 @@ TEST(segmenter, joins_briefs_under_a_label_whose_first_title_reads_as_a_subhead)
   // given: markdown, the label "## 简讯" over a brief titled "### …", then a brief whose title
   // lost its marks: the first brief's title reads as a subhead of the label's text
   const auto page = segmented("## " + std::string(long_story) + "\n## 简讯\n\n### " + std::string(briefs) + "## " +
-                              std::string(long_story));
+                              std::string(second_long_story));
   ASSERT_EQ(page.items.size(), 3u);
   EXPECT_EQ(page.items[1].title, "简讯");
   ASSERT_EQ(page.items[1].paragraphs.size(), 6u);

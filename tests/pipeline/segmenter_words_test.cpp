@@ -51,6 +51,49 @@ TEST(segmenter_words, text_on_one_topic_coheres_more_than_text_on_two) {
   EXPECT_GT(same, different);
 }
 
+// Two paragraphs of one story on a bridge being built, and two of another on a library.
+const std::string bridge_1 =
+    "横跨西江的跨江大桥主体工程昨日顺利合龙，施工单位连续奋战一百多个日夜，克服汛期水位上涨、江面风大等困难，"
+    "比原计划提前两个月完成主桥钢箱梁的吊装任务。大桥全长两千八百米，主跨六百米，建成后两岸居民过江的时间将从"
+    "一个小时缩短到十分钟，沿江的物流园区和工业园区也将连成一片，带动周边产业发展。";
+const std::string bridge_2 =
+    "跨江大桥合龙后，施工单位将转入桥面铺装、护栏安装和照明工程，同时开展荷载试验，检验主桥钢箱梁和斜拉索的受力"
+    "情况。建设指挥部表示，大桥计划年底前建成通车，届时西江两岸将新增一条快速通道，过江车辆不再绕行老桥，"
+    "两岸群众盼望多年的心愿即将实现，沿江物流园区的货车也能更快抵达高速公路。";
+const std::string library_1 =
+    "城东新区图书馆日前正式开馆，馆内藏书三十万册，设有少儿阅览区、自习区和数字阅读体验区，读者凭身份证即可"
+    "免费办理借书证。开馆首日，不少家长带着孩子早早来到门口排队，少儿阅览区的绘本架前坐满了小读者，自习区的"
+    "座位也很快被附近中学的学生占满，工作人员忙着为新读者办理借书证。一位带着女儿来借书的市民说，以前借书要坐"
+    "半个小时公交车去老馆，现在步行十分钟就到，孩子每个周末都吵着要来。";
+const std::string library_2 =
+    "图书馆负责人介绍，新馆延长了开放时间，每天开放到晚上九点，节假日照常开放，还将定期举办读书分享会、讲座和"
+    "亲子阅读活动。馆内的自助借还机可以二十四小时使用，读者在手机上就能预约图书、查询馆藏，附近的社区书屋"
+    "也将与新馆联网，实现一张借书证通借通还，方便居民就近借阅。今年下半年，新馆还将开设古籍修复展示室和本地"
+    "作家作品专架，邀请作家与读者面对面交流。";
+
+TEST(segmenter_words, cohesion_reads_the_text_before_across_a_subhead) {
+  // given: the bridge story with a subhead in it, a boundary, then more of the bridge story
+  segmenter_words words;
+  const page p(words, {bridge_1, "钢箱梁精准吊装", library_1, bridge_2});
+  ASSERT_TRUE(p.facts[1].heading_like);
+  // when: the text before the boundary is read across the subhead to the bridge's first paragraph
+  const double across = words.cohesion(3, 3);
+  // then
+  EXPECT_GT(across, 0.05);
+}
+
+TEST(segmenter_words, cohesion_reads_about_wide_tail_characters_before_a_boundary) {
+  // given: the bridge story, then the library story (two paragraphs of 150 Han characters or
+  // more: the tail is full, though each counts for only lead_han in a headline's lead), a
+  // boundary, then more of the bridge story
+  segmenter_words words;
+  const page p(words, {bridge_1, library_1, library_2, bridge_2});
+  // when
+  const double library_then_bridge = words.cohesion(3, 3);
+  // then: the bridge story's first paragraph lies beyond the tail
+  EXPECT_LT(library_then_bridge, 0.03) << library_then_bridge;
+}
+
 TEST(segmenter_words, headline_bag_of_a_run_holds_each_of_its_lines_words) {
   // given
   segmenter_words words;
