@@ -305,6 +305,16 @@ bool starts_a_role(std::string_view t) {
   return std::any_of(roles.begin(), roles.end(), [&](std::string_view r) { return t.starts_with(r); });
 }
 
+// Whether the first fifteen bytes of p (five Han characters) hold "社" (E7 A4 BE) or "网" (E7 BD
+// 91), an agency's name: a byte loop over so short a head, where find calls memchr for each.
+bool names_agency_early(std::string_view p) noexcept {
+  const auto* b = reinterpret_cast<const unsigned char*>(p.data());
+  for (std::size_t i = 0; i + 3 <= std::min<std::size_t>(p.size(), 15); ++i) {
+    if (b[i] == 0xE7 && ((b[i + 1] == 0xA4 && b[i + 2] == 0xBE) || (b[i + 1] == 0xBD && b[i + 2] == 0x91))) return true;
+  }
+  return false;
+}
+
 }  // namespace
 
 std::optional<dateline_match> match_dateline(std::string_view p) {
@@ -313,10 +323,7 @@ std::optional<dateline_match> match_dateline(std::string_view p) {
   // datelines (记 and 通 start no dateline ending).
   // Cheap gate: a dateline starts with 据 or 本报, or names its agency (…社, …网) in its first
   // five characters.
-  if (!p.starts_with("据") && !p.starts_with("本报")) {
-    const std::string_view head = p.substr(0, 15);
-    if (head.find("社") == std::string_view::npos && head.find("网") == std::string_view::npos) return std::nullopt;
-  }
+  if (!p.starts_with("据") && !p.starts_with("本报") && !names_agency_early(p)) return std::nullopt;
   dateline_reader r{p};
   r.word("据");
   const bool own_paper = p.substr(r.i).starts_with("本报");

@@ -368,6 +368,20 @@ topic_words::bag topic_words::bag_of(std::span<const std::uint16_t> numbers) {
   return b;
 }
 
+topic_words::bag topic_words::joined_bag(bag base, std::span<const std::uint16_t> numbers) {
+  const bag b = new_bag();
+  if (base.exists()) add(b, base);
+  std::uint64_t* const bits = words(b);
+  std::uint16_t highest = 0;
+  for (const std::uint16_t n : numbers) {
+    bits[n / 64] |= std::uint64_t{1} << (n % 64);
+    highest = std::max(highest, n);
+  }
+  if (!numbers.empty()) used_[b.at] = std::max(used_[b.at], highest / 64 + 1u);
+  listed_[b.at] = false;
+  return b;
+}
+
 void topic_words::add(bag into, bag from) noexcept {
   std::uint64_t* to = words(into);
   const std::uint64_t* add = words(from);

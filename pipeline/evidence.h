@@ -96,6 +96,10 @@ class topic_words {
                              std::vector<std::uint32_t>& han_ends);
   // The bag of bigrams numbered by number_bigrams.
   [[nodiscard]] bag bag_of(std::span<const std::uint16_t> numbers);
+  // The bigrams of base (none: no bag) and those numbered, as a bag that keeps its bits and no
+  // list of its numbers, as add leaves one: cheaper to build, for a bag that is only ever added
+  // to others.
+  [[nodiscard]] bag joined_bag(bag base, std::span<const std::uint16_t> numbers);
   // Adds the bigrams of from to into.
   void add(bag into, bag from) noexcept;
   // The share of a's bigrams that b holds too: 0 when a is empty.

@@ -40,12 +40,13 @@ bool opens_bracket(std::string_view t) noexcept { return t.starts_with("（") ||
 bool ends_with_bracket(std::string_view t) noexcept { return t.ends_with("）") || t.ends_with(")"); }
 
 // Where the text's last opening bracket, wide or narrow, is; npos when it has none.
-// One pass from the end: two rfind calls read all of a text without the one bracket, and
-// rfind("（") compares at every byte.
+// One pass from the end, sixteen bytes a step, stopping at '(' and at the lead byte of "（"
+// (the lead of other wide punctuation too): two rfind calls read all of a text without the one
+// bracket, and rfind("（") compares at every byte.
 std::size_t last_open_bracket(std::string_view t) {
   constexpr std::string_view wide = "（";
-  for (std::size_t i = t.size(); i-- > 0;) {
-    if (t[i] == '(' || (t[i] == wide[0] && t.substr(i).starts_with(wide))) return i;
+  for (std::size_t i = t.size(); (i = internal::rfind_any_of<'(', 0xEF>(t, i)) != std::string_view::npos;) {
+    if (t[i] == '(' || t.substr(i).starts_with(wide)) return i;
   }
   return std::string_view::npos;
 }

@@ -35,6 +35,27 @@ bool ends_sentence(std::string_view t) noexcept {
   return false;
 }
 
+namespace {
+
+// 一 to 十.
+bool is_numeral(char32_t c) noexcept {
+  switch (c) {
+    case U'一':
+    case U'二':
+    case U'三':
+    case U'四':
+    case U'五':
+    case U'六':
+    case U'七':
+    case U'八':
+    case U'九':
+    case U'十': return true;
+    default: return false;
+  }
+}
+
+}  // namespace
+
 bool starts_enumerated(std::string_view s) noexcept {
   std::size_t i = 0;
   if (s.starts_with("（") || s.starts_with("(")) i = s[0] == '(' ? 1 : 3;
@@ -44,7 +65,7 @@ bool starts_enumerated(std::string_view s) noexcept {
     const char32_t c = next_code_point(s, j);
     if (c >= '0' && c <= '9')
       ++digits;
-    else if (std::u32string_view(U"一二三四五六七八九十").find(c) != std::u32string_view::npos)
+    else if (is_numeral(c))
       ++numerals;
     else
       break;
@@ -183,6 +204,8 @@ bool visible_chars_at_most(std::string_view t, std::size_t limit) noexcept {
 // "发挥作用 “硬核”担当". Not a line spaced out character by character, nor a list of units
 // ("焦作市纪委监委 政协焦作市委员会办公室（机关） 中共焦作市委宣传部").
 bool phrases_parted(std::string_view t) noexcept {
+  // Most lines have no space to part them: no need to decode those.
+  if (internal::find_any_of<' '>(t, 0) == t.size()) return false;
   // A headline line has at most 80 characters: decoded once, into the stack.
   std::array<char32_t, 96> cs{};
   std::size_t n = 0;

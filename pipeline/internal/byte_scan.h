@@ -51,6 +51,25 @@ std::size_t find_byte(std::string_view s, std::size_t i, [[maybe_unused]] HitLan
   return s.size();
 }
 
+// The last position before end whose byte satisfies is_hit, or std::string_view::npos;
+// hit_lanes is the same test on sixteen bytes at once. Steps back sixteen bytes at a time, then
+// one at a time over the first few.
+template <class HitLanes, class IsHit>
+std::size_t rfind_byte(std::string_view s, std::size_t end, [[maybe_unused]] HitLanes hit_lanes,
+                       IsHit is_hit) noexcept {
+#if defined(__SSE2__)
+  for (; end >= 16; end -= 16) {
+    const __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s.data() + end - 16));
+    const auto bits = static_cast<unsigned>(_mm_movemask_epi8(hit_lanes(x)));
+    if (bits != 0) return end - 16 + static_cast<std::size_t>(std::bit_width(bits)) - 1;
+  }
+#endif
+  while (end-- > 0) {
+    if (is_hit(static_cast<unsigned char>(s[end]))) return end;
+  }
+  return std::string_view::npos;
+}
+
 #if defined(__SSE2__)
 // The sum of the sixteen byte lanes of x.
 inline std::size_t lane_sum(__m128i x) noexcept {
@@ -92,17 +111,31 @@ std::size_t count_bytes(std::string_view s, [[maybe_unused]] CountedLanes counte
 
 }  // namespace detail
 
+namespace detail {
+
+// Whether a byte is one of Bytes, asked of one byte or of sixteen lanes at once.
+template <unsigned char... Bytes>
+struct one_of {
+  bool operator()(unsigned char b) const noexcept { return ((b == Bytes) || ...); }
+#if defined(__SSE2__)
+  __m128i operator()(__m128i x) const noexcept {
+    return (_mm_cmpeq_epi8(x, _mm_set1_epi8(static_cast<char>(Bytes))) | ...);
+  }
+#endif
+};
+
+}  // namespace detail
+
 // The first position at or after i whose byte is one of Bytes, or s.size().
 template <unsigned char... Bytes>
 [[nodiscard]] std::size_t find_any_of(std::string_view s, std::size_t i) noexcept {
-  return detail::find_byte(
-      s, i,
-#if defined(__SSE2__)
-      [](__m128i x) { return (_mm_cmpeq_epi8(x, _mm_set1_epi8(static_cast<char>(Bytes))) | ...); },
-#else
-      nullptr,
-#endif
-      [](unsigned char b) { return ((b == Bytes) || ...); });
+  return detail::find_byte(s, i, detail::one_of<Bytes...>{}, detail::one_of<Bytes...>{});
+}
+
+// The last position before end whose byte is one of Bytes, or std::string_view::npos.
+template <unsigned char... Bytes>
+[[nodiscard]] std::size_t rfind_any_of(std::string_view s, std::size_t end) noexcept {
+  return detail::rfind_byte(s, end, detail::one_of<Bytes...>{}, detail::one_of<Bytes...>{});
 }
 
 // True for a byte that JSON must escape in a string: a control character, '"' or '\\'.

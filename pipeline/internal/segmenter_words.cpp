@@ -35,37 +35,42 @@ segmenter_words::unit_words& segmenter_words::read(std::size_t u) {
   return w;
 }
 
-topic_words::bag segmenter_words::bag_between(const unit_words& w, std::size_t from, std::size_t to) {
+std::span<const std::uint16_t> segmenter_words::numbers_between(const unit_words& w, std::size_t from,
+                                                                std::size_t to) const {
   const auto ends_first = han_ends_.begin() + static_cast<std::ptrdiff_t>(w.first);
   const auto ends_end = han_ends_.begin() + static_cast<std::ptrdiff_t>(w.end);
   const auto lo = std::lower_bound(ends_first, ends_end, from);
   const auto hi = std::lower_bound(lo, ends_end, to);
-  return topic_words_.bag_of(std::span<const std::uint16_t>(numbers_).subspan(
-      static_cast<std::size_t>(lo - han_ends_.begin()), static_cast<std::size_t>(hi - lo)));
+  return std::span<const std::uint16_t>(numbers_).subspan(static_cast<std::size_t>(lo - han_ends_.begin()),
+                                                          static_cast<std::size_t>(hi - lo));
 }
 
 topic_words::bag segmenter_words::head_of(std::size_t u) {
   unit_words& w = read(u);
-  if (!w.head.exists()) w.head = bag_between(w, 1, lead_han + 1);
+  if (!w.head.exists()) w.head = topic_words_.bag_of(numbers_between(w, 1, lead_han + 1));
   return w.head;
 }
 
 // The bigrams of the unit's last tail_han Han characters: those whose first one is among them.
+// Only ever added to text_before's bags: no list of its numbers.
 topic_words::bag segmenter_words::tail_of(std::size_t u) {
   unit_words& w = words_[u];
   if (!w.tail.exists()) {
     const topic_words::bag head = head_of(u);
-    w.tail = w.han < tail_han ? head : bag_between(w, w.all_han - tail_han + 2, w.all_han + 1);
+    w.tail = w.han < tail_han ? head
+                              : topic_words_.joined_bag(topic_words::bag{},
+                                                        numbers_between(w, w.all_han - tail_han + 2, w.all_han + 1));
   }
   return w.tail;
 }
 
-// The bigrams of the unit's first wide_han Han characters: nearly all of a paragraph.
+// The bigrams of the unit's first wide_han Han characters: nearly all of a paragraph. Its head
+// and the bigrams after it; only ever added to the bags of text_after and text_before.
 topic_words::bag segmenter_words::wide_of(std::size_t u) {
   unit_words& w = words_[u];
   if (!w.wide.exists()) {
     const topic_words::bag head = head_of(u);
-    w.wide = w.han < lead_han ? head : bag_between(w, 1, wide_han + 1);
+    w.wide = w.han < lead_han ? head : topic_words_.joined_bag(head, numbers_between(w, lead_han + 1, wide_han + 1));
   }
   return w.wide;
 }

@@ -15,6 +15,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <span>
 #include <string_view>
 #include <vector>
 
@@ -90,9 +91,9 @@ class segmenter_words {
   }
 
   unit_words& read(std::size_t u);
-  // The unit's bigrams whose second character is among its Han characters [from, to), counted
-  // from 1 (its first max_han characters: [1, max_han + 1)).
-  topic_words::bag bag_between(const unit_words& w, std::size_t from, std::size_t to);
+  // The numbers of the unit's bigrams whose second character is among its Han characters
+  // [from, to), counted from 1 (its first max_han characters: [1, max_han + 1)).
+  std::span<const std::uint16_t> numbers_between(const unit_words& w, std::size_t from, std::size_t to) const;
   topic_words::bag tail_of(std::size_t u);
   topic_words::bag wide_of(std::size_t u);
   std::size_t han_of(std::size_t u);       // the unit's Han characters in its head (at most lead_han)

@@ -39,6 +39,29 @@ TEST(byte_scan, find_any_of_matches_a_byte_by_byte_search) {
                            [](unsigned char b) { return b == ' ' || b == ',' || b == 0xEF; }, '\xE5');
 }
 
+TEST(byte_scan, rfind_any_of_matches_a_byte_by_byte_search_backwards) {
+  const auto is_hit = [](unsigned char b) { return b == '(' || b == 0xEF; };
+  for (const char filler : {'a', '\xE5'}) {
+    for (int value = 0; value < 256; ++value) {
+      for (std::size_t at = 0; at < 40; ++at) {
+        std::string text(40, filler);
+        text[at] = static_cast<char>(value);
+        for (std::size_t end = 0; end <= text.size(); ++end) {
+          std::size_t expected = std::string_view::npos;
+          for (std::size_t i = end; i-- > 0;) {
+            if (is_hit(static_cast<unsigned char>(text[i]))) {
+              expected = i;
+              break;
+            }
+          }
+          ASSERT_EQ((rfind_any_of<'(', 0xEF>(text, end)), expected)
+              << "byte " << value << " at " << at << ", end " << end;
+        }
+      }
+    }
+  }
+}
+
 TEST(byte_scan, next_json_escape_matches_a_byte_by_byte_search) {
   const auto reference = [](unsigned char b) { return b < 0x20 || b == '"' || b == '\\'; };
   expect_same_as_reference([](std::string_view s, std::size_t i) { return next_json_escape(s, i); }, reference, 'a');
