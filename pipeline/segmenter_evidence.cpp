@@ -136,17 +136,16 @@ segmenter::reader::run_evidence segmenter::reader::judge_run(std::size_t i, std:
   bool byline = false, subtitle = false, parted = false;
   int headings = 0;
   // Two headlines read as one run: a headline line above a "——" kicker, not a label (a head over
-  // reports, and the first report's), or a headline line after a subtitle (the title closing a
-  // story, then the next story's).
+  // reports, and the first report's); a headline line after a subtitle (the title closing a
+  // story, then the next story's); a headline line between two byline lines, the second in the
+  // run or right after it (each headline has its own).
   bool two_headlines = false;
-  for (std::size_t k = i + 1; k < j; ++k) {
-    two_headlines = two_headlines || (uf(k).dash_kicker && uf(k - 1).heading_like && !uf(k - 1).label_like) ||
-                    (uf(k - 1).subtitle && uf(k).heading_like && !uf(k).subtitle && !uf(k).label_like);
-  }
-  // Two byline lines with a headline line between them, the second one in the run or right after
-  // it: each headline has its own.
-  for (std::size_t k = i + 2; k <= j && k < units_.size(); ++k) {
-    two_headlines = two_headlines || (uf(k).byline_line && uf(k - 1).heading_like && uf(k - 2).byline_line);
+  for (std::size_t k = i + 1; k <= j && k < units_.size() && !two_headlines; ++k) {
+    const paragraph_facts &above = uf(k - 1), &f = uf(k);
+    const bool in_run = k < j;
+    two_headlines = (in_run && f.dash_kicker && above.heading_like && !above.label_like) ||
+                    (in_run && above.subtitle && f.heading_like && !f.subtitle && !f.label_like) ||
+                    (k >= i + 2 && f.byline_line && above.heading_like && uf(k - 2).byline_line);
   }
   for (std::size_t k = i; k < j; ++k) {
     byline = byline || (uf(k).byline_line && k > e.title);
@@ -192,8 +191,9 @@ segmenter::reader::run_evidence segmenter::reader::judge_run(std::size_t i, std:
   const double own_lead = at_start || !is_text(i - 1) ? 0 : share(words_.lead_bag(run_start(i)));
   // A label above the kicker and title: the page's section, part of the headline.
   const bool label_first = uf(i).label_like && headings >= 2 && i < e.title;
+  const bool notice = is_notice_title(ut(e.title));
   // Notices of one page share their issuers' and places' words whatever they announce.
-  const double cohesion = at_start || at_end || is_notice_title(ut(e.title)) ? 0 : words_.cohesion(i, j);
+  const double cohesion = at_start || at_end || notice ? 0 : words_.cohesion(i, j);
   const bool unfinished_before = !at_start && is_text(i - 1) && !uf(i - 1).sentence_end && !uf(i - 1).closing;
   const bool clause_title = ps()[units_[e.title]].clause_punctuation && !tf.column_tag && !byline;
 
@@ -201,7 +201,6 @@ segmenter::reader::run_evidence segmenter::reader::judge_run(std::size_t i, std:
   const bool parallel = subhead_like(j - 1) && !closing_before && parallel_to_title(i, j, e.title);
   const double story = story_words(i, j);
   const bool story_left = story >= 0 && story <= W.story_left_share;
-  const bool notice = is_notice_title(ut(e.title));
   const bool enumerated = tf.enumerated;
   e.notice = notice;
   e.byline = byline;

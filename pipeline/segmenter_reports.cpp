@@ -11,7 +11,8 @@
 //   - then at least report_min_parts stories, each opened by a headline run holding a byline line
 //     below its title, with text that does not start with a dateline (a news item of its own)
 //     and is at most report_part_chars long; under a headline with no text at all, a story
-//     signed at its end by its reporters' names in brackets is a report too.
+//     signed at its end by a note or closing line in brackets ("（本报记者乙）", "（甲、乙）") is a
+//     report too.
 // The first story that is not such a part ends the reports.
 #include <cstddef>
 #include <vector>
@@ -54,7 +55,7 @@ std::size_t segmenter::reader::report_end(std::size_t c, bool signed_at_end_enou
   const brief_story s = story_at(c);
   const std::size_t chars = text_chars(s.first, s.end);
   if (chars == 0 || chars > report_part_chars) return npos;
-  // Signed: by a byline line under its title, or by its reporters' names in brackets at its end.
+  // Signed: by a byline line under its title, or by a note or closing line at its end.
   const std::size_t last = choices_[s.end - 1].end - 1;
   const bool signed_at_end = uf(last).closing || uf(last).note;
   return run(head.first, head.end - head.first - 1).byline || (signed_at_end_enough && signed_at_end) ? s.end : npos;
