@@ -318,12 +318,17 @@ std::vector<paragraph> reflow(std::vector<page_line> lines) {
       const bool bracket_cut = n.chars <= 24 && n.p.line_count == 1 && unclosed_bracket_tail(c.text) <= 24;
       // A headline, however it is punctuated, takes nothing after a blank line: a short paragraph
       // ending with its column tag; one line, not stopping mid-clause, of two or three phrases
-      // parted by spaces or half again as wide as the column's (a kicker set across columns).
+      // parted by spaces, or naming a notice ("…公告"); one line, or two not ending a sentence,
+      // the first half again as wide as the column's (a headline set across columns, wrapped
+      // once).
       const bool one_line = c.line_count == 1 && !c.across_blank && !open->last.mid_clause;
+      const bool spans_columns = typical > 0 && 2 * open->first.columns > 3 * typical;
       const bool headline =
           (open->chars <= 45 && !opens_bracket(c.text) && column_tag_start(c.text) != std::string_view::npos) ||
           (one_line && open->chars <= 50 && !open->last.ends && phrases_parted(c.text)) ||
-          (one_line && typical > 0 && 2 * open->last.columns > 3 * typical);
+          (one_line && spans_columns) ||
+          (c.line_count == 2 && !c.across_blank && open->chars <= 50 && !open->last.ends && spans_columns) ||
+          (one_line && open->chars <= 50 && names_notice(c.text));
       join = n.first.continues || bracket_cut ||
              (unfinished && !after_closing && !headline &&
               ((body_like && !short_start && !is_strong_heading(drafts, i)) || (narrow[i] && narrow[i - 1])));

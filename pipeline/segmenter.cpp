@@ -136,7 +136,7 @@ void segmenter::reader::choose() {
     const double drop = drop_score(u);
     const bool continued = cut > -inf && continued_at(u);
     // A list's own heading inside a story ("…名单" above the names): what follows is a notice's list.
-    const bool list_heading = uf(u).heading_like && is_notice_title(ut(u));
+    const bool list_heading = uf(u).heading_like && names_notice(ut(u));
     // An untitled story that starts here: a dated one when its first text is a dateline, a
     // continued one (titled elsewhere) when the page starts in the middle of a sentence.
     const story starts = dated(u)                               ? story::dated

@@ -2,7 +2,6 @@
 // speaks for reading a run as the headline of the story after it or before it (judge_run), and
 // for a paragraph starting a story without a headline (cut_score) (segmenter_reader.h).
 #include <algorithm>
-#include <array>
 #include <cstdio>
 #include <string_view>
 
@@ -14,22 +13,6 @@ namespace broadsheet::pipeline {
 
 using internal::parallel_window;
 using internal::W;
-
-namespace {
-
-bool is_announcement_title(std::string_view t) {
-  if (t.size() < 6) return false;
-  const std::string_view last_two = t.substr(t.size() - 6);
-  static constexpr std::array<std::string_view, 8> words{"公示", "公告", "通告", "通知",
-                                                         "启事", "声明", "讣告", "告示"};
-  return std::find(words.begin(), words.end(), last_two) != words.end();
-}
-
-}  // namespace
-
-bool segmenter::reader::is_notice_title(std::string_view t) {
-  return is_announcement_title(t) || t.ends_with("名单") || t.ends_with("光荣榜");
-}
 
 bool segmenter::reader::photo_between(std::size_t u) const {
   if (u == 0 || u >= units_.size()) return false;
@@ -191,7 +174,7 @@ segmenter::reader::run_evidence segmenter::reader::judge_run(std::size_t i, std:
   const double own_lead = at_start || !is_text(i - 1) ? 0 : share(words_.lead_bag(run_start(i)));
   // A label above the kicker and title: the page's section, part of the headline.
   const bool label_first = uf(i).label_like && headings >= 2 && i < e.title;
-  const bool notice = is_notice_title(ut(e.title));
+  const bool notice = names_notice(ut(e.title));
   // Notices of one page share their issuers' and places' words whatever they announce.
   const double cohesion = at_start || at_end || notice ? 0 : words_.cohesion(i, j);
   const bool unfinished_before = !at_start && is_text(i - 1) && !uf(i - 1).sentence_end && !uf(i - 1).closing;

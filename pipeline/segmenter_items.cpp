@@ -293,7 +293,7 @@ std::vector<article> segmenter::reader::finish() {
       a.captions = a.paragraphs;
       if (a.names.photographers.empty()) a.names.photographers = *default_photographers_;
     }
-    if (a.kind == item_kind::article && (d.has_table || (a.title && is_notice_title(*a.title)))) {
+    if (a.kind == item_kind::article && (d.has_table || (a.title && names_notice(*a.title)))) {
       a.kind = item_kind::notice;
     }
     std::size_t body_size = a.paragraphs.size();

@@ -243,4 +243,10 @@ bool is_bracketed_name(std::string_view t) noexcept {
   return han >= 2;
 }
 
+bool names_notice(std::string_view text) noexcept {
+  static constexpr std::array<std::string_view, 10> endings{"公示", "公告", "通告", "通知", "启事",
+                                                            "声明", "讣告", "告示", "名单", "光荣榜"};
+  return std::any_of(endings.begin(), endings.end(), [&](std::string_view e) { return text.ends_with(e); });
+}
+
 }  // namespace broadsheet::pipeline

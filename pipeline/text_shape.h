@@ -32,6 +32,10 @@ namespace broadsheet::pipeline {
 // brackets: a brief's source.
 [[nodiscard]] bool is_bracketed_name(std::string_view text) noexcept;
 
+// A notice names itself at the end of its title: "…评审结果公示", "关于…的通知", "…名单",
+// "光荣榜".
+[[nodiscard]] bool names_notice(std::string_view text) noexcept;
+
 // Two or three headline phrases parted by spaces ("万泉河清 琼海更美"), each at most 24
 // characters, with two Han characters on each side of a space; never a bracket.
 [[nodiscard]] bool phrases_parted(std::string_view text) noexcept;

@@ -113,8 +113,6 @@ class segmenter::reader {
   bool continued_at(std::size_t u) const;
   double cut_score(std::size_t u);
   double drop_score(std::size_t u) const;
-  // A notice names itself at the end of its title: "…评审结果公示", "关于…的通知", "光荣榜".
-  static bool is_notice_title(std::string_view t);
 
   // --- 3. the page-level choice (segmenter.cpp) -----------------------------------------------
 

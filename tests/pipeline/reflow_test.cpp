@@ -353,5 +353,45 @@ TEST(reflow, keeps_a_kicker_and_title_on_one_line_apart_from_the_text_after_a_bl
   ASSERT_EQ(cut.size(), 2u);
 }
 
+TEST(reflow, keeps_a_wrapped_headline_set_across_columns_apart_from_the_text_after_a_blank_line) {
+  // given: columns of twelve characters; a punctuated title whose first line spans columns,
+  // wrapped once, then one blank line and the next story's text
+  const auto ps = reflowed(
+      "临河县今年新建高标准农田\n"
+      "两万亩，灌溉条件明显改善\n"
+      "，亩均增产一成以上。\n\n"
+      "北岭区春播进度快于往年，早稻栽插基本完成：粮\n"
+      "仓更稳固\n\n"
+      "城关镇东风社区的志愿者\n"
+      "们每天清晨六点上岗，为\n"
+      "居民登记、测量体温。\n");
+  ASSERT_EQ(ps.size(), 3u);
+  EXPECT_EQ(ps[1], "北岭区春播进度快于往年，早稻栽插基本完成：粮仓更稳固");
+  EXPECT_EQ(ps[2].substr(0, 6), "城关");
+  // a paragraph as wide as the column, cut by a column break, joins the rest of its sentence
+  const auto cut = reflowed(
+      "临河县今年新建高标准农田\n"
+      "两万亩，灌溉条件明显改善\n"
+      "，亩均增产一成以上。\n\n"
+      "北岭区今年春播进度快于\n"
+      "往年，早稻栽插已基本完\n\n"
+      "成，中稻育秧正在进行，\n"
+      "春播玉米播种过半，苗情\n"
+      "长势良好。\n");
+  ASSERT_EQ(cut.size(), 2u);
+  EXPECT_EQ(cut[1].substr(0, 6), "北岭");
+}
+
+TEST(reflow, keeps_a_notice_title_apart_from_the_text_after_a_blank_line) {
+  // given: paragraphs one line each; a notice's title with a comma of enumeration, one blank
+  // line, then the notice's text
+  const auto ps = reflowed(
+      "临河县今年新建高标准农田两万亩，灌溉条件明显改善，亩均增产一成以上。\n\n"
+      "北岭区文化馆、北岭区图书馆面向社会公开招聘工作人员公告\n\n"
+      "北岭区文化馆成立于1985年，现有馆舍面积三千平方米，承担全区群众文化活动的组织和指导工作。\n");
+  ASSERT_EQ(ps.size(), 3u);
+  EXPECT_EQ(ps[1], "北岭区文化馆、北岭区图书馆面向社会公开招聘工作人员公告");
+}
+
 }  // namespace
 }  // namespace broadsheet::pipeline
