@@ -94,15 +94,20 @@ topic_words::bag segmenter_words::headline_bag(std::size_t i, std::size_t j) {
 
 // The words of the text from unit j on, part(u) of each unit, until limit Han characters (or a
 // little more: whole units) are read. Headline lines are skipped at its start; further on the
-// wide parts (cohesion's) are read across them (a subhead's text is its story's too), the others
-// stop there.
+// wide parts (cohesion's) are read across them, with their words but not their characters
+// counted (a subhead and the text on either side of it are one story's; byline lines are
+// left out), the others stop there.
 topic_words::bag segmenter_words::text_after(std::size_t j, std::size_t limit, part_of part) {
   const topic_words::bag bag = topic_words_.new_bag();
   const bool wide = part == &segmenter_words::wide_of;
   std::size_t han = 0;
   for (std::size_t u = j; u < units_->size() && han < limit; ++u) {
     if (!is_text(u)) {
-      if (u == j || wide) continue;
+      if (u == j) continue;
+      if (wide) {
+        if (!uf(u).byline_line) topic_words_.add(bag, head_of(u));
+        continue;
+      }
       break;
     }
     topic_words_.add(bag, (this->*part)(u));
@@ -121,7 +126,10 @@ topic_words::bag segmenter_words::text_before(std::size_t i, std::size_t limit, 
   while (u > 0 && !is_text(u - 1)) --u;
   for (; u-- > 0 && han < limit;) {
     if (!is_text(u)) {
-      if (wide) continue;
+      if (wide) {
+        if (!uf(u).byline_line) topic_words_.add(bag, head_of(u));
+        continue;
+      }
       break;
     }
     topic_words_.add(bag, (this->*part)(u));

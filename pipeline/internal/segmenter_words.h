@@ -50,8 +50,8 @@ class segmenter_words {
   // Whether the text on both sides of a boundary before unit j (i: where the headline run before
   // it starts, or j) is about the same things: the share of the bigrams of the wide_tail Han
   // characters before i found in the wide_lead characters from j on, read across headline lines
-  // (a subhead's neighbours are one story's text). Wider than the leads that are matched against
-  // a headline's words: the words an article repeats are names and terms, a few in a paragraph.
+  // and with their words (a subhead and its neighbours are one story's text). Wider than the leads that are matched
+  // against a headline's words: the words an article repeats are names and terms, a few in a paragraph.
   [[nodiscard]] double cohesion(std::size_t i, std::size_t j);
   // The bigrams of the wide_lead Han characters of the text from unit j on: the lead cohesion()
   // compares, and the text a story's headline words are looked for in (the reader's story_words).

@@ -82,6 +82,18 @@ TEST(segmenter_words, cohesion_reads_the_text_before_across_a_subhead) {
   EXPECT_GT(across, 0.05);
 }
 
+TEST(segmenter_words, cohesion_counts_the_words_of_a_headline_line_inside_its_window) {
+  // given: the library story with a line naming the bridge between its paragraphs, a boundary,
+  // then a paragraph on the bridge that shares no word with the library text
+  segmenter_words words;
+  const page p(words, {library_1, "跨江大桥合龙", library_2, "跨江大桥合龙以后，施工单位转入桥面铺装。"});
+  ASSERT_TRUE(p.facts[1].heading_like);
+  // when
+  const double across = words.cohesion(3, 3);
+  // then: the line's words ("跨江", "大桥", "合龙") are read with the text before the boundary
+  EXPECT_GT(across, 0.01) << across;
+}
+
 TEST(segmenter_words, cohesion_reads_about_wide_tail_characters_before_a_boundary) {
   // given: the bridge story, then the library story (two paragraphs of 150 Han characters or
   // more: the tail is full, though each counts for only lead_han in a headline's lead), a
