@@ -14,6 +14,17 @@ namespace broadsheet::pipeline {
 using internal::parallel_window;
 using internal::W;
 
+namespace {
+
+// Whether a headline line repeats the line above it before a colon: "甲" then "甲：乙".
+bool repeats_kicker(std::string_view kicker, std::string_view title) {
+  if (kicker.size() < 6 || !title.starts_with(kicker)) return false;
+  const std::string_view rest = title.substr(kicker.size());
+  return rest.starts_with("：") || rest.starts_with(':');
+}
+
+}  // namespace
+
 bool segmenter::reader::photo_between(std::size_t u) const {
   if (u == 0 || u >= units_.size()) return false;
   for (std::size_t k = units_[u - 1] + 1; k < units_[u]; ++k) {
@@ -134,8 +145,10 @@ segmenter::reader::run_evidence segmenter::reader::judge_run(std::size_t i, std:
     byline = byline || (uf(k).byline_line && k > e.title);
     parted = parted || uf(k).phrases_parted;
     // A "——" links the headline's parts: a subtitle after the title, a kicker before it or on
-    // its line ("甲—— 乙").
-    subtitle = subtitle || uf(k).subtitle || (uf(k).dash_kicker && k < e.title) || uf(k).kicker_inline;
+    // its line ("甲—— 乙"); so does a title that repeats the kicker above it before a colon
+    // ("甲" / "甲：乙").
+    subtitle = subtitle || uf(k).subtitle || (uf(k).dash_kicker && k < e.title) || uf(k).kicker_inline ||
+               (k > i && repeats_kicker(ut(k - 1), ut(k)));
     headings += uf(k).heading_like && !uf(k).subtitle ? 1 : 0;
   }
   const bool at_start = i == 0, at_end = j == units_.size();

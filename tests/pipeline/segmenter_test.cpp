@@ -65,6 +65,23 @@ TEST(segmenter, reads_a_kicker_ending_in_a_dash_as_a_headline_with_its_title) {
   EXPECT_EQ(page.items[1].kicker, "北岭区关爱一线环卫工人——");
 }
 
+TEST(segmenter, reads_a_title_that_repeats_its_kicker_before_a_colon_as_a_headline_with_it) {
+  // given a story, then a kicker and a title that repeats it before a colon, then the next
+  // story's text with no dateline or byline
+  const auto page = segmented(
+      "临河县召开春耕生产推进会\n\n"
+      "本报讯（记者林晓雨）昨日，临河县召开春耕生产推进会，部署全县春耕备耕工作，要求各乡镇关心一线农民。\n\n"
+      "会议要求，各乡镇要抓紧抓实春耕农资储备和农机检修，确保不误农时。\n\n"
+      "北岭区关爱一线环卫工人\n\n"
+      "北岭区关爱一线环卫工人：冬日里，暖意浓\n\n"
+      "入冬以来，区里为八百名清扫街道的职工送去棉衣和手套，并设立十二处爱心驿站。\n\n"
+      "驿站提供热水、休息座椅和充电设备，每天从早上六点开放到晚上九点。\n");
+  // then the kicker and title open a second story
+  ASSERT_EQ(page.items.size(), 2u);
+  EXPECT_EQ(page.items[1].title, "北岭区关爱一线环卫工人：冬日里，暖意浓");
+  EXPECT_EQ(page.items[1].kicker, "北岭区关爱一线环卫工人");
+}
+
 TEST(segmenter, reads_a_headline_of_phrases_parted_by_a_space_as_a_new_story) {
   // given a story with an in-body subhead, then a headline of two phrases parted by a space,
   // with no dateline, byline or closing line around it, then the next story's text
