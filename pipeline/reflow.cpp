@@ -199,6 +199,7 @@ std::vector<paragraph> reflow(std::vector<page_line> lines) {
     page_line& line = lines[i];
     const line_facts& f = facts[i];
     bool join = false;
+    bool dash_in_sentence = false;
     if (line.blanks_before == 0 && line.furniture_before == 0 && !drafts.empty()) {
       const draft& d = drafts.back();
       const bool hard_wrap = typical > 0 && !d.last.ends ? true
@@ -216,8 +217,13 @@ std::vector<paragraph> reflow(std::vector<page_line> lines) {
       // A brief's source on the first line of its paragraph signs the brief off: the next line
       // starts the next brief (after a headline line, "（作品品鉴）" is that headline's column tag).
       const bool signed_off = d.p.line_count == 1 && d.first.source;
-      join = d.p.md_level == 0 &&
-             (f.continues || (!f.starts && !d.last.alone && hard_wrap && !spans_columns && !signed_off));
+      // A line starting with a dash between full lines of a sentence the column wrapped is that
+      // sentence's ("…也改变不了" / "——我的中国心！”8月中旬的" / "内蒙古…"), not a subtitle.
+      dash_in_sentence = typical > 0 && line.text.starts_with("——") && d.sentence_like && !d.last.ends &&
+                         !d.last.alone && d.last.columns + 3 >= typical && !f.ends && i + 1 < lines.size() &&
+                         lines[i + 1].blanks_before == 0 && lines[i + 1].furniture_before == 0;
+      join = d.p.md_level == 0 && (f.continues || dash_in_sentence ||
+                                   (!f.starts && !d.last.alone && hard_wrap && !spans_columns && !signed_off));
       if (!join && f.alone && !d.last.alone && !d.last.ends && visible_chars(d.p.text) <= 12) {
         // a byline or credit wrapped over two lines: "本报记者 宋" + "崇飞 摄"
         std::string both = d.p.text;
@@ -231,6 +237,7 @@ std::vector<paragraph> reflow(std::vector<page_line> lines) {
       draft& d = drafts.back();
       d.join(line.text, f, chars, sentence_like);
       d.p.line_count += 1;
+      if (dash_in_sentence) d.last.alone = false;
       if (f.alone || d.chars <= 24) d.last.alone = d.last.alone || is_formulaic_alone(d.p.text);
     } else {
       drafts.push_back(

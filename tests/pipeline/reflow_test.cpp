@@ -393,5 +393,33 @@ TEST(reflow, keeps_a_notice_title_apart_from_the_text_after_a_blank_line) {
   EXPECT_EQ(ps[1], "北岭区文化馆、北岭区图书馆面向社会公开招聘工作人员公告");
 }
 
+TEST(reflow, joins_a_line_starting_with_a_dash_inside_a_wrapped_sentence) {
+  // given: columns of twelve characters; a quote wrapped so that its dash starts a line, the
+  // sentence going on under it
+  const auto ps = reflowed(
+      "临河县今年新建高标准农田\n"
+      "两万亩，灌溉条件明显改善\n"
+      "，亩均增产一成以上。\n\n"
+      "“家乡的河水清了，岸边的\n"
+      "柳树绿了，我们的日子也甜\n"
+      "——这是最好的年景！”二月\n"
+      "初的北岭区，村民们在广场\n"
+      "上唱起了这首新编的歌。\n");
+  ASSERT_EQ(ps.size(), 2u);
+  EXPECT_NE(ps[1].find("也甜——这是最好的年景！”二月初的北岭区"), std::string::npos);
+  // a subtitle under a wrapped headline, a blank line after it, stays a line of its own
+  const auto titled = reflowed(
+      "临河县今年新建高标准农田\n"
+      "两万亩，灌溉条件明显改善\n"
+      "，亩均增产一成以上。\n\n"
+      "严把质量关，确保见实效（\n"
+      "乡村振兴在行动）\n"
+      "——北岭区农田建设工作综述\n\n"
+      "本报记者 林晓雨\n");
+  ASSERT_GE(titled.size(), 3u);
+  EXPECT_EQ(titled[titled.size() - 3], "严把质量关，确保见实效（乡村振兴在行动）");
+  EXPECT_EQ(titled[titled.size() - 2], "——北岭区农田建设工作综述");
+}
+
 }  // namespace
 }  // namespace broadsheet::pipeline
