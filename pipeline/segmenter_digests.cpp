@@ -1,4 +1,4 @@
-// segmenter::reader, 3b. digests: a column of briefs under one label ("新闻速递", "微阅读") is
+// segmenter::reader, 3b. digests: a column of briefs under one label ("本地快讯", "一周简讯") is
 // one item, the label its title and each brief's headline a paragraph of its text
 // (segmenter_reader.h, pipeline/README.md "How the segmenter reads a page").
 //
@@ -11,9 +11,15 @@
 //     text is a headline line, the first brief's title read as a subhead ("## 简讯 / ### 甲");
 //   - then at least one more story whose headline is its title alone (or under a "……——"
 //     kicker);
-//   - every one of them brief (at most digest_brief_chars of text) and signed off by a line in
+//   - every one of them brief (at most 700 characters of text) and signed off by a line in
 //     brackets, the brief's source ("（柯文）", "（据新华社日内瓦电记者甲）").
 // Briefs with their own bylines, subtitles or labels, or a long story, end the column.
+// A column compiled by a reporter, a byline line between its label and its first title
+// ("乡村快讯" / "本报记者 甲" / title), holds briefs of up to 1,000 characters whose titles may
+// carry one line under them (a summary, a field), and may leave its briefs unsigned when the
+// first is. Its briefs are set alike: a signed column ends at an unsigned story, and in an
+// unsigned one every brief after the first has that line under its title (a title alone over a
+// short text starts the next story).
 //
 // Where titles follow their text, the label follows the column: the briefs' titles, each above
 // its text, are read as the titles closing the texts before them. There a digest is a close by a
@@ -28,33 +34,33 @@ namespace broadsheet::pipeline {
 
 namespace {
 
-// A brief's text holds at most this many characters.
-constexpr std::size_t digest_brief_chars = 700;
+// A brief in a column compiled by a reporter holds at most this many characters.
+constexpr std::size_t compiled_brief_chars = 1000;
 // A digest's label: a short line above the first brief's title.
 constexpr std::size_t digest_label_chars = 8;
 
 }  // namespace
 
-// Whether the text choices [first, end) make a brief: short text whose last paragraph is a
-// bracket.
-bool segmenter::reader::brief_text(std::size_t first, std::size_t end) const {
+// Whether the text choices [first, end) make a brief under the rule: short text whose last
+// paragraph is a bracket where the rule asks for a sign-off.
+bool segmenter::reader::brief_text(std::size_t first, std::size_t end, const brief_rule& rule) const {
   std::size_t chars = 0, last_text = npos;
   for (std::size_t c = first; c < end; ++c) {
     if (choices_[c].act == action::drop) continue;
     chars += internal::count_code_points(ut(choices_[c].first));
     last_text = choices_[c].first;
   }
-  return last_text != npos && chars <= digest_brief_chars && (uf(last_text).closing || uf(last_text).note);
+  return last_text != npos && chars <= rule.chars && (!rule.signed_off || uf(last_text).closing || uf(last_text).note);
 }
 
 // The story opened by choices_[c]: one past its last choice, and whether it is a brief.
-segmenter::reader::brief_story segmenter::reader::story_at(std::size_t c) const {
+segmenter::reader::brief_story segmenter::reader::story_at(std::size_t c, const brief_rule& rule) const {
   brief_story b;
   b.first = b.end = c + 1;
   while (b.end < choices_.size() && (choices_[b.end].act == action::body || choices_[b.end].act == action::drop))
     ++b.end;
   const bool closes = b.end < choices_.size() && choices_[b.end].act == action::close;
-  b.brief = !closes && brief_text(b.first, b.end);
+  b.brief = !closes && brief_text(b.first, b.end, rule);
   return b;
 }
 
@@ -65,7 +71,7 @@ segmenter::reader::brief_story segmenter::reader::story_before(std::size_t c) co
   while (b.first > 0 && (choices_[b.first - 1].act == action::body || choices_[b.first - 1].act == action::drop))
     --b.first;
   if (b.first > 0 && choices_[b.first - 1].act == action::cut) --b.first;
-  b.brief = brief_text(b.first, b.end);
+  b.brief = brief_text(b.first, b.end, brief_rule{});
   return b;
 }
 
@@ -98,11 +104,25 @@ bool segmenter::reader::label_line(std::size_t u) const {
 }
 
 // Whether the headline run [i, j) is a brief's inside a digest: its title alone, or under a
-// kicker that leads into it.
-bool segmenter::reader::brief_headline(std::size_t i, std::size_t j) const {
+// kicker that leads into it; where the rule allows, a title with one line under it (a summary,
+// a field such as "来源：…").
+bool segmenter::reader::brief_headline(std::size_t i, std::size_t j, const brief_rule& rule) const {
+  const bool with_line = j == i + 2 && !uf(i).byline_line && !uf(i + 1).byline_line;
+  if (rule.under_title != line_under_title::never && with_line) return true;
+  if (rule.under_title == line_under_title::must) return false;
   const std::size_t title = title_of(i, j);
   if (title == npos || title + 1 != j) return false;
   return title == i || (title == i + 1 && uf(i).dash_kicker);
+}
+
+// Whether the digest opened by choices_[c] under its label is compiled by a reporter: a byline
+// line between the label and the first brief's title ("乡村快讯" / "本报记者 甲" / title).
+bool segmenter::reader::compiled_column(std::size_t c, std::size_t label) const {
+  const std::size_t title = title_of(choices_[c].first, choices_[c].end);
+  for (std::size_t u = label + 1; title != npos && u < title; ++u) {
+    if (uf(u).byline_line) return true;
+  }
+  return false;
 }
 
 // Every headline line of the choices [first, end) as a paragraph of a digest's text.
@@ -134,7 +154,7 @@ void segmenter::reader::group_digests_after() {
     if (!last.brief) continue;
     std::size_t first = last.first;
     while (first > done && choices_[first - 1].act == action::close &&
-           brief_headline(choices_[first - 1].first, choices_[first - 1].end)) {
+           brief_headline(choices_[first - 1].first, choices_[first - 1].end, brief_rule{})) {
       const brief_story before = story_before(first - 1);
       if (!before.brief || before.first < done) break;
       first = before.first;
@@ -158,12 +178,20 @@ void segmenter::reader::group_digests_before() {
   for (std::size_t c = 0; c < choices_.size();) {
     const choice& head = choices_[c];
     const std::size_t label = digest_label(c);
-    const brief_story first = label != npos ? story_at(c) : brief_story{};
+    // A column's briefs are signed off alike. One compiled by a reporter may leave them all
+    // unsigned, hold longer ones, and set a line under their titles.
+    brief_rule rule;
+    brief_story first = label != npos ? story_at(c, rule) : brief_story{};
+    if (label != npos && compiled_column(c, label)) {
+      rule =
+          brief_rule{compiled_brief_chars, first.brief, first.brief ? line_under_title::may : line_under_title::must};
+      first = story_at(c, rule);
+    }
     // The briefs after the first: each opened by a brief's headline.
     std::size_t end = first.end;
     while (first.brief && end < choices_.size() && choices_[end].act == action::open &&
-           brief_headline(choices_[end].first, choices_[end].end)) {
-      const brief_story next = story_at(end);
+           brief_headline(choices_[end].first, choices_[end].end, rule)) {
+      const brief_story next = story_at(end, rule);
       if (!next.brief) break;
       end = next.end;
     }

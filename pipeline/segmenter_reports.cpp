@@ -52,7 +52,7 @@ std::size_t segmenter::reader::text_chars(std::size_t first, std::size_t end) co
 std::size_t segmenter::reader::report_end(std::size_t c, bool signed_at_end_enough) const {
   const choice& head = choices_[c];
   if (head.act != action::open || head.end >= units_.size() || dated(head.end)) return npos;
-  const brief_story s = story_at(c);
+  const brief_story s = story_at(c, brief_rule{});
   const std::size_t chars = text_chars(s.first, s.end);
   if (chars == 0 || chars > report_part_chars) return npos;
   // Signed: by a byline line under its title, or by a note or closing line at its end.
@@ -65,7 +65,7 @@ void segmenter::reader::group_reports() {
   std::vector<choice>& out = regrouped_;
   out.clear();
   for (std::size_t c = 0; c < choices_.size();) {
-    const brief_story head = choices_[c].act == action::open ? story_at(c) : brief_story{};
+    const brief_story head = choices_[c].act == action::open ? story_at(c, brief_rule{}) : brief_story{};
     std::size_t end = head.end, parts = 0;
     // A story signed off before the reports ("（作者为…）") has ended: it does not head them.
     const std::size_t intro = head.end > 0 ? text_chars(head.first, head.end) : 0;

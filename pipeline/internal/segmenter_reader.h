@@ -153,14 +153,24 @@ class segmenter::reader {
   struct brief_story {
     std::size_t first = 0;  // the story's first text choice (a cut starting it included)
     std::size_t end = 0;    // one past its last choice
-    bool brief = false;     // short text signed off by a line in brackets
+    bool brief = false;     // short text signed off by a line in brackets (as the column's rule says)
   };
-  bool brief_text(std::size_t first, std::size_t end) const;
-  brief_story story_at(std::size_t c) const;
+  // What a column's briefs are: at most chars characters of text each, signed off by a line in
+  // brackets or not; their titles alone, or (compiled columns) with one line under them, which
+  // unsigned briefs must all have (set alike, they tell the column from the stories after it).
+  enum class line_under_title { never, may, must };
+  struct brief_rule {
+    std::size_t chars = 700;
+    bool signed_off = true;
+    line_under_title under_title = line_under_title::never;
+  };
+  bool brief_text(std::size_t first, std::size_t end, const brief_rule& rule) const;
+  brief_story story_at(std::size_t c, const brief_rule& rule) const;
   brief_story story_before(std::size_t c) const;
   std::size_t digest_label(std::size_t c) const;
+  bool compiled_column(std::size_t c, std::size_t label) const;
   bool label_line(std::size_t u) const;
-  bool brief_headline(std::size_t i, std::size_t j) const;
+  bool brief_headline(std::size_t i, std::size_t j, const brief_rule& rule) const;
   void push_as_text(std::size_t first, std::size_t end, std::vector<choice>& out) const;
   void group_digests();
   void group_digests_before();

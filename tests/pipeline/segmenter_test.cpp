@@ -598,14 +598,46 @@ TEST(segmenter, joins_a_column_of_briefs_under_its_label_into_one_item) {
 TEST(segmenter, joins_briefs_under_a_label_over_another_label_and_a_byline) {
   // given: a story, the label "简讯" over a second label and a byline line, then two briefs each
   // signed off by its source, a long story: the top label heads the column
-  const auto page = segmented(std::string(dated_story) + "简讯\n\n身边事\n\n本报记者 周明远\n\n" + std::string(briefs) +
+  const auto page = segmented(std::string(dated_story) + "简讯\n\n街坊事\n\n本报记者 周明远\n\n" + std::string(briefs) +
                               std::string(long_story));
   ASSERT_EQ(page.items.size(), 3u);
   EXPECT_EQ(page.items[1].title, "简讯");
   ASSERT_EQ(page.items[1].paragraphs.size(), 7u);
-  EXPECT_EQ(page.items[1].paragraphs[0], "身边事");
+  EXPECT_EQ(page.items[1].paragraphs[0], "街坊事");
   EXPECT_EQ(page.items[1].paragraphs[1], "北岭区新建三座城市书房");
   EXPECT_EQ(page.items[2].title, "城关镇推进老旧小区改造");
+}
+
+TEST(segmenter, joins_unsigned_briefs_under_a_label_over_a_byline_into_one_item) {
+  // given: a story, the label "乡村快讯" over a byline line, then two dated briefs signed by no
+  // source, the second with a summary line under its title, then a long story
+  const auto page =
+      segmented(std::string(dated_story) +
+                "乡村快讯\n\n"
+                "本报记者 周明远\n\n"
+                "临河县开通两条乡村公交\n\n"
+                "本报临河3月2日电（记者林晓雨）临河县日前开通两条乡村公交线路，沿线十二个行政村的群众出行更加方便。\n\n"
+                "北岭区建成三座城市书房\n\n"
+                "市民凭身份证即可免费借阅图书，书房每天开放到晚上九点\n\n"
+                "本报北岭3月2日电（记者许安然）记者从北岭区文化和旅游局获悉，三座城市书房日前建成开放。\n\n" +
+                std::string(long_story));
+  // then the label heads one item holding both briefs; the long story stands alone
+  ASSERT_EQ(page.items.size(), 3u);
+  EXPECT_EQ(page.items[1].title, "乡村快讯");
+  ASSERT_EQ(page.items[1].paragraphs.size(), 5u);
+  EXPECT_EQ(page.items[1].paragraphs[0], "临河县开通两条乡村公交");
+  EXPECT_EQ(page.items[1].paragraphs[3], "市民凭身份证即可免费借阅图书，书房每天开放到晚上九点");
+  EXPECT_EQ(page.items[2].title, "城关镇推进老旧小区改造");
+  // without the byline line under the label, unsigned briefs stay stories of their own
+  const auto uncompiled =
+      segmented(std::string(dated_story) +
+                "乡村快讯\n\n"
+                "临河县开通两条乡村公交\n\n"
+                "本报临河3月2日电（记者林晓雨）临河县日前开通两条乡村公交线路，沿线十二个行政村的群众出行更加方便。\n\n"
+                "北岭区建成三座城市书房\n\n"
+                "本报北岭3月2日电（记者许安然）记者从北岭区文化和旅游局获悉，三座城市书房日前建成开放。\n\n" +
+                std::string(long_story));
+  EXPECT_EQ(uncompiled.items.size(), 4u);
 }
 
 TEST(segmenter, joins_briefs_under_a_label_whose_first_title_reads_as_a_subhead) {
