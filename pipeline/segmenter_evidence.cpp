@@ -142,7 +142,9 @@ segmenter::reader::run_evidence segmenter::reader::judge_run(std::size_t i, std:
                     (k >= i + 2 && f.byline_line && above.heading_like && uf(k - 2).byline_line);
   }
   for (std::size_t k = i; k < j; ++k) {
-    byline = byline || (uf(k).byline_line && k > e.title);
+    // A byline line under the title, or under a label heading the run (a column compiled by a
+    // reporter: "一周简讯" / "本报记者 甲" / title).
+    byline = byline || (uf(k).byline_line && (k > e.title || (k > i && label_line(i))));
     parted = parted || uf(k).phrases_parted;
     // A "——" links the headline's parts: a subtitle after the title, a kicker before it or on
     // its line ("甲—— 乙"); so does a title that repeats the kicker above it before a colon

@@ -18,7 +18,7 @@ struct weights {
   // Evidence that a run of headline lines is a story's headline, whichever side its story is on.
   double dateline_next = 5.0;   // the text after it starts with a dateline
   double dateline_near = 0.75;  // or one of the two paragraphs after that one does (after a summary)
-  double byline = 1.7;          // it holds a byline line ("本报记者 甲")
+  double byline = 1.7;          // it holds a byline line ("本报记者 甲") under its title or its label
   double subtitle = 2.25;       // it holds a "——" subtitle, or a kicker ending in "——"
   double kicker = 0.2;          // two or more headline lines
   double phrases_parted = 3.0;  // a headline line's phrases are parted by a space

@@ -640,6 +640,26 @@ TEST(segmenter, joins_unsigned_briefs_under_a_label_over_a_byline_into_one_item)
   EXPECT_EQ(uncompiled.items.size(), 4u);
 }
 
+TEST(segmenter, reads_a_byline_between_a_label_and_a_title_as_evidence_of_a_headline) {
+  // given: a story without a sign-off, then a label over a byline line over a title whose text
+  // has no dateline, signed off by its source, and a second brief
+  const auto page =
+      segmented(std::string(dated_story) +
+                "会议要求，各乡镇要抓紧抓实春耕农资储备和农机检修，确保不误农时，农技人员要深入田间地头。\n\n"
+                "一周简讯\n\n"
+                "本报记者 周明远\n\n"
+                "北岭区三座城市书房日前建成开放\n\n"
+                "市民凭身份证即可在新建的城市书房免费借阅图书，书房每天开放到晚上九点。\n\n"
+                "（许安然）\n\n"
+                "临河县开通两条乡村公交\n\n"
+                "沿线十二个行政村的群众出行更加方便，票价统一为两元。\n\n"
+                "（林晓雨）\n");
+  // then the byline speaks for the run as a headline: the label heads a column of two briefs
+  ASSERT_EQ(page.items.size(), 2u);
+  EXPECT_EQ(page.items[1].title, "一周简讯");
+  EXPECT_EQ(page.items[1].paragraphs.front(), "北岭区三座城市书房日前建成开放");
+}
+
 TEST(segmenter, joins_briefs_under_a_label_whose_first_title_reads_as_a_subhead) {
   // given: markdown, the label "## 简讯" over a brief titled "### …", then a brief whose title
   // lost its marks: the first brief's title reads as a subhead of the label's text
