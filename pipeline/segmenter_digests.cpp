@@ -96,11 +96,19 @@ std::size_t segmenter::reader::digest_label(std::size_t c) const {
   return label_line(label) ? label : npos;
 }
 
-// Whether unit u can be a digest's label: a short headline line, not a speaker's name ("甲委员：").
+// Whether unit u can be a digest's label: a short headline line (after a short rubric), not a
+// speaker's name ("甲委员：").
 bool segmenter::reader::label_line(std::size_t u) const {
   const paragraph_facts& f = uf(u);
   const std::string_view t = ut(u);
-  return f.heading_like && f.chars <= digest_label_chars && !f.dash_kicker && !f.byline_line && !ends_with_colon(t);
+  if (!f.heading_like || f.dash_kicker || f.byline_line || ends_with_colon(t)) return false;
+  // A rubric of up to four characters may precede the label: "栏目：一周简讯".
+  std::size_t colon = t.find("：");
+  if (colon == std::string_view::npos) colon = t.find(':');
+  const std::size_t rubric = colon != std::string_view::npos && visible_chars(t.substr(0, colon)) <= 4
+                                 ? visible_chars(t.substr(0, colon)) + 1
+                                 : 0;
+  return f.chars - rubric <= digest_label_chars;
 }
 
 // Whether the headline run [i, j) is a brief's inside a digest: its title alone, or under a

@@ -595,6 +595,16 @@ TEST(segmenter, joins_a_column_of_briefs_under_its_label_into_one_item) {
   EXPECT_EQ(page.items[2].title, "城关镇推进老旧小区改造");
 }
 
+TEST(segmenter, joins_briefs_under_a_label_after_a_short_rubric) {
+  // given: a story, a label of six characters after a rubric and a colon, over two signed briefs
+  const auto page = segmented(std::string(dated_story) + "今日关注：乡村振兴快讯\n\n" + std::string(briefs) +
+                              std::string(long_story));
+  // then the line heads the column: the rubric does not count against the label's length
+  ASSERT_EQ(page.items.size(), 3u);
+  EXPECT_EQ(page.items[1].title, "今日关注：乡村振兴快讯");
+  EXPECT_EQ(page.items[1].paragraphs.size(), 6u);
+}
+
 TEST(segmenter, joins_briefs_under_a_label_over_another_label_and_a_byline) {
   // given: a story, the label "简讯" over a second label and a byline line, then two briefs each
   // signed off by its source, a long story: the top label heads the column
