@@ -23,7 +23,9 @@
 //
 // Where titles follow their text, the label follows the column: the briefs' titles, each above
 // its text, are read as the titles closing the texts before them. There a digest is a close by a
-// label line alone after a brief, and the briefs closed by titles alone right before it.
+// label line alone after a brief, and the briefs closed by titles alone right before it; or,
+// where the briefs' titles were read as opening their texts (a dateline under each), a label
+// line read as text right after the last of two or more briefs opened by titles alone.
 #include <cstddef>
 #include <vector>
 
@@ -150,28 +152,52 @@ void segmenter::reader::group_digests() {
   group_digests_after();
 }
 
-// Where titles follow their text: a label closing a brief, after briefs closed by their titles.
+// Where titles follow their text: a label closing a brief, after briefs closed by their titles;
+// or a label read as text after briefs opened by their titles.
 void segmenter::reader::group_digests_after() {
   std::vector<choice>& out = regrouped_;
   out.clear();
   std::size_t done = 0;  // choices_[0, done) are in out
   for (std::size_t c = 0; c < choices_.size(); ++c) {
     const choice& label = choices_[c];
-    if (label.act != action::close || label.end != label.first + 1 || !label_line(label.first)) continue;
+    if (label.end != label.first + 1 || !label_line(label.first)) continue;
+    // The label closes the last brief, or (briefs titled above their text, as the column sets
+    // them) stands as a line of text after it.
+    const bool closes = label.act == action::close;
+    if (!closes && label.act != action::body) continue;
     const brief_story last = story_before(c);
     if (!last.brief) continue;
-    std::size_t first = last.first;
-    while (first > done && choices_[first - 1].act == action::close &&
-           brief_headline(choices_[first - 1].first, choices_[first - 1].end, brief_rule{})) {
-      const brief_story before = story_before(first - 1);
-      if (!before.brief || before.first < done) break;
-      first = before.first;
+    auto brief_title = [&](std::size_t h, action act) {
+      return choices_[h].act == act && brief_headline(choices_[h].first, choices_[h].end, brief_rule{});
+    };
+    std::size_t first = last.first;  // where the column starts
+    std::size_t briefs = 1;
+    if (closes) {
+      // Each brief before the last is closed by its title alone: [text][title][text]…[label].
+      while (first > done && brief_title(first - 1, action::close)) {
+        const brief_story before = story_before(first - 1);
+        if (!before.brief || before.first < done) break;
+        first = before.first;
+        ++briefs;
+      }
+    } else {
+      // Each brief is opened by its title alone: [title][text][title][text]…[label].
+      if (first == 0 || first - 1 < done || !brief_title(first - 1, action::open)) continue;
+      --first;
+      while (first > done && first > 1) {
+        const brief_story before = story_before(first);
+        if (!before.brief || before.first == 0 || before.first - 1 < done ||
+            !brief_title(before.first - 1, action::open))
+          break;
+        first = before.first - 1;
+        ++briefs;
+      }
     }
-    if (first == last.first) continue;  // no brief before the last: not a digest
+    if (briefs < 2) continue;  // no brief before the last: not a digest
     out.insert(out.end(), choices_.begin() + static_cast<std::ptrdiff_t>(done),
                choices_.begin() + static_cast<std::ptrdiff_t>(first));
     push_as_text(first, c, out);
-    out.push_back(label);
+    out.push_back(choice{label.first, label.end, action::close, label.score});
     done = c + 1;
   }
   if (done == 0) return;

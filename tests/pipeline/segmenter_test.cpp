@@ -711,6 +711,33 @@ TEST(segmenter, joins_briefs_under_a_label_printed_after_them_where_titles_follo
   EXPECT_EQ(page.items[2].title, "城关镇推进老旧小区改造");
 }
 
+TEST(segmenter, joins_briefs_titled_above_their_text_under_a_label_printed_after_them) {
+  // given: titles after their text; then two briefs, each title read as opening its dated text
+  // and each signed off by its source; the label "简讯" as a line of its own after them; then a
+  // dated story with its title after it
+  const auto page = segmented(
+      "今年以来，临河县坚持把春耕生产作为头等大事，组织农技人员深入田间地头，指导农户科学播种、合理施肥。\n\n"
+      "会议要求，各乡镇要抓紧抓实春耕农资储备和农机检修，确保不误农时。\n\n"
+      "（作者为临河县农业农村局干部）\n\n"
+      "春耕备耕正当时\n——临河县春耕生产见闻\n\n"
+      "北岭区新建三座城市书房\n\n"
+      "本报电北岭区新建的三座城市书房日前开放，市民凭身份证即可免费借阅图书。\n\n"
+      "（许安然）\n\n"
+      "西塘镇开通两条乡村公交线路\n\n"
+      "本报电西塘镇日前开通两条乡村公交线路，沿线十二个行政村的群众出行更加方便。\n\n"
+      "（周明远）\n\n"
+      "简讯\n\n"
+      "本报讯（记者许安然）城关镇今年启动十二个老旧小区改造项目，涉及居民两千余户。\n\n"
+      "改造内容包括管网更新、外墙保温、加装电梯和停车位建设，预计年底前全部完工。\n\n"
+      "城关镇推进老旧小区改造（民生实事）\n");
+  // then the label closes one item holding both briefs
+  ASSERT_EQ(page.items.size(), 3u);
+  EXPECT_EQ(page.items[1].title, "简讯");
+  ASSERT_EQ(page.items[1].paragraphs.size(), 6u);
+  EXPECT_EQ(page.items[1].paragraphs[0], "北岭区新建三座城市书房");
+  EXPECT_EQ(page.items[2].title, "城关镇推进老旧小区改造（民生实事）");
+}
+
 TEST(segmenter, keeps_briefs_apart_without_a_label_over_them) {
   // given: the same briefs with no label over them: two stories of their own
   const auto page = segmented(std::string(dated_story) + std::string(briefs) + std::string(long_story));
