@@ -167,6 +167,19 @@ bool is_strong_heading(const std::vector<draft>& ps, std::size_t i) {
   return match_photo_credit(next.text).has_value();
 }
 
+// The rest of a word a column break cut off, at a paragraph's start: a sentence of at most three
+// characters ending there ("果。…", "给养车。…"), or the particle 的, which never starts one.
+bool starts_with_word_rest(std::string_view t) {
+  std::size_t i = 0;
+  for (int n = 0; n < 4 && i < t.size(); ++n) {
+    const char32_t c = next_code_point(t, i);
+    if (n == 0 && c == U'的') return true;
+    if (c == U'。') return n > 0;
+    if (!(char_class(c) & cc::han)) return false;
+  }
+  return false;
+}
+
 // Paragraphs before a repeat that are searched for its first print.
 constexpr std::size_t repeat_window = 12;
 
@@ -318,7 +331,8 @@ std::vector<paragraph> reflow(std::vector<page_line> lines) {
            !(ends_with_bracket(n.p.text) && !n.last.ends) && !n.first.dateline &&
            !(heading_piece(n) && c.text.find("。") == std::string::npos) &&
            !(open->first.enumerated && open->chars <= 25));
-      // A word cut by a column break ("…改善金融体系的结" + "构，进一步…") joins whatever the rest says.
+      // A word cut by a column break ("…改善金融体系的结" + "构，进一步…") joins whatever the rest says;
+      // so does an unfinished paragraph, headline-like or not, before a word's rest ("…巩固改革成" + "果。").
       // A short bracketed line cut by column breaks ("（本报伊斯" + "兰堡2月19" + "日电）") joins
       // its pieces until the bracket closes.
       // (The bracket is looked for last: the search reads the whole paragraph, which grows.)
@@ -336,7 +350,7 @@ std::vector<paragraph> reflow(std::vector<page_line> lines) {
           (one_line && spans_columns) ||
           (c.line_count == 2 && !c.across_blank && open->chars <= 50 && !open->last.ends && spans_columns) ||
           (one_line && open->chars <= 50 && names_notice(c.text));
-      join = n.first.continues || bracket_cut ||
+      join = n.first.continues || bracket_cut || (unfinished && !after_closing && starts_with_word_rest(n.p.text)) ||
              (unfinished && !after_closing && !headline &&
               ((body_like && !short_start && !is_strong_heading(drafts, i)) || (narrow[i] && narrow[i - 1])));
     }

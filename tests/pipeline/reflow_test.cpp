@@ -421,5 +421,28 @@ TEST(reflow, joins_a_line_starting_with_a_dash_inside_a_wrapped_sentence) {
   EXPECT_EQ(titled[titled.size() - 2], "——北岭区农田建设工作综述");
 }
 
+TEST(reflow, joins_a_short_unfinished_line_to_the_rest_of_its_word_after_a_blank_line) {
+  // given: paragraphs one line each; a finished paragraph, then a short line cut inside a word
+  // by a column break, one blank line, and the word's rest ending a sentence
+  const auto ps = reflowed(
+      "临河县今年新建高标准农田两万亩，灌溉条件明显改善，亩均增产一成以上。\n\n"
+      "运用制度巩固改革成\n\n"
+      "果。改革只有进行时，没有完成时，各乡镇要把好经验写进制度。\n");
+  ASSERT_EQ(ps.size(), 2u);
+  EXPECT_EQ(ps[1], "运用制度巩固改革成果。改革只有进行时，没有完成时，各乡镇要把好经验写进制度。");
+  // the particle 的 never starts a sentence: the line before it goes on
+  const auto particle = reflowed(
+      "临河县今年新建高标准农田两万亩，灌溉条件明显改善，亩均增产一成以上。\n\n"
+      "村民们准备\n\n"
+      "的节目相当丰富，有秧歌、快板和小品。\n");
+  ASSERT_EQ(particle.size(), 2u);
+  // a headline over a lead whose first sentence is longer stays apart
+  const auto headline = reflowed(
+      "临河县今年新建高标准农田两万亩，灌溉条件明显改善，亩均增产一成以上。\n\n"
+      "小账本见证大变化\n\n"
+      "北岭春早。村里的合作社今年分红二十万元，村民们的账本越记越厚。\n");
+  EXPECT_EQ(headline.size(), 3u);
+}
+
 }  // namespace
 }  // namespace broadsheet::pipeline
