@@ -168,13 +168,15 @@ bool is_strong_heading(const std::vector<draft>& ps, std::size_t i) {
 }
 
 // The rest of a word a column break cut off, at a paragraph's start: a sentence of at most three
-// characters ending there ("果。…", "给养车。…"), or the particle 的, which never starts one.
+// characters ending there ("果。…", "给养车。…"), a clause of one ("位，…"), or the particle 的,
+// which never starts a sentence.
 bool starts_with_word_rest(std::string_view t) {
   std::size_t i = 0;
   for (int n = 0; n < 4 && i < t.size(); ++n) {
     const char32_t c = next_code_point(t, i);
     if (n == 0 && c == U'的') return true;
     if (c == U'。') return n > 0;
+    if (c == U'，') return n == 1;
     if (!(char_class(c) & cc::han)) return false;
   }
   return false;

@@ -436,6 +436,12 @@ TEST(reflow, joins_a_short_unfinished_line_to_the_rest_of_its_word_after_a_blank
       "村民们准备\n\n"
       "的节目相当丰富，有秧歌、快板和小品。\n");
   ASSERT_EQ(particle.size(), 2u);
+  // so does a clause of one character
+  const auto clause = reflowed(
+      "临河县今年新建高标准农田两万亩，灌溉条件明显改善，亩均增产一成以上。\n\n"
+      "对于不少群众而言，家门口缺岗\n\n"
+      "位，出远门又有顾虑，就业与顾家难以兼顾。\n");
+  ASSERT_EQ(clause.size(), 2u);
   // a headline over a lead whose first sentence is longer stays apart
   const auto headline = reflowed(
       "临河县今年新建高标准农田两万亩，灌溉条件明显改善，亩均增产一成以上。\n\n"
