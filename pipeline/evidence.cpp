@@ -153,6 +153,18 @@ bool is_label_like(std::string_view t) {
   return letters >= 2;
 }
 
+// The bytes of a lead-in phrase at the text's start: two to six Han characters and a comma
+// ("记者了解到，"); 0 without one.
+std::size_t short_lead_in(std::string_view t) {
+  std::size_t i = 0;
+  for (int chars = 0; chars <= 6 && i < t.size(); ++chars) {
+    const char32_t c = next_code_point(t, i);
+    if (c == U'，' || c == U',') return chars >= 2 ? i : 0;
+    if (!is_han(c)) return 0;
+  }
+  return 0;
+}
+
 }  // namespace
 
 paragraph_facts facts_of(const paragraph& p) {
@@ -178,6 +190,14 @@ paragraph_facts facts_of(const paragraph& p) {
   f.dated_late = !f.dateline && !f.credit && !f.continuation && has_dateline_after_lead_in(t);
   const bool in_brackets = opens_bracket(t) && closes_bracket(t);
   f.note = in_brackets && (f.chars > 6 || is_bracketed_name(t));
+  // A sign-off behind a lead-in phrase the extraction glued to it ("记者了解到，（甲、乙）").
+  if (const std::size_t lead_in = short_lead_in(t); lead_in > 0 && !in_brackets) {
+    const std::string_view rest = t.substr(lead_in);
+    if (opens_bracket(rest) && closes_bracket(rest)) {
+      f.closing = is_closing_line(rest);
+      f.note = visible_chars(rest) > 6 || is_bracketed_name(rest);
+    }
+  }
   if (f.chars > 80) return f;  // a paragraph of text: none of the rest applies to it
 
   // A notice signs off with "特此公告。" and its date alone on a line.
@@ -197,7 +217,7 @@ paragraph_facts facts_of(const paragraph& p) {
   // A paragraph that is one bracket is a note, a marker or a closing line, never a headline.
   const bool bracketed = in_brackets && !f.column_tag;
   const bool formulaic =
-      f.credit || f.continuation || f.author_note || f.closing || f.dateline || f.byline_line || bracketed;
+      f.credit || f.continuation || f.author_note || f.closing || f.dateline || f.byline_line || bracketed || f.note;
   // A headline may end with an exclamation or a question ("“我们是一支不可战胜的力量！”") or,
   // as a speaker's kicker, with a colon ("甲委员："); a sentence of text ends with a full stop,
   // and a cut clause with a comma. A line of 51 to 80 characters is a headline only without

@@ -103,6 +103,16 @@ TEST(evidence, reads_a_paragraph_in_brackets_as_a_note) {
   EXPECT_FALSE(facts("（记者林晓雨）昨日，临河县召开春耕生产推进会。").note);
 }
 
+TEST(evidence, reads_a_note_behind_a_lead_in_phrase_as_a_note_not_a_headline) {
+  // a sign-off the extraction glued a lead-in phrase to
+  const auto glued = facts("记者了解到，（林晓雨、周明远）");
+  EXPECT_TRUE(glued.note);
+  EXPECT_FALSE(glued.heading_like);
+  // a clause before a bracket that is not the whole rest, or a lead-in longer than six characters
+  EXPECT_FALSE(facts("据介绍，（甲）项目已经完工").note);
+  EXPECT_FALSE(facts("临河县农业农村局介绍，（林晓雨）").note);
+}
+
 TEST(evidence, reads_a_lone_first_numeral_as_a_first_part) {
   EXPECT_TRUE(facts("一").first_part);
   EXPECT_TRUE(facts("（一）").first_part);
