@@ -212,6 +212,18 @@ result<bool> page_cleaner::split_lines(std::string_view text) {
     all_nfc = normalize_line(raw, normalized) && all_nfc;
     if (normalized.empty()) { ++blanks; continue; }
 
+    // A continuation marker glued to the markdown heading after it ("（上接A04版①）### 甲"): the
+    // marker is a line of its own.
+    if ((normalized[0] == '(' || normalized.starts_with("（")) && normalized.find('#') != std::string::npos) {
+      if (const auto cont = match_continuation(normalized);
+          cont && cont->body_offset < normalized.size() && normalized[cont->body_offset] == '#') {
+        page.lines.push_back(page_line{normalized.substr(0, cont->body_offset), blanks, furniture_run, 0});
+        normalized.erase(0, cont->body_offset);
+        blanks = 0;
+        furniture_run = 0;
+      }
+    }
+
     int md_level = 0;
     while (md_level < static_cast<int>(normalized.size()) && normalized[md_level] == '#') ++md_level;
     if (md_level > 0 && md_level <= 6 && md_level < static_cast<int>(normalized.size()) &&

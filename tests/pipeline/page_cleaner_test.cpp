@@ -73,6 +73,22 @@ TEST(page_cleaner, strips_markdown_heading_markers_and_keeps_the_level) {
   EXPECT_EQ(r->lines[1].md_level, 0);
 }
 
+TEST(page_cleaner, splits_a_continuation_marker_glued_to_the_markdown_heading_after_it) {
+  page_cleaner c;
+  auto r = c.clean("（上接A02版①）### 春耕备耕有序推进\n临河县各乡镇抓紧抓实农资储备。\n");
+  ASSERT_TRUE(r);
+  ASSERT_EQ(r->lines.size(), 3u);
+  EXPECT_EQ(r->lines[0].text, "（上接A02版①）");
+  EXPECT_EQ(r->lines[0].md_level, 0);
+  EXPECT_EQ(r->lines[1].text, "春耕备耕有序推进");
+  EXPECT_EQ(r->lines[1].md_level, 3);
+  EXPECT_EQ(r->lines[1].blanks_before, 0);
+  // a marker before text stays with its text (the segmenter reads it there)
+  auto text = c.clean("（上接A02版①）临河县各乡镇抓紧抓实农资储备。\n");
+  ASSERT_TRUE(text);
+  EXPECT_EQ(text->lines.size(), 1u);
+}
+
 TEST(page_cleaner, removes_page_furniture) {
   page_cleaner c;
   auto r = c.clean(
