@@ -126,6 +126,12 @@ segmenter::reader::run_evidence segmenter::reader::judge_run(std::size_t i, std:
   run_evidence e;
   e.title = title_of(i, j);
   if (e.title == npos) return e;
+  // A "……——" kicker leads into the headline line under it: a run that ends there is half a
+  // headline.
+  if (uf(e.title).dash_kicker && j < units_.size() && uf(j).heading_like && !uf(j).byline_line) {
+    e.title = npos;
+    return e;
+  }
   const paragraph_facts& tf = uf(e.title);
   bool byline = false, subtitle = false, parted = false;
   int headings = 0;

@@ -82,6 +82,21 @@ TEST(segmenter, reads_a_title_that_repeats_its_kicker_before_a_colon_as_a_headli
   EXPECT_EQ(page.items[1].kicker, "北岭区关爱一线环卫工人");
 }
 
+TEST(segmenter, never_reads_a_kicker_ending_in_a_dash_alone_as_a_headline_over_a_headline_line) {
+  // given: a markdown story signed off, then a part of it under a "——" kicker and a "###" title
+  const auto page = segmented(
+      "## 临河县召开春耕生产推进会\n\n"
+      "本报讯（记者林晓雨）昨日，临河县召开春耕生产推进会，部署全县春耕备耕工作。\n\n"
+      "会议要求，各乡镇要抓紧抓实春耕农资储备和农机检修，确保不误农时。\n\n"
+      "（本报记者许安然）\n\n"
+      "北岭区城关镇东风社区居委会主任王立新——\n\n"
+      "### 寒风中守住小区大门\n\n"
+      "2月3日清晨6时，北岭区城关镇东风社区门口，王立新已经站了一个小时。\n");
+  // then the kicker does not open a story of its own with the title as its text: it leads into
+  // the title, a part of the story (a "###" heading)
+  for (const article& a : page.items) EXPECT_NE(a.title, "北岭区城关镇东风社区居委会主任王立新——");
+}
+
 TEST(segmenter, reads_a_headline_of_phrases_parted_by_a_space_as_a_new_story) {
   // given a story with an in-body subhead, then a headline of two phrases parted by a space,
   // with no dateline, byline or closing line around it, then the next story's text
