@@ -154,7 +154,7 @@ bool is_label_like(std::string_view t) {
 }
 
 // The bytes of a lead-in phrase at the text's start: two to six Han characters and a comma
-// ("记者了解到，"); 0 without one.
+// ("笔者注意到，"); 0 without one.
 std::size_t short_lead_in(std::string_view t) {
   std::size_t i = 0;
   for (int chars = 0; chars <= 6 && i < t.size(); ++chars) {
@@ -190,7 +190,7 @@ paragraph_facts facts_of(const paragraph& p) {
   f.dated_late = !f.dateline && !f.credit && !f.continuation && has_dateline_after_lead_in(t);
   const bool in_brackets = opens_bracket(t) && closes_bracket(t);
   f.note = in_brackets && (f.chars > 6 || is_bracketed_name(t));
-  // A sign-off behind a lead-in phrase the extraction glued to it ("记者了解到，（甲、乙）").
+  // A sign-off behind a lead-in phrase the extraction glued to it ("笔者注意到，（甲、乙）").
   if (const std::size_t lead_in = short_lead_in(t); lead_in > 0 && !in_brackets) {
     const std::string_view rest = t.substr(lead_in);
     if (opens_bracket(rest) && closes_bracket(rest)) {
@@ -213,6 +213,7 @@ paragraph_facts facts_of(const paragraph& p) {
   const std::size_t word_chars = f.column_tag ? visible_chars(words) : f.chars;
   f.label_like = is_label_like(t);
   f.enumerated = starts_enumerated(t);
+  f.bulleted = t.starts_with("■") || t.starts_with("●") || t.starts_with("◆") || t.starts_with("▲");
   f.first_part = t == "一" || t == "（一）" || t == "(一)";
   // A paragraph that is one bracket is a note, a marker or a closing line, never a headline.
   const bool bracketed = in_brackets && !f.column_tag;

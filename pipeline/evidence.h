@@ -55,6 +55,7 @@ struct paragraph_facts {
   bool table_row = false;      // holds a tab
   bool label_like = false;     // 2 to 8 characters without punctuation: a section or column label, a kicker
   bool enumerated = false;     // "一、…", "（二）…", "3.…": a numbered section heading or list item
+  bool bulleted = false;  // "■…", "●…", "◆…", "▲…": a point of a summary or list, a sidebar's label
   bool first_part = false;     // "一", "（一）" alone: a text's first numbered part begins here
   // A headline line whose phrases are parted by a space ("万泉河清 琼海更美", a kicker and its
   // title on one line): headlines are set so, a subhead inside a text almost never is.

@@ -34,9 +34,10 @@ bool segmenter::reader::photo_between(std::size_t u) const {
 }
 
 // The title line of units [i, j), never a line ending with a colon (it leads into what follows: a
-// kicker, a list's intro): the last headline line before the first subtitle; else the
+// kicker, a list's intro) or one starting with a bullet ("■", "●": a summary's point, a
+// sidebar's label): the last headline line before the first subtitle; else the
 // last one ending with a column tag; else the last headline line that is not a label of up
-// to six characters (a column label such as "身边好人" may follow the title; a title of seven or
+// to six characters (a column label such as "街坊故事" may follow the title; a title of seven or
 // eight is often under its kicker); else the last headline line. npos when the run has no
 // headline line.
 std::size_t segmenter::reader::title_of(std::size_t i, std::size_t j) const {
@@ -52,6 +53,7 @@ std::size_t segmenter::reader::title_of(std::size_t i, std::size_t j) const {
     if (!uf(k).heading_like || uf(k).subtitle) continue;
     if (uf(k).dash_kicker && k + 1 < first_sub) continue;  // leads into the line under it
     if (ends_with_colon(ut(k))) continue;                  // leads into what follows: a kicker, a list's intro
+    if (uf(k).bulleted) continue;                          // a summary's point, a sidebar's label
     last = k;
     if (!uf(k).label_like || uf(k).chars > 6) last_full = k;
     if (uf(k).column_tag) tagged = k;  // a column tag ends a title: what follows is a label

@@ -105,12 +105,20 @@ TEST(evidence, reads_a_paragraph_in_brackets_as_a_note) {
 
 TEST(evidence, reads_a_note_behind_a_lead_in_phrase_as_a_note_not_a_headline) {
   // a sign-off the extraction glued a lead-in phrase to
-  const auto glued = facts("记者了解到，（林晓雨、周明远）");
+  const auto glued = facts("笔者注意到，（林晓雨、周明远）");
   EXPECT_TRUE(glued.note);
   EXPECT_FALSE(glued.heading_like);
   // a clause before a bracket that is not the whole rest, or a lead-in longer than six characters
   EXPECT_FALSE(facts("据介绍，（甲）项目已经完工").note);
   EXPECT_FALSE(facts("临河县农业农村局介绍，（林晓雨）").note);
+}
+
+TEST(evidence, reads_a_line_starting_with_a_bullet_as_bulleted) {
+  EXPECT_TRUE(facts("■重点支持单户担保金额五百万元及以下小微企业").bulleted);
+  EXPECT_TRUE(facts("●相关配套文件修订进展顺利").bulleted);
+  // a byline's box is no bullet
+  EXPECT_FALSE(facts("□林晓雨").bulleted);
+  EXPECT_FALSE(facts("临河县出台意见支持小微企业发展").bulleted);
 }
 
 TEST(evidence, reads_a_lone_first_numeral_as_a_first_part) {

@@ -147,10 +147,10 @@ TEST(reflow, starts_a_paragraph_at_a_dateline_after_a_lead_in) {
   // given: a headline with a clause comma, then after a blank line a text whose dateline
   // follows a lead-in of a few words
   const auto ps = reflowed(
-      "关注：坚决整治农村人居环境、改善村容村貌\n\n"
-      "记者了解到，本报北京3月2日电（记者周明远）为贯彻落实有关部署，各地正在开展村庄清洁行动。\n");
+      "本周聚焦：坚决整治农村人居环境、改善村容村貌\n\n"
+      "笔者注意到，本报北京3月2日电（记者周明远）为贯彻落实有关部署，各地正在开展村庄清洁行动。\n");
   ASSERT_EQ(ps.size(), 2u);
-  EXPECT_EQ(ps[0], "关注：坚决整治农村人居环境、改善村容村貌");
+  EXPECT_EQ(ps[0], "本周聚焦：坚决整治农村人居环境、改善村容村貌");
 }
 
 TEST(reflow, joins_a_closing_line_cut_into_pieces_by_column_breaks) {

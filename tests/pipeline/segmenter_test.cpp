@@ -97,6 +97,20 @@ TEST(segmenter, never_reads_a_kicker_ending_in_a_dash_alone_as_a_headline_over_a
   for (const article& a : page.items) EXPECT_NE(a.title, "北岭区城关镇东风社区居委会主任王立新——");
 }
 
+TEST(segmenter, never_takes_a_bulleted_summary_point_for_a_title) {
+  // given: a headline, two summary points marked "■" under it (the last short and unpunctuated),
+  // then the dated text
+  const auto page = segmented(
+      "临河县出台意见支持小微企业发展\n\n"
+      "■再担保业务收费一般不高于省级担保机构，引导合作机构降低担保费率\n\n"
+      "■重点支持单户担保金额五百万元及以下小微企业\n\n"
+      "本报讯（记者林晓雨）日前，临河县印发《关于发挥政府性融资担保作用支持小微企业发展的意见》。\n\n"
+      "意见要求，各担保机构要健全内部考核激励机制，提高支小支农业务占比。\n");
+  // then the headline above the points is the title
+  ASSERT_EQ(page.items.size(), 1u);
+  EXPECT_EQ(page.items[0].title, "临河县出台意见支持小微企业发展");
+}
+
 TEST(segmenter, reads_a_headline_of_phrases_parted_by_a_space_as_a_new_story) {
   // given a story with an in-body subhead, then a headline of two phrases parted by a space,
   // with no dateline, byline or closing line around it, then the next story's text
@@ -612,11 +626,11 @@ TEST(segmenter, joins_a_column_of_briefs_under_its_label_into_one_item) {
 
 TEST(segmenter, joins_briefs_under_a_label_after_a_short_rubric) {
   // given: a story, a label of six characters after a rubric and a colon, over two signed briefs
-  const auto page = segmented(std::string(dated_story) + "今日关注：乡村振兴快讯\n\n" + std::string(briefs) +
+  const auto page = segmented(std::string(dated_story) + "周末读报：乡村振兴快讯\n\n" + std::string(briefs) +
                               std::string(long_story));
   // then the line heads the column: the rubric does not count against the label's length
   ASSERT_EQ(page.items.size(), 3u);
-  EXPECT_EQ(page.items[1].title, "今日关注：乡村振兴快讯");
+  EXPECT_EQ(page.items[1].title, "周末读报：乡村振兴快讯");
   EXPECT_EQ(page.items[1].paragraphs.size(), 6u);
 }
 
