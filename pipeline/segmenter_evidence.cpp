@@ -201,7 +201,10 @@ segmenter::reader::run_evidence segmenter::reader::judge_run(std::size_t i, std:
   // Notices of one page share their issuers' and places' words whatever they announce.
   const double cohesion = at_start || at_end || notice ? 0 : words_.cohesion(i, j);
   const bool unfinished_before = !at_start && is_text(i - 1) && !uf(i - 1).sentence_end && !uf(i - 1).closing;
-  const bool clause_title = ps()[units_[e.title]].clause_punctuation && !tf.column_tag && !byline;
+  // A cut sentence often has clause punctuation; a short title under a kicker often has too, two
+  // phrases parted by a comma ("甲乙更准确，丙丁更贴心").
+  const bool clause_title =
+      ps()[units_[e.title]].clause_punctuation && !tf.column_tag && !byline && (headings < 2 || tf.chars > 12);
 
   // After a sign-off the story before has ended: subheads of the title's outline are its own.
   const bool parallel = subhead_like(j - 1) && !closing_before && parallel_to_title(i, j, e.title);

@@ -30,7 +30,8 @@ struct weights {
   double length = 0.15;              // per character of the title beyond 10 (clamped)
   double cohesion = -13.8;           // (opening) per unit of shared bigrams between the text before and after
   double unfinished_before = -0.75;  // the text just before it stops mid-sentence
-  double clause_title = -1.125;      // the title has clause punctuation (a cut sentence often has), no byline under it
+  double clause_title = -1.125;      // the title has clause punctuation (a cut sentence often has), no byline
+                                     // under it, no kicker over it unless longer than 12 characters
   double label_first = 0.35;         // a section label above the kicker and title
   double parallel = -3.0;            // a headline line of the same outline nearby: subheads set in parallel
   double notice_title = 2.0;         // the title names a notice ("…公告", "…名单", "光荣榜")

@@ -365,6 +365,22 @@ constexpr std::string_view dated_story =
     "本报讯（记者林晓雨）昨日，临河县召开春耕生产推进会，部署全县春耕备耕工作。会议指出，"
     "今年全县粮食播种面积稳定在八十万亩以上，春耕生产要早谋划、早部署、早落实。\n\n";
 
+TEST(segmenter, reads_a_short_title_with_a_comma_under_its_kicker_as_a_headline) {
+  // given: a story, then a kicker over a short title of two phrases parted by a comma, a summary
+  // paragraph and the dated text
+  const auto page =
+      segmented(std::string(dated_story) +
+                "会议要求，各乡镇要抓紧抓实春耕农资储备和农机检修，确保不误农时。\n\n"
+                "北岭区持续推进智慧平台建设\n\n"
+                "预报更准确，服务更贴心\n\n"
+                "日常出行要看天，渔民出海要看天，工程建设也得看天。\n\n"
+                "本报北岭3月2日电（记者许安然）如今，天气预报更准确了，预警信息十分钟内送达每个村，服务更贴心了。\n");
+  // then the comma does not make the title a cut sentence: the two lines open a second story
+  ASSERT_EQ(page.items.size(), 2u);
+  EXPECT_EQ(page.items[1].title, "预报更准确，服务更贴心");
+  EXPECT_EQ(page.items[1].kicker, "北岭区持续推进智慧平台建设");
+}
+
 TEST(segmenter, opens_a_story_at_a_headline_with_a_comma_over_a_byline) {
   // given: a dated story, then a headline whose two phrases are parted by a comma, a byline line
   // and a text: a sentence cut short is never followed by a byline
