@@ -165,8 +165,9 @@ segmenter::reader::run_evidence segmenter::reader::judge_run(std::size_t i, std:
   const bool dateline_next = !at_end && dated(j);
   // A byline line right after the run opens the next story: the run closes the story before.
   const bool byline_next = !at_end && uf(j).byline_line.has_value();
-  // The text after the run starts with its first numbered part ("一"): a text begins there.
-  const bool first_part_next = !at_end && uf(j).first_part;
+  // The text after the run starts with its first numbered part ("一"), or with a summary's
+  // bulleted point ("■…", not under a label such as a summary box's): a text begins there.
+  const bool first_part_next = !at_end && (uf(j).first_part || (uf(j).bulleted && is_text(j) && !tf.label_like));
   bool dateline_near = false;
   for (std::size_t k = j + 1; !at_end && !dateline_next && k < std::min(j + 3, units_.size()) && is_text(k - 1); ++k) {
     dateline_near = is_text(k) && dated(k);

@@ -46,7 +46,7 @@ struct weights {
   double next_lead = 1.25;       // share of the title's bigrams in the next story's lead
   double recent_text = -2.25;    // share in the text just before it (a subhead's neighbours)
   double page_start = 3.0;       // nothing before it: it opens the page's first story
-  double first_part_next = 4.0;  // the text after it starts with its first numbered part ("一")
+  double first_part_next = 4.0;  // the text after it starts with its first numbered part ("一") or a bulleted point
   double own_lead = 2.21;        // (closing) share in the lead of the story before it
   double close_bias = 0.0;       // titles after their body are the rarer layout
   double close_cohesion = -6.0;  // (closing) per unit of shared bigrams between the text before and after

@@ -381,6 +381,18 @@ TEST(segmenter, reads_a_short_title_with_a_comma_under_its_kicker_as_a_headline)
   EXPECT_EQ(page.items[1].kicker, "北岭区持续推进智慧平台建设");
 }
 
+TEST(segmenter, opens_a_story_at_a_headline_over_a_bulleted_summary_point) {
+  // given: a story, then a plain headline over a text whose first paragraph is a summary's point
+  const auto page = segmented(std::string(dated_story) +
+                              "会议要求，各乡镇要抓紧抓实春耕农资储备和农机检修，确保不误农时。\n\n"
+                              "沿江七县市合作治理流域污染\n\n"
+                              "■流域污染是沿江七县市最关切的问题。七县市覆盖了全省四成的人口和一半的岸线。\n\n"
+                              "日前，沿江七县市第五次联席会议在北岭区举行，各县市负责人就共同治理流域污染达成一致。\n");
+  // then a text begins at the point: the headline opens a second story
+  ASSERT_EQ(page.items.size(), 2u);
+  EXPECT_EQ(page.items[1].title, "沿江七县市合作治理流域污染");
+}
+
 TEST(segmenter, opens_a_story_at_a_headline_with_a_comma_over_a_byline) {
   // given: a dated story, then a headline whose two phrases are parted by a comma, a byline line
   // and a text: a sentence cut short is never followed by a byline
