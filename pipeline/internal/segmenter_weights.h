@@ -50,7 +50,7 @@ struct weights {
   double own_lead = 2.21;        // (closing) share in the lead of the story before it
   double close_bias = 0.0;       // titles after their body are the rarer layout
   double close_cohesion = -6.0;  // (closing) per unit of shared bigrams between the text before and after
-  double close_recent = -0.5;    // (closing) share in the text just before it: a sign-off, a subhead
+  double close_recent = -0.2;    // (closing) share in the text just before it: a sign-off, a subhead
   double close_against_page = -4.8;  // (closing) on a page where fewer than a third of the titles close
   // (opening) The text after it leaves the words of the headline of the story it would be in
   // (story_words, segmenter_evidence.cpp): the story has ended.
