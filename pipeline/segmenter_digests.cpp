@@ -107,9 +107,8 @@ bool segmenter::reader::label_line(std::size_t u) const {
   // A rubric of up to four characters may precede the label: "栏目：一周简讯".
   std::size_t colon = t.find("：");
   if (colon == std::string_view::npos) colon = t.find(':');
-  const std::size_t rubric = colon != std::string_view::npos && visible_chars(t.substr(0, colon)) <= 4
-                                 ? visible_chars(t.substr(0, colon)) + 1
-                                 : 0;
+  const std::size_t before_colon = colon == std::string_view::npos ? 0 : visible_chars(t.substr(0, colon));
+  const std::size_t rubric = before_colon > 0 && before_colon <= 4 ? before_colon + 1 : 0;
   return f.chars - rubric <= digest_label_chars;
 }
 
