@@ -126,11 +126,22 @@ bool is_end_mark(std::string_view line) {
   return any;
 }
 
+// Two colons or more, ':' or '：' (EF BC 9A), found sixteen bytes at a time.
+bool has_two_colons(std::string_view line) noexcept {
+  int colons = 0;
+  for (std::size_t i = internal::find_any_of<':', 0xEF>(line, 0); i < line.size();
+       i = internal::find_any_of<':', 0xEF>(line, i + 1)) {
+    if ((line[i] == ':' || line.substr(i).starts_with("：")) && ++colons == 2) return true;
+  }
+  return false;
+}
+
 // Entries "field:name" or "field：name" between separators ("|", "｜", "■", "□"), two or more,
 // with no sentence punctuation: the editor and hotline line of a page. Recognised by that shape,
-// whatever the fields are called.
+// whatever the fields are called. Each entry has its colon: a line with fewer than two (nearly
+// every line) is passed over before any character is decoded.
 bool is_editor_line(std::string_view line) {
-  if (line.size() > 400 || contains(line, "。") || contains(line, "，")) return false;
+  if (line.size() > 400 || !has_two_colons(line) || contains(line, "。") || contains(line, "，")) return false;
   int separators = 0, fields = 0;
   bool field_open = true;  // a separator (or the start) came since the last field
   std::size_t i = 0;

@@ -94,6 +94,14 @@ TEST(page_cleaner, does_not_take_sentences_for_furniture) {
   EXPECT_EQ(classify_furniture("编辑部全体人员参加了培训。"), furniture::none);
 }
 
+TEST(page_cleaner, reads_an_editor_line_by_its_two_fields) {
+  EXPECT_EQ(classify_furniture("责任编辑：林一 ｜ 校对：王二"), furniture::editor_line);
+  EXPECT_EQ(classify_furniture("编辑:林一 | 美编：王二"), furniture::editor_line);
+  // one field: a colon too few
+  EXPECT_EQ(classify_furniture("编辑：林一 ｜ 校对 王二"), furniture::none);
+  EXPECT_EQ(classify_furniture("■ 新闻热线 6612345 | 编辑:林一"), furniture::none);
+}
+
 TEST(page_cleaner, rejects_bad_text_with_reason_codes) {
   page_cleaner c(clean_limits{.max_line_bytes = 100});
   EXPECT_EQ(c.clean("\xc3\x28").error().code, errc::invalid_utf8);
