@@ -55,6 +55,17 @@ TEST(byline, reads_datelines_with_a_place_and_a_date) {
   EXPECT_EQ(m->names.reporters, names{"许安然"});
 }
 
+TEST(byline, finds_an_agency_named_in_a_datelines_first_five_characters) {
+  // 社 or 网 as the second to the fifth character, in texts shorter and longer than sixteen bytes
+  for (const std::string text : {"人民网电", "中新社电 日前", "人民网北京1月2日电 记者获悉", "中国新闻社电 日前",
+                                 "中华新闻社电", "中华新闻社北京1月2日电（记者周明远）记者获悉"}) {
+    EXPECT_TRUE(match_dateline(text)) << text;
+  }
+  // the sixth: no agency's name
+  EXPECT_FALSE(match_dateline("中华人民新闻社电 日前"));
+  EXPECT_FALSE(match_dateline("中华人民新闻社北京1月2日电 记者获悉"));
+}
+
 TEST(byline, finds_a_dateline_after_a_lead_in_of_a_few_words) {
   EXPECT_TRUE(has_dateline_after_lead_in("目前，本报讯（记者林晓雨）临河县春耕生产有序推进。"));
   EXPECT_TRUE(has_dateline_after_lead_in("据了解,本报北京3月2日电(记者周明远)记者从有关部门获悉"));
