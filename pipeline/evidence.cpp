@@ -139,9 +139,9 @@ bool ends_with_full_stop(std::string_view t) noexcept {
   return t.ends_with("。") || t.ends_with(".");
 }
 
-// Two to eight visible characters and no punctuation of any kind.
-bool is_label_like(std::string_view t) {
-  if (!visible_chars_at_most(t, 8)) return false;
+// Two to eight visible characters (t has chars, or more than 80) and no punctuation of any kind.
+bool is_label_like(std::string_view t, std::size_t chars) {
+  if (chars > 8) return false;
   std::size_t letters = 0;
   for (std::size_t i = 0; i < t.size();) {
     const char32_t c = next_code_point(t, i);
@@ -158,8 +158,8 @@ bool is_label_like(std::string_view t) {
 paragraph_facts facts_of(const paragraph& p) {
   paragraph_facts f;
   const std::string_view t = p.text;
-  // Counted up to 81: only headline-sized paragraphs need their length.
-  f.chars = visible_chars_at_most(t, 80) ? visible_chars(t) : 81;
+  // Up to 81: only headline-sized paragraphs need their length.
+  f.chars = std::min<std::size_t>(visible_chars(p), 81);
   f.sentence_end = ends_sentence(t);
   f.mid_clause = ends_mid_clause(t);
   f.gap_before = p.blanks_before;
@@ -191,7 +191,7 @@ paragraph_facts facts_of(const paragraph& p) {
   // The headline's own words, without its column tag.
   const std::string_view words = f.column_tag ? t.substr(0, tag) : t;
   const std::size_t word_chars = f.column_tag ? visible_chars(words) : f.chars;
-  f.label_like = is_label_like(t);
+  f.label_like = is_label_like(t, f.chars);
   f.enumerated = starts_enumerated(t);
   f.first_part = t == "一" || t == "（一）" || t == "(一)";
   // A paragraph that is one bracket is a note, a marker or a closing line, never a headline.

@@ -218,7 +218,7 @@ std::vector<paragraph> reflow(std::vector<page_line> lines) {
       const bool signed_off = d.p.line_count == 1 && d.first.source;
       join = d.p.md_level == 0 &&
              (f.continues || (!f.starts && !d.last.alone && hard_wrap && !spans_columns && !signed_off));
-      if (!join && f.alone && !d.last.alone && !d.last.ends && visible_chars(d.p.text) <= 12) {
+      if (!join && f.alone && !d.last.alone && !d.last.ends && d.chars <= 12) {
         // a byline or credit wrapped over two lines: "本报记者 宋" + "崇飞 摄"
         std::string both = d.p.text;
         append_joined(both, line.text);
@@ -338,6 +338,7 @@ std::vector<paragraph> reflow(std::vector<page_line> lines) {
   }
   for (auto& d : merged) {
     d.p.clause_punctuation = d.sentence_like;
+    d.p.chars = d.chars;
     out.push_back(std::move(d.p));
   }
   return out;
