@@ -116,6 +116,11 @@ TEST(byline, reads_an_outlets_reporters_on_a_byline_line) {
   EXPECT_EQ(reporters("星城网记者周明远本报记者许安然"), (names{"周明远", "许安然"}));
   EXPECT_EQ(reporters("河州广播台记者 孙一"), names{"孙一"});
   EXPECT_FALSE(match_byline_line("全市网点记者从会上获悉"));
+  // read from the bytes of U+4000-U+9FFF, decoded elsewhere: the same outlets
+  EXPECT_EQ(reporters("㐀㐁社记者 孙一"), names{"孙一"});
+  EXPECT_EQ(reporters("临河广播电台记者 孙一"), names{"孙一"});
+  EXPECT_FALSE(match_byline_line("河州市广播电视台记者 孙一"));  // seven characters
+  EXPECT_FALSE(match_byline_line("星城䷀社记者 孙一"));          // a hexagram symbol is no Han character
 }
 
 TEST(byline, leaves_a_line_stopping_at_a_comma_to_the_next) {
