@@ -311,7 +311,8 @@ std::size_t topic_words::number_bigrams(std::string_view text, std::vector<std::
   han_ends.resize(first + text.size() / 3 + 1);
   std::uint32_t* const at = slots_of_.data();
   std::uint32_t* const ends = han_ends.data() + first;
-  std::size_t bigrams = 0;
+  std::uint32_t* at_end = at;  // past the last bigram's slot, and its Han characters below
+  std::uint32_t* ends_end = ends;
   std::uint32_t han = 0;
   std::uint32_t neighbour = 0;  // the Han character before this one, 0 after a non-Han one
   for (std::size_t i = 0; i < text.size();) {
@@ -319,11 +320,12 @@ std::size_t topic_words::number_bigrams(std::string_view text, std::vector<std::
     han += c != 0 ? 1 : 0;
     if (c != 0 && neighbour != 0) {
       const std::uint64_t bigram = (std::uint64_t{neighbour} << 24) | c;
-      ends[bigrams] = han;
-      at[bigrams++] = static_cast<std::uint32_t>((bigram * 0x9E3779B97F4A7C15ull) >> (64 - hash_bits));
+      *ends_end++ = han;
+      *at_end++ = static_cast<std::uint32_t>((bigram * 0x9E3779B97F4A7C15ull) >> (64 - hash_bits));
     }
     neighbour = c;
   }
+  const auto bigrams = static_cast<std::size_t>(at_end - at);
   han_ends.resize(first + bigrams);
   // Without branches: whether a bigram is new to the page is a coin toss the processor cannot
   // predict.
