@@ -305,12 +305,15 @@ std::size_t topic_words::number_bigrams(std::string_view text, std::vector<std::
                                         std::vector<std::uint32_t>& han_ends) {
   // First the slots of the text's bigrams in reading order (a Han character takes at least three
   // bytes, so there are fewer than text.size() / 3), then their numbers: the table is too large
-  // for the nearest cache, and the second loop asks for each slot a few bigrams ahead.
+  // for the nearest cache, so the first loop asks for each slot as soon as it knows it: the slot
+  // has the rest of the first loop to arrive (asked for eight bigrams ahead in the second loop,
+  // a text's first eight had no time to).
   slots_of_.resize(text.size() / 3 + 1);
   const std::size_t first = numbers.size();
   han_ends.resize(first + text.size() / 3 + 1);
   std::uint32_t* const at = slots_of_.data();
   std::uint32_t* const ends = han_ends.data() + first;
+  std::uint32_t* const slots = slots_.data();
   std::uint32_t* at_end = at;  // past the last bigram's slot, and its Han characters below
   std::uint32_t* ends_end = ends;
   std::uint32_t han = 0;
@@ -321,7 +324,9 @@ std::size_t topic_words::number_bigrams(std::string_view text, std::vector<std::
     if (c != 0 && neighbour != 0) {
       const std::uint64_t bigram = (std::uint64_t{neighbour} << 24) | c;
       *ends_end++ = han;
-      *at_end++ = static_cast<std::uint32_t>((bigram * 0x9E3779B97F4A7C15ull) >> (64 - hash_bits));
+      const auto slot = static_cast<std::uint32_t>((bigram * 0x9E3779B97F4A7C15ull) >> (64 - hash_bits));
+      __builtin_prefetch(slots + slot);
+      *at_end++ = slot;
     }
     neighbour = c;
   }
@@ -331,12 +336,9 @@ std::size_t topic_words::number_bigrams(std::string_view text, std::vector<std::
   // predict.
   numbers.resize(first + bigrams);
   std::uint16_t* const out = numbers.data() + first;
-  std::uint32_t* const slots = slots_.data();
   const std::uint32_t generation = std::uint32_t{generation_} << 16;
   std::uint32_t numbered = count_;
-  constexpr std::size_t ahead = 8;
   for (std::size_t k = 0; k < bigrams; ++k) {
-    if (k + ahead < bigrams) __builtin_prefetch(slots + at[k + ahead]);
     std::uint32_t& slot = slots[at[k]];
     const std::uint32_t fresh = (slot & 0xFFFF0000u) != generation ? 1u : 0u;
     const std::uint32_t mask = 0u - fresh;
