@@ -304,12 +304,14 @@ std::size_t next_special(std::string_view text, std::size_t i) noexcept {
   return internal::find_any_of<' ', ',', ';', ':', '?', '!', '.', '(', ')'>(text, i);
 }
 
-// True when tidy has nothing to do: no space and no ASCII punctuation that could convert.
-bool already_tidy(std::string_view text) noexcept {
-  for (std::size_t i = next_special(text, 0); i < text.size(); i = next_special(text, i + 1)) {
-    if (text[i] != '.' || (i > 0 && static_cast<unsigned char>(text[i - 1]) >= 0x80)) return false;
+// Where tidy has something to do: the first space or ASCII punctuation that could convert (a '.'
+// after an ASCII character or at the start stays as it is); text.size() when there is none.
+std::size_t first_untidy(std::string_view text) noexcept {
+  std::size_t i = next_special(text, 0);
+  while (i < text.size() && text[i] == '.' && (i == 0 || static_cast<unsigned char>(text[i - 1]) < 0x80)) {
+    i = next_special(text, i + 1);
   }
-  return true;
+  return i;
 }
 
 // The next visible (non-space) code point at or after byte pos of text, 0 at the end.
@@ -323,8 +325,11 @@ char32_t next_visible(std::string_view text, std::size_t pos) noexcept {
 
 // Copies runs of ordinary bytes verbatim and decides only at spaces and ASCII punctuation,
 // which is where anything changes.
+// Everything before first_untidy is copied as it is: tidy's loop would keep each '.' there and
+// change nothing else.
 std::string tidy(std::string_view text, bool heading) {
-  if (already_tidy(text)) return std::string(text);
+  const std::size_t from = first_untidy(text);
+  if (from == text.size()) return std::string(text);
   std::string out;
   out.reserve(text.size() + 16);
   std::string open_parens;
@@ -335,7 +340,7 @@ std::string tidy(std::string_view text, bool heading) {
     while (e > 0 && out[e - 1] == ' ') --e;
     return e > 0 ? previous_code_point(out, e) : 0;
   };
-  for (std::size_t i = next_special(text, 0); i < text.size(); i = next_special(text, i + 1)) {
+  for (std::size_t i = from; i < text.size(); i = next_special(text, i + 1)) {
     out.append(text.data() + run, i - run);
     run = i + 1;
     if (text[i] != ' ') {

@@ -130,6 +130,15 @@ TEST(tidy_sentence, leaves_numbers_and_latin_punctuation_alone) {
   EXPECT_EQ(tidy_sentence("Hello, world (test): ok."), "Hello, world (test): ok.");
 }
 
+// Tidy starts at the first space or punctuation it may change: a '.' after a digit before it
+// stays, what follows is tidied as from the start.
+TEST(tidy_sentence, tidies_after_decimal_points_as_before_them) {
+  EXPECT_EQ(tidy_sentence("增长3.5%, 达 1.2 万元."), "增长3.5%，达1.2万元。");
+  EXPECT_EQ(tidy_sentence("3.5 万元"), "3.5万元");
+  EXPECT_EQ(tidy_sentence(".5 万元"), ".5万元");
+  EXPECT_EQ(tidy_sentence("增长3.5%"), "增长3.5%");
+}
+
 TEST(tidy_heading, keeps_separators_between_title_segments) {
   EXPECT_EQ(tidy_heading("奋进新征程 建功新时代"), "奋进新征程 建功新时代");
   EXPECT_EQ(tidy_heading("学 思 想 强党性"), "学思想 强党性");
