@@ -139,9 +139,9 @@ bool ends_with_full_stop(std::string_view t) noexcept {
   return t.ends_with("。") || t.ends_with(".");
 }
 
-// Two to eight visible characters and no punctuation of any kind.
-bool is_label_like(std::string_view t) {
-  if (!visible_chars_at_most(t, 8)) return false;
+// Two to eight visible characters (t has chars, or more than 80) and no punctuation of any kind.
+bool is_label_like(std::string_view t, std::size_t chars) {
+  if (chars > 8) return false;
   std::size_t letters = 0;
   for (std::size_t i = 0; i < t.size();) {
     const char32_t c = next_code_point(t, i);
@@ -170,8 +170,8 @@ std::size_t short_lead_in(std::string_view t) {
 paragraph_facts facts_of(const paragraph& p) {
   paragraph_facts f;
   const std::string_view t = p.text;
-  // Counted up to 81: only headline-sized paragraphs need their length.
-  f.chars = visible_chars_at_most(t, 80) ? visible_chars(t) : 81;
+  // Up to 81: only headline-sized paragraphs need their length.
+  f.chars = std::min<std::size_t>(visible_chars(p), 81);
   f.sentence_end = ends_sentence(t);
   f.mid_clause = ends_mid_clause(t);
   f.gap_before = p.blanks_before;
@@ -211,7 +211,7 @@ paragraph_facts facts_of(const paragraph& p) {
   // The headline's own words, without its column tag.
   const std::string_view words = f.column_tag ? t.substr(0, tag) : t;
   const std::size_t word_chars = f.column_tag ? visible_chars(words) : f.chars;
-  f.label_like = is_label_like(t);
+  f.label_like = is_label_like(t, f.chars);
   f.enumerated = starts_enumerated(t);
   f.bulleted = t.starts_with("■") || t.starts_with("●") || t.starts_with("◆") || t.starts_with("▲");
   f.first_part = t == "一" || t == "（一）" || t == "(一)";
@@ -326,13 +326,17 @@ std::size_t topic_words::number_bigrams(std::string_view text, std::vector<std::
                                         std::vector<std::uint32_t>& han_ends) {
   // First the slots of the text's bigrams in reading order (a Han character takes at least three
   // bytes, so there are fewer than text.size() / 3), then their numbers: the table is too large
-  // for the nearest cache, and the second loop asks for each slot a few bigrams ahead.
+  // for the nearest cache, so the first loop asks for each slot as soon as it knows it: the slot
+  // has the rest of the first loop to arrive (asked for eight bigrams ahead in the second loop,
+  // a text's first eight had no time to).
   slots_of_.resize(text.size() / 3 + 1);
   const std::size_t first = numbers.size();
   han_ends.resize(first + text.size() / 3 + 1);
   std::uint32_t* const at = slots_of_.data();
   std::uint32_t* const ends = han_ends.data() + first;
-  std::size_t bigrams = 0;
+  std::uint32_t* const slots = slots_.data();
+  std::uint32_t* at_end = at;  // past the last bigram's slot, and its Han characters below
+  std::uint32_t* ends_end = ends;
   std::uint32_t han = 0;
   std::uint32_t neighbour = 0;  // the Han character before this one, 0 after a non-Han one
   for (std::size_t i = 0; i < text.size();) {
@@ -340,22 +344,22 @@ std::size_t topic_words::number_bigrams(std::string_view text, std::vector<std::
     han += c != 0 ? 1 : 0;
     if (c != 0 && neighbour != 0) {
       const std::uint64_t bigram = (std::uint64_t{neighbour} << 24) | c;
-      ends[bigrams] = han;
-      at[bigrams++] = static_cast<std::uint32_t>((bigram * 0x9E3779B97F4A7C15ull) >> (64 - hash_bits));
+      *ends_end++ = han;
+      const auto slot = static_cast<std::uint32_t>((bigram * 0x9E3779B97F4A7C15ull) >> (64 - hash_bits));
+      __builtin_prefetch(slots + slot);
+      *at_end++ = slot;
     }
     neighbour = c;
   }
+  const auto bigrams = static_cast<std::size_t>(at_end - at);
   han_ends.resize(first + bigrams);
   // Without branches: whether a bigram is new to the page is a coin toss the processor cannot
   // predict.
   numbers.resize(first + bigrams);
   std::uint16_t* const out = numbers.data() + first;
-  std::uint32_t* const slots = slots_.data();
   const std::uint32_t generation = std::uint32_t{generation_} << 16;
   std::uint32_t numbered = count_;
-  constexpr std::size_t ahead = 8;
   for (std::size_t k = 0; k < bigrams; ++k) {
-    if (k + ahead < bigrams) __builtin_prefetch(slots + at[k + ahead]);
     std::uint32_t& slot = slots[at[k]];
     const std::uint32_t fresh = (slot & 0xFFFF0000u) != generation ? 1u : 0u;
     const std::uint32_t mask = 0u - fresh;

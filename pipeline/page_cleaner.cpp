@@ -126,11 +126,22 @@ bool is_end_mark(std::string_view line) {
   return any;
 }
 
+// Two colons or more, ':' or '：' (EF BC 9A), found sixteen bytes at a time.
+bool has_two_colons(std::string_view line) noexcept {
+  int colons = 0;
+  for (std::size_t i = internal::find_any_of<':', 0xEF>(line, 0); i < line.size();
+       i = internal::find_any_of<':', 0xEF>(line, i + 1)) {
+    if ((line[i] == ':' || line.substr(i).starts_with("：")) && ++colons == 2) return true;
+  }
+  return false;
+}
+
 // Entries "field:name" or "field：name" between separators ("|", "｜", "■", "□"), two or more,
 // with no sentence punctuation: the editor and hotline line of a page. Recognised by that shape,
-// whatever the fields are called.
+// whatever the fields are called. Each entry has its colon: a line with fewer than two (nearly
+// every line) is passed over before any character is decoded.
 bool is_editor_line(std::string_view line) {
-  if (line.size() > 400 || contains(line, "。") || contains(line, "，")) return false;
+  if (line.size() > 400 || !has_two_colons(line) || contains(line, "。") || contains(line, "，")) return false;
   int separators = 0, fields = 0;
   bool field_open = true;  // a separator (or the start) came since the last field
   std::size_t i = 0;
@@ -305,12 +316,14 @@ std::size_t next_special(std::string_view text, std::size_t i) noexcept {
   return internal::find_any_of<' ', ',', ';', ':', '?', '!', '.', '(', ')'>(text, i);
 }
 
-// True when tidy has nothing to do: no space and no ASCII punctuation that could convert.
-bool already_tidy(std::string_view text) noexcept {
-  for (std::size_t i = next_special(text, 0); i < text.size(); i = next_special(text, i + 1)) {
-    if (text[i] != '.' || (i > 0 && static_cast<unsigned char>(text[i - 1]) >= 0x80)) return false;
+// Where tidy has something to do: the first space or ASCII punctuation that could convert (a '.'
+// after an ASCII character or at the start stays as it is); text.size() when there is none.
+std::size_t first_untidy(std::string_view text) noexcept {
+  std::size_t i = next_special(text, 0);
+  while (i < text.size() && text[i] == '.' && (i == 0 || static_cast<unsigned char>(text[i - 1]) < 0x80)) {
+    i = next_special(text, i + 1);
   }
-  return true;
+  return i;
 }
 
 // The next visible (non-space) code point at or after byte pos of text, 0 at the end.
@@ -324,8 +337,11 @@ char32_t next_visible(std::string_view text, std::size_t pos) noexcept {
 
 // Copies runs of ordinary bytes verbatim and decides only at spaces and ASCII punctuation,
 // which is where anything changes.
+// Everything before first_untidy is copied as it is: tidy's loop would keep each '.' there and
+// change nothing else.
 std::string tidy(std::string_view text, bool heading) {
-  if (already_tidy(text)) return std::string(text);
+  const std::size_t from = first_untidy(text);
+  if (from == text.size()) return std::string(text);
   std::string out;
   out.reserve(text.size() + 16);
   std::string open_parens;
@@ -336,7 +352,7 @@ std::string tidy(std::string_view text, bool heading) {
     while (e > 0 && out[e - 1] == ' ') --e;
     return e > 0 ? previous_code_point(out, e) : 0;
   };
-  for (std::size_t i = next_special(text, 0); i < text.size(); i = next_special(text, i + 1)) {
+  for (std::size_t i = from; i < text.size(); i = next_special(text, i + 1)) {
     out.append(text.data() + run, i - run);
     run = i + 1;
     if (text[i] != ' ') {

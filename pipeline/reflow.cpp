@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <optional>
 
 #include "pipeline/byline.h"
 #include "pipeline/char_class.h"
@@ -69,13 +70,17 @@ bool ends_with_closing(std::string_view t) {
   return open != std::string_view::npos && is_closing_line(t.substr(open));
 }
 
-bool is_formulaic_alone(std::string_view t) {
+// The photo credit ending t ("… 甲 摄"), looked for in a text of at most `most` bytes.
+std::optional<credit_match> credit_at_end(std::string_view t, std::size_t most) {
+  return t.size() <= most && t.ends_with("摄") ? match_photo_credit(t) : std::nullopt;
+}
+
+// credit: credit_at_end(t, 120) or more (a credit of a longer text is not looked at).
+bool is_formulaic_alone(std::string_view t, const std::optional<credit_match>& credit) {
   if (t.find('\t') != std::string_view::npos) return true;
   if (t.starts_with("——")) return true;
   if (t.size() <= 90 && match_byline_line(t)) return true;
-  if (t.size() <= 120 && t.ends_with("摄")) {
-    if (auto credit = match_photo_credit(t); credit && credit->caption_end == 0) return true;
-  }
+  if (t.size() <= 120 && credit && credit->caption_end == 0) return true;
   if (opens_bracket(t)) {
     if (is_closing_line(t)) return true;
     if (auto cont = match_continuation(t); cont && cont->body_offset == t.size()) return true;
@@ -84,17 +89,20 @@ bool is_formulaic_alone(std::string_view t) {
   return false;
 }
 
+bool is_formulaic_alone(std::string_view t) { return is_formulaic_alone(t, credit_at_end(t, 120)); }
+
 line_facts facts_of(const page_line& line) {
   line_facts f;
   const std::string_view t = line.text;
-  f.alone = line.md_level > 0 || is_formulaic_alone(t);
+  // A line ending with a credit is asked for it once: whether it stands alone, whether it ends.
+  const std::optional<credit_match> credit = credit_at_end(t, 600);
+  f.alone = line.md_level > 0 || is_formulaic_alone(t, credit);
   f.dateline = match_dateline(t).has_value() || has_dateline_after_lead_in(t);
   f.enumerated = starts_enumerated(t);
   f.starts = f.alone || f.enumerated || f.dateline || caption_arrow_length(t) > 0 ||
              (opens_bracket(t) && match_continuation(t));
   // A caption ends with its photo credit ("…现场。 本报记者 甲 摄"): finished like a sentence.
-  f.ends = ends_sentence(t) || (t.size() <= 600 && t.ends_with("摄") && match_photo_credit(t).has_value()) ||
-           ends_with_closing(t);
+  f.ends = ends_sentence(t) || credit.has_value() || ends_with_closing(t);
   f.mid_clause = ends_mid_clause(t);
   // One column per visible character, one more for a wide one: every character with lead byte
   // E4-E9 (mostly CJK ideographs) without decoding, any other non-ASCII one by its class.
@@ -239,7 +247,7 @@ std::vector<paragraph> reflow(std::vector<page_line> lines) {
                          lines[i + 1].blanks_before == 0 && lines[i + 1].furniture_before == 0;
       join = d.p.md_level == 0 && (f.continues || dash_in_sentence ||
                                    (!f.starts && !d.last.alone && hard_wrap && !spans_columns && !signed_off));
-      if (!join && f.alone && !d.last.alone && !d.last.ends && visible_chars(d.p.text) <= 12) {
+      if (!join && f.alone && !d.last.alone && !d.last.ends && d.chars <= 12) {
         // a byline or credit wrapped over two lines: "本报记者 宋" + "崇飞 摄"
         std::string both = d.p.text;
         append_joined(both, line.text);
@@ -366,6 +374,7 @@ std::vector<paragraph> reflow(std::vector<page_line> lines) {
   }
   for (auto& d : merged) {
     d.p.clause_punctuation = d.sentence_like;
+    d.p.chars = d.chars;
     out.push_back(std::move(d.p));
   }
   return out;

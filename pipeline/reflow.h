@@ -9,6 +9,7 @@
 // subtitle, continuation marker, table row, markdown heading) that always stand alone or start
 // a paragraph.
 
+#include <cstddef>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -26,7 +27,16 @@ struct paragraph {
   int line_count = 1;      // source lines joined into it
   bool across_blank = false;  // joined over at least one column break
   bool clause_punctuation = false;  // has_clause_punctuation(text), computed while joining
+  // visible_chars(text), counted while joining (reflow counts every line's); not_counted in a
+  // paragraph made otherwise.
+  static constexpr std::size_t not_counted = static_cast<std::size_t>(-1);
+  std::size_t chars = not_counted;
 };
+
+// visible_chars(p.text): as reflow counted it, else counted now.
+[[nodiscard]] inline std::size_t visible_chars(const paragraph& p) noexcept {
+  return p.chars != paragraph::not_counted ? p.chars : visible_chars(p.text);
+}
 
 // Takes the lines by value: their text moves into the paragraphs.
 [[nodiscard]] std::vector<paragraph> reflow(std::vector<page_line> lines);

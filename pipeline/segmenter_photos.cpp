@@ -41,7 +41,7 @@ void segmenter::reader::place_paragraphs(bool titles_over_photos) {
     const bool credit_next =
         k + 1 < ps().size() && facts_[k + 1].credit && facts_[k + 1].credit->caption_end == 0 && !f.byline_line;
     const bool inline_credit = f.credit && f.credit->caption_end > 0;
-    const bool photo_gap = f.gap_before >= 3 && f.sentence_end && visible_chars_at_most(t, 250) && !f.closing;
+    const bool photo_gap = f.gap_before >= 3 && f.sentence_end && visible_chars(ps()[k]) <= 250 && !f.closing;
     if (inline_credit || credit_next || f.caption_arrow || photo_gap) {
       places_[k] = place::caption;
       // A caption set in a narrow column may be cut where a sentence ends flush with it: the

@@ -55,6 +55,17 @@ TEST(byline, reads_datelines_with_a_place_and_a_date) {
   EXPECT_EQ(m->names.reporters, names{"许安然"});
 }
 
+TEST(byline, finds_an_agency_named_in_a_datelines_first_five_characters) {
+  // 社 or 网 as the second to the fifth character, in texts shorter and longer than sixteen bytes
+  for (const std::string text : {"人民网电", "中新社电 日前", "人民网北京1月2日电 记者获悉", "中国新闻社电 日前",
+                                 "中华新闻社电", "中华新闻社北京1月2日电（记者周明远）记者获悉"}) {
+    EXPECT_TRUE(match_dateline(text)) << text;
+  }
+  // the sixth: no agency's name
+  EXPECT_FALSE(match_dateline("中华人民新闻社电 日前"));
+  EXPECT_FALSE(match_dateline("中华人民新闻社北京1月2日电 记者获悉"));
+}
+
 TEST(byline, finds_a_dateline_after_a_lead_in_of_a_few_words) {
   EXPECT_TRUE(has_dateline_after_lead_in("目前，本报讯（记者林晓雨）临河县春耕生产有序推进。"));
   EXPECT_TRUE(has_dateline_after_lead_in("据了解,本报北京3月2日电(记者周明远)记者从有关部门获悉"));
@@ -105,6 +116,11 @@ TEST(byline, reads_an_outlets_reporters_on_a_byline_line) {
   EXPECT_EQ(reporters("星城网记者周明远本报记者许安然"), (names{"周明远", "许安然"}));
   EXPECT_EQ(reporters("河州广播台记者 孙一"), names{"孙一"});
   EXPECT_FALSE(match_byline_line("全市网点记者从会上获悉"));
+  // read from the bytes of U+4000-U+9FFF, decoded elsewhere: the same outlets
+  EXPECT_EQ(reporters("㐀㐁社记者 孙一"), names{"孙一"});
+  EXPECT_EQ(reporters("临河广播电台记者 孙一"), names{"孙一"});
+  EXPECT_FALSE(match_byline_line("河州市广播电视台记者 孙一"));  // seven characters
+  EXPECT_FALSE(match_byline_line("星城䷀社记者 孙一"));          // a hexagram symbol is no Han character
 }
 
 TEST(byline, leaves_a_line_stopping_at_a_comma_to_the_next) {

@@ -110,6 +110,14 @@ TEST(page_cleaner, does_not_take_sentences_for_furniture) {
   EXPECT_EQ(classify_furniture("编辑部全体人员参加了培训。"), furniture::none);
 }
 
+TEST(page_cleaner, reads_an_editor_line_by_its_two_fields) {
+  EXPECT_EQ(classify_furniture("责任编辑：林一 ｜ 校对：王二"), furniture::editor_line);
+  EXPECT_EQ(classify_furniture("编辑:林一 | 美编：王二"), furniture::editor_line);
+  // one field: a colon too few
+  EXPECT_EQ(classify_furniture("编辑：林一 ｜ 校对 王二"), furniture::none);
+  EXPECT_EQ(classify_furniture("■ 新闻热线 6612345 | 编辑:林一"), furniture::none);
+}
+
 TEST(page_cleaner, rejects_bad_text_with_reason_codes) {
   page_cleaner c(clean_limits{.max_line_bytes = 100});
   EXPECT_EQ(c.clean("\xc3\x28").error().code, errc::invalid_utf8);
@@ -136,6 +144,15 @@ TEST(tidy_sentence, uses_chinese_punctuation_in_chinese_context) {
 TEST(tidy_sentence, leaves_numbers_and_latin_punctuation_alone) {
   EXPECT_EQ(tidy_sentence("面积1,200平方米，8:30开放，增长3.5%"), "面积1,200平方米，8:30开放，增长3.5%");
   EXPECT_EQ(tidy_sentence("Hello, world (test): ok."), "Hello, world (test): ok.");
+}
+
+// Tidy starts at the first space or punctuation it may change: a '.' after a digit before it
+// stays, what follows is tidied as from the start.
+TEST(tidy_sentence, tidies_after_decimal_points_as_before_them) {
+  EXPECT_EQ(tidy_sentence("增长3.5%, 达 1.2 万元."), "增长3.5%，达1.2万元。");
+  EXPECT_EQ(tidy_sentence("3.5 万元"), "3.5万元");
+  EXPECT_EQ(tidy_sentence(".5 万元"), ".5万元");
+  EXPECT_EQ(tidy_sentence("增长3.5%"), "增长3.5%");
 }
 
 TEST(tidy_heading, keeps_separators_between_title_segments) {

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "tests/pipeline/page_test_support.h"
+
 namespace broadsheet::pipeline {
 namespace {
 
@@ -29,6 +31,22 @@ TEST(reflow, joins_hard_wrapped_lines_and_breaks_after_a_short_final_line) {
             "本报讯（记者林晓雨） 3 "
             "月17日上午，临河县召开春耕生产推进会，部署全县春耕备耕工作和农资储备，县委副书记陈立国出席会议并讲话。");
   EXPECT_EQ(ps[1].substr(0, 6), "会议");
+}
+
+// The characters reflow counts line by line as it joins are those of the paragraph's text.
+TEST(reflow, counts_a_paragraphs_visible_characters_as_it_joins_its_lines) {
+  const auto pages = testing::files_with_extension(std::filesystem::path(BROADSHEET_TEST_DATA) / "pages", ".txt");
+  ASSERT_FALSE(pages.empty());
+  for (const auto& path : pages) {
+    page_cleaner cleaner;
+    auto cleaned = cleaner.clean(testing::read_file(path));
+    ASSERT_TRUE(cleaned) << path;
+    for (const paragraph& p : reflow(cleaned->lines)) {
+      EXPECT_EQ(p.chars, visible_chars(p.text)) << path << ": " << p.text;
+    }
+  }
+  // a paragraph made otherwise is counted when asked
+  EXPECT_EQ(visible_chars(paragraph{.text = "临河 县"}), 3u);
 }
 
 TEST(reflow, joins_a_paragraph_cut_by_a_column_break) {
