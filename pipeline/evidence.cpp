@@ -189,15 +189,17 @@ paragraph_facts facts_of(const paragraph& p) {
   if (!f.credit && !f.continuation) f.dateline = match_dateline(t);
   f.dated_late = !f.dateline && !f.credit && !f.continuation && has_dateline_after_lead_in(t);
   const bool in_brackets = opens_bracket(t) && closes_bracket(t);
-  f.note = in_brackets && (f.chars > 6 || is_bracketed_name(t));
-  // A sign-off behind a lead-in phrase the extraction glued to it ("笔者注意到，（甲、乙）").
-  if (const std::size_t lead_in = short_lead_in(t); lead_in > 0 && !in_brackets) {
+  // A note is wholly in brackets, or so behind a lead-in phrase the extraction glued to it
+  // ("笔者注意到，（甲、乙）"), which also may hide a closing line.
+  std::string_view bracketed_part = in_brackets ? t : std::string_view{};
+  if (const std::size_t lead_in = in_brackets ? 0 : short_lead_in(t); lead_in > 0) {
     const std::string_view rest = t.substr(lead_in);
     if (opens_bracket(rest) && closes_bracket(rest)) {
+      bracketed_part = rest;
       f.closing = is_closing_line(rest);
-      f.note = visible_chars(rest) > 6 || is_bracketed_name(rest);
     }
   }
+  f.note = !bracketed_part.empty() && (!visible_chars_at_most(bracketed_part, 6) || is_bracketed_name(bracketed_part));
   if (f.chars > 80) return f;  // a paragraph of text: none of the rest applies to it
 
   // A notice signs off with "特此公告。" and its date alone on a line.

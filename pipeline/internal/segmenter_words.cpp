@@ -92,6 +92,12 @@ topic_words::bag segmenter_words::headline_bag(std::size_t i, std::size_t j) {
   return slot = bag;
 }
 
+// A headline line's words, read into a cohesion window it stands in: a subhead's are its
+// story's; a byline line's names are nobody's topic.
+void segmenter_words::add_headline_words(topic_words::bag bag, std::size_t u) {
+  if (!uf(u).byline_line) topic_words_.add(bag, head_of(u));
+}
+
 // The words of the text from unit j on, part(u) of each unit, until limit Han characters (or a
 // little more: whole units) are read. Headline lines are skipped at its start; further on the
 // wide parts (cohesion's) are read across them, with their words but not their characters
@@ -104,11 +110,9 @@ topic_words::bag segmenter_words::text_after(std::size_t j, std::size_t limit, p
   for (std::size_t u = j; u < units_->size() && han < limit; ++u) {
     if (!is_text(u)) {
       if (u == j) continue;
-      if (wide) {
-        if (!uf(u).byline_line) topic_words_.add(bag, head_of(u));
-        continue;
-      }
-      break;
+      if (!wide) break;
+      add_headline_words(bag, u);
+      continue;
     }
     topic_words_.add(bag, (this->*part)(u));
     han += wide ? wide_han_of(u) : han_of(u);
@@ -126,11 +130,9 @@ topic_words::bag segmenter_words::text_before(std::size_t i, std::size_t limit, 
   while (u > 0 && !is_text(u - 1)) --u;
   for (; u-- > 0 && han < limit;) {
     if (!is_text(u)) {
-      if (wide) {
-        if (!uf(u).byline_line) topic_words_.add(bag, head_of(u));
-        continue;
-      }
-      break;
+      if (!wide) break;
+      add_headline_words(bag, u);
+      continue;
     }
     topic_words_.add(bag, (this->*part)(u));
     han += wide ? wide_han_of(u) : han_of(u);

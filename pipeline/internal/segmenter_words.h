@@ -101,6 +101,7 @@ class segmenter_words {
 
   using part_of = topic_words::bag (segmenter_words::*)(std::size_t);
   topic_words::bag text_after(std::size_t j, std::size_t limit, part_of part);
+  void add_headline_words(topic_words::bag bag, std::size_t u);
   topic_words::bag text_before(std::size_t i, std::size_t limit, part_of part);
 
   // The reading's page.
