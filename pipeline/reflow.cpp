@@ -106,12 +106,13 @@ line_facts facts_of(const page_line& line) {
   f.mid_clause = ends_mid_clause(t);
   // One column per visible character, one more for a wide one: every character with lead byte
   // E4-E9 (mostly CJK ideographs) without decoding, any other non-ASCII one by its class.
-  f.chars = visible_chars(t);
-  f.columns = static_cast<int>(f.chars + internal::count_in_range<0xE4, 0xE9>(t));
-  for (std::size_t i = internal::next_other_lead(t, 0); i < t.size(); i = internal::next_other_lead(t, i + 1)) {
+  std::size_t other_wide = 0;
+  const internal::line_bytes counted = internal::scan_line(t, [&](std::size_t i) {
     std::size_t after = i;
-    if (char_class(next_code_point(t, after)) & (cc::han | cc::cjk_punct)) ++f.columns;
-  }
+    other_wide += (char_class(next_code_point(t, after)) & (cc::han | cc::cjk_punct)) != 0 ? 1 : 0;
+  });
+  f.chars = counted.visible;
+  f.columns = static_cast<int>(counted.visible + counted.wide_leads + other_wide);
   f.sentence_like = has_clause_punctuation(t);  // a colon alone does not make a cut sentence
   f.source = opens_bracket(t) && ends_with_bracket(t) && is_bracketed_name(t);
   f.continues = starts_with_clause_punctuation(t);

@@ -243,4 +243,59 @@ template <unsigned char Lo, unsigned char Hi>
       [](unsigned char b) { return b >= Lo && b <= Hi; });
 }
 
+// A line's widths in one pass, as reflow reads every line: its visible characters
+// (count_visible), its characters whose lead byte is E4-E9 (count_in_range<0xE4, 0xE9>), and
+// the offset of each other lead byte (next_other_lead) handed to other(i), in order. Each
+// sixteen bytes are read once, their other lead bytes taken from one mask.
+struct line_bytes {
+  std::size_t visible = 0, wide_leads = 0;
+};
+
+template <class Other>
+[[nodiscard]] line_bytes scan_line(std::string_view s, Other other) {
+  line_bytes n;
+  std::size_t i = 0;
+#if defined(__SSE2__)
+  // The lanes of x that are visible and wide (each 0xFF), and the mask of its other lead bytes.
+  const auto read = [](__m128i x, __m128i& visible, __m128i& wide) {
+    const __m128i invisible = detail::in_range(x, 0x80, 0xBF) | _mm_cmpeq_epi8(x, _mm_set1_epi8(' '));
+    visible = _mm_xor_si128(invisible, _mm_set1_epi8(-1));
+    wide = detail::in_range(x, 0xE4, 0xE9);
+    return static_cast<unsigned>(_mm_movemask_epi8(_mm_andnot_si128(wide, detail::in_range(x, 0xC0, 0xFF))));
+  };
+  constexpr std::size_t max_steps = 255;  // as count_bytes: lanes count in bytes
+  while (i + 16 <= s.size()) {
+    __m128i visible_lanes = _mm_setzero_si128(), wide_lanes = _mm_setzero_si128();
+    for (std::size_t steps = 0; steps < max_steps && i + 16 <= s.size(); ++steps, i += 16) {
+      __m128i visible, wide;
+      for (unsigned bits = read(_mm_loadu_si128(reinterpret_cast<const __m128i*>(s.data() + i)), visible, wide);
+           bits != 0; bits &= bits - 1) {
+        other(i + static_cast<std::size_t>(std::countr_zero(bits)));
+      }
+      visible_lanes = _mm_sub_epi8(visible_lanes, visible);
+      wide_lanes = _mm_sub_epi8(wide_lanes, wide);
+    }
+    n.visible += detail::lane_sum(visible_lanes);
+    n.wide_leads += detail::lane_sum(wide_lanes);
+  }
+  if (i < s.size() && s.size() >= 16) {
+    // The last sixteen bytes, the lanes before i left out.
+    const std::size_t last = s.size() - 16, skip = i - last;
+    __m128i visible, wide;
+    unsigned bits = read(_mm_loadu_si128(reinterpret_cast<const __m128i*>(s.data() + last)), visible, wide) >> skip;
+    n.visible += static_cast<std::size_t>(std::popcount(static_cast<unsigned>(_mm_movemask_epi8(visible)) >> skip));
+    n.wide_leads += static_cast<std::size_t>(std::popcount(static_cast<unsigned>(_mm_movemask_epi8(wide)) >> skip));
+    for (; bits != 0; bits &= bits - 1) other(i + static_cast<std::size_t>(std::countr_zero(bits)));
+    return n;
+  }
+#endif
+  for (; i < s.size(); ++i) {
+    const auto b = static_cast<unsigned char>(s[i]);
+    n.visible += starts_visible(b) ? 1 : 0;
+    n.wide_leads += b >= 0xE4 && b <= 0xE9 ? 1 : 0;
+    if (is_other_lead(b)) other(i);
+  }
+  return n;
+}
+
 }  // namespace broadsheet::pipeline::internal

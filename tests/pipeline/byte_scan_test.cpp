@@ -1,8 +1,9 @@
 #include "pipeline/internal/byte_scan.h"
 
-#include <gtest/gtest.h>
-
 #include <string>
+#include <vector>
+
+#include <gtest/gtest.h>
 
 namespace {
 
@@ -128,6 +129,45 @@ TEST(byte_scan, count_continuation_bytes_matches_a_byte_by_byte_count) {
                               filler);
   }
   EXPECT_EQ(count_continuation_bytes("新闻 AB"), 4u);
+}
+
+TEST(byte_scan, scan_line_matches_three_byte_by_byte_passes) {
+  for (const char filler : {'a', ' ', '\x80', '\xE3', '\xE5', '\xEF'}) {
+    for (int value = 0; value < 256; ++value) {
+      for (std::size_t at = 0; at < 40; ++at) {
+        std::string text(40, filler);
+        text[at] = static_cast<char>(value);
+        for (std::size_t from = 0; from <= text.size(); ++from) {
+          const std::string_view part = std::string_view(text).substr(from);
+          line_bytes expected;
+          std::vector<std::size_t> expected_others, others;
+          for (std::size_t i = 0; i < part.size(); ++i) {
+            const auto b = static_cast<unsigned char>(part[i]);
+            expected.visible += starts_visible(b);
+            expected.wide_leads += b >= 0xE4 && b <= 0xE9;
+            if (is_other_lead(b)) expected_others.push_back(i);
+          }
+          const line_bytes got = scan_line(part, [&](std::size_t i) { others.push_back(i); });
+          ASSERT_EQ(got.visible, expected.visible) << "byte " << value << " at " << at << ", from " << from;
+          ASSERT_EQ(got.wide_leads, expected.wide_leads) << "byte " << value << " at " << at << ", from " << from;
+          ASSERT_EQ(others, expected_others) << "byte " << value << " at " << at << ", from " << from;
+        }
+      }
+    }
+  }
+}
+
+TEST(byte_scan, scan_line_counts_past_255_sixteen_byte_steps) {
+  // given: more steps than a byte-wide lane counter holds, a wide comma in each piece
+  std::string text;
+  for (int i = 0; i < 3000; ++i) text += "新 a，";
+  // when
+  std::size_t others = 0;
+  const line_bytes got = scan_line(text, [&](std::size_t) { ++others; });
+  // then
+  EXPECT_EQ(got.visible, 9000u);
+  EXPECT_EQ(got.wide_leads, 3000u);
+  EXPECT_EQ(others, 3000u);
 }
 
 TEST(byte_scan, plain_runs_stop_at_spaces_controls_and_other_scripts) {
