@@ -21,6 +21,7 @@
 
 #include "pipeline/evidence.h"
 #include "pipeline/reflow.h"
+#include "pipeline/topic_words.h"
 
 namespace broadsheet::pipeline::internal {
 

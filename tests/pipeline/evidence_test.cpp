@@ -136,27 +136,5 @@ TEST(evidence, reads_a_name_in_brackets_as_a_note) {
   EXPECT_TRUE(facts("（许安然 周明远）").note);
 }
 
-TEST(evidence, joins_a_bag_and_more_numbers_into_the_bag_of_them_all) {
-  // given a text's bigrams, numbered, and the bags of all of them and of the first few
-  topic_words words;
-  const std::string text = "河边的柳树发芽了，孩子们在草地上放风筝，老人坐在长椅上晒太阳。";
-  words.start_page(text.size());
-  std::vector<std::uint16_t> numbers;
-  std::vector<std::uint32_t> han_ends;
-  (void)words.number_bigrams(text, numbers, han_ends);
-  const std::span<const std::uint16_t> all(numbers);
-  const topic_words::bag whole = words.bag_of(all);
-  const topic_words::bag head = words.bag_of(all.first(4));
-  // when
-  const topic_words::bag joined = words.joined_bag(head, all.subspan(4));
-  const topic_words::bag unbased = words.joined_bag(topic_words::bag{}, all);
-  // then both hold the same bigrams as the whole, and compare as it does
-  for (const topic_words::bag b : {joined, unbased}) {
-    EXPECT_DOUBLE_EQ(words.shared_fraction(b, whole), 1.0);
-    EXPECT_DOUBLE_EQ(words.shared_fraction(whole, b), 1.0);
-    EXPECT_DOUBLE_EQ(words.shared_fraction(b, head), words.shared_fraction(whole, head));
-  }
-}
-
 }  // namespace
 }  // namespace broadsheet::pipeline

@@ -1,0 +1,203 @@
+#include "pipeline/topic_words.h"
+
+#include <algorithm>
+
+#include "pipeline/char_class.h"
+#include "pipeline/internal/utf8.h"
+
+namespace broadsheet::pipeline {
+
+using internal::next_code_point;
+
+namespace {
+
+// The characters of a bigram key: a Han character of U+4000-U+9FFF (lead byte E4-E9, nearly
+// all of a Chinese page) by its three UTF-8 bytes, read without decoding (0xE40000 and up); any
+// other Han character by its code point (below 0x110000); 0 for a character that is not Han.
+
+// The hexagram symbols U+4DC0-U+4DFF are the only characters of lead bytes E4-E9 that are not Han.
+constexpr bool han_bytes(std::uint32_t bytes) noexcept { return (bytes & ~0x3Fu) != 0xE4B780u; }
+
+// The key of the character that starts at text[i]; i moves past it.
+inline std::uint32_t han_key_at(std::string_view text, std::size_t& i) {
+  const auto* s = reinterpret_cast<const unsigned char*>(text.data());
+  const unsigned b0 = s[i];
+  if (b0 < 0x80) {
+    ++i;
+    return 0;
+  }
+  if (b0 - 0xE4u <= 0xE9u - 0xE4u) {
+    const std::uint32_t bytes = (b0 << 16) | (std::uint32_t{s[i + 1]} << 8) | s[i + 2];
+    i += 3;
+    return han_bytes(bytes) ? bytes : 0;
+  }
+  const char32_t c = next_code_point(text, i);
+  return is_han(c) ? static_cast<std::uint32_t>(c) : 0;
+}
+
+// The bits set in both x and y, words [0, n). std::popcount without -mpopcnt is a library call
+// per word: each word's bits are counted in its bytes instead (at most 8 a byte), and the bytes
+// of up to 31 words summed before they are added up.
+std::size_t bits_in_common(const std::uint64_t* x, const std::uint64_t* y, std::size_t n) noexcept {
+  constexpr std::uint64_t ones = 0x5555555555555555ull, twos = 0x3333333333333333ull, nibbles = 0x0F0F0F0F0F0F0F0Full;
+  constexpr std::uint64_t byte_pairs = 0x00FF00FF00FF00FFull, halves = 0x0001000100010001ull;
+  std::size_t total = 0;
+  for (std::size_t w = 0; w < n;) {
+    std::uint64_t bytes = 0;  // each byte at most 8 * 31
+    for (const std::size_t stop = std::min(n, w + 31); w < stop; ++w) {
+      std::uint64_t v = x[w] & y[w];
+      v -= (v >> 1) & ones;
+      v = (v & twos) + ((v >> 2) & twos);
+      bytes += (v + (v >> 4)) & nibbles;
+    }
+    const std::uint64_t pairs = (bytes & byte_pairs) + ((bytes >> 8) & byte_pairs);  // four sums under 2,000
+    total += static_cast<std::size_t>((pairs * halves) >> 48);
+  }
+  return total;
+}
+
+}  // namespace
+
+void topic_words::start_page(std::size_t text_bytes) {
+  count_ = 0;
+  // A Han character takes three bytes: the page has fewer bigrams than text_bytes / 3, and no
+  // more numbers than slots.
+  const std::size_t most = std::min(text_bytes / 3 + 1, slots_.size());
+  bag_words_ = most / 64 + 1;
+  pool_.clear();
+  if (++generation_ == 0) {  // the generations ran out: clear the table once
+    std::fill(slots_.begin(), slots_.end(), 0u);
+    generation_ = 1;
+  }
+}
+
+topic_words::bag topic_words::new_bag() {
+  const bag b{static_cast<std::uint32_t>(pool_.size() / bag_words_)};
+  pool_.resize(pool_.size() + bag_words_, 0);
+  if (members_.size() <= b.at) {
+    members_.emplace_back();
+    listed_.push_back(true);
+    sizes_.push_back(0);
+    used_.push_back(0);
+  }
+  members_[b.at].clear();  // keeps its memory from earlier pages
+  listed_[b.at] = true;
+  sizes_[b.at] = unknown_size;
+  used_[b.at] = 0;
+  return b;
+}
+
+std::size_t topic_words::number_bigrams(std::string_view text, std::vector<std::uint16_t>& numbers,
+                                        std::vector<std::uint32_t>& han_ends) {
+  // First the slots of the text's bigrams in reading order (a Han character takes at least three
+  // bytes, so there are fewer than text.size() / 3), then their numbers: the table is too large
+  // for the nearest cache, so the first loop asks for each slot as soon as it knows it: the slot
+  // has the rest of the first loop to arrive (asked for eight bigrams ahead in the second loop,
+  // a text's first eight had no time to).
+  slots_of_.resize(text.size() / 3 + 1);
+  const std::size_t first = numbers.size();
+  han_ends.resize(first + text.size() / 3 + 1);
+  std::uint32_t* const at = slots_of_.data();
+  std::uint32_t* const ends = han_ends.data() + first;
+  std::uint32_t* const slots = slots_.data();
+  std::uint32_t* at_end = at;  // past the last bigram's slot, and its Han characters below
+  std::uint32_t* ends_end = ends;
+  std::uint32_t han = 0;
+  std::uint32_t neighbour = 0;  // the Han character before this one, 0 after a non-Han one
+  for (std::size_t i = 0; i < text.size();) {
+    const std::uint32_t c = han_key_at(text, i);
+    han += c != 0 ? 1 : 0;
+    if (c != 0 && neighbour != 0) {
+      const std::uint64_t bigram = (std::uint64_t{neighbour} << 24) | c;
+      *ends_end++ = han;
+      const auto slot = static_cast<std::uint32_t>((bigram * 0x9E3779B97F4A7C15ull) >> (64 - hash_bits));
+      __builtin_prefetch(slots + slot);
+      *at_end++ = slot;
+    }
+    neighbour = c;
+  }
+  const auto bigrams = static_cast<std::size_t>(at_end - at);
+  han_ends.resize(first + bigrams);
+  // Without branches: whether a bigram is new to the page is a coin toss the processor cannot
+  // predict.
+  numbers.resize(first + bigrams);
+  std::uint16_t* const out = numbers.data() + first;
+  const std::uint32_t generation = std::uint32_t{generation_} << 16;
+  std::uint32_t numbered = count_;
+  for (std::size_t k = 0; k < bigrams; ++k) {
+    std::uint32_t& slot = slots[at[k]];
+    const std::uint32_t fresh = (slot & 0xFFFF0000u) != generation ? 1u : 0u;
+    const std::uint32_t mask = 0u - fresh;
+    slot = ((generation | numbered) & mask) | (slot & ~mask);
+    numbered += fresh;
+    out[k] = static_cast<std::uint16_t>(slot & 0xFFFFu);
+  }
+  count_ = numbered;
+  return han;
+}
+
+topic_words::bag topic_words::bag_of(std::span<const std::uint16_t> numbers) {
+  const bag b = new_bag();
+  // Without branches, as above: whether a bigram is new to the bag is as hard to predict.
+  std::vector<std::uint16_t>& members = members_[b.at];
+  members.resize(numbers.size());
+  std::uint16_t* const out = members.data();
+  std::uint64_t* const bits = words(b);
+  std::size_t count = 0;
+  std::uint16_t highest = 0;
+  for (const std::uint16_t n : numbers) {
+    std::uint64_t& word = bits[n / 64];
+    const std::uint64_t bit = std::uint64_t{1} << (n % 64);
+    out[count] = n;
+    count += (word & bit) == 0 ? 1 : 0;
+    word |= bit;
+    highest = std::max(highest, n);
+  }
+  members.resize(count);
+  used_[b.at] = count == 0 ? 0 : highest / 64 + 1u;
+  return b;
+}
+
+topic_words::bag topic_words::joined_bag(bag base, std::span<const std::uint16_t> numbers) {
+  const bag b = new_bag();
+  if (base.exists()) add(b, base);
+  std::uint64_t* const bits = words(b);
+  std::uint16_t highest = 0;
+  for (const std::uint16_t n : numbers) {
+    bits[n / 64] |= std::uint64_t{1} << (n % 64);
+    highest = std::max(highest, n);
+  }
+  if (!numbers.empty()) used_[b.at] = std::max(used_[b.at], highest / 64 + 1u);
+  listed_[b.at] = false;
+  return b;
+}
+
+void topic_words::add(bag into, bag from) noexcept {
+  std::uint64_t* to = words(into);
+  const std::uint64_t* add = words(from);
+  const std::uint32_t used = used_[from.at];
+  for (std::size_t w = 0; w < used; ++w) to[w] |= add[w];
+  used_[into.at] = std::max(used_[into.at], used);
+  listed_[into.at] = false;
+  sizes_[into.at] = unknown_size;
+}
+
+// A small bag whose list is whole looks its numbers up in b's bits; any other is compared word by
+// word (a bag joined by add would have to be listed again, and a large one holds more numbers
+// than a bag has words), its size counted once.
+double topic_words::shared_fraction(bag a, bag b) {
+  const std::vector<std::uint16_t>& mine = members_[a.at];
+  const std::uint64_t* x = words(a);
+  const std::uint64_t* y = words(b);
+  std::size_t shared = 0;
+  if (listed_[a.at] && mine.size() < bag_words_) {
+    for (const std::uint16_t n : mine) shared += (y[n / 64] >> (n % 64)) & 1u;
+  } else {
+    shared = bits_in_common(x, y, std::min(used_[a.at], used_[b.at]));
+    if (sizes_[a.at] == unknown_size) sizes_[a.at] = static_cast<std::uint32_t>(bits_in_common(x, x, used_[a.at]));
+  }
+  const std::size_t size = listed_[a.at] ? mine.size() : sizes_[a.at];
+  return size == 0 ? 0 : static_cast<double>(shared) / static_cast<double>(size);
+}
+
+}  // namespace broadsheet::pipeline
