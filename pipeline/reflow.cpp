@@ -209,15 +209,9 @@ bool repeats_inside_a_cut_sentence(const std::vector<draft>& merged, const draft
   return false;
 }
 
-}  // namespace
-
-std::vector<paragraph> reflow(std::vector<page_line> lines) {
-  std::vector<line_facts> facts;
-  facts.reserve(lines.size());
-  for (const auto& l : lines) facts.push_back(facts_of(l));
-  const int typical = typical_columns(lines, facts);
-
-  // Pass 1: lines → paragraphs inside each block of consecutive non-blank lines.
+// Pass 1: lines → paragraphs inside each block of consecutive non-blank lines.
+std::vector<draft> join_wrapped_lines(std::vector<page_line>& lines, const std::vector<line_facts>& facts,
+                                      int typical) {
   std::vector<draft> drafts;
   for (std::size_t i = 0; i < lines.size(); ++i) {
     page_line& line = lines[i];
@@ -269,10 +263,13 @@ std::vector<paragraph> reflow(std::vector<page_line> lines) {
                 f, chars, sentence_like});
     }
   }
+  return drafts;
+}
 
-  // A narrow column: three or more one-line pieces of at most narrow_chars characters, each after
-  // one blank line, two or more of them with clause punctuation. Its pieces are one text cut at
-  // every line, not headings or a list (whose lines carry no clause punctuation).
+// A narrow column: three or more one-line pieces of at most narrow_chars characters, each after
+// one blank line, two or more of them with clause punctuation. Its pieces are one text cut at
+// every line, not headings or a list (whose lines carry no clause punctuation).
+std::vector<bool> narrow_column(const std::vector<draft>& drafts) {
   std::vector<bool> narrow(drafts.size(), false);
   constexpr std::size_t narrow_chars = 14;
   auto piece = [&](const draft& d) {
@@ -290,89 +287,104 @@ std::vector<paragraph> reflow(std::vector<page_line> lines) {
       std::fill(narrow.begin() + static_cast<std::ptrdiff_t>(i), narrow.begin() + static_cast<std::ptrdiff_t>(j), true);
     i = std::max(j, i + 1);
   }
+  return narrow;
+}
+
+// Whether drafts[i], after one blank line, continues the last paragraph of merged: a sentence
+// a column break cut.
+bool cut_by_column_break(const std::vector<draft>& merged, const std::vector<draft>& drafts, std::size_t i,
+                         const std::vector<bool>& narrow, int typical) {
+  const draft& n = drafts[i];
+  if (merged.empty() || n.p.blanks_before != 1 || n.p.furniture_before != 0 || n.first.starts || n.p.md_level != 0)
+    return false;
+  const draft* open = &merged.back();
+  const paragraph& c = open->p;
+  // A column of short lines, each cut by a blank line: the paragraph before was such a run.
+  const bool wrapped_region =
+      merged.size() >= 2 && merged[merged.size() - 2].p.across_blank && merged[merged.size() - 2].p.line_count >= 3;
+  const bool unfinished = !open->last.ends && !open->last.alone && c.md_level == 0 && !ends_with_closing(c.text);
+  // A paragraph ending in a colon introduces a list or a quote: it continues only into a
+  // sentence, never into a heading or a list line.
+  const bool colon_before_non_sentence = ends_with_colon(c.text) && !has_clause_punctuation(n.p.text);
+  // The paragraph before the open one, if any.
+  const draft* before = merged.size() >= 2 ? &merged[merged.size() - 2] : nullptr;
+  // A story's first line after a closing line ("（本报北京电）") is its headline, however it
+  // is punctuated.
+  const bool after_closing = open->chars <= 24 && before != nullptr && ends_with_closing(before->p.text);
+  // One line that does not end a sentence or stop mid-clause: a headline line, or a clause cut.
+  auto heading_piece = [](const draft& d) {
+    return d.p.line_count == 1 && !d.p.across_blank && d.chars <= 24 && !d.last.ends && !d.last.mid_clause;
+  };
+  // A headline wrapped over a few lines: short, unpunctuated.
+  auto wrapped_heading = [](const draft& d) {
+    return d.p.line_count <= 3 && !d.p.across_blank && d.chars <= 24 && !d.sentence_like && !d.last.ends &&
+           !d.last.mid_clause;
+  };
+  // It is a headline where it follows a finished paragraph, a formulaic line or another
+  // headline line.
+  const bool short_start =
+      heading_piece(*open) && !open->first.dateline && before != nullptr &&
+      (before->last.ends || before->last.alone || heading_piece(*before) || wrapped_heading(*before));
+  const bool body_like =
+      (open->last.mid_clause && !colon_before_non_sentence) ||
+      (!colon_before_non_sentence && (c.line_count > 1 || c.across_blank || wrapped_region || typical > 0) &&
+       open->sentence_like) ||
+      (open->first.dateline && n.sentence_like) ||
+      // a clause cut between words, longer than most headlines with a comma
+      // and not into a headline that ends with its column tag ("…：田野上的文学社（解码）")
+      (open->sentence_like && n.sentence_like && open->chars > 12 && !ends_with_bracket(c.text) &&
+       !(ends_with_bracket(n.p.text) && !n.last.ends) && !n.first.dateline &&
+       !(heading_piece(n) && c.text.find("。") == std::string::npos) && !(open->first.enumerated && open->chars <= 25));
+  // A word cut by a column break ("…改善金融体系的结" + "构，进一步…") joins whatever the rest says;
+  // so does an unfinished paragraph, headline-like or not, before a word's rest ("…巩固改革成" + "果。").
+  // A short bracketed line cut by column breaks ("（本报伊斯" + "兰堡2月19" + "日电）") joins
+  // its pieces until the bracket closes.
+  // (The bracket is looked for last: the search reads the whole paragraph, which grows.)
+  const bool bracket_cut = n.chars <= 24 && n.p.line_count == 1 && unclosed_bracket_tail(c.text) <= 24;
+  // A headline, however it is punctuated, takes nothing after a blank line: a short paragraph
+  // ending with its column tag; one line, not stopping mid-clause, of two or three phrases
+  // parted by spaces, or naming a notice ("…公告"); one line, or two not ending a sentence,
+  // the first half again as wide as the column's (a headline set across columns, wrapped
+  // once).
+  const bool one_line = c.line_count == 1 && !c.across_blank && !open->last.mid_clause;
+  const bool spans_columns = typical > 0 && 2 * open->first.columns > 3 * typical;
+  const bool headline =
+      (open->chars <= 45 && !opens_bracket(c.text) && column_tag_start(c.text) != std::string_view::npos) ||
+      (one_line && open->chars <= 50 && !open->last.ends && phrases_parted(c.text)) || (one_line && spans_columns) ||
+      (c.line_count == 2 && !c.across_blank && open->chars <= 50 && !open->last.ends && spans_columns) ||
+      (one_line && open->chars <= 50 && names_notice(c.text));
+  return n.first.continues || bracket_cut || (unfinished && !after_closing && starts_with_word_rest(n.p.text)) ||
+         (unfinished && !after_closing && !headline &&
+          ((body_like && !short_start && !is_strong_heading(drafts, i)) || (narrow[i] && narrow[i - 1])));
+}
+
+}  // namespace
+
+std::vector<paragraph> reflow(std::vector<page_line> lines) {
+  std::vector<line_facts> facts;
+  facts.reserve(lines.size());
+  for (const auto& l : lines) facts.push_back(facts_of(l));
+  const int typical = typical_columns(lines, facts);
+  std::vector<draft> drafts = join_wrapped_lines(lines, facts, typical);
+  const std::vector<bool> narrow = narrow_column(drafts);
 
   // Pass 2: join paragraphs across one blank line where a column break cut a sentence.
-  std::vector<paragraph> out;
-  out.reserve(drafts.size());
-  draft* open = nullptr;
   std::vector<draft> merged;
   merged.reserve(drafts.size());
   for (std::size_t i = 0; i < drafts.size(); ++i) {
     draft& n = drafts[i];
     if (repeats_inside_a_cut_sentence(merged, n)) continue;
-    bool join = false;
-    if (!merged.empty() && n.p.blanks_before == 1 && n.p.furniture_before == 0 && !n.first.starts &&
-        n.p.md_level == 0) {
-      open = &merged.back();
-      const paragraph& c = open->p;
-      // A column of short lines, each cut by a blank line: the paragraph before was such a run.
-      const bool wrapped_region =
-          merged.size() >= 2 && merged[merged.size() - 2].p.across_blank && merged[merged.size() - 2].p.line_count >= 3;
-      const bool unfinished = !open->last.ends && !open->last.alone && c.md_level == 0 && !ends_with_closing(c.text);
-      // A paragraph ending in a colon introduces a list or a quote: it continues only into a
-      // sentence, never into a heading or a list line.
-      const bool colon_before_non_sentence = ends_with_colon(c.text) && !has_clause_punctuation(n.p.text);
-      // The paragraph before the open one, if any.
-      const draft* before = merged.size() >= 2 ? &merged[merged.size() - 2] : nullptr;
-      // A story's first line after a closing line ("（本报北京电）") is its headline, however it
-      // is punctuated.
-      const bool after_closing = open->chars <= 24 && before != nullptr && ends_with_closing(before->p.text);
-      // One line that does not end a sentence or stop mid-clause: a headline line, or a clause cut.
-      auto heading_piece = [](const draft& d) {
-        return d.p.line_count == 1 && !d.p.across_blank && d.chars <= 24 && !d.last.ends && !d.last.mid_clause;
-      };
-      // A headline wrapped over a few lines: short, unpunctuated.
-      auto wrapped_heading = [](const draft& d) {
-        return d.p.line_count <= 3 && !d.p.across_blank && d.chars <= 24 && !d.sentence_like && !d.last.ends &&
-               !d.last.mid_clause;
-      };
-      // It is a headline where it follows a finished paragraph, a formulaic line or another
-      // headline line.
-      const bool short_start =
-          heading_piece(*open) && !open->first.dateline && before != nullptr &&
-          (before->last.ends || before->last.alone || heading_piece(*before) || wrapped_heading(*before));
-      const bool body_like =
-          (open->last.mid_clause && !colon_before_non_sentence) ||
-          (!colon_before_non_sentence && (c.line_count > 1 || c.across_blank || wrapped_region || typical > 0) &&
-           open->sentence_like) ||
-          (open->first.dateline && n.sentence_like) ||
-          // a clause cut between words, longer than most headlines with a comma
-          // and not into a headline that ends with its column tag ("…：田野上的文学社（解码）")
-          (open->sentence_like && n.sentence_like && open->chars > 12 && !ends_with_bracket(c.text) &&
-           !(ends_with_bracket(n.p.text) && !n.last.ends) && !n.first.dateline &&
-           !(heading_piece(n) && c.text.find("。") == std::string::npos) &&
-           !(open->first.enumerated && open->chars <= 25));
-      // A word cut by a column break ("…改善金融体系的结" + "构，进一步…") joins whatever the rest says;
-      // so does an unfinished paragraph, headline-like or not, before a word's rest ("…巩固改革成" + "果。").
-      // A short bracketed line cut by column breaks ("（本报伊斯" + "兰堡2月19" + "日电）") joins
-      // its pieces until the bracket closes.
-      // (The bracket is looked for last: the search reads the whole paragraph, which grows.)
-      const bool bracket_cut = n.chars <= 24 && n.p.line_count == 1 && unclosed_bracket_tail(c.text) <= 24;
-      // A headline, however it is punctuated, takes nothing after a blank line: a short paragraph
-      // ending with its column tag; one line, not stopping mid-clause, of two or three phrases
-      // parted by spaces, or naming a notice ("…公告"); one line, or two not ending a sentence,
-      // the first half again as wide as the column's (a headline set across columns, wrapped
-      // once).
-      const bool one_line = c.line_count == 1 && !c.across_blank && !open->last.mid_clause;
-      const bool spans_columns = typical > 0 && 2 * open->first.columns > 3 * typical;
-      const bool headline =
-          (open->chars <= 45 && !opens_bracket(c.text) && column_tag_start(c.text) != std::string_view::npos) ||
-          (one_line && open->chars <= 50 && !open->last.ends && phrases_parted(c.text)) ||
-          (one_line && spans_columns) ||
-          (c.line_count == 2 && !c.across_blank && open->chars <= 50 && !open->last.ends && spans_columns) ||
-          (one_line && open->chars <= 50 && names_notice(c.text));
-      join = n.first.continues || bracket_cut || (unfinished && !after_closing && starts_with_word_rest(n.p.text)) ||
-             (unfinished && !after_closing && !headline &&
-              ((body_like && !short_start && !is_strong_heading(drafts, i)) || (narrow[i] && narrow[i - 1])));
-    }
-    if (join) {
-      open->join(n.p.text, n.last, n.chars, n.sentence_like);
-      open->p.line_count += n.p.line_count;
-      open->p.across_blank = true;
+    if (cut_by_column_break(merged, drafts, i, narrow, typical)) {
+      draft& open = merged.back();
+      open.join(n.p.text, n.last, n.chars, n.sentence_like);
+      open.p.line_count += n.p.line_count;
+      open.p.across_blank = true;
     } else {
       merged.push_back(std::move(n));
     }
   }
+  std::vector<paragraph> out;
+  out.reserve(merged.size());
   for (auto& d : merged) {
     d.p.clause_punctuation = d.sentence_like;
     d.p.chars = d.chars;
