@@ -105,17 +105,10 @@ void segmenter_words::add_headline_words(topic_words::bag bag, std::size_t u) {
 // left out), the others stop there.
 topic_words::bag segmenter_words::text_after(std::size_t j, std::size_t limit, part_of part) {
   const topic_words::bag bag = topic_words_.new_bag();
-  const bool wide = part == &segmenter_words::wide_of;
   std::size_t han = 0;
   for (std::size_t u = j; u < units_->size() && han < limit; ++u) {
-    if (!is_text(u)) {
-      if (u == j) continue;
-      if (!wide) break;
-      add_headline_words(bag, u);
-      continue;
-    }
-    topic_words_.add(bag, (this->*part)(u));
-    han += wide ? wide_han_of(u) : han_of(u);
+    if (u == j && !is_text(u)) continue;
+    if (!take(bag, u, part, han)) break;
   }
   return bag;
 }
@@ -124,20 +117,26 @@ topic_words::bag segmenter_words::text_after(std::size_t j, std::size_t limit, p
 // text_after skips them after a run.
 topic_words::bag segmenter_words::text_before(std::size_t i, std::size_t limit, part_of part) {
   const topic_words::bag bag = topic_words_.new_bag();
-  const bool wide = part == &segmenter_words::wide_of;
   std::size_t han = 0;
   std::size_t u = i;
   while (u > 0 && !is_text(u - 1)) --u;
   for (; u-- > 0 && han < limit;) {
-    if (!is_text(u)) {
-      if (!wide) break;
-      add_headline_words(bag, u);
-      continue;
-    }
-    topic_words_.add(bag, (this->*part)(u));
-    han += wide ? wide_han_of(u) : han_of(u);
+    if (!take(bag, u, part, han)) break;
   }
   return bag;
+}
+
+// Reads unit u into a window's bag: a text unit's part(u), its Han characters counted into han;
+// in a wide window a headline line's words. False where a narrower window stops: at a headline line.
+bool segmenter_words::take(topic_words::bag bag, std::size_t u, part_of part, std::size_t& han) {
+  const bool wide = part == &segmenter_words::wide_of;
+  if (!is_text(u)) {
+    if (wide) add_headline_words(bag, u);
+    return wide;
+  }
+  topic_words_.add(bag, (this->*part)(u));
+  han += wide ? wide_han_of(u) : han_of(u);
+  return true;
 }
 
 topic_words::bag segmenter_words::lead_bag(std::size_t j) {

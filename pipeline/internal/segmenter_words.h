@@ -104,6 +104,7 @@ class segmenter_words {
   topic_words::bag text_after(std::size_t j, std::size_t limit, part_of part);
   void add_headline_words(topic_words::bag bag, std::size_t u);
   topic_words::bag text_before(std::size_t i, std::size_t limit, part_of part);
+  bool take(topic_words::bag bag, std::size_t u, part_of part, std::size_t& han);
 
   // The reading's page.
   const std::vector<paragraph>* ps_ = nullptr;

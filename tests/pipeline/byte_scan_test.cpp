@@ -1,5 +1,6 @@
 #include "pipeline/internal/byte_scan.h"
 
+#include <ostream>
 #include <string>
 #include <vector>
 
@@ -78,25 +79,41 @@ TEST(byte_scan, plain_run_end_matches_a_byte_by_byte_search) {
 TEST(byte_scan, next_other_lead_matches_a_byte_by_byte_search) {
   expect_same_as_reference([](std::string_view s, std::size_t i) { return next_other_lead(s, i); }, is_other_lead,
                            '\xE4');
-  expect_same_as_reference([](std::string_view s, std::size_t i) { return next_other_lead(s, i); }, is_other_lead,
-                           ' ');
+  expect_same_as_reference([](std::string_view s, std::size_t i) { return next_other_lead(s, i); }, is_other_lead, ' ');
 }
 
-// Every byte value at every offset of a 40-byte text of filler, counted against the loop.
-template <class Count, class IsCounted>
-void expect_count_as_reference(Count count, IsCounted is_counted, char filler) {
+// Every byte value at every offset of a 40-byte text of filler, each suffix of it (so that a
+// text ends in the first or second sixteen-byte step or in the tail) handed to check with a note
+// of where it came from.
+struct probe {
+  int value;
+  std::size_t at, from;
+  friend std::ostream& operator<<(std::ostream& out, const probe& p) {
+    return out << "byte " << p.value << " at " << p.at << ", from " << p.from;
+  }
+};
+
+template <class Check>
+void for_each_probe(char filler, Check check) {
   for (int value = 0; value < 256; ++value) {
     for (std::size_t at = 0; at < 40; ++at) {
       std::string text(40, filler);
       text[at] = static_cast<char>(value);
-      for (std::size_t from = 0; from <= text.size(); ++from) {
-        const std::string_view part = std::string_view(text).substr(from);
-        std::size_t expected = 0;
-        for (const char c : part) expected += is_counted(static_cast<unsigned char>(c));
-        ASSERT_EQ(count(part), expected) << "byte " << value << " at " << at << ", from " << from;
-      }
+      for (std::size_t from = 0; from <= text.size(); ++from)
+        check(std::string_view(text).substr(from), probe{value, at, from});
     }
   }
+}
+
+// Counted against the byte loop, on every probe.
+
+template <class Count, class IsCounted>
+void expect_count_as_reference(Count count, IsCounted is_counted, char filler) {
+  for_each_probe(filler, [&](std::string_view part, const probe& where) {
+    std::size_t expected = 0;
+    for (const char c : part) expected += is_counted(static_cast<unsigned char>(c));
+    ASSERT_EQ(count(part), expected) << where;
+  });
 }
 
 TEST(byte_scan, count_visible_matches_a_byte_by_byte_count) {
@@ -125,35 +142,27 @@ TEST(byte_scan, count_in_range_matches_a_byte_by_byte_count) {
 
 TEST(byte_scan, count_continuation_bytes_matches_a_byte_by_byte_count) {
   for (const char filler : {'a', '\x7F', '\x80', '\xBF', '\xC0', '\xE5'}) {
-    expect_count_as_reference([](std::string_view s) { return count_continuation_bytes(s); }, is_continuation,
-                              filler);
+    expect_count_as_reference([](std::string_view s) { return count_continuation_bytes(s); }, is_continuation, filler);
   }
   EXPECT_EQ(count_continuation_bytes("新闻 AB"), 4u);
 }
 
 TEST(byte_scan, scan_line_matches_three_byte_by_byte_passes) {
   for (const char filler : {'a', ' ', '\x80', '\xE3', '\xE5', '\xEF'}) {
-    for (int value = 0; value < 256; ++value) {
-      for (std::size_t at = 0; at < 40; ++at) {
-        std::string text(40, filler);
-        text[at] = static_cast<char>(value);
-        for (std::size_t from = 0; from <= text.size(); ++from) {
-          const std::string_view part = std::string_view(text).substr(from);
-          line_bytes expected;
-          std::vector<std::size_t> expected_others, others;
-          for (std::size_t i = 0; i < part.size(); ++i) {
-            const auto b = static_cast<unsigned char>(part[i]);
-            expected.visible += starts_visible(b);
-            expected.wide_leads += b >= 0xE4 && b <= 0xE9;
-            if (is_other_lead(b)) expected_others.push_back(i);
-          }
-          const line_bytes got = scan_line(part, [&](std::size_t i) { others.push_back(i); });
-          ASSERT_EQ(got.visible, expected.visible) << "byte " << value << " at " << at << ", from " << from;
-          ASSERT_EQ(got.wide_leads, expected.wide_leads) << "byte " << value << " at " << at << ", from " << from;
-          ASSERT_EQ(others, expected_others) << "byte " << value << " at " << at << ", from " << from;
-        }
+    for_each_probe(filler, [](std::string_view part, const probe& where) {
+      line_bytes expected;
+      std::vector<std::size_t> expected_others, others;
+      for (std::size_t i = 0; i < part.size(); ++i) {
+        const auto b = static_cast<unsigned char>(part[i]);
+        expected.visible += starts_visible(b);
+        expected.wide_leads += b >= 0xE4 && b <= 0xE9;
+        if (is_other_lead(b)) expected_others.push_back(i);
       }
-    }
+      const line_bytes got = scan_line(part, [&](std::size_t i) { others.push_back(i); });
+      ASSERT_EQ(got.visible, expected.visible) << where;
+      ASSERT_EQ(got.wide_leads, expected.wide_leads) << where;
+      ASSERT_EQ(others, expected_others) << where;
+    });
   }
 }
 
