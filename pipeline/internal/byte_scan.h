@@ -1,9 +1,9 @@
 #pragma once
 // Searches over the bytes of UTF-8 text for the hot loops of cleaning, reflow, tidy and JSON
 // escaping: sixteen bytes per step where SSE2 is there (every x86-64), the last step overlapping
-// the one before; one byte per step elsewhere and for texts under sixteen bytes. Page text is mostly CJK, whose bytes (0x80 and above) these searches pass over in bulk.
-// tests/pipeline/byte_scan_test.cpp checks each against its one-byte-per-step loop for every
-// byte value at every offset.
+// the one before; one byte per step elsewhere and for texts under sixteen bytes. Page text is mostly CJK, whose bytes
+// (0x80 and above) these searches pass over in bulk. tests/pipeline/byte_scan_test.cpp checks each against its
+// one-byte-per-step loop for every byte value at every offset.
 
 #include <bit>
 #include <cstddef>
@@ -76,11 +76,26 @@ inline std::size_t lane_sum(__m128i x) noexcept {
   const __m128i sums = _mm_sad_epu8(x, _mm_setzero_si128());
   return static_cast<std::size_t>(_mm_cvtsi128_si32(sums)) + static_cast<std::size_t>(_mm_extract_epi16(sums, 4));
 }
+
+// The lanes of a text's last sixteen bytes that lie at or after byte `from` (size - 16 < from <
+// size): 0xFF there, 0 in the lanes an earlier sixteen-byte step read.
+inline __m128i lanes_from(std::size_t size, std::size_t from) noexcept {
+  alignas(16) static constexpr unsigned char mask[32] = {
+      0,    0,    0,    0,    0,    0,    0,    0,    0,    0,    0,    0,    0,    0,    0,    0,
+      0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF};
+  return _mm_loadu_si128(reinterpret_cast<const __m128i*>(mask + (size - from)));
+}
+
+// How many lanes of x are 0xFF, of those that mask keeps.
+inline std::size_t lanes_set(__m128i x, __m128i mask) noexcept {
+  return lane_sum(_mm_sub_epi8(_mm_setzero_si128(), _mm_and_si128(x, mask)));
+}
 #endif
 
 // How many bytes of s satisfy is_counted; counted_lanes is the same test on sixteen bytes.
 template <class CountedLanes, class IsCounted>
-std::size_t count_bytes(std::string_view s, [[maybe_unused]] CountedLanes counted_lanes, IsCounted is_counted) noexcept {
+std::size_t count_bytes(std::string_view s, [[maybe_unused]] CountedLanes counted_lanes,
+                        IsCounted is_counted) noexcept {
   std::size_t n = 0, i = 0;
 #if defined(__SSE2__)
   // Per-lane counts in bytes (a lane of 0xFF is -1, so subtracting it adds one), summed with
@@ -96,13 +111,8 @@ std::size_t count_bytes(std::string_view s, [[maybe_unused]] CountedLanes counte
   }
   if (i < s.size() && s.size() >= 16) {
     // The last sixteen bytes, the lanes before i masked out (as find_byte's last step).
-    alignas(16) static constexpr unsigned char tail_mask[32] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-                                                                0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF,
-                                                                0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF};
-    const std::size_t last = s.size() - 16;
-    const __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s.data() + last));
-    const __m128i mask = _mm_loadu_si128(reinterpret_cast<const __m128i*>(tail_mask + (s.size() - i)));
-    return n + lane_sum(_mm_sub_epi8(_mm_setzero_si128(), _mm_and_si128(counted_lanes(x), mask)));
+    const __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s.data() + s.size() - 16));
+    return n + lanes_set(counted_lanes(x), lanes_from(s.size(), i));
   }
 #endif
   for (; i < s.size(); ++i) n += is_counted(static_cast<unsigned char>(s[i]));
@@ -171,8 +181,8 @@ template <unsigned char... Bytes>
       s, i,
 #if defined(__SSE2__)
       [](__m128i x) {
-        const __m128i plain = detail::in_range(x, 0x21, 0x7E) | detail::in_range(x, 0x80, 0xBF) |
-                              detail::in_range(x, 0xE4, 0xE9);
+        const __m128i plain =
+            detail::in_range(x, 0x21, 0x7E) | detail::in_range(x, 0x80, 0xBF) | detail::in_range(x, 0xE4, 0xE9);
         return _mm_xor_si128(plain, _mm_set1_epi8(-1));
       },
 #else
@@ -283,8 +293,9 @@ template <class Other>
     const std::size_t last = s.size() - 16, skip = i - last;
     __m128i visible, wide;
     unsigned bits = read(_mm_loadu_si128(reinterpret_cast<const __m128i*>(s.data() + last)), visible, wide) >> skip;
-    n.visible += static_cast<std::size_t>(std::popcount(static_cast<unsigned>(_mm_movemask_epi8(visible)) >> skip));
-    n.wide_leads += static_cast<std::size_t>(std::popcount(static_cast<unsigned>(_mm_movemask_epi8(wide)) >> skip));
+    const __m128i unread = detail::lanes_from(s.size(), i);
+    n.visible += detail::lanes_set(visible, unread);
+    n.wide_leads += detail::lanes_set(wide, unread);
     for (; bits != 0; bits &= bits - 1) other(i + static_cast<std::size_t>(std::countr_zero(bits)));
     return n;
   }
