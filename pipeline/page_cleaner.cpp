@@ -313,7 +313,7 @@ bool is_special(char b) noexcept {
 
 // The first byte at or after i that is_special, or text.size().
 std::size_t next_special(std::string_view text, std::size_t i) noexcept {
-  return internal::find_any_of<' ', ',', ';', ':', '?', '!', '.', '(', ')'>(text, i);
+  return internal::find_rare_any_of<' ', ',', ';', ':', '?', '!', '.', '(', ')'>(text, i);
 }
 
 // Where tidy has something to do: the first space or ASCII punctuation that could convert (a '.'
