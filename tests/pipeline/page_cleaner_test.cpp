@@ -118,6 +118,14 @@ TEST(page_cleaner, reads_an_editor_line_by_its_two_fields) {
   EXPECT_EQ(classify_furniture("■ 新闻热线 6612345 | 编辑:林一"), furniture::none);
 }
 
+// A sentence mark anywhere, before the colons or after both, makes the line a sentence: the
+// colon search stops at the mark.
+TEST(page_cleaner, does_not_take_a_sentence_with_two_fields_for_an_editor_line) {
+  EXPECT_EQ(classify_furniture("会上，编辑：林一 ｜ 校对：王二"), furniture::none);
+  EXPECT_EQ(classify_furniture("编辑：林一 ｜ 校对：王二。"), furniture::none);
+  EXPECT_EQ(classify_furniture("编辑：林一 ｜ 校对：王二 ｜ 美编：张三"), furniture::editor_line);
+}
+
 TEST(page_cleaner, rejects_bad_text_with_reason_codes) {
   page_cleaner c(clean_limits{.max_line_bytes = 100});
   EXPECT_EQ(c.clean("\xc3\x28").error().code, errc::invalid_utf8);
