@@ -375,6 +375,16 @@ char32_t next_visible(std::string_view text, std::size_t pos) noexcept {
   return 0;
 }
 
+// The characters of text from byte pos up to the next space, tab or its end.
+std::size_t token_chars(std::string_view text, std::size_t pos) noexcept {
+  std::size_t n = 0;
+  while (pos < text.size() && text[pos] != ' ' && text[pos] != '\t') {
+    (void)next_code_point(text, pos);
+    ++n;
+  }
+  return n;
+}
+
 // Copies runs of ordinary bytes verbatim and decides only at spaces and ASCII punctuation,
 // which is where anything changes.
 // Everything before first_untidy is copied as it is: tidy's loop would keep each '.' there and
@@ -418,14 +428,10 @@ std::string tidy(std::string_view text, bool heading) {
     const bool cjk_number = ((lc & cc::han) && numeric(r)) || (numeric(l) && (rc & cc::han));
     bool drop = punct_side || cjk_number;
     const bool segment_pair = heading && (((lc & cc::han) || is_bracket(l)) && ((rc & cc::han) || is_bracket(r)));
+    // In a sentence every such space goes; only a heading counts the characters either side.
     if (!drop && (((lc & cc::han) && (rc & cc::han)) || segment_pair)) {
-      std::size_t token_after = 0;
-      for (std::size_t k = i + 1; k < text.size() && text[k] != ' ' && text[k] != '\t';) {
-        (void)next_code_point(text, k);
-        ++token_after;
-      }
       drop = !heading || internal::count_code_points(std::string_view(out).substr(token_start)) == 1 ||
-             token_after == 1;
+             token_chars(text, i + 1) == 1;
     }
     if (!drop) {
       out.push_back(' ');
