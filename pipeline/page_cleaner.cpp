@@ -198,6 +198,15 @@ bool is_editor_line(std::string_view line) {
 }  // namespace
 
 furniture classify_furniture(std::string_view line) noexcept {
+  // A line that opens with an ideograph (nearly every line) can be no banner (it opens with a
+  // dash), page date (with a digit or a weekday, "星期二" or "周二"), end mark (symbols only) or
+  // page photo note (with a bracket or "本版"): it is asked only whether it is an editor line.
+  if (std::size_t at = 0; !line.empty()) {
+    const char32_t first = next_code_point(line, at);
+    if (is_han(first) && first != U'星' && first != U'周' && first != U'本') {
+      return is_editor_line(line) ? furniture::editor_line : furniture::none;
+    }
+  }
   if (line.size() > 12 && line.starts_with("——") && line.ends_with("——")) return furniture::banner;
   if (line.size() <= 64 && is_page_date(line)) return furniture::page_date;
   if (is_editor_line(line)) return furniture::editor_line;
