@@ -55,13 +55,13 @@ bool passes_unchanged(char32_t c) noexcept {
 // Normalises one raw line into out: width folding, control characters dropped, runs of white
 // space collapsed to one ' ', no space at either end or around a tab. Returns false when the
 // line holds a character that NFC may change (the caller then normalises the text with ICU
-// first): the common case, text already in NFC, never calls ICU.
-bool normalize_line(std::string_view raw, std::string& out) {
+// first): the common case, text already in NFC, never calls ICU. The line comes back in line:
+// raw itself when it needs no change (one run to its end, most lines), else out.
+bool normalize_line(std::string_view raw, std::string& out, std::string_view& line) {
   bool nfc_inert = true;
   out.clear();
   bool pending_space = false;
   std::size_t i = 0;
-  out.reserve(raw.size());
   while (i < raw.size()) {
     // A run that needs no change is copied in one piece: printable ASCII and characters
     // U+4000-U+9FFF (lead bytes E4-E9, mostly CJK ideographs) found sixteen bytes at a time,
@@ -83,6 +83,12 @@ bool normalize_line(std::string_view raw, std::string& out) {
       if (!as_is) break;
       run_end = after;
     }
+    if (i == 0 && run_end == raw.size()) {
+      // A run never holds a space or a tab, so there is nothing to trim either.
+      line = raw;
+      return nfc_inert;
+    }
+    if (i == 0) out.reserve(raw.size());
     if (run_end > i) {
       if (pending_space && !out.empty() && out.back() != '\t') out.push_back(' ');
       pending_space = false;
@@ -105,6 +111,7 @@ bool normalize_line(std::string_view raw, std::string& out) {
     append_utf8(out, c);
   }
   while (!out.empty() && (out.back() == '\t' || out.back() == ' ')) out.pop_back();
+  line = out;
   return nfc_inert;
 }
 
@@ -272,41 +279,41 @@ result<bool> page_cleaner::split_lines(std::string_view text) {
       return fail(errc::line_too_long, "a line has " + std::to_string(raw.size()) + " bytes, limit " +
                                            std::to_string(limits_.max_line_bytes));
     }
-    all_nfc = normalize_line(raw, normalized) && all_nfc;
-    if (normalized.empty()) { ++blanks; continue; }
+    std::string_view line;  // raw or normalized
+    all_nfc = normalize_line(raw, normalized, line) && all_nfc;
+    if (line.empty()) { ++blanks; continue; }
 
     // A continuation marker glued to the markdown heading after it ("（上接A04版①）### 甲"): the
     // marker is a line of its own.
-    if ((normalized[0] == '(' || normalized.starts_with("（")) && normalized.find('#') != std::string::npos) {
-      if (const auto cont = match_continuation(normalized);
-          cont && cont->body_offset < normalized.size() && normalized[cont->body_offset] == '#') {
-        page.lines.push_back(page_line{normalized.substr(0, cont->body_offset), blanks, furniture_run, 0});
-        normalized.erase(0, cont->body_offset);
+    if ((line[0] == '(' || line.starts_with("（")) && line.find('#') != std::string_view::npos) {
+      if (const auto cont = match_continuation(line);
+          cont && cont->body_offset < line.size() && line[cont->body_offset] == '#') {
+        page.lines.push_back(page_line{std::string(line.substr(0, cont->body_offset)), blanks, furniture_run, 0});
+        line.remove_prefix(cont->body_offset);
         blanks = 0;
         furniture_run = 0;
       }
     }
 
     int md_level = 0;
-    while (md_level < static_cast<int>(normalized.size()) && normalized[md_level] == '#') ++md_level;
-    if (md_level > 0 && md_level <= 6 && md_level < static_cast<int>(normalized.size()) &&
-        normalized[md_level] == ' ') {
-      normalized.erase(0, md_level + 1);
+    while (md_level < static_cast<int>(line.size()) && line[md_level] == '#') ++md_level;
+    if (md_level > 0 && md_level <= 6 && md_level < static_cast<int>(line.size()) && line[md_level] == ' ') {
+      line.remove_prefix(md_level + 1);
     } else {
       md_level = 0;
     }
 
-    const furniture kind = classify_furniture(normalized);
+    const furniture kind = classify_furniture(line);
     if (kind != furniture::none) {
       if (kind == furniture::page_photo_credit) {
-        auto note = match_page_photo_note(normalized);
+        auto note = match_page_photo_note(line);
         for (auto& name : note->photographers) page.default_photographers.push_back(std::move(name));
       }
       ++page.furniture_lines;
       ++furniture_run;
       continue;
     }
-    page.lines.push_back(page_line{normalized, blanks, furniture_run, md_level});
+    page.lines.push_back(page_line{std::string(line), blanks, furniture_run, md_level});
     blanks = 0;
     furniture_run = 0;
   }
