@@ -1,5 +1,7 @@
 #include "pipeline/page_cleaner.h"
 
+#include <array>
+#include <cstdint>
 #include <cstring>
 
 #include <simdjson.h>
@@ -24,16 +26,42 @@ using internal::previous_code_point;
 namespace {
 
 
+// Whether the run loop of normalize_line may pass over c without a look at it: width folding
+// leaves it alone, it is no tab, white space or control character, and NFC cannot change it.
+// Asked of U+2000-U+3FFF and U+FF00-U+FFFF, where Chinese punctuation lives ("，" "。" "、"
+// "“" "—" "《"), which ends every run of ideographs: the answer for those is read from a table
+// of bits made once from the same questions, and other characters are asked as before.
+bool passes_unchanged(char32_t c) noexcept {
+  constexpr char32_t low_first = 0x2000, low_end = 0x4000, high_first = 0xFF00;
+  constexpr std::size_t size = (low_end - low_first) + (0x10000 - high_first);
+  static const std::array<std::uint64_t, size / 64> bits = [] {
+    std::array<std::uint64_t, size / 64> b{};
+    const auto mark = [&](char32_t ch, std::size_t at) {
+      const bool as_is = fold_width(ch) == ch && (char_class(ch) & (cc::control | cc::space)) == 0 &&
+                         !needs_nfc_check(ch);
+      if (as_is) b[at / 64] |= std::uint64_t{1} << (at % 64);
+    };
+    for (char32_t ch = low_first; ch < low_end; ++ch) mark(ch, ch - low_first);
+    for (char32_t ch = high_first; ch < 0x10000; ++ch) mark(ch, (low_end - low_first) + (ch - high_first));
+    return b;
+  }();
+  std::size_t at;
+  if (c >= low_first && c < low_end) at = c - low_first;
+  else if (c >= high_first && c < 0x10000) at = (low_end - low_first) + (c - high_first);
+  else return false;
+  return (bits[at / 64] >> (at % 64)) & 1;
+}
+
 // Normalises one raw line into out: width folding, control characters dropped, runs of white
 // space collapsed to one ' ', no space at either end or around a tab. Returns false when the
 // line holds a character that NFC may change (the caller then normalises the text with ICU
-// first): the common case, text already in NFC, never calls ICU.
-bool normalize_line(std::string_view raw, std::string& out) {
+// first): the common case, text already in NFC, never calls ICU. The line comes back in line:
+// raw itself when it needs no change (one run to its end, most lines), else out.
+bool normalize_line(std::string_view raw, std::string& out, std::string_view& line) {
   bool nfc_inert = true;
   out.clear();
   bool pending_space = false;
   std::size_t i = 0;
-  out.reserve(raw.size());
   while (i < raw.size()) {
     // A run that needs no change is copied in one piece: printable ASCII and characters
     // U+4000-U+9FFF (lead bytes E4-E9, mostly CJK ideographs) found sixteen bytes at a time,
@@ -45,12 +73,22 @@ bool normalize_line(std::string_view raw, std::string& out) {
     while ((run_end = internal::plain_run_end(raw, run_end)) < raw.size()) {
       after = run_end;
       decoded = next_code_point(raw, after);
+      if (passes_unchanged(decoded)) {
+        run_end = after;
+        continue;
+      }
       nfc_inert = nfc_inert && !needs_nfc_check(decoded);
       const bool as_is = decoded != '\t' && fold_width(decoded) == decoded &&
                          (char_class(decoded) & (cc::control | cc::space)) == 0;
       if (!as_is) break;
       run_end = after;
     }
+    if (i == 0 && run_end == raw.size()) {
+      // A run never holds a space or a tab, so there is nothing to trim either.
+      line = raw;
+      return nfc_inert;
+    }
+    if (i == 0) out.reserve(raw.size());
     if (run_end > i) {
       if (pending_space && !out.empty() && out.back() != '\t') out.push_back(' ');
       pending_space = false;
@@ -73,6 +111,7 @@ bool normalize_line(std::string_view raw, std::string& out) {
     append_utf8(out, c);
   }
   while (!out.empty() && (out.back() == '\t' || out.back() == ' ')) out.pop_back();
+  line = out;
   return nfc_inert;
 }
 
@@ -126,22 +165,30 @@ bool is_end_mark(std::string_view line) {
   return any;
 }
 
-// Two colons or more, ':' or '：' (EF BC 9A), found sixteen bytes at a time.
-bool has_two_colons(std::string_view line) noexcept {
+// Two colons or more, ':' or '：' (EF BC 9A), and no "，" (EF BC 8C) or "。" (E3 80 82): the
+// marks found sixteen bytes at a time in one pass. A sentence's "，" or "。" ends the search,
+// within a line's first characters on nearly every line.
+bool has_two_colons_and_no_sentence_mark(std::string_view line) noexcept {
   int colons = 0;
-  for (std::size_t i = internal::find_any_of<':', 0xEF>(line, 0); i < line.size();
-       i = internal::find_any_of<':', 0xEF>(line, i + 1)) {
-    if ((line[i] == ':' || line.substr(i).starts_with("：")) && ++colons == 2) return true;
+  for (std::size_t i = internal::find_any_of<':', 0xEF, 0xE3>(line, 0); i < line.size();
+       i = internal::find_any_of<':', 0xEF, 0xE3>(line, i + 1)) {
+    if (line[i] == ':') {
+      ++colons;
+      continue;
+    }
+    const std::string_view rest = line.substr(i);
+    if (rest.starts_with("，") || rest.starts_with("。")) return false;
+    if (rest.starts_with("：")) ++colons;
   }
-  return false;
+  return colons >= 2;
 }
 
 // Entries "field:name" or "field：name" between separators ("|", "｜", "■", "□"), two or more,
 // with no sentence punctuation: the editor and hotline line of a page. Recognised by that shape,
-// whatever the fields are called. Each entry has its colon: a line with fewer than two (nearly
-// every line) is passed over before any character is decoded.
+// whatever the fields are called. Each entry has its colon: a line with fewer than two, or with a
+// sentence mark (nearly every line), is passed over before any character is decoded.
 bool is_editor_line(std::string_view line) {
-  if (line.size() > 400 || !has_two_colons(line) || contains(line, "。") || contains(line, "，")) return false;
+  if (line.size() > 400 || !has_two_colons_and_no_sentence_mark(line)) return false;
   int separators = 0, fields = 0;
   bool field_open = true;  // a separator (or the start) came since the last field
   std::size_t i = 0;
@@ -158,6 +205,15 @@ bool is_editor_line(std::string_view line) {
 }  // namespace
 
 furniture classify_furniture(std::string_view line) noexcept {
+  // A line that opens with an ideograph (nearly every line) can be no banner (it opens with a
+  // dash), page date (with a digit or a weekday, "星期二" or "周二"), end mark (symbols only) or
+  // page photo note (with a bracket or "本版"): it is asked only whether it is an editor line.
+  if (std::size_t at = 0; !line.empty()) {
+    const char32_t first = next_code_point(line, at);
+    if (is_han(first) && first != U'星' && first != U'周' && first != U'本') {
+      return is_editor_line(line) ? furniture::editor_line : furniture::none;
+    }
+  }
   if (line.size() > 12 && line.starts_with("——") && line.ends_with("——")) return furniture::banner;
   if (line.size() <= 64 && is_page_date(line)) return furniture::page_date;
   if (is_editor_line(line)) return furniture::editor_line;
@@ -198,6 +254,9 @@ result<bool> page_cleaner::split_lines(std::string_view text) {
   page_ = cleaned_page{};
   bool all_nfc = true;
   cleaned_page& page = page_;
+  // Room for a line per 48 bytes, so that the list seldom grows and moves its lines on the way:
+  // the development pages run 30 to 200 bytes a line, blank lines counted, half of them over 100.
+  page.lines.reserve(text.size() / 48 + 8);
   // Lines end at \n; only text that also holds \r or \f needs the slower scan.
   const bool plain_newlines = text.find('\r') == std::string_view::npos && text.find('\f') == std::string_view::npos;
   int blanks = 0, furniture_run = 0;
@@ -220,41 +279,41 @@ result<bool> page_cleaner::split_lines(std::string_view text) {
       return fail(errc::line_too_long, "a line has " + std::to_string(raw.size()) + " bytes, limit " +
                                            std::to_string(limits_.max_line_bytes));
     }
-    all_nfc = normalize_line(raw, normalized) && all_nfc;
-    if (normalized.empty()) { ++blanks; continue; }
+    std::string_view line;  // raw or normalized
+    all_nfc = normalize_line(raw, normalized, line) && all_nfc;
+    if (line.empty()) { ++blanks; continue; }
 
     // A continuation marker glued to the markdown heading after it ("（上接A04版①）### 甲"): the
     // marker is a line of its own.
-    if ((normalized[0] == '(' || normalized.starts_with("（")) && normalized.find('#') != std::string::npos) {
-      if (const auto cont = match_continuation(normalized);
-          cont && cont->body_offset < normalized.size() && normalized[cont->body_offset] == '#') {
-        page.lines.push_back(page_line{normalized.substr(0, cont->body_offset), blanks, furniture_run, 0});
-        normalized.erase(0, cont->body_offset);
+    if ((line[0] == '(' || line.starts_with("（")) && line.find('#') != std::string_view::npos) {
+      if (const auto cont = match_continuation(line);
+          cont && cont->body_offset < line.size() && line[cont->body_offset] == '#') {
+        page.lines.push_back(page_line{std::string(line.substr(0, cont->body_offset)), blanks, furniture_run, 0});
+        line.remove_prefix(cont->body_offset);
         blanks = 0;
         furniture_run = 0;
       }
     }
 
     int md_level = 0;
-    while (md_level < static_cast<int>(normalized.size()) && normalized[md_level] == '#') ++md_level;
-    if (md_level > 0 && md_level <= 6 && md_level < static_cast<int>(normalized.size()) &&
-        normalized[md_level] == ' ') {
-      normalized.erase(0, md_level + 1);
+    while (md_level < static_cast<int>(line.size()) && line[md_level] == '#') ++md_level;
+    if (md_level > 0 && md_level <= 6 && md_level < static_cast<int>(line.size()) && line[md_level] == ' ') {
+      line.remove_prefix(md_level + 1);
     } else {
       md_level = 0;
     }
 
-    const furniture kind = classify_furniture(normalized);
+    const furniture kind = classify_furniture(line);
     if (kind != furniture::none) {
       if (kind == furniture::page_photo_credit) {
-        auto note = match_page_photo_note(normalized);
+        auto note = match_page_photo_note(line);
         for (auto& name : note->photographers) page.default_photographers.push_back(std::move(name));
       }
       ++page.furniture_lines;
       ++furniture_run;
       continue;
     }
-    page.lines.push_back(page_line{normalized, blanks, furniture_run, md_level});
+    page.lines.push_back(page_line{std::string(line), blanks, furniture_run, md_level});
     blanks = 0;
     furniture_run = 0;
   }
@@ -313,7 +372,7 @@ bool is_special(char b) noexcept {
 
 // The first byte at or after i that is_special, or text.size().
 std::size_t next_special(std::string_view text, std::size_t i) noexcept {
-  return internal::find_any_of<' ', ',', ';', ':', '?', '!', '.', '(', ')'>(text, i);
+  return internal::find_rare_any_of<' ', ',', ';', ':', '?', '!', '.', '(', ')'>(text, i);
 }
 
 // Where tidy has something to do: the first space or ASCII punctuation that could convert (a '.'
@@ -333,6 +392,16 @@ char32_t next_visible(std::string_view text, std::size_t pos) noexcept {
     if (c != ' ') return c;
   }
   return 0;
+}
+
+// The characters of text from byte pos up to the next space, tab or its end.
+std::size_t token_chars(std::string_view text, std::size_t pos) noexcept {
+  std::size_t n = 0;
+  while (pos < text.size() && text[pos] != ' ' && text[pos] != '\t') {
+    (void)next_code_point(text, pos);
+    ++n;
+  }
+  return n;
 }
 
 // Copies runs of ordinary bytes verbatim and decides only at spaces and ASCII punctuation,
@@ -378,14 +447,10 @@ std::string tidy(std::string_view text, bool heading) {
     const bool cjk_number = ((lc & cc::han) && numeric(r)) || (numeric(l) && (rc & cc::han));
     bool drop = punct_side || cjk_number;
     const bool segment_pair = heading && (((lc & cc::han) || is_bracket(l)) && ((rc & cc::han) || is_bracket(r)));
+    // In a sentence every such space goes; only a heading counts the characters either side.
     if (!drop && (((lc & cc::han) && (rc & cc::han)) || segment_pair)) {
-      std::size_t token_after = 0;
-      for (std::size_t k = i + 1; k < text.size() && text[k] != ' ' && text[k] != '\t';) {
-        (void)next_code_point(text, k);
-        ++token_after;
-      }
       drop = !heading || internal::count_code_points(std::string_view(out).substr(token_start)) == 1 ||
-             token_after == 1;
+             token_chars(text, i + 1) == 1;
     }
     if (!drop) {
       out.push_back(' ');

@@ -1,11 +1,13 @@
 // segmenter::reader, 4. items: the articles, photos, notices and fragments built from the chosen
 // reading of the page, their fields filled in and their text tidied (segmenter_reader.h).
 #include <algorithm>
+#include <bit>
 #include <cstdint>
 #include <cstring>
 #include <optional>
 #include <string>
-#include <unordered_set>
+#include <utility>
+#include <vector>
 
 #include "pipeline/byline.h"
 #include "pipeline/internal/hash.h"
@@ -262,29 +264,45 @@ std::vector<article> segmenter::reader::build() {
     next_paragraph = std::max(next_paragraph, units_[c.end - 1] + 1);
   }
   place_between(ps().size());
-  std::stable_sort(drafts_.begin(), drafts_.end(),
-                   [](const draft& a, const draft& b) { return a.first_paragraph < b.first_paragraph; });
+  // Items come out in reading order; most pages already made them in it, and a sort that finds
+  // nothing to do still moves every article through a buffer and back.
+  const auto reading_order = [](const draft& a, const draft& b) { return a.first_paragraph < b.first_paragraph; };
+  if (!std::is_sorted(drafts_.begin(), drafts_.end(), reading_order)) {
+    std::stable_sort(drafts_.begin(), drafts_.end(), reading_order);
+  }
   return finish();
 }
 
 std::vector<article> segmenter::reader::finish() {
   std::vector<article> out;
   out.reserve(drafts_.size());
-  // The item's paragraphs of more than 7 characters kept so far: views into a.paragraphs, which
-  // never reallocates. A paragraph printed twice comes out once.
-  std::unordered_set<std::string_view, paragraph_hash> seen;
+  // The item's paragraphs of more than 7 characters kept so far, so that a paragraph printed twice
+  // comes out once: an open-addressing table of (hash, position in a.paragraphs + 1), 0 for a free
+  // slot, at most half full. It is made anew for each item in one buffer kept for the page: an
+  // item has a few paragraphs, and a hash set's node per paragraph cost more than the search.
+  std::vector<std::pair<std::size_t, std::size_t>> seen;
   for (auto& d : drafts_) {
     article& a = d.a;
-    seen.clear();
-    seen.reserve(d.raw.size());
+    const std::size_t slots = std::bit_ceil(2 * d.raw.size() + 1);
+    seen.assign(slots, {0, 0});
     a.paragraphs.reserve(d.raw.size());
     for (const auto& [raw, heading, verbatim] : d.raw) {
       std::string text = verbatim ? std::string(raw) : heading ? tidy_heading(raw) : tidy_sentence(raw);
       if (text.empty()) continue;
       a.paragraphs.push_back(std::move(text));
-      if (!visible_chars_at_most(a.paragraphs.back(), 7) && !seen.insert(a.paragraphs.back()).second) {
-        a.paragraphs.pop_back();
+      const std::string& p = a.paragraphs.back();
+      if (visible_chars_at_most(p, 7)) continue;
+      const std::size_t hash = paragraph_hash{}(p);
+      std::size_t slot = hash & (slots - 1);
+      bool printed_before = false;
+      for (; seen[slot].second != 0; slot = (slot + 1) & (slots - 1)) {
+        if (seen[slot].first == hash && a.paragraphs[seen[slot].second - 1] == p) {
+          printed_before = true;
+          break;
+        }
       }
+      if (printed_before) a.paragraphs.pop_back();
+      else seen[slot] = {hash, a.paragraphs.size()};
     }
     drop_parts_printed_twice(a.paragraphs);
     // A headline without text is no article (its story is elsewhere, or it is furniture).

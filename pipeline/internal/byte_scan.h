@@ -309,4 +309,26 @@ template <class Other>
   return n;
 }
 
+// The first position at or after i whose byte is one of Bytes, or s.size(), for bytes that are
+// rare in the text (ASCII punctuation in Chinese prose): a step first asks whether any lane lies
+// between the smallest and the largest of Bytes, three operations, and only a step where one
+// does pays for the comparison with each byte. find_any_of pays for all of them on every step.
+template <unsigned char... Bytes>
+[[nodiscard]] std::size_t find_rare_any_of(std::string_view s, std::size_t i) noexcept {
+  return detail::find_byte(
+      s, i,
+#if defined(__SSE2__)
+      [](__m128i x) {
+        constexpr unsigned char lo = [] { unsigned char m = 0xFF; ((m = Bytes < m ? Bytes : m), ...); return m; }();
+        constexpr unsigned char hi = [] { unsigned char m = 0; ((m = Bytes > m ? Bytes : m), ...); return m; }();
+        const __m128i near = detail::in_range(x, lo, hi);
+        if (_mm_movemask_epi8(near) == 0) return near;
+        return detail::one_of<Bytes...>{}(x);
+      },
+#else
+      nullptr,
+#endif
+      detail::one_of<Bytes...>{});
+}
+
 }  // namespace broadsheet::pipeline::internal

@@ -64,6 +64,20 @@ TEST(byte_scan, rfind_any_of_matches_a_byte_by_byte_search_backwards) {
   }
 }
 
+// The filler '0' lies between the smallest and the largest byte searched for without being one:
+// the step that looks closer and finds nothing.
+TEST(byte_scan, find_rare_any_of_matches_a_byte_by_byte_search) {
+  const auto find = [](std::string_view s, std::size_t i) {
+    return find_rare_any_of<' ', ',', ';', ':', '?', '!', '.', '(', ')'>(s, i);
+  };
+  const auto reference = [](unsigned char b) {
+    return b == ' ' || b == ',' || b == ';' || b == ':' || b == '?' || b == '!' || b == '.' || b == '(' || b == ')';
+  };
+  expect_same_as_reference(find, reference, 'a');
+  expect_same_as_reference(find, reference, '0');
+  expect_same_as_reference(find, reference, '\xE5');
+}
+
 TEST(byte_scan, next_json_escape_matches_a_byte_by_byte_search) {
   const auto reference = [](unsigned char b) { return b < 0x20 || b == '"' || b == '\\'; };
   expect_same_as_reference([](std::string_view s, std::size_t i) { return next_json_escape(s, i); }, reference, 'a');

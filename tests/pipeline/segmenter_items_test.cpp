@@ -23,6 +23,18 @@ TEST(segmenter_items, keeps_a_dated_first_paragraph_printed_twice_once) {
                                       "书房每天开放到晚上九点，节假日不休息。"}));
 }
 
+TEST(segmenter_items, keeps_one_print_of_each_paragraph_alike_at_both_ends) {
+  // given: three paragraphs of one length that share their first and last words (so hash alike),
+  // two of them printed again: each comes out once, in the order of its first print
+  const std::string a = "会议要求，各乡镇要抓紧抓实农资储备。";
+  const std::string b = "会议要求，各乡镇要抓紧落实农资储备。";
+  const std::string c = "会议要求，各乡镇要及早抓实农资储备。";
+  const auto page = segmented("临河县召开春耕生产推进会\n\n本报讯（记者林晓雨）昨日，会议召开，部署春耕工作。\n\n" + a +
+                              "\n\n" + b + "\n\n" + a + "\n\n" + c + "\n\n" + b + "\n");
+  ASSERT_EQ(page.items.size(), 1u);
+  EXPECT_EQ(page.items[0].paragraphs, (std::vector<std::string>{"昨日，会议召开，部署春耕工作。", a, b, c}));
+}
+
 TEST(segmenter_items, keeps_one_print_of_a_paragraph_printed_twice_once_cut_short) {
   // given: a paragraph, the next one, then the first one again cut short before its last words:
   // the whole print stays
