@@ -12,9 +12,6 @@ using internal::previous_code_point;
 
 namespace {
 
-bool opens_bracket(std::string_view t) noexcept { return t.starts_with("（") || t.starts_with("("); }
-bool closes_bracket(std::string_view t) noexcept { return t.ends_with("）") || t.ends_with(")"); }
-
 // A sentence-ending mark anywhere but at the end: a heading never holds one.
 bool has_inner_full_stop(std::string_view t) noexcept {
   for (std::string_view mark : {"。", "！", "？"}) {

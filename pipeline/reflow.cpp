@@ -2,122 +2,22 @@
 
 #include <algorithm>
 #include <cstdlib>
-#include <optional>
 
 #include "pipeline/byline.h"
 #include "pipeline/char_class.h"
-#include "pipeline/internal/byte_scan.h"
+#include "pipeline/internal/reflow_lines.h"
 #include "pipeline/internal/utf8.h"
 
 namespace broadsheet::pipeline {
 
+using internal::ends_with_closing;
+using internal::is_formulaic_alone;
+using internal::line_facts;
 using internal::next_code_point;
 using internal::previous_code_point;
+using internal::unclosed_bracket_tail;
 
 namespace {
-
-struct line_facts {
-  bool alone = false;       // stands as a paragraph of its own (byline, credit, subtitle, table row…)
-  bool starts = false;      // always starts a new paragraph
-  bool dateline = false;    // starts with a dateline: the paragraph is body text, never a heading
-  bool enumerated = false;  // "一、" "（一）" "1.": a list item or a numbered heading
-  bool ends = false;        // ends a sentence
-  bool mid_clause = false;
-  bool sentence_like = false;  // has_clause_punctuation(text)
-  bool source = false;         // a short name in brackets, a brief's source ("（柯文）")
-  bool continues = false;      // starts with clause punctuation (，。、；：？！）): never a line's start
-  int columns = 0;             // display width without spaces: CJK 2, other 1
-  std::size_t chars = 0;       // visible_chars(text)
-};
-
-// Clause punctuation at a line's start: the column wrapped before it, whatever the line before is.
-bool starts_with_clause_punctuation(std::string_view t) noexcept {
-  for (const std::string_view p : {"，", "。", "、", "；", "：", "？", "！", "）"})
-    if (t.starts_with(p)) return true;
-  return t.starts_with(',') || t.starts_with(';') || t.starts_with(':');
-}
-
-bool opens_bracket(std::string_view t) noexcept { return t.starts_with("（") || t.starts_with("("); }
-bool ends_with_bracket(std::string_view t) noexcept { return t.ends_with("）") || t.ends_with(")"); }
-
-// Where the text's last opening bracket, wide or narrow, is; npos when it has none.
-// One pass from the end, sixteen bytes a step, stopping at '(' and at the lead byte of "（"
-// (the lead of other wide punctuation too): two rfind calls read all of a text without the one
-// bracket, and rfind("（") compares at every byte.
-std::size_t last_open_bracket(std::string_view t) {
-  constexpr std::string_view wide = "（";
-  for (std::size_t i = t.size(); (i = internal::rfind_any_of<'(', 0xEF>(t, i)) != std::string_view::npos;) {
-    if (t[i] == '(' || t.substr(i).starts_with(wide)) return i;
-  }
-  return std::string_view::npos;
-}
-
-// The characters after a bracket the text opens and does not close ("…（本报伊斯"), or npos when
-// every bracket is closed.
-std::size_t unclosed_bracket_tail(std::string_view t) {
-  const std::size_t open = last_open_bracket(t);
-  if (open == std::string_view::npos) return std::string_view::npos;
-  const std::string_view rest = t.substr(open);
-  if (rest.find("）") != std::string_view::npos || rest.find(')') != std::string_view::npos)
-    return std::string_view::npos;
-  return visible_chars(rest) - 1;
-}
-
-// A paragraph that ends with a closing line's bracket ("…举办。（本报记者甲整理）"): finished.
-bool ends_with_closing(std::string_view t) {
-  if (!ends_with_bracket(t)) return false;
-  const std::size_t open = last_open_bracket(t);
-  return open != std::string_view::npos && is_closing_line(t.substr(open));
-}
-
-// The photo credit ending t ("… 甲 摄"), looked for in a text of at most `most` bytes.
-std::optional<credit_match> credit_at_end(std::string_view t, std::size_t most) {
-  return t.size() <= most && t.ends_with("摄") ? match_photo_credit(t) : std::nullopt;
-}
-
-// credit: credit_at_end(t, 120) or more (a credit of a longer text is not looked at).
-bool is_formulaic_alone(std::string_view t, const std::optional<credit_match>& credit) {
-  if (t.find('\t') != std::string_view::npos) return true;
-  if (t.starts_with("——")) return true;
-  if (t.size() <= 90 && match_byline_line(t)) return true;
-  if (t.size() <= 120 && credit && credit->caption_end == 0) return true;
-  if (opens_bracket(t)) {
-    if (is_closing_line(t)) return true;
-    if (auto cont = match_continuation(t); cont && cont->body_offset == t.size()) return true;
-    if (find_jump_marker(t) == 0) return true;
-  }
-  return false;
-}
-
-bool is_formulaic_alone(std::string_view t) { return is_formulaic_alone(t, credit_at_end(t, 120)); }
-
-line_facts facts_of(const page_line& line) {
-  line_facts f;
-  const std::string_view t = line.text;
-  // A line ending with a credit is asked for it once: whether it stands alone, whether it ends.
-  const std::optional<credit_match> credit = credit_at_end(t, 600);
-  f.alone = line.md_level > 0 || is_formulaic_alone(t, credit);
-  f.dateline = match_dateline(t).has_value() || has_dateline_after_lead_in(t);
-  f.enumerated = starts_enumerated(t);
-  f.starts = f.alone || f.enumerated || f.dateline || caption_arrow_length(t) > 0 ||
-             (opens_bracket(t) && match_continuation(t));
-  // A caption ends with its photo credit ("…现场。 本报记者 甲 摄"): finished like a sentence.
-  f.ends = ends_sentence(t) || credit.has_value() || ends_with_closing(t);
-  f.mid_clause = ends_mid_clause(t);
-  // One column per visible character, one more for a wide one: every character with lead byte
-  // E4-E9 (mostly CJK ideographs) without decoding, any other non-ASCII one by its class.
-  std::size_t other_wide = 0;
-  const internal::line_bytes counted = internal::scan_line(t, [&](std::size_t i) {
-    std::size_t after = i;
-    other_wide += (char_class(next_code_point(t, after)) & (cc::han | cc::cjk_punct)) != 0 ? 1 : 0;
-  });
-  f.chars = counted.visible;
-  f.columns = static_cast<int>(counted.visible + counted.wide_leads + other_wide);
-  f.sentence_like = has_clause_punctuation(t);  // a colon alone does not make a cut sentence
-  f.source = opens_bracket(t) && ends_with_bracket(t) && is_bracketed_name(t);
-  f.continues = starts_with_clause_punctuation(t);
-  return f;
-}
 
 void append_joined(std::string& to, std::string_view next) {
   if (!to.empty() && !next.empty()) {
@@ -128,26 +28,6 @@ void append_joined(std::string& to, std::string_view next) {
     if (latin(a) && latin(b)) to.push_back(' ');
   }
   to.append(next);
-}
-
-// The typical width of a wrapped line: the 75th percentile over blocks of three or more lines.
-// 0 when the page has no such blocks (it does not hard-wrap).
-int typical_columns(const std::vector<page_line>& lines, const std::vector<line_facts>& facts) {
-  std::vector<int> widths;
-  std::size_t block_start = 0;
-  for (std::size_t i = 0; i <= lines.size(); ++i) {
-    if (i == lines.size() || (i > 0 && lines[i].blanks_before > 0)) {
-      if (i - block_start >= 3) {
-        for (std::size_t j = block_start; j < i; ++j) {
-          if (!facts[j].alone) widths.push_back(facts[j].columns);
-        }
-      }
-      block_start = i;
-    }
-  }
-  if (widths.size() < 6) return 0;
-  std::sort(widths.begin(), widths.end());
-  return widths[widths.size() * 3 / 4];
 }
 
 struct draft {
@@ -332,8 +212,8 @@ bool cut_by_column_break(const std::vector<draft>& merged, const std::vector<dra
       (open->first.dateline && n.sentence_like) ||
       // a clause cut between words, longer than most headlines with a comma
       // and not into a headline that ends with its column tag ("…：田野上的文学社（解码）")
-      (open->sentence_like && n.sentence_like && open->chars > 12 && !ends_with_bracket(c.text) &&
-       !(ends_with_bracket(n.p.text) && !n.last.ends) && !n.first.dateline &&
+      (open->sentence_like && n.sentence_like && open->chars > 12 && !closes_bracket(c.text) &&
+       !(closes_bracket(n.p.text) && !n.last.ends) && !n.first.dateline &&
        !(heading_piece(n) && c.text.find("。") == std::string::npos) && !(open->first.enumerated && open->chars <= 25));
   // A word cut by a column break ("…改善金融体系的结" + "构，进一步…") joins whatever the rest says;
   // so does an unfinished paragraph, headline-like or not, before a word's rest ("…巩固改革成" + "果。").
@@ -363,8 +243,8 @@ bool cut_by_column_break(const std::vector<draft>& merged, const std::vector<dra
 std::vector<paragraph> reflow(std::vector<page_line> lines) {
   std::vector<line_facts> facts;
   facts.reserve(lines.size());
-  for (const auto& l : lines) facts.push_back(facts_of(l));
-  const int typical = typical_columns(lines, facts);
+  for (const auto& l : lines) facts.push_back(internal::facts_of(l));
+  const int typical = internal::typical_columns(lines, facts);
   std::vector<draft> drafts = join_wrapped_lines(lines, facts, typical);
   const std::vector<bool> narrow = narrow_column(drafts);
 

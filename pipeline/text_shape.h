@@ -12,6 +12,13 @@ namespace broadsheet::pipeline {
 [[nodiscard]] bool ends_sentence(std::string_view text) noexcept;    // 。！？… possibly before ”）
 [[nodiscard]] bool ends_mid_clause(std::string_view text) noexcept;  // ，、：；“《（ and ASCII , : ; (
 // Ends with a colon, wide or narrow: the line leads into what follows (a quote, a list, a title).
+// A text that opens with a bracket, wide or narrow, and one that closes with one.
+[[nodiscard]] inline bool opens_bracket(std::string_view text) noexcept {
+  return text.starts_with("（") || text.starts_with("(");
+}
+[[nodiscard]] inline bool closes_bracket(std::string_view text) noexcept {
+  return text.ends_with("）") || text.ends_with(")");
+}
 [[nodiscard]] inline bool ends_with_colon(std::string_view text) noexcept {
   return text.ends_with("：") || text.ends_with(':');
 }
