@@ -7,6 +7,7 @@
 #include "pipeline/char_class.h"
 #include "pipeline/internal/byte_scan.h"
 #include "pipeline/internal/utf8.h"
+#include "pipeline/text_shape.h"
 
 namespace broadsheet::pipeline {
 
@@ -476,7 +477,7 @@ std::optional<page_photo_note> match_page_photo_note(std::string_view line) {
   // "（本版图片除署名外均由本报记者甲摄）", "本版图片除署名外均为本报记者甲摄", "（本版摄影：本报记者甲）":
   // a note about the page ("本版…") that names who took its photographs.
   std::string_view t = line;
-  const bool bracketed = t.starts_with("（") || t.starts_with("(");
+  const bool bracketed = opens_bracket(t);
   if (bracketed) {
     const std::size_t close = bracket_end(t, 0, 200);
     if (close == std::string_view::npos || skip_spaces(t, close + bracket_close_len(t, close)) != t.size()) {
@@ -566,9 +567,7 @@ namespace {
 // The inside of a paragraph that is one bracket from start to end ("（甲（乙）丙）" too, not
 // "（甲）乙（丙）"), else nothing.
 std::optional<std::string_view> whole_bracket(std::string_view t) {
-  const bool opens = t.starts_with("（") || t.starts_with("(");
-  const bool closes = t.ends_with("）") || t.ends_with(")");
-  if (!opens || !closes) return std::nullopt;
+  if (!opens_bracket(t) || !closes_bracket(t)) return std::nullopt;
   int depth = 0;
   for (std::size_t i = 0; i < t.size();) {
     const char32_t c = next_code_point(t, i);

@@ -75,7 +75,7 @@ bool is_list_line(std::string_view t) {
     for (std::size_t k = 1; k < count && named; ++k) named = is_named_entry(entries[k]);
     if (named) return true;
   }
-  if (t.ends_with("）") || t.ends_with(")") || count < 3) return false;
+  if (closes_bracket(t) || count < 3) return false;
   // Every entry has two characters or more: a line spaced out character by character is no list.
   std::size_t total = 0, shortest = 1000;
   bool short_entries = true;

@@ -12,8 +12,8 @@
 #include "pipeline/byline.h"
 #include "pipeline/char_class.h"
 #include "pipeline/internal/byte_scan.h"
-#include "pipeline/internal/utf8.h"
 #include "pipeline/internal/text.h"
+#include "pipeline/internal/utf8.h"
 
 namespace broadsheet::pipeline {
 
@@ -25,6 +25,11 @@ using internal::previous_code_point;
 
 namespace {
 
+// Whether a character stays in a line as it is: width folding leaves it alone, and it is no tab,
+// white space or control character.
+bool kept_as_is(char32_t c) noexcept {
+  return c != '\t' && fold_width(c) == c && (char_class(c) & (cc::control | cc::space)) == 0;
+}
 
 // Whether the run loop of normalize_line may pass over c without a look at it: width folding
 // leaves it alone, it is no tab, white space or control character, and NFC cannot change it.
@@ -37,18 +42,19 @@ bool passes_unchanged(char32_t c) noexcept {
   static const std::array<std::uint64_t, size / 64> bits = [] {
     std::array<std::uint64_t, size / 64> b{};
     const auto mark = [&](char32_t ch, std::size_t at) {
-      const bool as_is = fold_width(ch) == ch && (char_class(ch) & (cc::control | cc::space)) == 0 &&
-                         !needs_nfc_check(ch);
-      if (as_is) b[at / 64] |= std::uint64_t{1} << (at % 64);
+      if (kept_as_is(ch) && !needs_nfc_check(ch)) b[at / 64] |= std::uint64_t{1} << (at % 64);
     };
     for (char32_t ch = low_first; ch < low_end; ++ch) mark(ch, ch - low_first);
     for (char32_t ch = high_first; ch < 0x10000; ++ch) mark(ch, (low_end - low_first) + (ch - high_first));
     return b;
   }();
   std::size_t at;
-  if (c >= low_first && c < low_end) at = c - low_first;
-  else if (c >= high_first && c < 0x10000) at = (low_end - low_first) + (c - high_first);
-  else return false;
+  if (c >= low_first && c < low_end)
+    at = c - low_first;
+  else if (c >= high_first && c < 0x10000)
+    at = (low_end - low_first) + (c - high_first);
+  else
+    return false;
   return (bits[at / 64] >> (at % 64)) & 1;
 }
 
@@ -78,9 +84,7 @@ bool normalize_line(std::string_view raw, std::string& out, std::string_view& li
         continue;
       }
       nfc_inert = nfc_inert && !needs_nfc_check(decoded);
-      const bool as_is = decoded != '\t' && fold_width(decoded) == decoded &&
-                         (char_class(decoded) & (cc::control | cc::space)) == 0;
-      if (!as_is) break;
+      if (!kept_as_is(decoded)) break;
       run_end = after;
     }
     if (i == 0 && run_end == raw.size()) {
@@ -105,7 +109,10 @@ bool normalize_line(std::string_view raw, std::string& out, std::string_view& li
     }
     const std::uint8_t cls = char_class(c);
     if (cls & cc::control) continue;
-    if (cls & cc::space) { pending_space = true; continue; }
+    if (cls & cc::space) {
+      pending_space = true;
+      continue;
+    }
     if (pending_space && !out.empty() && out.back() != '\t') out.push_back(' ');
     pending_space = false;
     append_utf8(out, c);
@@ -120,7 +127,10 @@ bool is_page_date(std::string_view line) {
   std::size_t i = 0;
   auto digits = [&](std::size_t min, std::size_t max) {
     std::size_t n = 0;
-    while (i < line.size() && line[i] >= '0' && line[i] <= '9') { ++i; ++n; }
+    while (i < line.size() && line[i] >= '0' && line[i] <= '9') {
+      ++i;
+      ++n;
+    }
     return n >= min && n <= max;
   };
   auto word = [&](std::string_view w) {
@@ -128,7 +138,9 @@ bool is_page_date(std::string_view line) {
     i += w.size();
     return true;
   };
-  auto spaces = [&] { while (i < line.size() && line[i] == ' ') ++i; };
+  auto spaces = [&] {
+    while (i < line.size() && line[i] == ' ') ++i;
+  };
   auto weekday = [&] {
     if (!word("星期") && !word("周")) return false;
     for (std::string_view d : {"一", "二", "三", "四", "五", "六", "日", "天"}) {
@@ -195,8 +207,16 @@ bool is_editor_line(std::string_view line) {
   int han_run = 0;
   while (i < line.size()) {
     const char32_t c = next_code_point(line, i);
-    if (c == '|' || c == 0xFF5C || c == 0x25A0 || c == 0x25A1) { ++separators; field_open = true; han_run = 0; continue; }
-    if ((c == ':' || c == 0xFF1A) && han_run >= 1 && han_run <= 6 && field_open) { ++fields; field_open = false; }
+    if (c == '|' || c == 0xFF5C || c == 0x25A0 || c == 0x25A1) {
+      ++separators;
+      field_open = true;
+      han_run = 0;
+      continue;
+    }
+    if ((c == ':' || c == 0xFF1A) && han_run >= 1 && han_run <= 6 && field_open) {
+      ++fields;
+      field_open = false;
+    }
     han_run = is_han(c) ? han_run + 1 : 0;
   }
   return fields >= 2 && separators >= 1;
@@ -237,11 +257,13 @@ result<cleaned_page> page_cleaner::clean(std::string_view text) {
     // again (normalisation can merge characters but never adds line breaks).
     UErrorCode status = U_ZERO_ERROR;
     const icu::Normalizer2* nfc = icu::Normalizer2::getNFCInstance(status);
-    if (U_FAILURE(status)) [[unlikely]] return fail(errc::invalid_utf8, "ICU NFC data unavailable");
+    if (U_FAILURE(status)) [[unlikely]]
+      return fail(errc::invalid_utf8, "ICU NFC data unavailable");
     nfc_.clear();
     icu::StringByteSink<std::string> sink(&nfc_, static_cast<int32_t>(text.size()));
     nfc->normalizeUTF8(0, icu::StringPiece(text.data(), static_cast<int32_t>(text.size())), sink, nullptr, status);
-    if (U_FAILURE(status)) [[unlikely]] return fail(errc::invalid_utf8, "NFC normalisation failed");
+    if (U_FAILURE(status)) [[unlikely]]
+      return fail(errc::invalid_utf8, "NFC normalisation failed");
     page_ = cleaned_page{};
     lines = split_lines(nfc_);
     if (!lines) return tl::unexpected(std::move(lines.error()));
@@ -281,7 +303,10 @@ result<bool> page_cleaner::split_lines(std::string_view text) {
     }
     std::string_view line;  // raw or normalized
     all_nfc = normalize_line(raw, normalized, line) && all_nfc;
-    if (line.empty()) { ++blanks; continue; }
+    if (line.empty()) {
+      ++blanks;
+      continue;
+    }
 
     // A continuation marker glued to the markdown heading after it ("（上接A04版①）### 甲"): the
     // marker is a line of its own.
@@ -356,16 +381,35 @@ char32_t convert_punctuation(char32_t c, char32_t p, char32_t n, std::string& op
 
 bool is_bracket(char32_t c) noexcept {
   switch (c) {
-    case 0x201C: case 0x201D: case 0x2018: case 0x2019: case 0x300A: case 0x300B: case 0xFF08: case 0xFF09:
-    case 0x300C: case 0x300D: case 0x3010: case 0x3011: case 0x3008: case 0x3009:
-      return true;
+    case 0x201C:
+    case 0x201D:
+    case 0x2018:
+    case 0x2019:
+    case 0x300A:
+    case 0x300B:
+    case 0xFF08:
+    case 0xFF09:
+    case 0x300C:
+    case 0x300D:
+    case 0x3010:
+    case 0x3011:
+    case 0x3008:
+    case 0x3009: return true;
     default: return false;
   }
 }
 
 bool is_special(char b) noexcept {
   switch (b) {
-    case ' ': case ',': case ';': case ':': case '?': case '!': case '.': case '(': case ')': return true;
+    case ' ':
+    case ',':
+    case ';':
+    case ':':
+    case '?':
+    case '!':
+    case '.':
+    case '(':
+    case ')': return true;
     default: return false;
   }
 }
@@ -396,12 +440,9 @@ char32_t next_visible(std::string_view text, std::size_t pos) noexcept {
 
 // The characters of text from byte pos up to the next space, tab or its end.
 std::size_t token_chars(std::string_view text, std::size_t pos) noexcept {
-  std::size_t n = 0;
-  while (pos < text.size() && text[pos] != ' ' && text[pos] != '\t') {
-    (void)next_code_point(text, pos);
-    ++n;
-  }
-  return n;
+  std::size_t end = pos;
+  while (end < text.size() && text[end] != ' ' && text[end] != '\t') ++end;
+  return internal::count_code_points(text.substr(pos, end - pos));
 }
 
 // Copies runs of ordinary bytes verbatim and decides only at spaces and ASCII punctuation,
@@ -425,8 +466,8 @@ std::string tidy(std::string_view text, bool heading) {
     out.append(text.data() + run, i - run);
     run = i + 1;
     if (text[i] != ' ') {
-      const char32_t c = convert_punctuation(static_cast<char32_t>(text[i]), last_out(), next_visible(text, i + 1),
-                                             open_parens, true);
+      const char32_t c =
+          convert_punctuation(static_cast<char32_t>(text[i]), last_out(), next_visible(text, i + 1), open_parens, true);
       append_utf8(out, c);
       continue;
     }
@@ -438,12 +479,14 @@ std::string tidy(std::string_view text, bool heading) {
     const char32_t l = previous_code_point(out, out.size());
     std::size_t after = i + 1;
     char32_t r = next_code_point(text, after);
-    if (r < 0x80 && is_special(static_cast<char>(r))) r = convert_punctuation(r, l, next_visible(text, after), open_parens, false);
+    if (r < 0x80 && is_special(static_cast<char>(r)))
+      r = convert_punctuation(r, l, next_visible(text, after), open_parens, false);
     const std::uint8_t lc = char_class(l), rc = char_class(r);
     // In a heading, a space beside a quote or bracket can separate two segments
     // ("做活“水文章” 绘就新画卷"); beside clause punctuation it is only layout.
-    const bool punct_side = heading ? (((lc & cc::cjk_punct) && !is_bracket(l)) || ((rc & cc::cjk_punct) && !is_bracket(r)))
-                                    : ((lc | rc) & cc::cjk_punct) != 0;
+    const bool punct_side = heading
+                                ? (((lc & cc::cjk_punct) && !is_bracket(l)) || ((rc & cc::cjk_punct) && !is_bracket(r)))
+                                : ((lc | rc) & cc::cjk_punct) != 0;
     const bool cjk_number = ((lc & cc::han) && numeric(r)) || (numeric(l) && (rc & cc::han));
     bool drop = punct_side || cjk_number;
     const bool segment_pair = heading && (((lc & cc::han) || is_bracket(l)) && ((rc & cc::han) || is_bracket(r)));
