@@ -160,8 +160,18 @@ bool is_page_date(std::string_view line) {
   return line.size() - i <= 24 && !contains(line.substr(i), "，") && !contains(line.substr(i), "。");
 }
 
-// Symbols only (stars, triangles, circles, bullets), at least one: a story's end mark. Dashes,
-// ellipses and other punctuation are text.
+// Punctuation drawn as an ornament, not read as text: the asterisk (narrow or wide), the middle
+// dot, bullets (• ‣ ⁃), the reference mark ※ and the asterisms and dot figures of U+2042-U+205E
+// (⁂ ⁎ ⁑ ⁕ ⁘ …) but for the brackets and signs among them.
+constexpr bool is_ornament_punctuation(char32_t c) noexcept {
+  if (c == '*' || c == 0xFF0A || c == 0x00B7 || c == 0x2022 || c == 0x2023 || c == 0x2043 || c == 0x203B) return true;
+  if (c < 0x2042 || c > 0x205E) return false;
+  return !(c == 0x2044 || c == 0x2045 || c == 0x2046 || c == 0x2052 || c == 0x2053 || c == 0x205A);
+}
+
+// Symbols only (stars, triangles, circles, diamonds) or ornament punctuation, at least one: a
+// story's end mark, whichever ornament the page draws it with. Dashes, ellipses and other
+// punctuation are text.
 bool is_end_mark(std::string_view line) {
   bool any = false;
   std::size_t i = 0;
@@ -170,7 +180,7 @@ bool is_end_mark(std::string_view line) {
     if (c == ' ') continue;
     if (char_class(c) != 0 || c == 0x2014 || c == 0x2026 || c == '-' || c == '~' || c == 0xFF5E) {
       // a letter, digit, ideograph, punctuation mark or a dash: not an end mark
-      if (!(c == '*' || c == 0x00B7 || c == 0x2022)) return false;
+      if (!is_ornament_punctuation(c)) return false;
     }
     any = true;
   }

@@ -121,6 +121,16 @@ TEST(page_cleaner, reads_furniture_that_opens_with_a_weekday_a_page_note_or_a_sy
   EXPECT_EQ(classify_furniture("临河县召开春耕生产推进会"), furniture::none);
 }
 
+// An end mark is drawn with any ornament: symbols (stars, diamonds, circles) or the
+// punctuation made for ornament (reference marks, asterisms, bullets); a page's own mark is
+// whichever it chose, not a list of those seen.
+TEST(page_cleaner, reads_an_end_mark_of_any_ornament) {
+  for (const char* mark : {"★ ★ ★", "◆◆◆", "※ ※ ※", "※", "⁂", "• • •", "＊ ＊ ＊", "✿ ✿ ✿", "⁑ ⁕"})
+    EXPECT_EQ(classify_furniture(mark), furniture::end_mark) << mark;
+  for (const char* text : {"……", "——", "。。。", "“ ”", "（ ）", "1 2 3", "※注"})
+    EXPECT_EQ(classify_furniture(text), furniture::none) << text;
+}
+
 TEST(page_cleaner, reads_an_editor_line_by_its_two_fields) {
   EXPECT_EQ(classify_furniture("责任编辑：林一 ｜ 校对：王二"), furniture::editor_line);
   EXPECT_EQ(classify_furniture("编辑:林一 | 美编：王二"), furniture::editor_line);
