@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <cstdint>
+#include <cstring>
 
 #include "pipeline/char_class.h"
 #include "pipeline/internal/byte_scan.h"
@@ -43,38 +44,55 @@ constexpr std::array<role_keyword, 17> role_keywords{{
     {"摄影", role::photographer},
 }};
 
+// The head nouns of roles: what the job is, whatever a paper prints before it ("本报特派记者",
+// "本报融媒体记者", "特约撰稿人"). Longest first, as above.
+constexpr std::array<role_keyword, 6> role_heads{{
+    {"摄影记者", role::photographer},
+    {"通讯员", role::correspondent},
+    {"实习生", role::reporter},
+    {"撰稿人", role::author},
+    {"评论员", role::author},
+    {"记者", role::reporter},
+}};
+
+constexpr bool three_byte_first(std::string_view text) {
+  return text.size() >= 3 && (static_cast<unsigned char>(text[0]) & 0xF0u) == 0xE0u;
+}
 static_assert(std::all_of(role_keywords.begin(), role_keywords.end(),
-                          [](const role_keyword& k) {
-                            return k.text.size() >= 3 && (static_cast<unsigned char>(k.text[0]) & 0xF0u) == 0xE0u;
-                          }),
-              "keyword_firsts decodes a three-byte first character");
+                          [](const role_keyword& k) { return three_byte_first(k.text); }) &&
+                  std::all_of(role_heads.begin(), role_heads.end(),
+                              [](const role_keyword& k) { return three_byte_first(k.text); }),
+              "first_code_point decodes a three-byte first character");
 
-// The first character of each role keyword, all Han (three bytes in UTF-8): a text position is
-// compared with the keywords only where one of them starts with its character.
-constexpr std::array<char32_t, role_keywords.size()> keyword_firsts = [] {
-  std::array<char32_t, role_keywords.size()> firsts{};
-  for (std::size_t k = 0; k < role_keywords.size(); ++k) {
-    const auto byte = [&](std::size_t n) {
-      return static_cast<char32_t>(static_cast<unsigned char>(role_keywords[k].text[n]));
-    };
-    firsts[k] = ((byte(0) & 0x0Fu) << 12) | ((byte(1) & 0x3Fu) << 6) | (byte(2) & 0x3Fu);
-  }
+// The first character of a keyword, all Han (three bytes in UTF-8).
+constexpr char32_t first_code_point(std::string_view text) {
+  const auto byte = [&](std::size_t n) { return static_cast<char32_t>(static_cast<unsigned char>(text[n])); };
+  return ((byte(0) & 0x0Fu) << 12) | ((byte(1) & 0x3Fu) << 6) | (byte(2) & 0x3Fu);
+}
+
+// The first characters of the role keywords and of the head nouns: a text position is compared
+// with them only where one of them starts with its character.
+template <std::size_t n>
+constexpr std::array<char32_t, n> firsts_of(const std::array<role_keyword, n>& words) {
+  std::array<char32_t, n> firsts{};
+  for (std::size_t k = 0; k < n; ++k) firsts[k] = first_code_point(words[k].text);
   return firsts;
-}();
+}
+constexpr auto keyword_firsts = firsts_of(role_keywords);
+constexpr auto head_firsts = firsts_of(role_heads);
 
-// Bit c % 256 is set for every c in keyword_firsts: one test passes over most other characters.
-constexpr std::array<std::uint64_t, 4> keyword_first_bits = [] {
+// Bit c % 256 is set for every c of firsts: one test passes over most other characters.
+template <std::size_t n>
+constexpr std::array<std::uint64_t, 4> bits_of(const std::array<char32_t, n>& firsts) {
   std::array<std::uint64_t, 4> bits{};
-  for (const char32_t c : keyword_firsts) bits[(c / 64) % 4] |= std::uint64_t{1} << (c % 64);
+  for (const char32_t c : firsts) bits[(c / 64) % 4] |= std::uint64_t{1} << (c % 64);
   return bits;
-}();
+}
+constexpr auto keyword_first_bits = bits_of(keyword_firsts);
+constexpr auto head_first_bits = bits_of(head_firsts);
 
 bool may_start_a_keyword(char32_t c) { return ((keyword_first_bits[(c / 64) % 4] >> (c % 64)) & 1) != 0; }
-
-// c is the first character of a role keyword.
-bool starts_a_keyword(char32_t c) {
-  return may_start_a_keyword(c) && std::find(keyword_firsts.begin(), keyword_firsts.end(), c) != keyword_firsts.end();
-}
+bool may_start_a_head(char32_t c) { return ((head_first_bits[(c / 64) % 4] >> (c % 64)) & 1) != 0; }
 
 // The role keyword text starts with (the first in role_keywords, so the longest), else nullptr.
 const role_keyword* keyword_at(std::string_view text) {
@@ -86,6 +104,49 @@ const role_keyword* keyword_at(std::string_view text) {
     if (keyword_firsts[k] == first && text.starts_with(role_keywords[k].text)) return &role_keywords[k];
   }
   return nullptr;
+}
+
+// A role where a token starts: a keyword, or up to three Han characters of a paper's own words
+// before a head noun ("本报驻站记者", "本刊见习通讯员", "特约撰稿人"), after "本报" or "本刊" or,
+// without them, only where a space or the end follows the head: a name glued to a role
+// ("郭明通讯员赵小青"), a place before it ("网点记者从会上获悉") or a sentence's words ("告诉本报记者，…")
+// are no role. Right after a name (glued_to_a_name), only a keyword or a role of the paper's own.
+// Returns the role's bytes, 0 when there is none.
+struct role_match {
+  std::size_t size = 0;
+  role r = role::reporter;
+};
+constexpr bool glued_to_a_name = true;
+role_match role_at(std::string_view text, bool after_name = false) {
+  // Every keyword, word and head is an ideograph of U+4000-U+9FFF (lead byte E4-E9), read here
+  // undecoded; any other character ends the search.
+  const auto* b = reinterpret_cast<const unsigned char*>(text.data());
+  const auto ideograph_at = [&](std::size_t i) -> char32_t {
+    if (i + 3 > text.size() || b[i] - 0xE4u > 0xE9u - 0xE4u) return 0;
+    return ((b[i] & 0x0Fu) << 12) | ((b[i + 1] & 0x3Fu) << 6) | (b[i + 2] & 0x3Fu);
+  };
+  const char32_t first = ideograph_at(0);
+  if (first == 0) return {};
+  bool own_paper = false;
+  if (may_start_a_keyword(first)) {
+    if (const role_keyword* kw = keyword_at(text)) return {kw->text.size(), kw->r};
+    own_paper = text.starts_with("本报") || text.starts_with("本刊");
+  }
+  if (after_name && !own_paper) return {};
+  // Without the paper's name a space ends the head, within the first seven characters (three
+  // words and the longest head): a text without one there holds no such role.
+  if (!own_paper && std::memchr(b, ' ', std::min<std::size_t>(text.size(), 22)) == nullptr) return {};
+  for (std::size_t i = own_paper ? 6 : 0, words = 0; words <= 3; ++words, i += 3) {
+    const char32_t c = i == 0 ? first : ideograph_at(i);
+    if (c == 0) return {};
+    if (!may_start_a_head(c)) continue;
+    for (const role_keyword& head : role_heads) {
+      if (!text.substr(i).starts_with(head.text)) continue;
+      const std::size_t end = i + head.text.size();
+      if (own_paper || end == text.size() || text[end] == ' ') return {end, head.r};
+    }
+  }
+  return {};
 }
 
 std::vector<std::string>& list_for(byline& b, role r) {
@@ -170,14 +231,16 @@ bool parse_names(std::string_view text, role default_role, name_rules rules, byl
   };
   std::size_t i = 0;
   while (i < text.size()) {
-    const role_keyword* kw = keyword_at(text.substr(i));
-    if (kw != nullptr && name_chars == 0) {
-      current = kw->r;
-      any_keyword = true;
-      i += kw->text.size();
-      continue;
-    }
-    if (kw != nullptr && name_chars >= 2) {
+    // Where a token starts, any role; inside a run of Han characters, a keyword or the paper's
+    // own role ends a name glued to it ("郭明通讯员赵小青", "周明远本报特派记者许安然").
+    if (name_chars == 0) {
+      if (const role_match m = role_at(text.substr(i)); m.size != 0) {
+        current = m.r;
+        any_keyword = true;
+        i += m.size;
+        continue;
+      }
+    } else if (name_chars >= 2 && role_at(text.substr(i), glued_to_a_name).size != 0) {
       if (!flush()) return false;
       continue;
     }
@@ -406,7 +469,7 @@ std::size_t outlet_before_keyword(std::string_view line) {
       if (!is_han(c)) return 0;
       name_end = c == U'社' || c == U'网' || c == U'台';
     }
-    if (chars >= 3 && name_end && keyword_at(line.substr(i)) != nullptr) return i;
+    if (chars >= 3 && name_end && role_at(line.substr(i)).size != 0) return i;
   }
   return 0;
 }
@@ -416,12 +479,10 @@ std::optional<byline> match_byline_line(std::string_view line) {
   // A line that stops at a comma goes on in the next one: a sentence or a closing note, cut.
   if (line.ends_with("，") || line.ends_with(",") || line.ends_with("、")) return std::nullopt;
   line.remove_prefix(outlet_before_keyword(line));
-  // Cheap gate: a byline line starts with a role keyword or an author mark.
+  // Cheap gate: a byline line starts with a role or an author mark.
   std::size_t i = 0;
   const char32_t first = next_code_point(line, i);
-  if (!starts_a_keyword(first) && first != U'□' && first != U'◎' && first != U'○') {
-    return std::nullopt;
-  }
+  if (first != U'□' && first != U'◎' && first != U'○' && role_at(line).size == 0) return std::nullopt;
   for (std::string_view mark : {"□", "◎", "○"}) {
     if (line.starts_with(mark)) {
       byline b;
@@ -591,8 +652,8 @@ bool is_closing_line(std::string_view t) {
   if (match_author_note(t)) return true;
   const std::string_view s = *inner;
   if (s.starts_with("执笔") || s.ends_with("整理") || s.ends_with("报道")) return true;
-  // The reporters who wrote it: "（本报记者甲、乙）", "（记者甲 乙）".
-  if (s.starts_with("本报记者") || s.starts_with("记者")) return true;
+  // The reporters who wrote it: "（本报记者甲、乙）", "（记者甲 乙）", "（本报见习记者甲）".
+  if (role_at(s).size != 0) return true;
   // A dateline at the end: its issuer first, then 电 or 讯 after the places and the date.
   std::string_view rest = s;
   if (rest.starts_with("据")) rest.remove_prefix(3);

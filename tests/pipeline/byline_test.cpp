@@ -99,6 +99,30 @@ TEST(byline, reads_byline_lines) {
   EXPECT_FALSE(match_byline_line("本报记者 许安然 摄"));
 }
 
+// A role is read by its head noun (记者, 通讯员, 实习生, 撰稿人, 评论员, 摄影师) and whatever short
+// words a paper puts before it, not from a list of the roles one paper prints.
+TEST(byline, reads_a_role_by_its_head_noun_whatever_words_come_before_it) {
+  auto line = [](std::string_view text) { return match_byline_line(text).value_or(byline{}); };
+  EXPECT_EQ(line("本报特派记者 林晓雨").reporters, names{"林晓雨"});
+  EXPECT_EQ(line("本报驻站记者 林晓雨 许安然").reporters, (names{"林晓雨", "许安然"}));
+  EXPECT_EQ(line("本报融媒体记者 周明远").reporters, names{"周明远"});
+  EXPECT_EQ(line("本报实习生 孙一").reporters, names{"孙一"});
+  EXPECT_EQ(line("本刊见习记者 孙一").reporters, names{"孙一"});
+  EXPECT_EQ(line("本报见习通讯员 周明远").correspondents, names{"周明远"});
+  EXPECT_EQ(line("特约撰稿人 王立新").authors, names{"王立新"});
+  EXPECT_EQ(line("本报记者 林晓雨 本报见习记者 孙一").reporters, (names{"林晓雨", "孙一"}));
+  EXPECT_EQ(line("星城网记者周明远本报特派记者许安然").reporters, (names{"周明远", "许安然"}));
+  EXPECT_EQ(line("本报摄影记者 许安然").photographers, names{"许安然"});
+  // a head noun too far in, or words that are no name after it: no byline
+  EXPECT_FALSE(match_byline_line("临河县人民医院记者 孙一"));
+  EXPECT_FALSE(match_byline_line("本报特派记者昨日从会上获悉"));
+  EXPECT_FALSE(match_byline_line("诉本报记者，两国贸易往来"));
+  // a credit and a closing line name the same roles
+  ASSERT_TRUE(match_photo_credit("本报特派记者 许安然 摄"));
+  EXPECT_EQ(match_photo_credit("本报特派记者 许安然 摄")->photographers, names{"许安然"});
+  EXPECT_TRUE(is_closing_line("（本报见习记者 孙一）"));
+}
+
 TEST(byline, reads_two_names_glued_on_a_byline_line) {
   // six characters: two names of three; five: the second name starts at a family name
   EXPECT_EQ(match_byline_line("本报记者周明远许安然")->reporters, (names{"周明远", "许安然"}));
