@@ -11,7 +11,7 @@ CMAKE_FLAGS ?=
 EVAL_DEV    ?= ../shared/eval-dev
 EVAL_OUT    ?= $(BUILD)/eval
 
-.PHONY: all deps build test demo bench eval eval-dedup fit-weights sanitize fuzz format clean
+.PHONY: all deps build test demo bench eval eval-reworded eval-dedup fit-weights sanitize fuzz format clean
 
 all: build
 
@@ -46,6 +46,17 @@ eval: build
 	  $(EVAL_DEV)/run.sh $(BUILD)/broadsheet $(EVAL_OUT) && \
 	  echo && echo "make eval: scores ($(EVAL_OUT)/score.txt; its last line holds every metric as JSON)" && \
 	  sed '$$d' $(EVAL_OUT)/score.txt; \
+	fi
+
+# The same on a copy of the development set with its furniture worded otherwise
+# (tests/quality/reword.py): what is read from the layout holds there, what was learnt from
+# the set's own strings does not.
+eval-reworded: build
+	@if [ ! -x $(EVAL_DEV)/run.sh ]; then \
+	  echo "make eval-reworded: no development set at $(EVAL_DEV) (it is not part of the repository): nothing to measure"; \
+	else \
+	  python3 tests/quality/check_quality.py $(BUILD)/broadsheet $(EVAL_DEV) tests/quality/limits.json \
+	    $(EVAL_OUT)-reworded --reworded 1; \
 	fi
 
 # The segmenter's weights fitted to the development set (scripts/fit-weights.py): a build that
