@@ -55,7 +55,7 @@ eval-reworded: build
 	@if [ ! -x $(EVAL_DEV)/run.sh ]; then \
 	  echo "make eval-reworded: no development set at $(EVAL_DEV) (it is not part of the repository): nothing to measure"; \
 	else \
-	  python3 tests/quality/check_quality.py $(BUILD)/broadsheet $(EVAL_DEV) tests/quality/limits.json \
+	  python3 tests/quality/check_quality.py $(BUILD)/broadsheet $(EVAL_DEV) tests/quality/limits-reworded.json \
 	    $(EVAL_OUT)-reworded --reworded 1; \
 	fi
 

@@ -10,14 +10,15 @@ this set's strings instead of its layout scores well here and badly there; this 
 two apart. It keeps every page's layout and articles and rewrites, in the page text and in the
 truth alike:
 
-- section and column labels and banners: other ideographs, a label of another length;
+- section and column labels and banners: other words of the same length;
 - end marks: another ornament;
 - editor-line fields ("编辑:" and the like): other field names, the names after them kept;
 - the role before the names of a byline or a photo credit: another role of a paper's staff;
-- the place of a dateline ("本报某地电"): another place.
+- the place of a dateline ("本报某地电"): another place of as many characters.
 
-The new ideographs are drawn from the set's own titles, so they are as common as words are. The
-same SEED gives the same copy. Writes OUTDIR/pages.jsonl and OUTDIR/truth.json.gz, then prints
+The new words are the first two ideographs of the set's own titles, so a label starts as a
+word does (never with a particle that would read as a wrapped line's end), and other new
+ideographs are drawn from those titles too. The same SEED gives the same copy. Writes OUTDIR/pages.jsonl and OUTDIR/truth.json.gz, then prints
 what it rewrote and what it could not find in the page text (a furniture line the page wraps).
 """
 import collections
@@ -39,20 +40,27 @@ EDITOR_FIELD = re.compile(r"^([■□\s]*)([\u4e00-\u9fff]+)([:：].*)$")
 
 
 class Rewording:
-    def __init__(self, seed, pool):
+    def __init__(self, seed, titles):
         self.rng = random.Random(seed)
-        self.pool = pool
+        self.pool = [c for t in titles for c in t if IDEOGRAPH.match(c)]
+        self.words = [t[:2] for t in titles if len(t) >= 2 and IDEOGRAPH.match(t[0]) and IDEOGRAPH.match(t[1])]
         self.labels, self.fields, self.marks, self.places = {}, {}, {}, {}
 
     def ideographs(self, n):
         return "".join(self.rng.choice(self.pool) for _ in range(n))
 
+    def phrase(self, n):
+        """About n ideographs of two-character words: 2 to 3 characters, one word, and so on."""
+        words = "".join(self.rng.choice(self.words) for _ in range(max(1, n // 2)))
+        return words + (self.ideographs(1) if n % 2 else "")
+
     def label(self, text):
         if text not in self.labels:
-            if text.startswith("——"):  # a banner keeps its dashes and its spaces
-                self.labels[text] = IDEOGRAPH.sub(lambda _: self.rng.choice(self.pool), text)
-            else:
-                self.labels[text] = self.ideographs(self.rng.randint(2, 7))
+            if text.startswith("——"):  # a banner keeps its dashes and the spaces between its phrases
+                inner = text.strip("— ").split(" ")
+                self.labels[text] = "—— " + " ".join(self.phrase(len(p)) for p in inner) + " ——"
+            else:  # as long as the label it stands for: the set's labels are what a label's length is
+                self.labels[text] = " ".join(self.phrase(len(p)) for p in text.split(" "))
         return self.labels[text]
 
     def editor_field(self, text):
@@ -76,7 +84,8 @@ class Rewording:
 
     def dateline(self, m):
         if m.group(0) not in self.places:
-            self.places[m.group(0)] = (m.group(1) + self.ideographs(self.rng.choice([2, 2, 3, 4, 5])) +
+            # as long as the place it stands for: a hard-wrapped page keeps its line widths
+            self.places[m.group(0)] = (m.group(1) + self.ideographs(len(m.group(2))) +
                                        (m.group(3) or "") + "电")
         return self.places[m.group(0)]
 
@@ -137,8 +146,7 @@ def main(argv):
         truth = json.load(f)
     with gzip.open(os.path.join(eval_dev, "pages.jsonl.gz"), "rt", encoding="utf-8") as f:
         pages = [json.loads(line) for line in f if line.strip()]
-    pool = [c for p in truth["pages"] for a in p["items"] for c in a.get("title", "") if IDEOGRAPH.match(c)]
-    w = Rewording(seed, pool)
+    w = Rewording(seed, [a.get("title", "") for p in truth["pages"] for a in p["items"]])
     counts = collections.Counter()
     truth_of = {p["page_id"]: p for p in truth["pages"]}
     for page in pages:
