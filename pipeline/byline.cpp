@@ -270,6 +270,16 @@ std::size_t skip_spaces(std::string_view s, std::size_t i) {
   return i;
 }
 
+// t without a final "整理" or "采访整理" (compiled, interviewed and compiled by) and the spaces
+// before it.
+std::string_view without_compiled(std::string_view t) {
+  if (!t.ends_with("整理")) return t;
+  t.remove_suffix(6);
+  if (t.ends_with("采访")) t.remove_suffix(6);
+  while (!t.empty() && t.back() == ' ') t.remove_suffix(1);
+  return t;
+}
+
 // If s[i] opens a bracket, returns the offset of its matching close bracket, else npos.
 std::size_t bracket_end(std::string_view s, std::size_t i, std::size_t max_inner) {
   std::string_view close;
@@ -475,6 +485,8 @@ std::size_t outlet_before_keyword(std::string_view line) {
 }
 
 std::optional<byline> match_byline_line(std::string_view line) {
+  // "本报记者甲整理": the names of who compiled the text, under its headline or at its end.
+  line = without_compiled(line);
   if (line.size() > 90 || line.size() < 4) return std::nullopt;
   // A line that stops at a comma goes on in the next one: a sentence or a closing note, cut.
   if (line.ends_with("，") || line.ends_with(",") || line.ends_with("、")) return std::nullopt;
@@ -644,11 +656,18 @@ std::optional<std::string_view> whole_bracket(std::string_view t) {
   return t.substr(open, t.size() - open - close);
 }
 
+// "本报记者甲整理", "记者 甲 乙 采访整理": a role, names and 整理 (compiled by), unbracketed.
+bool is_compiler_line(std::string_view t) {
+  const std::string_view names = without_compiled(t);
+  return names.size() < t.size() && match_byline_line(names).has_value();
+}
+
 }  // namespace
 
 bool is_closing_line(std::string_view t) {
   const auto inner = whole_bracket(t);
-  if (!inner || inner->empty() || inner->size() > 400) return false;
+  if (!inner) return is_compiler_line(t);
+  if (inner->empty() || inner->size() > 400) return false;
   if (match_author_note(t)) return true;
   const std::string_view s = *inner;
   if (s.starts_with("执笔") || s.ends_with("整理") || s.ends_with("报道")) return true;

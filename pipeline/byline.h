@@ -71,7 +71,8 @@ struct continuation_match {
 
 // A whole-paragraph bracket that signs a story off: a dateline printed at the end ("（本报北京1月
 // 22日电）", "（本报北京、伦敦2月18日电 记者甲、乙）", "（据新华社柏林电 记者甲）"), the writer or compiler
-// ("（执笔：甲）", "（甲整理）"), or an author note ("（作者为…）").
+// ("（执笔：甲）", "（甲整理）"), or an author note ("（作者为…）"); or, unbracketed, the compiler
+// named after a role ("本报记者甲整理").
 [[nodiscard]] bool is_closing_line(std::string_view paragraph);
 
 }  // namespace broadsheet::pipeline

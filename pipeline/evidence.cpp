@@ -198,7 +198,9 @@ paragraph_facts facts_of(const paragraph& p) {
 
   // A notice signs off with "特此公告。" and its date alone on a line.
   const bool bare_date = is_bare_date(t);
-  f.closing = f.closing || t.starts_with("特此") || bare_date;
+  // "本报记者甲整理" signs a text off, but set as a heading ("### 本报记者甲整理") heads a part of it.
+  const bool compiler = p.md_level == 0 && !opens_bracket(t) && is_closing_line(t);
+  f.closing = f.closing || t.starts_with("特此") || bare_date || compiler;
   if (!f.dateline) f.byline_line = match_byline_line(t);
   f.subtitle = t.starts_with("——") && !t.ends_with("——") && f.chars <= 60 && !f.sentence_end;
   f.dash_kicker = t.ends_with("——") && !t.starts_with("——") && f.chars <= 60;

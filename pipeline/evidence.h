@@ -43,7 +43,9 @@ struct paragraph_facts {
   // sign-off no closing pattern names, or a brief's source ("（柯文）"). Rarely inside a story,
   // nearly always at its end.
   bool note = false;
-  bool closing = false;  // a story's last line: "（本报北京1月22日电）", "（执笔：甲）", "（甲整理）", an author note
+  // A story's last line: "（本报北京1月22日电）", "（执笔：甲）", "（甲整理）", "本报记者甲整理" (not set as
+  // a heading), an author note.
+  bool closing = false;
   bool subtitle = false;       // "——…": a headline's subtitle or an in-body one, never a sentence
   bool dash_kicker = false;    // "…——": a kicker leading into the title under it
   bool kicker_inline = false;  // "甲—— 乙": a kicker and its title on one line, parted by a space or colon

@@ -32,6 +32,15 @@ TEST(evidence, reads_a_short_unpunctuated_line_as_headline_like) {
   EXPECT_FALSE(facts("网址：www.example.cn").heading_like);
 }
 
+TEST(evidence, reads_a_compilers_line_as_closing_unless_set_as_a_heading) {
+  const paragraph_facts line = facts("本报记者林晓雨整理");
+  EXPECT_TRUE(line.closing);
+  EXPECT_EQ(line.byline_line.value_or(byline{}).reporters, std::vector<std::string>{"林晓雨"});
+  // "### 本报记者林晓雨整理": the layout heads a part of the text with it
+  const paragraph_facts heading = facts_of(paragraph{.text = "本报记者林晓雨整理", .md_level = 3});
+  EXPECT_FALSE(heading.closing);
+}
+
 TEST(evidence, sees_headline_phrases_parted_by_a_space) {
   EXPECT_TRUE(facts("书香满城 阅读暖心").phrases_parted);
   EXPECT_TRUE(facts("春耕备耕正当时 “粮袋子”有保障").phrases_parted);

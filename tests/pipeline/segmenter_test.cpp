@@ -164,6 +164,26 @@ TEST(segmenter, starts_a_story_without_a_cue_where_a_title_after_its_text_closes
   EXPECT_EQ(page.items[1].paragraphs.size(), 2u);
 }
 
+// "本报记者甲整理" signs off the story it ends: the plain headline after it opens the next one.
+// Under a headline the same line is the story's byline.
+TEST(segmenter, reads_a_compilers_line_as_a_sign_off_at_a_stories_end_and_a_byline_under_its_headline) {
+  const auto page = segmented(
+      "临河县召开春耕生产推进会\n\n"
+      "本报记者许安然整理\n\n"
+      "今年以来，临河县坚持科技兴农，春耕生产各项准备工作有序推进，全县已储备种子三千余吨。\n\n"
+      "县农业部门组织技术人员深入田间地头，指导农户科学备耕，确保春耕生产顺利进行。\n\n"
+      "本报记者林晓雨整理\n\n"
+      "城市书房点亮夜读时光\n\n"
+      "北岭区三座城市书房日前投入使用，市民凭借阅证即可免费借阅图书，书房每天开放至深夜。\n\n"
+      "书房配备自助借还设备，周末还将举办读书分享会，吸引不少年轻人前来打卡阅读。\n");
+  ASSERT_EQ(page.items.size(), 2u);
+  EXPECT_EQ(page.items[0].title, "临河县召开春耕生产推进会");
+  EXPECT_EQ(page.items[0].names.reporters, (std::vector<std::string>{"许安然", "林晓雨"}));
+  EXPECT_EQ(page.items[0].paragraphs.size(), 2u);
+  EXPECT_EQ(page.items[1].title, "城市书房点亮夜读时光");
+  EXPECT_EQ(page.items[1].paragraphs.size(), 2u);
+}
+
 TEST(segmenter, makes_photo_items_from_captions_and_credits) {
   const auto page = segmented(
       "西塘镇花海迎客\n\n\n\n"
