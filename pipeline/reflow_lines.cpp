@@ -41,7 +41,7 @@ std::optional<credit_match> credit_at_end(std::string_view t, std::size_t most) 
 bool is_formulaic_alone(std::string_view t, const std::optional<credit_match>& credit) {
   if (t.find('\t') != std::string_view::npos) return true;
   if (t.starts_with("——")) return true;
-  if (t.size() <= 90 && (match_byline_line(t) || is_closing_line(t))) return true;
+  if (t.size() <= 90 && match_byline_line(t)) return true;  // a compiler's line too ("本报记者甲整理")
   if (t.size() <= 120 && credit && credit->caption_end == 0) return true;
   if (opens_bracket(t)) {
     if (is_closing_line(t)) return true;
