@@ -2,8 +2,9 @@
 // page_cleaner: the first stage after parsing. Validates the text, normalises it to NFC, folds
 // full-width letters and digits, drops control characters, collapses white space, strips
 // markdown heading markers (keeping their level) and removes page furniture (banners, page
-// dates, editor and hotline lines, end marks). The result is a list of non-blank lines, each with
-// the number of blank lines before it: the layout evidence that reflow needs.
+// dates, editor and hotline lines, end marks; which line is which: line_furniture.h). The
+// result is a list of non-blank lines, each with the number of blank lines before it: the
+// layout evidence that reflow needs.
 //
 // Layout spaces inside a line are kept here (bylines and title separators need them); the
 // tidy_* functions remove them once a paragraph's role is known.
@@ -53,16 +54,6 @@ class page_cleaner {
   std::string nfc_;    // reused NFC output when the input is not already NFC
   cleaned_page page_;  // the page being built
 };
-
-// Kinds of page furniture a line can be, each recognised by its shape rather than its words;
-// none for content.
-//  - banner: a slogan between dashes ("—— … ——");
-//  - page_date: a date with its weekday ("2025年3月18日 星期二");
-//  - editor_line: two or more "field：name" entries between separators ("■ 编辑：甲 | 校对：乙");
-//  - end_mark: symbols only ("★ ★ ★");
-//  - page_photo_credit: the page's photo note ("（本版图片除署名外均由本报记者甲摄）").
-enum class furniture { none, banner, page_date, editor_line, end_mark, page_photo_credit };
-[[nodiscard]] furniture classify_furniture(std::string_view line) noexcept;
 
 // Text of a sentence paragraph: half-width punctuation in Chinese context becomes Chinese
 // punctuation ("," → "，", "(" → "（"), and every layout space touching CJK text or between CJK
