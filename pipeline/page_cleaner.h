@@ -7,7 +7,7 @@
 // layout evidence that reflow needs.
 //
 // Layout spaces inside a line are kept here (bylines and title separators need them); the
-// tidy_* functions remove them once a paragraph's role is known.
+// tidy_* functions (tidy.h) remove them once a paragraph's role is known.
 //
 // Not thread-safe (it reuses buffers): one page_cleaner per thread.
 
@@ -54,16 +54,5 @@ class page_cleaner {
   std::string nfc_;    // reused NFC output when the input is not already NFC
   cleaned_page page_;  // the page being built
 };
-
-// Text of a sentence paragraph: half-width punctuation in Chinese context becomes Chinese
-// punctuation ("," → "，", "(" → "（"), and every layout space touching CJK text or between CJK
-// and digits is removed ("群 众 ， 这 是" → "群众，这是", "7 月20日" → "7月20日"). Spaces between
-// Latin words, and between Latin and CJK, stay.
-[[nodiscard]] std::string tidy_sentence(std::string_view text);
-
-// Text of a heading or list line: the same punctuation rule, but a space between two multi-
-// character CJK segments is a separator and stays ("争先进位 创新驱动"); letter-spacing and
-// spaces beside punctuation and digits go.
-[[nodiscard]] std::string tidy_heading(std::string_view text);
 
 }  // namespace broadsheet::pipeline

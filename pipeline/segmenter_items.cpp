@@ -13,8 +13,8 @@
 #include "pipeline/internal/hash.h"
 #include "pipeline/internal/segmenter_reader.h"
 #include "pipeline/internal/utf8.h"
-#include "pipeline/page_cleaner.h"
 #include "pipeline/reflow.h"
+#include "pipeline/tidy.h"
 
 namespace broadsheet::pipeline {
 
