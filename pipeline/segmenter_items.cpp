@@ -301,8 +301,10 @@ std::vector<article> segmenter::reader::finish() {
           break;
         }
       }
-      if (printed_before) a.paragraphs.pop_back();
-      else seen[slot] = {hash, a.paragraphs.size()};
+      if (printed_before)
+        a.paragraphs.pop_back();
+      else
+        seen[slot] = {hash, a.paragraphs.size()};
     }
     drop_parts_printed_twice(a.paragraphs);
     // A headline without text is no article (its story is elsewhere, or it is furniture).

@@ -35,9 +35,12 @@ TEST(page_cleaner, every_bmp_character_between_ideographs_is_folded_dropped_spac
     ASSERT_TRUE(r) << std::hex << static_cast<std::uint32_t>(cp);
     const char32_t folded = fold_width(cp);
     std::string expected;
-    if (cp == '\t') expected = "中\t文。\t\t甲";
-    else if (char_class(folded) & cc::control) expected = "中文。甲";
-    else if (char_class(folded) & cc::space) expected = "中 文。 甲";
+    if (cp == '\t')
+      expected = "中\t文。\t\t甲";
+    else if (char_class(folded) & cc::control)
+      expected = "中文。甲";
+    else if (char_class(folded) & cc::space)
+      expected = "中 文。 甲";
     else {
       std::string f;
       internal::append_utf8(f, folded);
