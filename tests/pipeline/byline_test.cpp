@@ -1,5 +1,10 @@
 #include "pipeline/byline.h"
 
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
 #include <gtest/gtest.h>
 
 namespace broadsheet::pipeline {
