@@ -27,17 +27,6 @@ struct byline {
   void merge(const byline& other);  // appends names not present yet
 };
 
-// "本报讯（记者甲 通讯员乙）昨日，…": dateline "本报讯", the names, and where the body starts.
-struct dateline_match {
-  std::string dateline;
-  byline names;
-  std::size_t body_offset = 0;  // byte offset of the body text after the dateline and byline
-};
-[[nodiscard]] std::optional<dateline_match> match_dateline(std::string_view paragraph);
-// "目前，本报讯（记者甲）…", "据了解，新华社北京1月30日电…": a dateline after one or two short
-// clauses (at most 36 bytes, 12 Han characters, in all), each ending in a comma.
-[[nodiscard]] bool has_dateline_after_lead_in(std::string_view paragraph);
-
 // A line that is only a byline: "本报记者 甲 乙", "本报通讯员 丙", "记者 甲", "□丁" (author).
 [[nodiscard]] std::optional<byline> match_byline_line(std::string_view line);
 

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "pipeline/byline.h"
+#include "pipeline/dateline.h"
 #include "pipeline/reflow.h"
 
 namespace broadsheet::pipeline {

@@ -5,6 +5,7 @@
 
 #include "pipeline/byline.h"
 #include "pipeline/char_class.h"
+#include "pipeline/dateline.h"
 #include "pipeline/internal/reflow_lines.h"
 #include "pipeline/internal/utf8.h"
 
