@@ -30,21 +30,6 @@ struct byline {
 // A line that is only a byline: "本报记者 甲 乙", "本报通讯员 丙", "记者 甲", "□丁" (author).
 [[nodiscard]] std::optional<byline> match_byline_line(std::string_view line);
 
-// A photo credit "本报记者 甲 摄" / "甲 摄", either the whole line (caption_end == 0) or at the
-// end of a caption ("…现场。 本报记者 甲 摄": caption_end is where the caption text ends).
-struct credit_match {
-  std::vector<std::string> photographers;
-  std::size_t caption_end = 0;
-};
-[[nodiscard]] std::optional<credit_match> match_photo_credit(std::string_view text);
-
-// The page's note on its photographs: "（本版图片除署名外均由本报记者甲摄）", "（本版摄影：本报记者
-// 甲）". photographers: the names it gives (empty when none parse).
-struct page_photo_note {
-  std::vector<std::string> photographers;
-};
-[[nodiscard]] std::optional<page_photo_note> match_page_photo_note(std::string_view line);
-
 // "（上接A01版①）…" at the start of a paragraph: "A01版①" and the offset after the marker.
 struct continuation_match {
   std::string from;

@@ -18,6 +18,7 @@
 
 #include "pipeline/byline.h"
 #include "pipeline/dateline.h"
+#include "pipeline/photo_credits.h"
 #include "pipeline/reflow.h"
 
 namespace broadsheet::pipeline {

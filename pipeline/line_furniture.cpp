@@ -2,11 +2,11 @@
 
 #include <cstddef>
 
-#include "pipeline/byline.h"
 #include "pipeline/char_class.h"
 #include "pipeline/internal/byte_scan.h"
 #include "pipeline/internal/text.h"
 #include "pipeline/internal/utf8.h"
+#include "pipeline/photo_credits.h"
 
 namespace broadsheet::pipeline {
 

@@ -14,6 +14,7 @@
 #include "pipeline/internal/byte_scan.h"
 #include "pipeline/internal/utf8.h"
 #include "pipeline/line_furniture.h"
+#include "pipeline/photo_credits.h"
 
 namespace broadsheet::pipeline {
 

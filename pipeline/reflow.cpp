@@ -8,6 +8,7 @@
 #include "pipeline/dateline.h"
 #include "pipeline/internal/reflow_lines.h"
 #include "pipeline/internal/utf8.h"
+#include "pipeline/photo_credits.h"
 
 namespace broadsheet::pipeline {
 
