@@ -30,16 +30,6 @@ struct byline {
 // A line that is only a byline: "本报记者 甲 乙", "本报通讯员 丙", "记者 甲", "□丁" (author).
 [[nodiscard]] std::optional<byline> match_byline_line(std::string_view line);
 
-// "（上接A01版①）…" at the start of a paragraph: "A01版①" and the offset after the marker.
-struct continuation_match {
-  std::string from;
-  std::size_t body_offset = 0;
-};
-[[nodiscard]] std::optional<continuation_match> match_continuation(std::string_view paragraph);
-
-// "…（下转A03版）" at the end of a paragraph: the length of the text without it, else npos.
-[[nodiscard]] std::size_t find_jump_marker(std::string_view paragraph);
-
 // "（作者为孟州市委书记）": the note inside the brackets ("孟州市委书记"), else nothing.
 [[nodiscard]] std::optional<std::string> match_author_note(std::string_view line);
 

@@ -18,6 +18,7 @@
 
 #include "pipeline/byline.h"
 #include "pipeline/dateline.h"
+#include "pipeline/jump_markers.h"
 #include "pipeline/photo_credits.h"
 #include "pipeline/reflow.h"
 

@@ -9,10 +9,10 @@
 #include <unicode/normalizer2.h>
 #include <unicode/stringpiece.h>
 
-#include "pipeline/byline.h"
 #include "pipeline/char_class.h"
 #include "pipeline/internal/byte_scan.h"
 #include "pipeline/internal/utf8.h"
+#include "pipeline/jump_markers.h"
 #include "pipeline/line_furniture.h"
 #include "pipeline/photo_credits.h"
 

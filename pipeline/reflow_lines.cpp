@@ -8,6 +8,7 @@
 #include "pipeline/dateline.h"
 #include "pipeline/internal/byte_scan.h"
 #include "pipeline/internal/utf8.h"
+#include "pipeline/jump_markers.h"
 #include "pipeline/photo_credits.h"
 #include "pipeline/text_shape.h"
 

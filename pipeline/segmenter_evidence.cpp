@@ -5,9 +5,9 @@
 #include <cstdio>
 #include <string_view>
 
-#include "pipeline/byline.h"
 #include "pipeline/internal/segmenter_reader.h"
 #include "pipeline/internal/segmenter_weights.h"
+#include "pipeline/jump_markers.h"
 
 namespace broadsheet::pipeline {
 

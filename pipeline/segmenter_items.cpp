@@ -13,6 +13,7 @@
 #include "pipeline/internal/hash.h"
 #include "pipeline/internal/segmenter_reader.h"
 #include "pipeline/internal/utf8.h"
+#include "pipeline/jump_markers.h"
 #include "pipeline/reflow.h"
 #include "pipeline/tidy.h"
 

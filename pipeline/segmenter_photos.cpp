@@ -1,7 +1,7 @@
 // segmenter::reader, 1. photos and markers: which paragraphs are captions, photo titles, credits
 // and markers, and which are units for the page-level choice (segmenter_reader.h).
-#include "pipeline/byline.h"
 #include "pipeline/internal/segmenter_reader.h"
+#include "pipeline/jump_markers.h"
 #include "pipeline/reflow.h"
 
 namespace broadsheet::pipeline {

@@ -88,20 +88,6 @@ TEST(byline, leaves_a_line_stopping_at_a_comma_to_the_next) {
   EXPECT_FALSE(match_byline_line("本报记者 林晓雨、"));
 }
 
-TEST(byline, reads_continuation_and_jump_markers) {
-  const std::string p = "(上接A01版①)助力发展。";
-  auto m = match_continuation(p);
-  ASSERT_TRUE(m);
-  EXPECT_EQ(m->from, "A01版①");
-  EXPECT_EQ(p.substr(m->body_offset), "助力发展。");
-  EXPECT_EQ(match_continuation("（上接第一版）")->from, "第一版");
-  EXPECT_FALSE(match_continuation("（记者林晓雨）"));
-
-  const std::string jump = "项目建设全面提速。（下转A03版）";
-  EXPECT_EQ(jump.substr(0, find_jump_marker(jump)), "项目建设全面提速。");
-  EXPECT_EQ(find_jump_marker("全面提速（记者林晓雨）"), std::string_view::npos);
-}
-
 TEST(byline, reads_author_notes) {
   EXPECT_EQ(match_author_note("（作者为临河县委书记）"), "临河县委书记");
   EXPECT_FALSE(match_author_note("（作者为临河县委书记）后文"));
