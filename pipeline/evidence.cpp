@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "pipeline/char_class.h"
+#include "pipeline/closing_lines.h"
 #include "pipeline/internal/utf8.h"
 
 namespace broadsheet::pipeline {

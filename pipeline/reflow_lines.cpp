@@ -5,6 +5,7 @@
 
 #include "pipeline/byline.h"
 #include "pipeline/char_class.h"
+#include "pipeline/closing_lines.h"
 #include "pipeline/dateline.h"
 #include "pipeline/internal/byte_scan.h"
 #include "pipeline/internal/utf8.h"

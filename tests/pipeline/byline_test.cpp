@@ -6,6 +6,7 @@
 
 #include <gtest/gtest.h>
 
+#include "pipeline/closing_lines.h"
 #include "pipeline/photo_credits.h"
 
 namespace broadsheet::pipeline {
@@ -45,19 +46,6 @@ TEST(byline, reads_a_role_by_its_head_noun_whatever_words_come_before_it) {
   EXPECT_TRUE(is_closing_line("（本报见习记者 孙一）"));
 }
 
-// Who compiled a text signs it with a role, names and 整理: a closing line at its end, unbracketed
-// as in brackets; under its headline the same line is read as its byline, names only.
-TEST(byline, reads_a_compilers_line_as_a_sign_off_with_names) {
-  EXPECT_TRUE(is_closing_line("本报记者林晓雨整理"));
-  EXPECT_TRUE(is_closing_line("本报记者 林晓雨 许安然 采访整理"));
-  EXPECT_TRUE(is_closing_line("（本报记者林晓雨整理）"));
-  EXPECT_FALSE(is_closing_line("本报记者林晓雨"));
-  EXPECT_FALSE(is_closing_line("会后各单位认真整理"));
-  EXPECT_FALSE(is_closing_line("整理"));
-  EXPECT_EQ(match_byline_line("本报记者林晓雨整理")->reporters, names{"林晓雨"});
-  EXPECT_EQ(match_byline_line("本报记者 林晓雨 许安然 采访整理")->reporters, (names{"林晓雨", "许安然"}));
-}
-
 TEST(byline, reads_two_names_glued_on_a_byline_line) {
   // six characters: two names of three; five: the second name starts at a family name
   EXPECT_EQ(match_byline_line("本报记者周明远许安然")->reporters, (names{"周明远", "许安然"}));
@@ -86,12 +74,6 @@ TEST(byline, leaves_a_line_stopping_at_a_comma_to_the_next) {
   // a closing note cut by the layout: "（本报北京电 / 星城社记者甲、乙， / 本报记者丙）"
   EXPECT_FALSE(match_byline_line("星城社记者周明远、许安然，"));
   EXPECT_FALSE(match_byline_line("本报记者 林晓雨、"));
-}
-
-TEST(byline, reads_author_notes) {
-  EXPECT_EQ(match_author_note("（作者为临河县委书记）"), "临河县委书记");
-  EXPECT_FALSE(match_author_note("（作者为临河县委书记）后文"));
-  EXPECT_FALSE(match_author_note("（记者林晓雨）"));
 }
 
 TEST(byline, merges_without_duplicates) {
