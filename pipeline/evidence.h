@@ -34,7 +34,7 @@ struct paragraph_facts {
   int furniture_before = 0;   // furniture lines removed right before it
   int md_level = 0;           // markdown heading level, 0 for text
   // Formulaic content.
-  std::optional<dateline_match> dateline;          // "本报北京1月22日电（记者甲）…" at the start
+  std::optional<dateline_match> dateline;  // "本报北京1月22日电（记者甲）…" at the start
   // A dateline after a lead-in of a few words ("目前，本报讯（记者甲）…"): a story's first text
   // all the same, though the dateline is not taken out of it.
   bool dated_late = false;
@@ -57,8 +57,8 @@ struct paragraph_facts {
   bool table_row = false;      // holds a tab
   bool label_like = false;     // 2 to 8 characters without punctuation: a section or column label, a kicker
   bool enumerated = false;     // "一、…", "（二）…", "3.…": a numbered section heading or list item
-  bool bulleted = false;  // "■…", "●…", "◆…", "▲…": a point of a summary or list, a sidebar's label
-  bool first_part = false;     // "一", "（一）" alone: a text's first numbered part begins here
+  bool bulleted = false;    // "■…", "●…", "◆…", "▲…": a point of a summary or list, a sidebar's label
+  bool first_part = false;  // "一", "（一）" alone: a text's first numbered part begins here
   // A headline line whose phrases are parted by a space ("万泉河清 琼海更美", a kicker and its
   // title on one line): headlines are set so, a subhead inside a text almost never is.
   bool phrases_parted = false;
