@@ -124,7 +124,9 @@ def reword_page(page, truth_page, w, counts):
                 for field in ("title", "kicker", "subtitle"):
                     if article.get(field) == old:
                         article[field] = new
-    datelines = {m.group(0) for m in DATELINE.finditer(text) if m.group(2)[:2] not in ("记者", "通讯")}
+    # In the order of the text, not of a set's hashes: the words drawn for each must not change
+    # from one run to the next (Python seeds its string hashes afresh per process).
+    datelines = dict.fromkeys(m.group(0) for m in DATELINE.finditer(text) if m.group(2)[:2] not in ("记者", "通讯"))
     for old in datelines:
         new = w.dateline(DATELINE.fullmatch(old))
         text = text.replace(old, new)
