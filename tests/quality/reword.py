@@ -138,12 +138,19 @@ def reword_page(page, truth_page, w, counts):
     page["text"] = text
 
 
-def main(argv):
+def arguments(argv, usage):
+    """EVAL_DEV_DIR, OUTDIR and SEED (1 when not given) from argv; prints usage and returns None if they do not fit."""
     if len(argv) not in (3, 4):
-        print(__doc__, file=sys.stderr)
+        print(usage, file=sys.stderr)
+        return None
+    return argv[1], argv[2], int(argv[3]) if len(argv) == 4 else 1
+
+
+def main(argv):
+    args = arguments(argv, __doc__)
+    if args is None:
         return 2
-    eval_dev, outdir = argv[1], argv[2]
-    seed = int(argv[3]) if len(argv) == 4 else 1
+    eval_dev, outdir, seed = args
     with gzip.open(os.path.join(eval_dev, "truth.json.gz"), "rt", encoding="utf-8") as f:
         truth = json.load(f)
     with gzip.open(os.path.join(eval_dev, "pages.jsonl.gz"), "rt", encoding="utf-8") as f:
