@@ -63,14 +63,27 @@ std::size_t segmenter::reader::title_of(std::size_t i, std::size_t j) const {
   return last_full != npos ? last_full : last;
 }
 
-// Where the text run holding unit u - 1 starts (its lead), at a dateline at the latest.
-std::size_t segmenter::reader::run_start(std::size_t i) const {
+// Where the story holding unit i - 1 starts (its lead): the text run back to a dateline at the
+// latest, read across its subheads.
+std::size_t segmenter::reader::run_start(std::size_t i) {
   std::size_t s = i;
-  while (s > 0 && is_text(s - 1)) {
+  while (s > 0 && (is_text(s - 1) || (s < i && subhead_between(s - 1)))) {
     --s;
     if (dated(s)) break;
   }
   return s;
+}
+
+// Whether unit u, a headline line with text on both sides, is a subhead of that text: every run
+// judged at u reads as body (none opens or closes a story by W.anchor_open), and the text on
+// both sides shares its words (cohesion above W.story_left_share). A story's closing title,
+// even one judged weakly, stands where the words change.
+bool segmenter::reader::subhead_between(std::size_t u) {
+  if (u == 0 || u + 1 >= units_.size() || !is_text(u - 1) || !is_text(u + 1) || uf(u).byline_line) return false;
+  for (std::size_t r = run_first_[u]; r < run_first_[u + 1]; ++r) {
+    if (std::max(runs_[r].open, runs_[r].close) >= W.anchor_open) return false;
+  }
+  return words_.cohesion(u, u + 1) > W.story_left_share;
 }
 
 // Whether the text before unit u > 0 signs off: a closing line or a note in brackets, an end

@@ -93,7 +93,8 @@ class segmenter::reader {
   }
   bool photo_between(std::size_t u) const;
   std::size_t title_of(std::size_t i, std::size_t j) const;
-  std::size_t run_start(std::size_t i) const;
+  std::size_t run_start(std::size_t i);
+  bool subhead_between(std::size_t u);
   bool signed_off_before(std::size_t u) const;
   bool subhead_like(std::size_t v) const;
   bool parallel_to_title(std::size_t i, std::size_t j, std::size_t title) const;

@@ -146,6 +146,36 @@ TEST(segmenter, reads_titles_printed_after_the_body) {
   EXPECT_EQ(page.items[1].kicker, "书香北岭");
 }
 
+TEST(segmenter, finds_the_lead_a_title_after_its_body_repeats_across_a_subhead_of_that_body) {
+  // given: titles after their text; the second story's words are in its lead, then a numbered
+  // subhead, then text without them, then its title; right after it the third story's kicker and
+  // title over its text
+  const auto page = segmented(
+      "本报讯（记者许安然）北岭区三座城市书房日前建成开放，市民凭身份证即可免费借阅图书，"
+      "周末还有亲子阅读活动。\n\n"
+      "城市书房每天开放十三个小时，藏书三万五千册。\n\n"
+      "北岭区城市书房建成开放\n\n"
+      "本报讯（记者林晓雨）临河县今年启动十二个老旧小区改造项目，涉及居民两千余户，"
+      "改造内容包括管网更新、外墙保温和加装电梯。\n\n"
+      "县住建局介绍，改造分三步推进。第一，摸清居民需求，一楼一策制定方案。\n\n"
+      "第二，完善社区配套\n\n"
+      "新增停车位四百个，并建设社区食堂和托育点，方便居民生活。\n\n"
+      "有关负责人表示，年底前全部完工。\n\n"
+      "临河县推进老旧小区改造\n\n"
+      "拓宽增收渠道 带动群众致富\n\n"
+      "西塘镇特色种植助农增收\n\n"
+      "西塘镇今年引导农户发展食用菌和中药材种植，全镇新增种植面积三千亩。\n\n"
+      "合作社统一收购，农户每亩增收两千元，今年还将建设冷库和烘干房。\n");
+  // then the second title closes its story, read back across the subhead to the lead it
+  // repeats, and the kicker and title after it open the third
+  ASSERT_EQ(page.items.size(), 3u);
+  EXPECT_EQ(page.items[1].kind, item_kind::article);
+  EXPECT_EQ(page.items[1].title, "临河县推进老旧小区改造");
+  EXPECT_EQ(page.items[1].paragraphs.size(), 5u);
+  EXPECT_EQ(page.items[2].title, "西塘镇特色种植助农增收");
+  EXPECT_EQ(page.items[2].kicker, "拓宽增收渠道 带动群众致富");
+}
+
 TEST(segmenter, starts_a_story_without_a_cue_where_a_title_after_its_text_closes_it) {
   // given: a story with its title first, then a story with no headline, dateline or sign-off
   // before it whose kicker and title follow its text
