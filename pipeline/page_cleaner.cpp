@@ -159,6 +159,16 @@ result<bool> page_cleaner::split_lines(std::string_view text) {
   // Room for a line per 48 bytes, so that the list seldom grows and moves its lines on the way:
   // the development pages run 30 to 200 bytes a line, blank lines counted, half of them over 100.
   page.lines.reserve(text.size() / 48 + 8);
+  // Cleaning never lengthens a line (width folding and space collapsing only shorten), so the
+  // text's size holds every line; the views are made at the end all the same, after the last
+  // line is in.
+  page.line_bytes.reserve(text.size());
+  line_sizes_.clear();
+  const auto keep = [&](std::string_view line, int blanks_before, int furniture_before, int md_level) {
+    page.line_bytes.insert(page.line_bytes.end(), line.begin(), line.end());
+    line_sizes_.push_back(line.size());
+    page.lines.push_back(page_line{{}, blanks_before, furniture_before, md_level});
+  };
   // Lines end at \n; only text that also holds \r or \f needs the slower scan.
   const bool plain_newlines = text.find('\r') == std::string_view::npos && text.find('\f') == std::string_view::npos;
   int blanks = 0, furniture_run = 0;
@@ -193,7 +203,7 @@ result<bool> page_cleaner::split_lines(std::string_view text) {
     if ((line[0] == '(' || line.starts_with("（")) && line.find('#') != std::string_view::npos) {
       if (const auto cont = match_continuation(line);
           cont && cont->body_offset < line.size() && line[cont->body_offset] == '#') {
-        page.lines.push_back(page_line{std::string(line.substr(0, cont->body_offset)), blanks, furniture_run, 0});
+        keep(line.substr(0, cont->body_offset), blanks, furniture_run, 0);
         line.remove_prefix(cont->body_offset);
         blanks = 0;
         furniture_run = 0;
@@ -218,11 +228,16 @@ result<bool> page_cleaner::split_lines(std::string_view text) {
       ++furniture_run;
       continue;
     }
-    page.lines.push_back(page_line{std::string(line), blanks, furniture_run, md_level});
+    keep(line, blanks, furniture_run, md_level);
     blanks = 0;
     furniture_run = 0;
   }
   page.blanks_after_last = blanks;
+  std::size_t at = 0;
+  for (std::size_t i = 0; i < page.lines.size(); ++i) {
+    page.lines[i].text = std::string_view(page.line_bytes.data() + at, line_sizes_[i]);
+    at += line_sizes_[i];
+  }
   return all_nfc;
 }
 

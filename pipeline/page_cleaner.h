@@ -25,14 +25,24 @@ struct clean_limits {
 };
 
 struct page_line {
-  std::string text;          // normalised, trimmed, single spaces, tabs kept (table cells)
+  std::string_view text;     // normalised, trimmed, single spaces, tabs kept (table cells)
   int blanks_before = 0;     // blank lines between this line and the previous one
   int furniture_before = 0;  // furniture lines removed between this line and the previous one
   int md_level = 0;          // 1..6 when the line was a markdown heading ("## 标题"), else 0
 };
 
+// Move-only: its lines view line_bytes, which a move leaves where it is and a copy would not.
 struct cleaned_page {
-  std::vector<page_line> lines;
+  cleaned_page() = default;
+  cleaned_page(cleaned_page&&) = default;
+  cleaned_page& operator=(cleaned_page&&) = default;
+  cleaned_page(const cleaned_page&) = delete;
+  cleaned_page& operator=(const cleaned_page&) = delete;
+
+  std::vector<page_line> lines;  // views of line_bytes
+  // Every line's bytes, back to back in the lines' order (lines[i + 1].text starts where
+  // lines[i].text ends), nothing between them.
+  std::vector<char> line_bytes;
   std::vector<std::string> default_photographers;  // from "（本版图片除署名外均由本报记者X摄）"
   std::size_t furniture_lines = 0;
   int blanks_after_last = 0;  // blank lines after the last line (the page's end is a wide gap)
@@ -51,8 +61,9 @@ class page_cleaner {
   [[nodiscard]] result<bool> split_lines(std::string_view text);
 
   clean_limits limits_;
-  std::string nfc_;    // reused NFC output when the input is not already NFC
-  cleaned_page page_;  // the page being built
+  std::vector<std::size_t> line_sizes_;  // the page's lines' sizes while split_lines runs
+  std::string nfc_;                      // reused NFC output when the input is not already NFC
+  cleaned_page page_;                    // the page being built
 };
 
 }  // namespace broadsheet::pipeline

@@ -52,11 +52,11 @@ result<std::vector<article>> page_processor::process(const page_record& page, st
     return fail(errc::no_content, "no ideograph, letter or digit after cleaning: only punctuation, symbols and spaces");
   }
   const auto cleaned_at = clock_type::now();
-  const std::vector<paragraph> paragraphs = reflow(std::move(cleaned->lines));
-  segmented_page segmented = segmenter_.segment(paragraphs, cleaned->default_photographers);
+  const reflowed_page reflowed = reflow(std::move(*cleaned));
+  segmented_page segmented = segmenter_.segment(reflowed.paragraphs, reflowed.cleaned.default_photographers);
   if (times != nullptr) times->segment = seconds_since(cleaned_at);
   if (segmented.items.empty()) {
-    return fail(errc::no_content, "nothing but page furniture (" + std::to_string(cleaned->furniture_lines) +
+    return fail(errc::no_content, "nothing but page furniture (" + std::to_string(reflowed.cleaned.furniture_lines) +
                                       " lines) after cleaning");
   }
   int ordinal = 0;
@@ -78,8 +78,9 @@ result<page_explanation> page_processor::explain(const page_record& page) {
   auto cleaned = cleaner_.clean(page.text);
   if (!cleaned) return tl::unexpected(std::move(cleaned.error()));
   page_explanation out;
-  out.paragraphs = reflow(std::move(cleaned->lines));
-  segmented_page segmented = segmenter_.segment(out.paragraphs, cleaned->default_photographers, /*explain=*/true);
+  out.reflowed = reflow(std::move(*cleaned));
+  segmented_page segmented =
+      segmenter_.segment(out.reflowed.paragraphs, out.reflowed.cleaned.default_photographers, /*explain=*/true);
   out.trace = std::move(segmented.trace);
   out.items = std::move(segmented.items);
   return out;

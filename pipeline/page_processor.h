@@ -22,10 +22,10 @@ struct stage_times {
   double segment = 0;  // reflow and segmentation into articles
 };
 
-// How a page was read: its paragraphs after reflow, the segmenter's choices with their evidence,
-// and the items (without ids or page metadata).
+// How a page was read: its paragraphs after reflow (with the bytes they view), the segmenter's
+// choices with their evidence, and the items (without ids or page metadata).
 struct page_explanation {
-  std::vector<paragraph> paragraphs;
+  reflowed_page reflowed;
   std::vector<segment_trace_entry> trace;
   std::vector<article> items;
 };

@@ -21,25 +21,60 @@ using internal::unclosed_bracket_tail;
 
 namespace {
 
-void append_joined(std::string& to, std::string_view next) {
-  if (!to.empty() && !next.empty()) {
-    const char32_t a = previous_code_point(to, to.size());
-    std::size_t i = 0;
-    const char32_t b = next_code_point(next, i);
-    const auto latin = [](char32_t c) { return (char_class(c) & cc::latin) && c < 0x250; };
-    if (latin(a) && latin(b)) to.push_back(' ');
-  }
-  to.append(next);
+// Whether joining next to a text that ends with `before` puts a space between them: two Latin
+// letters, which a line break parted as words.
+bool needs_space(std::string_view before, std::string_view next) {
+  if (before.empty() || next.empty()) return false;
+  const char32_t a = previous_code_point(before, before.size());
+  std::size_t i = 0;
+  const char32_t b = next_code_point(next, i);
+  const auto latin = [](char32_t c) { return (char_class(c) & cc::latin) && c < 0x250; };
+  return latin(a) && latin(b);
 }
 
-struct draft {
-  paragraph p;
-  line_facts first, last;
-  std::size_t chars = 0;       // visible_chars(p.text), kept as lines are joined
-  bool sentence_like = false;  // has_clause_punctuation(p.text), likewise
+// A paragraph's text while its lines are joined. The cleaned page's lines lie back to back in
+// one buffer, so lines joined as they lie are one view of it, without a copy; a join that needs
+// a space, or that skips a paragraph between, makes the text a copy of its own.
+class joined_text {
+ public:
+  explicit joined_text(std::string_view line) : view_(line) {}
 
-  void join(std::string_view text, const line_facts& f, std::size_t text_chars, bool text_sentence_like) {
-    append_joined(p.text, text);
+  [[nodiscard]] std::string_view view() const noexcept { return copied_ ? std::string_view(own_) : view_; }
+
+  // Appends next, a line of the page or a text joined from them, with a space where needs_space.
+  void join(const joined_text& next) {
+    const std::string_view n = next.view();
+    const bool space = needs_space(view(), n);
+    if (!copied_ && !next.copied_ && !space && view_.data() + view_.size() == n.data()) {
+      view_ = std::string_view(view_.data(), view_.size() + n.size());
+      return;
+    }
+    if (!copied_) {
+      own_.reserve(view_.size() + 1 + n.size());
+      own_.assign(view_);
+      copied_ = true;
+    }
+    if (space) own_.push_back(' ');
+    own_.append(n);
+  }
+
+  [[nodiscard]] bool copied() const noexcept { return copied_; }
+
+ private:
+  std::string_view view_;  // a view of the cleaned page's lines, while !copied_
+  std::string own_;        // the text, once copied_
+  bool copied_ = false;
+};
+
+struct draft {
+  paragraph p;  // its text is filled in at the end, from text
+  joined_text text;
+  line_facts first, last;
+  std::size_t chars = 0;       // visible_chars(text), kept as lines are joined
+  bool sentence_like = false;  // has_clause_punctuation(text), likewise
+
+  void join(const joined_text& next, const line_facts& f, std::size_t text_chars, bool text_sentence_like) {
+    text.join(next);
     last = f;
     chars += text_chars;
     sentence_like = sentence_like || text_sentence_like;
@@ -54,8 +89,9 @@ bool is_strong_heading(const std::vector<draft>& ps, std::size_t i) {
   if (i + 1 == ps.size()) return true;
   const paragraph& next = ps[i + 1].p;
   if (next.blanks_before >= 2 || next.md_level > 0) return true;
-  if (match_dateline(next.text) || next.text.starts_with("——") || match_byline_line(next.text)) return true;
-  return match_photo_credit(next.text).has_value();
+  const std::string_view text = ps[i + 1].text.view();
+  if (match_dateline(text) || text.starts_with("——") || match_byline_line(text)) return true;
+  return match_photo_credit(text).has_value();
 }
 
 // The rest of a word a column break cut off, at a paragraph's start: a sentence of at most three
@@ -80,23 +116,24 @@ constexpr std::size_t repeat_window = 12;
 // + the repeat + "春耕生产中遇到的…"): the paragraph before it stops mid-sentence, and it is one of
 // the last few paragraphs again, word for word. It is left out; the cut sentence joins what
 // follows it.
-bool repeats_inside_a_cut_sentence(const std::vector<draft>& merged, const draft& n) {
+bool repeats_inside_a_cut_sentence(const std::vector<draft*>& merged, const draft& n) {
   if (merged.empty() || n.chars < 20 || n.p.blanks_before != 1 || n.p.furniture_before != 0) return false;
-  const draft& open = merged.back();
+  const draft& open = *merged.back();
   if (open.last.ends || open.last.alone || open.p.md_level != 0 || !open.sentence_like) return false;
   const std::size_t from = merged.size() > repeat_window ? merged.size() - repeat_window : 0;
   for (std::size_t k = merged.size() - 1; k-- > from;) {
-    if (merged[k].p.text == n.p.text) return true;
+    if (merged[k]->text.view() == n.text.view()) return true;
   }
   return false;
 }
 
 // Pass 1: lines → paragraphs inside each block of consecutive non-blank lines.
-std::vector<draft> join_wrapped_lines(std::vector<page_line>& lines, const std::vector<line_facts>& facts,
+std::vector<draft> join_wrapped_lines(const std::vector<page_line>& lines, const std::vector<line_facts>& facts,
                                       int typical) {
   std::vector<draft> drafts;
+  drafts.reserve(lines.size());
   for (std::size_t i = 0; i < lines.size(); ++i) {
-    page_line& line = lines[i];
+    const page_line& line = lines[i];
     const line_facts& f = facts[i];
     bool join = false;
     bool dash_in_sentence = false;
@@ -126,23 +163,22 @@ std::vector<draft> join_wrapped_lines(std::vector<page_line>& lines, const std::
                                    (!f.starts && !d.last.alone && hard_wrap && !spans_columns && !signed_off));
       if (!join && f.alone && !d.last.alone && !d.last.ends && d.chars <= 12) {
         // a byline or credit wrapped over two lines: "本报记者 宋" + "崇飞 摄"
-        std::string both = d.p.text;
-        append_joined(both, line.text);
-        join = is_formulaic_alone(both);
+        joined_text both = d.text;
+        both.join(joined_text(line.text));
+        join = is_formulaic_alone(both.view());
       }
     }
     const std::size_t chars = f.chars;
     const bool sentence_like = f.sentence_like;
     if (join) {
       draft& d = drafts.back();
-      d.join(line.text, f, chars, sentence_like);
+      d.join(joined_text(line.text), f, chars, sentence_like);
       d.p.line_count += 1;
       if (dash_in_sentence) d.last.alone = false;
-      if (f.alone || d.chars <= 24) d.last.alone = d.last.alone || is_formulaic_alone(d.p.text);
+      if (f.alone || d.chars <= 24) d.last.alone = d.last.alone || is_formulaic_alone(d.text.view());
     } else {
-      drafts.push_back(
-          draft{paragraph{std::move(line.text), line.blanks_before, line.furniture_before, line.md_level, 1, false}, f,
-                f, chars, sentence_like});
+      drafts.push_back(draft{paragraph{{}, line.blanks_before, line.furniture_before, line.md_level, 1, false},
+                             joined_text(line.text), f, f, chars, sentence_like});
     }
   }
   return drafts;
@@ -174,25 +210,26 @@ std::vector<bool> narrow_column(const std::vector<draft>& drafts) {
 
 // Whether drafts[i], after one blank line, continues the last paragraph of merged: a sentence
 // a column break cut.
-bool cut_by_column_break(const std::vector<draft>& merged, const std::vector<draft>& drafts, std::size_t i,
+bool cut_by_column_break(const std::vector<draft*>& merged, const std::vector<draft>& drafts, std::size_t i,
                          const std::vector<bool>& narrow, int typical) {
   const draft& n = drafts[i];
   if (merged.empty() || n.p.blanks_before != 1 || n.p.furniture_before != 0 || n.first.starts || n.p.md_level != 0)
     return false;
-  const draft* open = &merged.back();
+  const draft* open = merged.back();
   const paragraph& c = open->p;
+  const std::string_view c_text = open->text.view(), n_text = n.text.view();
   // A column of short lines, each cut by a blank line: the paragraph before was such a run.
   const bool wrapped_region =
-      merged.size() >= 2 && merged[merged.size() - 2].p.across_blank && merged[merged.size() - 2].p.line_count >= 3;
-  const bool unfinished = !open->last.ends && !open->last.alone && c.md_level == 0 && !ends_with_closing(c.text);
+      merged.size() >= 2 && merged[merged.size() - 2]->p.across_blank && merged[merged.size() - 2]->p.line_count >= 3;
+  const bool unfinished = !open->last.ends && !open->last.alone && c.md_level == 0 && !ends_with_closing(c_text);
   // A paragraph ending in a colon introduces a list or a quote: it continues only into a
   // sentence, never into a heading or a list line.
-  const bool colon_before_non_sentence = ends_with_colon(c.text) && !has_clause_punctuation(n.p.text);
+  const bool colon_before_non_sentence = ends_with_colon(c_text) && !has_clause_punctuation(n_text);
   // The paragraph before the open one, if any.
-  const draft* before = merged.size() >= 2 ? &merged[merged.size() - 2] : nullptr;
+  const draft* before = merged.size() >= 2 ? merged[merged.size() - 2] : nullptr;
   // A story's first line after a closing line ("（本报北京电）") is its headline, however it
   // is punctuated.
-  const bool after_closing = open->chars <= 24 && before != nullptr && ends_with_closing(before->p.text);
+  const bool after_closing = open->chars <= 24 && before != nullptr && ends_with_closing(before->text.view());
   // One line that does not end a sentence or stop mid-clause: a headline line, or a clause cut.
   auto heading_piece = [](const draft& d) {
     return d.p.line_count == 1 && !d.p.across_blank && d.chars <= 24 && !d.last.ends && !d.last.mid_clause;
@@ -214,15 +251,15 @@ bool cut_by_column_break(const std::vector<draft>& merged, const std::vector<dra
       (open->first.dateline && n.sentence_like) ||
       // a clause cut between words, longer than most headlines with a comma
       // and not into a headline that ends with its column tag ("…：田野上的文学社（解码）")
-      (open->sentence_like && n.sentence_like && open->chars > 12 && !closes_bracket(c.text) &&
-       !(closes_bracket(n.p.text) && !n.last.ends) && !n.first.dateline &&
-       !(heading_piece(n) && c.text.find("。") == std::string::npos) && !(open->first.enumerated && open->chars <= 25));
+      (open->sentence_like && n.sentence_like && open->chars > 12 && !closes_bracket(c_text) &&
+       !(closes_bracket(n_text) && !n.last.ends) && !n.first.dateline &&
+       !(heading_piece(n) && c_text.find("。") == std::string::npos) && !(open->first.enumerated && open->chars <= 25));
   // A word cut by a column break ("…改善金融体系的结" + "构，进一步…") joins whatever the rest says;
   // so does an unfinished paragraph, headline-like or not, before a word's rest ("…巩固改革成" + "果。").
   // A short bracketed line cut by column breaks ("（本报伊斯" + "兰堡2月19" + "日电）") joins
   // its pieces until the bracket closes.
   // (The bracket is looked for last: the search reads the whole paragraph, which grows.)
-  const bool bracket_cut = n.chars <= 24 && n.p.line_count == 1 && unclosed_bracket_tail(c.text) <= 24;
+  const bool bracket_cut = n.chars <= 24 && n.p.line_count == 1 && unclosed_bracket_tail(c_text) <= 24;
   // A headline, however it is punctuated, takes nothing after a blank line: a short paragraph
   // ending with its column tag; one line, not stopping mid-clause, of two or three phrases
   // parted by spaces, or naming a notice ("…公告"); one line, or two not ending a sentence,
@@ -231,18 +268,19 @@ bool cut_by_column_break(const std::vector<draft>& merged, const std::vector<dra
   const bool one_line = c.line_count == 1 && !c.across_blank && !open->last.mid_clause;
   const bool spans_columns = typical > 0 && 2 * open->first.columns > 3 * typical;
   const bool headline =
-      (open->chars <= 45 && !opens_bracket(c.text) && column_tag_start(c.text) != std::string_view::npos) ||
-      (one_line && open->chars <= 50 && !open->last.ends && phrases_parted(c.text)) || (one_line && spans_columns) ||
+      (open->chars <= 45 && !opens_bracket(c_text) && column_tag_start(c_text) != std::string_view::npos) ||
+      (one_line && open->chars <= 50 && !open->last.ends && phrases_parted(c_text)) || (one_line && spans_columns) ||
       (c.line_count == 2 && !c.across_blank && open->chars <= 50 && !open->last.ends && spans_columns) ||
-      (one_line && open->chars <= 50 && names_notice(c.text));
-  return n.first.continues || bracket_cut || (unfinished && !after_closing && starts_with_word_rest(n.p.text)) ||
+      (one_line && open->chars <= 50 && names_notice(c_text));
+  return n.first.continues || bracket_cut || (unfinished && !after_closing && starts_with_word_rest(n_text)) ||
          (unfinished && !after_closing && !headline &&
           ((body_like && !short_start && !is_strong_heading(drafts, i)) || (narrow[i] && narrow[i - 1])));
 }
 
 }  // namespace
 
-std::vector<paragraph> reflow(std::vector<page_line> lines) {
+reflowed_page reflow(cleaned_page page) {
+  const std::vector<page_line>& lines = page.lines;
   std::vector<line_facts> facts;
   facts.reserve(lines.size());
   for (const auto& l : lines) facts.push_back(internal::facts_of(l));
@@ -251,27 +289,38 @@ std::vector<paragraph> reflow(std::vector<page_line> lines) {
   const std::vector<bool> narrow = narrow_column(drafts);
 
   // Pass 2: join paragraphs across one blank line where a column break cut a sentence.
-  std::vector<draft> merged;
+  // The paragraphs so far: drafts, each joined in place with those that continue it.
+  std::vector<draft*> merged;
   merged.reserve(drafts.size());
   for (std::size_t i = 0; i < drafts.size(); ++i) {
     draft& n = drafts[i];
     if (repeats_inside_a_cut_sentence(merged, n)) continue;
     if (cut_by_column_break(merged, drafts, i, narrow, typical)) {
-      draft& open = merged.back();
-      open.join(n.p.text, n.last, n.chars, n.sentence_like);
+      draft& open = *merged.back();
+      open.join(n.text, n.last, n.chars, n.sentence_like);
       open.p.line_count += n.p.line_count;
       open.p.across_blank = true;
     } else {
-      merged.push_back(std::move(n));
+      merged.push_back(&n);
     }
   }
-  std::vector<paragraph> out;
-  out.reserve(merged.size());
-  for (auto& d : merged) {
-    d.p.clause_punctuation = d.sentence_like;
-    d.p.chars = d.chars;
-    out.push_back(std::move(d.p));
+  reflowed_page out;
+  std::size_t copied_bytes = 0;
+  for (const draft* d : merged) copied_bytes += d->text.copied() ? d->text.view().size() : 0;
+  out.joined_bytes.reserve(copied_bytes);  // never grows past this: the views below stay valid
+  out.paragraphs.reserve(merged.size());
+  for (draft* d : merged) {
+    d->p.clause_punctuation = d->sentence_like;
+    d->p.chars = d->chars;
+    d->p.text = d->text.view();
+    if (d->text.copied()) {
+      const std::size_t at = out.joined_bytes.size();
+      out.joined_bytes.insert(out.joined_bytes.end(), d->p.text.begin(), d->p.text.end());
+      d->p.text = std::string_view(out.joined_bytes.data() + at, d->p.text.size());
+    }
+    out.paragraphs.push_back(d->p);
   }
+  out.cleaned = std::move(page);  // line_bytes moves with its bytes where they are
   return out;
 }
 

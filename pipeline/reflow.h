@@ -20,12 +20,14 @@
 namespace broadsheet::pipeline {
 
 struct paragraph {
-  std::string text;        // joined lines, layout spaces still in place
-  int blanks_before = 0;   // blank lines before its first line
-  int furniture_before = 0;  // furniture lines removed right before its first line
-  int md_level = 0;        // markdown heading level of its line, 0 for text
-  int line_count = 1;      // source lines joined into it
-  bool across_blank = false;  // joined over at least one column break
+  // Joined lines, layout spaces still in place. A view: reflow's paragraphs view the bytes of
+  // their reflowed_page; a paragraph made otherwise views whatever its maker keeps alive.
+  std::string_view text;
+  int blanks_before = 0;            // blank lines before its first line
+  int furniture_before = 0;         // furniture lines removed right before its first line
+  int md_level = 0;                 // markdown heading level of its line, 0 for text
+  int line_count = 1;               // source lines joined into it
+  bool across_blank = false;        // joined over at least one column break
   bool clause_punctuation = false;  // has_clause_punctuation(text), computed while joining
   // visible_chars(text), counted while joining (reflow counts every line's); not_counted in a
   // paragraph made otherwise.
@@ -38,7 +40,25 @@ struct paragraph {
   return p.chars != paragraph::not_counted ? p.chars : visible_chars(p.text);
 }
 
-// Takes the lines by value: their text moves into the paragraphs.
-[[nodiscard]] std::vector<paragraph> reflow(std::vector<page_line> lines);
+// A page's paragraphs and the bytes they view: the cleaned page's lines, where a paragraph's
+// lines lie back to back (nearly all), and joined_bytes for the few that a join had to copy (a
+// space between two Latin words, a repeated paragraph skipped between two pieces). Move-only,
+// like cleaned_page.
+struct reflowed_page {
+  reflowed_page() = default;
+  reflowed_page(reflowed_page&&) = default;
+  reflowed_page& operator=(reflowed_page&&) = default;
+  reflowed_page(const reflowed_page&) = delete;
+  reflowed_page& operator=(const reflowed_page&) = delete;
+
+  std::vector<paragraph> paragraphs;
+  cleaned_page cleaned;            // the page reflowed, kept for its line_bytes
+  std::vector<char> joined_bytes;  // the copied paragraphs' bytes, back to back
+};
+
+// The paragraphs of a cleaned page's lines. Takes the page over: its paragraphs are views of its
+// lines' bytes wherever the lines lie as they are joined, so most are neither copied nor
+// allocated.
+[[nodiscard]] reflowed_page reflow(cleaned_page page);
 
 }  // namespace broadsheet::pipeline

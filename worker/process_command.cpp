@@ -80,8 +80,8 @@ struct sink {
     buffer = "{\"page_id\":";
     append_json_string(buffer, page_id);
     buffer += ",\"paragraphs\":[";
-    for (std::size_t i = 0; i < e.paragraphs.size(); ++i) {
-      const auto& p = e.paragraphs[i];
+    for (std::size_t i = 0; i < e.reflowed.paragraphs.size(); ++i) {
+      const auto& p = e.reflowed.paragraphs[i];
       buffer += i == 0 ? "{\"text\":" : ",{\"text\":";
       append_json_string(buffer, p.text);
       buffer += ",\"blanks_before\":" + std::to_string(p.blanks_before) +

@@ -10,7 +10,7 @@
 namespace broadsheet::pipeline {
 namespace {
 
-paragraph_facts facts(std::string text) { return facts_of(paragraph{.text = std::move(text)}); }
+paragraph_facts facts(std::string_view text) { return facts_of(paragraph{.text = text}); }
 
 TEST(evidence, reads_a_short_unpunctuated_line_as_headline_like) {
   EXPECT_TRUE(facts("临河县召开春耕生产推进会").heading_like);

@@ -10,7 +10,7 @@ namespace {
 
 std::vector<std::string> texts(const cleaned_page& p) {
   std::vector<std::string> out;
-  for (const auto& l : p.lines) out.push_back(l.text);
+  for (const auto& l : p.lines) out.emplace_back(l.text);
   return out;
 }
 

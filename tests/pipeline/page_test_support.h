@@ -47,7 +47,8 @@ inline segmented_page segmented(std::string_view text) {
   page_cleaner cleaner;
   auto cleaned = cleaner.clean(text);
   EXPECT_TRUE(cleaned);
-  return segment(reflow(cleaned->lines), cleaned->default_photographers);
+  const reflowed_page reflowed = reflow(std::move(*cleaned));
+  return segment(reflowed.paragraphs, reflowed.cleaned.default_photographers);
 }
 
 }  // namespace broadsheet::pipeline::testing

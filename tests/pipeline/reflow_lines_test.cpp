@@ -8,7 +8,7 @@
 namespace broadsheet::pipeline::internal {
 namespace {
 
-line_facts facts_of_text(std::string text) { return facts_of(page_line{std::move(text), 0, 0, 0}); }
+line_facts facts_of_text(std::string_view text) { return facts_of(page_line{text, 0, 0, 0}); }
 
 TEST(reflow_lines, counts_a_wide_character_as_two_columns_and_a_space_as_none) {
   // given ideographs, Latin letters, a space and a wide comma

@@ -12,7 +12,8 @@ std::vector<std::string> reflowed(std::string_view text) {
   auto cleaned = cleaner.clean(text);
   EXPECT_TRUE(cleaned);
   std::vector<std::string> out;
-  for (auto& p : reflow(cleaned->lines)) out.push_back(p.text);
+  const reflowed_page page = reflow(std::move(*cleaned));
+  for (const paragraph& p : page.paragraphs) out.emplace_back(p.text);
   return out;
 }
 
@@ -41,7 +42,8 @@ TEST(reflow, counts_a_paragraphs_visible_characters_as_it_joins_its_lines) {
     page_cleaner cleaner;
     auto cleaned = cleaner.clean(testing::read_file(path));
     ASSERT_TRUE(cleaned) << path;
-    for (const paragraph& p : reflow(cleaned->lines)) {
+    const reflowed_page reflowed = reflow(std::move(*cleaned));
+    for (const paragraph& p : reflowed.paragraphs) {
       EXPECT_EQ(p.chars, visible_chars(p.text)) << path << ": " << p.text;
     }
   }

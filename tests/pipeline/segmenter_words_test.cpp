@@ -10,11 +10,12 @@ namespace {
 
 // A page of one unit per paragraph, read by words.
 struct page {
+  std::vector<std::string> texts;  // what the paragraphs view
   std::vector<paragraph> ps;
   std::vector<paragraph_facts> facts;
   std::vector<std::size_t> units;
 
-  page(segmenter_words& words, const std::vector<std::string>& texts) {
+  page(segmenter_words& words, std::vector<std::string> page_texts) : texts(std::move(page_texts)) {
     std::size_t bytes = 0;
     for (const auto& t : texts) {
       paragraph p;
