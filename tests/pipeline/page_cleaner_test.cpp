@@ -14,6 +14,19 @@ std::vector<std::string> texts(const cleaned_page& p) {
   return out;
 }
 
+// A cleaned page's lines view the page's own bytes: they stay whole when the page moves and when
+// its cleaner goes on to clean another page.
+TEST(page_cleaner, keeps_a_pages_lines_whole_when_the_page_moves_and_its_cleaner_cleans_another) {
+  page_cleaner c;
+  auto first = c.clean("甲乙\n\n丙");
+  ASSERT_TRUE(first);
+  const cleaned_page moved = std::move(*first);
+  auto second = c.clean("丁戊己庚\n辛");
+  ASSERT_TRUE(second);
+  EXPECT_EQ(texts(moved), (std::vector<std::string>{"甲乙", "丙"}));
+  EXPECT_EQ(texts(*second), (std::vector<std::string>{"丁戊己庚", "辛"}));
+}
+
 TEST(page_cleaner, folds_full_width_letters_and_digits_but_keeps_chinese_punctuation) {
   page_cleaner c;
   auto r = c.clean("ＧＤＰ增长５．２％，好！");

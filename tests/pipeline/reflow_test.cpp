@@ -153,6 +153,25 @@ TEST(reflow, leaves_out_a_paragraph_printed_again_inside_a_sentence_cut_by_a_col
   EXPECT_EQ(ps[1], "县农业农村局负责人表示，将组织技术人员下乡，帮助农户解决春耕生产中遇到的实际困难。");
 }
 
+// A reflowed page's paragraphs view its own bytes, the one a join copied too (the pieces of a
+// cut sentence with a repeat left out between them): they stay whole when the page moves.
+TEST(reflow, keeps_its_paragraphs_whole_when_the_page_moves) {
+  page_cleaner cleaner;
+  auto cleaned = cleaner.clean(
+      "会议要求，各乡镇要抓紧抓实春耕农资储备和农机检修，确保不误农时。\n\n"
+      "县农业农村局负责人表示，将组织技术人员下乡，帮助农户解决\n\n"
+      "会议要求，各乡镇要抓紧抓实春耕农资储备和农机检修，确保不误农时。\n\n"
+      "春耕生产中遇到的实际困难。\n");
+  ASSERT_TRUE(cleaned);
+  std::vector<reflowed_page> pages;
+  pages.push_back(reflow(std::move(*cleaned)));
+  for (int k = 0; k < 8; ++k) pages.emplace_back();  // the list grows, moving the first page each time
+  ASSERT_EQ(pages[0].paragraphs.size(), 2u);
+  EXPECT_EQ(pages[0].paragraphs[0].text, "会议要求，各乡镇要抓紧抓实春耕农资储备和农机检修，确保不误农时。");
+  EXPECT_EQ(pages[0].paragraphs[1].text,
+            "县农业农村局负责人表示，将组织技术人员下乡，帮助农户解决春耕生产中遇到的实际困难。");
+}
+
 TEST(reflow, keeps_a_paragraph_printed_again_after_a_finished_one) {
   // given: the same paragraph twice with a finished paragraph between them: the repeat stays
   // (the segmenter keeps an item's paragraph once)
