@@ -74,12 +74,13 @@ std::size_t segmenter::reader::run_start(std::size_t i) {
   return s;
 }
 
-// Whether unit u, a headline line with text on both sides, is a subhead of that text: every run
-// judged at u reads as body (none opens or closes a story by W.anchor_open), and the text on
-// both sides shares its words (cohesion above W.story_left_share). A story's closing title,
-// even one judged weakly, stands where the words change.
+// Whether unit u, a headline line set as a subhead (subhead_like) after text, is a subhead of
+// that text: every run judged at u reads as body (none opens or closes a story by
+// W.anchor_open), and the text on both sides shares its words (cohesion above
+// W.story_left_share). A story's closing title, even one judged weakly, stands where the words
+// change.
 bool segmenter::reader::subhead_between(std::size_t u) {
-  if (u == 0 || u + 1 >= units_.size() || !is_text(u - 1) || !is_text(u + 1) || uf(u).byline_line) return false;
+  if (u == 0 || !is_text(u - 1) || uf(u).byline_line || !subhead_like(u)) return false;
   for (std::size_t r = run_first_[u]; r < run_first_[u + 1]; ++r) {
     if (std::max(runs_[r].open, runs_[r].close) >= W.anchor_open) return false;
   }
