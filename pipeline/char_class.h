@@ -34,14 +34,18 @@ inline bool bmp_needs_nfkc_check(char32_t c) noexcept {
 }
 }  // namespace detail
 
+// The class bits of every BMP character, a table indexed by code point: for a loop over many
+// characters, which loads it once instead of once per character.
+[[nodiscard]] inline const std::uint8_t* bmp_class_table() noexcept {
+  const std::uint8_t* table = detail::bmp_classes.load(std::memory_order_acquire);
+  if (table == nullptr) [[unlikely]] table = detail::build_bmp_classes();
+  return table;
+}
+
 // The class bits of c (0 for anything else: symbols, marks, …). Inline: one load and one
 // lookup on the per-character path.
 [[nodiscard]] inline std::uint8_t char_class(char32_t c) noexcept {
-  if (c < 0x10000) [[likely]] {
-    const std::uint8_t* table = detail::bmp_classes.load(std::memory_order_acquire);
-    if (table == nullptr) [[unlikely]] table = detail::build_bmp_classes();
-    return table[c];
-  }
+  if (c < 0x10000) [[likely]] return bmp_class_table()[c];
   return detail::supplementary_class(c);
 }
 

@@ -1,11 +1,16 @@
 #include "pipeline/topic_words.h"
 
+#include <algorithm>
 #include <cstdint>
+#include <utility>
 #include <span>
 #include <string>
 #include <vector>
 
 #include <gtest/gtest.h>
+
+#include "pipeline/char_class.h"
+#include "pipeline/internal/utf8.h"
 
 namespace broadsheet::pipeline {
 namespace {
@@ -60,6 +65,78 @@ TEST(topic_words, pairs_only_neighbouring_han_characters) {
   EXPECT_EQ(n.han, 7u);
   EXPECT_EQ(n.numbers.size(), 3u);
   EXPECT_EQ((std::vector<std::uint32_t>{2, 4, 6}), n.han_ends);
+}
+
+// What number_bigrams should make of a text on a page of its own, read by decoding every
+// character: its Han characters, and for each bigram (two neighbouring Han characters) the count
+// of Han characters up to its second one and the order in which its pair was first seen.
+numbered decoded(std::string_view text) {
+  numbered n;
+  std::vector<std::pair<char32_t, char32_t>> seen;
+  char32_t neighbour = 0;
+  for (std::size_t i = 0; i < text.size();) {
+    const char32_t c = internal::next_code_point(text, i);
+    const bool han = is_han(c);
+    n.han += han ? 1 : 0;
+    if (han && neighbour != 0) {
+      const std::pair<char32_t, char32_t> pair{neighbour, c};
+      const auto it = std::find(seen.begin(), seen.end(), pair);
+      n.numbers.push_back(static_cast<std::uint16_t>(it - seen.begin()));
+      if (it == seen.end()) seen.push_back(pair);
+      n.han_ends.push_back(static_cast<std::uint32_t>(n.han));
+    }
+    neighbour = han ? c : 0;
+  }
+  return n;
+}
+
+TEST(topic_words, reads_every_character_alike_wherever_the_text_ends) {
+  // given Han characters of three bytes (the common ideographs, 〇 々 and extension A under
+  // other lead bytes, a compatibility ideograph) and of four, kana and hangul (counted as Han),
+  // and between them characters that are not Han of one, two, three (wide punctuation, a
+  // hexagram among the ideographs' lead bytes) and four bytes
+  const std::string text = "春风〇々，かな한국䷀㐀丽·é𠀀𠀁😀豈春风a1 。天地、天地";
+  // when each piece of it that starts and ends at a character is numbered on a page of its own
+  // (so that each character is met both with four bytes left and among the last three)
+  std::vector<std::size_t> starts;
+  for (std::size_t i = 0; i < text.size();) {
+    starts.push_back(i);
+    (void)internal::next_code_point(text, i);
+  }
+  starts.push_back(text.size());
+  topic_words words;
+  for (std::size_t a = 0; a < starts.size(); ++a) {
+    for (std::size_t b = a; b < starts.size(); ++b) {
+      // (a copy of its own size: a sanitizer build tells a read past its end)
+      const std::vector<char> copy(text.begin() + static_cast<std::ptrdiff_t>(starts[a]),
+                                   text.begin() + static_cast<std::ptrdiff_t>(starts[b]));
+      const std::string_view piece(copy.data(), copy.size());
+      words.start_page(piece.size());
+      const numbered n = number(words, piece);
+      // then it reads what decoding it reads
+      const numbered want = decoded(piece);
+      ASSERT_EQ(n.han, want.han) << piece;
+      ASSERT_EQ(n.numbers, want.numbers) << piece;
+      ASSERT_EQ(n.han_ends, want.han_ends) << piece;
+    }
+  }
+}
+
+TEST(topic_words, numbers_texts_shorter_than_four_bytes) {
+  // given texts of one to three bytes, and of two Han characters and one byte more
+  topic_words words;
+  words.start_page(64);
+  // when / then: a Han character alone has no bigram; 春风 read with a byte after it has one
+  EXPECT_EQ(number(words, "").han, 0u);
+  EXPECT_EQ(number(words, "a").han, 0u);
+  EXPECT_EQ(number(words, "é").han, 0u);
+  const numbered one = number(words, "春");
+  EXPECT_EQ(one.han, 1u);
+  EXPECT_TRUE(one.numbers.empty());
+  const numbered two = number(words, "春风a");
+  EXPECT_EQ(two.han, 2u);
+  EXPECT_EQ((std::vector<std::uint32_t>{2}), two.han_ends);
+  EXPECT_EQ(number(words, "春风").numbers, two.numbers);
 }
 
 TEST(topic_words, shares_a_fraction_of_the_first_bags_bigrams) {
