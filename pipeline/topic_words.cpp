@@ -165,16 +165,21 @@ std::size_t topic_words::number_bigrams(std::string_view text, std::vector<std::
   numbers.resize(first + bigrams);
   std::uint16_t* const out = numbers.data() + first;
   const std::uint32_t generation = std::uint32_t{generation_} << 16;
-  std::uint32_t numbered = count_;
+  // The slot a new bigram takes, its generation and number in one: its number is not ORed in
+  // for each bigram. (It passes the generation's bits only when all 65,536 slots are the page's,
+  // and then no bigram is new.) A slot of another generation differs from it in the high half.
+  std::uint32_t next = generation + count_;
   for (std::size_t k = 0; k < bigrams; ++k) {
     std::uint32_t& slot = slots[at[k]];
-    const std::uint32_t fresh = (slot & 0xFFFF0000u) != generation ? 1u : 0u;
+    const std::uint32_t old = slot;
+    const std::uint32_t fresh = (old ^ generation) > 0xFFFFu ? 1u : 0u;
     const std::uint32_t mask = 0u - fresh;
-    slot = ((generation | numbered) & mask) | (slot & ~mask);
-    numbered += fresh;
-    out[k] = static_cast<std::uint16_t>(slot & 0xFFFFu);
+    const std::uint32_t now = old ^ ((old ^ next) & mask);
+    slot = now;
+    next += fresh;
+    out[k] = static_cast<std::uint16_t>(now);
   }
-  count_ = numbered;
+  count_ = next - generation;
   return han;
 }
 
