@@ -50,9 +50,9 @@ inline bool han_key_of_four(const unsigned char* s, std::size_t& i, const std::u
   std::memcpy(&four, s + i, sizeof four);
   if constexpr (std::endian::native == std::endian::little) four = __builtin_bswap32(four);
   const std::uint32_t bytes = four >> 8;
-  if (bytes - 0xE40000u < 0xEA0000u - 0xE40000u) {
+  if (bytes - 0xE4B880u < 0xEA0000u - 0xE4B880u) {  // U+4E00-U+9FFF: no hexagram among them
     i += 3;
-    key = han_bytes(bytes) ? bytes : 0;
+    key = bytes;
     return true;
   }
   if (bytes < 0x800000u) {
@@ -62,8 +62,12 @@ inline bool han_key_of_four(const unsigned char* s, std::size_t& i, const std::u
   }
   if ((bytes >> 20) == 0xEu) {
     i += 3;
-    const std::uint32_t c = ((bytes >> 4) & 0xF000u) | ((bytes >> 2) & 0xFC0u) | (bytes & 0x3Fu);
-    key = (classes[c] & cc::han) != 0 ? c : 0;
+    if (bytes - 0xE40000u < 0xEA0000u - 0xE40000u) {  // U+4000-U+4DFF
+      key = han_bytes(bytes) ? bytes : 0;
+    } else {
+      const std::uint32_t c = ((bytes >> 4) & 0xF000u) | ((bytes >> 2) & 0xFC0u) | (bytes & 0x3Fu);
+      key = (classes[c] & cc::han) != 0 ? c : 0;
+    }
     return true;
   }
   return false;

@@ -91,11 +91,11 @@ numbered decoded(std::string_view text) {
 }
 
 TEST(topic_words, reads_every_character_alike_wherever_the_text_ends) {
-  // given Han characters of three bytes (the common ideographs, 〇 々 and extension A under
-  // other lead bytes, a compatibility ideograph) and of four, kana and hangul (counted as Han),
-  // and between them characters that are not Han of one, two, three (wide punctuation, a
-  // hexagram among the ideographs' lead bytes) and four bytes
-  const std::string text = "春风〇々，かな한국䷀㐀丽·é𠀀𠀁😀豈春风a1 。天地、天地";
+  // given Han characters of three bytes (the common ideographs from 一 to 龥, extension A under
+  // their lead bytes and under others, 〇 々, a compatibility ideograph) and of four, kana and
+  // hangul (counted as Han), and between them characters that are not Han of one, two, three
+  // (wide punctuation, a hexagram among the ideographs' lead bytes) and four bytes
+  const std::string text = "春风〇々，かな한국䷀㐀丽·é𠀀𠀁😀豈春风a1 。天地、天地䀀䶵一龥";
   // when each piece of it that starts and ends at a character is numbered on a page of its own
   // (so that each character is met both with four bytes left and among the last three)
   std::vector<std::size_t> starts;
