@@ -137,12 +137,12 @@ topic_words::bag topic_words::new_bag() {
   pool_.resize(pool_.size() + bag_words_, 0);
   if (members_.size() <= b.at) {
     members_.emplace_back();
-    listed_.push_back(true);
+    listed_.push_back(1);
     sizes_.push_back(0);
     used_.push_back(0);
   }
   members_[b.at].clear();  // keeps its memory from earlier pages
-  listed_[b.at] = true;
+  listed_[b.at] = 1;
   sizes_[b.at] = unknown_size;
   used_[b.at] = 0;
   return b;
@@ -238,7 +238,7 @@ topic_words::bag topic_words::joined_bag(bag base, std::span<const std::uint16_t
     highest = std::max(highest, n);
   }
   if (!numbers.empty()) used_[b.at] = std::max(used_[b.at], highest / 64 + 1u);
-  listed_[b.at] = false;
+  listed_[b.at] = 0;
   return b;
 }
 
@@ -248,7 +248,7 @@ void topic_words::add(bag into, bag from) noexcept {
   const std::uint32_t used = used_[from.at];
   for (std::size_t w = 0; w < used; ++w) to[w] |= add[w];
   used_[into.at] = std::max(used_[into.at], used);
-  listed_[into.at] = false;
+  listed_[into.at] = 0;
   sizes_[into.at] = unknown_size;
 }
 
@@ -260,13 +260,13 @@ double topic_words::shared_fraction(bag a, bag b) {
   const std::uint64_t* x = words(a);
   const std::uint64_t* y = words(b);
   std::size_t shared = 0;
-  if (listed_[a.at] && mine.size() < bag_words_) {
+  if (listed_[a.at] != 0 && mine.size() < bag_words_) {
     for (const std::uint16_t n : mine) shared += (y[n / 64] >> (n % 64)) & 1u;
   } else {
     shared = bits_in_common(x, y, std::min(used_[a.at], used_[b.at]));
     if (sizes_[a.at] == unknown_size) sizes_[a.at] = static_cast<std::uint32_t>(bits_in_common(x, x, used_[a.at]));
   }
-  const std::size_t size = listed_[a.at] ? mine.size() : sizes_[a.at];
+  const std::size_t size = listed_[a.at] != 0 ? mine.size() : sizes_[a.at];
   return size == 0 ? 0 : static_cast<double>(shared) / static_cast<double>(size);
 }
 

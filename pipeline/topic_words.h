@@ -65,7 +65,7 @@ class topic_words {
   // Each bag's numbers, a list shared_fraction walks for a small bag; listed_ says whether it is
   // whole (add adds bits only).
   std::vector<std::vector<std::uint16_t>> members_;
-  std::vector<bool> listed_;
+  std::vector<std::uint8_t> listed_;  // bytes: a vector<bool> costs a shift and a mask each time
   // Each bag's count of numbers where its list is not whole, counted when first compared.
   static constexpr std::uint32_t unknown_size = ~std::uint32_t{0};
   std::vector<std::uint32_t> sizes_;
