@@ -44,8 +44,7 @@ inline std::uint32_t han_key_at(std::string_view text, std::size_t& i) {
 // "。" "、" of every sentence, kana, hangul) are looked up by their code point, taken from the
 // same bytes, in the class table the caller loaded once. False for a character of two or four
 // bytes, i left where it was.
-inline bool han_key_of_four(const unsigned char* s, std::size_t& i, const std::uint8_t* classes,
-                            std::uint32_t& key) {
+inline bool han_key_of_four(const unsigned char* s, std::size_t& i, const std::uint8_t* classes, std::uint32_t& key) {
   std::uint32_t four;
   std::memcpy(&four, s + i, sizeof four);
   if constexpr (std::endian::native == std::endian::little) four = __builtin_bswap32(four);
@@ -79,8 +78,9 @@ inline bool han_key_of_four(const unsigned char* s, std::size_t& i, const std::u
 // coin toss the processor cannot predict: x0.90), and masks cost seven instructions more.
 inline std::uint32_t numbered_slot(std::uint32_t slot, std::uint32_t generation, std::uint32_t& next) noexcept {
   const std::uint32_t stamp = slot ^ generation;  // above 0xFFFF: another generation's
-#if defined(__x86_64__) || defined(__i386__)
-  // top - stamp borrows (sets the carry) where stamp > top: a new bigram.
+#if defined(__x86_64__)
+  // top - stamp borrows (sets the carry) where stamp > top: a new bigram. (Every x86-64 has CMOV;
+  // not every 32-bit x86 has.)
   asm("cmpl %[stamp], %[top]\n\t"
       "cmovbl %[next], %[slot]\n\t"
       "adcl $0, %[next]"

@@ -2,9 +2,9 @@
 
 #include <algorithm>
 #include <cstdint>
-#include <utility>
 #include <span>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <gtest/gtest.h>
