@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <cstdio>
+#include <iterator>
 #include <string_view>
 
 #include "pipeline/evidence.h"
@@ -248,14 +249,62 @@ bool is_section_label(std::string_view t) noexcept {
   return std::find(labels.begin(), labels.end(), t) != labels.end();
 }
 
-segmenter::segmenter() : reader_(std::make_unique<reader>()) {}
+segmenter::segmenter(std::size_t section_bytes)
+    : reader_(std::make_unique<reader>()), section_bytes_(std::max<std::size_t>(section_bytes, 1)) {}
 segmenter::~segmenter() = default;
 segmenter::segmenter(segmenter&&) noexcept = default;
 segmenter& segmenter::operator=(segmenter&&) noexcept = default;
 
 segmented_page segmenter::segment(const std::vector<paragraph>& paragraphs,
                                   const std::vector<std::string>& default_photographers, bool explain) {
-  return reader_->read(paragraphs, default_photographers, explain);
+  std::size_t bytes = 0;
+  for (const auto& p : paragraphs) bytes += p.text.size();
+  if (bytes <= section_bytes_) return reader_->read(paragraphs, default_photographers, explain);
+  return read_in_sections(paragraphs, default_photographers, explain);
+}
+
+// Each section is read as a page. Its last story may go on past the section's end, so it is
+// read again at the start of the next section, with the photos after its first paragraph; only
+// a story that began in the section's first half is cut where the section ends (a story longer
+// than half a section), so that every section moves the reading on by half a section or more.
+segmented_page segmenter::read_in_sections(const std::vector<paragraph>& ps,
+                                           const std::vector<std::string>& default_photographers, bool explain) {
+  segmented_page page;
+  std::size_t sections = 0, titles_after = 0;
+  for (std::size_t start = 0; start < ps.size();) {
+    std::size_t end = start, bytes = 0;
+    while (end < ps.size() && (end == start || bytes + ps[end].text.size() <= section_bytes_)) {
+      bytes += ps[end++].text.size();
+    }
+    section_.assign(ps.begin() + static_cast<std::ptrdiff_t>(start), ps.begin() + static_cast<std::ptrdiff_t>(end));
+    segmented_page part = reader_->read(section_, default_photographers, explain);
+    const std::vector<std::size_t>& starts = reader_->item_starts();
+    std::size_t keep = part.items.size(), next = end;
+    if (end < ps.size()) {
+      std::size_t last = keep;
+      while (last > 0 && part.items[last - 1].kind == item_kind::photo) --last;
+      if (last > 0) {
+        std::size_t before = 0;  // the section's bytes before its last story
+        for (std::size_t k = 0; k < starts[last - 1]; ++k) before += section_[k].text.size();
+        if (2 * before >= bytes) {
+          keep = last - 1;
+          next = start + starts[last - 1];
+        }
+      }
+    }
+    std::move(part.items.begin(), part.items.begin() + static_cast<std::ptrdiff_t>(keep), std::back_inserter(page.items));
+    for (auto& t : part.trace) {
+      if (start + t.first >= next) continue;
+      t.first += start;
+      t.last += start;
+      page.trace.push_back(std::move(t));
+    }
+    ++sections;
+    titles_after += part.layout == page_layout::titles_after ? 1 : 0;
+    start = next;
+  }
+  page.layout = titles_after * 2 > sections ? page_layout::titles_after : page_layout::titles_before;
+  return page;
 }
 
 segmented_page segment(const std::vector<paragraph>& paragraphs, const std::vector<std::string>& default_photographers,

@@ -45,7 +45,13 @@ struct segmented_page {
 // one), not thread-safe.
 class segmenter {
  public:
-  segmenter();
+  // A page with more paragraph text than this (in bytes; the longest printed pages hold about half of
+  // it) is read in sections of at most this much, each section's last story read again at the
+  // start of the next section, so that the reading's memory and time grow with the page, not
+  // with its square (the words compared are bitsets as wide as the page has bigrams).
+  static constexpr std::size_t section_bytes = std::size_t{64} << 10;
+
+  explicit segmenter(std::size_t section_bytes = segmenter::section_bytes);
   ~segmenter();
   segmenter(segmenter&&) noexcept;
   segmenter& operator=(segmenter&&) noexcept;
@@ -56,7 +62,12 @@ class segmenter {
 
  private:
   class reader;
+  segmented_page read_in_sections(const std::vector<paragraph>& paragraphs,
+                                  const std::vector<std::string>& default_photographers, bool explain);
+
   std::unique_ptr<reader> reader_;  // its buffers, reused from page to page
+  std::size_t section_bytes_;
+  std::vector<paragraph> section_;  // read_in_sections' section
 };
 
 // One page with a segmenter of its own.

@@ -277,6 +277,7 @@ std::vector<article> segmenter::reader::build() {
 std::vector<article> segmenter::reader::finish() {
   std::vector<article> out;
   out.reserve(drafts_.size());
+  item_starts_.clear();
   // The item's paragraphs of more than 7 characters kept so far, so that a paragraph printed twice
   // comes out once: an open-addressing table of (hash, position in a.paragraphs + 1), 0 for a free
   // slot, at most half full. It is made anew for each item in one buffer kept for the page: an
@@ -326,6 +327,7 @@ std::vector<article> segmenter::reader::finish() {
     }
     a.char_count = internal::count_code_points(a.body);
     out.push_back(std::move(a));
+    item_starts_.push_back(d.first_paragraph);
   }
   return out;
 }

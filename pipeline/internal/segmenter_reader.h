@@ -32,6 +32,8 @@ class segmenter::reader {
  public:
   segmented_page read(const std::vector<paragraph>& ps, const std::vector<std::string>& default_photographers,
                       bool explain);
+  // The first paragraph of each item of the last page read.
+  [[nodiscard]] const std::vector<std::size_t>& item_starts() const noexcept { return item_starts_; }
 
  private:
   static constexpr std::size_t npos = static_cast<std::size_t>(-1);
@@ -221,6 +223,7 @@ class segmenter::reader {
   double close_cost_ = 0;          // what closing a story costs in this choice (W.close_against_page or 0)
   std::vector<choice> regrouped_;  // group_digests' copy of choices_, swapped with it
   std::vector<draft> drafts_;
+  std::vector<std::size_t> item_starts_;
   std::vector<segment_trace_entry> trace_;
   int titled_ = 0, closes_ = 0;
 };

@@ -45,9 +45,14 @@ std::span<const std::uint16_t> segmenter_words::numbers_between(const unit_words
                                                           static_cast<std::size_t>(hi - lo));
 }
 
+// A headline line's head is compared with texts by its list of numbers (shared_fraction); a text
+// unit's is only ever added to the bags of its windows, so it keeps its bits alone.
 topic_words::bag segmenter_words::head_of(std::size_t u) {
   unit_words& w = read(u);
-  if (!w.head.exists()) w.head = topic_words_.bag_of(numbers_between(w, 1, lead_han + 1));
+  if (!w.head.exists()) {
+    const std::span<const std::uint16_t> numbers = numbers_between(w, 1, lead_han + 1);
+    w.head = is_text(u) ? topic_words_.joined_bag(topic_words::bag{}, numbers) : topic_words_.bag_of(numbers);
+  }
   return w.head;
 }
 

@@ -2,6 +2,12 @@
 
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
+#include <array>
+#include <cstdio>
+#include <filesystem>
+
 #include "tests/pipeline/page_test_support.h"
 
 namespace broadsheet::pipeline {
@@ -861,6 +867,89 @@ TEST(segmenter, keeps_a_label_over_a_long_story_as_its_kicker) {
   EXPECT_EQ(page.items[1].title, "城关镇推进老旧小区改造");
   EXPECT_EQ(page.items[1].kicker, "简讯");
   EXPECT_EQ(page.items[2].title, "北岭区新建三座城市书房");
+}
+
+// Three stories printed over and over, the numbers in them counting up (a paragraph printed
+// twice on a page is dropped as a repeat), until the text is at least `bytes` long.
+std::string numbered_stories(std::size_t bytes) {
+  std::string page;
+  for (int k = 1; page.size() < bytes; ++k) {
+    const std::string n = std::to_string(k);
+    page += "临河县第" + n + "批春耕物资送达田间\n\n" +
+            "本报讯（记者林晓雨）" + n + "日，临河县第" + n + "批春耕物资运抵各乡镇，化肥、种子和农膜直接送到种植户手中。\n\n" +
+            "县农业农村局介绍，今年全县计划春播粮食作物" + n + "万亩，各乡镇已组织农机手检修机具。\n\n" +
+            "北岭区第" + n + "座城市书房投入使用\n\n" +
+            "本报讯（记者许安然）北岭区第" + n + "座城市书房昨日开门迎客，书房藏书八千册，全天向市民免费开放。\n\n" +
+            "书房由闲置门面改建而成，设有阅读区、亲子区和自习区，可同时容纳" + n + "人阅读。\n\n" +
+            "西塘镇第" + n + "届农民运动会开幕\n\n" +
+            "本报讯（通讯员周明远）第" + n + "届西塘镇农民运动会近日开幕，来自各村的四百余名选手参加拔河、挑担等比赛。\n\n" +
+            "运动会持续三天，设" + n + "个比赛项目，所有项目都从田间劳动中演化而来。\n\n";
+  }
+  return page;
+}
+
+// A page's items by title and paragraphs, for comparing two readings.
+std::vector<std::string> items_of(const segmented_page& page) {
+  std::vector<std::string> out;
+  for (const article& a : page.items) {
+    std::string item = a.title.value_or("(untitled)");
+    for (const auto& p : a.paragraphs) item += " | " + p.substr(0, 12);
+    out.push_back(std::move(item));
+  }
+  return out;
+}
+
+// A page longer than its segmenter's section is read in sections, each section's last story
+// again at the start of the next: wherever a section ends, no story is cut, and the page reads
+// as it reads whole (while the section holds twice its longest story; a longer story is cut).
+TEST(segmenter, reads_a_page_in_sections_as_it_reads_it_whole) {
+  // given two fixture pages, one after the other, that read together as each reads alone, their
+  // longest story under 1 KB
+  const std::filesystem::path dir = std::filesystem::path(BROADSHEET_TEST_DATA) / "pages";
+  const std::string first = testing::read_file(dir / "09_continuation_fragments.txt");
+  const std::string second = testing::read_file(dir / "14_same_reporter.txt");
+  std::vector<std::string> alone = items_of(segmented(first));
+  for (auto& item : items_of(segmented(second))) alone.push_back(std::move(item));
+  page_cleaner cleaner;
+  auto cleaned = cleaner.clean(first + "\n\n" + second);
+  ASSERT_TRUE(cleaned);
+  const reflowed_page page = reflow(std::move(*cleaned));
+  const std::vector<std::string> whole = items_of(segmenter().segment(page.paragraphs, page.cleaned.default_photographers));
+  ASSERT_EQ(whole, alone);
+  for (std::size_t section = 2048; section < first.size() + second.size(); section += 512) {
+    // when it is read in sections of that many bytes
+    const std::vector<std::string> parts =
+        items_of(segmenter(section).segment(page.paragraphs, page.cleaned.default_photographers));
+    // then
+    EXPECT_EQ(parts, whole) << "sections of " << section << " bytes";
+  }
+}
+
+std::size_t resident_bytes() {
+  std::FILE* f = std::fopen("/proc/self/statm", "r");
+  if (f == nullptr) return 0;
+  unsigned long size = 0, resident = 0;
+  const int read = std::fscanf(f, "%lu %lu", &size, &resident);
+  std::fclose(f);
+  return read == 2 ? resident * static_cast<std::size_t>(sysconf(_SC_PAGESIZE)) : 0;
+}
+
+// The words of a page are bitsets as wide as the page has bigrams, and each paragraph has a few:
+// read whole, a page of megabytes held gigabytes (a 2 MB page 1.1 GB), and its segmenter kept
+// them for the next page. Read in sections, the memory is a section's.
+TEST(segmenter, keeps_the_memory_of_a_section_after_a_page_of_megabytes) {
+  const std::string page = numbered_stories(std::size_t{3} << 19);  // 1.5 MB
+  segmenter reader;
+  page_cleaner cleaner;
+  auto cleaned = cleaner.clean(page);
+  ASSERT_TRUE(cleaned);
+  const reflowed_page reflowed = reflow(std::move(*cleaned));
+  const std::size_t before = resident_bytes();
+  if (before == 0) GTEST_SKIP() << "no /proc/self/statm";
+  const segmented_page read = reader.segment(reflowed.paragraphs, reflowed.cleaned.default_photographers);
+  EXPECT_FALSE(read.items.empty());
+  const std::size_t kept = resident_bytes() - std::min(before, resident_bytes());
+  EXPECT_LT(kept, std::size_t{48} << 20) << "bytes resident after the page: " << kept;
 }
 
 }  // namespace
