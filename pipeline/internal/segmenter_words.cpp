@@ -107,11 +107,14 @@ void segmenter_words::add_headline_words(topic_words::bag bag, std::size_t u) {
 // little more: whole units) are read. Headline lines are skipped at its start; further on the
 // wide parts (cohesion's) are read across them, with their words but not their characters
 // counted (a subhead and the text on either side of it are one story's; byline lines are
-// left out), the others stop there.
+// left out), the others stop there. At most window_units units are read: in a list of short
+// lines (names, a table of contents) a wide window would otherwise read to the end of the page,
+// and every window of the page cost as much as the page.
 topic_words::bag segmenter_words::text_after(std::size_t j, std::size_t limit, part_of part) {
   const topic_words::bag bag = topic_words_.new_bag();
   std::size_t han = 0;
-  for (std::size_t u = j; u < units_->size() && han < limit; ++u) {
+  const std::size_t end = std::min(units_->size(), j + window_units);
+  for (std::size_t u = j; u < end && han < limit; ++u) {
     if (u == j && !is_text(u)) continue;
     if (!take(bag, u, part, han)) break;
   }
@@ -123,9 +126,10 @@ topic_words::bag segmenter_words::text_after(std::size_t j, std::size_t limit, p
 topic_words::bag segmenter_words::text_before(std::size_t i, std::size_t limit, part_of part) {
   const topic_words::bag bag = topic_words_.new_bag();
   std::size_t han = 0;
+  const std::size_t first = i > window_units ? i - window_units : 0;
   std::size_t u = i;
-  while (u > 0 && !is_text(u - 1)) --u;
-  for (; u-- > 0 && han < limit;) {
+  while (u > first && !is_text(u - 1)) --u;
+  for (; u-- > first && han < limit;) {
     if (!take(bag, u, part, han)) break;
   }
   return bag;

@@ -67,6 +67,7 @@ class segmenter_words {
   static constexpr std::size_t wide_han = 400;   // Han characters of a unit read for cohesion
   static constexpr std::size_t wide_tail = 300;  // Han characters before a boundary for cohesion
   static constexpr std::size_t wide_lead = 500;  // and after it
+  static constexpr std::size_t window_units = 24;  // units a window reads, at most
 
  private:
   // Each unit's words are read when first asked for, and once: its bigrams, numbered, kept in

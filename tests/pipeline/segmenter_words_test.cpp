@@ -107,6 +107,24 @@ TEST(segmenter_words, cohesion_reads_about_wide_tail_characters_before_a_boundar
   EXPECT_LT(library_then_bridge, 0.03) << library_then_bridge;
 }
 
+TEST(segmenter_words, cohesion_reads_at_most_window_units_units) {
+  // given: the bridge story, a list of short lines longer than a window, a boundary, then more
+  // of the bridge story
+  segmenter_words words;
+  std::vector<std::string> texts{bridge_1};
+  const char* const names[] = {"林晓雨", "许安然", "周明远", "石玉珍", "严俊峰", "胡秀芳"};
+  for (std::size_t k = 0; k < segmenter_words::window_units; ++k) texts.push_back(names[k % 6]);
+  texts.push_back(bridge_2);
+  const std::size_t boundary = texts.size() - 1;
+  const page p(words, texts);
+  ASSERT_TRUE(p.facts[1].heading_like);
+  // when
+  const double across_the_list = words.cohesion(boundary, boundary);
+  // then: the window before the boundary ends in the list and never reaches the bridge story
+  // (a list of thousands of lines would otherwise have every window read all of it)
+  EXPECT_EQ(across_the_list, 0.0);
+}
+
 TEST(segmenter_words, headline_bag_of_a_run_holds_each_of_its_lines_words) {
   // given
   segmenter_words words;
