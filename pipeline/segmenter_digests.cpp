@@ -50,6 +50,7 @@ bool segmenter::reader::brief_text(std::size_t first, std::size_t end, const bri
   for (std::size_t c = first; c < end; ++c) {
     if (choices_[c].act == action::drop) continue;
     chars += internal::count_code_points(ut(choices_[c].first));
+    if (chars > rule.chars) return false;  // a long story is read no further
     last_text = choices_[c].first;
   }
   return last_text != npos && chars <= rule.chars && (!rule.signed_off || uf(last_text).closing || uf(last_text).note);
