@@ -259,21 +259,24 @@ segmented_page segmenter::segment(const std::vector<paragraph>& paragraphs,
                                   const std::vector<std::string>& default_photographers, bool explain) {
   std::size_t bytes = 0;
   for (const auto& p : paragraphs) bytes += p.text.size();
-  if (bytes <= section_bytes_) return reader_->read(paragraphs, default_photographers, explain);
+  if (bytes <= section_bytes_ && paragraphs.size() <= section_paragraphs) {
+    return reader_->read(paragraphs, default_photographers, explain);
+  }
   return read_in_sections(paragraphs, default_photographers, explain);
 }
 
 // Each section is read as a page. Its last story may go on past the section's end, so it is
 // read again at the start of the next section, with the photos after its first paragraph; only
-// a story that began in the section's first half is cut where the section ends (a story longer
-// than half a section), so that every section moves the reading on by half a section or more.
+// a story that began in the section's first half (by bytes and by paragraphs) is cut where the
+// section ends, so that every section moves the reading on by half a section or more.
 segmented_page segmenter::read_in_sections(const std::vector<paragraph>& ps,
                                            const std::vector<std::string>& default_photographers, bool explain) {
   segmented_page page;
   std::size_t sections = 0, titles_after = 0;
   for (std::size_t start = 0; start < ps.size();) {
     std::size_t end = start, bytes = 0;
-    while (end < ps.size() && (end == start || bytes + ps[end].text.size() <= section_bytes_)) {
+    while (end < ps.size() &&
+           (end == start || (bytes + ps[end].text.size() <= section_bytes_ && end - start < section_paragraphs))) {
       bytes += ps[end++].text.size();
     }
     section_.assign(ps.begin() + static_cast<std::ptrdiff_t>(start), ps.begin() + static_cast<std::ptrdiff_t>(end));
@@ -286,7 +289,7 @@ segmented_page segmenter::read_in_sections(const std::vector<paragraph>& ps,
       if (last > 0) {
         std::size_t before = 0;  // the section's bytes before its last story
         for (std::size_t k = 0; k < starts[last - 1]; ++k) before += section_[k].text.size();
-        if (2 * before >= bytes) {
+        if (2 * before >= bytes || 2 * starts[last - 1] >= end - start) {
           keep = last - 1;
           next = start + starts[last - 1];
         }

@@ -45,11 +45,13 @@ struct segmented_page {
 // one), not thread-safe.
 class segmenter {
  public:
-  // A page with more paragraph text than this (in bytes; the longest printed pages hold about half of
-  // it) is read in sections of at most this much, each section's last story read again at the
-  // start of the next section, so that the reading's memory and time grow with the page, not
-  // with its square (the words compared are bitsets as wide as the page has bigrams).
+  // A page with more paragraph text than section_bytes (the longest printed pages hold about
+  // half of it) or more paragraphs than section_paragraphs (a printed page has a few hundred) is
+  // read in sections of at most that much, each section's last story read again at the start of
+  // the next section, so that the reading's memory and time grow with the page, not with its
+  // square (the words compared are bitsets as wide as the page has bigrams, a few a paragraph).
   static constexpr std::size_t section_bytes = std::size_t{64} << 10;
+  static constexpr std::size_t section_paragraphs = 1024;
 
   explicit segmenter(std::size_t section_bytes = segmenter::section_bytes);
   ~segmenter();

@@ -952,5 +952,28 @@ TEST(segmenter, keeps_the_memory_of_a_section_after_a_page_of_megabytes) {
   EXPECT_LT(kept, std::size_t{48} << 20) << "bytes resident after the page: " << kept;
 }
 
+// A list of short lines (names) has many paragraphs to few bytes, and each paragraph a few bags
+// as wide as its section's bytes: a section is also at most section_paragraphs long.
+TEST(segmenter, keeps_the_memory_of_a_section_after_a_list_of_thousands_of_lines) {
+  const std::string_view syllables = "林晓雨许安然周明远石玉珍严俊峰胡秀芳高振邦";  // 21 characters
+  std::string page;
+  for (std::size_t k = 0; page.size() < (std::size_t{1} << 18); ++k) {
+    for (const std::size_t at : {k % 21, k / 21 % 21, k / 441 % 21}) page += syllables.substr(at * 3, 3);
+    page += "\n\n";
+  }
+  segmenter reader;
+  page_cleaner cleaner;
+  auto cleaned = cleaner.clean(page);
+  ASSERT_TRUE(cleaned);
+  const reflowed_page reflowed = reflow(std::move(*cleaned));
+  ASSERT_GT(reflowed.paragraphs.size(), 20000u);
+  const std::size_t before = resident_bytes();
+  if (before == 0) GTEST_SKIP() << "no /proc/self/statm";
+  const segmented_page read = reader.segment(reflowed.paragraphs, reflowed.cleaned.default_photographers);
+  EXPECT_FALSE(read.items.empty());
+  const std::size_t kept = resident_bytes() - std::min(before, resident_bytes());
+  EXPECT_LT(kept, std::size_t{48} << 20) << "bytes resident after the page: " << kept;
+}
+
 }  // namespace
 }  // namespace broadsheet::pipeline
