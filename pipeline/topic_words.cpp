@@ -20,18 +20,27 @@ namespace {
 // The hexagram symbols U+4DC0-U+4DFF are the only characters of lead bytes E4-E9 that are not Han.
 constexpr bool han_bytes(std::uint32_t bytes) noexcept { return (bytes & ~0x3Fu) != 0xE4B780u; }
 
+// The key of a three-byte character by its bytes (0xE00000 and up): those of E4-E9 as they are;
+// the others (the wide punctuation "，" "。" "、" of every sentence, kana, hangul) by their code
+// point, looked up in the class table (bmp_class_table(), loaded once by the caller).
+inline std::uint32_t key_of_three(std::uint32_t bytes, const std::uint8_t* classes) noexcept {
+  if (bytes - 0xE40000u < 0xEA0000u - 0xE40000u) return han_bytes(bytes) ? bytes : 0;
+  const std::uint32_t c = ((bytes >> 4) & 0xF000u) | ((bytes >> 2) & 0xFC0u) | (bytes & 0x3Fu);
+  return (classes[c] & cc::han) != 0 ? c : 0;
+}
+
 // The key of the character that starts at text[i]; i moves past it.
-inline std::uint32_t han_key_at(std::string_view text, std::size_t& i) {
+inline std::uint32_t han_key_at(std::string_view text, std::size_t& i, const std::uint8_t* classes) {
   const auto* s = reinterpret_cast<const unsigned char*>(text.data());
   const unsigned b0 = s[i];
   if (b0 < 0x80) {
     ++i;
     return 0;
   }
-  if (b0 - 0xE4u <= 0xE9u - 0xE4u) {
+  if ((b0 >> 4) == 0xEu) {
     const std::uint32_t bytes = (b0 << 16) | (std::uint32_t{s[i + 1]} << 8) | s[i + 2];
     i += 3;
-    return han_bytes(bytes) ? bytes : 0;
+    return key_of_three(bytes, classes);
   }
   const char32_t c = next_code_point(text, i);
   return is_han(c) ? static_cast<std::uint32_t>(c) : 0;
@@ -40,10 +49,8 @@ inline std::uint32_t han_key_at(std::string_view text, std::size_t& i) {
 // The same where the four bytes from s[i] are the text's (i + 4 <= its size), read as one number
 // whose first three are a three-byte character's bytes as the key wants them, for the characters
 // of one byte or three: none of them needs a call (a call anywhere in the loop had its pointers
-// kept on the stack). The three-byte characters other than E4-E9's (the wide punctuation "，"
-// "。" "、" of every sentence, kana, hangul) are looked up by their code point, taken from the
-// same bytes, in the class table the caller loaded once. False for a character of two or four
-// bytes, i left where it was.
+// kept on the stack), and U+4E00-U+9FFF, nearly every character of a page, takes one range
+// check. False for a character of two or four bytes, i left where it was.
 inline bool han_key_of_four(const unsigned char* s, std::size_t& i, const std::uint8_t* classes, std::uint32_t& key) {
   std::uint32_t four;
   std::memcpy(&four, s + i, sizeof four);
@@ -61,12 +68,7 @@ inline bool han_key_of_four(const unsigned char* s, std::size_t& i, const std::u
   }
   if ((bytes >> 20) == 0xEu) {
     i += 3;
-    if (bytes - 0xE40000u < 0xEA0000u - 0xE40000u) {  // U+4000-U+4DFF
-      key = han_bytes(bytes) ? bytes : 0;
-    } else {
-      const std::uint32_t c = ((bytes >> 4) & 0xF000u) | ((bytes >> 2) & 0xFC0u) | (bytes & 0x3Fu);
-      key = (classes[c] & cc::han) != 0 ? c : 0;
-    }
+    key = key_of_three(bytes, classes);
     return true;
   }
   return false;
@@ -184,7 +186,7 @@ std::size_t topic_words::number_bigrams(std::string_view text, std::vector<std::
   std::size_t i = 0;
   while (i < text.size()) {
     for (std::uint32_t c = 0; i < four_left && han_key_of_four(bytes, i, classes, c);) take(c);
-    if (i < text.size()) take(han_key_at(text, i));
+    if (i < text.size()) take(han_key_at(text, i, classes));
   }
   han_ends.resize(first + bigrams);
   // Without branches: whether a bigram is new to the page is a coin toss the processor cannot
