@@ -38,14 +38,16 @@ bench: deps
 
 # The development set (../shared/eval-dev: real pages with their truth, kept outside the
 # repository): what the normal build makes of it, scored. The outputs stay in EVAL_OUT
-# (pred.jsonl, score.txt, diagnose.txt, per_page.jsonl) for a look at what was missed.
+# (pred.jsonl, score.txt, diagnose.txt, per_page.jsonl) for a look at what was missed; then how
+# much another draw of as many pages would move the segmentation F1 (sampling_spread.py).
 eval: build
 	@if [ ! -x $(EVAL_DEV)/run.sh ]; then \
 	  echo "make eval: no development set at $(EVAL_DEV) (it is not part of the repository): nothing to measure"; \
 	else \
 	  $(EVAL_DEV)/run.sh $(BUILD)/broadsheet $(EVAL_OUT) && \
 	  echo && echo "make eval: scores ($(EVAL_OUT)/score.txt; its last line holds every metric as JSON)" && \
-	  sed '$$d' $(EVAL_OUT)/score.txt; \
+	  sed '$$d' $(EVAL_OUT)/score.txt && \
+	  echo && python3 tests/quality/sampling_spread.py $(EVAL_OUT)/per_page.jsonl; \
 	fi
 
 # The same on a copy of the development set with its furniture worded otherwise
