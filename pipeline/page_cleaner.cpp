@@ -122,12 +122,14 @@ bool normalize_line(std::string_view raw, std::string& out, std::string_view& li
 
 }  // namespace
 
-result<cleaned_page> page_cleaner::clean(std::string_view text) {
-  if (!simdjson::validate_utf8(text.data(), text.size())) [[unlikely]] {
-    return fail(errc::invalid_utf8, "the text is not valid UTF-8");
-  }
-  if (std::memchr(text.data(), 0, text.size()) != nullptr) [[unlikely]] {
-    return fail(errc::nul_byte, "the text contains U+0000");
+result<cleaned_page> page_cleaner::clean(std::string_view text, text_check check) {
+  if (check == text_check::needed) {
+    if (!simdjson::validate_utf8(text.data(), text.size())) [[unlikely]] {
+      return fail(errc::invalid_utf8, "the text is not valid UTF-8");
+    }
+    if (std::memchr(text.data(), 0, text.size()) != nullptr) [[unlikely]] {
+      return fail(errc::nul_byte, "the text contains U+0000");
+    }
   }
 
   auto lines = split_lines(text);
