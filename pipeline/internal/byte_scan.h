@@ -194,16 +194,23 @@ template <unsigned char... Bytes>
 // True for the lead byte of a character outside ASCII and outside U+4000-U+9FFF (lead E4-E9).
 [[nodiscard]] constexpr bool is_other_lead(unsigned char b) noexcept { return b >= 0xC0 && !(b >= 0xE4 && b <= 0xE9); }
 
-// The first position at or after i whose byte is_other_lead, or s.size().
-[[nodiscard]] inline std::size_t next_other_lead(std::string_view s, std::size_t i) noexcept {
+// The first position at or after i whose byte is_other_lead or is one of the ASCII Bytes, or
+// s.size(): in text mostly of ideographs, the characters a search for spaces or punctuation has
+// to decode.
+template <unsigned char... Bytes>
+[[nodiscard]] std::size_t next_other_lead_or_any_of(std::string_view s, std::size_t i) noexcept {
+  static_assert(((Bytes < 0x80) && ...), "ASCII bytes only: other bytes are leads or inside a character");
   return detail::find_byte(
       s, i,
 #if defined(__SSE2__)
-      [](__m128i x) { return _mm_andnot_si128(detail::in_range(x, 0xE4, 0xE9), detail::in_range(x, 0xC0, 0xFF)); },
+      [](__m128i x) {
+        const __m128i other_lead = _mm_andnot_si128(detail::in_range(x, 0xE4, 0xE9), detail::in_range(x, 0xC0, 0xFF));
+        return _mm_or_si128(other_lead, detail::one_of<Bytes...>{}(x));
+      },
 #else
       nullptr,
 #endif
-      is_other_lead);
+      [](unsigned char b) { return is_other_lead(b) || detail::one_of<Bytes...>{}(b); });
 }
 
 // True for a byte that starts a code point other than ' ' (not a continuation byte, not a space).
@@ -255,7 +262,7 @@ template <unsigned char Lo, unsigned char Hi>
 
 // A line's widths in one pass, as reflow reads every line: its visible characters
 // (count_visible), its characters whose lead byte is E4-E9 (count_in_range<0xE4, 0xE9>), and
-// the offset of each other lead byte (next_other_lead) handed to other(i), in order. Each
+// the offset of each other lead byte (is_other_lead) handed to other(i), in order. Each
 // sixteen bytes are read once, their other lead bytes taken from one mask.
 struct line_bytes {
   std::size_t visible = 0, wide_leads = 0;

@@ -23,6 +23,15 @@ TEST(char_class, classifies_cjk_latin_digits_and_punctuation) {
   EXPECT_EQ(char_class(U'\t'), 0);
 }
 
+// match_photo_credit decodes only ASCII and characters outside U+4000-U+9FFF in search of a
+// sentence's end: no other character may end one.
+TEST(char_class, sentence_ends_are_ascii_or_outside_the_common_ideographs) {
+  for (char32_t c = 0; c < 0x80; ++c) {
+    EXPECT_EQ((char_class(c) & cc::terminal) != 0, c == '.' || c == '!' || c == '?') << static_cast<int>(c);
+  }
+  for (char32_t c = 0x4000; c <= 0x9FFF; ++c) EXPECT_EQ(char_class(c) & cc::terminal, 0) << static_cast<int>(c);
+}
+
 TEST(char_class, folds_full_width_letters_digits_and_symbols) {
   EXPECT_EQ(fold_width(U'Ａ'), U'A');
   EXPECT_EQ(fold_width(U'５'), U'5');
