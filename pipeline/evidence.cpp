@@ -182,6 +182,7 @@ paragraph_facts facts_of(const paragraph& p) {
   f.furniture_before = p.furniture_before;
   f.md_level = p.md_level;
   f.table_row = t.find('\t') != std::string_view::npos;
+  f.jump_marker = find_jump_marker(t);
   if (f.table_row) return f;
   f.caption_arrow = caption_arrow_length(t) > 0;
   if (t.size() <= 600 && t.ends_with("摄")) f.credit = match_photo_credit(t);
