@@ -56,15 +56,6 @@ bool passes_unchanged(char32_t c) noexcept {
   return (bits[at / 64] >> (at % 64)) & 1;
 }
 
-// Whether raw holds "，" (EF BC 8C) or "。" (E3 80 82) at i: the commonest characters to end a run
-// of ideographs, which cleaning keeps as they are (NFC and width folding leave them alone), told
-// by their bytes instead of decoded and looked up.
-bool comma_or_full_stop_at(std::string_view raw, std::size_t i) noexcept {
-  if (i + 3 > raw.size()) return false;
-  const auto* b = reinterpret_cast<const unsigned char*>(raw.data() + i);
-  return (b[0] == 0xEF && b[1] == 0xBC && b[2] == 0x8C) || (b[0] == 0xE3 && b[1] == 0x80 && b[2] == 0x82);
-}
-
 // Normalises one raw line into out: width folding, control characters dropped, runs of white
 // space collapsed to one ' ', no space at either end or around a tab. Returns false when the
 // line holds a character that NFC may change (the caller then normalises the text with ICU
@@ -84,7 +75,9 @@ bool normalize_line(std::string_view raw, std::string& out, std::string_view& li
     std::size_t after = i;  // past the character at run_end, once decoded
     char32_t decoded = 0;
     while ((run_end = internal::plain_run_end(raw, run_end)) < raw.size()) {
-      if (comma_or_full_stop_at(raw, run_end)) {
+      // "，" and "。", the commonest ends of a run, are kept as they are (NFC and width folding
+      // leave them alone): passed over undecoded.
+      if (internal::comma_or_full_stop_at(raw, run_end)) {
         run_end += 3;
         continue;
       }

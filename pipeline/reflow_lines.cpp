@@ -91,6 +91,11 @@ line_facts facts_of(const page_line& line) {
   // E4-E9 (mostly CJK ideographs) without decoding, any other non-ASCII one by its class.
   std::size_t other_wide = 0;
   const line_bytes counted = scan_line(t, [&](std::size_t i) {
+    // "，" and "。" (cjk_punct) without decoding: most of a line's other characters.
+    if (comma_or_full_stop_at(t, i)) {
+      ++other_wide;
+      return;
+    }
     std::size_t after = i;
     other_wide += (char_class(next_code_point(t, after)) & (cc::han | cc::cjk_punct)) != 0 ? 1 : 0;
   });

@@ -16,6 +16,7 @@ TEST(char_class, classifies_cjk_latin_digits_and_punctuation) {
   EXPECT_TRUE(char_class(U'，') & cc::cjk_punct);
   EXPECT_TRUE(char_class(U'“') & cc::cjk_punct);
   EXPECT_TRUE(char_class(U'。') & cc::terminal);
+  EXPECT_TRUE(char_class(U'。') & cc::cjk_punct);  // reflow counts "，" and "。" wide undecoded
   EXPECT_TRUE(char_class(U'a') & cc::latin);
   EXPECT_TRUE(char_class(U'7') & cc::digit);
   EXPECT_TRUE(char_class(0x3000) & cc::space);
