@@ -207,8 +207,9 @@ std::size_t visible_chars(std::string_view t) noexcept { return internal::count_
 
 bool visible_chars_at_most(std::string_view t, std::size_t limit) noexcept {
   if (t.size() <= limit) return true;  // a code point takes at least one byte
-  // Counted in pieces of 64 bytes, so that a long text stops soon after the limit.
-  constexpr std::size_t piece = 64;
+  // Counted in pieces of 32 bytes (ten or more Chinese characters, two sixteen-byte steps), so
+  // that a long text stops soon after the limit: the callers ask of at most eight characters.
+  constexpr std::size_t piece = 32;
   std::size_t n = 0;
   for (std::size_t i = 0; i < t.size(); i += piece) {
     n += internal::count_visible(t.substr(i, piece));
