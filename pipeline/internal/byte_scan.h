@@ -23,6 +23,10 @@ inline __m128i in_range(__m128i x, unsigned char lo, unsigned char hi) noexcept 
   const __m128i d = _mm_sub_epi8(x, _mm_set1_epi8(static_cast<char>(lo)));
   return _mm_cmpeq_epi8(_mm_min_epu8(d, _mm_set1_epi8(static_cast<char>(hi - lo))), d);
 }
+
+// 0xFF in the lanes of x that hold a UTF-8 continuation byte (0x80-0xBF): below -64 as a signed
+// byte, one comparison where in_range takes three.
+inline __m128i continuation_lanes(__m128i x) noexcept { return _mm_cmplt_epi8(x, _mm_set1_epi8(-64)); }
 #endif
 
 // The first position at or after i whose byte satisfies is_hit, or s.size(); hit_lanes is the
@@ -182,7 +186,7 @@ template <unsigned char... Bytes>
 #if defined(__SSE2__)
       [](__m128i x) {
         const __m128i plain =
-            detail::in_range(x, 0x21, 0x7E) | detail::in_range(x, 0x80, 0xBF) | detail::in_range(x, 0xE4, 0xE9);
+            detail::in_range(x, 0x21, 0x7E) | detail::continuation_lanes(x) | detail::in_range(x, 0xE4, 0xE9);
         return _mm_xor_si128(plain, _mm_set1_epi8(-1));
       },
 #else
@@ -222,7 +226,7 @@ template <unsigned char... Bytes>
       s,
 #if defined(__SSE2__)
       [](__m128i x) {
-        const __m128i invisible = detail::in_range(x, 0x80, 0xBF) | _mm_cmpeq_epi8(x, _mm_set1_epi8(' '));
+        const __m128i invisible = detail::continuation_lanes(x) | _mm_cmpeq_epi8(x, _mm_set1_epi8(' '));
         return _mm_xor_si128(invisible, _mm_set1_epi8(-1));
       },
 #else
@@ -234,13 +238,12 @@ template <unsigned char... Bytes>
 // True for a UTF-8 continuation byte (10xxxxxx): every other byte starts a code point.
 [[nodiscard]] constexpr bool is_continuation(unsigned char b) noexcept { return (b & 0xC0) == 0x80; }
 
-// The continuation bytes of s: the code points of valid UTF-8 are s.size() minus these. Each is
-// below -64 as a signed byte, one comparison a lane (count_in_range<0x80, 0xBF> takes three).
+// The continuation bytes of s: the code points of valid UTF-8 are s.size() minus these.
 [[nodiscard]] inline std::size_t count_continuation_bytes(std::string_view s) noexcept {
   return detail::count_bytes(
       s,
 #if defined(__SSE2__)
-      [](__m128i x) { return _mm_cmplt_epi8(x, _mm_set1_epi8(-64)); },
+      [](__m128i x) { return detail::continuation_lanes(x); },
 #else
       nullptr,
 #endif
@@ -275,7 +278,7 @@ template <class Other>
 #if defined(__SSE2__)
   // The lanes of x that are visible and wide (each 0xFF), and the mask of its other lead bytes.
   const auto read = [](__m128i x, __m128i& visible, __m128i& wide) {
-    const __m128i invisible = detail::in_range(x, 0x80, 0xBF) | _mm_cmpeq_epi8(x, _mm_set1_epi8(' '));
+    const __m128i invisible = detail::continuation_lanes(x) | _mm_cmpeq_epi8(x, _mm_set1_epi8(' '));
     visible = _mm_xor_si128(invisible, _mm_set1_epi8(-1));
     wide = detail::in_range(x, 0xE4, 0xE9);
     return static_cast<unsigned>(_mm_movemask_epi8(_mm_andnot_si128(wide, detail::in_range(x, 0xC0, 0xFF))));
