@@ -148,6 +148,15 @@ bool is_label_like(std::string_view t, std::size_t chars) {
   return letters >= 2;
 }
 
+// "■…", "●…", "◆…", "▲…": an item of a bulleted list. The first character is decoded once and
+// compared, where four starts_with calls (not inlined in facts_of) cost a memcmp each.
+bool starts_with_bullet(std::string_view t) noexcept {
+  if (t.empty()) return false;
+  std::size_t i = 0;
+  const char32_t c = next_code_point(t, i);
+  return c == U'■' || c == U'●' || c == U'◆' || c == U'▲';
+}
+
 // The bytes of a lead-in phrase at the text's start: two to six Han characters and a comma
 // ("笔者注意到，"); 0 without one.
 std::size_t short_lead_in(std::string_view t) {
@@ -173,6 +182,7 @@ paragraph_facts facts_of(const paragraph& p) {
   f.furniture_before = p.furniture_before;
   f.md_level = p.md_level;
   f.table_row = t.find('\t') != std::string_view::npos;
+  f.jump_marker = find_jump_marker(t);
   if (f.table_row) return f;
   f.caption_arrow = caption_arrow_length(t) > 0;
   if (t.size() <= 600 && t.ends_with("摄")) f.credit = match_photo_credit(t);
@@ -212,7 +222,7 @@ paragraph_facts facts_of(const paragraph& p) {
   const std::size_t word_chars = f.column_tag ? visible_chars(words) : f.chars;
   f.label_like = is_label_like(t, f.chars);
   f.enumerated = starts_enumerated(t);
-  f.bulleted = t.starts_with("■") || t.starts_with("●") || t.starts_with("◆") || t.starts_with("▲");
+  f.bulleted = starts_with_bullet(t);
   f.first_part = t == "一" || t == "（一）" || t == "(一)";
   // A paragraph that is one bracket is a note, a marker or a closing line, never a headline.
   const bool bracketed = in_brackets && !f.column_tag;

@@ -42,6 +42,9 @@ struct paragraph_facts {
   std::optional<credit_match> credit;              // "… 甲 摄" (caption_end 0: a credit line alone)
   std::optional<continuation_match> continuation;  // "（上接A01版①）…" at the start
   std::optional<std::string> author_note;          // the whole paragraph is "（作者为…）"
+  // find_jump_marker: where a jump marker ("（下转A05版）") ends the paragraph, 0 for a marker
+  // alone, npos without one. The reader asks for it at every boundary.
+  std::size_t jump_marker = std::string_view::npos;
   // The whole paragraph is in brackets: a note after a story ("（摘编自…）", "（原文刊载于…）"), a
   // sign-off no closing pattern names, or a brief's source ("（柯文）"). Rarely inside a story,
   // nearly always at its end.

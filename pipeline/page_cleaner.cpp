@@ -75,6 +75,12 @@ bool normalize_line(std::string_view raw, std::string& out, std::string_view& li
     std::size_t after = i;  // past the character at run_end, once decoded
     char32_t decoded = 0;
     while ((run_end = internal::plain_run_end(raw, run_end)) < raw.size()) {
+      // "，" and "。", the commonest ends of a run, are kept as they are (NFC and width folding
+      // leave them alone): passed over undecoded.
+      if (internal::comma_or_full_stop_at(raw, run_end)) {
+        run_end += 3;
+        continue;
+      }
       after = run_end;
       decoded = next_code_point(raw, after);
       if (passes_unchanged(decoded)) {
@@ -122,12 +128,14 @@ bool normalize_line(std::string_view raw, std::string& out, std::string_view& li
 
 }  // namespace
 
-result<cleaned_page> page_cleaner::clean(std::string_view text) {
-  if (!simdjson::validate_utf8(text.data(), text.size())) [[unlikely]] {
-    return fail(errc::invalid_utf8, "the text is not valid UTF-8");
-  }
-  if (std::memchr(text.data(), 0, text.size()) != nullptr) [[unlikely]] {
-    return fail(errc::nul_byte, "the text contains U+0000");
+result<cleaned_page> page_cleaner::clean(std::string_view text, text_check check) {
+  if (check == text_check::needed) {
+    if (!simdjson::validate_utf8(text.data(), text.size())) [[unlikely]] {
+      return fail(errc::invalid_utf8, "the text is not valid UTF-8");
+    }
+    if (std::memchr(text.data(), 0, text.size()) != nullptr) [[unlikely]] {
+      return fail(errc::nul_byte, "the text contains U+0000");
+    }
   }
 
   auto lines = split_lines(text);

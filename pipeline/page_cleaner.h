@@ -48,12 +48,16 @@ struct cleaned_page {
   int blanks_after_last = 0;  // blank lines after the last line (the page's end is a wide gap)
 };
 
+// Whether clean() checks that its text is valid UTF-8 without U+0000 (errc::invalid_utf8,
+// errc::nul_byte), or takes the caller's word that it is (a text page_parser has checked).
+enum class text_check : bool { needed, done };
+
 class page_cleaner {
  public:
   explicit page_cleaner(clean_limits limits = {}) : limits_(limits) {}
 
-  // Errors: invalid_utf8, nul_byte, line_too_long, empty_text.
-  [[nodiscard]] result<cleaned_page> clean(std::string_view text);
+  // Errors: invalid_utf8, nul_byte (only with text_check::needed), line_too_long, empty_text.
+  [[nodiscard]] result<cleaned_page> clean(std::string_view text, text_check check = text_check::needed);
 
  private:
   // Splits text into page_, line by line. Returns whether every line was already in NFC.

@@ -220,6 +220,9 @@ result<page_record> page_parser::parse(std::string_view json) {
   if (page.edition_date && !is_valid_date(*page.edition_date)) {
     return fail(errc::invalid_field, "edition_date must be a date YYYY-MM-DD");
   }
+  // simdjson validated the whole record as UTF-8 (an escaped lone surrogate is a string error),
+  // and every string was searched for U+0000 above.
+  page.text_checked = true;
   return page;
 }
 

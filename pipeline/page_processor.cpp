@@ -45,7 +45,7 @@ result<std::vector<article>> page_processor::process(const page_record& page, st
                                             std::to_string(options_.parse.max_record_bytes));
   }
   const auto started = clock_type::now();
-  auto cleaned = cleaner_.clean(page.text);
+  auto cleaned = cleaner_.clean(page.text, page.text_checked ? text_check::done : text_check::needed);
   if (times != nullptr) times->clean = seconds_since(started);
   if (!cleaned) return tl::unexpected(std::move(cleaned.error()));
   if (!cleaned->lines.empty() && !has_words(cleaned->lines)) [[unlikely]] {

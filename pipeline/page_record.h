@@ -14,6 +14,10 @@ struct page_record {
   std::optional<std::string> page;          // page label such as "A02"
   std::optional<std::string> url;
   std::optional<std::string> fetched_at;  // RFC 3339
+  // Not part of the contract: set by page_parser, whose parse has checked that text is valid
+  // UTF-8 without U+0000, so that page_processor's cleaner does not read it again for that.
+  // Whoever changes text after parsing sets it back to false.
+  bool text_checked = false;
 };
 
 }  // namespace broadsheet::pipeline

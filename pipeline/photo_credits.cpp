@@ -4,6 +4,7 @@
 #include "pipeline/char_class.h"
 #include "pipeline/internal/brackets.h"
 #include "pipeline/internal/byline_names.h"
+#include "pipeline/internal/byte_scan.h"
 #include "pipeline/internal/text.h"
 #include "pipeline/internal/utf8.h"
 #include "pipeline/text_shape.h"
@@ -27,13 +28,17 @@ std::optional<credit_match> match_photo_credit(std::string_view text) {
   if (body.empty()) return std::nullopt;
 
   // Token boundaries: the start, after a space, after sentence-ending punctuation. The credit
-  // is the longest suffix starting at a boundary that parses as names.
+  // is the longest suffix starting at a boundary that parses as names. A sentence ends with
+  // '.', '!', '?' or a wide mark outside U+4000-U+9FFF (。！？…．): only those characters and
+  // spaces are decoded, not the ideographs between them.
   std::optional<credit_match> best;
-  std::size_t i = 0;
   std::vector<std::size_t> boundaries{0};
-  while (i < body.size()) {
+  constexpr auto next_candidate = internal::next_other_lead_or_any_of<' ', '.', '!', '?'>;
+  for (std::size_t at = next_candidate(body, 0); at < body.size();) {
+    std::size_t i = at;
     const char32_t c = next_code_point(body, i);
     if (c == ' ' || (char_class(c) & cc::terminal)) boundaries.push_back(i);
+    at = next_candidate(body, i);
   }
   for (auto it = boundaries.rbegin(); it != boundaries.rend(); ++it) {
     const std::size_t b = skip_spaces(body, *it);

@@ -90,7 +90,7 @@ bool is_strong_heading(const std::vector<draft>& ps, std::size_t i) {
   const paragraph& next = ps[i + 1].p;
   if (next.blanks_before >= 2 || next.md_level > 0) return true;
   const std::string_view text = ps[i + 1].text.view();
-  if (match_dateline(text) || text.starts_with("——") || match_byline_line(text)) return true;
+  if (dateline_length(text) > 0 || text.starts_with("——") || match_byline_line(text)) return true;
   return match_photo_credit(text).has_value();
 }
 

@@ -80,7 +80,7 @@ line_facts facts_of(const page_line& line) {
   // A line ending with a credit is asked for it once: whether it stands alone, whether it ends.
   const std::optional<credit_match> credit = credit_at_end(t, 600);
   f.alone = line.md_level > 0 || is_formulaic_alone(t, credit);
-  f.dateline = match_dateline(t).has_value() || has_dateline_after_lead_in(t);
+  f.dateline = dateline_length(t) > 0 || has_dateline_after_lead_in(t);
   f.enumerated = starts_enumerated(t);
   f.starts = f.alone || f.enumerated || f.dateline || caption_arrow_length(t) > 0 ||
              (opens_bracket(t) && match_continuation(t));
@@ -91,6 +91,11 @@ line_facts facts_of(const page_line& line) {
   // E4-E9 (mostly CJK ideographs) without decoding, any other non-ASCII one by its class.
   std::size_t other_wide = 0;
   const line_bytes counted = scan_line(t, [&](std::size_t i) {
+    // "，" and "。" (cjk_punct) without decoding: most of a line's other characters.
+    if (comma_or_full_stop_at(t, i)) {
+      ++other_wide;
+      return;
+    }
     std::size_t after = i;
     other_wide += (char_class(next_code_point(t, after)) & (cc::han | cc::cjk_punct)) != 0 ? 1 : 0;
   });

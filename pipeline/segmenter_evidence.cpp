@@ -7,7 +7,6 @@
 
 #include "pipeline/internal/segmenter_reader.h"
 #include "pipeline/internal/segmenter_weights.h"
-#include "pipeline/jump_markers.h"
 
 namespace broadsheet::pipeline {
 
@@ -92,11 +91,11 @@ bool segmenter::reader::subhead_between(std::size_t u) {
 // own.
 bool segmenter::reader::signed_off_before(std::size_t u) const {
   if (uf(u - 1).closing || uf(u - 1).note || uf(u).furniture_before > 0 ||
-      find_jump_marker(ut(u - 1)) != std::string_view::npos) {
+      uf(u - 1).jump_marker != std::string_view::npos) {
     return true;
   }
   for (std::size_t k = units_[u - 1] + 1; k < units_[u]; ++k) {
-    if (places_[k] == place::marker && find_jump_marker(ps()[k].text) == 0) return true;
+    if (places_[k] == place::marker && facts_[k].jump_marker == 0) return true;
   }
   return false;
 }

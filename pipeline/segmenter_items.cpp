@@ -154,7 +154,11 @@ void segmenter::reader::add_body(draft& d, std::size_t u) {
       if (r.text == rest) return;
     }
   }
-  if (const std::size_t cut = find_jump_marker(text); cut != std::string_view::npos) text = text.substr(0, cut);
+  // The paragraph's jump marker is in its facts unless its start was taken off above.
+  const bool whole = text.size() == ps()[k].text.size();
+  if (const std::size_t cut = whole ? f.jump_marker : find_jump_marker(text); cut != std::string_view::npos) {
+    text = text.substr(0, cut);
+  }
   if (text.empty()) return;
   const bool part = text.size() != ps()[k].text.size();
   const bool clause = part ? has_clause_punctuation(text) : ps()[k].clause_punctuation;

@@ -1,7 +1,6 @@
 // segmenter::reader, 1. photos and markers: which paragraphs are captions, photo titles, credits
 // and markers, and which are units for the page-level choice (segmenter_reader.h).
 #include "pipeline/internal/segmenter_reader.h"
-#include "pipeline/jump_markers.h"
 #include "pipeline/reflow.h"
 
 namespace broadsheet::pipeline {
@@ -33,7 +32,7 @@ void segmenter::reader::place_paragraphs(bool titles_over_photos) {
       places_[k] = place::marker;
       continue;
     }
-    if (find_jump_marker(t) == 0) {
+    if (f.jump_marker == 0) {
       places_[k] = place::marker;
       continue;
     }

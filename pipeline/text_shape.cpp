@@ -21,12 +21,31 @@ std::size_t caption_arrow_length(std::string_view t) noexcept {
   return 0;
 }
 
+namespace {
+
+// What may follow a sentence's end mark: a space, a closing quote or bracket (” ’ ） ) 》 」 ").
+bool after_sentence_end(char32_t c) noexcept {
+  switch (c) {
+    case ' ':
+    case 0x201D:
+    case 0x2019:
+    case 0xFF09:
+    case ')':
+    case 0x300B:
+    case 0x300D:
+    case '"': return true;
+    default: return false;
+  }
+}
+
+}  // namespace
+
 bool ends_sentence(std::string_view t) noexcept {
   std::size_t end = t.size();
   while (end > 0) {
     const char32_t c = previous_code_point(t, end);
     std::size_t len = c < 0x80 ? 1 : c < 0x800 ? 2 : c < 0x10000 ? 3 : 4;
-    if (c == ' ' || c == 0x201D || c == 0x2019 || c == 0xFF09 || c == ')' || c == 0x300B || c == 0x300D || c == '"') {
+    if (after_sentence_end(c)) {
       end -= len;
       continue;
     }
@@ -188,8 +207,9 @@ std::size_t visible_chars(std::string_view t) noexcept { return internal::count_
 
 bool visible_chars_at_most(std::string_view t, std::size_t limit) noexcept {
   if (t.size() <= limit) return true;  // a code point takes at least one byte
-  // Counted in pieces of 64 bytes, so that a long text stops soon after the limit.
-  constexpr std::size_t piece = 64;
+  // Counted in pieces of 32 bytes (ten or more Chinese characters, two sixteen-byte steps), so
+  // that a long text stops soon after the limit: the callers ask of at most eight characters.
+  constexpr std::size_t piece = 32;
   std::size_t n = 0;
   for (std::size_t i = 0; i < t.size(); i += piece) {
     n += internal::count_visible(t.substr(i, piece));

@@ -189,9 +189,10 @@ bool parse_names(std::string_view text, role default_role, name_rules rules, byl
   std::size_t name_chars = 0;
   bool dotted = false;
   bool any_keyword = false, any_name = false;
+  constexpr std::size_t longest_name = 8;  // with a middle dot; 4 without, 5 or 6 glued
   auto flush = [&]() -> bool {
     if (name_chars == 0) return true;
-    const std::size_t max = dotted ? 8 : 4;
+    const std::size_t max = dotted ? longest_name : 4;
     // Only a line's one run of names, at its end ("记者从会上获悉，今年以来" is a sentence).
     const bool glued =
         rules.glued_pairs && !dotted && (name_chars == 5 || name_chars == 6) && !any_name && name_end == text.size();
@@ -241,6 +242,9 @@ bool parse_names(std::string_view text, role default_role, name_rules rules, byl
     if (name_chars == 0) name_start = at;
     ++name_chars;
     name_end = i;
+    // No name is longer than a dotted one: a longer run fails at its flush whatever follows, so
+    // a sentence is not read to its end (a caption's credit is looked for from every boundary).
+    if (name_chars > longest_name) return false;
   }
   return flush() && any_name;
 }

@@ -23,6 +23,10 @@ inline __m128i in_range(__m128i x, unsigned char lo, unsigned char hi) noexcept 
   const __m128i d = _mm_sub_epi8(x, _mm_set1_epi8(static_cast<char>(lo)));
   return _mm_cmpeq_epi8(_mm_min_epu8(d, _mm_set1_epi8(static_cast<char>(hi - lo))), d);
 }
+
+// 0xFF in the lanes of x that hold a UTF-8 continuation byte (0x80-0xBF): below -64 as a signed
+// byte, one comparison where in_range takes three.
+inline __m128i continuation_lanes(__m128i x) noexcept { return _mm_cmplt_epi8(x, _mm_set1_epi8(-64)); }
 #endif
 
 // The first position at or after i whose byte satisfies is_hit, or s.size(); hit_lanes is the
@@ -182,7 +186,7 @@ template <unsigned char... Bytes>
 #if defined(__SSE2__)
       [](__m128i x) {
         const __m128i plain =
-            detail::in_range(x, 0x21, 0x7E) | detail::in_range(x, 0x80, 0xBF) | detail::in_range(x, 0xE4, 0xE9);
+            detail::in_range(x, 0x21, 0x7E) | detail::continuation_lanes(x) | detail::in_range(x, 0xE4, 0xE9);
         return _mm_xor_si128(plain, _mm_set1_epi8(-1));
       },
 #else
@@ -194,16 +198,23 @@ template <unsigned char... Bytes>
 // True for the lead byte of a character outside ASCII and outside U+4000-U+9FFF (lead E4-E9).
 [[nodiscard]] constexpr bool is_other_lead(unsigned char b) noexcept { return b >= 0xC0 && !(b >= 0xE4 && b <= 0xE9); }
 
-// The first position at or after i whose byte is_other_lead, or s.size().
-[[nodiscard]] inline std::size_t next_other_lead(std::string_view s, std::size_t i) noexcept {
+// The first position at or after i whose byte is_other_lead or is one of the ASCII Bytes, or
+// s.size(): in text mostly of ideographs, the characters a search for spaces or punctuation has
+// to decode.
+template <unsigned char... Bytes>
+[[nodiscard]] std::size_t next_other_lead_or_any_of(std::string_view s, std::size_t i) noexcept {
+  static_assert(((Bytes < 0x80) && ...), "ASCII bytes only: other bytes are leads or inside a character");
   return detail::find_byte(
       s, i,
 #if defined(__SSE2__)
-      [](__m128i x) { return _mm_andnot_si128(detail::in_range(x, 0xE4, 0xE9), detail::in_range(x, 0xC0, 0xFF)); },
+      [](__m128i x) {
+        const __m128i other_lead = _mm_andnot_si128(detail::in_range(x, 0xE4, 0xE9), detail::in_range(x, 0xC0, 0xFF));
+        return _mm_or_si128(other_lead, detail::one_of<Bytes...>{}(x));
+      },
 #else
       nullptr,
 #endif
-      is_other_lead);
+      [](unsigned char b) { return is_other_lead(b) || detail::one_of<Bytes...>{}(b); });
 }
 
 // True for a byte that starts a code point other than ' ' (not a continuation byte, not a space).
@@ -215,7 +226,7 @@ template <unsigned char... Bytes>
       s,
 #if defined(__SSE2__)
       [](__m128i x) {
-        const __m128i invisible = detail::in_range(x, 0x80, 0xBF) | _mm_cmpeq_epi8(x, _mm_set1_epi8(' '));
+        const __m128i invisible = detail::continuation_lanes(x) | _mm_cmpeq_epi8(x, _mm_set1_epi8(' '));
         return _mm_xor_si128(invisible, _mm_set1_epi8(-1));
       },
 #else
@@ -227,13 +238,12 @@ template <unsigned char... Bytes>
 // True for a UTF-8 continuation byte (10xxxxxx): every other byte starts a code point.
 [[nodiscard]] constexpr bool is_continuation(unsigned char b) noexcept { return (b & 0xC0) == 0x80; }
 
-// The continuation bytes of s: the code points of valid UTF-8 are s.size() minus these. Each is
-// below -64 as a signed byte, one comparison a lane (count_in_range<0x80, 0xBF> takes three).
+// The continuation bytes of s: the code points of valid UTF-8 are s.size() minus these.
 [[nodiscard]] inline std::size_t count_continuation_bytes(std::string_view s) noexcept {
   return detail::count_bytes(
       s,
 #if defined(__SSE2__)
-      [](__m128i x) { return _mm_cmplt_epi8(x, _mm_set1_epi8(-64)); },
+      [](__m128i x) { return detail::continuation_lanes(x); },
 #else
       nullptr,
 #endif
@@ -255,7 +265,7 @@ template <unsigned char Lo, unsigned char Hi>
 
 // A line's widths in one pass, as reflow reads every line: its visible characters
 // (count_visible), its characters whose lead byte is E4-E9 (count_in_range<0xE4, 0xE9>), and
-// the offset of each other lead byte (next_other_lead) handed to other(i), in order. Each
+// the offset of each other lead byte (is_other_lead) handed to other(i), in order. Each
 // sixteen bytes are read once, their other lead bytes taken from one mask.
 struct line_bytes {
   std::size_t visible = 0, wide_leads = 0;
@@ -268,7 +278,7 @@ template <class Other>
 #if defined(__SSE2__)
   // The lanes of x that are visible and wide (each 0xFF), and the mask of its other lead bytes.
   const auto read = [](__m128i x, __m128i& visible, __m128i& wide) {
-    const __m128i invisible = detail::in_range(x, 0x80, 0xBF) | _mm_cmpeq_epi8(x, _mm_set1_epi8(' '));
+    const __m128i invisible = detail::continuation_lanes(x) | _mm_cmpeq_epi8(x, _mm_set1_epi8(' '));
     visible = _mm_xor_si128(invisible, _mm_set1_epi8(-1));
     wide = detail::in_range(x, 0xE4, 0xE9);
     return static_cast<unsigned>(_mm_movemask_epi8(_mm_andnot_si128(wide, detail::in_range(x, 0xC0, 0xFF))));

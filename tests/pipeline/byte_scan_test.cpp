@@ -90,10 +90,11 @@ TEST(byte_scan, plain_run_end_matches_a_byte_by_byte_search) {
                            '\x80');
 }
 
-TEST(byte_scan, next_other_lead_matches_a_byte_by_byte_search) {
-  expect_same_as_reference([](std::string_view s, std::size_t i) { return next_other_lead(s, i); }, is_other_lead,
-                           '\xE4');
-  expect_same_as_reference([](std::string_view s, std::size_t i) { return next_other_lead(s, i); }, is_other_lead, ' ');
+TEST(byte_scan, next_other_lead_or_any_of_matches_a_byte_by_byte_search) {
+  const auto find = [](std::string_view s, std::size_t i) { return next_other_lead_or_any_of<' ', '.'>(s, i); };
+  const auto is_hit = [](unsigned char b) { return is_other_lead(b) || b == ' ' || b == '.'; };
+  expect_same_as_reference(find, is_hit, '\xE4');
+  expect_same_as_reference(find, is_hit, 'a');
 }
 
 // Every byte value at every offset of a 40-byte text of filler, each suffix of it (so that a

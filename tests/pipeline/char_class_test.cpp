@@ -16,11 +16,21 @@ TEST(char_class, classifies_cjk_latin_digits_and_punctuation) {
   EXPECT_TRUE(char_class(U'，') & cc::cjk_punct);
   EXPECT_TRUE(char_class(U'“') & cc::cjk_punct);
   EXPECT_TRUE(char_class(U'。') & cc::terminal);
+  EXPECT_TRUE(char_class(U'。') & cc::cjk_punct);  // reflow counts "，" and "。" wide undecoded
   EXPECT_TRUE(char_class(U'a') & cc::latin);
   EXPECT_TRUE(char_class(U'7') & cc::digit);
   EXPECT_TRUE(char_class(0x3000) & cc::space);
   EXPECT_TRUE(char_class(0x200B) & cc::control);
   EXPECT_EQ(char_class(U'\t'), 0);
+}
+
+// match_photo_credit decodes only ASCII and characters outside U+4000-U+9FFF in search of a
+// sentence's end: no other character may end one.
+TEST(char_class, sentence_ends_are_ascii_or_outside_the_common_ideographs) {
+  for (char32_t c = 0; c < 0x80; ++c) {
+    EXPECT_EQ((char_class(c) & cc::terminal) != 0, c == '.' || c == '!' || c == '?') << static_cast<int>(c);
+  }
+  for (char32_t c = 0x4000; c <= 0x9FFF; ++c) EXPECT_EQ(char_class(c) & cc::terminal, 0) << static_cast<int>(c);
 }
 
 TEST(char_class, folds_full_width_letters_digits_and_symbols) {

@@ -95,6 +95,16 @@ TEST(dateline, does_not_take_ordinary_sentences_for_datelines) {
   EXPECT_EQ(match_dateline("本报北岭电 近日")->dateline, "本报北岭电");
 }
 
+TEST(dateline, dateline_length_is_the_matched_datelines_size) {
+  for (const std::string p : {"本报讯（记者林晓雨 通讯员周明远）3月17日，会议召开。", "本报北岭 12 月 5 日电 （记者许安然） 近日",
+                               "据新华社上海 10月21日电", "本报北岭电 近日"}) {
+    ASSERT_TRUE(match_dateline(p)) << p;
+    EXPECT_EQ(dateline_length(p), match_dateline(p)->dateline.size()) << p;
+  }
+  EXPECT_EQ(dateline_length("本报通讯员 周明远"), 0u);
+  EXPECT_EQ(dateline_length("省电网西塘市北岭区供电"), 0u);
+}
+
 TEST(dateline, keeps_a_transliterated_name_with_its_middle_dot) {
   auto m = match_dateline("本报讯（记者阿卜杜·热合曼、林晓雨）昨日");
   ASSERT_TRUE(m);

@@ -130,6 +130,15 @@ TEST(evidence, reads_a_line_starting_with_a_bullet_as_bulleted) {
   EXPECT_FALSE(facts("临河县出台意见支持小微企业发展").bulleted);
 }
 
+TEST(evidence, finds_a_jump_marker_at_the_end_or_alone) {
+  EXPECT_EQ(facts("（下转A05版）").jump_marker, 0u);
+  const std::string text = "会议要求各乡镇抓紧抓实。";
+  EXPECT_EQ(facts(text + " （下转A05版）").jump_marker, text.size());
+  EXPECT_EQ(facts(text).jump_marker, std::string_view::npos);
+  // a table row is still asked
+  EXPECT_EQ(facts("甲\t乙（下转A05版）").jump_marker, std::string_view("甲\t乙").size());
+}
+
 TEST(evidence, reads_a_lone_first_numeral_as_a_first_part) {
   EXPECT_TRUE(facts("一").first_part);
   EXPECT_TRUE(facts("（一）").first_part);

@@ -32,6 +32,10 @@ TEST(page_cleaner, folds_full_width_letters_and_digits_but_keeps_chinese_punctua
   auto r = c.clean("ＧＤＰ增长５．２％，好！");
   ASSERT_TRUE(r);
   EXPECT_EQ(texts(*r), std::vector<std::string>{"GDP增长5.2%，好！"});
+  // the commonest stops of a run of ideographs, at a line's end too
+  auto stops = c.clean("会议，召开。\n好，。");
+  ASSERT_TRUE(stops);
+  EXPECT_EQ(texts(*stops), (std::vector<std::string>{"会议，召开。", "好，。"}));
 }
 
 // The cleaner copies runs of characters that need no change in one piece; each character on

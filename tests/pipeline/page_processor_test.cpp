@@ -43,6 +43,23 @@ TEST(page_processor, gives_every_kind_of_bad_input_its_own_reason) {
   EXPECT_EQ(code_of(p, "[" + std::string(100000, '[') + std::string(100001, ']')), errc::json_too_deep);
 }
 
+TEST(page_processor, checks_the_text_of_a_record_it_did_not_parse) {
+  // given: records made in code, not by page_parser
+  page_processor p;
+  page_record bad_utf8, nul;
+  bad_utf8.page_id = nul.page_id = "p";
+  bad_utf8.text = "\xc3\x28";
+  nul.text = std::string("a\0b", 3);
+  // when / then: the cleaner checks their text itself
+  ASSERT_FALSE(bad_utf8.text_checked);
+  EXPECT_EQ(p.process(bad_utf8).error().code, errc::invalid_utf8);
+  EXPECT_EQ(p.process(nul).error().code, errc::nul_byte);
+  // and a parsed record carries the parser's check
+  auto parsed = p.parse(record("正文"));
+  ASSERT_TRUE(parsed);
+  EXPECT_TRUE(parsed->text_checked);
+}
+
 // Issue 14, item 6: a page of only punctuation became an article instead of no_content.
 TEST(page_processor, a_page_of_only_punctuation_and_symbols_is_no_content) {
   page_processor p;
