@@ -80,13 +80,6 @@ topic_words::bag segmenter_words::wide_of(std::size_t u) {
   return w.wide;
 }
 
-std::size_t segmenter_words::han_of(std::size_t u) {
-  (void)head_of(u);
-  return words_[u].han;
-}
-
-std::size_t segmenter_words::wide_han_of(std::size_t u) { return std::min(read(u).all_han, wide_han); }
-
 // A headline run's words are built once per run, from the run one line shorter.
 topic_words::bag segmenter_words::headline_bag(std::size_t i, std::size_t j) {
   topic_words::bag& slot = headline_bags_[i * max_run + (j - i - 1)];
@@ -110,66 +103,71 @@ void segmenter_words::add_headline_words(topic_words::bag bag, std::size_t u) {
 // left out), the others stop there. At most window_units units are read: in a list of short
 // lines (names, a table of contents) a wide window would otherwise read to the end of the page,
 // and every window of the page cost as much as the page.
-topic_words::bag segmenter_words::text_after(std::size_t j, std::size_t limit, part_of part) {
+template <segmenter_words::part_of part>
+topic_words::bag segmenter_words::text_after(std::size_t j, std::size_t limit) {
   const topic_words::bag bag = topic_words_.new_bag();
   std::size_t han = 0;
   const std::size_t end = std::min(units_->size(), j + window_units);
   for (std::size_t u = j; u < end && han < limit; ++u) {
     if (u == j && !is_text(u)) continue;
-    if (!take(bag, u, part, han)) break;
+    if (!take<part>(bag, u, han)) break;
   }
   return bag;
 }
 
 // The same before unit i, read backwards; the headline lines right before i are skipped, as
 // text_after skips them after a run.
-topic_words::bag segmenter_words::text_before(std::size_t i, std::size_t limit, part_of part) {
+template <segmenter_words::part_of part>
+topic_words::bag segmenter_words::text_before(std::size_t i, std::size_t limit) {
   const topic_words::bag bag = topic_words_.new_bag();
   std::size_t han = 0;
   const std::size_t first = i > window_units ? i - window_units : 0;
   std::size_t u = i;
   while (u > first && !is_text(u - 1)) --u;
   for (; u-- > first && han < limit;) {
-    if (!take(bag, u, part, han)) break;
+    if (!take<part>(bag, u, han)) break;
   }
   return bag;
 }
 
 // Reads unit u into a window's bag: a text unit's part(u), its Han characters counted into han;
 // in a wide window a headline line's words. False where a narrower window stops: at a headline line.
-bool segmenter_words::take(topic_words::bag bag, std::size_t u, part_of part, std::size_t& han) {
-  const bool wide = part == &segmenter_words::wide_of;
+// Every part reads the unit and its head, so its counts of Han characters are known after it.
+template <segmenter_words::part_of part>
+bool segmenter_words::take(topic_words::bag bag, std::size_t u, std::size_t& han) {
+  constexpr bool wide = part == &segmenter_words::wide_of;
   if (!is_text(u)) {
-    if (wide) add_headline_words(bag, u);
+    if constexpr (wide) add_headline_words(bag, u);
     return wide;
   }
   topic_words_.add(bag, (this->*part)(u));
-  han += wide ? wide_han_of(u) : han_of(u);
+  const unit_words& w = words_[u];
+  han += wide ? std::min(w.all_han, wide_han) : w.han;
   return true;
 }
 
 topic_words::bag segmenter_words::lead_bag(std::size_t j) {
   topic_words::bag& slot = lead_bags_[j];
-  if (!slot.exists()) slot = text_after(j, lead_han, &segmenter_words::head_of);
+  if (!slot.exists()) slot = text_after<&segmenter_words::head_of>(j, lead_han);
   return slot;
 }
 
 topic_words::bag segmenter_words::tail_bag(std::size_t i) {
   topic_words::bag& slot = tail_bags_[i];
-  if (!slot.exists()) slot = text_before(i, tail_han, &segmenter_words::tail_of);
+  if (!slot.exists()) slot = text_before<&segmenter_words::tail_of>(i, tail_han);
   return slot;
 }
 
 double segmenter_words::cohesion(std::size_t i, std::size_t j) {
   topic_words::bag& tail = wide_tails_[i];
-  if (!tail.exists()) tail = text_before(i, wide_tail, &segmenter_words::wide_of);
+  if (!tail.exists()) tail = text_before<&segmenter_words::wide_of>(i, wide_tail);
   const topic_words::bag lead = wide_lead_bag(j);
   return topic_words_.shared_fraction(tail, lead);
 }
 
 topic_words::bag segmenter_words::wide_lead_bag(std::size_t j) {
   topic_words::bag& lead = wide_leads_[j];
-  if (!lead.exists()) lead = text_after(j, wide_lead, &segmenter_words::wide_of);
+  if (!lead.exists()) lead = text_after<&segmenter_words::wide_of>(j, wide_lead);
   return lead;
 }
 

@@ -98,14 +98,17 @@ class segmenter_words {
   std::span<const std::uint16_t> numbers_between(const unit_words& w, std::size_t from, std::size_t to) const;
   topic_words::bag tail_of(std::size_t u);
   topic_words::bag wide_of(std::size_t u);
-  std::size_t han_of(std::size_t u);       // the unit's Han characters in its head (at most lead_han)
-  std::size_t wide_han_of(std::size_t u);  // and in its wide part (at most wide_han)
 
+  // The part of a unit a window reads: a template argument, so that a window calls it directly
+  // and knows at compile time whether it is a wide one.
   using part_of = topic_words::bag (segmenter_words::*)(std::size_t);
-  topic_words::bag text_after(std::size_t j, std::size_t limit, part_of part);
+  template <part_of part>
+  topic_words::bag text_after(std::size_t j, std::size_t limit);
   void add_headline_words(topic_words::bag bag, std::size_t u);
-  topic_words::bag text_before(std::size_t i, std::size_t limit, part_of part);
-  bool take(topic_words::bag bag, std::size_t u, part_of part, std::size_t& han);
+  template <part_of part>
+  topic_words::bag text_before(std::size_t i, std::size_t limit);
+  template <part_of part>
+  bool take(topic_words::bag bag, std::size_t u, std::size_t& han);
 
   // The reading's page.
   const std::vector<paragraph>* ps_ = nullptr;
