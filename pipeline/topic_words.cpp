@@ -127,7 +127,7 @@ void topic_words::start_page(std::size_t text_bytes) {
   // more numbers than slots.
   const std::size_t most = std::min(text_bytes / 3 + 1, slots_.size());
   bag_words_ = most / 64 + 1;
-  pool_.clear();
+  bags_ = 0;
   if (++generation_ == 0) {  // the generations ran out: clear the table once
     std::fill(slots_.begin(), slots_.end(), 0u);
     generation_ = 1;
@@ -135,8 +135,12 @@ void topic_words::start_page(std::size_t text_bytes) {
 }
 
 topic_words::bag topic_words::new_bag() {
-  const bag b{static_cast<std::uint32_t>(pool_.size() / bag_words_)};
-  pool_.resize(pool_.size() + bag_words_, 0);
+  // The pool keeps the size of the largest page's bags (as its capacity was kept before), so a
+  // new bag is zeroed in place, without the vector's growth checks.
+  const bag b{bags_++};
+  const std::size_t end = std::size_t{bags_} * bag_words_;
+  if (pool_.size() < end) pool_.resize(end);
+  std::memset(words(b), 0, bag_words_ * sizeof(std::uint64_t));
   if (members_.size() <= b.at) {
     members_.emplace_back();
     listed_.push_back(1);

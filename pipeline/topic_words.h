@@ -61,6 +61,7 @@ class topic_words {
   std::uint16_t generation_ = 0;
   std::size_t bag_words_ = 0;            // words of a bag: enough bits for every number of the page
   std::vector<std::uint64_t> pool_;      // the page's bags' bits, bag_words_ words each
+  std::uint32_t bags_ = 0;               // the page's bags: the first bags_ * bag_words_ words of pool_
   std::vector<std::uint32_t> slots_of_;  // number_bigrams' slots of the text's bigrams
   // Each bag's numbers, a list shared_fraction walks for a small bag; listed_ says whether it is
   // whole (add adds bits only).
