@@ -248,16 +248,6 @@ topic_words::bag topic_words::joined_bag(bag base, std::span<const std::uint16_t
   return b;
 }
 
-void topic_words::add(bag into, bag from) noexcept {
-  std::uint64_t* to = words(into);
-  const std::uint64_t* add = words(from);
-  const std::uint32_t used = used_[from.at];
-  for (std::size_t w = 0; w < used; ++w) to[w] |= add[w];
-  used_[into.at] = std::max(used_[into.at], used);
-  listed_[into.at] = 0;
-  sizes_[into.at] = unknown_size;
-}
-
 // A small bag whose list is whole looks its numbers up in b's bits; any other is compared word by
 // word (a bag joined by add would have to be listed again, and a large one holds more numbers
 // than a bag has words), its size counted once.

@@ -3,6 +3,7 @@
 // shares its words with the lead of its own story; an in-body subhead shares them with the text
 // around it; the text after a story boundary brings new words. shared_fraction measures all three.
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <span>
@@ -40,8 +41,17 @@ class topic_words {
   // list of its numbers, as add leaves one: cheaper to build, for a bag that is only ever added
   // to others.
   [[nodiscard]] bag joined_bag(bag base, std::span<const std::uint16_t> numbers);
-  // Adds the bigrams of from to into.
-  void add(bag into, bag from) noexcept;
+  // Adds the bigrams of from to into. Inline: the segmenter's windows add a unit's bag for each
+  // unit they read, a few dozen words each.
+  void add(bag into, bag from) noexcept {
+    std::uint64_t* to = words(into);
+    const std::uint64_t* add = words(from);
+    const std::uint32_t used = used_[from.at];
+    for (std::size_t w = 0; w < used; ++w) to[w] |= add[w];
+    used_[into.at] = std::max(used_[into.at], used);
+    listed_[into.at] = 0;
+    sizes_[into.at] = unknown_size;
+  }
   // The share of a's bigrams that b holds too: 0 when a is empty.
   [[nodiscard]] double shared_fraction(bag a, bag b);
 
