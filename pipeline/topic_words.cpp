@@ -98,24 +98,49 @@ inline std::uint32_t numbered_slot(std::uint32_t slot, std::uint32_t generation,
 #endif
 }
 
-// The bits set in both x and y, words [0, n). std::popcount without -mpopcnt is a library call
-// per word: each word's bits are counted in its bytes instead (at most 8 a byte), and the bytes
-// of up to 31 words summed before they are added up.
-std::size_t bits_in_common(const std::uint64_t* x, const std::uint64_t* y, std::size_t n) noexcept {
-  constexpr std::uint64_t ones = 0x5555555555555555ull, twos = 0x3333333333333333ull, nibbles = 0x0F0F0F0F0F0F0F0Full;
+// Counting bits: std::popcount without -mpopcnt is a library call per word, so each word's bits
+// are counted in its bytes instead (at most 8 a byte), and the bytes of up to 31 words summed
+// before they are added up.
+constexpr std::uint64_t ones = 0x5555555555555555ull, twos = 0x3333333333333333ull, nibbles = 0x0F0F0F0F0F0F0F0Full;
+
+inline std::uint64_t byte_counts(std::uint64_t v) noexcept {
+  v -= (v >> 1) & ones;
+  v = (v & twos) + ((v >> 2) & twos);
+  return (v + (v >> 4)) & nibbles;
+}
+
+inline std::size_t sum_of_bytes(std::uint64_t bytes) noexcept {
   constexpr std::uint64_t byte_pairs = 0x00FF00FF00FF00FFull, halves = 0x0001000100010001ull;
+  const std::uint64_t pairs = (bytes & byte_pairs) + ((bytes >> 8) & byte_pairs);  // four sums under 2,000
+  return static_cast<std::size_t>((pairs * halves) >> 48);
+}
+
+// The bits set in both x and y, words [0, n).
+std::size_t bits_in_common(const std::uint64_t* x, const std::uint64_t* y, std::size_t n) noexcept {
   std::size_t total = 0;
   for (std::size_t w = 0; w < n;) {
     std::uint64_t bytes = 0;  // each byte at most 8 * 31
-    for (const std::size_t stop = std::min(n, w + 31); w < stop; ++w) {
-      std::uint64_t v = x[w] & y[w];
-      v -= (v >> 1) & ones;
-      v = (v & twos) + ((v >> 2) & twos);
-      bytes += (v + (v >> 4)) & nibbles;
-    }
-    const std::uint64_t pairs = (bytes & byte_pairs) + ((bytes >> 8) & byte_pairs);  // four sums under 2,000
-    total += static_cast<std::size_t>((pairs * halves) >> 48);
+    for (const std::size_t stop = std::min(n, w + 31); w < stop; ++w) bytes += byte_counts(x[w] & y[w]);
+    total += sum_of_bytes(bytes);
   }
+  return total;
+}
+
+// The same, and the bits set in x in words [0, m) (n <= m) in the same pass: a bag's size is
+// counted when it is first compared.
+std::size_t bits_in_common_counting(const std::uint64_t* x, const std::uint64_t* y, std::size_t n, std::size_t m,
+                                    std::size_t& in_x) noexcept {
+  std::size_t total = 0, own = 0;
+  for (std::size_t w = 0; w < n;) {
+    std::uint64_t bytes = 0, own_bytes = 0;
+    for (const std::size_t stop = std::min(n, w + 31); w < stop; ++w) {
+      bytes += byte_counts(x[w] & y[w]);
+      own_bytes += byte_counts(x[w]);
+    }
+    total += sum_of_bytes(bytes);
+    own += sum_of_bytes(own_bytes);
+  }
+  in_x = own + bits_in_common(x + n, x + n, m - n);
   return total;
 }
 
@@ -259,8 +284,14 @@ double topic_words::shared_fraction(bag a, bag b) {
   if (listed_[a.at] != 0 && mine.size() < bag_words_) {
     for (const std::uint16_t n : mine) shared += (y[n / 64] >> (n % 64)) & 1u;
   } else {
-    shared = bits_in_common(x, y, std::min(used_[a.at], used_[b.at]));
-    if (sizes_[a.at] == unknown_size) sizes_[a.at] = static_cast<std::uint32_t>(bits_in_common(x, x, used_[a.at]));
+    const std::size_t both = std::min(used_[a.at], used_[b.at]);
+    if (sizes_[a.at] == unknown_size) {
+      std::size_t size = 0;
+      shared = bits_in_common_counting(x, y, both, used_[a.at], size);
+      sizes_[a.at] = static_cast<std::uint32_t>(size);
+    } else {
+      shared = bits_in_common(x, y, both);
+    }
   }
   const std::size_t size = listed_[a.at] != 0 ? mine.size() : sizes_[a.at];
   return size == 0 ? 0 : static_cast<double>(shared) / static_cast<double>(size);
