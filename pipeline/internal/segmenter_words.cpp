@@ -39,8 +39,10 @@ std::span<const std::uint16_t> segmenter_words::numbers_between(const unit_words
                                                                 std::size_t to) const {
   const auto ends_first = han_ends_.begin() + static_cast<std::ptrdiff_t>(w.first);
   const auto ends_end = han_ends_.begin() + static_cast<std::ptrdiff_t>(w.end);
-  const auto lo = std::lower_bound(ends_first, ends_end, from);
-  const auto hi = std::lower_bound(lo, ends_end, to);
+  // A bigram's second character is the unit's second Han character or later, and none is past
+  // its last: a range open at either end needs no search there (a head, a short unit).
+  const auto lo = from <= 2 ? ends_first : std::lower_bound(ends_first, ends_end, from);
+  const auto hi = to > w.all_han ? ends_end : std::lower_bound(lo, ends_end, to);
   return std::span<const std::uint16_t>(numbers_).subspan(static_cast<std::size_t>(lo - han_ends_.begin()),
                                                           static_cast<std::size_t>(hi - lo));
 }
