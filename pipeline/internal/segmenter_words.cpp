@@ -104,14 +104,19 @@ void segmenter_words::add_headline_words(topic_words::bag bag, std::size_t u) {
 // counted (a subhead and the text on either side of it are one story's; byline lines are
 // left out), the others stop there. At most window_units units are read: in a list of short
 // lines (names, a table of contents) a wide window would otherwise read to the end of the page,
-// and every window of the page cost as much as the page.
+// and every window of the page cost as much as the page. A window that its first unit fills alone
+// is that unit's bag, not a copy of it: windows are only compared, never added to.
 template <segmenter_words::part_of part>
 topic_words::bag segmenter_words::text_after(std::size_t j, std::size_t limit) {
+  const std::size_t end = std::min(units_->size(), j + window_units);
+  std::size_t u = j < end && !is_text(j) ? j + 1 : j;
+  if (u < end && is_text(u)) {
+    const topic_words::bag first = (this->*part)(u);
+    if (han_in<part>(u) >= limit) return first;
+  }
   const topic_words::bag bag = topic_words_.new_bag();
   std::size_t han = 0;
-  const std::size_t end = std::min(units_->size(), j + window_units);
-  for (std::size_t u = j; u < end && han < limit; ++u) {
-    if (u == j && !is_text(u)) continue;
+  for (; u < end && han < limit; ++u) {
     if (!take<part>(bag, u, han)) break;
   }
   return bag;
@@ -121,11 +126,15 @@ topic_words::bag segmenter_words::text_after(std::size_t j, std::size_t limit) {
 // text_after skips them after a run.
 template <segmenter_words::part_of part>
 topic_words::bag segmenter_words::text_before(std::size_t i, std::size_t limit) {
-  const topic_words::bag bag = topic_words_.new_bag();
-  std::size_t han = 0;
   const std::size_t first = i > window_units ? i - window_units : 0;
   std::size_t u = i;
   while (u > first && !is_text(u - 1)) --u;
+  if (u > first) {
+    const topic_words::bag last = (this->*part)(u - 1);
+    if (han_in<part>(u - 1) >= limit) return last;
+  }
+  const topic_words::bag bag = topic_words_.new_bag();
+  std::size_t han = 0;
   for (; u-- > first && han < limit;) {
     if (!take<part>(bag, u, han)) break;
   }
@@ -143,8 +152,7 @@ bool segmenter_words::take(topic_words::bag bag, std::size_t u, std::size_t& han
     return wide;
   }
   topic_words_.add(bag, (this->*part)(u));
-  const unit_words& w = words_[u];
-  han += wide ? std::min(w.all_han, wide_han) : w.han;
+  han += han_in<part>(u);
   return true;
 }
 

@@ -13,6 +13,7 @@
 // and units it is given must outlive the reading. Memory is kept from page to page. One per
 // segmenter::reader, not thread-safe.
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <span>
@@ -109,6 +110,13 @@ class segmenter_words {
   topic_words::bag text_before(std::size_t i, std::size_t limit);
   template <part_of part>
   bool take(topic_words::bag bag, std::size_t u, std::size_t& han);
+  // The Han characters a window counts for a text unit whose part it has read: its wide part's
+  // in a wide window, its head's in the others.
+  template <part_of part>
+  std::size_t han_in(std::size_t u) const {
+    const unit_words& w = words_[u];
+    return part == &segmenter_words::wide_of ? std::min(w.all_han, wide_han) : w.han;
+  }
 
   // The reading's page.
   const std::vector<paragraph>* ps_ = nullptr;
