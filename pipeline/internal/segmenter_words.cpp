@@ -82,10 +82,12 @@ topic_words::bag segmenter_words::wide_of(std::size_t u) {
   return w.wide;
 }
 
-// A headline run's words are built once per run, from the run one line shorter.
+// A headline run's words are built once per run, from the run one line shorter; a run of one
+// headline line's are its head (bags are only compared and added to others, never changed).
 topic_words::bag segmenter_words::headline_bag(std::size_t i, std::size_t j) {
   topic_words::bag& slot = headline_bags_[i * max_run + (j - i - 1)];
   if (slot.exists()) return slot;
+  if (j - i == 1 && uf(i).heading_like) return slot = head_of(i);
   const topic_words::bag bag = topic_words_.new_bag();
   if (j - i >= 2) topic_words_.add(bag, headline_bag(i, j - 1));
   if (uf(j - 1).heading_like) topic_words_.add(bag, head_of(j - 1));
