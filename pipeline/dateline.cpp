@@ -157,12 +157,10 @@ bool has_dateline_after_lead_in(std::string_view p) {
   const std::string_view lead = p.substr(0, 36);
   // find_first_of with a set calls memchr on the set for every byte: the bytes are searched for
   // sixteen at a time instead.
-  // "，" is EF BC 8C, its bytes compared in place (compare calls memcmp).
-  const auto* b = reinterpret_cast<const unsigned char*>(lead.data());
   for (std::size_t at = internal::find_any_of<',', 0xEF>(lead, 0); at < lead.size();
        at = internal::find_any_of<',', 0xEF>(lead, at + 1)) {
-    const bool wide = b[at] == 0xEF && at + 2 < lead.size() && b[at + 1] == 0xBC && b[at + 2] == 0x8C;
-    if (!wide && b[at] != ',') continue;
+    const bool wide = internal::wide_comma_at(lead, at);
+    if (!wide && lead[at] != ',') continue;
     if (at > 0 && dateline_length(p.substr(at + (wide ? 3 : 1))) > 0) return true;
   }
   return false;

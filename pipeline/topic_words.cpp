@@ -115,32 +115,21 @@ inline std::size_t sum_of_bytes(std::uint64_t bytes) noexcept {
   return static_cast<std::size_t>((pairs * halves) >> 48);
 }
 
-// The bits set in both x and y, words [0, n).
-std::size_t bits_in_common(const std::uint64_t* x, const std::uint64_t* y, std::size_t n) noexcept {
+// The bits set in both x and y, words [0, n); with count_x, also those set in x there, added to
+// in_x (a bag's size is counted in the pass that first compares it).
+template <bool count_x>
+std::size_t bits_in_common(const std::uint64_t* x, const std::uint64_t* y, std::size_t n,
+                           std::size_t* in_x = nullptr) noexcept {
   std::size_t total = 0;
   for (std::size_t w = 0; w < n;) {
-    std::uint64_t bytes = 0;  // each byte at most 8 * 31
-    for (const std::size_t stop = std::min(n, w + 31); w < stop; ++w) bytes += byte_counts(x[w] & y[w]);
-    total += sum_of_bytes(bytes);
-  }
-  return total;
-}
-
-// The same, and the bits set in x in words [0, m) (n <= m) in the same pass: a bag's size is
-// counted when it is first compared.
-std::size_t bits_in_common_counting(const std::uint64_t* x, const std::uint64_t* y, std::size_t n, std::size_t m,
-                                    std::size_t& in_x) noexcept {
-  std::size_t total = 0, own = 0;
-  for (std::size_t w = 0; w < n;) {
-    std::uint64_t bytes = 0, own_bytes = 0;
+    std::uint64_t bytes = 0, x_bytes = 0;  // each byte at most 8 * 31
     for (const std::size_t stop = std::min(n, w + 31); w < stop; ++w) {
       bytes += byte_counts(x[w] & y[w]);
-      own_bytes += byte_counts(x[w]);
+      if constexpr (count_x) x_bytes += byte_counts(x[w]);
     }
     total += sum_of_bytes(bytes);
-    own += sum_of_bytes(own_bytes);
+    if constexpr (count_x) *in_x += sum_of_bytes(x_bytes);
   }
-  in_x = own + bits_in_common(x + n, x + n, m - n);
   return total;
 }
 
@@ -287,10 +276,11 @@ double topic_words::shared_fraction(bag a, bag b) {
     const std::size_t both = std::min(used_[a.at], used_[b.at]);
     if (sizes_[a.at] == unknown_size) {
       std::size_t size = 0;
-      shared = bits_in_common_counting(x, y, both, used_[a.at], size);
+      shared = bits_in_common<true>(x, y, both, &size);
+      size += bits_in_common<false>(x + both, x + both, used_[a.at] - both);
       sizes_[a.at] = static_cast<std::uint32_t>(size);
     } else {
-      shared = bits_in_common(x, y, both);
+      shared = bits_in_common<false>(x, y, both);
     }
   }
   const std::size_t size = listed_[a.at] != 0 ? mine.size() : sizes_[a.at];
