@@ -89,19 +89,26 @@ line_facts facts_of(const page_line& line) {
   f.mid_clause = ends_mid_clause(t);
   // One column per visible character, one more for a wide one: every character with lead byte
   // E4-E9 (mostly CJK ideographs) without decoding, any other non-ASCII one by its class.
+  // The same pass sees every wide clause mark (has_clause_punctuation's "，、；！？" and "。", all
+  // with lead byte E3 or EF), so only a line without one is searched again, for ASCII marks.
   std::size_t other_wide = 0;
+  bool wide_clause_mark = false;
   const line_bytes counted = scan_line(t, [&](std::size_t i) {
     // "，" and "。" (cjk_punct) without decoding: most of a line's other characters.
     if (comma_or_full_stop_at(t, i)) {
       ++other_wide;
+      wide_clause_mark = true;
       return;
     }
     std::size_t after = i;
-    other_wide += (char_class(next_code_point(t, after)) & (cc::han | cc::cjk_punct)) != 0 ? 1 : 0;
+    const char32_t c = next_code_point(t, after);
+    other_wide += (char_class(c) & (cc::han | cc::cjk_punct)) != 0 ? 1 : 0;
+    wide_clause_mark = wide_clause_mark || c == 0x3001 || c == 0xFF1B || c == 0xFF01 || c == 0xFF1F;
   });
   f.chars = counted.visible;
   f.columns = static_cast<int>(counted.visible + counted.wide_leads + other_wide);
-  f.sentence_like = has_clause_punctuation(t);  // a colon alone does not make a cut sentence
+  // has_clause_punctuation(t): a colon alone does not make a cut sentence.
+  f.sentence_like = wide_clause_mark || find_any_of<',', ';', '?', '!'>(t, 0) < t.size();
   f.source = opens_bracket(t) && closes_bracket(t) && is_bracketed_name(t);
   f.continues = starts_with_clause_punctuation(t);
   return f;
