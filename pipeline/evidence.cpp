@@ -176,8 +176,9 @@ paragraph_facts facts_of(const paragraph& p) {
   const std::string_view t = p.text;
   // Up to 81: only headline-sized paragraphs need their length.
   f.chars = std::min<std::size_t>(visible_chars(p), 81);
-  f.sentence_end = ends_sentence(t);
-  f.mid_clause = ends_mid_clause(t);
+  const text_end end = how_it_ends(t);
+  f.sentence_end = end.sentence;
+  f.mid_clause = end.mid_clause;
   f.gap_before = p.blanks_before;
   f.furniture_before = p.furniture_before;
   f.md_level = p.md_level;

@@ -85,8 +85,9 @@ line_facts facts_of(const page_line& line) {
   f.starts = f.alone || f.enumerated || f.dateline || caption_arrow_length(t) > 0 ||
              (opens_bracket(t) && match_continuation(t));
   // A caption ends with its photo credit ("…现场。 本报记者 甲 摄"): finished like a sentence.
-  f.ends = ends_sentence(t) || credit.has_value() || ends_with_closing(t);
-  f.mid_clause = ends_mid_clause(t);
+  const text_end end = how_it_ends(t);
+  f.ends = end.sentence || credit.has_value() || ends_with_closing(t);
+  f.mid_clause = end.mid_clause;
   // One column per visible character, one more for a wide one: every character with lead byte
   // E4-E9 (mostly CJK ideographs) without decoding, any other non-ASCII one by its class.
   // The same pass sees every wide clause mark (has_clause_punctuation's "，、；！？" and "。", all

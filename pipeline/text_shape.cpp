@@ -38,6 +38,27 @@ bool after_sentence_end(char32_t c) noexcept {
   }
 }
 
+// A sentence's end mark: 。！？… and the semicolons.
+bool ends_a_sentence(char32_t c) noexcept { return (char_class(c) & cc::terminal) != 0 || c == 0xFF1B || c == ';'; }
+
+// A mark that leaves a clause open when a text ends with it: ，、：“《（‘ and ASCII , : ( and ·.
+bool leaves_a_clause_open(char32_t c) noexcept {
+  switch (c) {
+    case 0xFF0C:
+    case 0x3001:
+    case 0xFF1A:
+    case 0x201C:
+    case 0x300A:
+    case 0xFF08:
+    case 0x2018:
+    case ',':
+    case ':':
+    case '(':
+    case 0x00B7: return true;
+    default: return false;
+  }
+}
+
 }  // namespace
 
 bool ends_sentence(std::string_view t) noexcept {
@@ -49,7 +70,7 @@ bool ends_sentence(std::string_view t) noexcept {
       end -= len;
       continue;
     }
-    return (char_class(c) & cc::terminal) != 0 || c == 0xFF1B || c == ';';
+    return ends_a_sentence(c);
   }
   return false;
 }
@@ -98,22 +119,15 @@ bool starts_enumerated(std::string_view s) noexcept {
 }
 
 bool ends_mid_clause(std::string_view t) noexcept {
-  if (t.empty()) return false;
+  return !t.empty() && leaves_a_clause_open(previous_code_point(t, t.size()));
+}
+
+// The last character decoded once for both questions: only a text whose last character may
+// follow an end mark (a quote, a bracket, a space) is read further back, by ends_sentence.
+text_end how_it_ends(std::string_view t) noexcept {
+  if (t.empty()) return {};
   const char32_t c = previous_code_point(t, t.size());
-  switch (c) {
-    case 0xFF0C:
-    case 0x3001:
-    case 0xFF1A:
-    case 0x201C:
-    case 0x300A:
-    case 0xFF08:
-    case 0x2018:
-    case ',':
-    case ':':
-    case '(':
-    case 0x00B7: return true;
-    default: return false;
-  }
+  return {after_sentence_end(c) ? ends_sentence(t) : ends_a_sentence(c), leaves_a_clause_open(c)};
 }
 
 namespace {

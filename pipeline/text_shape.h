@@ -11,6 +11,13 @@ namespace broadsheet::pipeline {
 
 [[nodiscard]] bool ends_sentence(std::string_view text) noexcept;    // 。！？… possibly before ”）
 [[nodiscard]] bool ends_mid_clause(std::string_view text) noexcept;  // ，、：；“《（ and ASCII , : ; (
+// Both of the above, the last character decoded once (reflow and the evidence ask both of every
+// line and paragraph).
+struct text_end {
+  bool sentence = false;    // ends_sentence(text)
+  bool mid_clause = false;  // ends_mid_clause(text)
+};
+[[nodiscard]] text_end how_it_ends(std::string_view text) noexcept;
 // Ends with a colon, wide or narrow: the line leads into what follows (a quote, a list, a title).
 // A text that opens with a bracket, wide or narrow, and one that closes with one.
 [[nodiscard]] inline bool opens_bracket(std::string_view text) noexcept {

@@ -18,6 +18,15 @@ TEST(text_shape, predicates) {
   EXPECT_EQ(visible_chars("甲 乙a"), 3u);
 }
 
+TEST(text_shape, how_it_ends_answers_as_ends_sentence_and_ends_mid_clause) {
+  for (const std::string_view t : {"", "好。", "他说：“好。”", "发现问", "市委宣传部、", "他说：“", "（完） ", "结束。 ",
+                                   "a;", "甲，", "问题？）", "“", "）"}) {
+    const text_end end = how_it_ends(t);
+    EXPECT_EQ(end.sentence, ends_sentence(t)) << t;
+    EXPECT_EQ(end.mid_clause, ends_mid_clause(t)) << t;
+  }
+}
+
 TEST(text_shape, finds_the_column_tag_that_ends_a_headline) {
   EXPECT_EQ(column_tag_start("城市书房开门迎客（书香北岭）"), std::string_view("城市书房开门迎客").size());
   EXPECT_EQ(column_tag_start("（书香北岭）"), std::string_view::npos);
