@@ -97,6 +97,17 @@ bool is_numeral(char32_t c) noexcept {
 }  // namespace
 
 bool starts_enumerated(std::string_view s) noexcept {
+  // Gate, asked of every line and paragraph: a numbered text opens with a bracket ('(' or the
+  // lead byte EF of "（"), a digit or a numeral, whose first two bytes are E4 B8-BA (一二三五七九)
+  // or E5 85, 8D, 9B (六八十四); a text opening with any other ideograph is passed over undecoded.
+  if (s.empty()) return false;
+  const auto* b = reinterpret_cast<const unsigned char*>(s.data());
+  if (b[0] == 0xE4 || b[0] == 0xE5) {
+    // A lead byte of valid UTF-8 has its continuation bytes after it.
+    if (b[0] == 0xE4 ? b[1] - 0xB8u > 0xBAu - 0xB8u : b[1] != 0x85 && b[1] != 0x8D && b[1] != 0x9B) return false;
+  } else if (b[0] != '(' && b[0] != 0xEF && (b[0] < '0' || b[0] > '9')) {
+    return false;
+  }
   std::size_t i = 0;
   if (s.starts_with("（") || s.starts_with("(")) i = s[0] == '(' ? 1 : 3;
   std::size_t numerals = 0, digits = 0;
