@@ -181,7 +181,7 @@ class segmenter::reader {
 
   // --- 3c. reports (segmenter_reports.cpp) -----------------------------------------------------
 
-  std::size_t text_chars(std::size_t first, std::size_t end) const;
+  std::size_t text_chars(std::size_t first, std::size_t end, std::size_t most) const;
   std::size_t report_end(std::size_t c, bool signed_at_end_enough) const;
   void group_reports();
 
