@@ -168,8 +168,7 @@ topic_words::bag topic_words::new_bag() {
   return b;
 }
 
-std::size_t topic_words::number_bigrams(std::string_view text, std::vector<std::uint16_t>& numbers,
-                                        std::vector<std::uint32_t>& han_ends) {
+std::size_t topic_words::number_bigrams(std::string_view text, number_list& numbers, han_end_list& han_ends) {
   // First the slots of the text's bigrams in reading order (a Han character takes at least three
   // bytes, so there are fewer than text.size() / 3), then their numbers: the table is too large
   // for the nearest cache, so the first loop asks for each slot as soon as it knows it: the slot
