@@ -140,7 +140,7 @@ void topic_words::start_page(std::size_t text_bytes) {
   // A Han character takes three bytes: the page has fewer bigrams than text_bytes / 3, and no
   // more numbers than slots.
   const std::size_t most = std::min(text_bytes / 3 + 1, slots_.size());
-  bag_words_ = most / 64 + 1;
+  bag_words_ = (most / 64 + block_words) / block_words * block_words;
   bags_ = 0;
   if (++generation_ == 0) {  // the generations ran out: clear the table once
     std::fill(slots_.begin(), slots_.end(), 0u);

@@ -71,10 +71,8 @@ class topic_words {
   // Adds the bigrams of from to into. Inline: the segmenter's windows add a unit's bag for each
   // unit they read, a few dozen words each.
   void add(bag into, bag from) noexcept {
-    std::uint64_t* to = words(into);
-    const std::uint64_t* add = words(from);
     const std::uint32_t used = used_[from.at];
-    for (std::size_t w = 0; w < used; ++w) to[w] |= add[w];
+    or_blocks(words(into), words(from), (used + block_words - 1) / block_words);
     used_[into.at] = std::max(used_[into.at], used);
     listed_[into.at] = 0;
     sizes_[into.at] = unknown_size;
@@ -83,6 +81,17 @@ class topic_words {
   [[nodiscard]] double shared_fraction(bag a, bag b);
 
  private:
+  // A bag's words come in blocks of block_words, which add ORs whole: a bag's words past its used
+  // ones are zero, so ORing them changes nothing, and a loop over whole blocks has no last odd
+  // word to test for (whether a bag's words are odd in number is a coin toss the processor cannot
+  // predict) and takes two sixteen-byte steps a turn.
+  static constexpr std::size_t block_words = 4;
+  static void or_blocks(std::uint64_t* __restrict to, const std::uint64_t* __restrict from,
+                        std::size_t blocks) noexcept {
+    for (std::size_t w = 0; w < blocks * block_words; w += block_words) {
+      for (std::size_t k = 0; k < block_words; ++k) to[w + k] |= from[w + k];
+    }
+  }
   std::uint64_t* words(bag b) noexcept { return pool_.data() + std::size_t{b.at} * bag_words_; }
   const std::uint64_t* words(bag b) const noexcept { return pool_.data() + std::size_t{b.at} * bag_words_; }
 
@@ -96,7 +105,7 @@ class topic_words {
   std::vector<std::uint32_t> slots_ = std::vector<std::uint32_t>(std::size_t{1} << hash_bits);
   std::uint32_t count_ = 0;
   std::uint16_t generation_ = 0;
-  std::size_t bag_words_ = 0;            // words of a bag: enough bits for every number of the page
+  std::size_t bag_words_ = 0;            // words of a bag: enough bits for every number of the page, in whole blocks
   std::vector<std::uint64_t> pool_;      // the page's bags' bits, bag_words_ words each
   std::uint32_t bags_ = 0;               // the page's bags: the first bags_ * bag_words_ words of pool_
   std::vector<std::uint32_t, uninitialized_allocator<std::uint32_t>> slots_of_;  // number_bigrams' slots of a text's bigrams
