@@ -99,8 +99,8 @@ inline std::uint32_t numbered_slot(std::uint32_t slot, std::uint32_t generation,
 }
 
 // Counting bits: std::popcount without -mpopcnt is a library call per word, so each word's bits
-// are counted in its bytes instead (at most 8 a byte), and the bytes of up to 31 words summed
-// before they are added up.
+// are counted in its bytes instead (at most 8 a byte), and the bytes of up to 28 words (seven
+// blocks of four) summed before they are added up.
 constexpr std::uint64_t ones = 0x5555555555555555ull, twos = 0x3333333333333333ull, nibbles = 0x0F0F0F0F0F0F0F0Full;
 
 inline std::uint64_t byte_counts(std::uint64_t v) noexcept {
@@ -115,15 +115,18 @@ inline std::size_t sum_of_bytes(std::uint64_t bytes) noexcept {
   return static_cast<std::size_t>((pairs * halves) >> 48);
 }
 
-// The bits set in both x and y, words [0, n); with count_x, also those set in x there, added to
-// in_x (a bag's size is counted in the pass that first compares it).
+// The bits set in both x and y, words [0, n), n a whole number of blocks (topic_words::block_words);
+// with count_x, also those set in x there, added to in_x (a bag's size is counted in
+// the pass that first compares it).
 template <bool count_x>
 std::size_t bits_in_common(const std::uint64_t* x, const std::uint64_t* y, std::size_t n,
                            std::size_t* in_x = nullptr) noexcept {
+  constexpr std::size_t chunk = 7 * topic_words::block_words;  // each byte at most 8 * 28
+  n -= n % topic_words::block_words;  // no change: tells the compiler that no odd last word is left
   std::size_t total = 0;
   for (std::size_t w = 0; w < n;) {
-    std::uint64_t bytes = 0, x_bytes = 0;  // each byte at most 8 * 31
-    for (const std::size_t stop = std::min(n, w + 31); w < stop; ++w) {
+    std::uint64_t bytes = 0, x_bytes = 0;
+    for (const std::size_t stop = std::min(n, w + chunk); w < stop; ++w) {
       bytes += byte_counts(x[w] & y[w]);
       if constexpr (count_x) x_bytes += byte_counts(x[w]);
     }
@@ -272,11 +275,11 @@ double topic_words::shared_fraction(bag a, bag b) {
   if (listed_[a.at] != 0 && mine.size() < bag_words_) {
     for (const std::uint16_t n : mine) shared += (y[n / 64] >> (n % 64)) & 1u;
   } else {
-    const std::size_t both = std::min(used_[a.at], used_[b.at]);
+    const std::size_t both = whole_blocks(std::min(used_[a.at], used_[b.at]));
     if (sizes_[a.at] == unknown_size) {
       std::size_t size = 0;
       shared = bits_in_common<true>(x, y, both, &size);
-      size += bits_in_common<false>(x + both, x + both, used_[a.at] - both);
+      size += bits_in_common<false>(x + both, x + both, whole_blocks(used_[a.at]) - both);
       sizes_[a.at] = static_cast<std::uint32_t>(size);
     } else {
       shared = bits_in_common<false>(x, y, both);

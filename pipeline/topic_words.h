@@ -68,11 +68,19 @@ class topic_words {
   // list of its numbers, as add leaves one: cheaper to build, for a bag that is only ever added
   // to others.
   [[nodiscard]] bag joined_bag(bag base, std::span<const std::uint16_t> numbers);
+  // A bag's words come in blocks of block_words, which add and shared_fraction read whole: a bag's
+  // words past its used ones are zero, so ORing or counting them changes nothing, and a loop over
+  // whole blocks has no last odd word to test for (whether a bag's words are odd in number is a
+  // coin toss the processor cannot predict) and takes two sixteen-byte steps a turn.
+  static constexpr std::size_t block_words = 4;
+  static constexpr std::size_t whole_blocks(std::size_t words) noexcept {
+    return (words + block_words - 1) / block_words * block_words;
+  }
   // Adds the bigrams of from to into. Inline: the segmenter's windows add a unit's bag for each
   // unit they read, a few dozen words each.
   void add(bag into, bag from) noexcept {
     const std::uint32_t used = used_[from.at];
-    or_blocks(words(into), words(from), (used + block_words - 1) / block_words);
+    or_blocks(words(into), words(from), whole_blocks(used));
     used_[into.at] = std::max(used_[into.at], used);
     listed_[into.at] = 0;
     sizes_[into.at] = unknown_size;
@@ -81,14 +89,9 @@ class topic_words {
   [[nodiscard]] double shared_fraction(bag a, bag b);
 
  private:
-  // A bag's words come in blocks of block_words, which add ORs whole: a bag's words past its used
-  // ones are zero, so ORing them changes nothing, and a loop over whole blocks has no last odd
-  // word to test for (whether a bag's words are odd in number is a coin toss the processor cannot
-  // predict) and takes two sixteen-byte steps a turn.
-  static constexpr std::size_t block_words = 4;
-  static void or_blocks(std::uint64_t* __restrict to, const std::uint64_t* __restrict from,
-                        std::size_t blocks) noexcept {
-    for (std::size_t w = 0; w < blocks * block_words; w += block_words) {
+  // Words [0, n) of from ORed into to, n a whole number of blocks.
+  static void or_blocks(std::uint64_t* __restrict to, const std::uint64_t* __restrict from, std::size_t n) noexcept {
+    for (std::size_t w = 0; w < n; w += block_words) {
       for (std::size_t k = 0; k < block_words; ++k) to[w + k] |= from[w + k];
     }
   }
