@@ -254,11 +254,12 @@ topic_words::bag topic_words::joined_bag(bag base, std::span<const std::uint16_t
   const bag b = new_bag();
   if (base.exists()) add(b, base);
   std::uint64_t* const bits = words(b);
+  // The highest number is found in a loop of its own, which the compiler makes sixteen bytes at
+  // a time; the loop that sets the bits (about three hundred a wide bag) is left a few
+  // instructions shorter.
+  for (const std::uint32_t n : numbers) bits[n / 64] |= std::uint64_t{1} << (n % 64);
   std::uint16_t highest = 0;
-  for (const std::uint16_t n : numbers) {
-    bits[n / 64] |= std::uint64_t{1} << (n % 64);
-    highest = std::max(highest, n);
-  }
+  for (const std::uint16_t n : numbers) highest = std::max(highest, n);
   if (!numbers.empty()) used_[b.at] = std::max(used_[b.at], highest / 64 + 1u);
   listed_[b.at] = 0;
   return b;
