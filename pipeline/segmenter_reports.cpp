@@ -33,15 +33,20 @@ constexpr std::size_t report_min_parts = 2;
 
 }  // namespace
 
-// Characters of text in the choices [first, end), byline lines and dropped lines not counted, up
-// to the first paragraph that takes them past most: every caller only compares the count with a
-// bound, and the story after a headline may be a long one, counted whole for nothing.
+// Characters of text in the choices [first, end), byline lines and dropped lines not counted, or
+// some number above most once they pass it: every caller only compares the count with a bound,
+// and the story after a headline may be a long one, counted whole for nothing. A paragraph's
+// visible characters, which reflow counted, are its characters but its spaces: where they alone
+// take the count past most, the paragraph's characters need not be counted.
 std::size_t segmenter::reader::text_chars(std::size_t first, std::size_t end, std::size_t most) const {
   std::size_t chars = 0;
   for (std::size_t c = first; c < end; ++c) {
     if (choices_[c].act == action::drop) continue;
     for (std::size_t u = choices_[c].first; u < choices_[c].end; ++u) {
-      if (!uf(u).byline_line) chars += internal::count_code_points(ut(u));
+      if (uf(u).byline_line) continue;
+      const paragraph& p = ps()[units_[u]];
+      if (p.chars != paragraph::not_counted && chars + p.chars > most) return chars + p.chars;
+      chars += internal::count_code_points(p.text);
       if (chars > most) return chars;
     }
   }
