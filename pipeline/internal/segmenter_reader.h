@@ -230,6 +230,7 @@ class segmenter::reader {
   double close_cost_ = 0;          // what closing a story costs in this choice (W.close_against_page or 0)
   std::vector<choice> regrouped_;  // group_digests' copy of choices_, swapped with it
   std::vector<draft> drafts_;
+  std::vector<std::uint8_t> dropped_;  // finish(): which of an item's paragraphs are parts printed twice
   std::vector<std::size_t> item_starts_;
   std::vector<segment_trace_entry> trace_;
   int titled_ = 0, closes_ = 0;
