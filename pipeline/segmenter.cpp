@@ -127,11 +127,19 @@ void segmenter::reader::choose() {
   best_.assign(n + 1, std::array<step, story_states>{});
   auto& best = best_;
   best[0][state_of(story::none, false)].score = 0;
+  // Whether a choice beats the best reading of its entry so far is a coin toss the processor
+  // cannot predict: the entry is rewritten either way, its link by a mask and its score by a
+  // maximum (GCC makes a conditional select of them a branch).
   auto relax = [&](std::size_t from, std::size_t s, std::size_t to, std::size_t t, action a, double score) {
     const double total = best[from][s].score + score;
     step& slot = best[to][t];
-    if (total > slot.score) slot = step{total, from, s, a, to};
+    const std::uint64_t keep = std::uint64_t{0} - static_cast<std::uint64_t>(!(total > slot.score));
+    slot.link = (slot.link & keep) | (step::link_of(from, s, a) & ~keep);
+    slot.score = std::max(slot.score, total);
   };
+  // What ending each state's story costs, looked up instead of told by branches.
+  std::array<double, story_states> ends{};
+  for (std::size_t si = 0; si < story_states; ++si) ends[si] = untitled_cost(story_of(si));
   for (std::size_t u = 0; u < n; ++u) {
     const double cut = cut_score(u);
     const double drop = drop_score(u);
@@ -147,7 +155,7 @@ void segmenter::reader::choose() {
       if (best[u][si].score == -inf) continue;
       const story s = story_of(si);
       const bool notice = notice_of(si);
-      const double untitled_ends = untitled_cost(s);
+      const double untitled_ends = ends[si];
       // Body text of the current story, or the first text of an untitled one. A byline line under
       // a headline is no text: the story still has none.
       const story after_body = s == story::heading ? (uf(u).byline_line ? story::heading : story::titled)
@@ -163,7 +171,7 @@ void segmenter::reader::choose() {
         relax(u, si, u + 1, state_of(next, false), action::cut, cut + untitled_ends);
       }
       if (drop > -inf) relax(u, si, u + 1, si, action::drop, drop);
-      for (std::size_t r = 0; r < runs_at(u); ++r) {
+      for (std::size_t r = 0, runs = runs_at(u); r < runs; ++r) {
         const run_evidence& e = run(u, r);
         if (e.title == npos) continue;
         const std::size_t end = u + r + 1;
@@ -196,9 +204,9 @@ void segmenter::reader::choose() {
   std::size_t s = last;
   while (at > 0) {
     const step& st = best[at][s];
-    choices_.push_back(choice{st.from, st.end, st.act, st.score - best[st.from][st.from_state].score});
-    at = st.from;
-    s = st.from_state;
+    choices_.push_back(choice{st.from(), at, st.act(), st.score - best[st.from()][st.from_state()].score});
+    at = st.from();
+    s = st.from_state();
   }
   std::reverse(choices_.begin(), choices_.end());
   group_digests();

@@ -42,9 +42,10 @@ constexpr std::size_t part_window = 32;
 
 // Drops each paragraph that a longer paragraph of the same item starts or ends with: a paragraph
 // printed twice, one print cut short by a column break or parted in two ("…每月更新一次" beside
-// "…每月更新一次。"; "甲。乙。" beside "甲。" and "乙。").
-void drop_parts_printed_twice(std::vector<std::string>& paragraphs) {
-  std::vector<bool> drop(paragraphs.size(), false);
+// "…每月更新一次。"; "甲。乙。" beside "甲。" and "乙。"). drop: a buffer kept for the page (a
+// byte a paragraph: a vector<bool> costs a shift and a mask each time, and an allocation an item).
+void drop_parts_printed_twice(std::vector<std::string>& paragraphs, std::vector<std::uint8_t>& drop) {
+  drop.assign(paragraphs.size(), 0);
   bool any = false;
   for (std::size_t i = 0; i < paragraphs.size(); ++i) {
     const std::string& p = paragraphs[i];
@@ -53,7 +54,10 @@ void drop_parts_printed_twice(std::vector<std::string>& paragraphs) {
     const std::size_t to = std::min(paragraphs.size(), i + part_window + 1);
     for (std::size_t j = from; j < to && !drop[i]; ++j) {
       const std::string& q = paragraphs[j];
-      if (j != i && !drop[j] && q.size() > p.size() && (q.starts_with(p) || q.ends_with(p))) drop[i] = any = true;
+      if (j != i && !drop[j] && q.size() > p.size() && (q.starts_with(p) || q.ends_with(p))) {
+        drop[i] = 1;
+        any = true;
+      }
     }
   }
   if (!any) return;
@@ -312,7 +316,7 @@ std::vector<article> segmenter::reader::finish() {
       else
         seen[slot] = {hash, a.paragraphs.size()};
     }
-    drop_parts_printed_twice(a.paragraphs);
+    drop_parts_printed_twice(a.paragraphs, dropped_);
     // A headline without text is no article (its story is elsewhere, or it is furniture).
     if (a.paragraphs.empty()) continue;
     if (a.kind == item_kind::photo) {

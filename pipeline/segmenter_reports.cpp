@@ -33,13 +33,21 @@ constexpr std::size_t report_min_parts = 2;
 
 }  // namespace
 
-// Characters of text in the choices [first, end), byline lines and dropped lines not counted.
-std::size_t segmenter::reader::text_chars(std::size_t first, std::size_t end) const {
+// Characters of text in the choices [first, end), byline lines and dropped lines not counted, or
+// some number above most once they pass it: every caller only compares the count with a bound,
+// and the story after a headline may be a long one, counted whole for nothing. A paragraph's
+// visible characters, which reflow counted, are its characters but its spaces: where they alone
+// take the count past most, the paragraph's characters need not be counted.
+std::size_t segmenter::reader::text_chars(std::size_t first, std::size_t end, std::size_t most) const {
   std::size_t chars = 0;
   for (std::size_t c = first; c < end; ++c) {
     if (choices_[c].act == action::drop) continue;
     for (std::size_t u = choices_[c].first; u < choices_[c].end; ++u) {
-      if (!uf(u).byline_line) chars += internal::count_code_points(ut(u));
+      if (uf(u).byline_line) continue;
+      const paragraph& p = ps()[units_[u]];
+      if (p.chars != paragraph::not_counted && chars + p.chars > most) return chars + p.chars;
+      chars += internal::count_code_points(p.text);
+      if (chars > most) return chars;
     }
   }
   return chars;
@@ -53,7 +61,7 @@ std::size_t segmenter::reader::report_end(std::size_t c, bool signed_at_end_enou
   const choice& head = choices_[c];
   if (head.act != action::open || head.end >= units_.size() || dated(head.end)) return npos;
   const brief_story s = story_at(c, brief_rule{});
-  const std::size_t chars = text_chars(s.first, s.end);
+  const std::size_t chars = text_chars(s.first, s.end, report_part_chars);
   if (chars == 0 || chars > report_part_chars) return npos;
   // Signed: by a byline line under its title, or by a note or closing line at its end.
   const std::size_t last = choices_[s.end - 1].end - 1;
@@ -68,7 +76,7 @@ void segmenter::reader::group_reports() {
     const brief_story head = choices_[c].act == action::open ? story_at(c, brief_rule{}) : brief_story{};
     std::size_t end = head.end, parts = 0;
     // A story signed off before the reports ("（作者为…）") has ended: it does not head them.
-    const std::size_t intro = head.end > 0 ? text_chars(head.first, head.end) : 0;
+    const std::size_t intro = head.end > 0 ? text_chars(head.first, head.end, report_intro_chars) : 0;
     const bool heads = head.end > 0 && head.end < choices_.size() && !signed_off_before(choices_[head.end].first) &&
                        intro <= report_intro_chars;
     if (heads) {

@@ -128,13 +128,20 @@ class segmenter::reader {
     double score;
   };
 
+  // An entry of the choice's table: the best score of the readings that reach it, and the choice
+  // that ends there (at the entry's own unit) in one word: the unit and state it started from and
+  // its action. One word, so that relaxing an entry is two selects and no branch.
   struct step {
     double score = -inf;
-    std::size_t from = npos;  // unit index the choice started at
-    std::size_t from_state = 0;
-    action act = action::body;
-    std::size_t end = 0;  // one past the last unit the choice covers
+    std::uint64_t link = 0;
+    static constexpr std::uint64_t link_of(std::size_t from, std::size_t from_state, action act) {
+      return std::uint64_t{from} << 8 | std::uint64_t{from_state} << 3 | static_cast<std::uint64_t>(act);
+    }
+    [[nodiscard]] std::size_t from() const { return static_cast<std::size_t>(link >> 8); }
+    [[nodiscard]] std::size_t from_state() const { return static_cast<std::size_t>(link >> 3 & 0x1F); }
+    [[nodiscard]] action act() const { return static_cast<action>(link & 0x7); }
   };
+  static_assert(story_states <= 0x1F + 1 && static_cast<std::size_t>(action::drop) <= 0x7);
 
   // How many of the chosen headlines open the story after them, and how many close the one
   // before.
@@ -181,7 +188,7 @@ class segmenter::reader {
 
   // --- 3c. reports (segmenter_reports.cpp) -----------------------------------------------------
 
-  std::size_t text_chars(std::size_t first, std::size_t end) const;
+  std::size_t text_chars(std::size_t first, std::size_t end, std::size_t most) const;
   std::size_t report_end(std::size_t c, bool signed_at_end_enough) const;
   void group_reports();
 
@@ -223,6 +230,7 @@ class segmenter::reader {
   double close_cost_ = 0;          // what closing a story costs in this choice (W.close_against_page or 0)
   std::vector<choice> regrouped_;  // group_digests' copy of choices_, swapped with it
   std::vector<draft> drafts_;
+  std::vector<std::uint8_t> dropped_;  // finish(): which of an item's paragraphs are parts printed twice
   std::vector<std::size_t> item_starts_;
   std::vector<segment_trace_entry> trace_;
   int titled_ = 0, closes_ = 0;

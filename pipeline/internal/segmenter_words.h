@@ -124,8 +124,8 @@ class segmenter_words {
   const std::vector<std::size_t>* units_ = nullptr;
   topic_words topic_words_;  // the page's bigrams, numbered
   std::vector<unit_words> words_;
-  std::vector<std::uint16_t> numbers_;   // the read units' bigrams' numbers, unit by unit
-  std::vector<std::uint32_t> han_ends_;  // and the Han characters of their unit up to each
+  topic_words::number_list numbers_;    // the read units' bigrams' numbers, unit by unit
+  topic_words::han_end_list han_ends_;  // and the Han characters of their unit up to each
   std::vector<topic_words::bag> lead_bags_, tail_bags_;
   std::vector<topic_words::bag> wide_leads_, wide_tails_;  // cohesion()'s bags
   std::vector<topic_words::bag> headline_bags_;            // of run [i, j) at i * max_run + j - i - 1

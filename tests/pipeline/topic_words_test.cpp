@@ -16,8 +16,8 @@ namespace broadsheet::pipeline {
 namespace {
 
 struct numbered {
-  std::vector<std::uint16_t> numbers;
-  std::vector<std::uint32_t> han_ends;
+  topic_words::number_list numbers;
+  topic_words::han_end_list han_ends;
   std::size_t han = 0;
 };
 
@@ -38,7 +38,7 @@ TEST(topic_words, numbers_each_bigram_of_a_page_once) {
   ASSERT_EQ(first.numbers.size(), 3u);
   ASSERT_EQ(second.numbers.size(), 3u);
   EXPECT_EQ(first.numbers[0], second.numbers[2]);
-  EXPECT_EQ((std::vector<std::uint16_t>{0, 1, 2}), first.numbers);
+  EXPECT_EQ((topic_words::number_list{0, 1, 2}), first.numbers);
   EXPECT_EQ(second.numbers[0], 3u);
   EXPECT_EQ(second.numbers[1], 4u);
 }
@@ -52,7 +52,7 @@ TEST(topic_words, a_new_page_numbers_its_bigrams_afresh) {
   words.start_page(64);
   const numbered next = number(words, "冬藏秋收");
   // then its numbers start again at 0
-  EXPECT_EQ((std::vector<std::uint16_t>{0, 1, 2}), next.numbers);
+  EXPECT_EQ((topic_words::number_list{0, 1, 2}), next.numbers);
 }
 
 TEST(topic_words, pairs_only_neighbouring_han_characters) {
@@ -64,7 +64,7 @@ TEST(topic_words, pairs_only_neighbouring_han_characters) {
   // then only 山水, 田园, 城乡 are bigrams; each ends at its second character's count
   EXPECT_EQ(n.han, 7u);
   EXPECT_EQ(n.numbers.size(), 3u);
-  EXPECT_EQ((std::vector<std::uint32_t>{2, 4, 6}), n.han_ends);
+  EXPECT_EQ((topic_words::han_end_list{2, 4, 6}), n.han_ends);
 }
 
 // What number_bigrams should make of a text on a page of its own, read by decoding every
@@ -135,7 +135,7 @@ TEST(topic_words, numbers_texts_shorter_than_four_bytes) {
   EXPECT_TRUE(one.numbers.empty());
   const numbered two = number(words, "春风a");
   EXPECT_EQ(two.han, 2u);
-  EXPECT_EQ((std::vector<std::uint32_t>{2}), two.han_ends);
+  EXPECT_EQ((topic_words::han_end_list{2}), two.han_ends);
   EXPECT_EQ(number(words, "春风").numbers, two.numbers);
 }
 
@@ -164,8 +164,8 @@ TEST(topic_words, joins_a_bag_and_more_numbers_into_the_bag_of_them_all) {
   topic_words words;
   const std::string text = "河边的柳树发芽了，孩子们在草地上放风筝，老人坐在长椅上晒太阳。";
   words.start_page(text.size());
-  std::vector<std::uint16_t> numbers;
-  std::vector<std::uint32_t> han_ends;
+  topic_words::number_list numbers;
+  topic_words::han_end_list han_ends;
   (void)words.number_bigrams(text, numbers, han_ends);
   const std::span<const std::uint16_t> all(numbers);
   const topic_words::bag whole = words.bag_of(all);
