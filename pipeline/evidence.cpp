@@ -213,7 +213,7 @@ paragraph_facts facts_of(const paragraph& p) {
   // "本报记者甲整理" signs a text off, but set as a heading ("### 本报记者甲整理") heads a part of it.
   const bool compiler = p.md_level == 0 && !opens_bracket(t) && is_closing_line(t);
   f.closing = f.closing || t.starts_with("特此") || bare_date || compiler;
-  if (!f.dateline) f.byline_line = match_byline_line(t);
+  if (!f.dateline && !p.no_byline) f.byline_line = match_byline_line(t);  // reflow asked a line's
   f.subtitle = t.starts_with("——") && !t.ends_with("——") && f.chars <= 60 && !f.sentence_end;
   f.dash_kicker = t.ends_with("——") && !t.starts_with("——") && f.chars <= 60;
   const std::size_t tag = f.closing ? std::string_view::npos : column_tag_start(t);

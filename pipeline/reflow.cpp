@@ -90,7 +90,10 @@ bool is_strong_heading(const std::vector<draft>& ps, std::size_t i) {
   const paragraph& next = ps[i + 1].p;
   if (next.blanks_before >= 2 || next.md_level > 0) return true;
   const std::string_view text = ps[i + 1].text.view();
-  if (dateline_length(text) > 0 || text.starts_with("——") || match_byline_line(text)) return true;
+  if (dateline_length(text) > 0 || text.starts_with("——")) return true;
+  // A paragraph of one line was asked whether it is a byline with the line's facts.
+  const bool asked = ps[i + 1].p.line_count == 1 && ps[i + 1].first.no_byline;
+  if (!asked && match_byline_line(text)) return true;
   return match_photo_credit(text).has_value();
 }
 
@@ -312,6 +315,7 @@ reflowed_page reflow(cleaned_page page) {
   for (draft* d : merged) {
     d->p.clause_punctuation = d->sentence_like;
     d->p.chars = d->chars;
+    d->p.no_byline = d->p.line_count == 1 && d->first.no_byline;  // its text is its line's
     d->p.text = d->text.view();
     if (d->text.copied()) {
       const std::size_t at = out.joined_bytes.size();

@@ -29,6 +29,10 @@ struct paragraph {
   int line_count = 1;               // source lines joined into it
   bool across_blank = false;        // joined over at least one column break
   bool clause_punctuation = false;  // has_clause_punctuation(text), computed while joining
+  // Reflow asked match_byline_line of the one line that is its text and found none, so its facts
+  // need not ask again; false where nobody asked (a line of more than 90 bytes, a paragraph of
+  // several lines, one made otherwise).
+  bool no_byline = false;
   // visible_chars(text), counted while joining (reflow counts every line's); not_counted in a
   // paragraph made otherwise.
   static constexpr std::size_t not_counted = static_cast<std::size_t>(-1);

@@ -23,6 +23,7 @@ struct line_facts {
   bool sentence_like = false;  // has_clause_punctuation(text)
   bool source = false;         // a short name in brackets, a brief's source ("（柯文）")
   bool continues = false;      // starts with clause punctuation (，。、；：？！）): never a line's start
+  bool no_byline = false;      // asked match_byline_line(text) and found none (false: not asked)
   int columns = 0;             // display width without spaces: CJK 2, other 1
   std::size_t chars = 0;       // visible_chars(text)
 };

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "pipeline/byline.h"
 #include "tests/pipeline/page_test_support.h"
 
 namespace broadsheet::pipeline {
@@ -49,6 +50,36 @@ TEST(reflow, counts_a_paragraphs_visible_characters_as_it_joins_its_lines) {
   }
   // a paragraph made otherwise is counted when asked
   EXPECT_EQ(visible_chars(paragraph{.text = "临河 县"}), 3u);
+}
+
+// A paragraph reflow marks as no byline line (its one line was asked) is none, on every page.
+TEST(reflow, marks_no_byline_only_on_a_paragraph_that_is_none) {
+  const auto pages = testing::files_with_extension(std::filesystem::path(BROADSHEET_TEST_DATA) / "pages", ".txt");
+  ASSERT_FALSE(pages.empty());
+  std::size_t marked = 0;
+  for (const auto& path : pages) {
+    page_cleaner cleaner;
+    auto cleaned = cleaner.clean(testing::read_file(path));
+    ASSERT_TRUE(cleaned) << path;
+    const reflowed_page reflowed = reflow(std::move(*cleaned));
+    for (const paragraph& p : reflowed.paragraphs) {
+      if (!p.no_byline) continue;
+      ++marked;
+      EXPECT_EQ(p.line_count, 1) << path << ": " << p.text;
+      EXPECT_FALSE(match_byline_line(p.text)) << path << ": " << p.text;
+    }
+  }
+  EXPECT_GT(marked, 0u);
+  // given a byline line and a short line of text, each a paragraph of its own
+  page_cleaner cleaner;
+  auto cleaned = cleaner.clean("本报记者 林晓雨\n\n春耕生产推进会召开\n");
+  ASSERT_TRUE(cleaned);
+  // when
+  const reflowed_page page = reflow(std::move(*cleaned));
+  // then
+  ASSERT_EQ(page.paragraphs.size(), 2u);
+  EXPECT_FALSE(page.paragraphs[0].no_byline);
+  EXPECT_TRUE(page.paragraphs[1].no_byline);
 }
 
 TEST(reflow, joins_a_paragraph_cut_by_a_column_break) {
