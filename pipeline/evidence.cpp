@@ -176,7 +176,9 @@ paragraph_facts facts_of(const paragraph& p) {
   const std::string_view t = p.text;
   // Up to 81: only headline-sized paragraphs need their length.
   f.chars = std::min<std::size_t>(visible_chars(p), 81);
-  const text_end end = how_it_ends(t);
+  // A paragraph of one line was read as that line by reflow (paragraph::line).
+  const paragraph::line_reading& line = p.line;
+  const text_end end = line.read ? line.end : how_it_ends(t);
   f.sentence_end = end.sentence;
   f.mid_clause = end.mid_clause;
   f.gap_before = p.blanks_before;
@@ -192,8 +194,9 @@ paragraph_facts facts_of(const paragraph& p) {
     f.author_note = match_author_note(t);
     f.closing = is_closing_line(t);
   }
-  if (!f.credit && !f.continuation) f.dateline = match_dateline(t);
-  f.dated_late = !f.dateline && !f.credit && !f.continuation && has_dateline_after_lead_in(t);
+  const bool no_dateline = line.read && !line.dateline;  // at the start or after a lead-in
+  if (!f.credit && !f.continuation && !no_dateline) f.dateline = match_dateline(t);
+  f.dated_late = !f.dateline && !f.credit && !f.continuation && !no_dateline && has_dateline_after_lead_in(t);
   const bool in_brackets = opens_bracket(t) && closes_bracket(t);
   // A note is wholly in brackets, or so behind a lead-in phrase the extraction glued to it
   // ("笔者注意到，（甲、乙）"), which also may hide a closing line.
@@ -213,7 +216,7 @@ paragraph_facts facts_of(const paragraph& p) {
   // "本报记者甲整理" signs a text off, but set as a heading ("### 本报记者甲整理") heads a part of it.
   const bool compiler = p.md_level == 0 && !opens_bracket(t) && is_closing_line(t);
   f.closing = f.closing || t.starts_with("特此") || bare_date || compiler;
-  if (!f.dateline && !p.no_byline) f.byline_line = match_byline_line(t);  // reflow asked a line's
+  if (!f.dateline && !(line.read && line.no_byline)) f.byline_line = match_byline_line(t);
   f.subtitle = t.starts_with("——") && !t.ends_with("——") && f.chars <= 60 && !f.sentence_end;
   f.dash_kicker = t.ends_with("——") && !t.starts_with("——") && f.chars <= 60;
   const std::size_t tag = f.closing ? std::string_view::npos : column_tag_start(t);
@@ -222,7 +225,7 @@ paragraph_facts facts_of(const paragraph& p) {
   const std::string_view words = f.column_tag ? t.substr(0, tag) : t;
   const std::size_t word_chars = f.column_tag ? visible_chars(words) : f.chars;
   f.label_like = is_label_like(t, f.chars);
-  f.enumerated = starts_enumerated(t);
+  f.enumerated = line.read ? line.enumerated : starts_enumerated(t);
   f.bulleted = starts_with_bullet(t);
   f.first_part = t == "一" || t == "（一）" || t == "(一)";
   // A paragraph that is one bracket is a note, a marker or a closing line, never a headline.

@@ -315,7 +315,14 @@ reflowed_page reflow(cleaned_page page) {
   for (draft* d : merged) {
     d->p.clause_punctuation = d->sentence_like;
     d->p.chars = d->chars;
-    d->p.no_byline = d->p.line_count == 1 && d->first.no_byline;  // its text is its line's
+    if (d->p.line_count == 1) {  // its text is its line's
+      const line_facts& f = d->first;
+      d->p.line = {.read = true,
+                   .no_byline = f.no_byline,
+                   .dateline = f.dateline,
+                   .end = {.sentence = f.sentence_end, .mid_clause = f.mid_clause},
+                   .enumerated = f.enumerated};
+    }
     d->p.text = d->text.view();
     if (d->text.copied()) {
       const std::size_t at = out.joined_bytes.size();

@@ -29,10 +29,16 @@ struct paragraph {
   int line_count = 1;               // source lines joined into it
   bool across_blank = false;        // joined over at least one column break
   bool clause_punctuation = false;  // has_clause_punctuation(text), computed while joining
-  // Reflow asked match_byline_line of the one line that is its text and found none, so its facts
-  // need not ask again; false where nobody asked (a line of more than 90 bytes, a paragraph of
-  // several lines, one made otherwise).
-  bool no_byline = false;
+  // What reflow read of the one line that is its text, so that the paragraph's facts
+  // (evidence.h) need not read it again: only in a paragraph of one line from reflow.
+  struct line_reading {
+    bool read = false;        // the rest is there
+    bool no_byline = false;   // match_byline_line(text) was asked and found none (a line of 90 bytes or less)
+    bool dateline = false;    // dateline_length(text) > 0 || has_dateline_after_lead_in(text)
+    text_end end;             // how_it_ends(text)
+    bool enumerated = false;  // starts_enumerated(text)
+  };
+  line_reading line;
   // visible_chars(text), counted while joining (reflow counts every line's); not_counted in a
   // paragraph made otherwise.
   static constexpr std::size_t not_counted = static_cast<std::size_t>(-1);

@@ -93,6 +93,7 @@ line_facts facts_of(const page_line& line) {
              (opens_bracket(t) && match_continuation(t));
   // A caption ends with its photo credit ("…现场。 本报记者 甲 摄"): finished like a sentence.
   const text_end end = how_it_ends(t);
+  f.sentence_end = end.sentence;
   f.ends = end.sentence || credit.has_value() || ends_with_closing(t);
   f.mid_clause = end.mid_clause;
   // One column per visible character, one more for a wide one: every character with lead byte

@@ -14,11 +14,12 @@
 namespace broadsheet::pipeline::internal {
 
 struct line_facts {
-  bool alone = false;       // stands as a paragraph of its own (byline, credit, subtitle, table row…)
-  bool starts = false;      // always starts a new paragraph
-  bool dateline = false;    // starts with a dateline: the paragraph is body text, never a heading
-  bool enumerated = false;  // "一、" "（一）" "1.": a list item or a numbered heading
-  bool ends = false;        // ends a sentence
+  bool alone = false;         // stands as a paragraph of its own (byline, credit, subtitle, table row…)
+  bool starts = false;        // always starts a new paragraph
+  bool dateline = false;      // starts with a dateline: the paragraph is body text, never a heading
+  bool enumerated = false;    // "一、" "（一）" "1.": a list item or a numbered heading
+  bool ends = false;          // ends a sentence
+  bool sentence_end = false;  // ends_sentence(text); ends also counts a credit or a closing line
   bool mid_clause = false;
   bool sentence_like = false;  // has_clause_punctuation(text)
   bool source = false;         // a short name in brackets, a brief's source ("（柯文）")

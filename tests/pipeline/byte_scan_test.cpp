@@ -212,8 +212,8 @@ TEST(byte_scan, holds_three_bytes_between_matches_a_byte_by_byte_search) {
         for (std::size_t from = 0; from <= size; ++from) {
           for (std::size_t to = from; to <= from + 16; ++to) {
             ASSERT_EQ((holds_three_bytes_between<0xE7A4BE, 0xE58FB0>(text, from, to)), reference(text, from, to))
-                << "piece of " << piece.size() << " bytes at " << at << " of " << size << ", from " << from
-                << " to " << to;
+                << "piece of " << piece.size() << " bytes at " << at << " of " << size << ", from " << from << " to "
+                << to;
           }
         }
       }
