@@ -188,7 +188,11 @@ paragraph_facts facts_of(const paragraph& p) {
   f.jump_marker = find_jump_marker(t);
   if (f.table_row) return f;
   f.caption_arrow = caption_arrow_length(t) > 0;
-  if (t.size() <= 600 && t.ends_with("摄")) f.credit = match_photo_credit(t);
+  if (line.read) {
+    if (line.credit != nullptr) f.credit = *line.credit;
+  } else if (t.size() <= 600 && t.ends_with("摄")) {
+    f.credit = match_photo_credit(t);
+  }
   if (opens_bracket(t)) {
     f.continuation = match_continuation(t);
     f.author_note = match_author_note(t);

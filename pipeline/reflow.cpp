@@ -286,7 +286,8 @@ reflowed_page reflow(cleaned_page page) {
   const std::vector<page_line>& lines = page.lines;
   std::vector<line_facts> facts;
   facts.reserve(lines.size());
-  for (const auto& l : lines) facts.push_back(internal::facts_of(l));
+  std::vector<credit_match> credits;
+  for (const auto& l : lines) facts.push_back(internal::facts_of(l, credits));
   const int typical = internal::typical_columns(lines, facts);
   std::vector<draft> drafts = join_wrapped_lines(lines, facts, typical);
   const std::vector<bool> narrow = narrow_column(drafts);
@@ -308,6 +309,7 @@ reflowed_page reflow(cleaned_page page) {
     }
   }
   reflowed_page out;
+  out.credits = std::move(credits);  // never grows again: paragraphs point into it
   std::size_t copied_bytes = 0;
   for (const draft* d : merged) copied_bytes += d->text.copied() ? d->text.view().size() : 0;
   out.joined_bytes.reserve(copied_bytes);  // never grows past this: the views below stay valid
@@ -321,7 +323,8 @@ reflowed_page reflow(cleaned_page page) {
                    .no_byline = f.no_byline,
                    .dateline = f.dateline,
                    .end = {.sentence = f.sentence_end, .mid_clause = f.mid_clause},
-                   .enumerated = f.enumerated};
+                   .enumerated = f.enumerated,
+                   .credit = f.credit >= 0 ? &out.credits[static_cast<std::size_t>(f.credit)] : nullptr};
     }
     d->p.text = d->text.view();
     if (d->text.copied()) {

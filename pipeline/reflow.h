@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "pipeline/page_cleaner.h"
+#include "pipeline/photo_credits.h"
 #include "pipeline/text_shape.h"
 
 namespace broadsheet::pipeline {
@@ -37,6 +38,8 @@ struct paragraph {
     bool dateline = false;    // dateline_length(text) > 0 || has_dateline_after_lead_in(text)
     text_end end;             // how_it_ends(text)
     bool enumerated = false;  // starts_enumerated(text)
+    // Its photo credit (credit_at_end), held by the reflowed_page; nullptr when it has none.
+    const credit_match* credit = nullptr;
   };
   line_reading line;
   // visible_chars(text), counted while joining (reflow counts every line's); not_counted in a
@@ -62,8 +65,9 @@ struct reflowed_page {
   reflowed_page& operator=(const reflowed_page&) = delete;
 
   std::vector<paragraph> paragraphs;
-  cleaned_page cleaned;            // the page reflowed, kept for its line_bytes
-  std::vector<char> joined_bytes;  // the copied paragraphs' bytes, back to back
+  cleaned_page cleaned;               // the page reflowed, kept for its line_bytes
+  std::vector<char> joined_bytes;     // the copied paragraphs' bytes, back to back
+  std::vector<credit_match> credits;  // the lines' photo credits, which paragraph::line_reading points to
 };
 
 // The paragraphs of a cleaned page's lines. Takes the page over: its paragraphs are views of its

@@ -81,11 +81,11 @@ bool is_formulaic_alone(std::string_view t) {
   return is_formulaic_alone(t, credit_at_end(t, 120), no_byline);
 }
 
-line_facts facts_of(const page_line& line) {
+line_facts facts_of(const page_line& line, std::vector<credit_match>& credits) {
   line_facts f;
   const std::string_view t = line.text;
   // A line ending with a credit is asked for it once: whether it stands alone, whether it ends.
-  const std::optional<credit_match> credit = credit_at_end(t, 600);
+  std::optional<credit_match> credit = credit_at_end(t, 600);
   f.alone = line.md_level > 0 || is_formulaic_alone(t, credit, f.no_byline);
   f.dateline = dateline_length(t) > 0 || has_dateline_after_lead_in(t);
   f.enumerated = starts_enumerated(t);
@@ -96,6 +96,10 @@ line_facts facts_of(const page_line& line) {
   f.sentence_end = end.sentence;
   f.ends = end.sentence || credit.has_value() || ends_with_closing(t);
   f.mid_clause = end.mid_clause;
+  if (credit) {
+    f.credit = static_cast<int>(credits.size());
+    credits.push_back(std::move(*credit));
+  }
   // One column per visible character, one more for a wide one: every character with lead byte
   // E4-E9 (mostly CJK ideographs) without decoding, any other non-ASCII one by its class.
   // The same pass sees every wide clause mark (has_clause_punctuation's "，、；！？" and "。", all

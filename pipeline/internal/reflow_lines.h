@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "pipeline/page_cleaner.h"
+#include "pipeline/photo_credits.h"
 
 namespace broadsheet::pipeline::internal {
 
@@ -27,9 +28,12 @@ struct line_facts {
   bool no_byline = false;      // asked match_byline_line(text) and found none (false: not asked)
   int columns = 0;             // display width without spaces: CJK 2, other 1
   std::size_t chars = 0;       // visible_chars(text)
+  int credit = -1;             // its photo credit's index in facts_of's credits, -1 for none
 };
 
-[[nodiscard]] line_facts facts_of(const page_line& line);
+// The line's photo credit (a line of at most 600 bytes ending with 摄, match_photo_credit), if it
+// has one, is appended to credits, and facts.credit is its index there.
+[[nodiscard]] line_facts facts_of(const page_line& line, std::vector<credit_match>& credits);
 
 // The typical width of a wrapped line: the 75th percentile over blocks of three or more lines.
 // 0 when the page has no such blocks (it does not hard-wrap).

@@ -58,7 +58,7 @@ TEST(reflow, counts_a_paragraphs_visible_characters_as_it_joins_its_lines) {
 TEST(reflow, hands_a_one_line_paragraph_what_it_read_of_the_line) {
   const auto pages = testing::files_with_extension(std::filesystem::path(BROADSHEET_TEST_DATA) / "pages", ".txt");
   ASSERT_FALSE(pages.empty());
-  std::size_t read = 0, no_byline = 0;
+  std::size_t read = 0, no_byline = 0, credits = 0;
   for (const auto& path : pages) {
     page_cleaner cleaner;
     auto cleaned = cleaner.clean(testing::read_file(path));
@@ -75,10 +75,18 @@ TEST(reflow, hands_a_one_line_paragraph_what_it_read_of_the_line) {
       EXPECT_EQ(p.line.end.sentence, how_it_ends(p.text).sentence) << path << ": " << p.text;
       EXPECT_EQ(p.line.end.mid_clause, how_it_ends(p.text).mid_clause) << path << ": " << p.text;
       EXPECT_EQ(p.line.enumerated, starts_enumerated(p.text)) << path << ": " << p.text;
+      const auto credit = p.text.size() <= 600 && p.text.ends_with("摄") ? match_photo_credit(p.text) : std::nullopt;
+      ASSERT_EQ(p.line.credit != nullptr, credit.has_value()) << path << ": " << p.text;
+      if (credit) {
+        ++credits;
+        EXPECT_EQ(p.line.credit->photographers, credit->photographers) << path << ": " << p.text;
+        EXPECT_EQ(p.line.credit->caption_end, credit->caption_end) << path << ": " << p.text;
+      }
     }
   }
   EXPECT_GT(read, 0u);
   EXPECT_GT(no_byline, 0u);
+  EXPECT_GT(credits, 0u);
   // given a byline line and a short line of text, each a paragraph of its own
   page_cleaner cleaner;
   auto cleaned = cleaner.clean("本报记者 林晓雨\n\n春耕生产推进会召开\n");
