@@ -158,13 +158,21 @@ bool starts_with_bullet(std::string_view t) noexcept {
 }
 
 // The bytes of a lead-in phrase at the text's start: two to six Han characters and a comma
-// ("笔者注意到，"); 0 without one.
+// ("笔者注意到，"); 0 without one. Every paragraph is asked: a character of U+4000-U+9FFF (lead
+// byte E4-E9) is read from its bytes, undecoded; it is Han but for the hexagram symbols
+// U+4DC0-U+4DFF (E4 B7 80-BF).
 std::size_t short_lead_in(std::string_view t) {
+  const auto* b = reinterpret_cast<const unsigned char*>(t.data());
   std::size_t i = 0;
   for (int chars = 0; chars <= 6 && i < t.size(); ++chars) {
-    const char32_t c = next_code_point(t, i);
-    if (c == U'，' || c == U',') return chars >= 2 ? i : 0;
-    if (!is_han(c)) return 0;
+    if (b[i] - 0xE4u <= 0xE9u - 0xE4u) {
+      if (b[i] == 0xE4 && b[i + 1] == 0xB7) return 0;
+      i += 3;
+      continue;
+    }
+    if (b[i] == ',') return chars >= 2 ? i + 1 : 0;
+    if (internal::wide_comma_at(t, i)) return chars >= 2 ? i + 3 : 0;
+    if (!is_han(next_code_point(t, i))) return 0;
   }
   return 0;
 }
