@@ -158,13 +158,21 @@ bool starts_with_bullet(std::string_view t) noexcept {
 }
 
 // The bytes of a lead-in phrase at the text's start: two to six Han characters and a comma
-// ("笔者注意到，"); 0 without one.
+// ("笔者注意到，"); 0 without one. Every paragraph is asked: a character of U+4000-U+9FFF (lead
+// byte E4-E9) is read from its bytes, undecoded; it is Han but for the hexagram symbols
+// U+4DC0-U+4DFF (E4 B7 80-BF).
 std::size_t short_lead_in(std::string_view t) {
+  const auto* b = reinterpret_cast<const unsigned char*>(t.data());
   std::size_t i = 0;
   for (int chars = 0; chars <= 6 && i < t.size(); ++chars) {
-    const char32_t c = next_code_point(t, i);
-    if (c == U'，' || c == U',') return chars >= 2 ? i : 0;
-    if (!is_han(c)) return 0;
+    if (b[i] - 0xE4u <= 0xE9u - 0xE4u) {
+      if (b[i] == 0xE4 && b[i + 1] == 0xB7) return 0;
+      i += 3;
+      continue;
+    }
+    if (b[i] == ',') return chars >= 2 ? i + 1 : 0;
+    if (internal::wide_comma_at(t, i)) return chars >= 2 ? i + 3 : 0;
+    if (!is_han(next_code_point(t, i))) return 0;
   }
   return 0;
 }
@@ -176,7 +184,9 @@ paragraph_facts facts_of(const paragraph& p) {
   const std::string_view t = p.text;
   // Up to 81: only headline-sized paragraphs need their length.
   f.chars = std::min<std::size_t>(visible_chars(p), 81);
-  const text_end end = how_it_ends(t);
+  // A paragraph of one line was read as that line by reflow (paragraph::line).
+  const paragraph::line_reading& line = p.line;
+  const text_end end = line.read ? line.end : how_it_ends(t);
   f.sentence_end = end.sentence;
   f.mid_clause = end.mid_clause;
   f.gap_before = p.blanks_before;
@@ -186,14 +196,19 @@ paragraph_facts facts_of(const paragraph& p) {
   f.jump_marker = find_jump_marker(t);
   if (f.table_row) return f;
   f.caption_arrow = caption_arrow_length(t) > 0;
-  if (t.size() <= 600 && t.ends_with("摄")) f.credit = match_photo_credit(t);
+  if (line.read) {
+    if (line.credit != nullptr) f.credit = *line.credit;
+  } else if (t.size() <= 600 && t.ends_with("摄")) {
+    f.credit = match_photo_credit(t);
+  }
   if (opens_bracket(t)) {
     f.continuation = match_continuation(t);
     f.author_note = match_author_note(t);
     f.closing = is_closing_line(t);
   }
-  if (!f.credit && !f.continuation) f.dateline = match_dateline(t);
-  f.dated_late = !f.dateline && !f.credit && !f.continuation && has_dateline_after_lead_in(t);
+  const bool no_dateline = line.read && !line.dateline;  // at the start or after a lead-in
+  if (!f.credit && !f.continuation && !no_dateline) f.dateline = match_dateline(t);
+  f.dated_late = !f.dateline && !f.credit && !f.continuation && !no_dateline && has_dateline_after_lead_in(t);
   const bool in_brackets = opens_bracket(t) && closes_bracket(t);
   // A note is wholly in brackets, or so behind a lead-in phrase the extraction glued to it
   // ("笔者注意到，（甲、乙）"), which also may hide a closing line.
@@ -213,7 +228,7 @@ paragraph_facts facts_of(const paragraph& p) {
   // "本报记者甲整理" signs a text off, but set as a heading ("### 本报记者甲整理") heads a part of it.
   const bool compiler = p.md_level == 0 && !opens_bracket(t) && is_closing_line(t);
   f.closing = f.closing || t.starts_with("特此") || bare_date || compiler;
-  if (!f.dateline) f.byline_line = match_byline_line(t);
+  if (!f.dateline && !(line.read && line.no_byline)) f.byline_line = match_byline_line(t);
   f.subtitle = t.starts_with("——") && !t.ends_with("——") && f.chars <= 60 && !f.sentence_end;
   f.dash_kicker = t.ends_with("——") && !t.starts_with("——") && f.chars <= 60;
   const std::size_t tag = f.closing ? std::string_view::npos : column_tag_start(t);
@@ -222,7 +237,7 @@ paragraph_facts facts_of(const paragraph& p) {
   const std::string_view words = f.column_tag ? t.substr(0, tag) : t;
   const std::size_t word_chars = f.column_tag ? visible_chars(words) : f.chars;
   f.label_like = is_label_like(t, f.chars);
-  f.enumerated = starts_enumerated(t);
+  f.enumerated = line.read ? line.enumerated : starts_enumerated(t);
   f.bulleted = starts_with_bullet(t);
   f.first_part = t == "一" || t == "（一）" || t == "(一)";
   // A paragraph that is one bracket is a note, a marker or a closing line, never a headline.

@@ -90,7 +90,10 @@ bool is_strong_heading(const std::vector<draft>& ps, std::size_t i) {
   const paragraph& next = ps[i + 1].p;
   if (next.blanks_before >= 2 || next.md_level > 0) return true;
   const std::string_view text = ps[i + 1].text.view();
-  if (dateline_length(text) > 0 || text.starts_with("——") || match_byline_line(text)) return true;
+  if (dateline_length(text) > 0 || text.starts_with("——")) return true;
+  // A paragraph of one line was asked whether it is a byline with the line's facts.
+  const bool asked = ps[i + 1].p.line_count == 1 && ps[i + 1].first.no_byline;
+  if (!asked && match_byline_line(text)) return true;
   return match_photo_credit(text).has_value();
 }
 
@@ -283,7 +286,8 @@ reflowed_page reflow(cleaned_page page) {
   const std::vector<page_line>& lines = page.lines;
   std::vector<line_facts> facts;
   facts.reserve(lines.size());
-  for (const auto& l : lines) facts.push_back(internal::facts_of(l));
+  std::vector<credit_match> credits;
+  for (const auto& l : lines) facts.push_back(internal::facts_of(l, credits));
   const int typical = internal::typical_columns(lines, facts);
   std::vector<draft> drafts = join_wrapped_lines(lines, facts, typical);
   const std::vector<bool> narrow = narrow_column(drafts);
@@ -305,6 +309,7 @@ reflowed_page reflow(cleaned_page page) {
     }
   }
   reflowed_page out;
+  out.credits = std::move(credits);  // never grows again: paragraphs point into it
   std::size_t copied_bytes = 0;
   for (const draft* d : merged) copied_bytes += d->text.copied() ? d->text.view().size() : 0;
   out.joined_bytes.reserve(copied_bytes);  // never grows past this: the views below stay valid
@@ -312,6 +317,15 @@ reflowed_page reflow(cleaned_page page) {
   for (draft* d : merged) {
     d->p.clause_punctuation = d->sentence_like;
     d->p.chars = d->chars;
+    if (d->p.line_count == 1) {  // its text is its line's
+      const line_facts& f = d->first;
+      d->p.line = {.read = true,
+                   .no_byline = f.no_byline,
+                   .dateline = f.dateline,
+                   .end = {.sentence = f.sentence_end, .mid_clause = f.mid_clause},
+                   .enumerated = f.enumerated,
+                   .credit = f.credit >= 0 ? &out.credits[static_cast<std::size_t>(f.credit)] : nullptr};
+    }
     d->p.text = d->text.view();
     if (d->text.copied()) {
       const std::size_t at = out.joined_bytes.size();

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "pipeline/page_cleaner.h"
+#include "pipeline/photo_credits.h"
 #include "pipeline/text_shape.h"
 
 namespace broadsheet::pipeline {
@@ -29,6 +30,18 @@ struct paragraph {
   int line_count = 1;               // source lines joined into it
   bool across_blank = false;        // joined over at least one column break
   bool clause_punctuation = false;  // has_clause_punctuation(text), computed while joining
+  // What reflow read of the one line that is its text, so that the paragraph's facts
+  // (evidence.h) need not read it again: only in a paragraph of one line from reflow.
+  struct line_reading {
+    bool read = false;        // the rest is there
+    bool no_byline = false;   // match_byline_line(text) was asked and found none (a line of 90 bytes or less)
+    bool dateline = false;    // dateline_length(text) > 0 || has_dateline_after_lead_in(text)
+    text_end end;             // how_it_ends(text)
+    bool enumerated = false;  // starts_enumerated(text)
+    // Its photo credit (credit_at_end), held by the reflowed_page; nullptr when it has none.
+    const credit_match* credit = nullptr;
+  };
+  line_reading line;
   // visible_chars(text), counted while joining (reflow counts every line's); not_counted in a
   // paragraph made otherwise.
   static constexpr std::size_t not_counted = static_cast<std::size_t>(-1);
@@ -52,8 +65,9 @@ struct reflowed_page {
   reflowed_page& operator=(const reflowed_page&) = delete;
 
   std::vector<paragraph> paragraphs;
-  cleaned_page cleaned;            // the page reflowed, kept for its line_bytes
-  std::vector<char> joined_bytes;  // the copied paragraphs' bytes, back to back
+  cleaned_page cleaned;               // the page reflowed, kept for its line_bytes
+  std::vector<char> joined_bytes;     // the copied paragraphs' bytes, back to back
+  std::vector<credit_match> credits;  // the lines' photo credits, which paragraph::line_reading points to
 };
 
 // The paragraphs of a cleaned page's lines. Takes the page over: its paragraphs are views of its

@@ -42,10 +42,14 @@ std::optional<credit_match> credit_at_end(std::string_view t, std::size_t most) 
 }
 
 // credit: credit_at_end(t, 120) or more (a credit of a longer text is not looked at).
-bool is_formulaic_alone(std::string_view t, const std::optional<credit_match>& credit) {
+// no_byline: set when t was asked whether it is a byline line and is none.
+bool is_formulaic_alone(std::string_view t, const std::optional<credit_match>& credit, bool& no_byline) {
   if (t.find('\t') != std::string_view::npos) return true;
   if (t.starts_with("——")) return true;
-  if (t.size() <= 90 && match_byline_line(t)) return true;  // a compiler's line too ("本报记者甲整理")
+  if (t.size() <= 90) {
+    if (match_byline_line(t)) return true;  // a compiler's line too ("本报记者甲整理")
+    no_byline = true;
+  }
   if (t.size() <= 120 && credit && credit->caption_end == 0) return true;
   if (opens_bracket(t)) {
     if (is_closing_line(t)) return true;
@@ -72,22 +76,30 @@ bool ends_with_closing(std::string_view t) {
   return open != std::string_view::npos && is_closing_line(t.substr(open));
 }
 
-bool is_formulaic_alone(std::string_view t) { return is_formulaic_alone(t, credit_at_end(t, 120)); }
+bool is_formulaic_alone(std::string_view t) {
+  bool no_byline = false;
+  return is_formulaic_alone(t, credit_at_end(t, 120), no_byline);
+}
 
-line_facts facts_of(const page_line& line) {
+line_facts facts_of(const page_line& line, std::vector<credit_match>& credits) {
   line_facts f;
   const std::string_view t = line.text;
   // A line ending with a credit is asked for it once: whether it stands alone, whether it ends.
-  const std::optional<credit_match> credit = credit_at_end(t, 600);
-  f.alone = line.md_level > 0 || is_formulaic_alone(t, credit);
+  std::optional<credit_match> credit = credit_at_end(t, 600);
+  f.alone = line.md_level > 0 || is_formulaic_alone(t, credit, f.no_byline);
   f.dateline = dateline_length(t) > 0 || has_dateline_after_lead_in(t);
   f.enumerated = starts_enumerated(t);
   f.starts = f.alone || f.enumerated || f.dateline || caption_arrow_length(t) > 0 ||
              (opens_bracket(t) && match_continuation(t));
   // A caption ends with its photo credit ("…现场。 本报记者 甲 摄"): finished like a sentence.
   const text_end end = how_it_ends(t);
+  f.sentence_end = end.sentence;
   f.ends = end.sentence || credit.has_value() || ends_with_closing(t);
   f.mid_clause = end.mid_clause;
+  if (credit) {
+    f.credit = static_cast<int>(credits.size());
+    credits.push_back(std::move(*credit));
+  }
   // One column per visible character, one more for a wide one: every character with lead byte
   // E4-E9 (mostly CJK ideographs) without decoding, any other non-ASCII one by its class.
   // The same pass sees every wide clause mark (has_clause_punctuation's "，、；！？" and "。", all

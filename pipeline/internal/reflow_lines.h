@@ -10,24 +10,30 @@
 #include <vector>
 
 #include "pipeline/page_cleaner.h"
+#include "pipeline/photo_credits.h"
 
 namespace broadsheet::pipeline::internal {
 
 struct line_facts {
-  bool alone = false;       // stands as a paragraph of its own (byline, credit, subtitle, table row…)
-  bool starts = false;      // always starts a new paragraph
-  bool dateline = false;    // starts with a dateline: the paragraph is body text, never a heading
-  bool enumerated = false;  // "一、" "（一）" "1.": a list item or a numbered heading
-  bool ends = false;        // ends a sentence
+  bool alone = false;         // stands as a paragraph of its own (byline, credit, subtitle, table row…)
+  bool starts = false;        // always starts a new paragraph
+  bool dateline = false;      // starts with a dateline: the paragraph is body text, never a heading
+  bool enumerated = false;    // "一、" "（一）" "1.": a list item or a numbered heading
+  bool ends = false;          // ends a sentence
+  bool sentence_end = false;  // ends_sentence(text); ends also counts a credit or a closing line
   bool mid_clause = false;
   bool sentence_like = false;  // has_clause_punctuation(text)
   bool source = false;         // a short name in brackets, a brief's source ("（柯文）")
   bool continues = false;      // starts with clause punctuation (，。、；：？！）): never a line's start
+  bool no_byline = false;      // asked match_byline_line(text) and found none (false: not asked)
   int columns = 0;             // display width without spaces: CJK 2, other 1
   std::size_t chars = 0;       // visible_chars(text)
+  int credit = -1;             // its photo credit's index in facts_of's credits, -1 for none
 };
 
-[[nodiscard]] line_facts facts_of(const page_line& line);
+// The line's photo credit (a line of at most 600 bytes ending with 摄, match_photo_credit), if it
+// has one, is appended to credits, and facts.credit is its index there.
+[[nodiscard]] line_facts facts_of(const page_line& line, std::vector<credit_match>& credits);
 
 // The typical width of a wrapped line: the 75th percentile over blocks of three or more lines.
 // 0 when the page has no such blocks (it does not hard-wrap).

@@ -194,6 +194,33 @@ TEST(byte_scan, scan_line_counts_past_255_sixteen_byte_steps) {
   EXPECT_EQ(others, 3000u);
 }
 
+TEST(byte_scan, holds_three_bytes_between_matches_a_byte_by_byte_search) {
+  // 社 and 台, and their first two bytes alone (no hit), at every offset of texts of every length
+  // up to 40, searched between every start and every end at most sixteen after it.
+  const auto reference = [](std::string_view s, std::size_t from, std::size_t to) {
+    for (std::size_t p = from; p < to && p + 3 <= s.size(); ++p) {
+      const std::string_view at = s.substr(p, 3);
+      if (at == "社" || at == "台") return true;
+    }
+    return false;
+  };
+  for (const std::string_view piece : {"社", "台", "\xE7\xA4", "\xE5\x8F"}) {
+    for (std::size_t size = 0; size <= 40; ++size) {
+      for (std::size_t at = 0; at + piece.size() <= size; ++at) {
+        std::string text(size, '\xE5');
+        text.replace(at, piece.size(), piece);
+        for (std::size_t from = 0; from <= size; ++from) {
+          for (std::size_t to = from; to <= from + 16; ++to) {
+            ASSERT_EQ((holds_three_bytes_between<0xE7A4BE, 0xE58FB0>(text, from, to)), reference(text, from, to))
+                << "piece of " << piece.size() << " bytes at " << at << " of " << size << ", from " << from << " to "
+                << to;
+          }
+        }
+      }
+    }
+  }
+}
+
 TEST(byte_scan, plain_runs_stop_at_spaces_controls_and_other_scripts) {
   EXPECT_TRUE(ends_plain_run(' '));
   EXPECT_TRUE(ends_plain_run('\t'));

@@ -8,7 +8,10 @@
 namespace broadsheet::pipeline::internal {
 namespace {
 
-line_facts facts_of_text(std::string_view text) { return facts_of(page_line{text, 0, 0, 0}); }
+line_facts facts_of_text(std::string_view text) {
+  std::vector<credit_match> credits;
+  return facts_of(page_line{text, 0, 0, 0}, credits);
+}
 
 TEST(reflow_lines, counts_a_wide_character_as_two_columns_and_a_space_as_none) {
   // given ideographs, Latin letters, a space and a wide comma
@@ -33,9 +36,14 @@ TEST(reflow_lines, reads_formulaic_lines_as_standing_alone_or_starting_a_paragra
 }
 
 TEST(reflow_lines, a_caption_ending_with_its_credit_is_finished_like_a_sentence) {
-  const line_facts f = facts_of_text("农民在田间查看麦苗长势 本报记者 林晓雨 摄");
+  std::vector<credit_match> credits;
+  const line_facts f = facts_of(page_line{"农民在田间查看麦苗长势 本报记者 林晓雨 摄", 0, 0, 0}, credits);
   EXPECT_TRUE(f.ends);
   EXPECT_FALSE(f.alone) << "the credit ends a caption, it is not a line of its own";
+  ASSERT_EQ(f.credit, 0) << "the credit is handed on";
+  ASSERT_EQ(credits.size(), 1u);
+  EXPECT_EQ(credits[0].photographers, std::vector<std::string>{"林晓雨"});
+  EXPECT_EQ(facts_of(page_line{"农民在田间查看麦苗长势", 0, 0, 0}, credits).credit, -1);
   EXPECT_TRUE(facts_of_text("本报记者 林晓雨 摄").alone) << "a credit alone is";
 }
 
@@ -51,7 +59,8 @@ TEST(reflow_lines, takes_the_typical_width_from_blocks_of_three_lines_or_more) {
   lines.push_back(page_line{"打好基础。", 0, 0, 0});
   lines.push_back(page_line{"另一段落的一行", 1, 0, 0});
   std::vector<line_facts> facts;
-  for (const auto& l : lines) facts.push_back(facts_of(l));
+  std::vector<credit_match> credits;
+  for (const auto& l : lines) facts.push_back(facts_of(l, credits));
   // when / then: the 75th percentile of the block's widths
   EXPECT_EQ(typical_columns(lines, facts), 28);
   // and a page without such blocks does not hard-wrap

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "pipeline/byline.h"
+#include "pipeline/dateline.h"
 #include "tests/pipeline/page_test_support.h"
 
 namespace broadsheet::pipeline {
@@ -49,6 +51,52 @@ TEST(reflow, counts_a_paragraphs_visible_characters_as_it_joins_its_lines) {
   }
   // a paragraph made otherwise is counted when asked
   EXPECT_EQ(visible_chars(paragraph{.text = "临河 县"}), 3u);
+}
+
+// What reflow hands a paragraph of one line about that line (paragraph::line) is what the
+// paragraph's facts would read of its text, on every page.
+TEST(reflow, hands_a_one_line_paragraph_what_it_read_of_the_line) {
+  const auto pages = testing::files_with_extension(std::filesystem::path(BROADSHEET_TEST_DATA) / "pages", ".txt");
+  ASSERT_FALSE(pages.empty());
+  std::size_t read = 0, no_byline = 0, credits = 0;
+  for (const auto& path : pages) {
+    page_cleaner cleaner;
+    auto cleaned = cleaner.clean(testing::read_file(path));
+    ASSERT_TRUE(cleaned) << path;
+    const reflowed_page reflowed = reflow(std::move(*cleaned));
+    for (const paragraph& p : reflowed.paragraphs) {
+      EXPECT_EQ(p.line.read, p.line_count == 1) << path << ": " << p.text;
+      if (!p.line.read) continue;
+      ++read;
+      no_byline += p.line.no_byline ? 1 : 0;
+      if (p.line.no_byline) EXPECT_FALSE(match_byline_line(p.text)) << path << ": " << p.text;
+      EXPECT_EQ(p.line.dateline, dateline_length(p.text) > 0 || has_dateline_after_lead_in(p.text))
+          << path << ": " << p.text;
+      EXPECT_EQ(p.line.end.sentence, how_it_ends(p.text).sentence) << path << ": " << p.text;
+      EXPECT_EQ(p.line.end.mid_clause, how_it_ends(p.text).mid_clause) << path << ": " << p.text;
+      EXPECT_EQ(p.line.enumerated, starts_enumerated(p.text)) << path << ": " << p.text;
+      const auto credit = p.text.size() <= 600 && p.text.ends_with("摄") ? match_photo_credit(p.text) : std::nullopt;
+      ASSERT_EQ(p.line.credit != nullptr, credit.has_value()) << path << ": " << p.text;
+      if (credit) {
+        ++credits;
+        EXPECT_EQ(p.line.credit->photographers, credit->photographers) << path << ": " << p.text;
+        EXPECT_EQ(p.line.credit->caption_end, credit->caption_end) << path << ": " << p.text;
+      }
+    }
+  }
+  EXPECT_GT(read, 0u);
+  EXPECT_GT(no_byline, 0u);
+  EXPECT_GT(credits, 0u);
+  // given a byline line and a short line of text, each a paragraph of its own
+  page_cleaner cleaner;
+  auto cleaned = cleaner.clean("本报记者 林晓雨\n\n春耕生产推进会召开\n");
+  ASSERT_TRUE(cleaned);
+  // when
+  const reflowed_page page = reflow(std::move(*cleaned));
+  // then
+  ASSERT_EQ(page.paragraphs.size(), 2u);
+  EXPECT_FALSE(page.paragraphs[0].line.no_byline);
+  EXPECT_TRUE(page.paragraphs[1].line.no_byline);
 }
 
 TEST(reflow, joins_a_paragraph_cut_by_a_column_break) {
