@@ -92,8 +92,8 @@ bool is_strong_heading(const std::vector<draft>& ps, std::size_t i) {
   const std::string_view text = ps[i + 1].text.view();
   if (dateline_length(text) > 0 || text.starts_with("——")) return true;
   // A paragraph of one line was asked whether it is a byline with the line's facts.
-  const bool asked = ps[i + 1].p.line_count == 1 && ps[i + 1].first.no_byline;
-  if (!asked && match_byline_line(text)) return true;
+  const bool known_no_byline = ps[i + 1].p.line_count == 1 && ps[i + 1].first.no_byline;
+  if (!known_no_byline && match_byline_line(text)) return true;
   return match_photo_credit(text).has_value();
 }
 
@@ -144,7 +144,7 @@ std::vector<draft> join_wrapped_lines(const std::vector<page_line>& lines, const
       const draft& d = drafts.back();
       const bool hard_wrap = typical > 0 && !d.last.ends ? true
                              : typical > 0               ? d.last.columns + 3 >= typical
-                                                         : d.last.mid_clause;
+                                                         : d.last.end.mid_clause;
       // A first line half again as wide as the column's, ending without a cut clause, spans
       // columns: a headline over the text below it, not a line the column wrapped.
       // So does one wider than the next two lines, set alike: a headline over a narrow column (a
@@ -153,7 +153,7 @@ std::vector<draft> join_wrapped_lines(const std::vector<page_line>& lines, const
                               lines[i + 1].furniture_before == 0 && std::abs(facts[i + 1].columns - f.columns) <= 2;
       const bool wider = 2 * d.last.columns > 3 * typical || (next_alike && d.last.columns >= f.columns + 6);
       const bool spans_columns =
-          typical > 0 && d.p.line_count == 1 && wider && !d.last.mid_clause && !d.sentence_like && !d.last.ends;
+          typical > 0 && d.p.line_count == 1 && wider && !d.last.end.mid_clause && !d.sentence_like && !d.last.ends;
       // A brief's source on the first line of its paragraph signs the brief off: the next line
       // starts the next brief (after a headline line, "（作品品鉴）" is that headline's column tag).
       const bool signed_off = d.p.line_count == 1 && d.first.source;
@@ -201,7 +201,7 @@ std::vector<bool> narrow_column(const std::vector<draft>& drafts) {
     std::size_t j = i;
     int punctuated = 0;
     while (j < drafts.size() && piece(drafts[j]) && (j == i || drafts[j].p.blanks_before == 1)) {
-      punctuated += drafts[j].sentence_like || drafts[j].last.mid_clause ? 1 : 0;
+      punctuated += drafts[j].sentence_like || drafts[j].last.end.mid_clause ? 1 : 0;
       ++j;
     }
     if (j - i >= 3 && punctuated >= 2)
@@ -235,12 +235,12 @@ bool cut_by_column_break(const std::vector<draft*>& merged, const std::vector<dr
   const bool after_closing = open->chars <= 24 && before != nullptr && ends_with_closing(before->text.view());
   // One line that does not end a sentence or stop mid-clause: a headline line, or a clause cut.
   auto heading_piece = [](const draft& d) {
-    return d.p.line_count == 1 && !d.p.across_blank && d.chars <= 24 && !d.last.ends && !d.last.mid_clause;
+    return d.p.line_count == 1 && !d.p.across_blank && d.chars <= 24 && !d.last.ends && !d.last.end.mid_clause;
   };
   // A headline wrapped over a few lines: short, unpunctuated.
   auto wrapped_heading = [](const draft& d) {
     return d.p.line_count <= 3 && !d.p.across_blank && d.chars <= 24 && !d.sentence_like && !d.last.ends &&
-           !d.last.mid_clause;
+           !d.last.end.mid_clause;
   };
   // It is a headline where it follows a finished paragraph, a formulaic line or another
   // headline line.
@@ -248,7 +248,7 @@ bool cut_by_column_break(const std::vector<draft*>& merged, const std::vector<dr
       heading_piece(*open) && !open->first.dateline && before != nullptr &&
       (before->last.ends || before->last.alone || heading_piece(*before) || wrapped_heading(*before));
   const bool body_like =
-      (open->last.mid_clause && !colon_before_non_sentence) ||
+      (open->last.end.mid_clause && !colon_before_non_sentence) ||
       (!colon_before_non_sentence && (c.line_count > 1 || c.across_blank || wrapped_region || typical > 0) &&
        open->sentence_like) ||
       (open->first.dateline && n.sentence_like) ||
@@ -268,7 +268,7 @@ bool cut_by_column_break(const std::vector<draft*>& merged, const std::vector<dr
   // parted by spaces, or naming a notice ("…公告"); one line, or two not ending a sentence,
   // the first half again as wide as the column's (a headline set across columns, wrapped
   // once).
-  const bool one_line = c.line_count == 1 && !c.across_blank && !open->last.mid_clause;
+  const bool one_line = c.line_count == 1 && !c.across_blank && !open->last.end.mid_clause;
   const bool spans_columns = typical > 0 && 2 * open->first.columns > 3 * typical;
   const bool headline =
       (open->chars <= 45 && !opens_bracket(c_text) && column_tag_start(c_text) != std::string_view::npos) ||
@@ -322,7 +322,7 @@ reflowed_page reflow(cleaned_page page) {
       d->p.line = {.read = true,
                    .no_byline = f.no_byline,
                    .dateline = f.dateline,
-                   .end = {.sentence = f.sentence_end, .mid_clause = f.mid_clause},
+                   .end = f.end,
                    .enumerated = f.enumerated,
                    .credit = f.credit >= 0 ? &out.credits[static_cast<std::size_t>(f.credit)] : nullptr};
     }

@@ -41,7 +41,7 @@ struct paragraph {
     // Its photo credit (credit_at_end), held by the reflowed_page; nullptr when it has none.
     const credit_match* credit = nullptr;
   };
-  line_reading line;
+  line_reading line{};
   // visible_chars(text), counted while joining (reflow counts every line's); not_counted in a
   // paragraph made otherwise.
   static constexpr std::size_t not_counted = static_cast<std::size_t>(-1);

@@ -92,10 +92,8 @@ line_facts facts_of(const page_line& line, std::vector<credit_match>& credits) {
   f.starts = f.alone || f.enumerated || f.dateline || caption_arrow_length(t) > 0 ||
              (opens_bracket(t) && match_continuation(t));
   // A caption ends with its photo credit ("…现场。 本报记者 甲 摄"): finished like a sentence.
-  const text_end end = how_it_ends(t);
-  f.sentence_end = end.sentence;
-  f.ends = end.sentence || credit.has_value() || ends_with_closing(t);
-  f.mid_clause = end.mid_clause;
+  f.end = how_it_ends(t);
+  f.ends = f.end.sentence || credit.has_value() || ends_with_closing(t);
   if (credit) {
     f.credit = static_cast<int>(credits.size());
     credits.push_back(std::move(*credit));

@@ -11,6 +11,7 @@
 
 #include "pipeline/page_cleaner.h"
 #include "pipeline/photo_credits.h"
+#include "pipeline/text_shape.h"
 
 namespace broadsheet::pipeline::internal {
 
@@ -20,8 +21,7 @@ struct line_facts {
   bool dateline = false;      // starts with a dateline: the paragraph is body text, never a heading
   bool enumerated = false;    // "一、" "（一）" "1.": a list item or a numbered heading
   bool ends = false;          // ends a sentence
-  bool sentence_end = false;  // ends_sentence(text); ends also counts a credit or a closing line
-  bool mid_clause = false;
+  text_end end;               // how_it_ends(text); ends also counts a credit or a closing line
   bool sentence_like = false;  // has_clause_punctuation(text)
   bool source = false;         // a short name in brackets, a brief's source ("（柯文）")
   bool continues = false;      // starts with clause punctuation (，。、；：？！）): never a line's start

@@ -30,7 +30,7 @@ TEST(reflow_lines, reads_formulaic_lines_as_standing_alone_or_starting_a_paragra
   EXPECT_TRUE(dated.dateline);
   EXPECT_TRUE(dated.starts);
   EXPECT_FALSE(dated.ends);
-  EXPECT_TRUE(dated.mid_clause);
+  EXPECT_TRUE(dated.end.mid_clause);
   EXPECT_TRUE(facts_of_text("二、抓紧农资储备").starts) << "a numbered item";
   EXPECT_FALSE(facts_of_text("部署全县春耕备耕工作和农资储备").starts);
 }

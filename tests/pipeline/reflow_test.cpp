@@ -19,6 +19,19 @@ std::vector<std::string> reflowed(std::string_view text) {
   return out;
 }
 
+// Calls check with every fixture page's path and its page reflowed.
+template <typename Check>
+void for_every_fixture_page(Check check) {
+  const auto pages = testing::files_with_extension(std::filesystem::path(BROADSHEET_TEST_DATA) / "pages", ".txt");
+  ASSERT_FALSE(pages.empty());
+  for (const auto& path : pages) {
+    page_cleaner cleaner;
+    auto cleaned = cleaner.clean(testing::read_file(path));
+    ASSERT_TRUE(cleaned) << path;
+    check(path, reflow(std::move(*cleaned)));
+  }
+}
+
 TEST(reflow, joins_hard_wrapped_lines_and_breaks_after_a_short_final_line) {
   const auto ps = reflowed(
       "本报讯（记者林晓雨） 3 月\n"
@@ -38,17 +51,11 @@ TEST(reflow, joins_hard_wrapped_lines_and_breaks_after_a_short_final_line) {
 
 // The characters reflow counts line by line as it joins are those of the paragraph's text.
 TEST(reflow, counts_a_paragraphs_visible_characters_as_it_joins_its_lines) {
-  const auto pages = testing::files_with_extension(std::filesystem::path(BROADSHEET_TEST_DATA) / "pages", ".txt");
-  ASSERT_FALSE(pages.empty());
-  for (const auto& path : pages) {
-    page_cleaner cleaner;
-    auto cleaned = cleaner.clean(testing::read_file(path));
-    ASSERT_TRUE(cleaned) << path;
-    const reflowed_page reflowed = reflow(std::move(*cleaned));
+  for_every_fixture_page([](const std::filesystem::path& path, const reflowed_page& reflowed) {
     for (const paragraph& p : reflowed.paragraphs) {
       EXPECT_EQ(p.chars, visible_chars(p.text)) << path << ": " << p.text;
     }
-  }
+  });
   // a paragraph made otherwise is counted when asked
   EXPECT_EQ(visible_chars(paragraph{.text = "临河 县"}), 3u);
 }
@@ -56,20 +63,16 @@ TEST(reflow, counts_a_paragraphs_visible_characters_as_it_joins_its_lines) {
 // What reflow hands a paragraph of one line about that line (paragraph::line) is what the
 // paragraph's facts would read of its text, on every page.
 TEST(reflow, hands_a_one_line_paragraph_what_it_read_of_the_line) {
-  const auto pages = testing::files_with_extension(std::filesystem::path(BROADSHEET_TEST_DATA) / "pages", ".txt");
-  ASSERT_FALSE(pages.empty());
   std::size_t read = 0, no_byline = 0, credits = 0;
-  for (const auto& path : pages) {
-    page_cleaner cleaner;
-    auto cleaned = cleaner.clean(testing::read_file(path));
-    ASSERT_TRUE(cleaned) << path;
-    const reflowed_page reflowed = reflow(std::move(*cleaned));
+  for_every_fixture_page([&](const std::filesystem::path& path, const reflowed_page& reflowed) {
     for (const paragraph& p : reflowed.paragraphs) {
       EXPECT_EQ(p.line.read, p.line_count == 1) << path << ": " << p.text;
       if (!p.line.read) continue;
       ++read;
       no_byline += p.line.no_byline ? 1 : 0;
-      if (p.line.no_byline) EXPECT_FALSE(match_byline_line(p.text)) << path << ": " << p.text;
+      if (p.line.no_byline) {
+        EXPECT_FALSE(match_byline_line(p.text)) << path << ": " << p.text;
+      }
       EXPECT_EQ(p.line.dateline, dateline_length(p.text) > 0 || has_dateline_after_lead_in(p.text))
           << path << ": " << p.text;
       EXPECT_EQ(p.line.end.sentence, how_it_ends(p.text).sentence) << path << ": " << p.text;
@@ -83,7 +86,7 @@ TEST(reflow, hands_a_one_line_paragraph_what_it_read_of_the_line) {
         EXPECT_EQ(p.line.credit->caption_end, credit->caption_end) << path << ": " << p.text;
       }
     }
-  }
+  });
   EXPECT_GT(read, 0u);
   EXPECT_GT(no_byline, 0u);
   EXPECT_GT(credits, 0u);
